@@ -1,0 +1,184 @@
+//! One function per CLI command.
+
+use super::password::read_new_password;
+use super::{AuditCommand, Cli, Command, ConfigCommand, DemoArgs, InitArgs, UserCommand};
+use crate::config::{self, Config};
+use crate::demo;
+use crate::domain::permissions::Roles;
+use crate::store::audit::{self, Verdict};
+use crate::store::users::{self, NewUser};
+use crate::store::{Actor, Db, StoreError};
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// The database URL in force: flag or STAFFROOM_DATABASE_URL, then the config file,
+/// then `staffroom.db` in the data directory.
+pub fn database_url(cli: &Cli, config: &Config) -> Result<String> {
+    if let Some(url) = cli.database_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        return Ok(url.to_string());
+    }
+    if !config.database.url.trim().is_empty() {
+        return Ok(config.database.url.clone());
+    }
+    Ok(format!("sqlite://{}", config::data_dir()?.join("staffroom.db").display()))
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    match &cli.command {
+        None => {
+            let url = database_url(&cli, &config)?;
+            let db = Db::open(&url).await?;
+            let n = users::count(&db).await?;
+            println!("staffroom {} — database {} ({n} users).", env!("CARGO_PKG_VERSION"), crate::store::redact(&url));
+            println!("The terminal app arrives with the app shell; meanwhile see `staffroom --help`.");
+            Ok(())
+        }
+        Some(Command::Demo(args)) => run_demo(&cli, args).await,
+        Some(Command::Init(args)) => run_init(&cli, &config, args).await,
+        Some(Command::Migrate) => {
+            let url = database_url(&cli, &config)?;
+            Db::open(&url).await?;
+            println!("schema of {} is up to date", crate::store::redact(&url));
+            Ok(())
+        }
+        Some(Command::User { command }) => run_user(&cli, &config, command).await,
+        Some(Command::Audit { command: AuditCommand::Verify }) => run_verify(&cli, &config).await,
+        Some(Command::Config { command }) => {
+            match command {
+                ConfigCommand::Path => match config::user_config_path(cli.config.as_deref()) {
+                    Some(p) => {
+                        let state = if p.exists() { "exists" } else { "not created yet; defaults apply" };
+                        println!("{} ({state})", p.display());
+                    }
+                    None => bail!("no home directory, so no user configuration file"),
+                },
+                ConfigCommand::Show => print!("{}", config.to_toml()),
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn run_init(cli: &Cli, config: &Config, args: &InitArgs) -> Result<()> {
+    let url = database_url(cli, config)?;
+    let db = Db::open(&url).await?;
+    if users::count(&db).await? > 0 {
+        bail!("{} already has users; add more with `staffroom user add`", crate::store::redact(&url));
+    }
+    let password = read_new_password("STAFFROOM_ADMIN_PASSWORD", "Password for the first admin")?;
+    let new = NewUser {
+        email: Some(args.email.clone()),
+        full_name: args.name.clone(),
+        password: Some(password),
+        roles: Roles::ADMIN,
+        ..NewUser::default()
+    };
+    let user = users::create(&db, &Actor::cli(), new).await?;
+    println!(
+        "initialised {}: admin {} <{}>",
+        crate::store::redact(&url),
+        user.full_name,
+        user.email.unwrap_or_default()
+    );
+    Ok(())
+}
+
+async fn run_user(cli: &Cli, config: &Config, command: &UserCommand) -> Result<()> {
+    let db = Db::open(&database_url(cli, config)?).await?;
+    let actor = Actor::cli();
+    match command {
+        UserCommand::Add { email, name, phone, roles, no_password } => {
+            let roles = Roles::parse_list(roles)?;
+            let password = if *no_password { None } else { Some(read_new_password("STAFFROOM_PASSWORD", "Password")?) };
+            let new =
+                NewUser { email: Some(email.clone()), phone: phone.clone(), full_name: name.clone(), password, roles };
+            let u = users::create(&db, &actor, new).await?;
+            println!("added user #{} {} <{}> ({})", u.id, u.full_name, u.email.unwrap_or_default(), roles.label());
+        }
+        UserCommand::List => {
+            println!("{:>5}  {:<32} {:<28} {:<22} {:<8} last login", "id", "email", "name", "roles", "active");
+            let mut after = None;
+            loop {
+                let page = users::list(&db, after, 200).await?;
+                for u in &page.rows {
+                    let last = u
+                        .last_login_at
+                        .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
+                        .unwrap_or_else(|| "never".into());
+                    println!(
+                        "{:>5}  {:<32} {:<28} {:<22} {:<8} {last}",
+                        u.id,
+                        crate::ui::text::inert(u.email.as_deref().unwrap_or("-")),
+                        crate::ui::text::inert(&u.full_name),
+                        u.roles().label(),
+                        if u.is_active { "yes" } else { "no" },
+                    );
+                }
+                match page.next {
+                    Some(k) => after = Some(k),
+                    None => break,
+                }
+            }
+        }
+        UserCommand::Passwd { email } => {
+            let pw = read_new_password("STAFFROOM_PASSWORD", "New password")?;
+            let u = users::set_password(&db, &actor, email, &pw).await?;
+            println!("password changed for {}", u.full_name);
+        }
+        UserCommand::Roles { email, roles } => {
+            let roles = Roles::parse_list(roles)?;
+            let u = users::set_roles(&db, &actor, email, roles).await?;
+            println!("{} is now {}", u.full_name, u.roles().label());
+        }
+        UserCommand::Deactivate { email } => {
+            let u = users::deactivate(&db, &actor, email).await?;
+            println!("deactivated {}", u.full_name);
+        }
+    }
+    Ok(())
+}
+
+async fn run_verify(cli: &Cli, config: &Config) -> Result<()> {
+    let db = Db::open(&database_url(cli, config)?).await?;
+    let total = audit::count(&db).await?;
+    let bar = ProgressBar::new(u64::try_from(total).unwrap_or(0));
+    bar.set_style(
+        ProgressStyle::with_template("verifying audit chain {bar:40} {pos}/{len} rows ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let verdict = audit::verify(&db, &mut |n| bar.set_position(n)).await?;
+    bar.finish_and_clear();
+    match verdict {
+        Verdict::Intact { rows } => {
+            println!("audit chain intact: {rows} rows verified");
+            Ok(())
+        }
+        Verdict::Broken { id, why } => bail!("audit chain broken at row #{id}: {why}"),
+    }
+}
+
+async fn run_demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
+    let url = match cli.database_url.as_deref().filter(|u| !u.trim().is_empty()) {
+        Some(url) => url.to_string(),
+        None => format!("sqlite://{}", config::data_dir()?.join("demo.db").display()),
+    };
+    if args.reset {
+        demo::reset(&url).await?;
+    }
+    let db = Db::open(&url).await?;
+    let summary = match demo::ensure(&db, args.large).await {
+        Err(StoreError::Refused { reason }) => bail!("{reason}"),
+        other => other.context("generating the demo data")?,
+    };
+    println!("demo database: {}", crate::store::redact(&url));
+    print!("{summary}");
+    if let Some(role) = &args.as_role {
+        let user = demo::demo_user(role);
+        println!("demo login for {role}: {} / {}", user.email, demo::DEMO_PASSWORD);
+    }
+    if !args.no_open {
+        println!("(the terminal app arrives with the app shell issue; this command stops here for now)");
+    }
+    Ok(())
+}

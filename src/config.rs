@@ -1,0 +1,151 @@
+//! Configuration: the embedded default (config/default.toml) patched by the user's
+//! file (only the keys it names), then by the environment and flags.
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The documented defaults, compiled in.
+pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub database: DatabaseConfig,
+    pub security: SecurityConfig,
+    pub rules: RulesConfig,
+    pub display: DisplayConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecurityConfig {
+    pub lockout_failures: i64,
+    pub lockout_window_minutes: i64,
+    pub idle_lock_minutes: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesConfig {
+    pub featured_testimonials_limit: i64,
+    pub attendance_threshold_percent: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DisplayConfig {
+    pub time_zone: String,
+}
+
+/// Where staffroom keeps its files.
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "staffroom")
+}
+
+/// The user's config file: `--config` if given, else `config.toml` in the config dir.
+pub fn user_config_path(explicit: Option<&Path>) -> Option<PathBuf> {
+    explicit.map(Path::to_path_buf).or_else(|| project_dirs().map(|d| d.config_dir().join("config.toml")))
+}
+
+/// The data directory (demo database, default database, logs), created on demand.
+pub fn data_dir() -> Result<PathBuf> {
+    let dir = project_dirs()
+        .map(|d| d.data_dir().to_path_buf())
+        .context("cannot find a home directory for staffroom's data")?;
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}
+
+impl Config {
+    /// Defaults, patched by the user's file. An explicit `--config` that does not
+    /// exist is an error; a missing default file is not.
+    pub fn load(explicit: Option<&Path>) -> Result<Config> {
+        let mut merged: toml::Table = DEFAULT_TOML.parse().context("the embedded default config is invalid")?;
+        if let Some(path) = user_config_path(explicit) {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    let user: toml::Table =
+                        text.parse().with_context(|| format!("{} is not valid TOML", path.display()))?;
+                    patch(&mut merged, user);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => {}
+                Err(e) => bail!("cannot read {}: {e}", path.display()),
+            }
+        }
+        let config: Config = toml::Value::Table(merged)
+            .try_into()
+            .map_err(|e: toml::de::Error| anyhow::anyhow!("invalid configuration: {}", e.message()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.security.lockout_failures < 1 {
+            bail!("invalid configuration: security.lockout_failures must be at least 1");
+        }
+        if self.security.lockout_window_minutes < 1 {
+            bail!("invalid configuration: security.lockout_window_minutes must be at least 1");
+        }
+        if self.rules.attendance_threshold_percent > 100 {
+            bail!("invalid configuration: rules.attendance_threshold_percent is a percentage (0-100)");
+        }
+        Ok(())
+    }
+
+    pub fn login_policy(&self) -> crate::store::users::LoginPolicy {
+        crate::store::users::LoginPolicy {
+            max_failures: self.security.lockout_failures,
+            window: chrono::Duration::minutes(self.security.lockout_window_minutes),
+        }
+    }
+
+    pub fn to_toml(&self) -> String {
+        toml::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// Lays `user` over `base`: tables merge key by key, any other value replaces.
+pub fn patch(base: &mut toml::Table, user: toml::Table) {
+    for (key, value) in user {
+        match (base.get_mut(&key), value) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(u)) => patch(b, u),
+            (_, v) => {
+                base.insert(key, v);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_parse() {
+        let c = Config::load(Some(Path::new("config/default.toml"))).unwrap();
+        assert_eq!(c.security.lockout_failures, 5);
+        assert_eq!(c.rules.featured_testimonials_limit, 6);
+    }
+
+    #[test]
+    fn user_file_patches_only_what_it_names() {
+        let dir = std::env::temp_dir().join(format!("staffroom-cfg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        std::fs::write(&file, "[security]\nlockout_failures = 3\n").unwrap();
+        let c = Config::load(Some(&file)).unwrap();
+        assert_eq!(c.security.lockout_failures, 3);
+        assert_eq!(c.security.lockout_window_minutes, 15, "untouched keys keep defaults");
+        std::fs::write(&file, "[security]\nlockout_failure = 3\n").unwrap();
+        let err = Config::load(Some(&file)).unwrap_err().to_string();
+        assert!(err.contains("lockout_failure"), "a typo is named: {err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,243 @@
+//! Leads and the sales pipeline (DOMAIN.md section 2, BR-06).
+
+use super::MoveRefused;
+
+string_enum! {
+    /// A lead's stage on the pipeline. Declaration order is the board's column order.
+    LeadStatus {
+        New => "new",
+        Contacted => "contacted",
+        Qualified => "qualified",
+        ProposalSent => "proposal_sent",
+        Nurturing => "nurturing",
+        ClosedWon => "closed_won",
+        ClosedLost => "closed_lost",
+    }
+}
+
+string_enum! {
+    LeadSource {
+        WebsiteForm => "website_form",
+        Whatsapp => "whatsapp",
+        Instagram => "instagram",
+        Facebook => "facebook",
+        Referral => "referral",
+        Session => "session",
+        ContactForm => "contact_form",
+        Import => "import",
+        Other => "other",
+    }
+}
+
+string_enum! {
+    LeadType { Student => "student", Client => "client", Partner => "partner", Other => "other" }
+}
+
+string_enum! {
+    Interest {
+        Mentorship => "mentorship",
+        CodeReview => "code_review",
+        MvpSprint => "mvp_sprint",
+        Dashboard => "dashboard",
+        LandingPage => "landing_page",
+        Workshop => "workshop",
+        Program => "program",
+        Other => "other",
+    }
+}
+
+string_enum! {
+    Urgency { Asap => "asap", ThisMonth => "this_month", NextMonth => "next_month", Exploring => "exploring" }
+}
+
+string_enum! {
+    NoteType {
+        General => "general",
+        Call => "call",
+        Email => "email",
+        Meeting => "meeting",
+        Whatsapp => "whatsapp",
+    }
+}
+
+impl NoteType {
+    /// A note of this type records real contact with the lead, so it updates
+    /// `leads.last_contact_at` (DOMAIN.md section 2).
+    pub fn is_contact(self) -> bool {
+        !matches!(self, NoteType::General)
+    }
+}
+
+impl LeadStatus {
+    pub fn is_closed(self) -> bool {
+        matches!(self, LeadStatus::ClosedWon | LeadStatus::ClosedLost)
+    }
+
+    pub fn is_open(self) -> bool {
+        !self.is_closed()
+    }
+
+    /// The stages this one may move to. Reopening a closed lead is included only for
+    /// admins; everything else is the same for every role that may edit leads.
+    pub fn allowed_moves(self, is_admin: bool) -> Vec<LeadStatus> {
+        use LeadStatus::*;
+        let mut moves = match self {
+            New => vec![Contacted],
+            Contacted => vec![Qualified, New, Nurturing],
+            Qualified => vec![ProposalSent, Contacted, Nurturing],
+            ProposalSent => vec![ClosedWon, Qualified, Nurturing],
+            Nurturing => vec![Contacted, Qualified],
+            ClosedWon | ClosedLost => vec![],
+        };
+        if self.is_open() {
+            moves.push(ClosedLost);
+        } else if is_admin {
+            moves.push(Contacted);
+        }
+        moves
+    }
+
+    /// The next stage forward on the board (`L`), if moving forward is a legal move.
+    pub fn forward(self) -> Option<LeadStatus> {
+        use LeadStatus::*;
+        match self {
+            New => Some(Contacted),
+            Contacted => Some(Qualified),
+            Qualified => Some(ProposalSent),
+            ProposalSent => Some(ClosedWon),
+            Nurturing | ClosedWon | ClosedLost => None,
+        }
+    }
+
+    /// One step back among open stages (`H`): undoes a mis-click.
+    pub fn back(self) -> Option<LeadStatus> {
+        use LeadStatus::*;
+        match self {
+            Contacted => Some(New),
+            Qualified => Some(Contacted),
+            ProposalSent => Some(Qualified),
+            _ => None,
+        }
+    }
+}
+
+/// Data that some target stages need before a lead may enter them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MoveInput {
+    pub lost_reason: Option<String>,
+}
+
+/// Checks a pipeline move. `Err` names the moves that are allowed from `from`.
+pub fn check_move(from: LeadStatus, to: LeadStatus, is_admin: bool, input: &MoveInput) -> Result<(), LeadMoveError> {
+    let allowed = from.allowed_moves(is_admin);
+    if !allowed.contains(&to) {
+        let reopening = from.is_closed() && to == LeadStatus::Contacted;
+        return Err(LeadMoveError::Refused(MoveRefused {
+            what: if reopening { "a closed lead (reopening is admin-only)" } else { "a lead" },
+            from: from.to_string(),
+            to: to.to_string(),
+            allowed: allowed.iter().map(|s| s.to_string()).collect(),
+        }));
+    }
+    if to == LeadStatus::ClosedLost && input.lost_reason.as_deref().map(str::trim).unwrap_or("").is_empty() {
+        return Err(LeadMoveError::LostReasonRequired);
+    }
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LeadMoveError {
+    #[error(transparent)]
+    Refused(#[from] MoveRefused),
+    #[error("closing a lead as lost needs a lost reason")]
+    LostReasonRequired,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::LeadStatus::*;
+    use super::*;
+
+    fn ok(from: LeadStatus, to: LeadStatus, admin: bool) -> bool {
+        let input = MoveInput { lost_reason: Some("price".into()) };
+        check_move(from, to, admin, &input).is_ok()
+    }
+
+    #[test]
+    fn the_full_move_table_matches_br06() {
+        // Every (from, to) pair, for a non-admin: exactly these are legal.
+        let legal = [
+            (New, Contacted),
+            (Contacted, Qualified),
+            (Qualified, ProposalSent),
+            (ProposalSent, ClosedWon),
+            (Contacted, New),
+            (Qualified, Contacted),
+            (ProposalSent, Qualified),
+            (Contacted, Nurturing),
+            (Qualified, Nurturing),
+            (ProposalSent, Nurturing),
+            (Nurturing, Contacted),
+            (Nurturing, Qualified),
+            (New, ClosedLost),
+            (Contacted, ClosedLost),
+            (Qualified, ClosedLost),
+            (ProposalSent, ClosedLost),
+            (Nurturing, ClosedLost),
+        ];
+        for &from in LeadStatus::ALL {
+            for &to in LeadStatus::ALL {
+                assert_eq!(ok(from, to, false), legal.contains(&(from, to)), "{from} -> {to}");
+            }
+        }
+    }
+
+    #[test]
+    fn reopening_is_admin_only() {
+        for closed in [ClosedWon, ClosedLost] {
+            assert!(!ok(closed, Contacted, false));
+            assert!(ok(closed, Contacted, true));
+            assert!(!ok(closed, Qualified, true), "reopen goes to contacted only");
+        }
+    }
+
+    #[test]
+    fn refusal_names_the_allowed_moves() {
+        let err = check_move(New, ClosedWon, false, &MoveInput::default()).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("new to closed_won"), "{text}");
+        assert!(text.contains("contacted, closed_lost"), "{text}");
+        let closed = check_move(ClosedWon, Contacted, false, &MoveInput::default()).unwrap_err();
+        assert!(closed.to_string().contains("admin-only"), "{closed}");
+    }
+
+    #[test]
+    fn closed_lost_needs_a_reason() {
+        let blank = MoveInput { lost_reason: Some("  ".into()) };
+        assert_eq!(check_move(Qualified, ClosedLost, false, &blank), Err(LeadMoveError::LostReasonRequired));
+        assert_eq!(
+            check_move(Qualified, ClosedLost, false, &MoveInput::default()),
+            Err(LeadMoveError::LostReasonRequired)
+        );
+    }
+
+    #[test]
+    fn forward_and_back_are_legal_moves() {
+        for &s in LeadStatus::ALL {
+            if let Some(f) = s.forward() {
+                assert!(ok(s, f, false), "{s} forward");
+            }
+            if let Some(b) = s.back() {
+                assert!(ok(s, b, false), "{s} back");
+            }
+        }
+    }
+
+    #[test]
+    fn only_non_general_notes_count_as_contact() {
+        assert!(!NoteType::General.is_contact());
+        for t in [NoteType::Call, NoteType::Email, NoteType::Meeting, NoteType::Whatsapp] {
+            assert!(t.is_contact());
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! State machines of cohorts, applications, enrollments and calendar sessions
+//! (DOMAIN.md sections 3 and 5). Each is a table of allowed targets per state.
+
+use super::MoveRefused;
+
+/// Checks `from -> to` against an allowed-targets table; `Err` names the allowed ones.
+pub fn check_transition<T: Copy + PartialEq + std::fmt::Display>(
+    what: &'static str,
+    from: T,
+    to: T,
+    allowed: &[T],
+) -> Result<(), MoveRefused> {
+    if allowed.contains(&to) {
+        Ok(())
+    } else {
+        Err(MoveRefused {
+            what,
+            from: from.to_string(),
+            to: to.to_string(),
+            allowed: allowed.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+}
+
+string_enum! {
+    CohortStatus {
+        Planned => "planned",
+        ComingSoon => "coming_soon",
+        Open => "open",
+        Running => "running",
+        Completed => "completed",
+        Cancelled => "cancelled",
+    }
+}
+
+impl CohortStatus {
+    pub fn allowed_moves(self) -> &'static [CohortStatus] {
+        use CohortStatus::*;
+        match self {
+            Planned => &[ComingSoon, Open, Cancelled],
+            ComingSoon => &[Open, Planned, Cancelled],
+            Open => &[Running, ComingSoon, Cancelled],
+            Running => &[Completed, Cancelled],
+            Completed | Cancelled => &[],
+        }
+    }
+
+    pub fn check_move(self, to: CohortStatus) -> Result<(), MoveRefused> {
+        check_transition("a cohort", self, to, self.allowed_moves())
+    }
+
+    /// Moving to coming_soon creates an automatic website announcement (seed 002).
+    pub fn announces(self) -> bool {
+        self == CohortStatus::ComingSoon
+    }
+}
+
+string_enum! {
+    ApplicationStatus {
+        Pending => "pending",
+        Approved => "approved",
+        Rejected => "rejected",
+        Waitlisted => "waitlisted",
+    }
+}
+
+impl ApplicationStatus {
+    pub fn allowed_moves(self) -> &'static [ApplicationStatus] {
+        use ApplicationStatus::*;
+        match self {
+            Pending => &[Approved, Rejected, Waitlisted],
+            Waitlisted => &[Approved, Rejected],
+            Approved | Rejected => &[],
+        }
+    }
+
+    pub fn check_move(self, to: ApplicationStatus) -> Result<(), MoveRefused> {
+        check_transition("an application", self, to, self.allowed_moves())
+    }
+}
+
+string_enum! {
+    EnrollmentStatus {
+        Pending => "pending",
+        Active => "active",
+        Paused => "paused",
+        Completed => "completed",
+        Dropped => "dropped",
+        Suspended => "suspended",
+    }
+}
+
+impl EnrollmentStatus {
+    pub fn allowed_moves(self) -> &'static [EnrollmentStatus] {
+        use EnrollmentStatus::*;
+        match self {
+            Pending => &[Active, Dropped],
+            Active => &[Paused, Completed, Dropped, Suspended],
+            Paused => &[Active, Dropped],
+            Suspended => &[Active, Dropped],
+            Completed | Dropped => &[],
+        }
+    }
+
+    pub fn check_move(self, to: EnrollmentStatus) -> Result<(), MoveRefused> {
+        check_transition("an enrollment", self, to, self.allowed_moves())
+    }
+
+    /// Enrollments that hold a seat: active and pending count against capacity.
+    pub fn holds_seat(self) -> bool {
+        matches!(self, EnrollmentStatus::Active | EnrollmentStatus::Pending)
+    }
+}
+
+string_enum! {
+    SessionStatus {
+        Scheduled => "scheduled",
+        Ongoing => "ongoing",
+        Completed => "completed",
+        Cancelled => "cancelled",
+    }
+}
+
+impl SessionStatus {
+    pub fn allowed_moves(self) -> &'static [SessionStatus] {
+        use SessionStatus::*;
+        match self {
+            Scheduled => &[Ongoing, Completed, Cancelled],
+            Ongoing => &[Completed, Cancelled],
+            // A cancelled class can be put back on the calendar.
+            Cancelled => &[Scheduled],
+            Completed => &[],
+        }
+    }
+
+    pub fn check_move(self, to: SessionStatus) -> Result<(), MoveRefused> {
+        check_transition("a session", self, to, self.allowed_moves())
+    }
+}
+
+string_enum! {
+    AttendanceStatus { Present => "present", Absent => "absent", Late => "late", Excused => "excused" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cohort_moves() {
+        use CohortStatus::*;
+        assert!(Planned.check_move(ComingSoon).is_ok());
+        assert!(Running.check_move(Completed).is_ok());
+        let err = Completed.check_move(Running).unwrap_err();
+        assert!(err.to_string().contains("none (final state)"), "{err}");
+        assert!(Planned.check_move(Running).is_err(), "cannot skip enrolment");
+        assert!(ComingSoon.announces() && !Open.announces());
+    }
+
+    #[test]
+    fn application_moves() {
+        use ApplicationStatus::*;
+        assert!(Pending.check_move(Waitlisted).is_ok());
+        assert!(Waitlisted.check_move(Approved).is_ok());
+        assert!(Approved.check_move(Rejected).is_err());
+        assert!(Waitlisted.check_move(Pending).is_err());
+    }
+
+    #[test]
+    fn enrollment_moves_and_seats() {
+        use EnrollmentStatus::*;
+        assert!(Pending.check_move(Active).is_ok());
+        assert!(Completed.check_move(Active).is_err());
+        let seats: Vec<_> = EnrollmentStatus::ALL.iter().filter(|s| s.holds_seat()).collect();
+        assert_eq!(seats, vec![&Pending, &Active]);
+    }
+
+    #[test]
+    fn session_moves() {
+        use SessionStatus::*;
+        assert!(Cancelled.check_move(Scheduled).is_ok());
+        assert!(Completed.check_move(Scheduled).is_err());
+        let err = Ongoing.check_move(Scheduled).unwrap_err();
+        assert_eq!(err.allowed, vec!["completed", "cancelled"]);
+    }
+}

@@ -1,0 +1,106 @@
+//! Typed store errors. Every message is one plain line a user can act on.
+
+use chrono::{DateTime, Utc};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{entity} #{id} was not found")]
+    NotFound { entity: &'static str, id: String },
+
+    /// Someone else changed the row since it was read (optimistic concurrency).
+    #[error("{}", conflict_line(.entity, .by, .at))]
+    Conflict { entity: &'static str, by: Option<String>, at: Option<DateTime<Utc>> },
+
+    /// The rules or the user's permissions do not allow this.
+    #[error("{reason}")]
+    Refused { reason: String },
+
+    #[error("{field}: {why}")]
+    Invalid { field: String, why: String },
+
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+
+    #[error("{0}")]
+    Schema(String),
+
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+fn conflict_line(entity: &str, by: &Option<String>, at: &Option<DateTime<Utc>>) -> String {
+    let who = by.as_deref().unwrap_or("someone else");
+    match at {
+        Some(at) => format!(
+            "{entity} was changed by {who} at {} since you opened it; nothing was overwritten",
+            at.format("%Y-%m-%d %H:%M UTC")
+        ),
+        None => format!("{entity} was changed by {who} since you opened it; nothing was overwritten"),
+    }
+}
+
+impl StoreError {
+    pub fn refused(reason: impl Into<String>) -> Self {
+        StoreError::Refused { reason: reason.into() }
+    }
+
+    pub fn invalid(field: impl Into<String>, why: impl Into<String>) -> Self {
+        StoreError::Invalid { field: field.into(), why: why.into() }
+    }
+
+    pub fn not_found(entity: &'static str, id: impl ToString) -> Self {
+        StoreError::NotFound { entity, id: id.to_string() }
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        use sqlx::Error as E;
+        match &e {
+            E::Io(_) | E::PoolTimedOut | E::PoolClosed | E::Tls(_) | E::WorkerCrashed => {
+                StoreError::Unavailable(one_line(&e.to_string()))
+            }
+            E::Database(db) => {
+                let msg = one_line(db.message());
+                match db.kind() {
+                    sqlx::error::ErrorKind::UniqueViolation => StoreError::Invalid {
+                        field: constraint_field(db.constraint(), &msg),
+                        why: "is already taken".into(),
+                    },
+                    sqlx::error::ErrorKind::CheckViolation => StoreError::Invalid {
+                        field: constraint_field(db.constraint(), &msg),
+                        why: "breaks a rule of the data model".into(),
+                    },
+                    sqlx::error::ErrorKind::ForeignKeyViolation => {
+                        StoreError::refused(format!("a referenced row does not exist or is still in use ({msg})"))
+                    }
+                    _ if is_unavailable_code(db.code().as_deref()) => StoreError::Unavailable(msg),
+                    _ => StoreError::Other(msg),
+                }
+            }
+            E::RowNotFound => StoreError::NotFound { entity: "row", id: "?".into() },
+            _ => StoreError::Other(one_line(&e.to_string())),
+        }
+    }
+}
+
+/// PostgreSQL codes for a server that is shutting down or refusing connections, and
+/// SQLite's "unable to open"/"read-only" codes.
+fn is_unavailable_code(code: Option<&str>) -> bool {
+    matches!(code, Some("57P01" | "57P02" | "57P03" | "08006" | "08001" | "14" | "8"))
+}
+
+/// The field a constraint protects: PostgreSQL names the constraint, SQLite puts
+/// `table.column` in the message.
+fn constraint_field(constraint: Option<&str>, msg: &str) -> String {
+    if let Some(c) = constraint {
+        return c.to_string();
+    }
+    msg.rsplit(": ").next().unwrap_or(msg).to_string()
+}
+
+pub(crate) fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,0 +1,302 @@
+//! Leads: creation with the contact rule, pipeline moves, notes, duplicate lookup,
+//! and the keyset-paged board queries.
+
+use super::audit::{self, Change};
+use super::page::{self, Page};
+use super::{Actor, Db, Result, StoreError, Tx, now};
+use crate::domain::contact;
+use crate::domain::lead::{LeadMoveError, LeadSource, LeadStatus, MoveInput, NoteType, check_move};
+use crate::domain::permissions::Action;
+use crate::{with_db, with_tx};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct Lead {
+    pub id: i64,
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub whatsapp: Option<String>,
+    pub lead_type: String,
+    pub source: String,
+    pub message: Option<String>,
+    pub interested_in: String,
+    pub status: String,
+    pub lost_reason: Option<String>,
+    pub budget_range: Option<String>,
+    pub urgency: Option<String>,
+    pub assigned_to: Option<i64>,
+    pub next_follow_up_at: Option<DateTime<Utc>>,
+    pub converted_at: Option<DateTime<Utc>>,
+    pub last_contact_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+pub const LEAD_COLUMNS: &str = "id, full_name, email, phone, whatsapp, lead_type, source, message, interested_in, \
+     status, lost_reason, budget_range, urgency, assigned_to, next_follow_up_at, converted_at, last_contact_at, \
+     version, created_at, updated_at";
+
+impl Lead {
+    /// The stored status as the domain enum (the CHECK constraint keeps it valid).
+    pub fn stage(&self) -> LeadStatus {
+        LeadStatus::parse(&self.status).unwrap_or(LeadStatus::New)
+    }
+}
+
+/// A lead to create. Contact fields are validated and normalised (BR-05).
+#[derive(Debug, Clone, Default)]
+pub struct NewLead {
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub whatsapp: Option<String>,
+    pub source: Option<LeadSource>,
+    pub message: Option<String>,
+    pub interested_in: Option<String>,
+    pub assigned_to: Option<i64>,
+}
+
+/// Validated, normalised contact fields of a lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub whatsapp: Option<String>,
+}
+
+/// BR-05 plus formats: at least one of email/phone/whatsapp, each well-formed.
+pub fn validate_contact(email: Option<&str>, phone: Option<&str>, whatsapp: Option<&str>) -> Result<Contact> {
+    let present = |v: Option<&str>| v.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+    let (email, phone, whatsapp) = (present(email), present(phone), present(whatsapp));
+    if !contact::has_contact(email.as_deref(), phone.as_deref(), whatsapp.as_deref()) {
+        return Err(StoreError::invalid("contact", "a lead needs at least one of email, phone or WhatsApp"));
+    }
+    let email =
+        email.map(|e| contact::normalize_email(&e).map_err(|why| StoreError::invalid("email", why))).transpose()?;
+    let phone =
+        phone.map(|p| contact::normalize_phone(&p).map_err(|why| StoreError::invalid("phone", why))).transpose()?;
+    let whatsapp = whatsapp
+        .map(|p| contact::normalize_phone(&p).map_err(|why| StoreError::invalid("whatsapp", why)))
+        .transpose()?;
+    Ok(Contact { email, phone, whatsapp })
+}
+
+pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
+    actor.require(Action::EditLeads)?;
+    let full_name = new.full_name.trim().to_string();
+    if full_name.is_empty() {
+        return Err(StoreError::invalid("name", "cannot be empty"));
+    }
+    let c = validate_contact(new.email.as_deref(), new.phone.as_deref(), new.whatsapp.as_deref())?;
+    let at = now();
+    let mut tx = db.begin().await?;
+    let sql = format!(
+        "INSERT INTO leads (full_name, email, phone, whatsapp, source, message, interested_in, assigned_to, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {LEAD_COLUMNS}"
+    );
+    let lead: Lead = with_tx!(&mut tx, conn => {
+        sqlx::query_as(&sql)
+            .bind(&full_name)
+            .bind(&c.email)
+            .bind(&c.phone)
+            .bind(&c.whatsapp)
+            .bind(new.source.unwrap_or(LeadSource::Other).as_str())
+            .bind(&new.message)
+            .bind(new.interested_in.as_deref().unwrap_or("other"))
+            .bind(new.assigned_to)
+            .bind(at)
+            .fetch_one(&mut *conn)
+            .await?
+    });
+    let new_values = json!({"id": lead.id, "full_name": lead.full_name, "email": lead.email, "phone": lead.phone,
+        "whatsapp": lead.whatsapp, "source": lead.source, "status": lead.status});
+    audit::record(
+        &mut tx,
+        actor,
+        Change::new("create", "lead", Some(lead.id), format!("created lead {}", lead.full_name)).with_new(new_values),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(lead)
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Lead> {
+    let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1");
+    with_db!(db, p => sqlx::query_as::<_, Lead>(&sql).bind(id).fetch_optional(p).await?)
+        .ok_or_else(|| StoreError::not_found("lead", id))
+}
+
+async fn get_in(tx: &mut Tx, id: i64) -> Result<Lead> {
+    let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1");
+    with_tx!(tx, c => sqlx::query_as::<_, Lead>(&sql).bind(id).fetch_optional(&mut *c).await?)
+        .ok_or_else(|| StoreError::not_found("lead", id))
+}
+
+/// Moves a lead to another stage (BR-06). `version` is the one the user saw: if the
+/// lead changed since, nothing is written and the error names who changed it.
+pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStatus, input: &MoveInput) -> Result<Lead> {
+    actor.require(Action::EditLeads)?;
+    let mut tx = db.begin().await?;
+    let before = get_in(&mut tx, id).await?;
+    if before.version != version {
+        return Err(audit::conflict(&mut tx, "this lead", "lead", id).await);
+    }
+    let from = before.stage();
+    check_move(from, to, actor.roles.can(Action::ReopenLead), input).map_err(|e| match e {
+        LeadMoveError::Refused(r) => StoreError::refused(r.to_string()),
+        LeadMoveError::LostReasonRequired => StoreError::invalid("lost reason", e.to_string()),
+    })?;
+    let at = now();
+    let lost_reason =
+        (to == LeadStatus::ClosedLost).then(|| input.lost_reason.as_deref().unwrap_or("").trim().to_string());
+    // closed_won records when the lead converted; reopening clears the close.
+    let converted_at = match to {
+        LeadStatus::ClosedWon => Some(at),
+        _ if from.is_closed() => None,
+        _ => before.converted_at,
+    };
+    let sql = format!(
+        "UPDATE leads SET status = $3, lost_reason = $4, converted_at = $5, version = version + 1, updated_at = $6 \
+         WHERE id = $1 AND version = $2 RETURNING {LEAD_COLUMNS}"
+    );
+    let after: Option<Lead> = with_tx!(&mut tx, c => {
+        sqlx::query_as(&sql)
+            .bind(id)
+            .bind(version)
+            .bind(to.as_str())
+            .bind(&lost_reason)
+            .bind(converted_at)
+            .bind(at)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let Some(after) = after else {
+        return Err(audit::conflict(&mut tx, "this lead", "lead", id).await);
+    };
+    let summary = format!("moved lead {} from {from} to {to}", after.full_name);
+    let change = Change::new("status_change", "lead", Some(id), summary).diff(
+        &json!({"id": id, "status": before.status, "lost_reason": before.lost_reason}),
+        &json!({"id": id, "status": after.status, "lost_reason": after.lost_reason}),
+    );
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct LeadNote {
+    pub id: i64,
+    pub lead_id: i64,
+    pub note: String,
+    pub note_type: String,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Adds a note. A call, email, meeting or WhatsApp note records contact with the
+/// lead, so it also sets `last_contact_at` (DOMAIN.md section 2).
+pub async fn add_note(db: &Db, actor: &Actor, lead_id: i64, note_type: NoteType, text: &str) -> Result<LeadNote> {
+    actor.require(Action::EditLeads)?;
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(StoreError::invalid("note", "cannot be empty"));
+    }
+    let at = now();
+    let mut tx = db.begin().await?;
+    let lead = get_in(&mut tx, lead_id).await?;
+    let note: LeadNote = with_tx!(&mut tx, c => {
+        sqlx::query_as(
+            "INSERT INTO lead_notes (lead_id, note, note_type, created_by, created_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING id, lead_id, note, note_type, created_by, created_at",
+        )
+        .bind(lead_id)
+        .bind(text)
+        .bind(note_type.as_str())
+        .bind(actor.user_id)
+        .bind(at)
+        .fetch_one(&mut *c)
+        .await?
+    });
+    if note_type.is_contact() {
+        // Not a user edit of the lead's fields, so the version stays: a colleague's
+        // open edit form must not conflict because someone logged a call.
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE leads SET last_contact_at = $2, updated_at = $2 WHERE id = $1")
+                .bind(lead_id)
+                .bind(at)
+                .execute(&mut *c)
+                .await?.rows_affected()
+        });
+    }
+    let change =
+        Change::new("create", "lead_note", Some(note.id), format!("{note_type} note on lead {}", lead.full_name))
+            .with_new(json!({"id": note.id, "lead_id": lead_id, "note_type": note_type.as_str()}));
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(note)
+}
+
+/// Lead counts per stage, in board order (every stage present, zero included).
+pub async fn count_by_status(db: &Db) -> Result<Vec<(LeadStatus, i64)>> {
+    let rows: Vec<(String, i64)> = with_db!(db, p => {
+        sqlx::query_as("SELECT status, COUNT(*) FROM leads GROUP BY status").fetch_all(p).await?
+    });
+    Ok(LeadStatus::ALL
+        .iter()
+        .map(|s| (*s, rows.iter().find(|(name, _)| name == s.as_str()).map_or(0, |(_, n)| *n)))
+        .collect())
+}
+
+/// Keyset key of the board's column order: most recently updated first.
+pub type BoardKey = (DateTime<Utc>, i64);
+
+/// One page of a board column.
+pub async fn page_by_status(
+    db: &Db,
+    status: LeadStatus,
+    after: Option<BoardKey>,
+    limit: i64,
+) -> Result<Page<Lead, BoardKey>> {
+    let limit = page::limit(limit);
+    let rows = match after {
+        None => {
+            let sql = format!(
+                "SELECT {LEAD_COLUMNS} FROM leads WHERE status = $1 ORDER BY updated_at DESC, id DESC LIMIT $2"
+            );
+            with_db!(db, p => sqlx::query_as::<_, Lead>(&sql).bind(status.as_str()).bind(limit + 1).fetch_all(p).await?)
+        }
+        Some((updated_at, id)) => {
+            let sql = format!(
+                "SELECT {LEAD_COLUMNS} FROM leads WHERE status = $1 AND (updated_at, id) < ($2, $3) \
+                 ORDER BY updated_at DESC, id DESC LIMIT $4"
+            );
+            with_db!(db, p => {
+                sqlx::query_as::<_, Lead>(&sql)
+                    .bind(status.as_str())
+                    .bind(updated_at)
+                    .bind(id)
+                    .bind(limit + 1)
+                    .fetch_all(p)
+                    .await?
+            })
+        }
+    };
+    Ok(page::from_rows(rows, limit, |l| (l.updated_at, l.id)))
+}
+
+/// Open leads whose normalised email or phone matches (duplicate detection).
+pub async fn find_duplicates(db: &Db, email: Option<&str>, phone: Option<&str>) -> Result<Vec<Lead>> {
+    let email = email.and_then(|e| contact::normalize_email(e).ok());
+    let phone = phone.and_then(|p| contact::normalize_phone(p).ok());
+    if email.is_none() && phone.is_none() {
+        return Ok(vec![]);
+    }
+    let sql = format!(
+        "SELECT {LEAD_COLUMNS} FROM leads WHERE status NOT IN ('closed_won', 'closed_lost') \
+         AND (email = $1 OR phone = $2 OR whatsapp = $2) ORDER BY id LIMIT 20"
+    );
+    Ok(with_db!(db, p => sqlx::query_as::<_, Lead>(&sql).bind(&email).bind(&phone).fetch_all(p).await?))
+}

@@ -1,0 +1,310 @@
+//! The data layer: one `Db` over SQLite or PostgreSQL, the same SQL text for both.
+//!
+//! Dispatch is written once, in the `with_db!` and `with_tx!` macros: each expands its
+//! body for the SQLite and the PostgreSQL arm, so a query is written once with `$n`
+//! placeholders (valid on both) and `FromRow` structs decode from both. `sqlx::Any` is
+//! not used because it cannot decode chrono types.
+//!
+//! Conventions every module here follows:
+//! - every write runs in a `Tx` and writes its audit row through `audit::record` in
+//!   that same transaction;
+//! - every editable row carries `version`; updates say `WHERE id = $1 AND version = $2`
+//!   and a miss becomes `StoreError::Conflict` naming who changed the row and when;
+//! - instants come from `now()` (microseconds, UTC) and are always bound, never
+//!   produced by SQL, so both backends store and compare them alike.
+
+pub mod actor;
+pub mod audit;
+pub mod cohorts;
+pub mod content;
+pub mod error;
+pub mod leads;
+pub mod page;
+pub mod users;
+
+pub use actor::Actor;
+pub use error::{Result, StoreError};
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// The current instant, cut to microseconds: PostgreSQL keeps microseconds, so a value
+/// written and read back is equal on both backends (the audit hash depends on it).
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Which backend a `Db` talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A connection pool to either backend. Cheap to clone.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A write transaction on either backend.
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// Runs `$body` with `$c` bound to the backend's pool (`&SqlitePool` or `&PgPool`).
+#[macro_export]
+macro_rules! with_db {
+    ($db:expr, $c:ident => $body:expr) => {
+        match $db {
+            $crate::store::Db::Sqlite($c) => $body,
+            $crate::store::Db::Postgres($c) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection
+/// (`&mut SqliteConnection` or `&mut PgConnection`); use it as `&mut *$c`.
+#[macro_export]
+macro_rules! with_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::store::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    /// Opens `sqlite://PATH` (created if missing), `sqlite::memory:` or
+    /// `postgres://…` (TCP, or a unix socket with `?host=/dir`), then applies the
+    /// embedded migrations. A database whose schema is newer than this binary is
+    /// refused rather than touched.
+    pub async fn open(url: &str) -> Result<Db> {
+        let db = Self::connect(url).await?;
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    /// Connects without migrating (used by `open` and by tests of old schemas).
+    pub async fn connect(url: &str) -> Result<Db> {
+        let url = url.trim();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)
+                .map_err(|e| StoreError::invalid("database url", error::one_line(&e.to_string())))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(8)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(opts)
+                .await
+                .map_err(|e| unavailable(url, e))?;
+            return Ok(Db::Postgres(pool));
+        }
+        if let Some(rest) = url.strip_prefix("sqlite:") {
+            if rest == ":memory:" || rest == "//:memory:" {
+                let opts = SqliteConnectOptions::from_str("sqlite::memory:")
+                    .map_err(|e| StoreError::invalid("database url", e.to_string()))?
+                    .foreign_keys(true);
+                // One connection: each in-memory connection is its own database.
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(opts)
+                    .await
+                    .map_err(|e| unavailable(url, e))?;
+                return Ok(Db::Sqlite(pool));
+            }
+            let path = rest.strip_prefix("//").unwrap_or(rest);
+            let path = path.split('?').next().unwrap_or(path);
+            if path.is_empty() {
+                return Err(StoreError::invalid(
+                    "database url",
+                    "sqlite:// needs a file path, e.g. sqlite://staffroom.db",
+                ));
+            }
+            let file = std::path::Path::new(path);
+            if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
+                return Err(StoreError::Unavailable(format!(
+                    "cannot create {path}: directory {} does not exist",
+                    dir.display()
+                )));
+            }
+            let opts = SqliteConnectOptions::new()
+                .filename(file)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(5));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(4)
+                .connect_with(opts)
+                .await
+                .map_err(|e| unavailable(path, e))?;
+            return Ok(Db::Sqlite(pool));
+        }
+        Err(StoreError::invalid(
+            "database url",
+            format!(
+                "'{}' is not a database URL; use sqlite://PATH, sqlite::memory: or postgres://USER@HOST/DB",
+                redact(url)
+            ),
+        ))
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self {
+            Db::Sqlite(_) => &SQLITE_MIGRATOR,
+            Db::Postgres(_) => &POSTGRES_MIGRATOR,
+        }
+    }
+
+    /// Applies pending migrations; refuses a schema newer than this binary.
+    pub async fn migrate(&self) -> Result<()> {
+        let known = self.migrator().iter().map(|m| m.version).max().unwrap_or(0);
+        // The table does not exist on a fresh database: that is version 0.
+        let applied: Option<i64> = with_db!(self, p => {
+            sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(version) FROM _sqlx_migrations")
+                .fetch_one(p)
+                .await
+                .ok()
+                .flatten()
+        });
+        if let Some(v) = applied.filter(|v| *v > known) {
+            return Err(StoreError::Schema(format!(
+                "this database has schema version {v}, newer than this staffroom knows ({known}); upgrade staffroom"
+            )));
+        }
+        let result = with_db!(self, p => self.migrator().run(p).await);
+        result
+            .map_err(|e| StoreError::Schema(format!("could not apply migrations: {}", error::one_line(&e.to_string()))))
+    }
+
+    /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so concurrent
+    /// writers queue on the busy timeout instead of failing with SQLITE_BUSY.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// Table names of the applied schema, sorted (for drift tests and diagnostics).
+    pub async fn table_names(&self) -> Result<Vec<String>> {
+        let names = match self {
+            Db::Sqlite(p) => {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+                     AND name <> '_sqlx_migrations' ORDER BY name",
+                )
+                .fetch_all(p)
+                .await?
+            }
+            Db::Postgres(p) => {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema() \
+                     AND table_name <> '_sqlx_migrations' ORDER BY table_name",
+                )
+                .fetch_all(p)
+                .await?
+            }
+        };
+        Ok(names)
+    }
+
+    /// Column names per table, sorted, as `table.column`.
+    pub async fn column_names(&self) -> Result<Vec<String>> {
+        let mut cols = match self {
+            Db::Sqlite(p) => {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c \
+                     WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
+                )
+                .fetch_all(p)
+                .await?
+            }
+            Db::Postgres(p) => {
+                sqlx::query_scalar::<_, String>(
+                    "SELECT table_name::text || '.' || column_name::text FROM information_schema.columns \
+                     WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",
+                )
+                .fetch_all(p)
+                .await?
+            }
+        };
+        cols.sort();
+        Ok(cols)
+    }
+
+    pub async fn close(&self) {
+        with_db!(self, p => p.close().await)
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> Result<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+}
+
+fn unavailable(what: &str, e: sqlx::Error) -> StoreError {
+    StoreError::Unavailable(format!("cannot open {}: {}", redact(what), error::one_line(&e.to_string())))
+}
+
+/// Hides a password in a URL before it reaches a message or a log.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let userinfo = &url[s + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{}:***{}", &url[..s + 3], user, &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://bob:s3cret@db/x"), "postgres://bob:***@db/x");
+        assert_eq!(redact("postgres://bob@db/x"), "postgres://bob@db/x");
+        assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
+    }
+}

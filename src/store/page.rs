@@ -1,0 +1,43 @@
+//! Keyset pagination: a page is "the next `limit` rows after this key", never an
+//! OFFSET, so page 2,000 of the audit log costs what page 1 costs.
+
+/// One page of rows and the key to pass for the next page (`None`: last page).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page<T, K> {
+    pub rows: Vec<T>,
+    pub next: Option<K>,
+}
+
+/// Page size bounds: a screen never asks for more than this in one query.
+pub const MAX_PAGE: i64 = 500;
+
+/// Clamps a requested page size to 1..=MAX_PAGE.
+pub fn limit(requested: i64) -> i64 {
+    requested.clamp(1, MAX_PAGE)
+}
+
+/// Builds a page from a query that fetched `limit + 1` rows: the extra row only says
+/// that another page exists, and the key comes from the last row kept.
+pub fn from_rows<T, K>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> K) -> Page<T, K> {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more { rows.last().map(key) } else { None };
+    Page { rows, next }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extra_row_means_more() {
+        let p = from_rows(vec![5, 4, 3], 2, |r| *r);
+        assert_eq!(p.rows, vec![5, 4]);
+        assert_eq!(p.next, Some(4));
+        let last = from_rows(vec![2, 1], 2, |r| *r);
+        assert_eq!(last.next, None);
+        assert_eq!(limit(0), 1);
+        assert_eq!(limit(10_000), MAX_PAGE);
+    }
+}

@@ -1,0 +1,124 @@
+//! Untrusted text (lead messages, names, post bodies) made safe for a terminal, and
+//! width-aware truncation. Everything from the database passes `inert` before it is
+//! drawn or printed: no escape sequence or control character reaches the terminal.
+
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+/// One line of text with every control character shown as a visible symbol:
+/// ESC as `␛`, other C0 controls as their control pictures (`␀`…`␟`, so a newline
+/// is `␊`), DEL as `␡`, C1 controls as `�`, and bidi overrides/isolates by name
+/// (`<RLO>`), so reversed text cannot disguise what it says.
+pub fn inert(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_inert(&mut out, c, false);
+    }
+    out
+}
+
+/// Like `inert`, but keeps newlines and turns tabs into spaces (multi-line views).
+pub fn inert_multiline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        push_inert(&mut out, c, true);
+    }
+    out
+}
+
+fn push_inert(out: &mut String, c: char, multiline: bool) {
+    match c {
+        '\n' if multiline => out.push('\n'),
+        '\t' if multiline => out.push_str("    "),
+        '\u{1b}' => out.push('␛'),
+        '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+        '\u{7f}' => out.push('␡'),
+        '\u{80}'..='\u{9f}' => out.push('\u{fffd}'),
+        _ => match bidi_name(c) {
+            Some(name) => {
+                out.push('<');
+                out.push_str(name);
+                out.push('>');
+            }
+            None => out.push(c),
+        },
+    }
+}
+
+/// Names of the bidi embedding, override and isolate controls.
+fn bidi_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202a}' => "LRE",
+        '\u{202b}' => "RLE",
+        '\u{202c}' => "PDF",
+        '\u{202d}' => "LRO",
+        '\u{202e}' => "RLO",
+        '\u{2066}' => "LRI",
+        '\u{2067}' => "RLI",
+        '\u{2068}' => "FSI",
+        '\u{2069}' => "PDI",
+        _ => return None,
+    })
+}
+
+/// Display width in terminal cells (emoji and CJK take two, Arabic letters one).
+pub fn width(text: &str) -> usize {
+    UnicodeWidthStr::width(text)
+}
+
+/// Sanitises and cuts `text` to at most `max` cells, ending in `…` when cut. A wide
+/// character that would straddle the edge is dropped, never split.
+pub fn fit(text: &str, max: usize) -> String {
+    let clean = inert(text);
+    if width(&clean) <= max {
+        return clean;
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in clean.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w > max - 1 {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_become_visible() {
+        let hostile = "Hi\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\r\nthere\u{9b}31m";
+        let out = inert(hostile);
+        assert!(!out.chars().any(|c| c.is_control()), "{out:?}");
+        assert!(out.starts_with("Hi␛[2J␛]52;c;ZXZpbA==␇␍␊there"), "{out}");
+    }
+
+    #[test]
+    fn bidi_overrides_are_named() {
+        assert_eq!(inert("invoice\u{202e}fdp.exe"), "invoice<RLO>fdp.exe");
+        assert_eq!(inert("سارة أحمد"), "سارة أحمد", "Arabic passes untouched");
+    }
+
+    #[test]
+    fn multiline_keeps_lines() {
+        assert_eq!(inert_multiline("a\n\tb\u{1b}"), "a\n    b␛");
+    }
+
+    #[test]
+    fn fit_respects_cell_widths() {
+        assert_eq!(fit("hello", 10), "hello");
+        assert_eq!(fit("hello world", 6), "hello…");
+        assert_eq!(width(&fit("🎓🎓🎓🎓", 5)), 5, "{}", fit("🎓🎓🎓🎓", 5));
+        assert_eq!(fit("🎓🎓🎓🎓", 4), "🎓…");
+        assert_eq!(width(&fit("محمد عبد الرحمن", 8)), 8);
+        assert_eq!(fit("abc", 0), "");
+    }
+}

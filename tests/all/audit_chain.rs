@@ -1,0 +1,114 @@
+//! The audit chain: every mutation writes a row in its own transaction; tampering
+//! with any row is detected and named.
+
+use crate::common::{TestDb, team};
+use staffroom::domain::lead::{LeadStatus, MoveInput};
+use staffroom::store::Db;
+use staffroom::store::audit::{self, Verdict};
+use staffroom::store::leads::{self, NewLead};
+
+async fn exec(db: &Db, sql: &str) {
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .expect(sql);
+}
+
+async fn some_history(t: &TestDb) {
+    let team = team(&t.db).await;
+    for i in 0..5 {
+        let l = leads::create(
+            &t.db,
+            &team.staff,
+            NewLead { full_name: format!("L{i}"), phone: Some(format!("+2010000000{i:02}")), ..NewLead::default() },
+        )
+        .await
+        .unwrap();
+        leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::Contacted, &MoveInput::default())
+            .await
+            .unwrap();
+    }
+}
+
+crate::on_both!(every_mutation_is_audited_with_changed_fields_only, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let before = audit::count(&t.db).await.unwrap();
+    let l = leads::create(
+        &t.db,
+        &team.staff,
+        NewLead { full_name: "Audited".into(), email: Some("a@b.co".into()), ..NewLead::default() },
+    )
+    .await
+    .unwrap();
+    leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::Contacted, &MoveInput::default()).await.unwrap();
+    assert_eq!(audit::count(&t.db).await.unwrap(), before + 2);
+    let rows = audit::for_entity(&t.db, "lead", l.id).await.unwrap();
+    let moved = rows.last().unwrap();
+    assert_eq!(moved.action, "status_change");
+    assert_eq!(moved.actor_id, team.staff.user_id);
+    assert_eq!(moved.old_values.as_deref(), Some(format!(r#"{{"id":{},"status":"new"}}"#, l.id).as_str()));
+    assert_eq!(moved.new_values.as_deref(), Some(format!(r#"{{"id":{},"status":"contacted"}}"#, l.id).as_str()));
+    assert_eq!(moved.remote, "local");
+    // A refused write leaves no audit row behind.
+    let n = audit::count(&t.db).await.unwrap();
+    let _ = leads::move_to(&t.db, &team.staff, l.id, l.version + 1, LeadStatus::ClosedWon, &MoveInput::default()).await;
+    assert_eq!(audit::count(&t.db).await.unwrap(), n);
+});
+
+crate::on_both!(an_intact_chain_verifies, |t: TestDb| async move {
+    some_history(&t).await;
+    let n = audit::count(&t.db).await.unwrap();
+    let mut seen = 0;
+    let verdict = audit::verify(&t.db, &mut |k| seen = k).await.unwrap();
+    assert_eq!(verdict, Verdict::Intact { rows: n as u64 });
+    assert_eq!(seen, n as u64, "progress reaches the end");
+});
+
+crate::on_both!(a_changed_row_is_named, |t: TestDb| async move {
+    some_history(&t).await;
+    exec(&t.db, "UPDATE audit_log SET summary = 'nothing happened' WHERE id = 7").await;
+    match audit::verify(&t.db, &mut |_| {}).await.unwrap() {
+        Verdict::Broken { id, why } => {
+            assert_eq!(id, 7);
+            assert!(why.contains("changed"), "{why}");
+        }
+        v => panic!("tampering not detected: {v:?}"),
+    }
+});
+
+crate::on_both!(a_removed_row_is_named, |t: TestDb| async move {
+    some_history(&t).await;
+    exec(&t.db, "DELETE FROM audit_log WHERE id = 5").await;
+    assert!(matches!(audit::verify(&t.db, &mut |_| {}).await.unwrap(), Verdict::Broken { id: 6, .. }));
+});
+
+crate::on_both!(a_rehashed_row_still_breaks_the_next_link, |t: TestDb| async move {
+    some_history(&t).await;
+    // A forger who recomputes row 4's own hash still breaks row 5's prev_hash.
+    let mut row = audit::page(&t.db, Some(5), 1).await.unwrap().rows.remove(0);
+    assert_eq!(row.id, 4);
+    row.summary = "forged".into();
+    let prev = row.prev_hash.clone();
+    row.seal(&prev);
+    let sql = format!("UPDATE audit_log SET summary = 'forged', hash = '{}' WHERE id = 4", row.hash);
+    exec(&t.db, &sql).await;
+    assert!(matches!(audit::verify(&t.db, &mut |_| {}).await.unwrap(), Verdict::Broken { id: 5, .. }));
+});
+
+crate::on_both!(audit_pages_walk_backwards_without_gaps, |t: TestDb| async move {
+    some_history(&t).await;
+    let total = audit::count(&t.db).await.unwrap();
+    let mut ids = Vec::new();
+    let mut before = None;
+    loop {
+        let page = audit::page(&t.db, before, 3).await.unwrap();
+        ids.extend(page.rows.iter().map(|r| r.id));
+        match page.next {
+            Some(k) => before = Some(k),
+            None => break,
+        }
+    }
+    let expected: Vec<i64> = (1..=total).rev().collect();
+    assert_eq!(ids, expected);
+});

@@ -1,0 +1,158 @@
+//! Login: lockout after N failures in the window, unlock after it, refusals that
+//! never say which of email or password was wrong, every attempt recorded.
+
+use crate::common::TestDb;
+use chrono::Duration;
+use staffroom::domain::permissions::Roles;
+use staffroom::store::users::{self, LoginPolicy, LoginRefused, NewUser};
+use staffroom::store::{Actor, now};
+
+const PW: &str = "correct horse battery";
+
+async fn account(t: &TestDb, email: &str) -> users::User {
+    let new = NewUser {
+        email: Some(email.into()),
+        full_name: "Sara Staff".into(),
+        password: Some(PW.into()),
+        roles: Roles::STAFF,
+        ..NewUser::default()
+    };
+    users::create(&t.db, &Actor::cli(), new).await.unwrap()
+}
+
+fn policy() -> LoginPolicy {
+    LoginPolicy { max_failures: 3, window: Duration::minutes(15) }
+}
+
+crate::on_both!(lockout_after_failures_and_unlock_after_the_window, |t: TestDb| async move {
+    let u = account(&t, "sara@academy.org").await;
+    let t0 = now();
+    for i in 0..2 {
+        let r =
+            users::login(&t.db, "sara@academy.org", "wrong", "10.0.0.9", "xterm", t0 + Duration::seconds(i), policy())
+                .await
+                .unwrap();
+        assert_eq!(r.unwrap_err(), LoginRefused::BadCredentials);
+    }
+    let third =
+        users::login(&t.db, "sara@academy.org", "wrong", "10.0.0.9", "xterm", t0 + Duration::seconds(3), policy())
+            .await
+            .unwrap();
+    assert!(matches!(third, Err(LoginRefused::Locked { .. })), "{third:?}");
+    // While locked, even the right password is refused.
+    let during = users::login(&t.db, "sara@academy.org", PW, "10.0.0.9", "xterm", t0 + Duration::minutes(5), policy())
+        .await
+        .unwrap();
+    assert!(matches!(during, Err(LoginRefused::Locked { .. })), "{during:?}");
+    // After the window the right password works and the counter resets.
+    let after = users::login(&t.db, "SARA@academy.org ", PW, "10.0.0.9", "xterm", t0 + Duration::minutes(16), policy())
+        .await
+        .unwrap();
+    let ok = after.expect("unlocked after the window");
+    assert_eq!(ok.user.id, u.id);
+    assert_eq!(ok.previous, None, "first successful login");
+    let stored = users::get(&t.db, u.id).await.unwrap();
+    assert_eq!(stored.failed_logins, 0);
+    assert_eq!(stored.locked_until, None);
+    // Every attempt is in the history, newest first.
+    let attempts = users::login_attempts(&t.db, u.id, 10).await.unwrap();
+    assert_eq!(attempts.len(), 5);
+    assert!(attempts[0].success);
+    assert_eq!(attempts[1].failure_reason.as_deref(), Some("locked"));
+    assert!(attempts.iter().all(|a| a.remote == "10.0.0.9"));
+});
+
+crate::on_both!(failures_outside_the_window_do_not_add_up, |t: TestDb| async move {
+    account(&t, "slow@academy.org").await;
+    let t0 = now();
+    for i in 0..6 {
+        // One failure every 10 minutes: at most 2 ever fall within 15 minutes.
+        let at = t0 + Duration::minutes(10 * i);
+        let r = users::login(&t.db, "slow@academy.org", "nope", "local", "t", at, policy()).await.unwrap();
+        assert_eq!(r.unwrap_err(), LoginRefused::BadCredentials, "attempt {i}");
+    }
+});
+
+crate::on_both!(refusals_do_not_reveal_which_part_was_wrong, |t: TestDb| async move {
+    account(&t, "known@academy.org").await;
+    let at = now();
+    let unknown =
+        users::login(&t.db, "unknown@academy.org", PW, "local", "t", at, policy()).await.unwrap().unwrap_err();
+    let wrong = users::login(&t.db, "known@academy.org", "bad password", "local", "t", at, policy())
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(unknown, wrong);
+    assert_eq!(unknown.to_string(), "wrong email or password");
+    // The unknown-email attempt is recorded too (without a user).
+    let n: i64 = match &t.db {
+        staffroom::store::Db::Sqlite(p) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_history WHERE user_id IS NULL").fetch_one(p).await.unwrap()
+        }
+        staffroom::store::Db::Postgres(p) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM login_history WHERE user_id IS NULL").fetch_one(p).await.unwrap()
+        }
+    };
+    assert_eq!(n, 1);
+});
+
+crate::on_both!(deactivated_users_cannot_log_in, |t: TestDb| async move {
+    let admin = users::create(
+        &t.db,
+        &Actor::cli(),
+        NewUser {
+            email: Some("boss@academy.org".into()),
+            full_name: "Boss".into(),
+            roles: Roles::ADMIN,
+            ..NewUser::default()
+        },
+    )
+    .await
+    .unwrap();
+    account(&t, "gone@academy.org").await;
+    let first = users::login(&t.db, "gone@academy.org", PW, "local", "t", now(), policy()).await.unwrap().unwrap();
+    users::deactivate(&t.db, &admin.actor(), "gone@academy.org").await.unwrap();
+    let r = users::login(&t.db, "gone@academy.org", PW, "local", "t", now(), policy()).await.unwrap();
+    assert_eq!(r.unwrap_err(), LoginRefused::Inactive);
+    // The last admin cannot be deactivated or demoted: someone must be able to log in.
+    let err = users::deactivate(&t.db, &admin.actor(), "boss@academy.org").await.unwrap_err();
+    assert!(err.to_string().contains("last active admin"), "{err}");
+    let err = users::set_roles(&t.db, &Actor::cli(), "boss@academy.org", Roles::STAFF).await.unwrap_err();
+    assert!(err.to_string().contains("last active admin"), "{err}");
+    assert!(first.user.last_login_at.is_some());
+});
+
+crate::on_both!(a_second_login_reports_the_previous_one, |t: TestDb| async move {
+    account(&t, "again@academy.org").await;
+    let t1 = now();
+    users::login(&t.db, "again@academy.org", PW, "192.0.2.7", "t", t1, policy()).await.unwrap().unwrap();
+    let second = users::login(&t.db, "again@academy.org", PW, "local", "t", t1 + Duration::hours(1), policy())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(second.previous, Some((t1, "192.0.2.7".to_string())));
+});
+
+crate::on_both!(students_and_duplicate_emails_are_refused, |t: TestDb| async move {
+    account(&t, "dup@academy.org").await;
+    let again = NewUser { email: Some("Dup@Academy.org".into()), full_name: "Other".into(), ..NewUser::default() };
+    let err = users::create(&t.db, &Actor::cli(), again).await.unwrap_err();
+    assert!(err.to_string().contains("dup@academy.org is already used"), "{err}");
+    let student = NewUser {
+        email: Some("kid@academy.org".into()),
+        full_name: "Kid".into(),
+        password: Some(PW.into()),
+        roles: Roles { student: true, ..Roles::VIEWER },
+        ..NewUser::default()
+    };
+    users::create(&t.db, &Actor::cli(), student).await.unwrap();
+    let r = users::login(&t.db, "kid@academy.org", PW, "local", "t", now(), policy()).await.unwrap();
+    assert_eq!(r.unwrap_err(), LoginRefused::NotStaff);
+    let short = NewUser {
+        email: Some("short@academy.org".into()),
+        full_name: "S".into(),
+        password: Some("123".into()),
+        ..NewUser::default()
+    };
+    assert!(users::create(&t.db, &Actor::cli(), short).await.unwrap_err().to_string().contains("at least 8"));
+});

@@ -1,0 +1,185 @@
+//! A throwaway PostgreSQL cluster for the whole test run.
+//!
+//! Started on first use (initdb ≈ 1 s), reachable only through a unix socket in its
+//! own temp dir, one fresh database per test. A watchdog process stops and removes
+//! the cluster when this test process exits — even when a test fails or the process
+//! is killed — and clusters left behind by killed runs are removed on start.
+//! No server binaries: the PostgreSQL half of each test is skipped with a loud
+//! message, except under CI=true, where that is a failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+pub struct Cluster {
+    pub dir: PathBuf,
+    pub port: u16,
+}
+
+static CLUSTER: OnceLock<Result<Cluster, String>> = OnceLock::new();
+static NEXT_DB: AtomicU32 = AtomicU32::new(1);
+
+const PREFIX: &str = "staffroom-pg.";
+
+/// The cluster, or `None` (after a loud message) when PostgreSQL is not installed.
+/// Panics when PostgreSQL should be there (CI) or failed to start.
+pub fn cluster() -> Option<&'static Cluster> {
+    let result = CLUSTER.get_or_init(start);
+    match result {
+        Ok(c) => Some(c),
+        Err(why) if why.starts_with("no server binaries") && std::env::var("CI").as_deref() != Ok("true") => {
+            eprintln!("\n!!!!!!!! SKIPPING PostgreSQL TESTS: {why} !!!!!!!!\n");
+            None
+        }
+        Err(why) => panic!("PostgreSQL test cluster unavailable: {why}"),
+    }
+}
+
+/// A URL for a brand-new empty database in the cluster.
+pub async fn fresh_database_url() -> Option<String> {
+    let c = cluster()?;
+    let name = format!("t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
+    let admin = url(c, "postgres");
+    let pool = sqlx::PgPool::connect(&admin).await.expect("connect to the test cluster");
+    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
+    pool.close().await;
+    Some(url(c, &name))
+}
+
+pub fn url(c: &Cluster, db: &str) -> String {
+    format!("postgres://postgres@localhost:{}/{db}?host={}", c.port, c.dir.display())
+}
+
+/// Where the server binaries are: $STAFFROOM_PG_BIN, `pg_config --bindir`,
+/// /usr/lib/postgresql/<newest>/bin, or the PATH.
+pub fn find_bin() -> Option<PathBuf> {
+    let has_initdb = |d: &Path| d.join("initdb").is_file() && d.join("pg_ctl").is_file();
+    if let Ok(dir) = std::env::var("STAFFROOM_PG_BIN") {
+        return Some(PathBuf::from(dir)).filter(|d| has_initdb(d));
+    }
+    if let Ok(out) = Command::new("pg_config").arg("--bindir").output() {
+        let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if has_initdb(&dir) {
+            return Some(dir);
+        }
+    }
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| Some((e.file_name().to_str()?.parse().ok()?, e.path().join("bin"))))
+        .filter(|(_, d)| has_initdb(d))
+        .collect();
+    versions.sort();
+    if let Some((_, d)) = versions.pop() {
+        return Some(d);
+    }
+    std::env::var_os("PATH").and_then(|p| std::env::split_paths(&p).find(|d| has_initdb(d)))
+}
+
+fn is_root() -> bool {
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
+}
+
+/// Runs a server binary, as the `postgres` OS user when we are root (initdb refuses root).
+fn pg_command(bin: &Path, tool: &str, root: bool) -> Command {
+    if root {
+        let mut c = Command::new("runuser");
+        c.args(["-u", "postgres", "--"]).arg(bin.join(tool));
+        c
+    } else {
+        Command::new(bin.join(tool))
+    }
+}
+
+fn start() -> Result<Cluster, String> {
+    let bin = find_bin().ok_or("no server binaries (initdb, pg_ctl) found; install postgresql to run these tests")?;
+    let root = is_root();
+    remove_stale_clusters(&bin, root);
+    let dir = std::env::temp_dir().join(format!("{PREFIX}{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    std::fs::write(dir.join("owner"), std::process::id().to_string()).map_err(|e| e.to_string())?;
+    if root {
+        let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status().is_ok_and(|s| s.success());
+        if !ok {
+            return Err(format!("cannot chown {} to the postgres user", dir.display()));
+        }
+    }
+    let port = 5432;
+    watchdog(&bin, &dir, root);
+    let out = pg_command(&bin, "initdb", root)
+        .arg("-D")
+        .arg(dir.join("data"))
+        .args(["--auth=trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"])
+        .output()
+        .map_err(|e| format!("cannot run initdb: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    let opts = format!(
+        "-k {} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
+         -c max_connections=200",
+        dir.display()
+    );
+    let out = pg_command(&bin, "pg_ctl", root)
+        .arg("-D")
+        .arg(dir.join("data"))
+        .arg("-l")
+        .arg(dir.join("log"))
+        .args(["-w", "-o", &opts, "start"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output()
+        .map_err(|e| format!("cannot run pg_ctl: {e}"))?;
+    if !out.status.success() {
+        let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
+        return Err(format!("pg_ctl start failed: {} {log}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(Cluster { dir, port })
+}
+
+fn stop_script(bin: &Path, dir: &Path, root: bool) -> String {
+    let run = if root { "runuser -u postgres -- " } else { "" };
+    format!(
+        "{run}{} -D {}/data -m immediate -w stop >/dev/null 2>&1; rm -rf {}",
+        bin.join("pg_ctl").display(),
+        dir.display(),
+        dir.display()
+    )
+}
+
+/// A detached shell that waits for this process to end, then stops the cluster.
+fn watchdog(bin: &Path, dir: &Path, root: bool) {
+    use std::os::unix::process::CommandExt;
+    let script = format!(
+        "while kill -0 {} 2>/dev/null; do sleep 0.5; done; {}",
+        std::process::id(),
+        stop_script(bin, dir, root)
+    );
+    let _ = Command::new("sh")
+        .args(["-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn();
+}
+
+/// Clusters whose owning test process is gone (killed before its watchdog ran).
+fn remove_stale_clusters(bin: &Path, root: bool) {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if !name.to_string_lossy().starts_with(PREFIX) {
+            continue;
+        }
+        let owner = std::fs::read_to_string(e.path().join("owner")).unwrap_or_default();
+        let alive = !owner.trim().is_empty() && Path::new(&format!("/proc/{}", owner.trim())).exists();
+        if !alive {
+            let _ = Command::new("sh").args(["-c", &stop_script(bin, &e.path(), root)]).status();
+        }
+    }
+}
