@@ -1,1 +1,134 @@
-fn main() {}
+//! Budgets of the foundation issue, measured on the `--large` demo database:
+//!
+//! | what                                             | budget  |
+//! |--------------------------------------------------|---------|
+//! | generating `--large` (SQLite)                    | ≤ 60 s  |
+//! | one keyset page of 50 audit rows, anywhere (SQLite) | ≤ 1 ms median |
+//! | lead counts per stage (SQLite)                   | ≤ 20 ms median |
+//! | `audit verify` of 1M rows (SQLite)               | ≤ 10 s  |
+//! | the same audit page on PostgreSQL                | ≤ 2 ms median |
+//!
+//! Run: `cargo bench --bench foundation`. The SQLite database is kept in
+//! target/bench-large.db between runs (delete it to time generation again);
+//! PostgreSQL gets a throwaway cluster (skipped when no server binaries exist).
+
+#[path = "../tests/all/pg.rs"]
+#[allow(dead_code)]
+mod pg;
+
+use staffroom::demo;
+use staffroom::store::leads;
+use staffroom::store::{Db, audit};
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn p95(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[(v.len() * 95 / 100).min(v.len() - 1)]
+}
+
+fn report(what: &str, took: Duration, budget: Duration) {
+    let verdict = if took <= budget { "ok" } else { "OVER BUDGET" };
+    println!(
+        "{what:<52} {:>10.3} ms   budget {:>8.0} ms   {verdict}",
+        took.as_secs_f64() * 1e3,
+        budget.as_secs_f64() * 1e3
+    );
+}
+
+/// Pages of 50 audit rows starting at ids spread over the whole table.
+async fn audit_pages(db: &Db) -> Vec<Duration> {
+    let total = audit::count(db).await.expect("count");
+    let mut times = Vec::new();
+    let mut x: i64 = 12345;
+    for _ in 0..400 {
+        x = (x * 1_103_515_245 + 12345) % 2_147_483_648;
+        let before = 1 + x % total.max(1);
+        let t = Instant::now();
+        let page = audit::page(db, Some(before), 50).await.expect("page");
+        times.push(t.elapsed());
+        assert!(page.rows.len() == 50 || before <= 51);
+    }
+    times
+}
+
+async fn bench_sqlite() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-large.db");
+    let url = format!("sqlite://{}", path.display());
+    let db = Db::open(&url).await.expect("open");
+    let t = Instant::now();
+    let summary = demo::ensure(&db, true).await.expect("demo --large");
+    let generated = t.elapsed();
+    println!("SQLite, {}", path.display());
+    if summary.created {
+        report("generate --large (100k leads, 1M audit rows)", generated, Duration::from_secs(60));
+    } else {
+        println!("(reused an existing --large database; delete it to time generation)");
+    }
+    // Warm the page cache as a running app would have it.
+    let _ = audit_pages(&db).await;
+    let times = audit_pages(&db).await;
+    report("audit page of 50 rows, median", median(times.clone()), Duration::from_millis(1));
+    report("audit page of 50 rows, p95", p95(times), Duration::from_millis(1));
+    let mut counts = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        leads::count_by_status(&db).await.expect("counts");
+        counts.push(t.elapsed());
+    }
+    report("lead counts per stage, median", median(counts), Duration::from_millis(20));
+    let mut board = Vec::new();
+    for status in staffroom::domain::lead::LeadStatus::ALL {
+        for _ in 0..20 {
+            let t = Instant::now();
+            leads::page_by_status(&db, *status, None, 50).await.expect("board page");
+            board.push(t.elapsed());
+        }
+    }
+    report("first board page (50 leads) of a stage, median", median(board), Duration::from_millis(5));
+    let t = Instant::now();
+    let verdict = audit::verify(&db, &mut |_| {}).await.expect("verify");
+    report("audit verify (all rows)", t.elapsed(), Duration::from_secs(10));
+    assert!(matches!(verdict, audit::Verdict::Intact { .. }), "{verdict:?}");
+}
+
+async fn bench_postgres() {
+    let Some(url) = pg::fresh_database_url().await else {
+        println!("PostgreSQL: skipped (no server binaries)");
+        return;
+    };
+    let db = Db::open(&url).await.expect("open pg");
+    let t = Instant::now();
+    demo::ensure(&db, true).await.expect("demo --large on pg");
+    println!("PostgreSQL (throwaway cluster)");
+    println!("{:<52} {:>10.3} s", "generate --large", t.elapsed().as_secs_f64());
+    let _ = audit_pages(&db).await;
+    let times = audit_pages(&db).await;
+    report("audit page of 50 rows, median", median(times.clone()), Duration::from_millis(2));
+    report("audit page of 50 rows, p95", p95(times), Duration::from_millis(2));
+    let mut counts = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        leads::count_by_status(&db).await.expect("counts");
+        counts.push(t.elapsed());
+    }
+    report("lead counts per stage, median", median(counts), Duration::from_millis(20));
+    let t = Instant::now();
+    audit::verify(&db, &mut |_| {}).await.expect("verify");
+    report("audit verify (all rows)", t.elapsed(), Duration::from_secs(10));
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing useful.
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        bench_sqlite().await;
+        if std::env::args().all(|a| a != "--sqlite-only") {
+            bench_postgres().await;
+        }
+    });
+}

@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The documented defaults, compiled in.
@@ -15,6 +16,12 @@ pub struct Config {
     pub security: SecurityConfig,
     pub rules: RulesConfig,
     pub display: DisplayConfig,
+    /// `[keys.<context>] <action> = ["key", …]`: replaces those actions' keys.
+    #[serde(default)]
+    pub keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// `[theme] <colour name> = "cyan" | "#rrggbb" | "245"`.
+    #[serde(default)]
+    pub theme: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -42,6 +49,7 @@ pub struct RulesConfig {
 #[serde(deny_unknown_fields)]
 pub struct DisplayConfig {
     pub time_zone: String,
+    pub mouse: bool,
 }
 
 /// Where staffroom keeps its files.

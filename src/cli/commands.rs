@@ -29,12 +29,15 @@ pub async fn run(cli: Cli) -> Result<()> {
         None => {
             let url = database_url(&cli, &config)?;
             let db = Db::open(&url).await?;
-            let n = users::count(&db).await?;
-            println!("staffroom {} — database {} ({n} users).", env!("CARGO_PKG_VERSION"), crate::store::redact(&url));
-            println!("The terminal app arrives with the app shell; meanwhile see `staffroom --help`.");
-            Ok(())
+            if users::count(&db).await? == 0 {
+                bail!(
+                    "{} has no users yet: run `staffroom init` first (or try `staffroom demo`)",
+                    crate::store::redact(&url)
+                );
+            }
+            crate::ui::run::run(db, &config, None).await
         }
-        Some(Command::Demo(args)) => run_demo(&cli, args).await,
+        Some(Command::Demo(args)) => run_demo(&cli, &config, args).await,
         Some(Command::Init(args)) => run_init(&cli, &config, args).await,
         Some(Command::Migrate) => {
             let url = database_url(&cli, &config)?;
@@ -158,7 +161,7 @@ async fn run_verify(cli: &Cli, config: &Config) -> Result<()> {
     }
 }
 
-async fn run_demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
+async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs) -> Result<()> {
     let url = match cli.database_url.as_deref().filter(|u| !u.trim().is_empty()) {
         Some(url) => url.to_string(),
         None => format!("sqlite://{}", config::data_dir()?.join("demo.db").display()),
@@ -171,14 +174,11 @@ async fn run_demo(cli: &Cli, args: &DemoArgs) -> Result<()> {
         Err(StoreError::Refused { reason }) => bail!("{reason}"),
         other => other.context("generating the demo data")?,
     };
-    println!("demo database: {}", crate::store::redact(&url));
-    print!("{summary}");
-    if let Some(role) = &args.as_role {
-        let user = demo::demo_user(role);
-        println!("demo login for {role}: {} / {}", user.email, demo::DEMO_PASSWORD);
+    if args.no_open {
+        println!("demo database: {}", crate::store::redact(&url));
+        print!("{summary}");
+        return Ok(());
     }
-    if !args.no_open {
-        println!("(the terminal app arrives with the app shell issue; this command stops here for now)");
-    }
-    Ok(())
+    let login = args.as_role.as_deref().map(|role| (demo::demo_user(role).email, demo::DEMO_PASSWORD.to_string()));
+    crate::ui::run::run(db, config, login).await
 }

@@ -155,18 +155,12 @@ pub const NOTES_CALL: &[&str] = &[
     "Short call, will discuss with family and call back.",
     "Call: wants to start next month, works in accounting.",
 ];
-pub const NOTES_EMAIL: &[&str] = &[
-    "Emailed the syllabus and the payment plans.",
-    "Sent the proposal (PDF) with two pricing options.",
-];
-pub const NOTES_MEETING: &[&str] = &[
-    "Campus visit: met the instructor, very motivated.",
-    "Video meeting with their CTO: scope is a 6-week MVP.",
-];
-pub const NOTES_WHATSAPP: &[&str] = &[
-    "WhatsApp: sent the brochure and the next open day date.",
-    "تواصلنا على واتساب وأرسلنا تفاصيل البرنامج 👍",
-];
+pub const NOTES_EMAIL: &[&str] =
+    &["Emailed the syllabus and the payment plans.", "Sent the proposal (PDF) with two pricing options."];
+pub const NOTES_MEETING: &[&str] =
+    &["Campus visit: met the instructor, very motivated.", "Video meeting with their CTO: scope is a 6-week MVP."];
+pub const NOTES_WHATSAPP: &[&str] =
+    &["WhatsApp: sent the brochure and the next open day date.", "تواصلنا على واتساب وأرسلنا تفاصيل البرنامج 👍"];
 
 /// Curriculum of the full-stack program, one title per calendar session.
 pub const SESSION_TITLES: &[&str] = &[
@@ -198,7 +192,9 @@ pub const SESSION_TITLES: &[&str] = &[
 
 /// Markdown body of a lesson.
 pub fn lesson_markdown(title: &str, points: &[&str], code: &str) -> String {
-    let mut md = format!("# {title}\n\nIn this lesson you will practise the essentials of **{title}**.\n\n## You will learn\n\n");
+    let mut md = format!(
+        "# {title}\n\nIn this lesson you will practise the essentials of **{title}**.\n\n## You will learn\n\n"
+    );
     for p in points {
         md.push_str(&format!("- {p}\n"));
     }
@@ -246,9 +242,19 @@ pub fn hostile_post_body() -> String {
 
 /// Testimonials: author, role, text, rating.
 pub const TESTIMONIALS: &[(&str, &str, &str, i64)] = &[
-    ("Khaled El-Naggar", "Full-stack graduate", "The capstone felt like a real job. Two weeks after demo day I had an offer. 🚀", 5),
+    (
+        "Khaled El-Naggar",
+        "Full-stack graduate",
+        "The capstone felt like a real job. Two weeks after demo day I had an offer. 🚀",
+        5,
+    ),
     ("منى إبراهيم", "خريجة برنامج تصميم واجهات المستخدم", "تجربة رائعة! المدربون صبورون والمشاريع عملية جداً ❤️", 5),
-    ("Nile Logistics", "Operations director", "They shipped our fleet dashboard in six weeks and trained our team to maintain it.", 4),
+    (
+        "Nile Logistics",
+        "Operations director",
+        "They shipped our fleet dashboard in six weeks and trained our team to maintain it.",
+        4,
+    ),
     ("Lucas Rossi", "Full-stack graduate", "Honest feedback on every assignment. My code is cleaner than ever.", 5),
     ("Cairo Tech Hub", "Community partner", "A reliable partner for our meetups and hackathons.", 5),
     ("يوسف إبراهيم", "طالب في البرنامج المسائي", "المحتوى منظم والمتابعة ممتازة، أنصح به بشدة 🎓", 4),

@@ -17,6 +17,7 @@ pub mod actor;
 pub mod audit;
 pub mod cohorts;
 pub mod content;
+pub mod dashboard;
 pub mod error;
 pub mod leads;
 pub mod page;

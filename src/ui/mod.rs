@@ -1,4 +1,13 @@
-//! Terminal presentation. For now: the sanitizer every piece of untrusted text goes
-//! through before it reaches a terminal (CLI output today, the TUI's widgets later).
+//! The terminal UI: pure state (`app`) updated by messages (`msg`), drawn by `view`
+//! functions that never mutate, with keys from `keymap` and styles from `theme`.
+//! `run` is the one place that touches the real terminal.
 
+pub mod app;
+pub mod keymap;
+pub mod msg;
+pub mod palette;
+pub mod run;
+pub mod screens;
 pub mod text;
+pub mod theme;
+pub mod view;

@@ -89,6 +89,14 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
+/// `fit`, then padded with spaces to exactly `width` cells (table columns).
+pub fn pad(text: &str, width: usize) -> String {
+    let mut out = fit(text, width);
+    let w = self::width(&out);
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +128,7 @@ mod tests {
         assert_eq!(fit("🎓🎓🎓🎓", 4), "🎓…");
         assert_eq!(width(&fit("محمد عبد الرحمن", 8)), 8);
         assert_eq!(fit("abc", 0), "");
+        assert_eq!(pad("سارة 🎓", 9), "سارة 🎓  ");
+        assert_eq!(width(&pad("🎓🎓🎓", 5)), 5);
     }
 }

@@ -1,0 +1,107 @@
+//! The backend worker: owns the database, answers `Command`s with `Event`s, checks
+//! permissions before every request, and turns other sessions' writes into change
+//! notices. The UI never touches the database; it only sends commands.
+
+pub mod changes;
+
+use crate::domain::permissions::Action;
+use crate::store::audit::{self, AuditRow};
+use crate::store::dashboard::{self, Section};
+use crate::store::page::Page;
+use crate::store::users::{self, LoggedIn, LoginPolicy, LoginRefused, User};
+use crate::store::{Actor, Db, StoreError};
+use chrono::NaiveDate;
+use tokio::sync::mpsc;
+
+/// A request id: replies carry it back so stale ones can be dropped (latest wins).
+pub type ReqId = u64;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    Login { email: String, password: String, terminal: String },
+    Dashboard { today: NaiveDate },
+    AuditPage { before: Option<i64>, limit: i64 },
+    UsersPage { after: Option<i64>, limit: i64 },
+}
+
+#[derive(Debug)]
+pub enum Reply {
+    Login(Result<LoggedIn, LoginRefused>),
+    Dashboard(Vec<Section>),
+    AuditPage(Page<AuditRow, i64>),
+    UsersPage(Page<User, i64>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    pub req_id: ReqId,
+    /// The logged-in user making the request (`None` only for login).
+    pub actor: Option<Actor>,
+    pub request: Request,
+}
+
+#[derive(Debug)]
+pub struct Event {
+    pub req_id: ReqId,
+    pub result: Result<Reply, StoreError>,
+}
+
+/// Settings the worker needs from the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub login: LoginPolicy,
+    pub attendance_threshold_percent: u8,
+}
+
+/// Starts the worker on the current tokio runtime. Each command runs in its own task,
+/// so a slow query never holds up a fast one.
+pub fn spawn(db: Db, settings: Settings) -> (mpsc::UnboundedSender<Command>, mpsc::UnboundedReceiver<Event>) {
+    let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
+    let (ev_tx, ev_rx) = mpsc::unbounded_channel::<Event>();
+    tokio::spawn(async move {
+        while let Some(cmd) = cmd_rx.recv().await {
+            let db = db.clone();
+            let ev_tx = ev_tx.clone();
+            tokio::spawn(async move {
+                let req_id = cmd.req_id;
+                let result = handle(&db, settings, cmd).await;
+                if let Err(e) = &result {
+                    tracing::warn!("request {req_id} failed: {e}");
+                }
+                // The UI may be gone (quitting): nothing to do then.
+                let _ = ev_tx.send(Event { req_id, result });
+            });
+        }
+    });
+    (cmd_tx, ev_rx)
+}
+
+fn require(actor: &Option<Actor>, action: Action) -> Result<&Actor, StoreError> {
+    let actor = actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
+    actor.require(action)?;
+    Ok(actor)
+}
+
+/// Runs one command. Public so tests can drive the backend without channels.
+pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, StoreError> {
+    match cmd.request {
+        Request::Login { email, password, terminal } => {
+            let remote = crate::store::actor::remote_from_env();
+            let outcome =
+                users::login(db, &email, &password, &remote, &terminal, crate::store::now(), settings.login).await?;
+            Ok(Reply::Login(outcome))
+        }
+        Request::Dashboard { today } => {
+            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
+            Ok(Reply::Dashboard(dashboard::load(db, actor, today, settings.attendance_threshold_percent).await?))
+        }
+        Request::AuditPage { before, limit } => {
+            require(&cmd.actor, Action::ViewAudit)?;
+            Ok(Reply::AuditPage(audit::page(db, before, limit).await?))
+        }
+        Request::UsersPage { after, limit } => {
+            require(&cmd.actor, Action::ManageUsers)?;
+            Ok(Reply::UsersPage(users::list(db, after, limit).await?))
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! App state and `update`: no I/O, no awaiting. Effects (backend commands, quit,
+//! suspend) are returned for the event loop to carry out, so the whole UI can be
+//! driven by a test feeding messages.
+
+use super::keymap::{Action, Context, Keymap};
+use super::msg::{Effect, Msg};
+use super::palette::Palette;
+use super::screens::login::{LoginForm, LoginOutcome};
+use super::screens::{Screen, ScreenId};
+use super::theme::Theme;
+use crate::backend::{Command, Event, Reply, ReqId, Request};
+use crate::store::users::{LoggedIn, User};
+use crate::store::{Actor, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+/// Ticks per second of the frame tick.
+pub const TICKS_PER_SECOND: u32 = 4;
+/// How long a toast stays up.
+const TOAST_TICKS: u32 = 3 * TICKS_PER_SECOND;
+
+/// What the UI needs from configuration.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// Idle ticks before the screen locks (0: never).
+    pub idle_lock_ticks: u32,
+    /// The office's calendar day (dashboard "today").
+    pub today: NaiveDate,
+    /// The terminal name recorded with each login.
+    pub terminal: String,
+}
+
+/// The logged-in user.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub user: User,
+    pub actor: Actor,
+    pub previous: Option<(DateTime<Utc>, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Toast {
+    pub text: String,
+    pub error: bool,
+    ticks_left: u32,
+}
+
+/// Popups stack over the screen; keys go to the top one.
+#[derive(Debug, Clone)]
+pub enum Popup {
+    Help,
+    Palette(Palette),
+    /// A yes/no question; `y` runs the action.
+    Confirm {
+        question: String,
+        on_yes: ConfirmAction,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfirmAction {
+    Quit,
+}
+
+/// Which request a reply answers. One pending request per slot: a newer one
+/// supersedes the older (latest wins).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Login,
+    Screen(ScreenId),
+}
+
+pub struct App {
+    pub settings: Settings,
+    pub session: Option<Session>,
+    /// Shown when nobody is logged in, or when the idle lock is on.
+    pub login: LoginForm,
+    pub locked: bool,
+    /// Navigation stack; the last is on screen. Never empty once logged in.
+    pub stack: Vec<Screen>,
+    pub popups: Vec<Popup>,
+    pub toasts: Vec<Toast>,
+    pending: Vec<(Slot, ReqId)>,
+    next_req: ReqId,
+    idle_ticks: u32,
+    pub spinner: usize,
+    pub size: (u16, u16),
+    pub quit: bool,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+}
+
+impl App {
+    pub fn new(settings: Settings) -> App {
+        App {
+            settings,
+            session: None,
+            login: LoginForm::default(),
+            locked: false,
+            stack: Vec::new(),
+            popups: Vec::new(),
+            toasts: Vec::new(),
+            pending: Vec::new(),
+            next_req: 1,
+            idle_ticks: 0,
+            spinner: 0,
+            size: (80, 24),
+            quit: false,
+            dirty: true,
+        }
+    }
+
+    /// Logs in straight away with these credentials (`staffroom demo --as ROLE`).
+    pub fn auto_login(&mut self, email: &str, password: &str) -> Vec<Effect> {
+        self.login = LoginForm::prefilled(email, password);
+        self.submit_login()
+    }
+
+    pub fn actor(&self) -> Option<&Actor> {
+        self.session.as_ref().map(|s| &s.actor)
+    }
+
+    pub fn screen(&self) -> Option<&Screen> {
+        self.stack.last()
+    }
+
+    /// Is a request of this slot on its way?
+    pub fn is_pending(&self, slot: Slot) -> bool {
+        self.pending.iter().any(|(s, _)| *s == slot)
+    }
+
+    pub fn busy(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    /// The one entry point: a message in, effects out.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Key(key) if key.kind == KeyEventKind::Release => Vec::new(),
+            Msg::Key(key) => {
+                self.idle_ticks = 0;
+                self.dirty = true;
+                self.on_key(key)
+            }
+            Msg::Paste(text) => {
+                self.idle_ticks = 0;
+                self.dirty = true;
+                if self.session.is_none() || self.locked {
+                    self.login.paste(&text);
+                } else if let Some(Popup::Palette(p)) = self.popups.last_mut() {
+                    p.paste(&text);
+                }
+                Vec::new()
+            }
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::Tick => self.on_tick(),
+            Msg::Backend(ev) => self.on_event(*ev),
+            Msg::Changed(_) => self.reload_current(),
+        }
+    }
+
+    fn on_tick(&mut self) -> Vec<Effect> {
+        let before = self.toasts.len();
+        for t in &mut self.toasts {
+            t.ticks_left = t.ticks_left.saturating_sub(1);
+        }
+        self.toasts.retain(|t| t.ticks_left > 0);
+        if self.toasts.len() != before {
+            self.dirty = true;
+        }
+        if self.busy() {
+            self.spinner = self.spinner.wrapping_add(1);
+            self.dirty = true;
+        }
+        if self.session.is_some() && !self.locked && self.settings.idle_lock_ticks > 0 {
+            self.idle_ticks += 1;
+            if self.idle_ticks >= self.settings.idle_lock_ticks {
+                self.lock();
+            }
+        }
+        Vec::new()
+    }
+
+    /// The idle lock: the screen stays as it is underneath; the password is asked again.
+    pub fn lock(&mut self) {
+        if let Some(s) = &self.session {
+            self.locked = true;
+            self.login = LoginForm::for_unlock(s.user.email.as_deref().unwrap_or(""));
+            self.dirty = true;
+        }
+    }
+
+    pub fn toast(&mut self, text: impl Into<String>) {
+        self.toasts.push(Toast { text: text.into(), error: false, ticks_left: TOAST_TICKS });
+        self.dirty = true;
+    }
+
+    pub fn toast_error(&mut self, text: impl Into<String>) {
+        self.toasts.push(Toast { text: text.into(), error: true, ticks_left: TOAST_TICKS * 2 });
+        self.dirty = true;
+    }
+
+    /// Sends `request` for `slot`, superseding any pending request of that slot.
+    pub fn request(&mut self, slot: Slot, request: Request) -> Effect {
+        let req_id = self.next_req;
+        self.next_req += 1;
+        self.pending.retain(|(s, _)| *s != slot);
+        self.pending.push((slot, req_id));
+        Effect::Send(Command { req_id, actor: self.actor().cloned(), request })
+    }
+
+    fn on_event(&mut self, ev: Event) -> Vec<Effect> {
+        let Some(pos) = self.pending.iter().position(|(_, id)| *id == ev.req_id) else {
+            return Vec::new(); // stale: a newer request superseded it
+        };
+        let (slot, _) = self.pending.remove(pos);
+        self.dirty = true;
+        match (slot, ev.result) {
+            (Slot::Login, Ok(Reply::Login(outcome))) => self.on_login(outcome),
+            (Slot::Login, Err(e)) => {
+                self.login.outcome = Some(LoginOutcome::Error(e.to_string()));
+                Vec::new()
+            }
+            (Slot::Screen(id), result) => {
+                let Some(screen) = self.stack.iter_mut().rev().find(|s| s.id() == id) else { return Vec::new() };
+                match result {
+                    Ok(reply) => {
+                        screen.on_reply(reply);
+                        Vec::new()
+                    }
+                    Err(e) => {
+                        screen.on_error();
+                        self.toast_error(describe_error(&e));
+                        Vec::new()
+                    }
+                }
+            }
+            (Slot::Login, Ok(_)) => Vec::new(),
+        }
+    }
+
+    fn on_login(&mut self, outcome: Result<LoggedIn, crate::store::users::LoginRefused>) -> Vec<Effect> {
+        match outcome {
+            Err(refused) => {
+                self.login.refused(refused.to_string());
+                Vec::new()
+            }
+            Ok(ok) => {
+                if self.locked {
+                    // Unlock: resume exactly where the user was.
+                    self.locked = false;
+                    self.login = LoginForm::default();
+                    return Vec::new();
+                }
+                let previous = ok.previous.clone();
+                let actor = ok.user.actor();
+                self.session = Some(Session { user: ok.user, actor, previous: ok.previous });
+                self.login = LoginForm::default();
+                if let Some((at, from)) = previous {
+                    self.toast(format!(
+                        "Last login {} from {}",
+                        at.format("%Y-%m-%d %H:%M UTC"),
+                        super::text::inert(&from)
+                    ));
+                }
+                self.stack.clear();
+                self.open(ScreenId::Dashboard)
+            }
+        }
+    }
+
+    /// Opens a screen on top of the stack (or goes back to it if already open).
+    pub fn open(&mut self, id: ScreenId) -> Vec<Effect> {
+        let Some(actor) = self.actor().cloned() else { return Vec::new() };
+        if id.requires().is_some_and(|a| !actor.roles.can(a)) {
+            self.toast_error(format!("{} ({}) may not open {}", actor.name, actor.roles.label(), id.name()));
+            return Vec::new();
+        }
+        if let Some(pos) = self.stack.iter().position(|s| s.id() == id) {
+            self.stack.truncate(pos + 1);
+            return self.reload_current();
+        }
+        let screen = Screen::new(id);
+        self.stack.push(screen);
+        self.reload_current()
+    }
+
+    /// Asks the current screen's data again (after a change notice, or `ctrl-r`).
+    /// Screens keep their cursor and any text being typed.
+    fn reload_current(&mut self) -> Vec<Effect> {
+        let today = self.settings.today;
+        let Some(screen) = self.stack.last_mut() else { return Vec::new() };
+        let id = screen.id();
+        match screen.reload_request(today) {
+            Some(req) => vec![self.request(Slot::Screen(id), req)],
+            None => Vec::new(),
+        }
+    }
+
+    fn submit_login(&mut self) -> Vec<Effect> {
+        let Some((email, password)) = self.login.submit() else { return Vec::new() };
+        let terminal = self.settings.terminal.clone();
+        vec![self.request(Slot::Login, Request::Login { email, password, terminal })]
+    }
+
+    /// Contexts of the keymap that apply now, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        self.screen().map(|s| s.contexts().to_vec()).unwrap_or_default()
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        // Ctrl-C always quits, whatever has focus.
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return vec![Effect::Quit];
+        }
+        if self.session.is_none() || self.locked {
+            return self.on_login_key(key);
+        }
+        if let Some(popup) = self.popups.last_mut() {
+            return match popup {
+                Popup::Help => {
+                    self.popups.pop();
+                    Vec::new()
+                }
+                Popup::Confirm { on_yes, .. } => {
+                    let on_yes = *on_yes;
+                    self.popups.pop();
+                    if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter) {
+                        match on_yes {
+                            ConfirmAction::Quit => {
+                                self.quit = true;
+                                return vec![Effect::Quit];
+                            }
+                        }
+                    }
+                    Vec::new()
+                }
+                Popup::Palette(p) => match p.on_key(key) {
+                    super::palette::PaletteOutcome::Stay => Vec::new(),
+                    super::palette::PaletteOutcome::Close => {
+                        self.popups.pop();
+                        Vec::new()
+                    }
+                    super::palette::PaletteOutcome::Run(entry) => {
+                        self.popups.pop();
+                        self.run_entry(entry)
+                    }
+                },
+            };
+        }
+        let contexts = self.contexts();
+        let Some(action) = self.settings.keymap.action(&contexts, &key) else {
+            return Vec::new();
+        };
+        self.on_action(action)
+    }
+
+    fn on_action(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Quit => {
+                if self.stack.iter().any(|s| s.has_unsaved()) {
+                    self.popups.push(Popup::Confirm {
+                        question: "Quit and lose what you typed? (y/n)".into(),
+                        on_yes: ConfirmAction::Quit,
+                    });
+                    return Vec::new();
+                }
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            Action::Help => {
+                self.popups.push(Popup::Help);
+                Vec::new()
+            }
+            Action::Palette => {
+                let actor = self.actor().cloned();
+                if let Some(actor) = actor {
+                    self.popups.push(Popup::Palette(Palette::new(&actor)));
+                }
+                Vec::new()
+            }
+            Action::Back => {
+                if self.stack.len() > 1 {
+                    self.stack.pop();
+                    return self.reload_current();
+                }
+                Vec::new()
+            }
+            Action::Refresh => self.reload_current(),
+            Action::Suspend => vec![Effect::Suspend],
+            other => {
+                let today = self.settings.today;
+                let Some(screen) = self.stack.last_mut() else { return Vec::new() };
+                let outcome = screen.on_action(other, today);
+                let mut effects = Vec::new();
+                if let Some(req) = outcome.request {
+                    let id = screen.id();
+                    effects.push(self.request(Slot::Screen(id), req));
+                }
+                if let Some(msg) = outcome.toast {
+                    self.toast(msg);
+                }
+                if let Some(target) = outcome.open {
+                    effects.extend(self.open(target));
+                }
+                effects
+            }
+        }
+    }
+
+    fn run_entry(&mut self, entry: super::palette::Entry) -> Vec<Effect> {
+        match entry {
+            super::palette::Entry::Screen(id) => self.open(id),
+            super::palette::Entry::Action(a) => self.on_action(a),
+        }
+    }
+
+    fn on_login_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        if self.is_pending(Slot::Login) {
+            return Vec::new();
+        }
+        match key.code {
+            KeyCode::Enter => self.submit_login(),
+            KeyCode::Esc if !self.locked => {
+                self.quit = true;
+                vec![Effect::Quit]
+            }
+            _ => {
+                self.login.on_key(key);
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// A store error in plain words for a toast.
+pub fn describe_error(e: &StoreError) -> String {
+    match e {
+        StoreError::Unavailable(_) => format!("{e} — nothing was lost; try again with ctrl-r"),
+        _ => e.to_string(),
+    }
+}

@@ -1,0 +1,319 @@
+//! Keys → actions, per context, from config. The `?` help overlay and the hint bar
+//! are generated from this table, so they cannot drift from the real bindings.
+//!
+//! A user's `[keys.<context>]` table replaces the keys of the actions it names and
+//! leaves every other binding alone, e.g. `[keys.global] quit = ["q", "ctrl-q"]`.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Where a binding applies. Global bindings work on every screen unless the screen
+/// binds the same key itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Context {
+    Global,
+    List,
+    Dashboard,
+    Audit,
+}
+
+impl Context {
+    pub const ALL: &'static [Context] = &[Context::Global, Context::List, Context::Dashboard, Context::Audit];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Context::Global => "global",
+            Context::List => "list",
+            Context::Dashboard => "dashboard",
+            Context::Audit => "audit",
+        }
+    }
+}
+
+crate::string_enum! {
+    /// What a key can ask for. Config names actions by this text.
+    Action {
+        Quit => "quit",
+        Help => "help",
+        Palette => "palette",
+        Back => "back",
+        NextPane => "next_pane",
+        PrevPane => "prev_pane",
+        Refresh => "refresh",
+        Suspend => "suspend",
+        Up => "up",
+        Down => "down",
+        PageUp => "page_up",
+        PageDown => "page_down",
+        Top => "top",
+        Bottom => "bottom",
+        Open => "open",
+        Filter => "filter",
+    }
+}
+
+impl Action {
+    /// The words shown in help and the hint bar.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Action::Quit => "quit",
+            Action::Help => "help",
+            Action::Palette => "go to… (command palette)",
+            Action::Back => "back / close",
+            Action::NextPane => "next pane",
+            Action::PrevPane => "previous pane",
+            Action::Refresh => "reload",
+            Action::Suspend => "suspend to the shell",
+            Action::Up => "up",
+            Action::Down => "down",
+            Action::PageUp => "page up",
+            Action::PageDown => "page down",
+            Action::Top => "first",
+            Action::Bottom => "last",
+            Action::Open => "open",
+            Action::Filter => "filter",
+        }
+    }
+}
+
+/// One key with its modifiers, as written in config: `q`, `?`, `ctrl-c`, `shift-left`,
+/// `enter`, `esc`, `tab`, `backtab`, `up`, `pgdn`, `home`, `f1`, `space`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Key {
+    code: KeyCodeOrd,
+    mods: u8,
+}
+
+/// KeyCode subset that can be ordered and hashed for the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum KeyCodeOrd {
+    Char(char),
+    F(u8),
+    Named(u8),
+}
+
+const NAMED: &[(&str, KeyCode)] = &[
+    ("enter", KeyCode::Enter),
+    ("esc", KeyCode::Esc),
+    ("tab", KeyCode::Tab),
+    ("backtab", KeyCode::BackTab),
+    ("backspace", KeyCode::Backspace),
+    ("delete", KeyCode::Delete),
+    ("up", KeyCode::Up),
+    ("down", KeyCode::Down),
+    ("left", KeyCode::Left),
+    ("right", KeyCode::Right),
+    ("pgup", KeyCode::PageUp),
+    ("pgdn", KeyCode::PageDown),
+    ("home", KeyCode::Home),
+    ("end", KeyCode::End),
+    ("insert", KeyCode::Insert),
+];
+
+const CTRL: u8 = 1;
+const ALT: u8 = 2;
+const SHIFT: u8 = 4;
+
+impl Key {
+    /// The key of a terminal event. Shift is folded into characters (`H`, `?`).
+    pub fn from_event(ev: &KeyEvent) -> Option<Key> {
+        let mut mods = 0;
+        if ev.modifiers.contains(KeyModifiers::CONTROL) {
+            mods |= CTRL;
+        }
+        if ev.modifiers.contains(KeyModifiers::ALT) {
+            mods |= ALT;
+        }
+        let code = match ev.code {
+            KeyCode::Char(' ') => KeyCodeOrd::Named(255),
+            KeyCode::Char(c) => KeyCodeOrd::Char(if mods & CTRL != 0 { c.to_ascii_lowercase() } else { c }),
+            KeyCode::F(n) => KeyCodeOrd::F(n),
+            other => {
+                if ev.modifiers.contains(KeyModifiers::SHIFT) {
+                    mods |= SHIFT;
+                }
+                KeyCodeOrd::Named(NAMED.iter().position(|(_, k)| *k == other)? as u8)
+            }
+        };
+        Some(Key { code, mods })
+    }
+
+    pub fn parse(text: &str) -> Result<Key, String> {
+        let mut mods = 0;
+        let mut rest = text;
+        loop {
+            if let Some(r) = rest.strip_prefix("ctrl-") {
+                mods |= CTRL;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("alt-") {
+                mods |= ALT;
+                rest = r;
+            } else if let Some(r) = rest.strip_prefix("shift-").filter(|r| r.chars().count() > 1) {
+                mods |= SHIFT;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCodeOrd::Char(if mods & CTRL != 0 { c.to_ascii_lowercase() } else { c }),
+            _ if rest == "space" => KeyCodeOrd::Named(255),
+            _ if rest.starts_with('f') && rest[1..].parse::<u8>().is_ok() => {
+                KeyCodeOrd::F(rest[1..].parse().unwrap_or(1))
+            }
+            _ => match NAMED.iter().position(|(n, _)| *n == rest) {
+                Some(i) => KeyCodeOrd::Named(i as u8),
+                None => return Err(format!("'{text}' is not a key (try q, ctrl-c, enter, shift-left, f1)")),
+            },
+        };
+        Ok(Key { code, mods })
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.mods & CTRL != 0 {
+            f.write_str("ctrl-")?;
+        }
+        if self.mods & ALT != 0 {
+            f.write_str("alt-")?;
+        }
+        if self.mods & SHIFT != 0 {
+            f.write_str("shift-")?;
+        }
+        match self.code {
+            KeyCodeOrd::Char(c) => write!(f, "{c}"),
+            KeyCodeOrd::F(n) => write!(f, "f{n}"),
+            KeyCodeOrd::Named(255) => f.write_str("space"),
+            KeyCodeOrd::Named(i) => f.write_str(NAMED.get(i as usize).map_or("?", |(n, _)| n)),
+        }
+    }
+}
+
+/// The bindings in force.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Keymap {
+    /// (context, action) -> keys, in the order they are shown.
+    bindings: BTreeMap<(Context, Action), Vec<Key>>,
+}
+
+fn defaults() -> Vec<(Context, Action, &'static [&'static str])> {
+    use Action::*;
+    use Context::*;
+    vec![
+        (Global, Quit, &["q", "ctrl-c"]),
+        (Global, Help, &["?", "f1"]),
+        (Global, Palette, &[":", "ctrl-p"]),
+        (Global, Back, &["esc"]),
+        (Global, NextPane, &["tab"]),
+        (Global, PrevPane, &["backtab"]),
+        (Global, Refresh, &["ctrl-r"]),
+        (Global, Suspend, &["ctrl-z"]),
+        (List, Up, &["k", "up"]),
+        (List, Down, &["j", "down"]),
+        (List, PageUp, &["ctrl-u", "pgup"]),
+        (List, PageDown, &["ctrl-d", "pgdn"]),
+        (List, Top, &["g", "home"]),
+        (List, Bottom, &["G", "end"]),
+        (List, Open, &["enter", "l", "right"]),
+    ]
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut bindings = BTreeMap::new();
+        for (ctx, action, keys) in defaults() {
+            // The default table is written above and covered by a test.
+            bindings.insert((ctx, action), keys.iter().filter_map(|k| Key::parse(k).ok()).collect());
+        }
+        Keymap { bindings }
+    }
+}
+
+impl Keymap {
+    /// Defaults patched by `[keys.<context>] <action> = ["key", …]` from config.
+    pub fn from_config(user: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Result<Keymap, String> {
+        let mut map = Keymap::default();
+        for (ctx_name, actions) in user {
+            let ctx = Context::ALL
+                .iter()
+                .copied()
+                .find(|c| c.name() == ctx_name)
+                .ok_or_else(|| format!("keys.{ctx_name}: no such key context (global, list, dashboard, audit)"))?;
+            for (action_name, keys) in actions {
+                let action = Action::parse(action_name)
+                    .ok_or_else(|| format!("keys.{ctx_name}.{action_name}: no such action"))?;
+                let keys = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
+                map.bindings.insert((ctx, action), keys);
+            }
+        }
+        Ok(map)
+    }
+
+    /// The action of `key` in the first of `contexts` that binds it (screen contexts
+    /// first, then global).
+    pub fn action(&self, contexts: &[Context], key: &KeyEvent) -> Option<Action> {
+        let key = Key::from_event(key)?;
+        contexts.iter().chain(std::iter::once(&Context::Global)).find_map(|ctx| {
+            self.bindings.iter().find(|((c, _), keys)| c == ctx && keys.contains(&key)).map(|((_, a), _)| *a)
+        })
+    }
+
+    /// Bindings of one context, for help.
+    pub fn bindings(&self, ctx: Context) -> Vec<(Action, Vec<Key>)> {
+        self.bindings.iter().filter(|((c, _), _)| *c == ctx).map(|((_, a), k)| (*a, k.clone())).collect()
+    }
+
+    /// The first key of an action, for the hint bar ("? help").
+    pub fn first_key(&self, contexts: &[Context], action: Action) -> Option<Key> {
+        contexts
+            .iter()
+            .chain(std::iter::once(&Context::Global))
+            .find_map(|c| self.bindings.get(&(*c, action)).and_then(|k| k.first().copied()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn every_default_key_parses_and_round_trips() {
+        for (_, _, keys) in defaults() {
+            for k in keys {
+                let key = Key::parse(k).unwrap();
+                assert_eq!(key.to_string(), *k);
+            }
+        }
+    }
+
+    #[test]
+    fn events_map_to_actions() {
+        let m = Keymap::default();
+        let list = [Context::List];
+        assert_eq!(m.action(&list, &ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
+        assert_eq!(m.action(&list, &ev(KeyCode::Down, KeyModifiers::NONE)), Some(Action::Down));
+        assert_eq!(m.action(&list, &ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Help));
+        assert_eq!(m.action(&list, &ev(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
+        assert_eq!(m.action(&list, &ev(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(m.action(&[], &ev(KeyCode::Char('j'), KeyModifiers::NONE)), None);
+    }
+
+    #[test]
+    fn config_patches_only_named_actions() {
+        let mut user = BTreeMap::new();
+        user.insert("global".to_string(), BTreeMap::from([("quit".to_string(), vec!["ctrl-q".to_string()])]));
+        let m = Keymap::from_config(&user).unwrap();
+        assert_eq!(m.action(&[], &ev(KeyCode::Char('q'), KeyModifiers::NONE)), None);
+        assert_eq!(m.action(&[], &ev(KeyCode::Char('q'), KeyModifiers::CONTROL)), Some(Action::Quit));
+        assert_eq!(m.action(&[], &ev(KeyCode::Char('?'), KeyModifiers::NONE)), Some(Action::Help));
+        user.insert("global".to_string(), BTreeMap::from([("fly".to_string(), vec!["x".to_string()])]));
+        assert!(Keymap::from_config(&user).unwrap_err().contains("no such action"));
+    }
+}

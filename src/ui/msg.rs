@@ -1,0 +1,25 @@
+//! What flows into `App::update` and what comes out of it.
+
+use crate::backend::changes::Notice;
+use crate::backend::{Command, Event};
+use crossterm::event::KeyEvent;
+
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    /// Text pasted in one go (bracketed paste).
+    Paste(String),
+    Resize(u16, u16),
+    /// The frame tick (toasts expire, spinners turn, idle time counts).
+    Tick,
+    Backend(Box<Event>),
+    Changed(Notice),
+}
+
+/// Everything `update` wants done in the world; the event loop does it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Send(Command),
+    Quit,
+    Suspend,
+}

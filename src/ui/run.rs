@@ -1,0 +1,97 @@
+//! The event loop: one `select!` over terminal input, backend replies, change
+//! notices, a frame tick and signals. Draws only when the state changed.
+
+use super::app::{App, Settings, TICKS_PER_SECOND};
+use super::keymap::Keymap;
+use super::msg::{Effect, Msg};
+use super::theme::{Theme, no_color_env};
+use super::view::view;
+use crate::backend::{self, changes};
+use crate::config::Config;
+use crate::store::Db;
+use crate::terminal;
+use anyhow::{Context as _, Result, bail};
+use crossterm::event::{Event as TermEvent, EventStream};
+use futures::StreamExt;
+use std::io::IsTerminal;
+use std::time::Duration;
+use tokio::signal::unix::{SignalKind, signal};
+
+/// UI settings from the configuration.
+pub fn settings(config: &Config) -> Result<Settings> {
+    let keymap = Keymap::from_config(&config.keys).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let theme =
+        Theme::from_config(&config.theme, no_color_env()).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let idle = u32::try_from(config.security.idle_lock_minutes.max(0)).unwrap_or(u32::MAX);
+    Ok(Settings {
+        keymap,
+        theme,
+        idle_lock_ticks: idle.saturating_mul(60 * TICKS_PER_SECOND),
+        today: chrono::Utc::now().date_naive(),
+        terminal: std::env::var("TERM").unwrap_or_else(|_| "unknown".into()),
+    })
+}
+
+/// Runs the TUI until the user quits. `login` logs in straight away (demo --as).
+pub async fn run(db: Db, config: &Config, login: Option<(String, String)>) -> Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        bail!("staffroom needs a terminal (use --no-open to prepare the database only)");
+    }
+    let mut app = App::new(settings(config)?);
+    let backend_settings = backend::Settings {
+        login: config.login_policy(),
+        attendance_threshold_percent: config.rules.attendance_threshold_percent,
+    };
+    let (cmd_tx, mut events_rx) = backend::spawn(db.clone(), backend_settings);
+    let mut notices = changes::watch(&db);
+    let mouse = config.display.mouse;
+    let mut term = terminal::enter(mouse).context("cannot set up the terminal")?;
+    let _restore = terminal::RestoreGuard;
+    let size = term.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    let mut effects = match login {
+        Some((email, password)) => app.auto_login(&email, &password),
+        None => Vec::new(),
+    };
+    let mut input = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_millis(1000 / u64::from(TICKS_PER_SECOND)));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut sigterm = signal(SignalKind::terminate())?;
+    let mut sighup = signal(SignalKind::hangup())?;
+    loop {
+        for effect in effects.drain(..) {
+            match effect {
+                Effect::Send(cmd) => {
+                    if cmd_tx.send(cmd).is_err() {
+                        bail!("the backend worker stopped");
+                    }
+                }
+                Effect::Quit => return Ok(()),
+                Effect::Suspend => {
+                    terminal::suspend(&mut term, mouse)?;
+                    app.dirty = true;
+                }
+            }
+        }
+        if app.dirty {
+            term.draw(|f| view(&app, f))?;
+            app.dirty = false;
+        }
+        let msg = tokio::select! {
+            ev = input.next() => match ev {
+                Some(Ok(TermEvent::Key(k))) => Msg::Key(k),
+                Some(Ok(TermEvent::Paste(s))) => Msg::Paste(s),
+                Some(Ok(TermEvent::Resize(w, h))) => Msg::Resize(w, h),
+                Some(Ok(_)) => continue,
+                // The terminal went away (an SSH connection dropped): exit cleanly.
+                Some(Err(_)) | None => return Ok(()),
+            },
+            Some(ev) = events_rx.recv() => Msg::Backend(Box::new(ev)),
+            Some(n) = notices.recv() => Msg::Changed(n),
+            _ = tick.tick() => Msg::Tick,
+            _ = sigterm.recv() => return Ok(()),
+            _ = sighup.recv() => return Ok(()),
+        };
+        effects = app.update(msg);
+    }
+}

@@ -1,0 +1,125 @@
+//! The dashboard: one screen, sections by role; Enter opens an item's screen.
+
+use super::{Outcome, ScreenId, move_cursor};
+use crate::store::dashboard::{Section, SectionKind};
+use crate::ui::keymap::Action;
+use crate::ui::text;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+#[derive(Debug, Clone, Default)]
+pub struct Dashboard {
+    pub sections: Vec<Section>,
+    /// Selected section, and item within it.
+    pub pane: usize,
+    pub cursor: usize,
+    pub loaded: bool,
+}
+
+impl Dashboard {
+    pub fn set(&mut self, sections: Vec<Section>) {
+        self.sections = sections;
+        self.loaded = true;
+        // Keep the cursor where it was when the data refreshes.
+        self.pane = self.pane.min(self.sections.len().saturating_sub(1));
+        let len = self.sections.get(self.pane).map_or(0, |s| s.items.len());
+        self.cursor = self.cursor.min(len.saturating_sub(1));
+    }
+
+    pub fn on_action(&mut self, action: Action) -> Outcome {
+        let n = self.sections.len();
+        match action {
+            Action::NextPane if n > 0 => {
+                self.pane = (self.pane + 1) % n;
+                self.cursor = 0;
+            }
+            Action::PrevPane if n > 0 => {
+                self.pane = (self.pane + n - 1) % n;
+                self.cursor = 0;
+            }
+            Action::Open => return self.open(),
+            _ => {
+                let len = self.sections.get(self.pane).map_or(0, |s| s.items.len());
+                if let Some(c) = move_cursor(self.cursor, len, action, 5) {
+                    self.cursor = c;
+                }
+            }
+        }
+        Outcome::default()
+    }
+
+    fn open(&self) -> Outcome {
+        let Some(section) = self.sections.get(self.pane) else { return Outcome::default() };
+        let target = match section.kind {
+            SectionKind::LatestAudit => Ok(ScreenId::Audit),
+            SectionKind::Lockouts => Ok(ScreenId::Users),
+            SectionKind::NewLeads | SectionKind::FollowUps => Err("the pipeline"),
+            SectionKind::UnreadMessages => Err("the contact messages"),
+            SectionKind::TodaySessions => Err("the attendance"),
+            SectionKind::LowAttendance => Err("the attendance"),
+            SectionKind::ModerationQueue => Err("the moderation"),
+        };
+        match target {
+            Ok(id) => Outcome { open: Some(id), ..Outcome::default() },
+            Err(name) => Outcome { toast: Some(format!("{name} screen is not built yet")), ..Outcome::default() },
+        }
+    }
+
+    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        if !self.loaded {
+            f.render_widget(Paragraph::new("Loading…").style(theme.dim), area);
+            return;
+        }
+        if self.sections.is_empty() {
+            f.render_widget(Paragraph::new("Nothing needs you right now."), area);
+            return;
+        }
+        let cols = if area.width >= 100 && self.sections.len() > 1 { 2 } else { 1 };
+        let rows = self.sections.len().div_ceil(cols);
+        let row_areas = Layout::vertical(vec![Constraint::Fill(1); rows]).split(area);
+        for (i, section) in self.sections.iter().enumerate() {
+            let row = row_areas[i / cols];
+            let col_areas = Layout::horizontal(vec![Constraint::Fill(1); cols]).split(row);
+            self.section(f, col_areas[i % cols], section, i == self.pane, theme);
+        }
+    }
+
+    fn section(&self, f: &mut Frame, area: Rect, s: &Section, active: bool, theme: &Theme) {
+        let title = format!(" {} ({}) ", s.kind.title(), s.total);
+        let block = Block::bordered().title(Span::styled(title, theme.title)).border_style(if active {
+            theme.key
+        } else {
+            theme.border
+        });
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let width = usize::from(inner.width);
+        let mut lines = Vec::new();
+        if s.items.is_empty() {
+            lines.push(Line::styled("nothing here", theme.dim));
+        }
+        for (i, item) in s.items.iter().enumerate() {
+            let selected = active && i == self.cursor;
+            let marker = if item.alert { "! " } else { "  " };
+            let title_w = (width * 3 / 5).max(1);
+            let title = text::fit(&item.title, title_w.saturating_sub(2));
+            let pad = title_w.saturating_sub(2 + text::width(&title));
+            let detail = text::fit(&item.detail, width.saturating_sub(title_w + 1));
+            let style = if selected {
+                theme.selected
+            } else if item.alert {
+                theme.alert
+            } else {
+                theme.base
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{marker}{title}{} ", " ".repeat(pad)), style),
+                Span::styled(detail, if selected { theme.selected } else { theme.dim }),
+            ]));
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}

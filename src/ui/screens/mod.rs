@@ -1,0 +1,169 @@
+//! The screens: a closed enum, matched exhaustively. Each screen owns its state, turns
+//! actions into requests, takes replies, and draws itself.
+
+pub mod audit;
+pub mod dashboard;
+pub mod login;
+pub mod users;
+
+use super::keymap::{Action, Context};
+use super::theme::Theme;
+use crate::backend::{Reply, Request};
+use crate::domain::permissions::Action as Permission;
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+
+/// Every screen by its plain name (the `:` palette opens them by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScreenId {
+    Dashboard,
+    Audit,
+    Users,
+}
+
+impl ScreenId {
+    pub const ALL: &'static [ScreenId] = &[ScreenId::Dashboard, ScreenId::Audit, ScreenId::Users];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ScreenId::Dashboard => "dashboard",
+            ScreenId::Audit => "audit",
+            ScreenId::Users => "users",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            ScreenId::Dashboard => "what needs you today",
+            ScreenId::Audit => "the audit trail, newest first",
+            ScreenId::Users => "user accounts",
+        }
+    }
+
+    /// The permission needed to open it (the backend checks it again).
+    pub fn requires(self) -> Option<Permission> {
+        match self {
+            ScreenId::Dashboard => None,
+            ScreenId::Audit => Some(Permission::ViewAudit),
+            ScreenId::Users => Some(Permission::ManageUsers),
+        }
+    }
+}
+
+/// What a screen asks the app to do after an action.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub request: Option<Request>,
+    pub toast: Option<String>,
+    pub open: Option<ScreenId>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Dashboard(dashboard::Dashboard),
+    Audit(audit::AuditScreen),
+    Users(users::UsersScreen),
+}
+
+impl Screen {
+    pub fn new(id: ScreenId) -> Screen {
+        match id {
+            ScreenId::Dashboard => Screen::Dashboard(dashboard::Dashboard::default()),
+            ScreenId::Audit => Screen::Audit(audit::AuditScreen::default()),
+            ScreenId::Users => Screen::Users(users::UsersScreen::default()),
+        }
+    }
+
+    pub fn id(&self) -> ScreenId {
+        match self {
+            Screen::Dashboard(_) => ScreenId::Dashboard,
+            Screen::Audit(_) => ScreenId::Audit,
+            Screen::Users(_) => ScreenId::Users,
+        }
+    }
+
+    pub fn title(&self) -> &'static str {
+        match self {
+            Screen::Dashboard(_) => "Dashboard",
+            Screen::Audit(_) => "Audit trail",
+            Screen::Users(_) => "Users",
+        }
+    }
+
+    pub fn contexts(&self) -> &'static [Context] {
+        match self {
+            Screen::Dashboard(_) => &[Context::Dashboard, Context::List],
+            Screen::Audit(_) => &[Context::Audit, Context::List],
+            Screen::Users(_) => &[Context::List],
+        }
+    }
+
+    /// The main keys shown in the hint bar.
+    pub fn hints(&self) -> &'static [Action] {
+        match self {
+            Screen::Dashboard(_) => &[Action::Down, Action::Open, Action::NextPane],
+            Screen::Audit(_) => &[Action::Down, Action::Open, Action::Bottom],
+            Screen::Users(_) => &[Action::Down, Action::PageDown],
+        }
+    }
+
+    pub fn has_unsaved(&self) -> bool {
+        false
+    }
+
+    pub fn reload_request(&mut self, today: NaiveDate) -> Option<Request> {
+        match self {
+            Screen::Dashboard(_) => Some(Request::Dashboard { today }),
+            Screen::Audit(s) => Some(s.reload()),
+            Screen::Users(s) => Some(s.reload()),
+        }
+    }
+
+    pub fn on_action(&mut self, action: Action, _today: NaiveDate) -> Outcome {
+        match self {
+            Screen::Dashboard(s) => s.on_action(action),
+            Screen::Audit(s) => s.on_action(action),
+            Screen::Users(s) => s.on_action(action),
+        }
+    }
+
+    pub fn on_reply(&mut self, reply: Reply) {
+        match (self, reply) {
+            (Screen::Dashboard(s), Reply::Dashboard(sections)) => s.set(sections),
+            (Screen::Audit(s), Reply::AuditPage(page)) => s.on_page(page),
+            (Screen::Users(s), Reply::UsersPage(page)) => s.on_page(page),
+            _ => {}
+        }
+    }
+
+    pub fn on_error(&mut self) {
+        match self {
+            Screen::Dashboard(s) => s.loaded = true,
+            Screen::Audit(s) => s.loading = None,
+            Screen::Users(s) => s.loading = false,
+        }
+    }
+
+    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        match self {
+            Screen::Dashboard(s) => s.view(f, area, theme),
+            Screen::Audit(s) => s.view(f, area, theme),
+            Screen::Users(s) => s.view(f, area, theme),
+        }
+    }
+}
+
+/// Moves a list cursor for a navigation action; `None` when it is not one.
+pub fn move_cursor(cursor: usize, len: usize, action: Action, page: usize) -> Option<usize> {
+    let last = len.saturating_sub(1);
+    Some(match action {
+        Action::Up => cursor.saturating_sub(1),
+        Action::Down => (cursor + 1).min(last),
+        Action::PageUp => cursor.saturating_sub(page),
+        Action::PageDown => (cursor + page).min(last),
+        Action::Top => 0,
+        Action::Bottom => last,
+        _ => return None,
+    })
+}

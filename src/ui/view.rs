@@ -1,0 +1,150 @@
+//! Drawing the whole app. Reads state, never changes it.
+
+use super::app::{App, Popup};
+use super::keymap::{Action, Context};
+use super::text;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+/// The smallest terminal the full layout needs.
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+const SPINNER: [char; 4] = ['⠋', '⠙', '⠸', '⠴'];
+
+pub fn view(app: &App, f: &mut Frame) {
+    let area = f.area();
+    let theme = &app.settings.theme;
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let msg =
+            format!("terminal too small: {}x{}, staffroom needs {MIN_WIDTH}x{MIN_HEIGHT}", area.width, area.height);
+        f.render_widget(Paragraph::new(msg).wrap(Wrap { trim: true }).style(theme.alert), area);
+        return;
+    }
+    let spin = app.busy().then(|| SPINNER[app.spinner % SPINNER.len()]);
+    let [header, body, hints] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let Some(session) = &app.session else {
+        f.render_widget(Line::styled(" staffroom", theme.title), header);
+        app.login.view(f, body, theme, spin);
+        return;
+    };
+    let title = app.screen().map_or("", |s| s.title());
+    let who = format!("{} · {} ", text::inert(&session.user.full_name), session.actor.roles.label());
+    let left = format!(" staffroom › {title} {}", spin.map(String::from).unwrap_or_default());
+    let gap = usize::from(header.width).saturating_sub(text::width(&left) + text::width(&who));
+    f.render_widget(
+        Line::from(vec![Span::styled(left, theme.title), Span::raw(" ".repeat(gap)), Span::styled(who, theme.dim)]),
+        header,
+    );
+    if let Some(screen) = app.screen() {
+        screen.view(f, body, theme);
+    }
+    f.render_widget(hint_bar(app), hints);
+    for popup in &app.popups {
+        match popup {
+            Popup::Help => help(app, f, body),
+            Popup::Palette(p) => palette(app, p, f, body),
+            Popup::Confirm { question, .. } => {
+                let rect = centered(body, 50, 5);
+                f.render_widget(Clear, rect);
+                let block = Block::bordered().title(Span::styled(" confirm ", theme.title));
+                f.render_widget(Paragraph::new(question.as_str()).wrap(Wrap { trim: true }).block(block), rect);
+            }
+        }
+    }
+    toasts(app, f, body);
+    if app.locked {
+        f.render_widget(Clear, body);
+        app.login.view(f, body, theme, spin);
+    }
+}
+
+fn hint_bar(app: &App) -> Line<'static> {
+    let theme = &app.settings.theme;
+    let contexts = app.contexts();
+    let mut actions: Vec<Action> = app.screen().map(|s| s.hints().to_vec()).unwrap_or_default();
+    actions.extend([Action::Palette, Action::Back, Action::Help, Action::Quit]);
+    let mut spans = Vec::new();
+    for a in actions {
+        if let Some(k) = app.settings.keymap.first_key(&contexts, a) {
+            spans.push(Span::styled(format!(" {k}"), theme.key));
+            spans.push(Span::styled(format!(" {} ", a.describe().split(" (").next().unwrap_or("")), theme.dim));
+        }
+    }
+    Line::from(spans)
+}
+
+/// The help overlay: every binding of the current screen and the global ones,
+/// generated from the keymap in force.
+pub fn help_lines(app: &App) -> Vec<(String, String)> {
+    let mut contexts = app.contexts();
+    contexts.push(Context::Global);
+    let mut out = Vec::new();
+    for ctx in contexts {
+        for (action, keys) in app.settings.keymap.bindings(ctx) {
+            let keys = keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
+            out.push((keys, action.describe().to_string()));
+        }
+    }
+    out
+}
+
+fn help(app: &App, f: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let lines: Vec<Line> = help_lines(app)
+        .into_iter()
+        .map(|(keys, what)| Line::from(vec![Span::styled(format!("{keys:>18}  "), theme.key), Span::raw(what)]))
+        .collect();
+    let rect = centered(area, 64, lines.len() as u16 + 2);
+    f.render_widget(Clear, rect);
+    let block = Block::bordered().title(Span::styled(" keys (any key closes) ", theme.title));
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+fn palette(app: &App, p: &super::palette::Palette, f: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    let matches = p.matches();
+    let rect = centered(area, 60, matches.len() as u16 + 4);
+    f.render_widget(Clear, rect);
+    let block = Block::bordered().title(Span::styled(" go to ", theme.title));
+    let mut lines = vec![Line::from(vec![
+        Span::styled(": ", theme.key),
+        Span::raw(text::inert(&p.query)),
+        Span::styled("▏", theme.key),
+    ])];
+    lines.push(Line::from(""));
+    for (i, e) in matches.iter().enumerate() {
+        let style = if i == p.cursor { theme.selected } else { theme.base };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {:<14}", e.name()), style),
+            Span::styled(e.describe(), theme.dim),
+        ]));
+    }
+    if matches.is_empty() {
+        lines.push(Line::styled(" no match", theme.dim));
+    }
+    f.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+fn toasts(app: &App, f: &mut Frame, area: Rect) {
+    let theme = &app.settings.theme;
+    for (i, t) in app.toasts.iter().rev().take(3).enumerate() {
+        let text = text::fit(&t.text, usize::from(area.width.saturating_sub(6)).min(70));
+        let w = (text::width(&text) as u16 + 4).min(area.width);
+        let y = area.bottom().saturating_sub(3 * (i as u16 + 1));
+        let rect = Rect { x: area.right().saturating_sub(w), y, width: w, height: 3 }.intersection(area);
+        f.render_widget(Clear, rect);
+        let style = if t.error { theme.error } else { theme.ok };
+        f.render_widget(Paragraph::new(Span::styled(text, style)).block(Block::bordered().border_style(style)), rect);
+    }
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
