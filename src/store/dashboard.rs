@@ -154,7 +154,8 @@ async fn follow_ups(db: &Db, me: i64, day_end: DateTime<Utc>) -> Result<Section>
                 id,
                 title: name,
                 detail: if overdue {
-                    format!("overdue since {}", due.format("%b %-d"))
+                    let days = (start_of_today - due).num_days() + 1;
+                    format!("overdue {days} day{}", if days == 1 { "" } else { "s" })
                 } else {
                     format!("due today {}", due.format("%H:%M"))
                 },

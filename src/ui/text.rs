@@ -2,7 +2,8 @@
 //! width-aware truncation. Everything from the database passes `inert` before it is
 //! drawn or printed: no escape sequence or control character reaches the terminal.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
 /// One line of text with every control character shown as a visible symbol:
 /// ESC as `␛`, other C0 controls as their control pictures (`␀`…`␟`, so a newline
@@ -60,9 +61,15 @@ fn bidi_name(c: char) -> Option<&'static str> {
     })
 }
 
-/// Display width in terminal cells (emoji and CJK take two, Arabic letters one).
+/// Display width in terminal cells, counted the way ratatui lays out a buffer: per
+/// grapheme (emoji and CJK take two, Arabic letters one each, unshaped). Measuring
+/// the whole string instead would count Arabic lam-alef as one cell and misalign rows.
 pub fn width(text: &str) -> usize {
-    UnicodeWidthStr::width(text)
+    text.graphemes(true).map(grapheme_width).sum()
+}
+
+fn grapheme_width(g: &str) -> usize {
+    UnicodeWidthStr::width(g)
 }
 
 /// Sanitises and cuts `text` to at most `max` cells, ending in `…` when cut. A wide
@@ -77,12 +84,12 @@ pub fn fit(text: &str, max: usize) -> String {
     }
     let mut out = String::new();
     let mut used = 0;
-    for c in clean.chars() {
-        let w = c.width().unwrap_or(0);
+    for g in clean.graphemes(true) {
+        let w = grapheme_width(g);
         if used + w > max - 1 {
             break;
         }
-        out.push(c);
+        out.push_str(g);
         used += w;
     }
     out.push('…');
@@ -127,6 +134,9 @@ mod tests {
         assert_eq!(width(&fit("🎓🎓🎓🎓", 5)), 5, "{}", fit("🎓🎓🎓🎓", 5));
         assert_eq!(fit("🎓🎓🎓🎓", 4), "🎓…");
         assert_eq!(width(&fit("محمد عبد الرحمن", 8)), 8);
+        // Lam-alef is two cells in a terminal buffer, whatever ligature rules say.
+        assert_eq!(width("الأسعار"), 7);
+        assert_eq!(width("❤\u{fe0f}"), 2);
         assert_eq!(fit("abc", 0), "");
         assert_eq!(pad("سارة 🎓", 9), "سارة 🎓  ");
         assert_eq!(width(&pad("🎓🎓🎓", 5)), 5);

@@ -107,7 +107,7 @@ fn help(app: &App, f: &mut Frame, area: Rect) {
 fn palette(app: &App, p: &super::palette::Palette, f: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let matches = p.matches();
-    let rect = centered(area, 60, matches.len() as u16 + 4);
+    let rect = centered(area, 60, matches.len().max(1) as u16 + 4);
     f.render_widget(Clear, rect);
     let block = Block::bordered().title(Span::styled(" go to ", theme.title));
     let mut lines = vec![Line::from(vec![

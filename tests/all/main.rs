@@ -1,13 +1,18 @@
 //! Integration tests: one binary, so one PostgreSQL cluster serves the whole run.
 
 mod common;
+mod driver;
 mod pg;
 
 mod audit_chain;
 mod cli;
 mod concurrency;
 mod content;
+mod e2e;
 mod enrollments;
+mod fuzz_keys;
 mod leads;
+mod live;
 mod login;
 mod schema;
+mod ui;

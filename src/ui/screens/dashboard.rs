@@ -78,8 +78,13 @@ impl Dashboard {
             return;
         }
         let cols = if area.width >= 100 && self.sections.len() > 1 { 2 } else { 1 };
-        let rows = self.sections.len().div_ceil(cols);
-        let row_areas = Layout::vertical(vec![Constraint::Fill(1); rows]).split(area);
+        // Each row is as tall as its longest section (items + borders + a spare line).
+        let heights: Vec<Constraint> = self
+            .sections
+            .chunks(cols)
+            .map(|row| Constraint::Length(row.iter().map(|s| s.items.len().max(1)).max().unwrap_or(1) as u16 + 3))
+            .collect();
+        let row_areas = Layout::vertical(heights).split(area);
         for (i, section) in self.sections.iter().enumerate() {
             let row = row_areas[i / cols];
             let col_areas = Layout::horizontal(vec![Constraint::Fill(1); cols]).split(row);

@@ -1,0 +1,129 @@
+//! End to end through a real pseudo-terminal (tmux): the binary starts, draws,
+//! quits, and the terminal is back in cooked mode; the same after SIGTERM and SIGHUP.
+
+use crate::common::temp_path;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket]);
+        c
+    }
+
+    fn capture(&self) -> String {
+        let out = self.cmd().args(["capture-pane", "-p", "-t", "e2e"]).output().expect("tmux capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn wait_for(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.capture();
+            if screen.contains(what) {
+                return screen;
+            }
+            assert!(start.elapsed() < Duration::from_secs(20), "'{what}' never appeared:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The staffroom process running in the pane (child of the pane's shell).
+    fn app_pid(&self) -> String {
+        let out = self.cmd().args(["display", "-p", "-t", "e2e", "#{pane_pid}"]).output().expect("pane pid");
+        let shell = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        let start = Instant::now();
+        loop {
+            let out = Command::new("pgrep").args(["-P", &shell]).output().expect("pgrep");
+            let pid = String::from_utf8_lossy(&out.stdout).lines().next().unwrap_or("").trim().to_string();
+            if !pid.is_empty() {
+                return pid;
+            }
+            assert!(start.elapsed() < Duration::from_secs(5), "no staffroom process under {shell}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+fn have(tool: &str) -> bool {
+    Command::new("sh").args(["-c", &format!("command -v {tool}")]).output().is_ok_and(|o| o.status.success())
+}
+
+/// Starts staffroom in tmux; after it exits the pane records `stty -a` in `out`.
+fn start(db: &Path, out: &Path, tag: &str) -> Tmux {
+    let tmux = Tmux { socket: format!("staffroom-e2e-{}-{tag}", std::process::id()) };
+    let bin = env!("CARGO_BIN_EXE_staffroom");
+    let script = format!(
+        "{bin} demo --as admin --database-url sqlite://{}; stty -a > {}; sleep 30",
+        db.display(),
+        out.display()
+    );
+    let ok = tmux
+        .cmd()
+        .args(["new-session", "-d", "-s", "e2e", "-x", "110", "-y", "32", "sh", "-c", &script])
+        .env("TERM", "xterm-256color")
+        .status()
+        .expect("tmux");
+    assert!(ok.success());
+    tmux
+}
+
+fn assert_cooked(out: &Path) {
+    let start = Instant::now();
+    while !out.exists() || std::fs::read_to_string(out).unwrap_or_default().is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(10), "staffroom did not exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let stty = std::fs::read_to_string(out).unwrap();
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(words.contains(&"icanon") && words.contains(&"echo"), "terminal left in raw mode: {stty}");
+}
+
+#[test]
+fn starts_draws_quits_and_restores_the_terminal() {
+    if !have("tmux") {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "tmux is required in CI");
+        eprintln!("!!!!!!!! SKIPPING e2e terminal tests: tmux is not installed !!!!!!!!");
+        return;
+    }
+    let db = temp_path("db");
+    let prep = Command::new(env!("CARGO_BIN_EXE_staffroom"))
+        .args(["demo", "--no-open", "--database-url", &format!("sqlite://{}", db.display())])
+        .output()
+        .unwrap();
+    assert!(prep.status.success(), "{}", String::from_utf8_lossy(&prep.stderr));
+
+    for how in ["q", "TERM", "HUP"] {
+        let out = temp_path("stty");
+        let tmux = start(&db, &out, how);
+        let screen = tmux.wait_for("Latest audit entries");
+        assert!(screen.contains("Amira Haddad · admin"), "{screen}");
+        match how {
+            "q" => {
+                tmux.cmd().args(["send-keys", "-t", "e2e", "q"]).status().unwrap();
+            }
+            signal => {
+                let pid = tmux.app_pid();
+                Command::new("kill").args([&format!("-{signal}"), &pid]).status().unwrap();
+            }
+        }
+        assert_cooked(&out);
+        let after = tmux.capture();
+        assert!(!after.contains("Latest audit entries"), "the alternate screen was left ({how}):\n{after}");
+        let _ = std::fs::remove_file(&out);
+    }
+    let _ = std::fs::remove_file(&db);
+}

@@ -1,0 +1,169 @@
+//! The app shell driven headlessly: keys in, TestBackend buffer out.
+
+use crate::common::TestDb;
+use crate::driver::{Driver, normalize};
+use crossterm::event::KeyCode;
+use staffroom::demo;
+use staffroom::ui::screens::ScreenId;
+use staffroom::ui::view::help_lines;
+
+async fn demo_db() -> TestDb {
+    let t = TestDb::sqlite().await;
+    demo::ensure(&t.db, false).await.expect("demo data");
+    t
+}
+
+async fn logged_in(t: &TestDb, role: &str, w: u16, h: u16) -> Driver {
+    let mut d = Driver::new(t.db.clone(), w, h);
+    d.login(&demo::demo_user(role).email, demo::DEMO_PASSWORD).await;
+    assert!(d.app.session.is_some(), "logged in as {role}");
+    d.app.toasts.clear(); // the "last login" toast depends on the clock
+    d
+}
+
+#[tokio::test]
+async fn login_screen_refuses_then_accepts() {
+    let t = demo_db().await;
+    let mut d = Driver::new(t.db.clone(), 100, 30);
+    let s = d.screen();
+    assert!(s.contains("staffroom — log in") && s.contains("Email") && s.contains("Password"), "{s}");
+    d.type_text("staff@demo.staffroom.test").await;
+    d.press(KeyCode::Tab).await;
+    d.type_text("not-the-password").await;
+    let s = d.screen();
+    assert!(s.contains("••••••••••••••••") && !s.contains("not-the-password"), "masked: {s}");
+    d.press(KeyCode::Enter).await;
+    let s = d.screen();
+    assert!(s.contains("wrong email or password"), "{s}");
+    assert!(d.app.session.is_none());
+    d.type_text(demo::DEMO_PASSWORD).await;
+    d.press(KeyCode::Enter).await;
+    let s = d.screen();
+    assert!(s.contains("Dashboard") && s.contains("Omar Farouk · staff"), "{s}");
+}
+
+#[tokio::test]
+async fn palette_opens_every_screen_the_role_may_use_and_esc_returns() {
+    let t = demo_db().await;
+    let mut d = logged_in(&t, "admin", 120, 40).await;
+    for id in ScreenId::ALL {
+        d.press(KeyCode::Char(':')).await;
+        assert!(d.screen().contains("go to"));
+        d.type_text(id.name()).await;
+        d.press(KeyCode::Enter).await;
+        assert_eq!(d.app.screen().map(|s| s.id()), Some(*id), "opened {}", id.name());
+        let s = d.screen();
+        assert!(!s.contains("Loading…"), "{} loaded: {s}", id.name());
+    }
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Users));
+    d.press(KeyCode::Esc).await;
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Audit), "Esc goes back");
+    d.press(KeyCode::Esc).await;
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Dashboard));
+    d.press(KeyCode::Char('q')).await;
+    assert!(d.quit, "q quits");
+}
+
+#[tokio::test]
+async fn a_staff_member_cannot_open_users_even_by_name() {
+    let t = demo_db().await;
+    let mut d = logged_in(&t, "staff", 120, 40).await;
+    d.press(KeyCode::Char(':')).await;
+    d.type_text("users").await;
+    let s = d.screen();
+    assert!(s.contains("no match"), "the palette offers only allowed screens: {s}");
+    d.press(KeyCode::Esc).await;
+    // Even a forged request is refused by the backend.
+    let cmd = staffroom::backend::Command {
+        req_id: 1,
+        actor: d.app.actor().cloned(),
+        request: staffroom::backend::Request::UsersPage { after: None, limit: 10 },
+    };
+    let err = staffroom::backend::handle(&t.db, crate::driver::backend_settings(), cmd).await.unwrap_err();
+    assert!(err.to_string().contains("may not manage users"), "{err}");
+}
+
+#[tokio::test]
+async fn help_lists_exactly_the_bindings_of_the_keymap() {
+    let t = demo_db().await;
+    let mut d = logged_in(&t, "admin", 120, 50).await;
+    d.press(KeyCode::Char('?')).await;
+    let s = d.screen();
+    let km = staffroom::ui::keymap::Keymap::default();
+    let mut contexts = d.app.contexts();
+    contexts.push(staffroom::ui::keymap::Context::Global);
+    let mut expected = 0;
+    for ctx in contexts {
+        for (action, keys) in km.bindings(ctx) {
+            let keys = keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
+            assert!(s.contains(&keys) && s.contains(action.describe()), "help shows {keys} {}: {s}", action.describe());
+            expected += 1;
+        }
+    }
+    assert_eq!(help_lines(&d.app).len(), expected);
+    d.press(KeyCode::Char('x')).await;
+    assert!(!d.screen().contains("keys (any key closes)"), "any key closes help");
+}
+
+#[tokio::test]
+async fn dashboards_per_role() {
+    let t = demo_db().await;
+    for role in ["admin", "staff", "instructor", "viewer"] {
+        let mut d = logged_in(&t, role, 120, 36).await;
+        let screen = normalize(&d.screen());
+        insta::assert_snapshot!(format!("dashboard_{role}"), screen);
+    }
+}
+
+#[tokio::test]
+async fn hostile_text_renders_inert_and_wide_text_keeps_columns() {
+    let t = demo_db().await;
+    let staff = staffroom::store::users::find_by_email(&t.db, "staff@demo.staffroom.test").await.unwrap().unwrap();
+    let names = [
+        "Evil\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}Name",
+        "Bidi invoice\u{202e}fdp.exe",
+        "سارة عبد الرحمن 🎓🚀",
+        "C1\u{9b}31m lead",
+    ];
+    for n in names {
+        staffroom::store::leads::create(
+            &t.db,
+            &staff.actor(),
+            staffroom::store::leads::NewLead {
+                full_name: n.into(),
+                email: Some(format!("{}@x.org", n.len())),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    }
+    let mut d = logged_in(&t, "staff", 120, 36).await;
+    let symbols = d.symbols();
+    for s in &symbols {
+        assert!(
+            !s.chars().any(|c| c.is_control() || ('\u{80}'..='\u{9f}').contains(&c)),
+            "control char reached the buffer: {s:?}"
+        );
+        assert!(!s.contains('\u{202e}'), "bidi override reached the buffer");
+    }
+    let screen = d.screen();
+    assert!(screen.contains("Evil␛[2J␛]52;c;ZXZpbA==␇Name"), "{screen}");
+    assert!(screen.contains("Bidi invoice<RLO>fdp.exe"), "{screen}");
+    // Every row is exactly the terminal's width in cells, wide characters included.
+    for line in screen.lines() {
+        assert_eq!(staffroom::ui::text::width(line), 120, "row width: {line}");
+    }
+}
+
+#[tokio::test]
+async fn too_small_terminals_get_a_message_not_a_panic() {
+    let t = demo_db().await;
+    for (w, h) in [(1, 1), (20, 5), (79, 24), (80, 23)] {
+        let mut d = logged_in(&t, "admin", w, h).await;
+        let s = d.screen();
+        assert!(w < 10 || s.contains("too small"), "{w}x{h}: {s}");
+    }
+    let mut d = logged_in(&t, "admin", 80, 24).await;
+    assert!(d.screen().contains("Dashboard"), "80x24 is enough");
+}
