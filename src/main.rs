@@ -5,6 +5,12 @@ use clap::Parser;
 use staffroom::cli::{self, Cli};
 use std::process::ExitCode;
 
+/// mimalloc: rows decoded on sqlx's SQLite worker thread are freed on the runtime's
+/// threads; the system allocator spends more time in the kernel on that pattern
+/// than in the query (measured on `audit verify` of a million rows).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     install_panic_hook();
     let cli = Cli::parse();

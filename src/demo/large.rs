@@ -5,7 +5,7 @@ use super::text::{BUDGETS, FIRST_NAMES, LAST_NAMES, LOST_REASONS, Rng};
 use super::{LARGE_AUDIT_ROWS, LARGE_LEADS};
 use crate::domain::lead::{Interest, LeadSource, LeadStatus, Urgency};
 use crate::store::audit::{self, AuditRow};
-use crate::store::{Db, Result, now};
+use crate::store::{Db, Result, Tx, now};
 use crate::{with_db, with_tx};
 use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -13,17 +13,82 @@ use indicatif::{ProgressBar, ProgressStyle};
 const LEAD_COLS: usize = 18;
 /// Rows per INSERT: 400 × 18 = 7,200 parameters, under both backends' limits.
 const LEAD_BATCH: usize = 400;
-/// Rows per transaction for the audit chain.
-const AUDIT_TX_ROWS: i64 = 50_000;
+/// Audit rows generated in memory at a time.
+const AUDIT_CHUNK: i64 = 50_000;
 
 pub async fn ensure(db: &Db) -> Result<()> {
     let leads: i64 = with_db!(db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM leads").fetch_one(p).await?);
+    let rows = audit::count(db).await?;
+    if leads >= LARGE_LEADS && rows >= LARGE_AUDIT_ROWS {
+        return Ok(());
+    }
     if leads < LARGE_LEADS {
         insert_leads(db, LARGE_LEADS - leads).await?;
     }
-    let rows = audit::count(db).await?;
     if rows < LARGE_AUDIT_ROWS {
         insert_audit(db, LARGE_AUDIT_ROWS - rows).await?;
+    }
+    // Fresh statistics, as a maintained database has them (the planner needs them
+    // for index-only counts on PostgreSQL).
+    match db {
+        Db::Sqlite(p) => {
+            sqlx::query("ANALYZE").execute(p).await?;
+        }
+        Db::Postgres(p) => {
+            sqlx::query("VACUUM ANALYZE leads").execute(p).await?;
+            sqlx::query("VACUUM ANALYZE audit_log").execute(p).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Bulk mode for one transaction: on SQLite a 256 MB page cache (the default 2 MB
+/// thrashes on a million random index inserts).
+async fn bulk_begin(tx: &mut Tx) -> Result<()> {
+    if let Tx::Sqlite(t) = tx {
+        sqlx::query("PRAGMA cache_size = -262144").execute(&mut **t).await?;
+    }
+    Ok(())
+}
+
+async fn bulk_end(tx: &mut Tx) -> Result<()> {
+    if let Tx::Sqlite(t) = tx {
+        sqlx::query("PRAGMA cache_size = -2000").execute(&mut **t).await?;
+    }
+    Ok(())
+}
+
+/// Drops the secondary indexes of `table` inside `tx` and returns their DDL, read
+/// from the catalogue (so nothing here repeats the migrations). Building an index
+/// once over a million rows is far cheaper than a million random index inserts.
+async fn take_indexes(tx: &mut Tx, table: &str) -> Result<Vec<String>> {
+    let found: Vec<(String, String)> =
+        match tx {
+            Tx::Sqlite(t) => {
+                sqlx::query_as(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = $1 AND sql IS NOT NULL",
+                )
+                .bind(table)
+                .fetch_all(&mut **t)
+                .await?
+            }
+            Tx::Postgres(t) => sqlx::query_as(
+                "SELECT indexname::text, indexdef FROM pg_indexes WHERE tablename = $1 AND indexname NOT LIKE '%_pkey'",
+            )
+            .bind(table)
+            .fetch_all(&mut **t)
+            .await?,
+        };
+    for (name, _) in &found {
+        let sql = format!("DROP INDEX {name}");
+        with_tx!(tx, c => sqlx::query(&sql).execute(&mut *c).await?.rows_affected());
+    }
+    Ok(found.into_iter().map(|(_, ddl)| ddl).collect())
+}
+
+async fn restore_indexes(tx: &mut Tx, ddls: &[String]) -> Result<()> {
+    for ddl in ddls {
+        with_tx!(tx, c => sqlx::query(ddl).execute(&mut *c).await?.rows_affected());
     }
     Ok(())
 }
@@ -134,6 +199,8 @@ async fn insert_leads(db: &Db, count: i64) -> Result<()> {
          updated_at) VALUES ";
     let full_sql = values_sql(prefix, LEAD_BATCH, LEAD_COLS);
     let mut tx = db.begin().await?;
+    bulk_begin(&mut tx).await?;
+    let indexes = take_indexes(&mut tx, "leads").await?;
     let mut done = 0;
     while done < count {
         let n = LEAD_BATCH.min(usize::try_from(count - done).unwrap_or(0));
@@ -167,6 +234,8 @@ async fn insert_leads(db: &Db, count: i64) -> Result<()> {
         done += n as i64;
         progress.set_position(done as u64);
     }
+    restore_indexes(&mut tx, &indexes).await?;
+    bulk_end(&mut tx).await?;
     tx.commit().await?;
     progress.finish_and_clear();
     Ok(())
@@ -185,10 +254,12 @@ async fn insert_audit(db: &Db, count: i64) -> Result<()> {
     let mut at = end - step * i32::try_from(count).unwrap_or(i32::MAX);
     let stages = LeadStatus::ALL;
     let mut done = 0;
+    let mut tx = db.begin().await?;
+    bulk_begin(&mut tx).await?;
+    let (mut last_id, mut prev) = audit::lock_head(&mut tx).await?;
+    let indexes = take_indexes(&mut tx, "audit_log").await?;
     while done < count {
-        let mut tx = db.begin().await?;
-        let (mut last_id, mut prev) = audit::lock_head(&mut tx).await?;
-        let n = AUDIT_TX_ROWS.min(count - done);
+        let n = AUDIT_CHUNK.min(count - done);
         let mut rows = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
         for _ in 0..n {
             last_id += 1;
@@ -235,10 +306,12 @@ async fn insert_audit(db: &Db, count: i64) -> Result<()> {
             rows.push(row);
         }
         audit::insert_rows(&mut tx, &rows).await?;
-        tx.commit().await?;
         done += n;
         progress.set_position(done as u64);
     }
+    restore_indexes(&mut tx, &indexes).await?;
+    bulk_end(&mut tx).await?;
+    tx.commit().await?;
     progress.finish_and_clear();
     Ok(())
 }

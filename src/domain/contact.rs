@@ -90,3 +90,17 @@ mod tests {
         assert!(normalize_phone("+1 555 0100 ext 4").is_err());
     }
 }
+
+/// Free text as both backends can store it: PostgreSQL refuses the NUL character in
+/// text, so it is dropped everywhere (it is never meaningful in a name or a note).
+pub fn storable(text: &str) -> String {
+    text.replace('\0', "")
+}
+
+#[cfg(test)]
+mod storable_tests {
+    #[test]
+    fn nul_is_dropped() {
+        assert_eq!(super::storable("a\0b"), "ab");
+    }
+}

@@ -86,10 +86,11 @@ pub fn validate_contact(email: Option<&str>, phone: Option<&str>, whatsapp: Opti
 
 pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
     actor.require(Action::EditLeads)?;
-    let full_name = new.full_name.trim().to_string();
+    let full_name = contact::storable(new.full_name.trim());
     if full_name.is_empty() {
         return Err(StoreError::invalid("name", "cannot be empty"));
     }
+    let message = new.message.as_deref().map(contact::storable);
     let c = validate_contact(new.email.as_deref(), new.phone.as_deref(), new.whatsapp.as_deref())?;
     let at = now();
     let mut tx = db.begin().await?;
@@ -104,7 +105,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
             .bind(&c.phone)
             .bind(&c.whatsapp)
             .bind(new.source.unwrap_or(LeadSource::Other).as_str())
-            .bind(&new.message)
+            .bind(&message)
             .bind(new.interested_in.as_deref().unwrap_or("other"))
             .bind(new.assigned_to)
             .bind(at)
@@ -200,7 +201,7 @@ pub struct LeadNote {
 /// lead, so it also sets `last_contact_at` (DOMAIN.md section 2).
 pub async fn add_note(db: &Db, actor: &Actor, lead_id: i64, note_type: NoteType, text: &str) -> Result<LeadNote> {
     actor.require(Action::EditLeads)?;
-    let text = text.trim();
+    let text = contact::storable(text.trim());
     if text.is_empty() {
         return Err(StoreError::invalid("note", "cannot be empty"));
     }
@@ -213,7 +214,7 @@ pub async fn add_note(db: &Db, actor: &Actor, lead_id: i64, note_type: NoteType,
              RETURNING id, lead_id, note, note_type, created_by, created_at",
         )
         .bind(lead_id)
-        .bind(text)
+        .bind(&text)
         .bind(note_type.as_str())
         .bind(actor.user_id)
         .bind(at)

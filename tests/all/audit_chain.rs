@@ -112,3 +112,20 @@ crate::on_both!(audit_pages_walk_backwards_without_gaps, |t: TestDb| async move 
     let expected: Vec<i64> = (1..=total).rev().collect();
     assert_eq!(ids, expected);
 });
+
+crate::on_both!(hostile_text_in_the_trail_still_verifies, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let names =
+        ["Esc\u{1b}[2J\"quoted\"\\back\u{7}", "سارة 🎓 \u{202e}rlo", "tab\there\nnewline\u{0}nul", "\u{9b}c1 ✓"];
+    for (i, n) in names.iter().enumerate() {
+        leads::create(
+            &t.db,
+            &team.staff,
+            NewLead { full_name: n.to_string(), phone: Some(format!("+2012000000{i:02}")), ..NewLead::default() },
+        )
+        .await
+        .unwrap();
+    }
+    let n = audit::count(&t.db).await.unwrap();
+    assert_eq!(audit::verify(&t.db, &mut |_| {}).await.unwrap(), Verdict::Intact { rows: n as u64 });
+});
