@@ -11,8 +11,9 @@ use chrono::{DateTime, Duration, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 
 const LEAD_COLS: usize = 18;
-/// Rows per INSERT: 400 × 18 = 7,200 parameters, under both backends' limits.
-const LEAD_BATCH: usize = 400;
+/// Rows per INSERT. Small on purpose: sqlx's cost per parameter grows with the
+/// statement's parameter count (see `audit::insert_rows`).
+const LEAD_BATCH: usize = 10;
 /// Audit rows generated in memory at a time.
 const AUDIT_CHUNK: i64 = 50_000;
 
@@ -22,11 +23,14 @@ pub async fn ensure(db: &Db) -> Result<()> {
     if leads >= LARGE_LEADS && rows >= LARGE_AUDIT_ROWS {
         return Ok(());
     }
+    let started = std::time::Instant::now();
     if leads < LARGE_LEADS {
         insert_leads(db, LARGE_LEADS - leads).await?;
+        tracing::info!("large demo: leads in {:?}", started.elapsed());
     }
     if rows < LARGE_AUDIT_ROWS {
         insert_audit(db, LARGE_AUDIT_ROWS - rows).await?;
+        tracing::info!("large demo: audit rows in {:?}", started.elapsed());
     }
     // Fresh statistics, as a maintained database has them (the planner needs them
     // for index-only counts on PostgreSQL).
@@ -234,9 +238,11 @@ async fn insert_leads(db: &Db, count: i64) -> Result<()> {
         done += n as i64;
         progress.set_position(done as u64);
     }
+    let t = std::time::Instant::now();
     restore_indexes(&mut tx, &indexes).await?;
     bulk_end(&mut tx).await?;
     tx.commit().await?;
+    tracing::info!("large demo: lead indexes and commit in {:?}", t.elapsed());
     progress.finish_and_clear();
     Ok(())
 }
@@ -307,6 +313,7 @@ async fn insert_audit(db: &Db, count: i64) -> Result<()> {
         }
         audit::insert_rows(&mut tx, &rows).await?;
         done += n;
+        tracing::debug!("large demo: {done} audit rows");
         progress.set_position(done as u64);
     }
     restore_indexes(&mut tx, &indexes).await?;
