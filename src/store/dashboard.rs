@@ -133,21 +133,22 @@ async fn new_leads(db: &Db) -> Result<Section> {
 }
 
 async fn follow_ups(db: &Db, me: i64, day_end: DateTime<Utc>) -> Result<Section> {
+    const OPEN_MINE_DUE: &str = "FROM leads WHERE assigned_to = $1 AND next_follow_up_at < $2 \
+         AND status NOT IN ('closed_won', 'closed_lost')";
+    let total: i64 = with_db!(db, p => {
+        sqlx::query_scalar(&format!("SELECT COUNT(*) {OPEN_MINE_DUE}")).bind(me).bind(day_end).fetch_one(p).await?
+    });
     let rows: Vec<(i64, String, DateTime<Utc>)> = with_db!(db, p => {
-        sqlx::query_as(
-            "SELECT id, full_name, next_follow_up_at FROM leads WHERE assigned_to = $1 AND next_follow_up_at < $2 \
-             AND status NOT IN ('closed_won', 'closed_lost') ORDER BY next_follow_up_at, id LIMIT 200",
-        )
-        .bind(me)
-        .bind(day_end)
-        .fetch_all(p)
-        .await?
+        sqlx::query_as(&format!("SELECT id, full_name, next_follow_up_at {OPEN_MINE_DUE} ORDER BY next_follow_up_at, id LIMIT $3"))
+            .bind(me)
+            .bind(day_end)
+            .bind(SHOWN)
+            .fetch_all(p)
+            .await?
     });
     let start_of_today = day_end - Duration::days(1);
-    let total = rows.len() as i64;
     let items = rows
         .into_iter()
-        .take(SHOWN as usize)
         .map(|(id, name, due)| {
             let overdue = due < start_of_today;
             Item {

@@ -41,7 +41,11 @@ pub fn key(code: KeyCode) -> KeyEvent {
 
 impl Driver {
     pub fn new(db: Db, width: u16, height: u16) -> Driver {
-        let mut app = App::new(settings());
+        Driver::with_settings(db, width, height, settings())
+    }
+
+    pub fn with_settings(db: Db, width: u16, height: u16, settings: Settings) -> Driver {
+        let mut app = App::new(settings);
         app.update(Msg::Resize(width, height));
         let term = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
         Driver { app, db, term, quit: false }
@@ -69,6 +73,11 @@ impl Driver {
 
     pub async fn press(&mut self, code: KeyCode) {
         let effects = self.app.update(Msg::Key(key(code)));
+        self.run(effects).await;
+    }
+
+    pub async fn tick(&mut self) {
+        let effects = self.app.update(Msg::Tick);
         self.run(effects).await;
     }
 

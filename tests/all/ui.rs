@@ -167,3 +167,39 @@ async fn too_small_terminals_get_a_message_not_a_panic() {
     let mut d = logged_in(&t, "admin", 80, 24).await;
     assert!(d.screen().contains("Dashboard"), "80x24 is enough");
 }
+
+#[tokio::test]
+async fn the_idle_lock_asks_the_password_and_resumes_where_it_was() {
+    let t = demo_db().await;
+    let settings = staffroom::ui::app::Settings { idle_lock_ticks: 3, ..crate::driver::settings() };
+    let mut d = Driver::with_settings(t.db.clone(), 120, 36, settings);
+    d.login(&demo::demo_user("admin").email, demo::DEMO_PASSWORD).await;
+    d.press(KeyCode::Char(':')).await;
+    d.type_text("audit").await;
+    d.press(KeyCode::Enter).await;
+    for _ in 0..4 {
+        d.press(KeyCode::Char('j')).await;
+    }
+    let cursor = |d: &Driver| match d.app.screen() {
+        Some(staffroom::ui::screens::Screen::Audit(a)) => a.cursor,
+        _ => usize::MAX,
+    };
+    assert_eq!(cursor(&d), 4);
+    d.tick().await;
+    d.tick().await;
+    assert!(!d.app.locked, "not yet idle long enough");
+    d.tick().await;
+    assert!(d.app.locked);
+    let s = d.screen();
+    assert!(s.contains("staffroom — locked") && !s.contains("moved lead"), "nothing behind the lock shows: {s}");
+    d.press(KeyCode::Char('j')).await;
+    assert_eq!(cursor(&d), 4, "keys go to the lock, not the screen behind it");
+    d.type_text("wrong-password").await;
+    d.press(KeyCode::Enter).await;
+    assert!(d.app.locked && d.screen().contains("wrong email or password"));
+    d.type_text(demo::DEMO_PASSWORD).await;
+    d.press(KeyCode::Enter).await;
+    assert!(!d.app.locked);
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Audit), "same screen");
+    assert_eq!(cursor(&d), 4, "same row");
+}

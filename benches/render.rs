@@ -1,0 +1,134 @@
+//! Draw budget of the app shell: rendering any screen at 250x80 ≤ 2 ms.
+//! Run: `cargo bench --bench render`. Data is synthetic (no database): the
+//! screens hold what they would after loading, including Arabic and emoji text.
+
+use chrono::Utc;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use staffroom::domain::permissions::Roles;
+use staffroom::store::audit::AuditRow;
+use staffroom::store::dashboard::{Item, Section, SectionKind};
+use staffroom::store::users::User;
+use staffroom::ui::app::{App, Session, Settings};
+use staffroom::ui::keymap::Keymap;
+use staffroom::ui::screens::Screen;
+use staffroom::ui::screens::audit::AuditScreen;
+use staffroom::ui::screens::dashboard::Dashboard;
+use staffroom::ui::theme::Theme;
+use staffroom::ui::view::view;
+use std::time::{Duration, Instant};
+
+fn user() -> User {
+    let now = Utc::now();
+    User {
+        id: 1,
+        email: Some("admin@demo.staffroom.test".into()),
+        phone: None,
+        full_name: "Amira Haddad".into(),
+        password_hash: None,
+        is_admin: true,
+        is_staff: true,
+        is_instructor: true,
+        is_student: false,
+        is_active: true,
+        banned: false,
+        ban_until: None,
+        last_login_at: None,
+        failed_logins: 0,
+        locked_until: None,
+        version: 1,
+        created_at: now,
+        updated_at: now,
+    }
+}
+
+fn app() -> App {
+    let settings = Settings {
+        keymap: Keymap::default(),
+        theme: Theme::default(),
+        idle_lock_ticks: 0,
+        today: Utc::now().date_naive(),
+        terminal: "bench".into(),
+    };
+    let mut app = App::new(settings);
+    let u = user();
+    app.session = Some(Session { actor: u.actor(), user: u, previous: None });
+    let _ = Roles::ADMIN;
+    app
+}
+
+fn dashboard() -> Screen {
+    let kinds = [
+        SectionKind::NewLeads,
+        SectionKind::FollowUps,
+        SectionKind::UnreadMessages,
+        SectionKind::TodaySessions,
+        SectionKind::LowAttendance,
+        SectionKind::ModerationQueue,
+        SectionKind::Lockouts,
+        SectionKind::LatestAudit,
+    ];
+    let sections = kinds
+        .iter()
+        .map(|k| Section {
+            kind: *k,
+            total: 1234,
+            items: (0..5)
+                .map(|i| Item {
+                    id: i,
+                    title: format!("سارة عبد الرحمن 🎓 {i}"),
+                    detail: "website form · mentorship".into(),
+                    alert: i % 2 == 0,
+                })
+                .collect(),
+        })
+        .collect();
+    Screen::Dashboard(Dashboard { sections, pane: 0, cursor: 0, loaded: true })
+}
+
+fn audit() -> Screen {
+    let rows = (0..500)
+        .map(|i| AuditRow {
+            id: 1_000_000 - i,
+            actor_id: Some(2),
+            action: "status_change".into(),
+            entity_type: "lead".into(),
+            entity_id: Some(i),
+            summary: format!("moved lead محمد 🚀 #{i} from contacted to qualified"),
+            old_values: Some(r#"{"id":1,"status":"contacted"}"#.into()),
+            new_values: Some(r#"{"id":1,"status":"qualified"}"#.into()),
+            remote: "10.0.0.1".into(),
+            client: "staffroom/0.1.0".into(),
+            created_at: Utc::now(),
+            prev_hash: "0".repeat(64),
+            hash: "f".repeat(64),
+        })
+        .collect();
+    Screen::Audit(AuditScreen { rows, next: Some(1), cursor: 40, loading: None, loaded: true, detail: true })
+}
+
+fn main() {
+    let mut term = Terminal::new(TestBackend::new(250, 80)).expect("terminal");
+    for (name, screen) in [("dashboard", dashboard()), ("audit", audit())] {
+        let mut app = app();
+        app.stack.push(screen);
+        let mut times = Vec::new();
+        for i in 0..300 {
+            // Alternate the cursor so every frame has something to redraw.
+            if let Some(Screen::Audit(a)) = app.stack.last_mut() {
+                a.cursor = 40 + i % 2;
+            }
+            let t = Instant::now();
+            term.draw(|f| view(&app, f)).expect("draw");
+            times.push(t.elapsed());
+        }
+        times.sort();
+        let median = times[times.len() / 2];
+        let verdict = if median <= Duration::from_millis(2) { "ok" } else { "OVER BUDGET" };
+        println!(
+            "draw {name:<10} at 250x80: median {:>7.3} ms  p95 {:>7.3} ms  budget 2 ms  {verdict}",
+            median.as_secs_f64() * 1e3,
+            times[times.len() * 95 / 100].as_secs_f64() * 1e3
+        );
+    }
+}
