@@ -18,10 +18,28 @@ pub type ReqId = u64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
-    Login { email: String, password: String, terminal: String },
-    Dashboard { today: NaiveDate },
-    AuditPage { before: Option<i64>, limit: i64 },
-    UsersPage { after: Option<i64>, limit: i64 },
+    Login {
+        email: String,
+        password: String,
+        terminal: String,
+    },
+    /// `staffroom demo --as ROLE`: log a demo account in without its password.
+    /// Honoured only by a backend started by the demo command (`Settings::demo`).
+    DemoLogin {
+        email: String,
+        terminal: String,
+    },
+    Dashboard {
+        today: NaiveDate,
+    },
+    AuditPage {
+        before: Option<i64>,
+        limit: i64,
+    },
+    UsersPage {
+        after: Option<i64>,
+        limit: i64,
+    },
 }
 
 #[derive(Debug)]
@@ -50,6 +68,8 @@ pub struct Event {
 #[derive(Debug, Clone, Copy)]
 pub struct Settings {
     pub login: LoginPolicy,
+    /// Started by `staffroom demo`: demo accounts may log in without a password.
+    pub demo: bool,
     pub attendance_threshold_percent: u8,
 }
 
@@ -90,6 +110,13 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
             let outcome =
                 users::login(db, &email, &password, &remote, &terminal, crate::store::now(), settings.login).await?;
             Ok(Reply::Login(outcome))
+        }
+        Request::DemoLogin { email, terminal } => {
+            if !settings.demo {
+                return Err(StoreError::refused("logging in without a password is only for the demo"));
+            }
+            let remote = crate::store::actor::remote_from_env();
+            Ok(Reply::Login(Ok(users::login_demo(db, &email, &remote, &terminal, crate::store::now()).await?)))
         }
         Request::Dashboard { today } => {
             let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;

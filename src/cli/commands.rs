@@ -35,7 +35,7 @@ pub async fn run(cli: Cli) -> Result<()> {
                     crate::store::redact(&url)
                 );
             }
-            crate::ui::run::run(db, &config, None).await
+            crate::ui::run::run(db, &config, crate::ui::run::Start::Login).await
         }
         Some(Command::Demo(args)) => run_demo(&cli, &config, args).await,
         Some(Command::Init(args)) => run_init(&cli, &config, args).await,
@@ -175,10 +175,11 @@ async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs) -> Result<()> {
         other => other.context("generating the demo data")?,
     };
     if args.no_open {
+        let summary = summary.with_counts(&db).await?;
         println!("demo database: {}", crate::store::redact(&url));
         print!("{summary}");
         return Ok(());
     }
-    let login = args.as_role.as_deref().map(|role| (demo::demo_user(role).email, demo::DEMO_PASSWORD.to_string()));
-    crate::ui::run::run(db, config, login).await
+    let as_email = args.as_role.as_deref().map(|role| demo::demo_user(role).email);
+    crate::ui::run::run(db, config, crate::ui::run::Start::Demo { as_email }).await
 }

@@ -133,8 +133,9 @@ async fn new_leads(db: &Db) -> Result<Section> {
 }
 
 async fn follow_ups(db: &Db, me: i64, day_end: DateTime<Utc>) -> Result<Section> {
+    // Open stages listed (not "NOT IN closed") so the index serves each as a range.
     const OPEN_MINE_DUE: &str = "FROM leads WHERE assigned_to = $1 AND next_follow_up_at < $2 \
-         AND status NOT IN ('closed_won', 'closed_lost')";
+         AND status IN ('new', 'contacted', 'qualified', 'proposal_sent', 'nurturing')";
     let total: i64 = with_db!(db, p => {
         sqlx::query_scalar(&format!("SELECT COUNT(*) {OPEN_MINE_DUE}")).bind(me).bind(day_end).fetch_one(p).await?
     });

@@ -365,27 +365,7 @@ pub async fn login(
     } else if user.roles().is_student_only() {
         Some((LoginRefused::NotStaff, "student"))
     } else {
-        let previous = last_success(&mut tx, user.id).await?;
-        with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE users SET last_login_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $1")
-                .bind(user.id)
-                .bind(at)
-                .execute(&mut *c)
-                .await?.rows_affected()
-        });
-        history(&mut tx, Some(user.id), true, None, remote, terminal, at).await?;
-        let actor = Actor { remote: remote.into(), ..user.actor() };
-        audit::record(
-            &mut tx,
-            &actor,
-            Change::new("login", "user", Some(user.id), format!("{} logged in", user.full_name)),
-        )
-        .await?;
-        tx.commit().await?;
-        return Ok(Ok(LoggedIn {
-            user: User { last_login_at: Some(at), failed_logins: 0, locked_until: None, ..user },
-            previous,
-        }));
+        return Ok(Ok(record_success(tx, user, remote, terminal, at, "logged in").await?));
     };
     if let Some((refusal, reason)) = refusal {
         history(&mut tx, Some(user.id), false, Some(reason), remote, terminal, at).await?;
@@ -434,6 +414,47 @@ pub async fn login(
 fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| hash_password("no such user, no such password").unwrap_or_default())
+}
+
+/// Records a successful login in `tx` (history, audit, last_login_at) and commits.
+async fn record_success(
+    mut tx: Tx,
+    user: User,
+    remote: &str,
+    terminal: &str,
+    at: DateTime<Utc>,
+    how: &str,
+) -> Result<LoggedIn> {
+    let previous = last_success(&mut tx, user.id).await?;
+    with_tx!(&mut tx, c => {
+        sqlx::query("UPDATE users SET last_login_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(user.id)
+            .bind(at)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    history(&mut tx, Some(user.id), true, None, remote, terminal, at).await?;
+    let actor = Actor { remote: remote.into(), ..user.actor() };
+    let summary = format!("{} {how}", user.full_name);
+    audit::record(&mut tx, &actor, Change::new("login", "user", Some(user.id), summary)).await?;
+    tx.commit().await?;
+    Ok(LoggedIn { user: User { last_login_at: Some(at), failed_logins: 0, locked_until: None, ..user }, previous })
+}
+
+/// Logs a demo user in without asking the password: `staffroom demo --as ROLE`,
+/// run by whoever holds the demo database file. Only accounts of the demo domain,
+/// only active staff accounts, and recorded like any login.
+pub async fn login_demo(db: &Db, email: &str, remote: &str, terminal: &str, at: DateTime<Utc>) -> Result<LoggedIn> {
+    if !email.ends_with(&format!("@{}", crate::demo::DEMO_DOMAIN)) {
+        return Err(StoreError::refused("only demo accounts log in without a password"));
+    }
+    let user = find_by_email(db, email).await?.ok_or_else(|| StoreError::not_found("user", email))?;
+    if !user.is_active || user.roles().is_student_only() {
+        return Err(StoreError::refused(format!("{} cannot log in", user.full_name)));
+    }
+    let tx = db.begin().await?;
+    record_success(tx, user, remote, terminal, at, "logged in (demo --as)").await
 }
 
 async fn last_success(tx: &mut Tx, user_id: i64) -> Result<Option<(DateTime<Utc>, String)>> {

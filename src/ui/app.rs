@@ -112,10 +112,17 @@ impl App {
         }
     }
 
-    /// Logs in straight away with these credentials (`staffroom demo --as ROLE`).
+    /// Logs in straight away with these credentials.
     pub fn auto_login(&mut self, email: &str, password: &str) -> Vec<Effect> {
         self.login = LoginForm::prefilled(email, password);
         self.submit_login()
+    }
+
+    /// `staffroom demo --as ROLE`: opens logged in as that demo account.
+    pub fn demo_login(&mut self, email: &str) -> Vec<Effect> {
+        self.login = LoginForm::prefilled(email, "");
+        let terminal = self.settings.terminal.clone();
+        vec![self.request(Slot::Login, Request::DemoLogin { email: email.to_string(), terminal })]
     }
 
     pub fn actor(&self) -> Option<&Actor> {

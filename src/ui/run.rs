@@ -32,8 +32,17 @@ pub fn settings(config: &Config) -> Result<Settings> {
     })
 }
 
-/// Runs the TUI until the user quits. `login` logs in straight away (demo --as).
-pub async fn run(db: Db, config: &Config, login: Option<(String, String)>) -> Result<()> {
+/// How the app starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// The login screen.
+    Login,
+    /// `staffroom demo`: the login screen, or straight in as this demo account.
+    Demo { as_email: Option<String> },
+}
+
+/// Runs the TUI until the user quits.
+pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("staffroom needs a terminal (use --no-open to prepare the database only)");
     }
@@ -41,6 +50,7 @@ pub async fn run(db: Db, config: &Config, login: Option<(String, String)>) -> Re
     let backend_settings = backend::Settings {
         login: config.login_policy(),
         attendance_threshold_percent: config.rules.attendance_threshold_percent,
+        demo: matches!(start, Start::Demo { .. }),
     };
     let (cmd_tx, mut events_rx) = backend::spawn(db.clone(), backend_settings);
     let mut notices = changes::watch(&db);
@@ -49,9 +59,9 @@ pub async fn run(db: Db, config: &Config, login: Option<(String, String)>) -> Re
     let _restore = terminal::RestoreGuard;
     let size = term.size()?;
     app.update(Msg::Resize(size.width, size.height));
-    let mut effects = match login {
-        Some((email, password)) => app.auto_login(&email, &password),
-        None => Vec::new(),
+    let mut effects = match &start {
+        Start::Demo { as_email: Some(email) } => app.demo_login(email),
+        _ => Vec::new(),
     };
     let mut input = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_millis(1000 / u64::from(TICKS_PER_SECOND)));
@@ -76,6 +86,7 @@ pub async fn run(db: Db, config: &Config, login: Option<(String, String)>) -> Re
         if app.dirty {
             term.draw(|f| view(&app, f))?;
             app.dirty = false;
+            tracing::trace!("frame drawn");
         }
         let msg = tokio::select! {
             ev = input.next() => match ev {
@@ -86,7 +97,10 @@ pub async fn run(db: Db, config: &Config, login: Option<(String, String)>) -> Re
                 // The terminal went away (an SSH connection dropped): exit cleanly.
                 Some(Err(_)) | None => return Ok(()),
             },
-            Some(ev) = events_rx.recv() => Msg::Backend(Box::new(ev)),
+            Some(ev) = events_rx.recv() => {
+                tracing::trace!("reply {}", ev.req_id);
+                Msg::Backend(Box::new(ev))
+            }
             Some(n) = notices.recv() => Msg::Changed(n),
             _ = tick.tick() => Msg::Tick,
             _ = sigterm.recv() => return Ok(()),

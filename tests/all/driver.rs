@@ -32,7 +32,7 @@ pub fn settings() -> Settings {
 }
 
 pub fn backend_settings() -> backend::Settings {
-    backend::Settings { login: LoginPolicy::default(), attendance_threshold_percent: 75 }
+    backend::Settings { login: LoginPolicy::default(), attendance_threshold_percent: 75, demo: false }
 }
 
 pub fn key(code: KeyCode) -> KeyEvent {

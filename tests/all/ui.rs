@@ -203,3 +203,38 @@ async fn the_idle_lock_asks_the_password_and_resumes_where_it_was() {
     assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Audit), "same screen");
     assert_eq!(cursor(&d), 4, "same row");
 }
+
+#[tokio::test]
+async fn passwordless_demo_login_exists_only_in_demo_mode_and_for_demo_accounts() {
+    let t = demo_db().await;
+    let cmd = |email: &str| staffroom::backend::Command {
+        req_id: 1,
+        actor: None,
+        request: staffroom::backend::Request::DemoLogin { email: email.into(), terminal: "t".into() },
+    };
+    let normal = crate::driver::backend_settings();
+    let err = staffroom::backend::handle(&t.db, normal, cmd("admin@demo.staffroom.test")).await.unwrap_err();
+    assert!(err.to_string().contains("only for the demo"), "{err}");
+    let demo_mode = staffroom::backend::Settings { demo: true, ..normal };
+    let ok = staffroom::backend::handle(&t.db, demo_mode, cmd("admin@demo.staffroom.test")).await.unwrap();
+    assert!(matches!(ok, staffroom::backend::Reply::Login(Ok(_))));
+    let staffroom::store::users::User { id, .. } =
+        staffroom::store::users::find_by_email(&t.db, "admin@demo.staffroom.test").await.unwrap().unwrap();
+    let attempts = staffroom::store::users::login_attempts(&t.db, id, 1).await.unwrap();
+    assert!(attempts[0].success, "recorded like any login");
+    // A real account never logs in without its password, even in demo mode.
+    staffroom::store::users::create(
+        &t.db,
+        &staffroom::store::Actor::cli(),
+        staffroom::store::users::NewUser {
+            email: Some("real@academy.org".into()),
+            full_name: "Real".into(),
+            roles: staffroom::domain::permissions::Roles::ADMIN,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let err = staffroom::backend::handle(&t.db, demo_mode, cmd("real@academy.org")).await.unwrap_err();
+    assert!(err.to_string().contains("only demo accounts"), "{err}");
+}
