@@ -49,6 +49,8 @@ fn app() -> App {
         idle_lock_ticks: 0,
         today: Utc::now().date_naive(),
         terminal: "bench".into(),
+        lost_reasons: Vec::new(),
+        rot_days: Default::default(),
     };
     let mut app = App::new(settings);
     let u = user();

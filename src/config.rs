@@ -16,6 +16,7 @@ pub struct Config {
     pub security: SecurityConfig,
     pub rules: RulesConfig,
     pub display: DisplayConfig,
+    pub pipeline: PipelineConfig,
     /// `[keys.<context>] <action> = ["key", …]`: replaces those actions' keys.
     #[serde(default)]
     pub keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -43,6 +44,15 @@ pub struct SecurityConfig {
 pub struct RulesConfig {
     pub featured_testimonials_limit: i64,
     pub attendance_threshold_percent: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// Presets offered when a lead is closed as lost (free text is always possible).
+    pub lost_reasons: Vec<String>,
+    /// Days a lead may sit in a stage before its card is marked as rotting.
+    pub rot_days: BTreeMap<String, i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -100,6 +110,11 @@ impl Config {
         }
         if self.security.lockout_window_minutes < 1 {
             bail!("invalid configuration: security.lockout_window_minutes must be at least 1");
+        }
+        for stage in self.pipeline.rot_days.keys() {
+            if crate::domain::lead::LeadStatus::parse(stage).is_none() {
+                bail!("invalid configuration: pipeline.rot_days.{stage}: no such stage");
+            }
         }
         if self.rules.attendance_threshold_percent > 100 {
             bail!("invalid configuration: rules.attendance_threshold_percent is a percentage (0-100)");

@@ -4,9 +4,12 @@
 
 pub mod changes;
 
+use crate::domain::lead::{LeadStatus, MoveInput};
 use crate::domain::permissions::Action;
 use crate::store::audit::{self, AuditRow};
+use crate::store::board::{self, Card, Column};
 use crate::store::dashboard::{self, Section};
+use crate::store::leads::{self, BoardKey, Lead};
 use crate::store::page::Page;
 use crate::store::users::{self, LoggedIn, LoginPolicy, LoginRefused, User};
 use crate::store::{Actor, Db, StoreError};
@@ -36,6 +39,20 @@ pub enum Request {
         before: Option<i64>,
         limit: i64,
     },
+    Board {
+        per_column: i64,
+    },
+    BoardMore {
+        status: LeadStatus,
+        after: BoardKey,
+        limit: i64,
+    },
+    MoveLead {
+        id: i64,
+        version: i64,
+        to: LeadStatus,
+        input: MoveInput,
+    },
     UsersPage {
         after: Option<i64>,
         limit: i64,
@@ -47,6 +64,9 @@ pub enum Reply {
     Login(Result<LoggedIn, LoginRefused>),
     Dashboard(Vec<Section>),
     AuditPage(Page<AuditRow, i64>),
+    Board(Vec<Column>),
+    BoardMore(LeadStatus, Page<Card, BoardKey>),
+    LeadMoved(Lead),
     UsersPage(Page<User, i64>),
 }
 
@@ -125,6 +145,18 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
         Request::AuditPage { before, limit } => {
             require(&cmd.actor, Action::ViewAudit)?;
             Ok(Reply::AuditPage(audit::page(db, before, limit).await?))
+        }
+        Request::Board { per_column } => {
+            require(&cmd.actor, Action::ViewLeads)?;
+            Ok(Reply::Board(board::load(db, per_column).await?))
+        }
+        Request::BoardMore { status, after, limit } => {
+            require(&cmd.actor, Action::ViewLeads)?;
+            Ok(Reply::BoardMore(status, board::more(db, status, after, limit).await?))
+        }
+        Request::MoveLead { id, version, to, input } => {
+            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
+            Ok(Reply::LeadMoved(leads::move_to(db, actor, id, version, to, &input).await?))
         }
         Request::UsersPage { after, limit } => {
             require(&cmd.actor, Action::ManageUsers)?;

@@ -121,10 +121,32 @@ impl LeadStatus {
     }
 }
 
-/// Data that some target stages need before a lead may enter them.
+/// Data that some target stages need before a lead may enter them: closed_lost a
+/// lost reason (required); nurturing the next follow-up; proposal_sent the budget
+/// range (the board asks for these two; they are stored with the move).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MoveInput {
     pub lost_reason: Option<String>,
+    pub next_follow_up_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub budget_range: Option<String>,
+}
+
+/// What the board must ask before moving a lead to `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prompt {
+    LostReason,
+    FollowUp,
+    Budget,
+}
+
+/// The question to ask for a move, if any (`has_budget`: the lead has a budget range).
+pub fn prompt_for(to: LeadStatus, has_budget: bool) -> Option<Prompt> {
+    match to {
+        LeadStatus::ClosedLost => Some(Prompt::LostReason),
+        LeadStatus::Nurturing => Some(Prompt::FollowUp),
+        LeadStatus::ProposalSent if !has_budget => Some(Prompt::Budget),
+        _ => None,
+    }
 }
 
 /// Checks a pipeline move. `Err` names the moves that are allowed from `from`.
@@ -159,7 +181,7 @@ mod tests {
     use super::*;
 
     fn ok(from: LeadStatus, to: LeadStatus, admin: bool) -> bool {
-        let input = MoveInput { lost_reason: Some("price".into()) };
+        let input = MoveInput { lost_reason: Some("price".into()), ..MoveInput::default() };
         check_move(from, to, admin, &input).is_ok()
     }
 
@@ -213,7 +235,7 @@ mod tests {
 
     #[test]
     fn closed_lost_needs_a_reason() {
-        let blank = MoveInput { lost_reason: Some("  ".into()) };
+        let blank = MoveInput { lost_reason: Some("  ".into()), ..MoveInput::default() };
         assert_eq!(check_move(Qualified, ClosedLost, false, &blank), Err(LeadMoveError::LostReasonRequired));
         assert_eq!(
             check_move(Qualified, ClosedLost, false, &MoveInput::default()),
@@ -231,6 +253,15 @@ mod tests {
                 assert!(ok(s, b, false), "{s} back");
             }
         }
+    }
+
+    #[test]
+    fn prompts() {
+        assert_eq!(prompt_for(ClosedLost, true), Some(Prompt::LostReason));
+        assert_eq!(prompt_for(Nurturing, true), Some(Prompt::FollowUp));
+        assert_eq!(prompt_for(ProposalSent, false), Some(Prompt::Budget));
+        assert_eq!(prompt_for(ProposalSent, true), None);
+        assert_eq!(prompt_for(Contacted, false), None);
     }
 
     #[test]

@@ -159,9 +159,13 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
         _ if from.is_closed() => None,
         _ => before.converted_at,
     };
+    // Follow-up and budget given with the move (nurturing, proposal_sent) are kept.
+    let follow_up = input.next_follow_up_at.or(before.next_follow_up_at);
+    let budget = input.budget_range.as_deref().map(str::trim).filter(|b| !b.is_empty()).map(contact::storable);
+    let budget = budget.or(before.budget_range.clone());
     let sql = format!(
-        "UPDATE leads SET status = $3, lost_reason = $4, converted_at = $5, version = version + 1, updated_at = $6 \
-         WHERE id = $1 AND version = $2 RETURNING {LEAD_COLUMNS}"
+        "UPDATE leads SET status = $3, lost_reason = $4, converted_at = $5, next_follow_up_at = $7, budget_range = $8, \
+         version = version + 1, updated_at = $6 WHERE id = $1 AND version = $2 RETURNING {LEAD_COLUMNS}"
     );
     let after: Option<Lead> = with_tx!(&mut tx, c => {
         sqlx::query_as(&sql)
@@ -171,6 +175,8 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
             .bind(&lost_reason)
             .bind(converted_at)
             .bind(at)
+            .bind(follow_up)
+            .bind(&budget)
             .fetch_optional(&mut *c)
             .await?
     });
@@ -179,8 +185,10 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
     };
     let summary = format!("moved lead {} from {from} to {to}", after.full_name);
     let change = Change::new("status_change", "lead", Some(id), summary).diff(
-        &json!({"id": id, "status": before.status, "lost_reason": before.lost_reason}),
-        &json!({"id": id, "status": after.status, "lost_reason": after.lost_reason}),
+        &json!({"id": id, "status": before.status, "lost_reason": before.lost_reason,
+            "next_follow_up_at": before.next_follow_up_at, "budget_range": before.budget_range}),
+        &json!({"id": id, "status": after.status, "lost_reason": after.lost_reason,
+            "next_follow_up_at": after.next_follow_up_at, "budget_range": after.budget_range}),
     );
     audit::record(&mut tx, actor, change).await?;
     tx.commit().await?;

@@ -15,6 +15,7 @@
 
 pub mod actor;
 pub mod audit;
+pub mod board;
 pub mod cohorts;
 pub mod content;
 pub mod dashboard;

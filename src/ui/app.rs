@@ -6,9 +6,11 @@ use super::keymap::{Action, Context, Keymap};
 use super::msg::{Effect, Msg};
 use super::palette::Palette;
 use super::screens::login::{LoginForm, LoginOutcome};
-use super::screens::{Screen, ScreenId};
+use super::screens::{ActionCtx, Screen, ScreenId};
 use super::theme::Theme;
 use crate::backend::{Command, Event, Reply, ReqId, Request};
+use crate::domain::lead::LeadStatus;
+use crate::domain::permissions::Action as Permission;
 use crate::store::users::{LoggedIn, User};
 use crate::store::{Actor, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -30,6 +32,10 @@ pub struct Settings {
     pub today: NaiveDate,
     /// The terminal name recorded with each login.
     pub terminal: String,
+    /// Presets offered when closing a lead as lost.
+    pub lost_reasons: Vec<String>,
+    /// Days per stage before a card is marked as rotting.
+    pub rot_days: std::collections::BTreeMap<String, i64>,
 }
 
 /// The logged-in user.
@@ -57,6 +63,14 @@ pub enum Popup {
         question: String,
         on_yes: ConfirmAction,
     },
+    /// What a pipeline move needs (lost reason, follow-up date, budget).
+    Prompt(super::prompt::MovePrompt),
+    /// The stages a card may move to (`m`).
+    Pick {
+        lead_id: i64,
+        targets: Vec<LeadStatus>,
+        cursor: usize,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,7 +83,8 @@ pub enum ConfirmAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Slot {
     Login,
-    Screen(ScreenId),
+    /// A screen's request lane (0: its main load).
+    Screen(ScreenId, u64),
 }
 
 pub struct App {
@@ -234,15 +249,15 @@ impl App {
                 self.login.outcome = Some(LoginOutcome::Error(e.to_string()));
                 Vec::new()
             }
-            (Slot::Screen(id), result) => {
+            (Slot::Screen(id, lane), result) => {
                 let Some(screen) = self.stack.iter_mut().rev().find(|s| s.id() == id) else { return Vec::new() };
                 match result {
                     Ok(reply) => {
-                        screen.on_reply(reply);
+                        screen.on_reply(lane, reply);
                         Vec::new()
                     }
                     Err(e) => {
-                        screen.on_error();
+                        screen.on_error(lane);
                         self.toast_error(describe_error(&e));
                         Vec::new()
                     }
@@ -293,7 +308,7 @@ impl App {
             self.stack.truncate(pos + 1);
             return self.reload_current();
         }
-        let screen = Screen::new(id);
+        let screen = Screen::new(id, &self.settings.rot_days);
         self.stack.push(screen);
         self.reload_current()
     }
@@ -305,7 +320,7 @@ impl App {
         let Some(screen) = self.stack.last_mut() else { return Vec::new() };
         let id = screen.id();
         match screen.reload_request(today) {
-            Some(req) => vec![self.request(Slot::Screen(id), req)],
+            Some(req) => vec![self.request(Slot::Screen(id, 0), req)],
             None => Vec::new(),
         }
     }
@@ -346,6 +361,37 @@ impl App {
                                 return vec![Effect::Quit];
                             }
                         }
+                    }
+                    Vec::new()
+                }
+                Popup::Prompt(prompt) => match prompt.on_key(key, crate::store::now()) {
+                    super::prompt::PromptOutcome::Stay => Vec::new(),
+                    super::prompt::PromptOutcome::Cancel => {
+                        self.popups.pop();
+                        self.toast("move cancelled; nothing changed");
+                        Vec::new()
+                    }
+                    super::prompt::PromptOutcome::Submit(lead_id, to, input) => {
+                        self.popups.pop();
+                        self.with_pipeline(lead_id, |p| p.start_move(to, input))
+                    }
+                },
+                Popup::Pick { lead_id, targets, cursor } => {
+                    let n = targets.len();
+                    match key.code {
+                        KeyCode::Esc | KeyCode::Char('q') => {
+                            self.popups.pop();
+                        }
+                        KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
+                        KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(n.saturating_sub(1)),
+                        KeyCode::Enter => {
+                            let (lead_id, to) = (*lead_id, targets.get(*cursor).copied());
+                            self.popups.pop();
+                            if let Some(to) = to {
+                                return self.with_pipeline(lead_id, |p| p.ask_or_move(to, Default::default()));
+                            }
+                        }
+                        _ => {}
                     }
                     Vec::new()
                 }
@@ -403,23 +449,57 @@ impl App {
             Action::Refresh => self.reload_current(),
             Action::Suspend => vec![Effect::Suspend],
             other => {
-                let today = self.settings.today;
+                let ctx = ActionCtx {
+                    today: self.settings.today,
+                    can_reopen: self.actor().is_some_and(|a| a.roles.can(Permission::ReopenLead)),
+                    width: self.size.0,
+                };
                 let Some(screen) = self.stack.last_mut() else { return Vec::new() };
-                let outcome = screen.on_action(other, today);
-                let mut effects = Vec::new();
-                if let Some(req) = outcome.request {
-                    let id = screen.id();
-                    effects.push(self.request(Slot::Screen(id), req));
-                }
-                if let Some(msg) = outcome.toast {
-                    self.toast(msg);
-                }
-                if let Some(target) = outcome.open {
-                    effects.extend(self.open(target));
-                }
-                effects
+                let outcome = screen.on_action(other, ctx);
+                self.apply(outcome)
             }
         }
+    }
+
+    /// Carries out what a screen asked for.
+    fn apply(&mut self, outcome: super::screens::Outcome) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let Some(id) = self.screen().map(|s| s.id()) else { return effects };
+        if let Some(req) = outcome.request {
+            effects.push(self.request(Slot::Screen(id, outcome.lane), req));
+        }
+        if let Some(msg) = outcome.toast {
+            self.toast(msg);
+        }
+        if let Some(pending) = outcome.prompt {
+            self.popups.push(Popup::Prompt(super::prompt::MovePrompt::new(pending, &self.settings.lost_reasons)));
+        }
+        if let Some((lead_id, targets)) = outcome.pick {
+            if targets.is_empty() {
+                self.toast("this lead cannot move anywhere (closed; reopening is admin-only)");
+            } else {
+                self.popups.push(Popup::Pick { lead_id, targets, cursor: 0 });
+            }
+        }
+        if let Some(target) = outcome.open {
+            effects.extend(self.open(target));
+        }
+        effects
+    }
+
+    /// Runs `f` on the pipeline screen with `lead_id`'s card selected.
+    fn with_pipeline(
+        &mut self,
+        lead_id: i64,
+        f: impl FnOnce(&mut super::screens::pipeline::PipelineScreen) -> super::screens::Outcome,
+    ) -> Vec<Effect> {
+        let Some(Screen::Pipeline(p)) = self.stack.last_mut() else { return Vec::new() };
+        if !p.select(lead_id) {
+            self.toast_error("that lead is no longer on the board; nothing changed");
+            return Vec::new();
+        }
+        let outcome = f(p);
+        self.apply(outcome)
     }
 
     fn run_entry(&mut self, entry: super::palette::Entry) -> Vec<Effect> {

@@ -16,10 +16,12 @@ pub enum Context {
     List,
     Dashboard,
     Audit,
+    Pipeline,
 }
 
 impl Context {
-    pub const ALL: &'static [Context] = &[Context::Global, Context::List, Context::Dashboard, Context::Audit];
+    pub const ALL: &'static [Context] =
+        &[Context::Global, Context::List, Context::Dashboard, Context::Audit, Context::Pipeline];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -27,6 +29,7 @@ impl Context {
             Context::List => "list",
             Context::Dashboard => "dashboard",
             Context::Audit => "audit",
+            Context::Pipeline => "pipeline",
         }
     }
 }
@@ -50,6 +53,13 @@ crate::string_enum! {
         Bottom => "bottom",
         Open => "open",
         Filter => "filter",
+        Left => "left",
+        Right => "right",
+        MoveBack => "move_back",
+        MoveForward => "move_forward",
+        MoveTo => "move_to",
+        Undo => "undo",
+        ToggleClosed => "toggle_closed",
     }
 }
 
@@ -73,6 +83,13 @@ impl Action {
             Action::Bottom => "last",
             Action::Open => "open",
             Action::Filter => "filter",
+            Action::Left => "column left",
+            Action::Right => "column right",
+            Action::MoveBack => "move card a stage back",
+            Action::MoveForward => "move card a stage forward",
+            Action::MoveTo => "move card to… (allowed stages)",
+            Action::Undo => "undo my last move",
+            Action::ToggleClosed => "show/hide closed columns",
         }
     }
 }
@@ -218,6 +235,14 @@ fn defaults() -> Vec<(Context, Action, &'static [&'static str])> {
         (List, Top, &["g", "home"]),
         (List, Bottom, &["G", "end"]),
         (List, Open, &["enter", "l", "right"]),
+        (Pipeline, Left, &["h", "left"]),
+        (Pipeline, Right, &["l", "right"]),
+        (Pipeline, MoveBack, &["H", "shift-left"]),
+        (Pipeline, MoveForward, &["L", "shift-right"]),
+        (Pipeline, MoveTo, &["m"]),
+        (Pipeline, Undo, &["u"]),
+        (Pipeline, ToggleClosed, &["c"]),
+        (Pipeline, Open, &["enter"]),
     ]
 }
 
@@ -237,11 +262,9 @@ impl Keymap {
     pub fn from_config(user: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Result<Keymap, String> {
         let mut map = Keymap::default();
         for (ctx_name, actions) in user {
-            let ctx = Context::ALL
-                .iter()
-                .copied()
-                .find(|c| c.name() == ctx_name)
-                .ok_or_else(|| format!("keys.{ctx_name}: no such key context (global, list, dashboard, audit)"))?;
+            let ctx = Context::ALL.iter().copied().find(|c| c.name() == ctx_name).ok_or_else(|| {
+                format!("keys.{ctx_name}: no such key context (global, list, dashboard, audit, pipeline)")
+            })?;
             for (action_name, keys) in actions {
                 let action = Action::parse(action_name)
                     .ok_or_else(|| format!("keys.{ctx_name}.{action_name}: no such action"))?;

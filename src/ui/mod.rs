@@ -6,6 +6,7 @@ pub mod app;
 pub mod keymap;
 pub mod msg;
 pub mod palette;
+pub mod prompt;
 pub mod run;
 pub mod screens;
 pub mod text;

@@ -29,6 +29,8 @@ pub fn settings(config: &Config) -> Result<Settings> {
         idle_lock_ticks: idle.saturating_mul(60 * TICKS_PER_SECOND),
         today: chrono::Utc::now().date_naive(),
         terminal: std::env::var("TERM").unwrap_or_else(|_| "unknown".into()),
+        lost_reasons: config.pipeline.lost_reasons.clone(),
+        rot_days: config.pipeline.rot_days.clone(),
     })
 }
 

@@ -47,6 +47,38 @@ pub fn view(app: &App, f: &mut Frame) {
         match popup {
             Popup::Help => help(app, f, body),
             Popup::Palette(p) => palette(app, p, f, body),
+            Popup::Prompt(p) => {
+                let mut lines = vec![Line::styled(p.title(), theme.title), Line::from("")];
+                for (i, preset) in p.presets.iter().enumerate() {
+                    lines.push(Line::from(vec![
+                        Span::styled(format!(" {} ", i + 1), theme.key),
+                        Span::raw(text::inert(preset)),
+                    ]));
+                }
+                lines.push(Line::from(vec![
+                    Span::styled("› ", theme.key),
+                    Span::raw(text::inert(&p.input)),
+                    Span::styled("▏", theme.key),
+                ]));
+                match &p.error {
+                    Some(e) => lines.push(Line::styled(text::inert(e), theme.error)),
+                    None => lines.push(Line::styled(p.hint(), theme.dim)),
+                }
+                let rect = centered(body, 64, lines.len() as u16 + 2);
+                f.render_widget(Clear, rect);
+                f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), rect);
+            }
+            Popup::Pick { targets, cursor, .. } => {
+                let mut lines = vec![Line::styled("Move to…", theme.title)];
+                for (i, t) in targets.iter().enumerate() {
+                    let style = if i == *cursor { theme.selected } else { theme.base };
+                    lines.push(Line::styled(format!(" {} ", t.as_str()), style));
+                }
+                lines.push(Line::styled("Enter moves · Esc cancels", theme.dim));
+                let rect = centered(body, 34, lines.len() as u16 + 2);
+                f.render_widget(Clear, rect);
+                f.render_widget(Paragraph::new(lines).block(Block::bordered()), rect);
+            }
             Popup::Confirm { question, .. } => {
                 let rect = centered(body, 50, 5);
                 f.render_widget(Clear, rect);

@@ -18,7 +18,7 @@ async fn two_sessions_one_lead(t: TestDb) {
     .unwrap();
     // Two separate pools: two users' sessions.
     let other = Db::open(&t.url).await.unwrap();
-    let (plain, spam) = (MoveInput::default(), MoveInput { lost_reason: Some("spam".into()) });
+    let (plain, spam) = (MoveInput::default(), MoveInput { lost_reason: Some("spam".into()), ..MoveInput::default() });
     let (a, b) = tokio::join!(
         leads::move_to(&t.db, &team.staff, lead.id, lead.version, LeadStatus::Contacted, &plain),
         leads::move_to(&other, &team.admin, lead.id, lead.version, LeadStatus::ClosedLost, &spam),

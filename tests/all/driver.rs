@@ -28,6 +28,8 @@ pub fn settings() -> Settings {
         idle_lock_ticks: 0,
         today: chrono::Utc::now().date_naive(),
         terminal: "test".into(),
+        lost_reasons: vec!["price".into(), "timing".into()],
+        rot_days: [("new".to_string(), 2), ("contacted".to_string(), 7)].into_iter().collect(),
     }
 }
 

@@ -70,6 +70,10 @@ async fn random_keys_at_random_sizes_never_panic() {
         let mut d = Driver::new(t.db.clone(), 100, 30);
         if round % 6 != 5 {
             d.login(&demo::demo_user(role).email, demo::DEMO_PASSWORD).await;
+            // Start each round on a different screen, so every screen gets keys.
+            let screen = staffroom::ui::screens::ScreenId::ALL[round % staffroom::ui::screens::ScreenId::ALL.len()];
+            let effects = d.app.open(screen);
+            d.run(effects).await;
         }
         for _ in 0..150 {
             let w = 1 + rng.below(300) as u16;

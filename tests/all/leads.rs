@@ -15,7 +15,7 @@ fn new_lead(name: &str) -> NewLead {
 }
 
 fn lost() -> MoveInput {
-    MoveInput { lost_reason: Some("price".into()) }
+    MoveInput { lost_reason: Some("price".into()), ..MoveInput::default() }
 }
 
 /// Walks a new lead to `stage` through legal moves (as an admin, who may reopen).

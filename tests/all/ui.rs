@@ -59,7 +59,11 @@ async fn palette_opens_every_screen_the_role_may_use_and_esc_returns() {
     d.press(KeyCode::Esc).await;
     assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Audit), "Esc goes back");
     d.press(KeyCode::Esc).await;
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Pipeline));
+    d.press(KeyCode::Esc).await;
     assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Dashboard));
+    d.press(KeyCode::Esc).await;
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Dashboard), "Esc on the first screen stays");
     d.press(KeyCode::Char('q')).await;
     assert!(d.quit, "q quits");
 }
@@ -237,4 +241,36 @@ async fn passwordless_demo_login_exists_only_in_demo_mode_and_for_demo_accounts(
     .unwrap();
     let err = staffroom::backend::handle(&t.db, demo_mode, cmd("real@academy.org")).await.unwrap_err();
     assert!(err.to_string().contains("only demo accounts"), "{err}");
+}
+
+#[tokio::test]
+async fn a_stale_reply_is_dropped_and_the_latest_wins() {
+    use staffroom::backend::{Event, Reply, Request};
+    use staffroom::store::page::Page;
+    use staffroom::ui::app::Slot;
+    use staffroom::ui::msg::{Effect, Msg};
+    let t = demo_db().await;
+    let mut d = logged_in(&t, "admin", 120, 36).await;
+    d.press(KeyCode::Char(':')).await;
+    d.type_text("audit").await;
+    d.press(KeyCode::Enter).await;
+    // Two loads for the same screen: the first is superseded by the second.
+    let first = d.app.request(Slot::Screen(ScreenId::Audit, 0), Request::AuditPage { before: None, limit: 10 });
+    let second = d.app.request(Slot::Screen(ScreenId::Audit, 0), Request::AuditPage { before: None, limit: 10 });
+    let (Effect::Send(a), Effect::Send(b)) = (first, second) else { panic!("requests") };
+    let mut stale_rows = staffroom::store::audit::page(&t.db, None, 1).await.unwrap().rows;
+    stale_rows[0].summary = "STALE RESULT".into();
+    let mut fresh_rows = stale_rows.clone();
+    fresh_rows[0].summary = "FRESH RESULT".into();
+    // The newer reply arrives first, then the stale one: the stale one is ignored.
+    d.app.update(Msg::Backend(Box::new(Event {
+        req_id: b.req_id,
+        result: Ok(Reply::AuditPage(Page { rows: fresh_rows, next: None })),
+    })));
+    d.app.update(Msg::Backend(Box::new(Event {
+        req_id: a.req_id,
+        result: Ok(Reply::AuditPage(Page { rows: stale_rows, next: None })),
+    })));
+    let s = d.screen();
+    assert!(s.contains("FRESH RESULT") && !s.contains("STALE RESULT"), "{s}");
 }

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod dashboard;
 pub mod login;
+pub mod pipeline;
 pub mod users;
 
 use super::keymap::{Action, Context};
@@ -18,16 +19,18 @@ use ratatui::layout::Rect;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScreenId {
     Dashboard,
+    Pipeline,
     Audit,
     Users,
 }
 
 impl ScreenId {
-    pub const ALL: &'static [ScreenId] = &[ScreenId::Dashboard, ScreenId::Audit, ScreenId::Users];
+    pub const ALL: &'static [ScreenId] = &[ScreenId::Dashboard, ScreenId::Pipeline, ScreenId::Audit, ScreenId::Users];
 
     pub fn name(self) -> &'static str {
         match self {
             ScreenId::Dashboard => "dashboard",
+            ScreenId::Pipeline => "pipeline",
             ScreenId::Audit => "audit",
             ScreenId::Users => "users",
         }
@@ -36,6 +39,7 @@ impl ScreenId {
     pub fn describe(self) -> &'static str {
         match self {
             ScreenId::Dashboard => "what needs you today",
+            ScreenId::Pipeline => "leads by stage (kanban)",
             ScreenId::Audit => "the audit trail, newest first",
             ScreenId::Users => "user accounts",
         }
@@ -45,6 +49,7 @@ impl ScreenId {
     pub fn requires(self) -> Option<Permission> {
         match self {
             ScreenId::Dashboard => None,
+            ScreenId::Pipeline => Some(Permission::ViewLeads),
             ScreenId::Audit => Some(Permission::ViewAudit),
             ScreenId::Users => Some(Permission::ManageUsers),
         }
@@ -55,21 +60,38 @@ impl ScreenId {
 #[derive(Debug, Default)]
 pub struct Outcome {
     pub request: Option<Request>,
+    /// The screen's request slot: a new request supersedes a pending one of the
+    /// same lane only (0 = the screen's main load).
+    pub lane: u64,
     pub toast: Option<String>,
     pub open: Option<ScreenId>,
+    /// A question to ask before a pipeline move.
+    pub prompt: Option<pipeline::PendingMove>,
+    /// Pick a target stage for this lead among these.
+    pub pick: Option<(i64, Vec<crate::domain::lead::LeadStatus>)>,
+}
+
+/// What screens may need to know to handle an action.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionCtx {
+    pub today: NaiveDate,
+    pub can_reopen: bool,
+    pub width: u16,
 }
 
 #[derive(Debug, Clone)]
 pub enum Screen {
     Dashboard(dashboard::Dashboard),
+    Pipeline(pipeline::PipelineScreen),
     Audit(audit::AuditScreen),
     Users(users::UsersScreen),
 }
 
 impl Screen {
-    pub fn new(id: ScreenId) -> Screen {
+    pub fn new(id: ScreenId, rot_days: &std::collections::BTreeMap<String, i64>) -> Screen {
         match id {
             ScreenId::Dashboard => Screen::Dashboard(dashboard::Dashboard::default()),
+            ScreenId::Pipeline => Screen::Pipeline(pipeline::PipelineScreen::new(rot_days.clone())),
             ScreenId::Audit => Screen::Audit(audit::AuditScreen::default()),
             ScreenId::Users => Screen::Users(users::UsersScreen::default()),
         }
@@ -78,6 +100,7 @@ impl Screen {
     pub fn id(&self) -> ScreenId {
         match self {
             Screen::Dashboard(_) => ScreenId::Dashboard,
+            Screen::Pipeline(_) => ScreenId::Pipeline,
             Screen::Audit(_) => ScreenId::Audit,
             Screen::Users(_) => ScreenId::Users,
         }
@@ -86,6 +109,7 @@ impl Screen {
     pub fn title(&self) -> &'static str {
         match self {
             Screen::Dashboard(_) => "Dashboard",
+            Screen::Pipeline(_) => "Pipeline",
             Screen::Audit(_) => "Audit trail",
             Screen::Users(_) => "Users",
         }
@@ -94,6 +118,7 @@ impl Screen {
     pub fn contexts(&self) -> &'static [Context] {
         match self {
             Screen::Dashboard(_) => &[Context::Dashboard, Context::List],
+            Screen::Pipeline(_) => &[Context::Pipeline, Context::List],
             Screen::Audit(_) => &[Context::Audit, Context::List],
             Screen::Users(_) => &[Context::List],
         }
@@ -103,6 +128,7 @@ impl Screen {
     pub fn hints(&self) -> &'static [Action] {
         match self {
             Screen::Dashboard(_) => &[Action::Down, Action::Open, Action::NextPane],
+            Screen::Pipeline(_) => &[Action::MoveForward, Action::MoveBack, Action::MoveTo, Action::Undo],
             Screen::Audit(_) => &[Action::Down, Action::Open, Action::Bottom],
             Screen::Users(_) => &[Action::Down, Action::PageDown],
         }
@@ -115,31 +141,37 @@ impl Screen {
     pub fn reload_request(&mut self, today: NaiveDate) -> Option<Request> {
         match self {
             Screen::Dashboard(_) => Some(Request::Dashboard { today }),
+            Screen::Pipeline(s) => Some(s.reload()),
             Screen::Audit(s) => Some(s.reload()),
             Screen::Users(s) => Some(s.reload()),
         }
     }
 
-    pub fn on_action(&mut self, action: Action, _today: NaiveDate) -> Outcome {
+    pub fn on_action(&mut self, action: Action, ctx: ActionCtx) -> Outcome {
         match self {
             Screen::Dashboard(s) => s.on_action(action),
+            Screen::Pipeline(s) => s.on_action(action, ctx.can_reopen, ctx.width),
             Screen::Audit(s) => s.on_action(action),
             Screen::Users(s) => s.on_action(action),
         }
     }
 
-    pub fn on_reply(&mut self, reply: Reply) {
+    pub fn on_reply(&mut self, lane: u64, reply: Reply) {
         match (self, reply) {
             (Screen::Dashboard(s), Reply::Dashboard(sections)) => s.set(sections),
+            (Screen::Pipeline(s), Reply::Board(columns)) => s.on_board(columns),
+            (Screen::Pipeline(s), Reply::BoardMore(status, page)) => s.on_more(status, page),
+            (Screen::Pipeline(s), Reply::LeadMoved(lead)) => s.on_moved(lane, lead),
             (Screen::Audit(s), Reply::AuditPage(page)) => s.on_page(page),
             (Screen::Users(s), Reply::UsersPage(page)) => s.on_page(page),
             _ => {}
         }
     }
 
-    pub fn on_error(&mut self) {
+    pub fn on_error(&mut self, lane: u64) {
         match self {
             Screen::Dashboard(s) => s.loaded = true,
+            Screen::Pipeline(s) => s.on_error(lane),
             Screen::Audit(s) => s.loading = None,
             Screen::Users(s) => s.loading = false,
         }
@@ -148,6 +180,7 @@ impl Screen {
     pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         match self {
             Screen::Dashboard(s) => s.view(f, area, theme),
+            Screen::Pipeline(s) => s.view(f, area, theme, crate::store::now()),
             Screen::Audit(s) => s.view(f, area, theme),
             Screen::Users(s) => s.view(f, area, theme),
         }

@@ -1,0 +1,115 @@
+//! The pipeline board: per-stage counts and keyset pages of cards, each card with
+//! what the board shows beyond the lead (assignee initials, when it entered its
+//! stage according to the audit log).
+
+use super::leads::{self, BoardKey, Lead};
+use super::page::Page;
+use super::{Db, Result};
+use crate::domain::lead::LeadStatus;
+use crate::with_db;
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Card {
+    pub lead: Lead,
+    /// Initials of the assignee ("AH"), if assigned.
+    pub assignee: Option<String>,
+    /// When the lead entered its current stage: the last status change in the audit
+    /// log, or its creation.
+    pub stage_since: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    pub status: LeadStatus,
+    pub count: i64,
+    pub cards: Vec<Card>,
+    pub next: Option<BoardKey>,
+}
+
+/// Every stage's count and first page of cards.
+pub async fn load(db: &Db, per_column: i64) -> Result<Vec<Column>> {
+    let counts = leads::count_by_status(db).await?;
+    let mut columns = Vec::with_capacity(counts.len());
+    for (status, count) in counts {
+        let page = leads::page_by_status(db, status, None, per_column).await?;
+        let cards = cards(db, page.rows).await?;
+        columns.push(Column { status, count, cards, next: page.next });
+    }
+    Ok(columns)
+}
+
+/// The next page of one column.
+pub async fn more(db: &Db, status: LeadStatus, after: BoardKey, limit: i64) -> Result<Page<Card, BoardKey>> {
+    let page = leads::page_by_status(db, status, Some(after), limit).await?;
+    Ok(Page { rows: cards(db, page.rows).await?, next: page.next })
+}
+
+/// Adds initials and stage-entry times to leads, in two queries for all of them.
+pub async fn cards(db: &Db, leads: Vec<Lead>) -> Result<Vec<Card>> {
+    if leads.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i64> = leads.iter().map(|l| l.id).collect();
+    let placeholders = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",");
+    let sql = format!(
+        "SELECT entity_id, MAX(created_at) FROM audit_log WHERE entity_type = 'lead' AND action = 'status_change' \
+         AND entity_id IN ({placeholders}) GROUP BY entity_id"
+    );
+    let moved: Vec<(i64, DateTime<Utc>)> = with_db!(db, p => {
+        let mut q = sqlx::query_as(&sql);
+        for id in &ids {
+            q = q.bind(id);
+        }
+        q.fetch_all(p).await?
+    });
+    let moved: HashMap<i64, DateTime<Utc>> = moved.into_iter().collect();
+    let mut assignees: Vec<i64> = leads.iter().filter_map(|l| l.assigned_to).collect();
+    assignees.sort_unstable();
+    assignees.dedup();
+    let names: HashMap<i64, String> = if assignees.is_empty() {
+        HashMap::new()
+    } else {
+        let placeholders = (1..=assignees.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",");
+        let sql = format!("SELECT id, full_name FROM users WHERE id IN ({placeholders})");
+        let rows: Vec<(i64, String)> = with_db!(db, p => {
+            let mut q = sqlx::query_as(&sql);
+            for id in &assignees {
+                q = q.bind(id);
+            }
+            q.fetch_all(p).await?
+        });
+        rows.into_iter().collect()
+    };
+    Ok(leads
+        .into_iter()
+        .map(|lead| Card {
+            assignee: lead.assigned_to.and_then(|id| names.get(&id)).map(|n| initials(n)),
+            stage_since: moved.get(&lead.id).copied().unwrap_or(lead.created_at),
+            lead,
+        })
+        .collect())
+}
+
+/// "Amira Haddad" → "AH"; one letter for one word; any script.
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let pick = |w: &&str| w.chars().next().map(|c| c.to_uppercase().collect::<String>()).unwrap_or_default();
+    match words.as_slice() {
+        [] => String::new(),
+        [one] => pick(one),
+        [first, .., last] => format!("{}{}", pick(first), pick(last)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn initials() {
+        assert_eq!(super::initials("Amira Haddad"), "AH");
+        assert_eq!(super::initials("Omar"), "O");
+        assert_eq!(super::initials("سارة عبد الرحمن"), "سا");
+        assert_eq!(super::initials(" "), "");
+    }
+}

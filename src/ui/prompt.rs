@@ -1,0 +1,147 @@
+//! The questions a pipeline move asks first: why a lead was lost, when to follow up
+//! a nurtured lead, the budget range of a proposal. Esc cancels and nothing moves.
+
+use super::screens::pipeline::PendingMove;
+use crate::domain::lead::{LeadStatus, MoveInput, Prompt};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct MovePrompt {
+    pub pending: PendingMove,
+    pub input: String,
+    pub presets: Vec<String>,
+    pub error: Option<String>,
+}
+
+pub enum PromptOutcome {
+    Stay,
+    Cancel,
+    Submit(i64, LeadStatus, MoveInput),
+}
+
+impl MovePrompt {
+    pub fn new(pending: PendingMove, lost_reasons: &[String]) -> MovePrompt {
+        let presets = if pending.prompt == Prompt::LostReason { lost_reasons.to_vec() } else { Vec::new() };
+        MovePrompt { pending, input: String::new(), presets, error: None }
+    }
+
+    pub fn title(&self) -> String {
+        let name = super::text::inert(&self.pending.name);
+        match self.pending.prompt {
+            Prompt::LostReason => format!("Close {name} as lost — why?"),
+            Prompt::FollowUp => format!("Nurture {name} — next follow-up?"),
+            Prompt::Budget => format!("Proposal for {name} — budget range?"),
+        }
+    }
+
+    pub fn hint(&self) -> &'static str {
+        match self.pending.prompt {
+            Prompt::LostReason => "a number picks a preset, or type a reason · Enter · Esc cancels",
+            Prompt::FollowUp => "YYYY-MM-DD, +N days, or tomorrow · Enter · Esc cancels",
+            Prompt::Budget => "e.g. $1,000–3,000 · Enter · Esc cancels",
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> PromptOutcome {
+        match key.code {
+            KeyCode::Esc => return PromptOutcome::Cancel,
+            KeyCode::Enter => match self.parse(now) {
+                Ok(input) => return PromptOutcome::Submit(self.pending.lead_id, self.pending.to, input),
+                Err(why) => self.error = Some(why),
+            },
+            KeyCode::Backspace => {
+                self.input.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => self.input.clear(),
+            KeyCode::Char(c)
+                if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && self.input.chars().count() < 200 =>
+            {
+                self.input.push(c)
+            }
+            _ => {}
+        }
+        PromptOutcome::Stay
+    }
+
+    /// The answer as move data, or why it is not one yet.
+    pub fn parse(&self, now: DateTime<Utc>) -> Result<MoveInput, String> {
+        let text = self.input.trim();
+        match self.pending.prompt {
+            Prompt::LostReason => {
+                let preset =
+                    text.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| self.presets.get(i));
+                let reason = preset.cloned().unwrap_or_else(|| text.to_string());
+                if reason.is_empty() {
+                    return Err("a lost reason is needed: pick a number or type one".into());
+                }
+                Ok(MoveInput { lost_reason: Some(reason), ..MoveInput::default() })
+            }
+            Prompt::FollowUp => {
+                Ok(MoveInput { next_follow_up_at: Some(parse_follow_up(text, now)?), ..MoveInput::default() })
+            }
+            Prompt::Budget => {
+                if text.is_empty() {
+                    return Err("a budget range is needed for a proposal".into());
+                }
+                Ok(MoveInput { budget_range: Some(text.to_string()), ..MoveInput::default() })
+            }
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, `+N` (days from today), `N`, `tomorrow` → that day at 09:00 UTC.
+/// A day before today is refused.
+pub fn parse_follow_up(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    let today = now.date_naive();
+    let day = if text.eq_ignore_ascii_case("tomorrow") {
+        today + Duration::days(1)
+    } else if let Ok(n) = text.trim_start_matches('+').parse::<i64>() {
+        if !(0..=3650).contains(&n) {
+            return Err("follow up within the next ten years".into());
+        }
+        today + Duration::days(n)
+    } else {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| format!("'{text}' is not a date: use YYYY-MM-DD, +N or tomorrow"))?
+    };
+    if day < today {
+        return Err(format!("{day} is in the past"));
+    }
+    Ok(day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)).and_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prompt(kind: Prompt, input: &str) -> MovePrompt {
+        let pending = PendingMove { lead_id: 1, name: "Sara".into(), to: LeadStatus::ClosedLost, prompt: kind };
+        let mut p = MovePrompt::new(pending, &["price".to_string(), "timing".to_string()]);
+        p.input = input.into();
+        p
+    }
+
+    #[test]
+    fn lost_reason_from_preset_or_text() {
+        let now = Utc::now();
+        assert_eq!(prompt(Prompt::LostReason, "2").parse(now).unwrap().lost_reason.as_deref(), Some("timing"));
+        assert_eq!(
+            prompt(Prompt::LostReason, "went quiet").parse(now).unwrap().lost_reason.as_deref(),
+            Some("went quiet")
+        );
+        assert!(prompt(Prompt::LostReason, "  ").parse(now).is_err());
+        assert_eq!(prompt(Prompt::LostReason, "9").parse(now).unwrap().lost_reason.as_deref(), Some("9"));
+    }
+
+    #[test]
+    fn follow_up_dates() {
+        let now = "2026-11-23T15:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(parse_follow_up("+3", now).unwrap().to_rfc3339(), "2026-11-26T09:00:00+00:00");
+        assert_eq!(parse_follow_up("tomorrow", now).unwrap().date_naive().to_string(), "2026-11-24");
+        assert_eq!(parse_follow_up("2026-12-01", now).unwrap().date_naive().to_string(), "2026-12-01");
+        assert!(parse_follow_up("2026-11-01", now).unwrap_err().contains("past"));
+        assert!(parse_follow_up("soon", now).unwrap_err().contains("not a date"));
+    }
+}

@@ -1,0 +1,382 @@
+//! The lead pipeline kanban: one column per stage, keyset-paged cards, moves that
+//! show at once and roll back with the reason if the backend refuses them.
+
+use super::{Outcome, move_cursor};
+use crate::backend::Request;
+use crate::domain::lead::{LeadStatus, MoveInput, Prompt, prompt_for};
+use crate::store::board::{Card, Column};
+use crate::store::leads::{BoardKey, Lead};
+use crate::store::page::Page;
+use crate::ui::keymap::Action;
+use crate::ui::text;
+use crate::ui::theme::Theme;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use std::collections::BTreeMap;
+
+/// Cards fetched per column and per page.
+const PAGE: i64 = 50;
+/// Lanes (request slots) of this screen: the board, each column's next page, moves.
+pub const LANE_BOARD: u64 = 0;
+const LANE_MORE: u64 = 100;
+const LANE_MOVE: u64 = 1_000;
+
+/// A move asked for, waiting for its prompt to be answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingMove {
+    pub lead_id: i64,
+    pub name: String,
+    pub to: LeadStatus,
+    pub prompt: Prompt,
+}
+
+/// A move shown on the board and sent, not yet confirmed.
+#[derive(Debug, Clone)]
+struct InFlight {
+    lane: u64,
+    card: Card,
+    from: LeadStatus,
+    from_index: usize,
+    to: LeadStatus,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PipelineScreen {
+    pub columns: Vec<Column>,
+    /// Selected column and card.
+    pub col: usize,
+    pub row: usize,
+    pub show_closed: Option<bool>,
+    pub loaded: bool,
+    loading_more: Vec<LeadStatus>,
+    in_flight: Vec<InFlight>,
+    /// Confirmed moves of this session, newest last: (lead id, from, to).
+    undo: Vec<(i64, LeadStatus, LeadStatus)>,
+    next_lane: u64,
+    pub rot_days: BTreeMap<String, i64>,
+    /// The card to keep selected across a reload.
+    keep: Option<i64>,
+}
+
+impl PipelineScreen {
+    pub fn new(rot_days: BTreeMap<String, i64>) -> PipelineScreen {
+        PipelineScreen { rot_days, next_lane: LANE_MOVE, ..PipelineScreen::default() }
+    }
+
+    pub fn reload(&mut self) -> Request {
+        self.keep = self.selected().map(|c| c.lead.id);
+        Request::Board { per_column: PAGE }
+    }
+
+    /// Selects the card of `lead_id`; false when it is not loaded.
+    pub fn select(&mut self, lead_id: i64) -> bool {
+        for (ci, col) in self.columns.iter().enumerate() {
+            if let Some(ri) = col.cards.iter().position(|c| c.lead.id == lead_id) {
+                self.col = ci;
+                self.row = ri;
+                return true;
+            }
+        }
+        false
+    }
+
+    pub fn selected(&self) -> Option<&Card> {
+        self.columns.get(self.col).and_then(|c| c.cards.get(self.row))
+    }
+
+    fn column_of(&self, status: LeadStatus) -> Option<usize> {
+        self.columns.iter().position(|c| c.status == status)
+    }
+
+    pub fn on_board(&mut self, columns: Vec<Column>) {
+        let keep = self.keep.take().or_else(|| self.selected().map(|c| c.lead.id));
+        self.columns = columns;
+        self.loaded = true;
+        self.loading_more.clear();
+        // Moves still in flight stay where the user put them.
+        for f in &self.in_flight {
+            for col in &mut self.columns {
+                col.cards.retain(|c| c.lead.id != f.card.lead.id);
+            }
+            if let Some(i) = self.columns.iter().position(|c| c.status == f.to) {
+                self.columns[i].cards.insert(0, f.card.clone());
+            }
+        }
+        if let Some(id) = keep {
+            for (ci, col) in self.columns.iter().enumerate() {
+                if let Some(ri) = col.cards.iter().position(|c| c.lead.id == id) {
+                    self.col = ci;
+                    self.row = ri;
+                    return;
+                }
+            }
+        }
+        self.clamp();
+    }
+
+    pub fn on_more(&mut self, status: LeadStatus, page: Page<Card, BoardKey>) {
+        self.loading_more.retain(|s| *s != status);
+        if let Some(i) = self.column_of(status) {
+            let col = &mut self.columns[i];
+            let known: Vec<i64> = col.cards.iter().map(|c| c.lead.id).collect();
+            col.cards.extend(page.rows.into_iter().filter(|c| !known.contains(&c.lead.id)));
+            col.next = page.next;
+        }
+    }
+
+    /// The backend confirmed a move: the card takes the stored lead (new version).
+    pub fn on_moved(&mut self, lane: u64, lead: Lead) {
+        if let Some(pos) = self.in_flight.iter().position(|f| f.lane == lane) {
+            let f = self.in_flight.remove(pos);
+            self.undo.push((lead.id, f.from, f.to));
+        }
+        for col in &mut self.columns {
+            for card in &mut col.cards {
+                if card.lead.id == lead.id {
+                    card.lead = lead.clone();
+                    card.stage_since = lead.updated_at;
+                }
+            }
+        }
+    }
+
+    /// The backend refused a move: put the card back where it was.
+    pub fn on_error(&mut self, lane: u64) {
+        if lane == LANE_BOARD {
+            self.loaded = true;
+            return;
+        }
+        self.loading_more.clear();
+        let Some(pos) = self.in_flight.iter().position(|f| f.lane == lane) else { return };
+        let f = self.in_flight.remove(pos);
+        if let Some(to) = self.column_of(f.to) {
+            self.columns[to].cards.retain(|c| c.lead.id != f.card.lead.id);
+            self.columns[to].count -= 1;
+        }
+        if let Some(from) = self.column_of(f.from) {
+            let at = f.from_index.min(self.columns[from].cards.len());
+            self.columns[from].cards.insert(at, f.card);
+            self.columns[from].count += 1;
+            self.col = from;
+            self.row = at;
+        }
+    }
+
+    fn clamp(&mut self) {
+        self.col = self.col.min(self.columns.len().saturating_sub(1));
+        let len = self.columns.get(self.col).map_or(0, |c| c.cards.len());
+        self.row = self.row.min(len.saturating_sub(1));
+    }
+
+    fn closed_shown(&self, width: u16) -> bool {
+        self.show_closed.unwrap_or(width >= 160)
+    }
+
+    /// Columns on screen (closed ones only when shown).
+    fn visible(&self, width: u16) -> Vec<usize> {
+        let closed = self.closed_shown(width);
+        (0..self.columns.len()).filter(|i| closed || !self.columns[*i].status.is_closed()).collect()
+    }
+
+    pub fn on_action(&mut self, action: Action, can_reopen: bool, width: u16) -> Outcome {
+        let visible = self.visible(width);
+        match action {
+            Action::Left | Action::Right => {
+                let pos = visible.iter().position(|c| *c == self.col).unwrap_or(0);
+                let pos = if action == Action::Left {
+                    pos.saturating_sub(1)
+                } else {
+                    (pos + 1).min(visible.len().saturating_sub(1))
+                };
+                self.col = visible.get(pos).copied().unwrap_or(0);
+                self.clamp();
+            }
+            Action::ToggleClosed => {
+                self.show_closed = Some(!self.closed_shown(width));
+                if !self.visible(width).contains(&self.col) {
+                    self.col = 0;
+                    self.clamp();
+                }
+            }
+            Action::MoveForward | Action::MoveBack => {
+                let Some(card) = self.selected() else { return Outcome::default() };
+                let from = card.lead.stage();
+                let to = if action == Action::MoveForward { from.forward() } else { from.back() };
+                return match to {
+                    Some(to) => self.ask_or_move(to, MoveInput::default()),
+                    None => Outcome {
+                        toast: Some(format!(
+                            "no stage {} {from}; allowed: {}",
+                            if action == Action::MoveForward { "after" } else { "before" },
+                            names(&from.allowed_moves(can_reopen))
+                        )),
+                        ..Outcome::default()
+                    },
+                };
+            }
+            Action::MoveTo => {
+                let Some(card) = self.selected() else { return Outcome::default() };
+                let targets = card.lead.stage().allowed_moves(can_reopen);
+                return Outcome { pick: Some((card.lead.id, targets)), ..Outcome::default() };
+            }
+            Action::Undo => {
+                let Some((id, from, to)) = self.undo.pop() else {
+                    return Outcome { toast: Some("nothing to undo".into()), ..Outcome::default() };
+                };
+                let found = self
+                    .columns
+                    .iter()
+                    .position(|c| c.status == to)
+                    .and_then(|ci| self.columns[ci].cards.iter().position(|c| c.lead.id == id).map(|ri| (ci, ri)));
+                let Some((ci, ri)) = found else {
+                    return Outcome {
+                        toast: Some("the lead of the last move is no longer on the board".into()),
+                        ..Outcome::default()
+                    };
+                };
+                self.col = ci;
+                self.row = ri;
+                return self.start_move(from, MoveInput::default());
+            }
+            Action::Open => {
+                return Outcome { toast: Some("the lead detail view is not built yet".into()), ..Outcome::default() };
+            }
+            _ => {
+                let len = self.columns.get(self.col).map_or(0, |c| c.cards.len());
+                if let Some(r) = move_cursor(self.row, len, action, 10) {
+                    self.row = r;
+                }
+                return self.maybe_more();
+            }
+        }
+        Outcome::default()
+    }
+
+    /// Moves to `to` now, or first asks for what the stage needs.
+    pub fn ask_or_move(&mut self, to: LeadStatus, input: MoveInput) -> Outcome {
+        let Some(card) = self.selected() else { return Outcome::default() };
+        match prompt_for(to, card.lead.budget_range.is_some()) {
+            Some(prompt) => Outcome {
+                prompt: Some(PendingMove { lead_id: card.lead.id, name: card.lead.full_name.clone(), to, prompt }),
+                ..Outcome::default()
+            },
+            None => self.start_move(to, input),
+        }
+    }
+
+    /// Shows the move at once and sends it; `on_moved`/`on_error` settle it.
+    pub fn start_move(&mut self, to: LeadStatus, input: MoveInput) -> Outcome {
+        let Some(card) = self.selected().cloned() else { return Outcome::default() };
+        let from = card.lead.stage();
+        let (Some(fi), Some(ti)) = (self.column_of(from), self.column_of(to)) else { return Outcome::default() };
+        let from_index = self.row;
+        self.columns[fi].cards.remove(from_index);
+        self.columns[fi].count -= 1;
+        self.columns[ti].cards.insert(0, card.clone());
+        self.columns[ti].count += 1;
+        self.next_lane += 1;
+        let lane = self.next_lane;
+        let request = Request::MoveLead { id: card.lead.id, version: card.lead.version, to, input };
+        self.in_flight.push(InFlight { lane, card, from, from_index, to });
+        // The cursor follows the card.
+        self.col = ti;
+        self.row = 0;
+        Outcome { request: Some(request), lane, ..Outcome::default() }
+    }
+
+    /// Asks for the next page of the selected column when the cursor nears its end.
+    fn maybe_more(&mut self) -> Outcome {
+        let Some(col) = self.columns.get(self.col) else { return Outcome::default() };
+        if self.row + 10 < col.cards.len() || self.loading_more.contains(&col.status) {
+            return Outcome::default();
+        }
+        let Some(after) = col.next else { return Outcome::default() };
+        let status = col.status;
+        self.loading_more.push(status);
+        let lane = LANE_MORE + status as u64;
+        Outcome { request: Some(Request::BoardMore { status, after, limit: PAGE }), lane, ..Outcome::default() }
+    }
+
+    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
+        if !self.loaded {
+            f.render_widget(Paragraph::new("Loading…").style(theme.dim), area);
+            return;
+        }
+        let visible = self.visible(area.width);
+        let areas = Layout::horizontal(vec![Constraint::Fill(1); visible.len().max(1)]).split(area);
+        for (slot, &ci) in visible.iter().enumerate() {
+            self.column(f, areas[slot], ci, theme, now);
+        }
+    }
+
+    fn column(&self, f: &mut Frame, area: Rect, ci: usize, theme: &Theme, now: DateTime<Utc>) {
+        let col = &self.columns[ci];
+        let active = ci == self.col;
+        let title = format!(" {} {} ", stage_label(col.status), col.count);
+        let block = Block::bordered()
+            .title(Span::styled(text::fit(&title, usize::from(area.width.saturating_sub(2))), theme.title))
+            .border_style(if active { theme.key } else { theme.border });
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let w = usize::from(inner.width);
+        let per_card = 2usize;
+        let fits = (usize::from(inner.height) / per_card).max(1);
+        let start = if active { self.row.saturating_sub(fits - 1) } else { 0 };
+        let mut lines = Vec::new();
+        for (ri, card) in col.cards.iter().enumerate().skip(start).take(fits) {
+            let selected = active && ri == self.row;
+            let l = &card.lead;
+            let days = (now - card.stage_since).num_days().max(0);
+            let overdue = l.next_follow_up_at.is_some_and(|t| t < now) && l.stage().is_open();
+            let rot = self.rot_days.get(l.status.as_str()).is_some_and(|limit| days > *limit);
+            let marks = format!("{}{}", if overdue { "!" } else { "" }, if rot { "*" } else { "" });
+            let tail = format!(" {} {days}d{marks}", card.assignee.as_deref().unwrap_or("--"));
+            let style = if selected { theme.selected } else { theme.base };
+            lines.push(Line::from(Span::styled(text::pad(&l.full_name, w), style)));
+            let info = format!("{}·{}", short(&l.source), short(&l.interested_in));
+            let info_w = w.saturating_sub(text::width(&tail));
+            lines.push(Line::from(vec![
+                Span::styled(text::pad(&info, info_w), if selected { theme.selected } else { theme.dim }),
+                Span::styled(
+                    text::fit(&tail, w.saturating_sub(info_w)),
+                    if selected {
+                        theme.selected
+                    } else if overdue || rot {
+                        theme.alert
+                    } else {
+                        theme.dim
+                    },
+                ),
+            ]));
+        }
+        if col.cards.is_empty() {
+            lines.push(Line::styled("—", theme.dim));
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn names(stages: &[LeadStatus]) -> String {
+    stages.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+/// Column titles.
+pub fn stage_label(s: LeadStatus) -> &'static str {
+    match s {
+        LeadStatus::New => "New",
+        LeadStatus::Contacted => "Contacted",
+        LeadStatus::Qualified => "Qualified",
+        LeadStatus::ProposalSent => "Proposal",
+        LeadStatus::Nurturing => "Nurturing",
+        LeadStatus::ClosedWon => "Won",
+        LeadStatus::ClosedLost => "Lost",
+    }
+}
+
+/// `website_form` → `website`: the first word of an enum value, for narrow cards.
+fn short(value: &str) -> &str {
+    value.split('_').next().unwrap_or(value)
+}
