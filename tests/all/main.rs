@@ -14,5 +14,6 @@ mod fuzz_keys;
 mod leads;
 mod live;
 mod login;
+mod pipeline;
 mod schema;
 mod ui;

@@ -1,0 +1,246 @@
+//! The pipeline board driven by keys: moves, prompts, refusals, conflicts, undo,
+//! days in stage, and how the board looks with Arabic names.
+
+use crate::common::{TestDb, team};
+use crate::driver::{Driver, normalize};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use staffroom::domain::lead::{LeadStatus, MoveInput};
+use staffroom::store::leads::{self, NewLead};
+use staffroom::store::users::{self, NewUser};
+use staffroom::store::{Actor, Db, board};
+use staffroom::ui::msg::Msg;
+use staffroom::ui::screens::Screen;
+
+/// A small, fixed pipeline: a few leads per stage, Arabic names included.
+async fn board_db() -> (TestDb, Actor, Actor) {
+    let t = TestDb::sqlite().await;
+    let team = team(&t.db).await;
+    let pw = NewUser {
+        email: Some("sara@academy.org".into()),
+        full_name: "Sara Staff".into(),
+        password: Some("board-password".into()),
+        roles: staffroom::domain::permissions::Roles::STAFF,
+        ..NewUser::default()
+    };
+    users::create(&t.db, &Actor::cli(), pw).await.unwrap();
+    let names = ["Hossam Adel", "سارة عبد الرحمن", "Omar 🎓 Tarek", "منى إبراهيم", "Emily Smith"];
+    for (i, name) in names.iter().enumerate() {
+        let lead = leads::create(
+            &t.db,
+            &team.staff,
+            NewLead {
+                full_name: name.to_string(),
+                phone: Some(format!("+2010000000{i:02}")),
+                assigned_to: team.staff.user_id,
+                ..NewLead::default()
+            },
+        )
+        .await
+        .unwrap();
+        if i >= 3 {
+            leads::move_to(&t.db, &team.staff, lead.id, lead.version, LeadStatus::Contacted, &MoveInput::default())
+                .await
+                .unwrap();
+        }
+    }
+    (t, team.staff, team.admin)
+}
+
+async fn open_board(db: &Db, w: u16, h: u16) -> Driver {
+    let mut d = Driver::new(db.clone(), w, h);
+    d.login("sara@academy.org", "board-password").await;
+    d.app.toasts.clear();
+    let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
+    d.run(effects).await;
+    d
+}
+
+fn board(d: &Driver) -> &staffroom::ui::screens::pipeline::PipelineScreen {
+    match d.app.screen() {
+        Some(Screen::Pipeline(p)) => p,
+        _ => panic!("not on the pipeline"),
+    }
+}
+
+fn stage_of(d: &Driver, name: &str) -> Option<LeadStatus> {
+    board(d).columns.iter().find(|c| c.cards.iter().any(|k| k.lead.full_name == name)).map(|c| c.status)
+}
+
+async fn shift(d: &mut Driver, c: char) {
+    let effects = d.app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
+    d.run(effects).await;
+}
+
+#[tokio::test]
+async fn l_moves_forward_h_moves_back_and_u_undoes() {
+    let (t, _, _) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    let name = board(&d).selected().unwrap().lead.full_name.clone();
+    assert_eq!(stage_of(&d, &name), Some(LeadStatus::New));
+    shift(&mut d, 'L').await;
+    assert_eq!(stage_of(&d, &name), Some(LeadStatus::Contacted));
+    let id = board(&d).selected().unwrap().lead.id;
+    assert_eq!(leads::get(&t.db, id).await.unwrap().stage(), LeadStatus::Contacted, "stored");
+    shift(&mut d, 'H').await;
+    assert_eq!(stage_of(&d, &name), Some(LeadStatus::New));
+    d.press(KeyCode::Char('u')).await;
+    assert_eq!(stage_of(&d, &name), Some(LeadStatus::Contacted), "u undoes the last move (back to contacted)");
+    // The database agrees with the board after a reload.
+    let effects = d.app.update(Msg::Changed(staffroom::backend::changes::Notice { entity: None }));
+    d.run(effects).await;
+    assert_eq!(stage_of(&d, &name), Some(LeadStatus::Contacted));
+}
+
+#[tokio::test]
+async fn closing_as_lost_without_a_reason_changes_nothing() {
+    let (t, _, _) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    let card = board(&d).selected().unwrap().lead.clone();
+    d.press(KeyCode::Char('m')).await;
+    let s = d.screen();
+    assert!(s.contains("Move to…") && s.contains("contacted") && s.contains("closed_lost"), "{s}");
+    assert!(!s.contains(" closed_won "), "only allowed targets are offered: {s}");
+    d.press(KeyCode::Down).await;
+    d.press(KeyCode::Enter).await;
+    assert!(d.screen().contains("as lost — why?"));
+    d.press(KeyCode::Enter).await;
+    assert!(d.screen().contains("a lost reason is needed"), "an empty reason is refused in place");
+    d.press(KeyCode::Esc).await;
+    assert_eq!(stage_of(&d, &card.full_name), Some(LeadStatus::New), "Esc: nothing moved");
+    assert_eq!(leads::get(&t.db, card.id).await.unwrap().version, card.version, "nothing written");
+    // With a preset it closes, and the reason is stored.
+    d.press(KeyCode::Char('m')).await;
+    d.press(KeyCode::Down).await;
+    d.press(KeyCode::Enter).await;
+    d.type_text("2").await;
+    d.press(KeyCode::Enter).await;
+    let stored = leads::get(&t.db, card.id).await.unwrap();
+    assert_eq!(stored.stage(), LeadStatus::ClosedLost);
+    assert_eq!(stored.lost_reason.as_deref(), Some("timing"));
+}
+
+#[tokio::test]
+async fn nurturing_asks_for_the_next_follow_up() {
+    let (t, _, _) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    d.press(KeyCode::Char('l')).await; // the contacted column
+    let card = board(&d).selected().unwrap().lead.clone();
+    assert_eq!(card.stage(), LeadStatus::Contacted);
+    d.press(KeyCode::Char('m')).await;
+    let targets = match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Pick { targets, .. }) => targets.clone(),
+        _ => panic!("picker"),
+    };
+    let nurturing = targets.iter().position(|t| *t == LeadStatus::Nurturing).unwrap();
+    for _ in 0..nurturing {
+        d.press(KeyCode::Down).await;
+    }
+    d.press(KeyCode::Enter).await;
+    assert!(d.screen().contains("next follow-up?"));
+    d.type_text("yesterday").await;
+    d.press(KeyCode::Enter).await;
+    assert!(d.screen().contains("is not a date"));
+    d.press(KeyCode::Esc).await;
+    assert_eq!(leads::get(&t.db, card.id).await.unwrap().stage(), LeadStatus::Contacted);
+    d.press(KeyCode::Char('m')).await;
+    for _ in 0..nurturing {
+        d.press(KeyCode::Down).await;
+    }
+    d.press(KeyCode::Enter).await;
+    d.type_text("+3").await;
+    d.press(KeyCode::Enter).await;
+    let stored = leads::get(&t.db, card.id).await.unwrap();
+    assert_eq!(stored.stage(), LeadStatus::Nurturing);
+    let expected = (chrono::Utc::now().date_naive() + chrono::Duration::days(3)).to_string();
+    assert_eq!(stored.next_follow_up_at.map(|t| t.date_naive().to_string()), Some(expected));
+}
+
+#[tokio::test]
+async fn a_refused_move_rolls_back_and_says_what_is_allowed() {
+    let (t, _, _) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    let card = board(&d).selected().unwrap().lead.clone();
+    shift(&mut d, 'H').await; // new has no stage before it
+    let s = d.screen();
+    assert!(s.contains("no stage before new; allowed: contacted, closed_lost"), "{s}");
+    assert_eq!(stage_of(&d, &card.full_name), Some(LeadStatus::New));
+}
+
+#[tokio::test]
+async fn a_conflicting_move_rolls_back_naming_who_changed_the_lead() {
+    let (t, _, admin) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    let card = board(&d).selected().unwrap().lead.clone();
+    // Someone else moves the same lead while the board is open.
+    leads::move_to(&t.db, &admin, card.id, card.version, LeadStatus::Contacted, &MoveInput::default()).await.unwrap();
+    shift(&mut d, 'L').await;
+    assert_eq!(stage_of(&d, &card.full_name), Some(LeadStatus::New), "rolled back on screen");
+    let toast = d.app.toasts.last().map(|t| t.text.clone()).unwrap_or_default();
+    assert!(toast.contains("changed by Amira Admin"), "{toast}");
+    assert_eq!(leads::get(&t.db, card.id).await.unwrap().stage(), LeadStatus::Contacted, "their move stands");
+}
+
+#[tokio::test]
+async fn days_in_stage_come_from_the_audit_log() {
+    let (t, staff, _) = board_db().await;
+    let lead = leads::create(
+        &t.db,
+        &staff,
+        NewLead { full_name: "Aged".into(), email: Some("aged@x.org".into()), ..NewLead::default() },
+    )
+    .await
+    .unwrap();
+    let moved = leads::move_to(&t.db, &staff, lead.id, lead.version, LeadStatus::Contacted, &MoveInput::default())
+        .await
+        .unwrap();
+    // Backdate the status change in the audit log (and nothing else) by 9 days.
+    let nine_days_ago = staffroom::store::now() - chrono::Duration::days(9);
+    let sql = "UPDATE audit_log SET created_at = $1 WHERE entity_type = 'lead' AND entity_id = $2 AND action = 'status_change'";
+    match &t.db {
+        Db::Sqlite(p) => sqlx::query(sql).bind(nine_days_ago).bind(lead.id).execute(p).await.unwrap(),
+        Db::Postgres(_) => unreachable!(),
+    };
+    let cards = board::cards(&t.db, vec![moved.clone()]).await.unwrap();
+    assert_eq!(cards[0].stage_since, nine_days_ago);
+    let mut d = open_board(&t.db, 160, 40).await;
+    let s = d.screen();
+    assert!(s.contains(" 9d*"), "9 days in contacted is past the 7-day rot limit: {s}");
+}
+
+#[tokio::test]
+async fn board_snapshots_with_arabic_names() {
+    let (t, _, _) = board_db().await;
+    for (w, h) in [(80, 24), (200, 50)] {
+        let mut d = open_board(&t.db, w, h).await;
+        let screen = normalize(&d.screen());
+        for line in screen.lines() {
+            assert_eq!(staffroom::ui::text::width(line), usize::from(w), "row width: {line}");
+        }
+        insta::assert_snapshot!(format!("board_{w}x{h}"), screen);
+    }
+}
+
+#[tokio::test]
+async fn instructors_cannot_open_the_board() {
+    let (t, _, _) = board_db().await;
+    let pw = NewUser {
+        email: Some("ines@academy.org".into()),
+        full_name: "Ines".into(),
+        password: Some("board-password".into()),
+        roles: staffroom::domain::permissions::Roles::INSTRUCTOR,
+        ..NewUser::default()
+    };
+    users::create(&t.db, &Actor::cli(), pw).await.unwrap();
+    let mut d = Driver::new(t.db.clone(), 120, 30);
+    d.login("ines@academy.org", "board-password").await;
+    let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
+    d.run(effects).await;
+    assert_ne!(d.app.screen().map(|s| s.id()), Some(staffroom::ui::screens::ScreenId::Pipeline));
+    let cmd = staffroom::backend::Command {
+        req_id: 1,
+        actor: d.app.actor().cloned(),
+        request: staffroom::backend::Request::Board { per_column: 10 },
+    };
+    let err = staffroom::backend::handle(&t.db, crate::driver::backend_settings(), cmd).await.unwrap_err();
+    assert!(err.to_string().contains("may not view leads"), "{err}");
+}
