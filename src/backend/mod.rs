@@ -4,7 +4,7 @@
 
 pub mod changes;
 
-use crate::domain::lead::{LeadStatus, MoveInput};
+use crate::domain::lead::{LeadStatus, MoveInput, NoteType};
 use crate::domain::permissions::Action;
 use crate::store::audit::{self, AuditRow};
 use crate::store::board::{self, Card, Column};
@@ -57,6 +57,24 @@ pub enum Request {
         after: Option<i64>,
         limit: i64,
     },
+    LeadDetail {
+        id: i64,
+    },
+    AddNote {
+        lead_id: i64,
+        note_type: NoteType,
+        text: String,
+    },
+    AssignLead {
+        id: i64,
+        version: i64,
+        user_id: Option<i64>,
+    },
+    SetFollowUp {
+        id: i64,
+        version: i64,
+        at: Option<chrono::DateTime<chrono::Utc>>,
+    },
 }
 
 #[derive(Debug)]
@@ -67,6 +85,9 @@ pub enum Reply {
     Board(Vec<Column>),
     BoardMore(LeadStatus, Page<Card, BoardKey>),
     LeadMoved(Lead),
+    LeadDetail(Box<leads::Detail>),
+    /// A note, assignment or follow-up was saved.
+    LeadChanged,
     UsersPage(Page<User, i64>),
 }
 
@@ -157,6 +178,25 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
         Request::MoveLead { id, version, to, input } => {
             let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
             Ok(Reply::LeadMoved(leads::move_to(db, actor, id, version, to, &input).await?))
+        }
+        Request::LeadDetail { id } => {
+            require(&cmd.actor, Action::ViewLeads)?;
+            Ok(Reply::LeadDetail(Box::new(leads::detail(db, id).await?)))
+        }
+        Request::AddNote { lead_id, note_type, text } => {
+            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
+            leads::add_note(db, actor, lead_id, note_type, &text).await?;
+            Ok(Reply::LeadChanged)
+        }
+        Request::AssignLead { id, version, user_id } => {
+            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
+            leads::assign(db, actor, id, version, user_id).await?;
+            Ok(Reply::LeadChanged)
+        }
+        Request::SetFollowUp { id, version, at } => {
+            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
+            leads::set_follow_up(db, actor, id, version, at).await?;
+            Ok(Reply::LeadChanged)
         }
         Request::UsersPage { after, limit } => {
             require(&cmd.actor, Action::ManageUsers)?;

@@ -309,3 +309,138 @@ pub async fn find_duplicates(db: &Db, email: Option<&str>, phone: Option<&str>) 
     );
     Ok(with_db!(db, p => sqlx::query_as::<_, Lead>(&sql).bind(&email).bind(&phone).fetch_all(p).await?))
 }
+
+/// A field edit of a lead, guarded by the version the user saw.
+enum Edit {
+    Assign(Option<i64>),
+    FollowUp(Option<DateTime<Utc>>),
+}
+
+async fn edit(db: &Db, actor: &Actor, id: i64, version: i64, change: Edit) -> Result<Lead> {
+    actor.require(Action::EditLeads)?;
+    let mut tx = db.begin().await?;
+    let before = get_in(&mut tx, id).await?;
+    if before.version != version {
+        return Err(audit::conflict(&mut tx, "this lead", "lead", id).await);
+    }
+    let at = now();
+    let (column, old, new, summary) = match &change {
+        Edit::Assign(user) => {
+            if let Some(uid) = user {
+                let ok: Option<bool> = with_tx!(&mut tx, c => {
+                    sqlx::query_scalar("SELECT is_active FROM users WHERE id = $1 AND (is_staff = $2 OR is_admin = $2)")
+                        .bind(uid)
+                        .bind(true)
+                        .fetch_optional(&mut *c)
+                        .await?
+                });
+                if ok != Some(true) {
+                    return Err(StoreError::invalid("assignee", "leads are assigned to active staff or admins"));
+                }
+            }
+            ("assigned_to", json!(before.assigned_to), json!(user), format!("assigned lead {}", before.full_name))
+        }
+        Edit::FollowUp(t) => (
+            "next_follow_up_at",
+            json!(before.next_follow_up_at),
+            json!(t),
+            format!("set the next follow-up of lead {}", before.full_name),
+        ),
+    };
+    let sql = format!(
+        "UPDATE leads SET {column} = $3, version = version + 1, updated_at = $4 WHERE id = $1 AND version = $2 \
+         RETURNING {LEAD_COLUMNS}"
+    );
+    let after: Option<Lead> = with_tx!(&mut tx, c => {
+        let q = sqlx::query_as(&sql).bind(id).bind(version);
+        let q = match &change {
+            Edit::Assign(user) => q.bind(*user),
+            Edit::FollowUp(t) => q.bind(*t),
+        };
+        q.bind(at).fetch_optional(&mut *c).await?
+    });
+    let Some(after) = after else {
+        return Err(audit::conflict(&mut tx, "this lead", "lead", id).await);
+    };
+    let change = Change::new("update", "lead", Some(id), summary)
+        .diff(&json!({"id": id, column: old}), &json!({"id": id, column: new}));
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Assigns a lead to a staff member or admin (`None`: unassigned).
+pub async fn assign(db: &Db, actor: &Actor, id: i64, version: i64, user_id: Option<i64>) -> Result<Lead> {
+    edit(db, actor, id, version, Edit::Assign(user_id)).await
+}
+
+/// Sets (or clears) the next follow-up.
+pub async fn set_follow_up(db: &Db, actor: &Actor, id: i64, version: i64, at: Option<DateTime<Utc>>) -> Result<Lead> {
+    edit(db, actor, id, version, Edit::FollowUp(at)).await
+}
+
+pub async fn notes(db: &Db, lead_id: i64) -> Result<Vec<LeadNote>> {
+    Ok(with_db!(db, p => {
+        sqlx::query_as::<_, LeadNote>(
+            "SELECT id, lead_id, note, note_type, created_by, created_at FROM lead_notes WHERE lead_id = $1 \
+             ORDER BY created_at, id",
+        )
+        .bind(lead_id)
+        .fetch_all(p)
+        .await?
+    }))
+}
+
+/// One line of a lead's timeline: a note, or a status change from the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    /// `call`, `email`, … for notes; `status` for moves.
+    pub kind: String,
+    pub text: String,
+    pub by: Option<String>,
+}
+
+/// Everything the lead detail view shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Detail {
+    pub lead: Lead,
+    pub assignee: Option<String>,
+    /// Oldest first: notes and status changes interleaved.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+pub async fn detail(db: &Db, id: i64) -> Result<Detail> {
+    let lead = get(db, id).await?;
+    let assignee: Option<String> = match lead.assigned_to {
+        Some(uid) => with_db!(db, p => {
+            sqlx::query_scalar::<_, String>("SELECT full_name FROM users WHERE id = $1").bind(uid).fetch_optional(p).await?
+        }),
+        None => None,
+    };
+    let notes: Vec<(DateTime<Utc>, String, String, Option<String>)> = with_db!(db, p => {
+        sqlx::query_as(
+            "SELECT n.created_at, n.note_type, n.note, u.full_name FROM lead_notes n LEFT JOIN users u ON u.id = n.created_by \
+             WHERE n.lead_id = $1 ORDER BY n.created_at, n.id",
+        )
+        .bind(id)
+        .fetch_all(p)
+        .await?
+    });
+    let moves: Vec<(DateTime<Utc>, String, Option<String>)> = with_db!(db, p => {
+        sqlx::query_as(
+            "SELECT a.created_at, a.summary, u.full_name FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+             WHERE a.entity_type = 'lead' AND a.entity_id = $1 AND a.action = 'status_change' ORDER BY a.id",
+        )
+        .bind(id)
+        .fetch_all(p)
+        .await?
+    });
+    let mut timeline: Vec<TimelineEntry> = notes
+        .into_iter()
+        .map(|(at, kind, text, by)| TimelineEntry { at, kind, text, by })
+        .chain(moves.into_iter().map(|(at, text, by)| TimelineEntry { at, kind: "status".into(), text, by }))
+        .collect();
+    timeline.sort_by_key(|e| e.at);
+    Ok(Detail { lead, assignee, timeline })
+}

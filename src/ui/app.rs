@@ -65,6 +65,8 @@ pub enum Popup {
     },
     /// What a pipeline move needs (lost reason, follow-up date, budget).
     Prompt(super::prompt::MovePrompt),
+    /// A note or a date for the lead view.
+    Input(super::prompt::InputForm),
     /// The stages a card may move to (`m`).
     Pick {
         lead_id: i64,
@@ -245,6 +247,10 @@ impl App {
         self.dirty = true;
         match (slot, ev.result) {
             (Slot::Login, Ok(Reply::Login(outcome))) => self.on_login(outcome),
+            (Slot::Screen(..), Ok(Reply::LeadChanged)) => {
+                self.toast("saved");
+                self.reload_current()
+            }
             (Slot::Login, Err(e)) => {
                 self.login.outcome = Some(LoginOutcome::Error(e.to_string()));
                 Vec::new()
@@ -300,6 +306,9 @@ impl App {
     /// Opens a screen on top of the stack (or goes back to it if already open).
     pub fn open(&mut self, id: ScreenId) -> Vec<Effect> {
         let Some(actor) = self.actor().cloned() else { return Vec::new() };
+        if id == ScreenId::Lead {
+            return Vec::new(); // a lead opens from the board, with its id
+        }
         if id.requires().is_some_and(|a| !actor.roles.can(a)) {
             self.toast_error(format!("{} ({}) may not open {}", actor.name, actor.roles.label(), id.name()));
             return Vec::new();
@@ -374,6 +383,17 @@ impl App {
                     super::prompt::PromptOutcome::Submit(lead_id, to, input) => {
                         self.popups.pop();
                         self.with_pipeline(lead_id, |p| p.start_move(to, input))
+                    }
+                },
+                Popup::Input(form) => match form.on_key(key, crate::store::now()) {
+                    super::prompt::InputOutcome::Stay => Vec::new(),
+                    super::prompt::InputOutcome::Cancel => {
+                        self.popups.pop();
+                        Vec::new()
+                    }
+                    super::prompt::InputOutcome::Submit(req) => {
+                        self.popups.pop();
+                        vec![self.request(Slot::Screen(ScreenId::Lead, super::screens::lead::LANE_EDIT), req)]
                     }
                 },
                 Popup::Pick { lead_id, targets, cursor } => {
@@ -453,6 +473,7 @@ impl App {
                     today: self.settings.today,
                     can_reopen: self.actor().is_some_and(|a| a.roles.can(Permission::ReopenLead)),
                     width: self.size.0,
+                    me: self.actor().and_then(|a| a.user_id),
                 };
                 let Some(screen) = self.stack.last_mut() else { return Vec::new() };
                 let outcome = screen.on_action(other, ctx);
@@ -480,6 +501,13 @@ impl App {
             } else {
                 self.popups.push(Popup::Pick { lead_id, targets, cursor: 0 });
             }
+        }
+        if let Some(input) = outcome.input {
+            self.popups.push(Popup::Input(super::prompt::InputForm::new(input)));
+        }
+        if let Some(lead_id) = outcome.open_lead {
+            self.stack.push(Screen::Lead(Box::new(super::screens::lead::LeadScreen::new(lead_id))));
+            effects.extend(self.reload_current());
         }
         if let Some(target) = outcome.open {
             effects.extend(self.open(target));

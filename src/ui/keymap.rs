@@ -17,11 +17,12 @@ pub enum Context {
     Dashboard,
     Audit,
     Pipeline,
+    Lead,
 }
 
 impl Context {
     pub const ALL: &'static [Context] =
-        &[Context::Global, Context::List, Context::Dashboard, Context::Audit, Context::Pipeline];
+        &[Context::Global, Context::List, Context::Dashboard, Context::Audit, Context::Pipeline, Context::Lead];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -30,6 +31,7 @@ impl Context {
             Context::Dashboard => "dashboard",
             Context::Audit => "audit",
             Context::Pipeline => "pipeline",
+            Context::Lead => "lead",
         }
     }
 }
@@ -60,6 +62,9 @@ crate::string_enum! {
         MoveTo => "move_to",
         Undo => "undo",
         ToggleClosed => "toggle_closed",
+        Note => "note",
+        FollowUp => "follow_up",
+        AssignMe => "assign_me",
     }
 }
 
@@ -90,6 +95,9 @@ impl Action {
             Action::MoveTo => "move card to… (allowed stages)",
             Action::Undo => "undo my last move",
             Action::ToggleClosed => "show/hide closed columns",
+            Action::Note => "add a note (call, email, meeting, whatsapp, general)",
+            Action::FollowUp => "set the next follow-up",
+            Action::AssignMe => "assign to me",
         }
     }
 }
@@ -243,6 +251,9 @@ fn defaults() -> Vec<(Context, Action, &'static [&'static str])> {
         (Pipeline, Undo, &["u"]),
         (Pipeline, ToggleClosed, &["c"]),
         (Pipeline, Open, &["enter"]),
+        (Lead, Note, &["n"]),
+        (Lead, FollowUp, &["f"]),
+        (Lead, AssignMe, &["A"]),
     ]
 }
 
@@ -263,7 +274,7 @@ impl Keymap {
         let mut map = Keymap::default();
         for (ctx_name, actions) in user {
             let ctx = Context::ALL.iter().copied().find(|c| c.name() == ctx_name).ok_or_else(|| {
-                format!("keys.{ctx_name}: no such key context (global, list, dashboard, audit, pipeline)")
+                format!("keys.{ctx_name}: no such key context (global, list, dashboard, audit, pipeline, lead)")
             })?;
             for (action_name, keys) in actions {
                 let action = Action::parse(action_name)

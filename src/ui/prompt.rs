@@ -145,3 +145,77 @@ mod tests {
         assert!(parse_follow_up("soon", now).unwrap_err().contains("not a date"));
     }
 }
+
+/// A one-line input for the lead view: a note (Tab picks its type) or a follow-up date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InputForm {
+    pub kind: super::screens::Input,
+    pub text: String,
+    pub note_type: crate::domain::lead::NoteType,
+    pub error: Option<String>,
+}
+
+pub enum InputOutcome {
+    Stay,
+    Cancel,
+    Submit(crate::backend::Request),
+}
+
+impl InputForm {
+    pub fn new(kind: super::screens::Input) -> InputForm {
+        InputForm { kind, text: String::new(), note_type: crate::domain::lead::NoteType::Call, error: None }
+    }
+
+    pub fn title(&self) -> String {
+        match self.kind {
+            super::screens::Input::Note { .. } => format!("Add a {} note (Tab changes the type)", self.note_type),
+            super::screens::Input::FollowUp { .. } => {
+                "Next follow-up: YYYY-MM-DD, +N days, tomorrow, or - to clear".into()
+            }
+        }
+    }
+
+    pub fn on_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> InputOutcome {
+        use crate::domain::lead::NoteType;
+        match key.code {
+            KeyCode::Esc => return InputOutcome::Cancel,
+            KeyCode::Tab if matches!(self.kind, super::screens::Input::Note { .. }) => {
+                let all = NoteType::ALL;
+                let i = all.iter().position(|t| *t == self.note_type).unwrap_or(0);
+                self.note_type = all[(i + 1) % all.len()];
+            }
+            KeyCode::Enter => match self.submit(now) {
+                Ok(req) => return InputOutcome::Submit(req),
+                Err(why) => self.error = Some(why),
+            },
+            KeyCode::Backspace => {
+                self.text.pop();
+            }
+            KeyCode::Char(c)
+                if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && self.text.chars().count() < 2000 =>
+            {
+                self.text.push(c)
+            }
+            _ => {}
+        }
+        InputOutcome::Stay
+    }
+
+    fn submit(&self, now: DateTime<Utc>) -> Result<crate::backend::Request, String> {
+        use crate::backend::Request;
+        let text = self.text.trim();
+        match self.kind {
+            super::screens::Input::Note { lead_id } => {
+                if text.is_empty() {
+                    return Err("a note needs some text".into());
+                }
+                Ok(Request::AddNote { lead_id, note_type: self.note_type, text: text.to_string() })
+            }
+            super::screens::Input::FollowUp { lead_id, version } => {
+                let at = if text == "-" { None } else { Some(parse_follow_up(text, now)?) };
+                Ok(Request::SetFollowUp { id: lead_id, version, at })
+            }
+        }
+    }
+}

@@ -68,6 +68,21 @@ pub fn view(app: &App, f: &mut Frame) {
                 f.render_widget(Clear, rect);
                 f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), rect);
             }
+            Popup::Input(form) => {
+                let mut lines = vec![Line::styled(form.title(), theme.title), Line::from("")];
+                lines.push(Line::from(vec![
+                    Span::styled("› ", theme.key),
+                    Span::raw(text::inert(&form.text)),
+                    Span::styled("▏", theme.key),
+                ]));
+                match &form.error {
+                    Some(e) => lines.push(Line::styled(text::inert(e), theme.error)),
+                    None => lines.push(Line::styled("Enter saves · Esc cancels", theme.dim)),
+                }
+                let rect = centered(body, 70, lines.len() as u16 + 2);
+                f.render_widget(Clear, rect);
+                f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), rect);
+            }
             Popup::Pick { targets, cursor, .. } => {
                 let mut lines = vec![Line::styled("Move to…", theme.title)];
                 for (i, t) in targets.iter().enumerate() {

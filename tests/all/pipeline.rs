@@ -244,3 +244,56 @@ async fn instructors_cannot_open_the_board() {
     let err = staffroom::backend::handle(&t.db, crate::driver::backend_settings(), cmd).await.unwrap_err();
     assert!(err.to_string().contains("may not view leads"), "{err}");
 }
+
+#[tokio::test]
+async fn enter_opens_the_lead_and_a_call_is_logged_from_the_keyboard() {
+    let (t, _, _) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    let card = board(&d).selected().unwrap().lead.clone();
+    d.press(KeyCode::Enter).await;
+    let s = d.screen();
+    assert!(s.contains("timeline (0)") && s.contains(&card.full_name), "{s}");
+    d.press(KeyCode::Char('n')).await;
+    assert!(d.screen().contains("Add a call note"));
+    d.press(KeyCode::Enter).await;
+    assert!(d.screen().contains("a note needs some text"));
+    d.type_text("Called: wants the evening cohort").await;
+    d.press(KeyCode::Enter).await;
+    let s = d.screen();
+    assert!(s.contains("timeline (1)") && s.contains("Called: wants the evening cohort"), "{s}");
+    let stored = leads::get(&t.db, card.id).await.unwrap();
+    assert!(stored.last_contact_at.is_some(), "a call note records contact");
+    // Take it, and set the next follow-up.
+    shift(&mut d, 'A').await;
+    let me = users::find_by_email(&t.db, "sara@academy.org").await.unwrap().unwrap();
+    assert_eq!(leads::get(&t.db, card.id).await.unwrap().assigned_to, Some(me.id));
+    d.press(KeyCode::Char('f')).await;
+    d.type_text("+2").await;
+    d.press(KeyCode::Enter).await;
+    let stored = leads::get(&t.db, card.id).await.unwrap();
+    let expected = (chrono::Utc::now().date_naive() + chrono::Duration::days(2)).to_string();
+    assert_eq!(stored.next_follow_up_at.map(|t| t.date_naive().to_string()), Some(expected));
+    // Esc returns to the board.
+    d.press(KeyCode::Esc).await;
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(staffroom::ui::screens::ScreenId::Pipeline));
+}
+
+crate::on_both!(assigning_and_follow_ups_are_versioned_and_audited, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let lead = leads::create(
+        &t.db,
+        &team.staff,
+        NewLead { full_name: "Versioned".into(), email: Some("v@x.org".into()), ..NewLead::default() },
+    )
+    .await
+    .unwrap();
+    let a = leads::assign(&t.db, &team.staff, lead.id, lead.version, team.staff.user_id).await.unwrap();
+    assert_eq!(a.assigned_to, team.staff.user_id);
+    let err = leads::set_follow_up(&t.db, &team.admin, lead.id, lead.version, None).await.unwrap_err();
+    assert!(err.to_string().contains("changed by Sami Staff"), "{err}");
+    let err = leads::assign(&t.db, &team.staff, lead.id, a.version, team.instructor.user_id).await.unwrap_err();
+    assert!(err.to_string().contains("active staff or admins"), "{err}");
+    assert!(leads::assign(&t.db, &team.viewer, lead.id, a.version, None).await.is_err());
+    let trail = staffroom::store::audit::for_entity(&t.db, "lead", lead.id).await.unwrap();
+    assert!(trail.iter().any(|r| r.summary.starts_with("assigned lead Versioned")), "{trail:?}");
+});

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod lead;
 pub mod login;
 pub mod pipeline;
 pub mod users;
@@ -22,9 +23,12 @@ pub enum ScreenId {
     Pipeline,
     Audit,
     Users,
+    /// One lead (opened from the board; not in the palette: it needs a lead).
+    Lead,
 }
 
 impl ScreenId {
+    /// The screens the palette opens by name.
     pub const ALL: &'static [ScreenId] = &[ScreenId::Dashboard, ScreenId::Pipeline, ScreenId::Audit, ScreenId::Users];
 
     pub fn name(self) -> &'static str {
@@ -33,6 +37,7 @@ impl ScreenId {
             ScreenId::Pipeline => "pipeline",
             ScreenId::Audit => "audit",
             ScreenId::Users => "users",
+            ScreenId::Lead => "lead",
         }
     }
 
@@ -42,6 +47,7 @@ impl ScreenId {
             ScreenId::Pipeline => "leads by stage (kanban)",
             ScreenId::Audit => "the audit trail, newest first",
             ScreenId::Users => "user accounts",
+            ScreenId::Lead => "one lead and its timeline",
         }
     }
 
@@ -52,6 +58,7 @@ impl ScreenId {
             ScreenId::Pipeline => Some(Permission::ViewLeads),
             ScreenId::Audit => Some(Permission::ViewAudit),
             ScreenId::Users => Some(Permission::ManageUsers),
+            ScreenId::Lead => Some(Permission::ViewLeads),
         }
     }
 }
@@ -69,6 +76,17 @@ pub struct Outcome {
     pub prompt: Option<pipeline::PendingMove>,
     /// Pick a target stage for this lead among these.
     pub pick: Option<(i64, Vec<crate::domain::lead::LeadStatus>)>,
+    /// Ask for a line of input (a note, a date).
+    pub input: Option<Input>,
+    /// Open this lead's detail.
+    pub open_lead: Option<i64>,
+}
+
+/// What an input popup collects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    Note { lead_id: i64 },
+    FollowUp { lead_id: i64, version: i64 },
 }
 
 /// What screens may need to know to handle an action.
@@ -77,6 +95,8 @@ pub struct ActionCtx {
     pub today: NaiveDate,
     pub can_reopen: bool,
     pub width: u16,
+    /// The logged-in user's id.
+    pub me: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +105,7 @@ pub enum Screen {
     Pipeline(pipeline::PipelineScreen),
     Audit(audit::AuditScreen),
     Users(users::UsersScreen),
+    Lead(Box<lead::LeadScreen>),
 }
 
 impl Screen {
@@ -94,6 +115,7 @@ impl Screen {
             ScreenId::Pipeline => Screen::Pipeline(pipeline::PipelineScreen::new(rot_days.clone())),
             ScreenId::Audit => Screen::Audit(audit::AuditScreen::default()),
             ScreenId::Users => Screen::Users(users::UsersScreen::default()),
+            ScreenId::Lead => Screen::Lead(Box::new(lead::LeadScreen::new(0))),
         }
     }
 
@@ -103,6 +125,7 @@ impl Screen {
             Screen::Pipeline(_) => ScreenId::Pipeline,
             Screen::Audit(_) => ScreenId::Audit,
             Screen::Users(_) => ScreenId::Users,
+            Screen::Lead(_) => ScreenId::Lead,
         }
     }
 
@@ -112,6 +135,7 @@ impl Screen {
             Screen::Pipeline(_) => "Pipeline",
             Screen::Audit(_) => "Audit trail",
             Screen::Users(_) => "Users",
+            Screen::Lead(_) => "Lead",
         }
     }
 
@@ -121,6 +145,7 @@ impl Screen {
             Screen::Pipeline(_) => &[Context::Pipeline, Context::List],
             Screen::Audit(_) => &[Context::Audit, Context::List],
             Screen::Users(_) => &[Context::List],
+            Screen::Lead(_) => &[Context::Lead, Context::List],
         }
     }
 
@@ -131,6 +156,7 @@ impl Screen {
             Screen::Pipeline(_) => &[Action::MoveForward, Action::MoveBack, Action::MoveTo, Action::Undo],
             Screen::Audit(_) => &[Action::Down, Action::Open, Action::Bottom],
             Screen::Users(_) => &[Action::Down, Action::PageDown],
+            Screen::Lead(_) => &[Action::Note, Action::FollowUp, Action::AssignMe],
         }
     }
 
@@ -144,6 +170,7 @@ impl Screen {
             Screen::Pipeline(s) => Some(s.reload()),
             Screen::Audit(s) => Some(s.reload()),
             Screen::Users(s) => Some(s.reload()),
+            Screen::Lead(s) => Some(s.reload()),
         }
     }
 
@@ -153,6 +180,7 @@ impl Screen {
             Screen::Pipeline(s) => s.on_action(action, ctx.can_reopen, ctx.width),
             Screen::Audit(s) => s.on_action(action),
             Screen::Users(s) => s.on_action(action),
+            Screen::Lead(s) => s.on_action(action, ctx.me),
         }
     }
 
@@ -164,6 +192,7 @@ impl Screen {
             (Screen::Pipeline(s), Reply::LeadMoved(lead)) => s.on_moved(lane, lead),
             (Screen::Audit(s), Reply::AuditPage(page)) => s.on_page(page),
             (Screen::Users(s), Reply::UsersPage(page)) => s.on_page(page),
+            (Screen::Lead(s), Reply::LeadDetail(d)) => s.on_detail(*d),
             _ => {}
         }
     }
@@ -174,6 +203,7 @@ impl Screen {
             Screen::Pipeline(s) => s.on_error(lane),
             Screen::Audit(s) => s.loading = None,
             Screen::Users(s) => s.loading = false,
+            Screen::Lead(s) => s.loaded = true,
         }
     }
 
@@ -183,6 +213,7 @@ impl Screen {
             Screen::Pipeline(s) => s.view(f, area, theme, crate::store::now()),
             Screen::Audit(s) => s.view(f, area, theme),
             Screen::Users(s) => s.view(f, area, theme),
+            Screen::Lead(s) => s.view(f, area, theme),
         }
     }
 }

@@ -242,7 +242,7 @@ impl PipelineScreen {
                 return self.start_move(from, MoveInput::default());
             }
             Action::Open => {
-                return Outcome { toast: Some("the lead detail view is not built yet".into()), ..Outcome::default() };
+                return Outcome { open_lead: self.selected().map(|c| c.lead.id), ..Outcome::default() };
             }
             _ => {
                 let len = self.columns.get(self.col).map_or(0, |c| c.cards.len());
