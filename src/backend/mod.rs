@@ -9,8 +9,10 @@ use crate::domain::permissions::Action;
 use crate::store::audit::{self, AuditRow};
 use crate::store::board::{self, Card, Column};
 use crate::store::dashboard::{self, Section};
+use crate::store::lead_filter::{LeadFilter, Scope};
 use crate::store::leads::{self, BoardKey, Lead};
 use crate::store::page::Page;
+use crate::store::prefs;
 use crate::store::users::{self, LoggedIn, LoginPolicy, LoginRefused, User};
 use crate::store::{Actor, Db, StoreError};
 use chrono::NaiveDate;
@@ -39,13 +41,18 @@ pub enum Request {
         before: Option<i64>,
         limit: i64,
     },
+    /// The board. `filter: None` loads the user's saved filter; `save` keeps the
+    /// given one as the user's filter for next time.
     Board {
         per_column: i64,
+        filter: Option<LeadFilter>,
+        save: bool,
     },
     BoardMore {
         status: LeadStatus,
         after: BoardKey,
         limit: i64,
+        filter: LeadFilter,
     },
     MoveLead {
         id: i64,
@@ -82,7 +89,8 @@ pub enum Reply {
     Login(Result<LoggedIn, LoginRefused>),
     Dashboard(Vec<Section>),
     AuditPage(Page<AuditRow, i64>),
-    Board(Vec<Column>),
+    /// The columns and the filter they were loaded with.
+    Board(Vec<Column>, LeadFilter),
     BoardMore(LeadStatus, Page<Card, BoardKey>),
     LeadMoved(Lead),
     LeadDetail(Box<leads::Detail>),
@@ -167,13 +175,30 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
             require(&cmd.actor, Action::ViewAudit)?;
             Ok(Reply::AuditPage(audit::page(db, before, limit).await?))
         }
-        Request::Board { per_column } => {
-            require(&cmd.actor, Action::ViewLeads)?;
-            Ok(Reply::Board(board::load(db, per_column).await?))
+        Request::Board { per_column, filter, save } => {
+            let actor = require(&cmd.actor, Action::ViewLeads)?;
+            let filter = match (filter, actor.user_id) {
+                (Some(f), _) => {
+                    if save {
+                        let value = serde_json::to_value(&f).map_err(|e| StoreError::Other(e.to_string()))?;
+                        prefs::set(db, actor, prefs::PIPELINE_FILTER, &value).await?;
+                    }
+                    f
+                }
+                // A saved filter this version cannot read counts as none.
+                (None, Some(uid)) => prefs::get(db, uid, prefs::PIPELINE_FILTER)
+                    .await?
+                    .and_then(|v| serde_json::from_value(v).ok())
+                    .unwrap_or_default(),
+                (None, None) => LeadFilter::default(),
+            };
+            let scope = Scope::new(filter.clone(), actor.user_id);
+            Ok(Reply::Board(board::load(db, &scope, per_column).await?, filter))
         }
-        Request::BoardMore { status, after, limit } => {
-            require(&cmd.actor, Action::ViewLeads)?;
-            Ok(Reply::BoardMore(status, board::more(db, status, after, limit).await?))
+        Request::BoardMore { status, after, limit, filter } => {
+            let actor = require(&cmd.actor, Action::ViewLeads)?;
+            let scope = Scope::new(filter, actor.user_id);
+            Ok(Reply::BoardMore(status, board::more(db, &scope, status, after, limit).await?))
         }
         Request::MoveLead { id, version, to, input } => {
             let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;

@@ -272,3 +272,48 @@ mod tests {
         }
     }
 }
+
+/// A number for a free-text budget range, so the board can sum a column: the
+/// midpoint of a range ("$1,000–3,000" → 2000), the bound of an open one
+/// ("$3,000+" → 3000, "< $500" → 500), "2k" → 2000. `None` when the text holds no
+/// number. Whole currency units; the currency is not converted.
+pub fn budget_estimate(range: &str) -> Option<i64> {
+    let mut numbers = Vec::new();
+    let mut chars = range.chars().peekable();
+    while let Some(c) = chars.next() {
+        let Some(d) = c.to_digit(10) else { continue };
+        let mut n = i64::from(d);
+        while let Some(&next) = chars.peek() {
+            if let Some(d) = next.to_digit(10) {
+                n = n.saturating_mul(10).saturating_add(i64::from(d));
+            } else if next != ',' {
+                break;
+            }
+            chars.next();
+        }
+        if matches!(chars.peek(), Some('k' | 'K')) {
+            n = n.saturating_mul(1000);
+        }
+        numbers.push(n);
+    }
+    match numbers.as_slice() {
+        [] => None,
+        [one] => Some(*one),
+        [low, high, ..] => Some((low + high) / 2),
+    }
+}
+
+#[cfg(test)]
+mod budget_tests {
+    use super::budget_estimate;
+
+    #[test]
+    fn budget_ranges_become_numbers() {
+        assert_eq!(budget_estimate("$1,000–3,000"), Some(2000));
+        assert_eq!(budget_estimate("$500–1,000"), Some(750));
+        assert_eq!(budget_estimate("$3,000+"), Some(3000));
+        assert_eq!(budget_estimate("< $500"), Some(500));
+        assert_eq!(budget_estimate("2k-4k EGP"), Some(3000));
+        assert_eq!(budget_estimate("not sure"), None);
+    }
+}

@@ -2,6 +2,7 @@
 //! what the board shows beyond the lead (assignee initials, when it entered its
 //! stage according to the audit log).
 
+use super::lead_filter::Scope;
 use super::leads::{self, BoardKey, Lead};
 use super::page::Page;
 use super::{Db, Result};
@@ -24,25 +25,38 @@ pub struct Card {
 pub struct Column {
     pub status: LeadStatus,
     pub count: i64,
+    /// Summed budget estimate of the column's leads.
+    pub budget: i64,
     pub cards: Vec<Card>,
     pub next: Option<BoardKey>,
 }
 
-/// Every stage's count and first page of cards.
-pub async fn load(db: &Db, per_column: i64) -> Result<Vec<Column>> {
-    let counts = leads::count_by_status(db).await?;
-    let mut columns = Vec::with_capacity(counts.len());
-    for (status, count) in counts {
-        let page = leads::page_by_status(db, status, None, per_column).await?;
+/// Every stage's count, budget and first page of cards, of the leads in `scope`.
+pub async fn load(db: &Db, scope: &Scope, per_column: i64) -> Result<Vec<Column>> {
+    let totals = leads::totals_by_status(db, scope).await?;
+    let mut columns = Vec::with_capacity(totals.len());
+    for t in totals {
+        // An empty stage needs no page query.
+        let page = if t.count == 0 {
+            Page { rows: Vec::new(), next: None }
+        } else {
+            leads::page_in_scope(db, scope, t.status, None, per_column).await?
+        };
         let cards = cards(db, page.rows).await?;
-        columns.push(Column { status, count, cards, next: page.next });
+        columns.push(Column { status: t.status, count: t.count, budget: t.budget, cards, next: page.next });
     }
     Ok(columns)
 }
 
 /// The next page of one column.
-pub async fn more(db: &Db, status: LeadStatus, after: BoardKey, limit: i64) -> Result<Page<Card, BoardKey>> {
-    let page = leads::page_by_status(db, status, Some(after), limit).await?;
+pub async fn more(
+    db: &Db,
+    scope: &Scope,
+    status: LeadStatus,
+    after: BoardKey,
+    limit: i64,
+) -> Result<Page<Card, BoardKey>> {
+    let page = leads::page_in_scope(db, scope, status, Some(after), limit).await?;
     Ok(Page { rows: cards(db, page.rows).await?, next: page.next })
 }
 

@@ -2,12 +2,13 @@
 //! and the keyset-paged board queries.
 
 use super::audit::{self, Change};
+use super::lead_filter::Scope;
 use super::page::{self, Page};
 use super::{Actor, Db, Result, StoreError, Tx, now};
 use crate::domain::contact;
-use crate::domain::lead::{LeadMoveError, LeadSource, LeadStatus, MoveInput, NoteType, check_move};
+use crate::domain::lead::{LeadMoveError, LeadSource, LeadStatus, MoveInput, NoteType, budget_estimate, check_move};
 use crate::domain::permissions::Action;
-use crate::{with_db, with_tx};
+use crate::{bind_where, with_db, with_tx};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -30,6 +31,8 @@ pub struct Lead {
     pub next_follow_up_at: Option<DateTime<Utc>>,
     pub converted_at: Option<DateTime<Utc>>,
     pub last_contact_at: Option<DateTime<Utc>>,
+    /// A number parsed from `budget_range`, summed in the board's column headers.
+    pub budget_estimate: Option<i64>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -37,7 +40,7 @@ pub struct Lead {
 
 pub const LEAD_COLUMNS: &str = "id, full_name, email, phone, whatsapp, lead_type, source, message, interested_in, \
      status, lost_reason, budget_range, urgency, assigned_to, next_follow_up_at, converted_at, last_contact_at, \
-     version, created_at, updated_at";
+     budget_estimate, version, created_at, updated_at";
 
 impl Lead {
     /// The stored status as the domain enum (the CHECK constraint keeps it valid).
@@ -163,9 +166,11 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
     let follow_up = input.next_follow_up_at.or(before.next_follow_up_at);
     let budget = input.budget_range.as_deref().map(str::trim).filter(|b| !b.is_empty()).map(contact::storable);
     let budget = budget.or(before.budget_range.clone());
+    let estimate = budget.as_deref().and_then(budget_estimate);
     let sql = format!(
         "UPDATE leads SET status = $3, lost_reason = $4, converted_at = $5, next_follow_up_at = $7, budget_range = $8, \
-         version = version + 1, updated_at = $6 WHERE id = $1 AND version = $2 RETURNING {LEAD_COLUMNS}"
+         budget_estimate = $9, version = version + 1, updated_at = $6 WHERE id = $1 AND version = $2 \
+         RETURNING {LEAD_COLUMNS}"
     );
     let after: Option<Lead> = with_tx!(&mut tx, c => {
         sqlx::query_as(&sql)
@@ -177,6 +182,7 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
             .bind(at)
             .bind(follow_up)
             .bind(&budget)
+            .bind(estimate)
             .fetch_optional(&mut *c)
             .await?
     });
@@ -250,12 +256,35 @@ pub async fn add_note(db: &Db, actor: &Actor, lead_id: i64, note_type: NoteType,
 
 /// Lead counts per stage, in board order (every stage present, zero included).
 pub async fn count_by_status(db: &Db) -> Result<Vec<(LeadStatus, i64)>> {
-    let rows: Vec<(String, i64)> = with_db!(db, p => {
-        sqlx::query_as("SELECT status, COUNT(*) FROM leads GROUP BY status").fetch_all(p).await?
-    });
+    Ok(totals_by_status(db, &Scope::all()).await?.into_iter().map(|t| (t.status, t.count)).collect())
+}
+
+/// What a board column's header shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StageTotal {
+    pub status: LeadStatus,
+    pub count: i64,
+    /// Sum of the budget estimates of the stage's leads (whole currency units).
+    pub budget: i64,
+}
+
+/// Count and summed budget per stage of the leads in `scope`, in board order.
+pub async fn totals_by_status(db: &Db, scope: &Scope) -> Result<Vec<StageTotal>> {
+    let w = scope.sql(1);
+    // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back for one Rust type.
+    let sql = format!(
+        "SELECT status, COUNT(*), CAST(COALESCE(SUM(budget_estimate), 0) AS BIGINT) FROM leads WHERE 1 = 1 {} \
+         GROUP BY status",
+        w.sql
+    );
+    let rows: Vec<(String, i64, i64)> =
+        with_db!(db, p => bind_where!(sqlx::query_as(&sql), &w.binds).fetch_all(p).await?);
     Ok(LeadStatus::ALL
         .iter()
-        .map(|s| (*s, rows.iter().find(|(name, _)| name == s.as_str()).map_or(0, |(_, n)| *n)))
+        .map(|s| {
+            let row = rows.iter().find(|(name, ..)| name == s.as_str());
+            StageTotal { status: *s, count: row.map_or(0, |r| r.1), budget: row.map_or(0, |r| r.2) }
+        })
         .collect())
 }
 
@@ -269,31 +298,67 @@ pub async fn page_by_status(
     after: Option<BoardKey>,
     limit: i64,
 ) -> Result<Page<Lead, BoardKey>> {
+    page_in_scope(db, &Scope::all(), status, after, limit).await
+}
+
+/// One page of a board column, of the leads in `scope`.
+pub async fn page_in_scope(
+    db: &Db,
+    scope: &Scope,
+    status: LeadStatus,
+    after: Option<BoardKey>,
+    limit: i64,
+) -> Result<Page<Lead, BoardKey>> {
     let limit = page::limit(limit);
     let rows = match after {
         None => {
+            let w = scope.sql(3);
             let sql = format!(
-                "SELECT {LEAD_COLUMNS} FROM leads WHERE status = $1 ORDER BY updated_at DESC, id DESC LIMIT $2"
-            );
-            with_db!(db, p => sqlx::query_as::<_, Lead>(&sql).bind(status.as_str()).bind(limit + 1).fetch_all(p).await?)
-        }
-        Some((updated_at, id)) => {
-            let sql = format!(
-                "SELECT {LEAD_COLUMNS} FROM leads WHERE status = $1 AND (updated_at, id) < ($2, $3) \
-                 ORDER BY updated_at DESC, id DESC LIMIT $4"
+                "SELECT {LEAD_COLUMNS} FROM leads WHERE status = $1 {} ORDER BY updated_at DESC, id DESC LIMIT $2",
+                w.sql
             );
             with_db!(db, p => {
-                sqlx::query_as::<_, Lead>(&sql)
-                    .bind(status.as_str())
-                    .bind(updated_at)
-                    .bind(id)
-                    .bind(limit + 1)
+                bind_where!(sqlx::query_as::<_, Lead>(&sql).bind(status.as_str()).bind(limit + 1), &w.binds)
                     .fetch_all(p)
                     .await?
             })
         }
+        Some((updated_at, id)) => {
+            let w = scope.sql(5);
+            let sql = format!(
+                "SELECT {LEAD_COLUMNS} FROM leads WHERE status = $1 AND (updated_at, id) < ($2, $3) {} \
+                 ORDER BY updated_at DESC, id DESC LIMIT $4",
+                w.sql
+            );
+            with_db!(db, p => {
+                let q = sqlx::query_as::<_, Lead>(&sql).bind(status.as_str()).bind(updated_at).bind(id).bind(limit + 1);
+                bind_where!(q, &w.binds).fetch_all(p).await?
+            })
+        }
     };
     Ok(page::from_rows(rows, limit, |l| (l.updated_at, l.id)))
+}
+
+/// Fills `budget_estimate` for rows written before it existed (run once, by the
+/// migration that added it). Derived data, not a user's change: not audited.
+pub async fn backfill_budget_estimates(db: &Db) -> Result<()> {
+    let rows: Vec<(i64, String)> = with_db!(db, p => {
+        sqlx::query_as("SELECT id, budget_range FROM leads WHERE budget_range IS NOT NULL AND budget_estimate IS NULL")
+            .fetch_all(p)
+            .await?
+    });
+    let mut tx = db.begin().await?;
+    for (id, range) in rows {
+        let Some(n) = budget_estimate(&range) else { continue };
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE leads SET budget_estimate = $2 WHERE id = $1")
+                .bind(id)
+                .bind(n)
+                .execute(&mut *c)
+                .await?.rows_affected()
+        });
+    }
+    tx.commit().await
 }
 
 /// Open leads whose normalised email or phone matches (duplicate detection).

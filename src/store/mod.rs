@@ -20,8 +20,10 @@ pub mod cohorts;
 pub mod content;
 pub mod dashboard;
 pub mod error;
+pub mod lead_filter;
 pub mod leads;
 pub mod page;
+pub mod prefs;
 pub mod users;
 
 pub use actor::Actor;
@@ -199,8 +201,14 @@ impl Db {
             )));
         }
         let result = with_db!(self, p => self.migrator().run(p).await);
-        result
-            .map_err(|e| StoreError::Schema(format!("could not apply migrations: {}", error::one_line(&e.to_string()))))
+        result.map_err(|e| {
+            StoreError::Schema(format!("could not apply migrations: {}", error::one_line(&e.to_string())))
+        })?;
+        // 0003 added a number parsed from budget_range, which SQL cannot parse.
+        if applied.is_some_and(|v| v < 3) {
+            leads::backfill_budget_estimates(self).await?;
+        }
+        Ok(())
     }
 
     /// Starts a write transaction. On SQLite it is `BEGIN IMMEDIATE`, so concurrent

@@ -239,7 +239,7 @@ async fn instructors_cannot_open_the_board() {
     let cmd = staffroom::backend::Command {
         req_id: 1,
         actor: d.app.actor().cloned(),
-        request: staffroom::backend::Request::Board { per_column: 10 },
+        request: staffroom::backend::Request::Board { per_column: 10, filter: None, save: false },
     };
     let err = staffroom::backend::handle(&t.db, crate::driver::backend_settings(), cmd).await.unwrap_err();
     assert!(err.to_string().contains("may not view leads"), "{err}");

@@ -187,7 +187,7 @@ impl Screen {
     pub fn on_reply(&mut self, lane: u64, reply: Reply) {
         match (self, reply) {
             (Screen::Dashboard(s), Reply::Dashboard(sections)) => s.set(sections),
-            (Screen::Pipeline(s), Reply::Board(columns)) => s.on_board(columns),
+            (Screen::Pipeline(s), Reply::Board(columns, filter)) => s.on_board(columns, filter),
             (Screen::Pipeline(s), Reply::BoardMore(status, page)) => s.on_more(status, page),
             (Screen::Pipeline(s), Reply::LeadMoved(lead)) => s.on_moved(lane, lead),
             (Screen::Audit(s), Reply::AuditPage(page)) => s.on_page(page),

@@ -5,6 +5,7 @@ use super::{Outcome, move_cursor};
 use crate::backend::Request;
 use crate::domain::lead::{LeadStatus, MoveInput, Prompt, prompt_for};
 use crate::store::board::{Card, Column};
+use crate::store::lead_filter::LeadFilter;
 use crate::store::leads::{BoardKey, Lead};
 use crate::store::page::Page;
 use crate::ui::keymap::Action;
@@ -59,6 +60,9 @@ pub struct PipelineScreen {
     pub rot_days: BTreeMap<String, i64>,
     /// The card to keep selected across a reload.
     keep: Option<i64>,
+    /// The filter in force (the user's saved one once the first load answers).
+    pub filter: LeadFilter,
+    filter_loaded: bool,
 }
 
 impl PipelineScreen {
@@ -68,7 +72,7 @@ impl PipelineScreen {
 
     pub fn reload(&mut self) -> Request {
         self.keep = self.selected().map(|c| c.lead.id);
-        Request::Board { per_column: PAGE }
+        Request::Board { per_column: PAGE, filter: self.filter_loaded.then(|| self.filter.clone()), save: false }
     }
 
     /// Selects the card of `lead_id`; false when it is not loaded.
@@ -91,7 +95,9 @@ impl PipelineScreen {
         self.columns.iter().position(|c| c.status == status)
     }
 
-    pub fn on_board(&mut self, columns: Vec<Column>) {
+    pub fn on_board(&mut self, columns: Vec<Column>, filter: LeadFilter) {
+        self.filter = filter;
+        self.filter_loaded = true;
         let keep = self.keep.take().or_else(|| self.selected().map(|c| c.lead.id));
         self.columns = columns;
         self.loaded = true;
@@ -297,7 +303,11 @@ impl PipelineScreen {
         let status = col.status;
         self.loading_more.push(status);
         let lane = LANE_MORE + status as u64;
-        Outcome { request: Some(Request::BoardMore { status, after, limit: PAGE }), lane, ..Outcome::default() }
+        Outcome {
+            request: Some(Request::BoardMore { status, after, limit: PAGE, filter: self.filter.clone() }),
+            lane,
+            ..Outcome::default()
+        }
     }
 
     pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {

@@ -1,0 +1,262 @@
+//! The one lead filter: the board's `/` search and quick filters, `staffroom export
+//! leads`, and `E` in the TUI all build their WHERE clause here, so an export holds
+//! exactly the rows the board shows.
+
+use crate::domain::lead::{Interest, LeadSource, LeadStatus};
+use chrono::{DateTime, Duration, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Whose leads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assigned {
+    #[default]
+    Anyone,
+    /// The logged-in user's (kept as "me", not an id, so a saved filter follows
+    /// whoever uses it).
+    Me,
+    Unassigned,
+    User(i64),
+}
+
+/// A filter over leads. The default matches every lead. Saved per user as JSON
+/// (`user_preferences`, key `pipeline.filter`), so fields only ever get added.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LeadFilter {
+    /// Words that must all appear in the name, email, phone, WhatsApp or message.
+    pub text: String,
+    pub assigned: Assigned,
+    /// Open leads whose next follow-up has passed.
+    pub overdue: bool,
+    pub source: Option<LeadSource>,
+    pub interest: Option<Interest>,
+    /// Created within this many days.
+    pub age_days: Option<u32>,
+    /// Created at or after (export `--since`).
+    pub since: Option<DateTime<Utc>>,
+    /// Only these stages (export `--status`); empty: all.
+    pub statuses: Vec<LeadStatus>,
+}
+
+/// A value bound to a filter placeholder.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Bind {
+    Text(String),
+    Int(i64),
+    Time(DateTime<Utc>),
+}
+
+/// `AND …` clauses and their values, numbered from the `first` placeholder given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Where {
+    pub sql: String,
+    pub binds: Vec<Bind>,
+}
+
+/// Binds a `Where`'s values onto a query (either backend, `query` or `query_as`).
+#[macro_export]
+macro_rules! bind_where {
+    ($q:expr, $binds:expr) => {{
+        let mut q = $q;
+        for b in $binds {
+            q = match b {
+                $crate::store::lead_filter::Bind::Text(s) => q.bind(s.clone()),
+                $crate::store::lead_filter::Bind::Int(i) => q.bind(*i),
+                $crate::store::lead_filter::Bind::Time(t) => q.bind(*t),
+            };
+        }
+        q
+    }};
+}
+
+/// At most this many words of search text are matched (each one scans the text).
+const MAX_WORDS: usize = 5;
+
+impl LeadFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == LeadFilter::default()
+    }
+
+    /// The search words, lowercased (SQLite's LOWER only folds ASCII, so the query
+    /// is folded here and the column in SQL; scripts without case, Arabic among
+    /// them, match as typed).
+    fn words(&self) -> Vec<String> {
+        self.text.split_whitespace().take(MAX_WORDS).map(str::to_lowercase).collect()
+    }
+
+    /// The clauses for this filter. `me` resolves `Assigned::Me`; without a user it
+    /// matches nothing. Placeholders start at `$first`.
+    pub fn where_sql(&self, me: Option<i64>, now: DateTime<Utc>, first: usize) -> Where {
+        let mut w = Where::default();
+        let push = |w: &mut Where, b: Bind| {
+            w.binds.push(b);
+            first + w.binds.len() - 1
+        };
+        for word in self.words() {
+            let n = push(&mut w, Bind::Text(format!("%{}%", escape_like(&word))));
+            // Phones are stored normalised (+201001234567): match the digits typed.
+            let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+            let phone = if digits.len() >= 3 && digits.len() * 2 >= word.len() {
+                push(&mut w, Bind::Text(format!("%{digits}%")))
+            } else {
+                n
+            };
+            w.sql.push_str(&format!(
+                " AND (LOWER(full_name) LIKE ${n} ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE ${n} ESCAPE '\\' \
+                 OR COALESCE(phone, '') LIKE ${phone} ESCAPE '\\' OR COALESCE(whatsapp, '') LIKE ${phone} ESCAPE '\\' \
+                 OR LOWER(COALESCE(message, '')) LIKE ${n} ESCAPE '\\')"
+            ));
+        }
+        match self.assigned {
+            Assigned::Anyone => {}
+            Assigned::Unassigned => w.sql.push_str(" AND assigned_to IS NULL"),
+            Assigned::Me | Assigned::User(_) => {
+                let id = if let Assigned::User(id) = self.assigned { id } else { me.unwrap_or(-1) };
+                let n = push(&mut w, Bind::Int(id));
+                w.sql.push_str(&format!(" AND assigned_to = ${n}"));
+            }
+        }
+        if self.overdue {
+            let n = push(&mut w, Bind::Time(now));
+            w.sql.push_str(&format!(" AND next_follow_up_at < ${n} AND status NOT IN ('closed_won', 'closed_lost')"));
+        }
+        if let Some(source) = self.source {
+            let n = push(&mut w, Bind::Text(source.as_str().into()));
+            w.sql.push_str(&format!(" AND source = ${n}"));
+        }
+        if let Some(interest) = self.interest {
+            let n = push(&mut w, Bind::Text(interest.as_str().into()));
+            w.sql.push_str(&format!(" AND interested_in = ${n}"));
+        }
+        let age = self.age_days.map(|d| now - Duration::days(i64::from(d)));
+        if let Some(since) = [age, self.since].into_iter().flatten().max() {
+            let n = push(&mut w, Bind::Time(since));
+            w.sql.push_str(&format!(" AND created_at >= ${n}"));
+        }
+        if !self.statuses.is_empty() {
+            let list: Vec<String> = self
+                .statuses
+                .iter()
+                .map(|s| {
+                    let n = push(&mut w, Bind::Text(s.as_str().into()));
+                    format!("${n}")
+                })
+                .collect();
+            w.sql.push_str(&format!(" AND status IN ({})", list.join(", ")));
+        }
+        w
+    }
+
+    /// The filter in a few words, for the board's header ("mine · overdue · 'sara'").
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.text.trim().is_empty() {
+            parts.push(format!("\"{}\"", self.text.trim()));
+        }
+        match self.assigned {
+            Assigned::Anyone => {}
+            Assigned::Me => parts.push("mine".into()),
+            Assigned::Unassigned => parts.push("unassigned".into()),
+            Assigned::User(id) => parts.push(format!("assigned to #{id}")),
+        }
+        if self.overdue {
+            parts.push("overdue".into());
+        }
+        if let Some(s) = self.source {
+            parts.push(format!("source {}", s.as_str().replace('_', " ")));
+        }
+        if let Some(i) = self.interest {
+            parts.push(format!("interest {}", i.as_str().replace('_', " ")));
+        }
+        if let Some(d) = self.age_days {
+            parts.push(format!("last {d} days"));
+        }
+        if let Some(t) = self.since {
+            parts.push(format!("since {}", t.format("%Y-%m-%d")));
+        }
+        if !self.statuses.is_empty() {
+            parts.push(self.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("/"));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// Escapes LIKE's wildcards so a typed `%` or `_` matches itself.
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_filter_adds_nothing() {
+        let w = LeadFilter::default().where_sql(Some(1), Utc::now(), 1);
+        assert_eq!(w, Where::default());
+        assert!(LeadFilter::default().is_empty());
+    }
+
+    #[test]
+    fn placeholders_continue_from_first() {
+        let f = LeadFilter {
+            text: "Sara 0100".into(),
+            assigned: Assigned::Me,
+            source: Some(LeadSource::Whatsapp),
+            ..LeadFilter::default()
+        };
+        let w = f.where_sql(Some(7), Utc::now(), 3);
+        // sara → $3; 0100 → $4 and its digits $5; me → $6; source → $7
+        assert!(w.sql.contains("LIKE $3") && w.sql.contains("LIKE $5") && w.sql.contains("assigned_to = $6"));
+        assert!(w.sql.contains("source = $7"));
+        assert_eq!(w.binds[0], Bind::Text("%sara%".into()));
+        assert_eq!(w.binds[3], Bind::Int(7));
+        assert_eq!(f.describe(), "\"Sara 0100\" · mine · source whatsapp");
+    }
+
+    #[test]
+    fn wildcards_are_literal() {
+        assert_eq!(escape_like("50%_off\\"), "50\\%\\_off\\\\");
+    }
+
+    #[test]
+    fn saved_filters_survive_new_fields() {
+        let f: LeadFilter = serde_json::from_str(r#"{"assigned":"me","overdue":true}"#).unwrap();
+        assert_eq!(f.assigned, Assigned::Me);
+        assert!(f.overdue && f.text.is_empty());
+        let round: LeadFilter = serde_json::from_str(&serde_json::to_string(&f).unwrap()).unwrap();
+        assert_eq!(round, f);
+    }
+}
+
+/// A filter as seen by one user at one moment ("mine", "overdue" need both).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scope {
+    pub filter: LeadFilter,
+    pub me: Option<i64>,
+    pub now: DateTime<Utc>,
+}
+
+impl Scope {
+    /// Every lead.
+    pub fn all() -> Scope {
+        Scope { filter: LeadFilter::default(), me: None, now: super::now() }
+    }
+
+    pub fn new(filter: LeadFilter, me: Option<i64>) -> Scope {
+        Scope { filter, me, now: super::now() }
+    }
+
+    /// The clauses, with placeholders from `$first`.
+    pub fn sql(&self, first: usize) -> Where {
+        self.filter.where_sql(self.me, self.now, first)
+    }
+}
