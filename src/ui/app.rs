@@ -428,6 +428,10 @@ impl App {
                 },
             };
         }
+        if let Some(screen) = self.stack.last_mut().filter(|s| s.captures_text()) {
+            let outcome = screen.on_text_key(key);
+            return self.apply(outcome);
+        }
         let contexts = self.contexts();
         let Some(action) = self.settings.keymap.action(&contexts, &key) else {
             return Vec::new();

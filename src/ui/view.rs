@@ -33,7 +33,9 @@ pub fn view(app: &App, f: &mut Frame) {
     };
     let title = app.screen().map_or("", |s| s.title());
     let who = format!("{} · {} ", text::inert(&session.user.full_name), session.actor.roles.label());
-    let left = format!(" staffroom › {title} {}", spin.map(String::from).unwrap_or_default());
+    let sub = app.screen().and_then(|s| s.subtitle()).map(|s| format!("· {} ", text::inert(&s))).unwrap_or_default();
+    let room = usize::from(header.width).saturating_sub(text::width(&who) + title.len() + 16);
+    let left = format!(" staffroom › {title} {}{}", text::fit(&sub, room), spin.map(String::from).unwrap_or_default());
     let gap = usize::from(header.width).saturating_sub(text::width(&left) + text::width(&who));
     f.render_widget(
         Line::from(vec![Span::styled(left, theme.title), Span::raw(" ".repeat(gap)), Span::styled(who, theme.dim)]),

@@ -15,5 +15,6 @@ mod leads;
 mod live;
 mod login;
 mod pipeline;
+mod pipeline_filter;
 mod schema;
 mod ui;

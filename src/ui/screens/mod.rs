@@ -164,6 +164,30 @@ impl Screen {
         false
     }
 
+    /// Does the screen take raw keys for text being typed in place?
+    pub fn captures_text(&self) -> bool {
+        match self {
+            Screen::Pipeline(s) => s.captures_text(),
+            _ => false,
+        }
+    }
+
+    /// A key for the text being typed (only while `captures_text`).
+    pub fn on_text_key(&mut self, key: crossterm::event::KeyEvent) -> Outcome {
+        match self {
+            Screen::Pipeline(s) => s.on_text_key(key),
+            _ => Outcome::default(),
+        }
+    }
+
+    /// Shown after the title in the header (the pipeline's filter).
+    pub fn subtitle(&self) -> Option<String> {
+        match self {
+            Screen::Pipeline(s) => s.filter_label(),
+            _ => None,
+        }
+    }
+
     pub fn reload_request(&mut self, today: NaiveDate) -> Option<Request> {
         match self {
             Screen::Dashboard(_) => Some(Request::Dashboard { today }),

@@ -3,9 +3,10 @@
 
 use super::{Outcome, move_cursor};
 use crate::backend::Request;
+use crate::domain::lead::{Interest, LeadSource};
 use crate::domain::lead::{LeadStatus, MoveInput, Prompt, prompt_for};
 use crate::store::board::{Card, Column};
-use crate::store::lead_filter::LeadFilter;
+use crate::store::lead_filter::{Assigned, LeadFilter};
 use crate::store::leads::{BoardKey, Lead};
 use crate::store::page::Page;
 use crate::ui::keymap::Action;
@@ -63,6 +64,8 @@ pub struct PipelineScreen {
     /// The filter in force (the user's saved one once the first load answers).
     pub filter: LeadFilter,
     filter_loaded: bool,
+    /// While `/` search is typed: the text before typing began (Esc puts it back).
+    typing: Option<String>,
 }
 
 impl PipelineScreen {
@@ -73,6 +76,91 @@ impl PipelineScreen {
     pub fn reload(&mut self) -> Request {
         self.keep = self.selected().map(|c| c.lead.id);
         Request::Board { per_column: PAGE, filter: self.filter_loaded.then(|| self.filter.clone()), save: false }
+    }
+
+    /// Is `/` search being typed (keys go to the text, not the keymap)?
+    pub fn captures_text(&self) -> bool {
+        self.typing.is_some()
+    }
+
+    /// The filter for the header: what is typed, or the filter in force.
+    pub fn filter_label(&self) -> Option<String> {
+        if self.typing.is_some() {
+            return Some(format!("/{}▏", self.filter.text));
+        }
+        (!self.filter.is_empty()).then(|| format!("filter: {}", self.filter.describe()))
+    }
+
+    /// A key while `/` search is typed: every change reloads the board (the board
+    /// lane keeps only the newest request, so fast typing never queues up).
+    pub fn on_text_key(&mut self, key: crossterm::event::KeyEvent) -> Outcome {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let Some(before) = &self.typing else { return Outcome::default() };
+        match key.code {
+            KeyCode::Esc => {
+                self.filter.text = before.clone();
+                self.typing = None;
+                self.refilter(false)
+            }
+            KeyCode::Enter => {
+                self.typing = None;
+                self.refilter(true)
+            }
+            KeyCode::Backspace => {
+                self.filter.text.pop();
+                self.refilter(false)
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.filter.text.clear();
+                self.refilter(false)
+            }
+            KeyCode::Char(c)
+                if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && self.filter.text.chars().count() < 200 =>
+            {
+                self.filter.text.push(c);
+                self.refilter(false)
+            }
+            _ => Outcome::default(),
+        }
+    }
+
+    /// Reloads the board with the filter in force; `save` keeps it for next time.
+    fn refilter(&mut self, save: bool) -> Outcome {
+        self.keep = self.selected().map(|c| c.lead.id);
+        self.row = 0;
+        Outcome {
+            request: Some(Request::Board { per_column: PAGE, filter: Some(self.filter.clone()), save }),
+            lane: LANE_BOARD,
+            ..Outcome::default()
+        }
+    }
+
+    /// A quick filter key: toggles or cycles one part of the filter.
+    fn quick_filter(&mut self, action: Action) -> Outcome {
+        let f = &mut self.filter;
+        match action {
+            Action::FilterMine => {
+                f.assigned = if f.assigned == Assigned::Me { Assigned::Anyone } else { Assigned::Me };
+            }
+            Action::FilterUnassigned => {
+                f.assigned = if f.assigned == Assigned::Unassigned { Assigned::Anyone } else { Assigned::Unassigned };
+            }
+            Action::FilterOverdue => f.overdue = !f.overdue,
+            Action::FilterSource => f.source = cycle(LeadSource::ALL, f.source),
+            Action::FilterInterest => f.interest = cycle(Interest::ALL, f.interest),
+            Action::FilterAge => {
+                f.age_days = match f.age_days {
+                    None => Some(7),
+                    Some(7) => Some(30),
+                    Some(30) => Some(90),
+                    _ => None,
+                }
+            }
+            Action::ClearFilter => *f = LeadFilter::default(),
+            _ => return Outcome::default(),
+        }
+        self.refilter(true)
     }
 
     /// Selects the card of `lead_id`; false when it is not loaded.
@@ -250,6 +338,16 @@ impl PipelineScreen {
             Action::Open => {
                 return Outcome { open_lead: self.selected().map(|c| c.lead.id), ..Outcome::default() };
             }
+            Action::Filter => {
+                self.typing = Some(self.filter.text.clone());
+            }
+            Action::FilterMine
+            | Action::FilterUnassigned
+            | Action::FilterOverdue
+            | Action::FilterSource
+            | Action::FilterInterest
+            | Action::FilterAge
+            | Action::ClearFilter => return self.quick_filter(action),
             _ => {
                 let len = self.columns.get(self.col).map_or(0, |c| c.cards.len());
                 if let Some(r) = move_cursor(self.row, len, action, 10) {
@@ -325,7 +423,11 @@ impl PipelineScreen {
     fn column(&self, f: &mut Frame, area: Rect, ci: usize, theme: &Theme, now: DateTime<Utc>) {
         let col = &self.columns[ci];
         let active = ci == self.col;
-        let title = format!(" {} {} ", stage_label(col.status), col.count);
+        let title = if col.budget > 0 {
+            format!(" {} {} · {} ", stage_label(col.status), col.count, money(col.budget))
+        } else {
+            format!(" {} {} ", stage_label(col.status), col.count)
+        };
         let block = Block::bordered()
             .title(Span::styled(text::fit(&title, usize::from(area.width.saturating_sub(2))), theme.title))
             .border_style(if active { theme.key } else { theme.border });
@@ -363,9 +465,27 @@ impl PipelineScreen {
             ]));
         }
         if col.cards.is_empty() {
-            lines.push(Line::styled("—", theme.dim));
+            lines.push(Line::styled(if self.filter.is_empty() { "—" } else { "— none match" }, theme.dim));
         }
         f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// None → the first value → … → the last → None.
+fn cycle<T: Copy + PartialEq>(all: &[T], current: Option<T>) -> Option<T> {
+    match current.and_then(|c| all.iter().position(|v| *v == c)) {
+        None => all.first().copied(),
+        Some(i) => all.get(i + 1).copied(),
+    }
+}
+
+/// A budget sum for a narrow header: 950, 12.5k, 340k, 1.2M.
+pub fn money(n: i64) -> String {
+    match n {
+        ..1_000 => n.to_string(),
+        ..10_000 => format!("{:.1}k", n as f64 / 1e3),
+        ..1_000_000 => format!("{}k", n / 1_000),
+        _ => format!("{:.1}M", n as f64 / 1e6),
     }
 }
 
@@ -389,4 +509,36 @@ pub fn stage_label(s: LeadStatus) -> &'static str {
 /// `website_form` → `website`: the first word of an enum value, for narrow cards.
 fn short(value: &str) -> &str {
     value.split('_').next().unwrap_or(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgets_fit_a_header() {
+        assert_eq!(money(950), "950");
+        assert_eq!(money(12_500), "12k");
+        assert_eq!(money(4_250), "4.2k");
+        assert_eq!(money(3_400_000), "3.4M");
+    }
+
+    #[test]
+    fn quick_filters_cycle_back_to_off() {
+        let mut p = PipelineScreen::new(BTreeMap::new());
+        let mut seen = Vec::new();
+        for _ in 0..=Interest::ALL.len() {
+            let o = p.quick_filter(Action::FilterInterest);
+            assert!(matches!(o.request, Some(Request::Board { save: true, .. })));
+            seen.push(p.filter.interest);
+        }
+        assert_eq!(seen.last(), Some(&None));
+        assert_eq!(seen[0], Some(Interest::ALL[0]));
+        p.quick_filter(Action::FilterMine);
+        assert_eq!(p.filter.assigned, Assigned::Me);
+        p.quick_filter(Action::FilterUnassigned);
+        assert_eq!(p.filter.assigned, Assigned::Unassigned);
+        p.quick_filter(Action::ClearFilter);
+        assert!(p.filter.is_empty());
+    }
 }

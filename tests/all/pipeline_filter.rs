@@ -1,0 +1,198 @@
+//! Filtering the board: `/` search as you type, quick filters, the summed budget
+//! in column headers, and the filter kept per user between runs.
+
+use crate::common::{TestDb, team};
+use crate::driver::Driver;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use staffroom::domain::lead::{LeadSource, LeadStatus, MoveInput};
+use staffroom::store::lead_filter::{Assigned, LeadFilter, Scope};
+use staffroom::store::leads::{self, NewLead};
+use staffroom::store::users::{self, NewUser};
+use staffroom::store::{Actor, Db, audit, board, prefs};
+use staffroom::ui::msg::Msg;
+use staffroom::ui::screens::Screen;
+
+async fn lead(db: &Db, by: &Actor, name: &str, phone: &str, assigned: Option<i64>) -> leads::Lead {
+    let new = NewLead {
+        full_name: name.into(),
+        phone: Some(phone.into()),
+        assigned_to: assigned,
+        message: Some(format!("{name} asked about the 50% scholarship")),
+        ..NewLead::default()
+    };
+    leads::create(db, by, new).await.unwrap()
+}
+
+fn ids(columns: &[board::Column]) -> Vec<i64> {
+    let mut ids: Vec<i64> = columns.iter().flat_map(|c| c.cards.iter().map(|k| k.lead.id)).collect();
+    ids.sort_unstable();
+    ids
+}
+
+crate::on_both!(filters_narrow_the_board_and_its_counts, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let me = team.staff.user_id;
+    let sara = lead(&t.db, &team.staff, "Sara Nabil", "+201001112233", me).await;
+    let omar = lead(&t.db, &team.staff, "Omar Tarek", "+201004445566", None).await;
+    let mona = lead(&t.db, &team.staff, "منى إبراهيم", "+201007778899", team.admin.user_id).await;
+    let scope = |f: LeadFilter| Scope::new(f, me);
+    let text = |s: &str| LeadFilter { text: s.into(), ..LeadFilter::default() };
+
+    let all = board::load(&t.db, &Scope::all(), 10).await.unwrap();
+    assert_eq!(ids(&all), vec![sara.id, omar.id, mona.id]);
+    // Case-insensitive over the name; digits typed match normalised phones.
+    assert_eq!(ids(&board::load(&t.db, &scope(text("SARA")), 10).await.unwrap()), vec![sara.id]);
+    assert_eq!(ids(&board::load(&t.db, &scope(text("0100 444")), 10).await.unwrap()), vec![omar.id]);
+    assert_eq!(ids(&board::load(&t.db, &scope(text("1004445")), 10).await.unwrap()), vec![omar.id]);
+    assert_eq!(ids(&board::load(&t.db, &scope(text("إبراهيم")), 10).await.unwrap()), vec![mona.id]);
+    // Every word must match; a typed % is a percent sign, not a wildcard.
+    assert_eq!(ids(&board::load(&t.db, &scope(text("omar scholarship")), 10).await.unwrap()), vec![omar.id]);
+    assert_eq!(ids(&board::load(&t.db, &scope(text("50%")), 10).await.unwrap()).len(), 3);
+    assert_eq!(ids(&board::load(&t.db, &scope(text("5%0")), 10).await.unwrap()), Vec::<i64>::new());
+
+    let mine = LeadFilter { assigned: Assigned::Me, ..LeadFilter::default() };
+    assert_eq!(ids(&board::load(&t.db, &scope(mine), 10).await.unwrap()), vec![sara.id]);
+    let unassigned = LeadFilter { assigned: Assigned::Unassigned, ..LeadFilter::default() };
+    assert_eq!(ids(&board::load(&t.db, &scope(unassigned), 10).await.unwrap()), vec![omar.id]);
+    let source = LeadFilter { source: Some(LeadSource::Whatsapp), ..LeadFilter::default() };
+    assert_eq!(ids(&board::load(&t.db, &scope(source), 10).await.unwrap()), Vec::<i64>::new());
+
+    // Overdue: open leads whose follow-up has passed.
+    let past = staffroom::store::now() - chrono::Duration::days(2);
+    leads::set_follow_up(&t.db, &team.staff, omar.id, omar.version, Some(past)).await.unwrap();
+    let overdue = LeadFilter { overdue: true, ..LeadFilter::default() };
+    let cols = board::load(&t.db, &scope(overdue.clone()), 10).await.unwrap();
+    assert_eq!(ids(&cols), vec![omar.id]);
+    assert_eq!(cols.iter().map(|c| c.count).sum::<i64>(), 1, "counts follow the filter");
+
+    // Status filter (export --status) and created-since.
+    let contacted = LeadFilter { statuses: vec![LeadStatus::Contacted], ..LeadFilter::default() };
+    assert_eq!(ids(&board::load(&t.db, &scope(contacted), 10).await.unwrap()), Vec::<i64>::new());
+    let future =
+        LeadFilter { since: Some(staffroom::store::now() + chrono::Duration::days(1)), ..LeadFilter::default() };
+    assert_eq!(ids(&board::load(&t.db, &scope(future), 10).await.unwrap()), Vec::<i64>::new());
+    let week = LeadFilter { age_days: Some(7), ..LeadFilter::default() };
+    assert_eq!(ids(&board::load(&t.db, &scope(week), 10).await.unwrap()).len(), 3);
+});
+
+crate::on_both!(column_headers_sum_the_budget_estimates, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let a = lead(&t.db, &team.staff, "A", "+201001110001", None).await;
+    let b = lead(&t.db, &team.staff, "B", "+201001110002", None).await;
+    for (l, budget) in [(a, "$1,000–3,000"), (b, "$3,000+")] {
+        let mut v = l.version;
+        for to in [LeadStatus::Contacted, LeadStatus::Qualified] {
+            v = leads::move_to(&t.db, &team.staff, l.id, v, to, &MoveInput::default()).await.unwrap().version;
+        }
+        let input = MoveInput { budget_range: Some(budget.into()), ..MoveInput::default() };
+        let moved = leads::move_to(&t.db, &team.staff, l.id, v, LeadStatus::ProposalSent, &input).await.unwrap();
+        assert!(moved.budget_estimate.is_some());
+    }
+    let totals = leads::totals_by_status(&t.db, &Scope::all()).await.unwrap();
+    let proposal = totals.iter().find(|t| t.status == LeadStatus::ProposalSent).unwrap();
+    assert_eq!((proposal.count, proposal.budget), (2, 2000 + 3000));
+    assert_eq!(totals.iter().find(|t| t.status == LeadStatus::New).unwrap().budget, 0);
+});
+
+crate::on_both!(a_saved_filter_is_per_user_and_audited, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let f = LeadFilter { overdue: true, text: "sara".into(), ..LeadFilter::default() };
+    let value = serde_json::to_value(&f).unwrap();
+    prefs::set(&t.db, &team.staff, prefs::PIPELINE_FILTER, &value).await.unwrap();
+    let back = prefs::get(&t.db, team.staff.user_id.unwrap(), prefs::PIPELINE_FILTER).await.unwrap();
+    assert_eq!(back, Some(value.clone()));
+    assert_eq!(prefs::get(&t.db, team.admin.user_id.unwrap(), prefs::PIPELINE_FILTER).await.unwrap(), None);
+    let rows = audit::page(&t.db, None, 5).await.unwrap().rows;
+    assert!(rows.iter().any(|r| r.entity_type == "user_preference" && r.summary.contains("pipeline.filter")));
+    // Saving the same value again writes nothing.
+    let before = audit::page(&t.db, None, 1).await.unwrap().rows[0].id;
+    prefs::set(&t.db, &team.staff, prefs::PIPELINE_FILTER, &value).await.unwrap();
+    assert_eq!(audit::page(&t.db, None, 1).await.unwrap().rows[0].id, before);
+    assert!(matches!(audit::verify(&t.db, &mut |_| {}).await.unwrap(), audit::Verdict::Intact { .. }));
+});
+
+async fn staff_db() -> (TestDb, Actor) {
+    let t = TestDb::sqlite().await;
+    let pw = NewUser {
+        email: Some("sara@academy.org".into()),
+        full_name: "Sara Staff".into(),
+        password: Some("board-password".into()),
+        roles: staffroom::domain::permissions::Roles::STAFF,
+        ..NewUser::default()
+    };
+    let sara = users::create(&t.db, &Actor::cli(), pw).await.unwrap().actor();
+    lead(&t.db, &sara, "Emily Smith", "+201001112233", sara.user_id).await;
+    lead(&t.db, &sara, "Hossam Adel", "+201004445566", None).await;
+    lead(&t.db, &sara, "سارة عبد الرحمن", "+201007778899", sara.user_id).await;
+    (t, sara)
+}
+
+async fn open(db: &Db) -> Driver {
+    let mut d = Driver::new(db.clone(), 160, 40);
+    d.login("sara@academy.org", "board-password").await;
+    let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
+    d.run(effects).await;
+    d
+}
+
+fn names(d: &Driver) -> Vec<String> {
+    let Some(Screen::Pipeline(p)) = d.app.screen() else { panic!("not on the pipeline") };
+    p.columns.iter().flat_map(|c| c.cards.iter().map(|k| k.lead.full_name.clone())).collect()
+}
+
+async fn shift(d: &mut Driver, c: char) {
+    let effects = d.app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
+    d.run(effects).await;
+}
+
+#[tokio::test]
+async fn slash_filters_as_you_type_and_the_filter_survives_a_restart() {
+    let (t, _) = staff_db().await;
+    let mut d = open(&t.db).await;
+    assert_eq!(names(&d).len(), 3);
+    d.press(KeyCode::Char('/')).await;
+    d.type_text("emi").await;
+    assert_eq!(names(&d), vec!["Emily Smith"]);
+    let s = d.screen();
+    assert!(s.contains("/emi▏"), "the header shows what is typed:\n{s}");
+    assert!(s.contains("New 1"), "{s}");
+    // Keys go to the text while typing: `q` does not quit, `j` is a letter.
+    d.type_text("q").await;
+    assert!(!d.app.quit);
+    assert!(names(&d).is_empty());
+    assert!(d.screen().contains("none match"));
+    d.press(KeyCode::Backspace).await;
+    d.press(KeyCode::Enter).await;
+    assert!(d.screen().contains("filter: \"emi\""), "{}", d.screen());
+
+    // A new session of the same user opens with the filter in force.
+    let mut d2 = open(&t.db).await;
+    assert_eq!(names(&d2), vec!["Emily Smith"]);
+    assert!(d2.screen().contains("filter: \"emi\""));
+
+    // Esc while typing puts the previous text back.
+    d2.press(KeyCode::Char('/')).await;
+    d2.type_text("zzz").await;
+    assert!(names(&d2).is_empty());
+    d2.press(KeyCode::Esc).await;
+    assert_eq!(names(&d2), vec!["Emily Smith"]);
+}
+
+#[tokio::test]
+async fn quick_filter_keys_toggle_and_x_clears() {
+    let (t, _) = staff_db().await;
+    let mut d = open(&t.db).await;
+    shift(&mut d, 'U').await;
+    assert_eq!(names(&d), vec!["Hossam Adel"]);
+    assert!(d.screen().contains("filter: unassigned"));
+    shift(&mut d, 'M').await;
+    let mut mine = names(&d);
+    mine.sort();
+    assert_eq!(mine, vec!["Emily Smith", "سارة عبد الرحمن"]);
+    shift(&mut d, 'O').await;
+    assert!(names(&d).is_empty(), "none of mine is overdue");
+    assert!(d.screen().contains("mine · overdue"));
+    shift(&mut d, 'X').await;
+    assert_eq!(names(&d).len(), 3);
+    assert!(!d.screen().contains("filter:"));
+}
