@@ -236,7 +236,7 @@ impl App {
         self.next_req += 1;
         self.pending.retain(|(s, _)| *s != slot);
         self.pending.push((slot, req_id));
-        Effect::Send(Command { req_id, actor: self.actor().cloned(), request })
+        Effect::Send(Box::new(Command { req_id, actor: self.actor().cloned(), request }))
     }
 
     fn on_event(&mut self, ev: Event) -> Vec<Effect> {

@@ -19,7 +19,8 @@ pub enum Msg {
 /// Everything `update` wants done in the world; the event loop does it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Send(Command),
+    /// Boxed: a command is large next to the other effects.
+    Send(Box<Command>),
     Quit,
     Suspend,
 }

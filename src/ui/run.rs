@@ -74,7 +74,7 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
         for effect in effects.drain(..) {
             match effect {
                 Effect::Send(cmd) => {
-                    if cmd_tx.send(cmd).is_err() {
+                    if cmd_tx.send(*cmd).is_err() {
                         bail!("the backend worker stopped");
                     }
                 }

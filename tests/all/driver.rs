@@ -59,7 +59,7 @@ impl Driver {
             match effect {
                 Effect::Send(cmd) => {
                     let req_id = cmd.req_id;
-                    let result = backend::handle(&self.db, backend_settings(), cmd).await;
+                    let result = backend::handle(&self.db, backend_settings(), *cmd).await;
                     effects.extend(self.app.update(Msg::Backend(Box::new(Event { req_id, result }))));
                 }
                 Effect::Quit => self.quit = true,

@@ -102,7 +102,7 @@ pub struct ActionCtx {
 #[derive(Debug, Clone)]
 pub enum Screen {
     Dashboard(dashboard::Dashboard),
-    Pipeline(pipeline::PipelineScreen),
+    Pipeline(Box<pipeline::PipelineScreen>),
     Audit(audit::AuditScreen),
     Users(users::UsersScreen),
     Lead(Box<lead::LeadScreen>),
@@ -112,7 +112,7 @@ impl Screen {
     pub fn new(id: ScreenId, rot_days: &std::collections::BTreeMap<String, i64>) -> Screen {
         match id {
             ScreenId::Dashboard => Screen::Dashboard(dashboard::Dashboard::default()),
-            ScreenId::Pipeline => Screen::Pipeline(pipeline::PipelineScreen::new(rot_days.clone())),
+            ScreenId::Pipeline => Screen::Pipeline(Box::new(pipeline::PipelineScreen::new(rot_days.clone()))),
             ScreenId::Audit => Screen::Audit(audit::AuditScreen::default()),
             ScreenId::Users => Screen::Users(users::UsersScreen::default()),
             ScreenId::Lead => Screen::Lead(Box::new(lead::LeadScreen::new(0))),

@@ -481,11 +481,14 @@ fn cycle<T: Copy + PartialEq>(all: &[T], current: Option<T>) -> Option<T> {
 
 /// A budget sum for a narrow header: 950, 12.5k, 340k, 1.2M.
 pub fn money(n: i64) -> String {
-    match n {
-        ..1_000 => n.to_string(),
-        ..10_000 => format!("{:.1}k", n as f64 / 1e3),
-        ..1_000_000 => format!("{}k", n / 1_000),
-        _ => format!("{:.1}M", n as f64 / 1e6),
+    if n < 1_000 {
+        n.to_string()
+    } else if n < 10_000 {
+        format!("{:.1}k", n as f64 / 1e3)
+    } else if n < 1_000_000 {
+        format!("{}k", n / 1_000)
+    } else {
+        format!("{:.1}M", n as f64 / 1e6)
     }
 }
 
