@@ -10,7 +10,7 @@ use crate::store::audit::{self, AuditRow};
 use crate::store::board::{self, Card, Column};
 use crate::store::dashboard::{self, Section};
 use crate::store::lead_filter::{LeadFilter, Scope};
-use crate::store::leads::{self, BoardKey, Lead};
+use crate::store::leads::{self, BoardKey, Lead, LeadFields, NewLead};
 use crate::store::page::Page;
 use crate::store::prefs;
 use crate::store::users::{self, LoggedIn, LoginPolicy, LoginRefused, User};
@@ -82,6 +82,37 @@ pub enum Request {
         version: i64,
         at: Option<chrono::DateTime<chrono::Utc>>,
     },
+    /// A new lead from the form; what to do when it matches an open lead.
+    CreateLead {
+        fields: Box<LeadFields>,
+        on_duplicate: OnDuplicate,
+    },
+    UpdateLead {
+        id: i64,
+        version: i64,
+        fields: Box<LeadFields>,
+    },
+    /// Staff and admins a lead can be assigned to.
+    Assignees,
+    /// Open leads sharing this lead's email or phone (merge candidates).
+    LeadDuplicates {
+        id: i64,
+    },
+    /// Merge two leads (id, version each); the older is kept.
+    MergeLeads {
+        a: (i64, i64),
+        b: (i64, i64),
+    },
+}
+
+/// Creating a lead that matches an open one (same normalised email or phone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDuplicate {
+    /// Create nothing; answer with the matches so the user can choose.
+    Warn,
+    Create,
+    /// Create, then merge into this (id, version).
+    MergeInto(i64, i64),
 }
 
 #[derive(Debug)]
@@ -97,6 +128,11 @@ pub enum Reply {
     /// A note, assignment or follow-up was saved.
     LeadChanged,
     UsersPage(Page<User, i64>),
+    /// A lead was created, edited or merged: the stored lead.
+    LeadSaved(Box<Lead>),
+    /// Open leads that look like the same person.
+    Duplicates(Vec<Lead>),
+    Assignees(Vec<(i64, String)>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,6 +258,61 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
             let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
             leads::set_follow_up(db, actor, id, version, at).await?;
             Ok(Reply::LeadChanged)
+        }
+        Request::CreateLead { fields, on_duplicate } => {
+            let actor = require(&cmd.actor, Action::EditLeads)?;
+            let fields = fields.validated()?;
+            if on_duplicate == OnDuplicate::Warn {
+                let all = leads::duplicates_of(
+                    db,
+                    fields.email.as_deref(),
+                    fields.phone.as_deref(),
+                    fields.whatsapp.as_deref(),
+                )
+                .await?;
+                if !all.is_empty() {
+                    return Ok(Reply::Duplicates(all));
+                }
+            }
+            let new = NewLead {
+                full_name: fields.full_name,
+                email: fields.email,
+                phone: fields.phone,
+                whatsapp: fields.whatsapp,
+                source: Some(fields.source),
+                message: fields.message,
+                interested_in: Some(fields.interested_in.as_str().to_string()),
+                assigned_to: None,
+            };
+            let created = leads::create(db, actor, new).await?;
+            let saved = match on_duplicate {
+                OnDuplicate::MergeInto(id, version) => {
+                    leads::merge(db, actor, (id, version), (created.id, created.version)).await?
+                }
+                _ => created,
+            };
+            Ok(Reply::LeadSaved(Box::new(saved)))
+        }
+        Request::UpdateLead { id, version, fields } => {
+            let actor = require(&cmd.actor, Action::EditLeads)?;
+            Ok(Reply::LeadSaved(Box::new(leads::update_fields(db, actor, id, version, &fields).await?)))
+        }
+        Request::Assignees => {
+            require(&cmd.actor, Action::EditLeads)?;
+            Ok(Reply::Assignees(leads::assignees(db).await?))
+        }
+        Request::LeadDuplicates { id } => {
+            require(&cmd.actor, Action::EditLeads)?;
+            let lead = leads::get(db, id).await?;
+            let mut found =
+                leads::duplicates_of(db, lead.email.as_deref(), lead.phone.as_deref(), lead.whatsapp.as_deref())
+                    .await?;
+            found.retain(|l| l.id != id);
+            Ok(Reply::Duplicates(found))
+        }
+        Request::MergeLeads { a, b } => {
+            let actor = require(&cmd.actor, Action::EditLeads)?;
+            Ok(Reply::LeadSaved(Box::new(leads::merge(db, actor, a, b).await?)))
         }
         Request::UsersPage { after, limit } => {
             require(&cmd.actor, Action::ManageUsers)?;

@@ -67,6 +67,10 @@ pub enum Popup {
     Prompt(super::prompt::MovePrompt),
     /// A note or a date for the lead view.
     Input(super::prompt::InputForm),
+    /// The lead form (edit, new).
+    Form(Box<super::form::LeadForm>),
+    /// Pick one line of a short list.
+    Choose(super::chooser::Chooser),
     /// The stages a card may move to (`m`).
     Pick {
         lead_id: i64,
@@ -175,6 +179,8 @@ impl App {
                     self.login.paste(&text);
                 } else if let Some(Popup::Palette(p)) = self.popups.last_mut() {
                     p.paste(&text);
+                } else if let Some(Popup::Form(f)) = self.popups.last_mut() {
+                    f.paste(&text);
                 }
                 Vec::new()
             }
@@ -251,6 +257,7 @@ impl App {
                 self.toast("saved");
                 self.reload_current()
             }
+            (Slot::Screen(_, super::screens::LANE_DIALOG), result) => self.on_dialog_reply(result),
             (Slot::Login, Err(e)) => {
                 self.login.outcome = Some(LoginOutcome::Error(e.to_string()));
                 Vec::new()
@@ -396,6 +403,29 @@ impl App {
                         vec![self.request(Slot::Screen(ScreenId::Lead, super::screens::lead::LANE_EDIT), req)]
                     }
                 },
+                Popup::Form(form) => match form.on_key(key) {
+                    super::form::FormOutcome::Stay => Vec::new(),
+                    super::form::FormOutcome::Cancel => {
+                        let changed = form.changed();
+                        self.popups.pop();
+                        if changed {
+                            self.toast("form closed; nothing was saved");
+                        }
+                        Vec::new()
+                    }
+                    super::form::FormOutcome::Submit(req) => vec![self.dialog_request(req)],
+                },
+                Popup::Choose(chooser) => match chooser.on_key(key) {
+                    super::chooser::ChooserOutcome::Stay => Vec::new(),
+                    super::chooser::ChooserOutcome::Cancel => {
+                        self.popups.pop();
+                        Vec::new()
+                    }
+                    super::chooser::ChooserOutcome::Pick(choice) => {
+                        self.popups.pop();
+                        self.on_choice(choice)
+                    }
+                },
                 Popup::Pick { lead_id, targets, cursor } => {
                     let n = targets.len();
                     match key.code {
@@ -509,6 +539,12 @@ impl App {
         if let Some(input) = outcome.input {
             self.popups.push(Popup::Input(super::prompt::InputForm::new(input)));
         }
+        if let Some(form) = outcome.form {
+            self.popups.push(Popup::Form(form));
+        }
+        if let Some(chooser) = outcome.choose {
+            self.popups.push(Popup::Choose(chooser));
+        }
         if let Some(lead_id) = outcome.open_lead {
             self.stack.push(Screen::Lead(Box::new(super::screens::lead::LeadScreen::new(lead_id))));
             effects.extend(self.reload_current());
@@ -517,6 +553,147 @@ impl App {
             effects.extend(self.open(target));
         }
         effects
+    }
+
+    /// Sends a dialog's request on the current screen's dialog lane.
+    fn dialog_request(&mut self, req: Request) -> Effect {
+        let id = self.screen().map_or(ScreenId::Dashboard, |s| s.id());
+        self.request(Slot::Screen(id, super::screens::LANE_DIALOG), req)
+    }
+
+    /// The form on top, if any (under a pick list counts too).
+    fn form_mut(&mut self) -> Option<&mut super::form::LeadForm> {
+        self.popups.iter_mut().rev().find_map(|p| match p {
+            Popup::Form(f) => Some(f.as_mut()),
+            _ => None,
+        })
+    }
+
+    /// A reply to a form or pick list.
+    fn on_dialog_reply(&mut self, result: Result<Reply, StoreError>) -> Vec<Effect> {
+        use super::chooser::{Choice, Chooser};
+        match result {
+            Err(e) => {
+                let why = describe_error(&e);
+                match self.form_mut() {
+                    // The form stays open with everything typed, and says why.
+                    Some(form) => {
+                        form.saving = false;
+                        form.error = Some(why);
+                    }
+                    None => self.toast_error(why),
+                }
+                // Someone else changed the lead: show their version underneath, so
+                // the next edit starts from it.
+                if matches!(e, StoreError::Conflict { .. }) { self.reload_current() } else { Vec::new() }
+            }
+            Ok(Reply::LeadSaved(lead)) => {
+                let was_new = self.form_mut().is_some_and(|f| f.mode == super::form::FormMode::New);
+                self.popups.retain(|p| !matches!(p, Popup::Form(_) | Popup::Choose(_)));
+                if was_new {
+                    self.toast(format!("lead {} saved", super::text::inert(&lead.full_name)));
+                    self.stack.push(Screen::Lead(Box::new(super::screens::lead::LeadScreen::new(lead.id))));
+                } else {
+                    self.toast("saved");
+                    // A merge may have removed the lead on screen: follow the kept one.
+                    if let Some(Screen::Lead(s)) = self.stack.last_mut() {
+                        s.id = lead.id;
+                    }
+                }
+                self.reload_current()
+            }
+            Ok(Reply::Duplicates(found)) => {
+                let creating = self.form_mut().map(|f| {
+                    f.saving = false;
+                    f.mode == super::form::FormMode::New
+                });
+                let label = |l: &crate::store::leads::Lead| {
+                    format!(
+                        "#{} {} · {} · {}",
+                        l.id,
+                        l.full_name,
+                        l.email.as_deref().or(l.phone.as_deref()).unwrap_or(""),
+                        l.status
+                    )
+                };
+                if creating == Some(true) {
+                    let mut items = Vec::new();
+                    for l in &found {
+                        items.push((format!("open {}", label(l)), Choice::OpenLead(l.id)));
+                        items.push((format!("merge into {}", label(l)), Choice::MergeInto(l.id, l.version)));
+                    }
+                    items.push(("create a separate lead anyway".to_string(), Choice::CreateAnyway));
+                    let note = "An open lead has the same email or phone.";
+                    self.popups.push(Popup::Choose(Chooser::new("Possible duplicate", items).with_note(note)));
+                    return Vec::new();
+                }
+                let Some(Screen::Lead(s)) = self.stack.last() else { return Vec::new() };
+                let Some(me) = s.detail.as_ref().map(|d| (d.lead.id, d.lead.version)) else { return Vec::new() };
+                if found.is_empty() {
+                    self.toast("no open lead shares this lead's email, phone or WhatsApp");
+                    return Vec::new();
+                }
+                let items = found
+                    .iter()
+                    .map(|l| (format!("merge {}", label(l)), Choice::MergeLeads(me, (l.id, l.version))))
+                    .collect();
+                let note = "The older lead is kept; notes and links move to it; the audit log keeps both.";
+                self.popups.push(Popup::Choose(Chooser::new("Merge with…", items).with_note(note)));
+                Vec::new()
+            }
+            Ok(Reply::Assignees(people)) => {
+                let Some(Screen::Lead(s)) = self.stack.last() else { return Vec::new() };
+                let Some((lead_id, version)) = s.detail.as_ref().map(|d| (d.lead.id, d.lead.version)) else {
+                    return Vec::new();
+                };
+                let mut items = vec![("— unassigned".to_string(), Choice::Assign { lead_id, version, user: None })];
+                items.extend(
+                    people.into_iter().map(|(id, name)| (name, Choice::Assign { lead_id, version, user: Some(id) })),
+                );
+                self.popups.push(Popup::Choose(Chooser::new("Assign to…", items)));
+                Vec::new()
+            }
+            Ok(_) => Vec::new(),
+        }
+    }
+
+    /// A line picked from a pick list.
+    fn on_choice(&mut self, choice: super::chooser::Choice) -> Vec<Effect> {
+        use super::chooser::Choice;
+        use crate::backend::OnDuplicate;
+        match choice {
+            Choice::Assign { lead_id, version, user } => {
+                let req = Request::AssignLead { id: lead_id, version, user_id: user };
+                vec![self.request(Slot::Screen(ScreenId::Lead, super::screens::lead::LANE_EDIT), req)]
+            }
+            Choice::OpenLead(id) => {
+                self.popups.retain(|p| !matches!(p, Popup::Form(_)));
+                self.stack.push(Screen::Lead(Box::new(super::screens::lead::LeadScreen::new(id))));
+                self.reload_current()
+            }
+            Choice::MergeInto(..) | Choice::CreateAnyway => {
+                let how = match choice {
+                    Choice::MergeInto(id, version) => OnDuplicate::MergeInto(id, version),
+                    _ => OnDuplicate::Create,
+                };
+                let Some(form) = self.form_mut() else { return Vec::new() };
+                match form.submit(how) {
+                    Ok(req) => {
+                        form.saving = true;
+                        vec![self.dialog_request(req)]
+                    }
+                    Err(why) => {
+                        form.error = Some(why);
+                        Vec::new()
+                    }
+                }
+            }
+            Choice::MergeLeads(a, b) => vec![self.dialog_request(Request::MergeLeads { a, b })],
+            Choice::Copy(text) => {
+                self.toast(format!("copied {} to your clipboard (OSC 52)", super::text::inert(&text)));
+                vec![Effect::Copy(text)]
+            }
+        }
     }
 
     /// Runs `f` on the pipeline screen with `lead_id`'s card selected.

@@ -3,6 +3,8 @@
 //! `run` is the one place that touches the real terminal.
 
 pub mod app;
+pub mod chooser;
+pub mod form;
 pub mod keymap;
 pub mod msg;
 pub mod palette;

@@ -23,4 +23,7 @@ pub enum Effect {
     Send(Box<Command>),
     Quit,
     Suspend,
+    /// Put text on the user's own clipboard with OSC 52 (works over SSH when the
+    /// local terminal allows it).
+    Copy(String),
 }

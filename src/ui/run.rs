@@ -83,6 +83,14 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
                     terminal::suspend(&mut term, mouse)?;
                     app.dirty = true;
                 }
+                Effect::Copy(text) => {
+                    // Best effort: a terminal without OSC 52 ignores it, and the
+                    // text is on screen to select by hand.
+                    let _ = crossterm::execute!(
+                        std::io::stdout(),
+                        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text.as_bytes())
+                    );
+                }
             }
         }
         if app.dirty {

@@ -96,6 +96,30 @@ pub fn fit(text: &str, max: usize) -> String {
     out
 }
 
+/// Like `fit` but keeps the end ("…the end"): the text being typed stays in view.
+pub fn fit_end(text: &str, max: usize) -> String {
+    let clean = inert(text);
+    if width(&clean) <= max {
+        return clean;
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for g in clean.graphemes(true).rev() {
+        let w = grapheme_width(g);
+        if used + w > max - 1 {
+            break;
+        }
+        kept.push(g);
+        used += w;
+    }
+    kept.push("…");
+    kept.reverse();
+    kept.concat()
+}
+
 /// `fit`, then padded with spaces to exactly `width` cells (table columns).
 pub fn pad(text: &str, width: usize) -> String {
     let mut out = fit(text, width);

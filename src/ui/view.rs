@@ -96,6 +96,63 @@ pub fn view(app: &App, f: &mut Frame) {
                 f.render_widget(Clear, rect);
                 f.render_widget(Paragraph::new(lines).block(Block::bordered()), rect);
             }
+            Popup::Form(form) => {
+                let w = 72.min(body.width.saturating_sub(2));
+                let value_w = usize::from(w.saturating_sub(16));
+                let mut lines = Vec::new();
+                for (i, field) in form.fields.iter().enumerate() {
+                    let focused = i == form.focus;
+                    let shown = text::inert(&field.shown());
+                    // The end of a long value stays visible while typing.
+                    let shown = if focused {
+                        text::fit_end(&shown, value_w.saturating_sub(1))
+                    } else {
+                        text::fit(&shown, value_w)
+                    };
+                    lines.push(Line::from(vec![
+                        Span::styled(format!(" {:<10} ", field.label), if focused { theme.key } else { theme.dim }),
+                        Span::styled(shown, if focused { theme.selected } else { theme.base }),
+                        Span::styled(if focused { "▏" } else { "" }, theme.key),
+                    ]));
+                }
+                lines.push(Line::from(""));
+                match (&form.error, form.saving) {
+                    (_, true) => lines.push(Line::styled("saving…", theme.dim)),
+                    (Some(e), _) => lines.push(Line::styled(text::inert(e), theme.error)),
+                    (None, _) => {
+                        lines.push(Line::styled("Tab/↑↓ field · ←→ choice · Enter saves · Esc cancels", theme.dim))
+                    }
+                }
+                let rect = centered(body, w, lines.len() as u16 + 2);
+                f.render_widget(Clear, rect);
+                let block = Block::bordered().title(Span::styled(format!(" {} ", form.title()), theme.title));
+                f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
+            }
+            Popup::Choose(c) => {
+                let w = 76.min(body.width.saturating_sub(2));
+                let note = usize::from(c.note.is_some());
+                let h = (c.items.len() + note + 3).min(usize::from(body.height)) as u16;
+                // Item lines that fit; the window follows the cursor.
+                let room = usize::from(h).saturating_sub(3 + note).max(1);
+                let start = c.cursor.saturating_sub(room - 1);
+                let mut lines = Vec::new();
+                if let Some(n) = &c.note {
+                    lines.push(Line::styled(text::fit(n, usize::from(w.saturating_sub(2))), theme.dim));
+                }
+                for (i, (label, _)) in c.items.iter().enumerate().skip(start).take(room) {
+                    let style = if i == c.cursor { theme.selected } else { theme.base };
+                    let n = if i < 9 { format!(" {} ", i + 1) } else { "   ".into() };
+                    lines.push(Line::from(vec![
+                        Span::styled(n, theme.key),
+                        Span::styled(text::fit(label, usize::from(w.saturating_sub(6))), style),
+                    ]));
+                }
+                lines.push(Line::styled("Enter or 1-9 picks · Esc closes", theme.dim));
+                let rect = centered(body, w, h);
+                f.render_widget(Clear, rect);
+                let block = Block::bordered().title(Span::styled(format!(" {} ", c.title), theme.title));
+                f.render_widget(Paragraph::new(lines).block(block), rect);
+            }
             Popup::Confirm { question, .. } => {
                 let rect = centered(body, 50, 5);
                 f.render_widget(Clear, rect);

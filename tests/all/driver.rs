@@ -19,6 +19,8 @@ pub struct Driver {
     pub db: Db,
     pub term: Terminal<TestBackend>,
     pub quit: bool,
+    /// Text sent to the clipboard (OSC 52), oldest first.
+    pub copied: Vec<String>,
 }
 
 pub fn settings() -> Settings {
@@ -50,7 +52,7 @@ impl Driver {
         let mut app = App::new(settings);
         app.update(Msg::Resize(width, height));
         let term = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-        Driver { app, db, term, quit: false }
+        Driver { app, db, term, quit: false, copied: Vec::new() }
     }
 
     /// Carries out effects until none are left (replies are fed back in).
@@ -64,6 +66,7 @@ impl Driver {
                 }
                 Effect::Quit => self.quit = true,
                 Effect::Suspend => {}
+                Effect::Copy(text) => self.copied.push(text),
             }
         }
     }

@@ -1,9 +1,12 @@
 //! One lead: its fields and its timeline (notes and status changes, oldest first).
 //! `n` logs a note, `f` sets the next follow-up, `A` takes the lead.
 
-use super::{Input, Outcome, move_cursor};
+use super::{Input, LANE_DIALOG, Outcome, move_cursor};
 use crate::backend::Request;
 use crate::store::leads::Detail;
+use crate::store::leads::Lead;
+use crate::ui::chooser::{Choice, Chooser};
+use crate::ui::form::LeadForm;
 use crate::ui::keymap::Action;
 use crate::ui::text;
 use crate::ui::theme::Theme;
@@ -48,6 +51,26 @@ impl LeadScreen {
                 lane: LANE_EDIT,
                 ..Outcome::default()
             },
+            Action::Assign => Outcome { request: Some(Request::Assignees), lane: LANE_DIALOG, ..Outcome::default() },
+            Action::Merge => {
+                Outcome { request: Some(Request::LeadDuplicates { id }), lane: LANE_DIALOG, ..Outcome::default() }
+            }
+            Action::Edit => Outcome { form: Some(Box::new(LeadForm::edit(&d.lead))), ..Outcome::default() },
+            Action::Links => {
+                let items = links(&d.lead);
+                if items.is_empty() {
+                    return Outcome {
+                        toast: Some("no email, phone or WhatsApp to link to".into()),
+                        ..Outcome::default()
+                    };
+                }
+                let items =
+                    items.into_iter().map(|(label, url)| (format!("{label}  {url}"), Choice::Copy(url))).collect();
+                Outcome {
+                    choose: Some(Chooser::new("Copy a link (OSC 52 to your clipboard)", items)),
+                    ..Outcome::default()
+                }
+            }
             _ => {
                 if let Some(s) = move_cursor(self.scroll, d.timeline.len(), action, 10) {
                     self.scroll = s;
@@ -111,4 +134,20 @@ impl LeadScreen {
         }
         f.render_widget(Paragraph::new(lines), inner);
     }
+}
+
+/// Links to reach a lead: WhatsApp, phone, mail. Numbers are stored normalised
+/// (+201001234567), which is what wa.me and tel: want (wa.me without the +).
+pub fn links(l: &Lead) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(w) = l.whatsapp.as_deref().or(l.phone.as_deref()) {
+        out.push(("WhatsApp", format!("https://wa.me/{}", w.trim_start_matches('+'))));
+    }
+    if let Some(p) = l.phone.as_deref() {
+        out.push(("Call", format!("tel:{p}")));
+    }
+    if let Some(e) = l.email.as_deref() {
+        out.push(("Mail", format!("mailto:{e}")));
+    }
+    out
 }

@@ -80,7 +80,15 @@ pub struct Outcome {
     pub input: Option<Input>,
     /// Open this lead's detail.
     pub open_lead: Option<i64>,
+    /// Open the lead form (edit or new).
+    pub form: Option<Box<crate::ui::form::LeadForm>>,
+    /// Offer a short list to pick from.
+    pub choose: Option<crate::ui::chooser::Chooser>,
 }
+
+/// The request lane of dialogs (forms, pick lists): their replies go to the popup
+/// that asked, not to the screen.
+pub const LANE_DIALOG: u64 = 50;
 
 /// What an input popup collects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,10 +161,12 @@ impl Screen {
     pub fn hints(&self) -> &'static [Action] {
         match self {
             Screen::Dashboard(_) => &[Action::Down, Action::Open, Action::NextPane],
-            Screen::Pipeline(_) => &[Action::MoveForward, Action::MoveBack, Action::MoveTo, Action::Undo],
+            Screen::Pipeline(_) => {
+                &[Action::MoveForward, Action::MoveBack, Action::MoveTo, Action::Filter, Action::NewLead]
+            }
             Screen::Audit(_) => &[Action::Down, Action::Open, Action::Bottom],
             Screen::Users(_) => &[Action::Down, Action::PageDown],
-            Screen::Lead(_) => &[Action::Note, Action::FollowUp, Action::AssignMe],
+            Screen::Lead(_) => &[Action::Edit, Action::Note, Action::FollowUp, Action::Assign, Action::Links],
         }
     }
 

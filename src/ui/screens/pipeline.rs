@@ -341,6 +341,9 @@ impl PipelineScreen {
             Action::Filter => {
                 self.typing = Some(self.filter.text.clone());
             }
+            Action::NewLead => {
+                return Outcome { form: Some(Box::new(crate::ui::form::LeadForm::new_lead())), ..Outcome::default() };
+            }
             Action::FilterMine
             | Action::FilterUnassigned
             | Action::FilterOverdue
