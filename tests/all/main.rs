@@ -11,6 +11,7 @@ mod content;
 mod e2e;
 mod enrollments;
 mod fuzz_keys;
+mod lead_io;
 mod leads;
 mod live;
 mod login;
