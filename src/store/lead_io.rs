@@ -155,14 +155,14 @@ pub async fn export(db: &Db, scope: &Scope, format: Format, out: &mut (impl Writ
     );
     let fail = |e: &dyn std::fmt::Display| io_error("writing the export", e);
     enum Sink<'a, W: Write> {
-        Csv(csv::Writer<&'a mut W>),
+        Csv(Box<csv::Writer<&'a mut W>>),
         Json(&'a mut W),
     }
     let mut sink = match format {
         Format::Csv => {
             let mut c = csv::Writer::from_writer(out);
             c.write_record(EXPORT_COLUMNS).map_err(|e| fail(&e))?;
-            Sink::Csv(c)
+            Sink::Csv(Box::new(c))
         }
         Format::Json => {
             out.write_all(b"[").map_err(|e| fail(&e))?;
