@@ -283,6 +283,9 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
                 message: fields.message,
                 interested_in: Some(fields.interested_in.as_str().to_string()),
                 assigned_to: None,
+                lead_type: Some(fields.lead_type),
+                budget_range: fields.budget_range,
+                urgency: fields.urgency,
             };
             let created = leads::create(db, actor, new).await?;
             let saved = match on_duplicate {

@@ -1,7 +1,7 @@
 //! One function per CLI command.
 
 use super::password::read_new_password;
-use super::{AuditCommand, Cli, Command, ConfigCommand, DemoArgs, InitArgs, UserCommand};
+use super::{AuditCommand, Cli, Command, ConfigCommand, DemoArgs, ExportCommand, ImportCommand, InitArgs, UserCommand};
 use crate::config::{self, Config};
 use crate::demo;
 use crate::domain::permissions::Roles;
@@ -47,6 +47,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Some(Command::User { command }) => run_user(&cli, &config, command).await,
         Some(Command::Audit { command: AuditCommand::Verify }) => run_verify(&cli, &config).await,
+        Some(Command::Import { command: ImportCommand::Leads(args) }) => {
+            let db = Db::open(&database_url(&cli, &config)?).await?;
+            super::leads::import(&db, args).await
+        }
+        Some(Command::Export { command: ExportCommand::Leads(args) }) => {
+            let db = Db::open(&database_url(&cli, &config)?).await?;
+            super::leads::export(&db, args).await
+        }
         Some(Command::Config { command }) => {
             match command {
                 ConfigCommand::Path => match config::user_config_path(cli.config.as_deref()) {

@@ -2,6 +2,7 @@
 //! Each command returns `anyhow::Result`; `main` prints the error as one line.
 
 pub mod commands;
+pub mod leads;
 pub mod password;
 
 use clap::{Args, Parser, Subcommand};
@@ -43,6 +44,16 @@ pub enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Import records from a file
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export records to a file or stdout
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
     },
     /// Show where the configuration lives and what is in force
     Config {
@@ -116,4 +127,56 @@ pub enum ConfigCommand {
     Path,
     /// Print the configuration in force (defaults + your file)
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import leads from a CSV file with a header row (name, email, phone, whatsapp,
+    /// source, interest, message, budget, urgency, type; common synonyms understood)
+    Leads(ImportLeadsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportLeadsArgs {
+    /// The CSV file
+    pub file: PathBuf,
+    /// Check the file and report bad rows and duplicates; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the good rows even when some rows are bad (they are listed and left out)
+    #[arg(long)]
+    pub skip_bad: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Export leads with the board's filters (all leads without any)
+    Leads(ExportLeadsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportLeadsArgs {
+    /// Only these stages, comma-separated (new, contacted, qualified, proposal_sent, nurturing, closed_won, closed_lost)
+    #[arg(long, value_delimiter = ',', value_name = "S[,S]")]
+    pub status: Vec<String>,
+    /// Only leads assigned to this user, or `none` for unassigned ones
+    #[arg(long, value_name = "EMAIL|none")]
+    pub assigned: Option<String>,
+    /// Only leads created on or after this day (UTC)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<String>,
+    /// Words that must all appear in the name, email, phone, WhatsApp or message
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+    /// Only leads from this source
+    #[arg(long, value_name = "SOURCE")]
+    pub source: Option<String>,
+    /// Only leads with this interest
+    #[arg(long, value_name = "INTEREST")]
+    pub interest: Option<String>,
+    #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+    pub format: String,
+    /// Write here instead of stdout (replaced only when the export succeeds)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

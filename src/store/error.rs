@@ -26,6 +26,10 @@ pub enum StoreError {
 
     #[error("database error: {0}")]
     Other(String),
+
+    /// Reading or writing a file (import, export); the message names the file or step.
+    #[error("{0}")]
+    Io(String),
 }
 
 fn conflict_line(entity: &str, by: &Option<String>, at: &Option<DateTime<Utc>>) -> String {

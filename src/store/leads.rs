@@ -63,6 +63,11 @@ pub struct NewLead {
     pub message: Option<String>,
     pub interested_in: Option<String>,
     pub assigned_to: Option<i64>,
+    /// Defaults to `other`.
+    pub lead_type: Option<LeadType>,
+    /// Free text ("10-15k EGP"); its number is stored as `budget_estimate`.
+    pub budget_range: Option<String>,
+    pub urgency: Option<Urgency>,
 }
 
 /// Validated, normalised contact fields of a lead.
@@ -92,19 +97,31 @@ pub fn validate_contact(email: Option<&str>, phone: Option<&str>, whatsapp: Opti
 
 pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
     actor.require(Action::EditLeads)?;
+    let mut tx = db.begin().await?;
+    let lead = create_in(&mut tx, actor, new).await?;
+    tx.commit().await?;
+    Ok(lead)
+}
+
+/// The one insert path of a lead (`create`, and `lead_io::import` for many in one
+/// transaction): validates, normalises, inserts and audits inside `tx`. The caller
+/// checks the permission and commits.
+pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, new: NewLead) -> Result<Lead> {
     let full_name = contact::storable(new.full_name.trim());
     if full_name.is_empty() {
         return Err(StoreError::invalid("name", "cannot be empty"));
     }
     let message = new.message.as_deref().map(contact::storable);
     let c = validate_contact(new.email.as_deref(), new.phone.as_deref(), new.whatsapp.as_deref())?;
+    let budget = new.budget_range.as_deref().map(str::trim).filter(|b| !b.is_empty()).map(contact::storable);
+    let estimate = budget.as_deref().and_then(budget_estimate);
     let at = now();
-    let mut tx = db.begin().await?;
     let sql = format!(
         "INSERT INTO leads (full_name, email, phone, whatsapp, source, message, interested_in, assigned_to, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {LEAD_COLUMNS}"
+         lead_type, budget_range, budget_estimate, urgency, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $11, $12, $13, $9, $9) RETURNING {LEAD_COLUMNS}"
     );
-    let lead: Lead = with_tx!(&mut tx, conn => {
+    let lead: Lead = with_tx!(tx, conn => {
         sqlx::query_as(&sql)
             .bind(&full_name)
             .bind(&c.email)
@@ -115,18 +132,21 @@ pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
             .bind(new.interested_in.as_deref().unwrap_or("other"))
             .bind(new.assigned_to)
             .bind(at)
+            .bind(new.lead_type.unwrap_or(LeadType::Other).as_str())
+            .bind(&budget)
+            .bind(estimate)
+            .bind(new.urgency.map(Urgency::as_str))
             .fetch_one(&mut *conn)
             .await?
     });
     let new_values = json!({"id": lead.id, "full_name": lead.full_name, "email": lead.email, "phone": lead.phone,
         "whatsapp": lead.whatsapp, "source": lead.source, "status": lead.status});
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Change::new("create", "lead", Some(lead.id), format!("created lead {}", lead.full_name)).with_new(new_values),
     )
     .await?;
-    tx.commit().await?;
     Ok(lead)
 }
 

@@ -21,6 +21,7 @@ pub mod content;
 pub mod dashboard;
 pub mod error;
 pub mod lead_filter;
+pub mod lead_io;
 pub mod leads;
 pub mod page;
 pub mod prefs;

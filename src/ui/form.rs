@@ -101,36 +101,46 @@ fn names<T: Copy>(all: &'static [T], name: fn(T) -> &'static str) -> Vec<&'stati
     all.iter().map(|v| name(*v)).collect()
 }
 
+/// The form's fields, filled from `lead` or empty.
+fn fields(lead: Option<&Lead>) -> Vec<Field> {
+    vec![
+        Field::text("name", "name", lead.map(|l| l.full_name.as_str())),
+        Field::text("email", "email", lead.and_then(|l| l.email.as_deref())),
+        Field::text("phone", "phone", lead.and_then(|l| l.phone.as_deref())),
+        Field::text("whatsapp", "whatsapp", lead.and_then(|l| l.whatsapp.as_deref())),
+        Field::choice(
+            "type",
+            names(LeadType::ALL, LeadType::as_str),
+            Some(lead.map_or("other", |l| &l.lead_type)),
+            false,
+        ),
+        Field::choice(
+            "source",
+            names(LeadSource::ALL, LeadSource::as_str),
+            Some(lead.map_or("other", |l| &l.source)),
+            false,
+        ),
+        Field::choice(
+            "interest",
+            names(Interest::ALL, Interest::as_str),
+            Some(lead.map_or("other", |l| &l.interested_in)),
+            false,
+        ),
+        Field::text("budget", "budget", lead.and_then(|l| l.budget_range.as_deref())),
+        Field::choice("urgency", names(Urgency::ALL, Urgency::as_str), lead.and_then(|l| l.urgency.as_deref()), true),
+        Field::text("message", "message", lead.and_then(|l| l.message.as_deref())),
+    ]
+}
+
 impl LeadForm {
     /// An edit of `lead`.
     pub fn edit(lead: &Lead) -> LeadForm {
-        let fields = vec![
-            Field::text("name", "name", Some(&lead.full_name)),
-            Field::text("email", "email", lead.email.as_deref()),
-            Field::text("phone", "phone", lead.phone.as_deref()),
-            Field::text("whatsapp", "whatsapp", lead.whatsapp.as_deref()),
-            Field::choice("type", names(LeadType::ALL, LeadType::as_str), Some(&lead.lead_type), false),
-            Field::choice("source", names(LeadSource::ALL, LeadSource::as_str), Some(&lead.source), false),
-            Field::choice("interest", names(Interest::ALL, Interest::as_str), Some(&lead.interested_in), false),
-            Field::text("budget", "budget", lead.budget_range.as_deref()),
-            Field::choice("urgency", names(Urgency::ALL, Urgency::as_str), lead.urgency.as_deref(), true),
-            Field::text("message", "message", lead.message.as_deref()),
-        ];
-        LeadForm::with(FormMode::Edit { id: lead.id, version: lead.version }, fields)
+        LeadForm::with(FormMode::Edit { id: lead.id, version: lead.version }, fields(Some(lead)))
     }
 
-    /// A new lead (what the store takes at creation; the rest is edited after).
+    /// A new lead.
     pub fn new_lead() -> LeadForm {
-        let fields = vec![
-            Field::text("name", "name", None),
-            Field::text("email", "email", None),
-            Field::text("phone", "phone", None),
-            Field::text("whatsapp", "whatsapp", None),
-            Field::choice("source", names(LeadSource::ALL, LeadSource::as_str), Some("other"), false),
-            Field::choice("interest", names(Interest::ALL, Interest::as_str), Some("other"), false),
-            Field::text("message", "message", None),
-        ];
-        LeadForm::with(FormMode::New, fields)
+        LeadForm::with(FormMode::New, fields(None))
     }
 
     fn with(mode: FormMode, fields: Vec<Field>) -> LeadForm {

@@ -83,7 +83,26 @@ crate::string_enum! {
 }
 
 impl Action {
-    /// The words shown in help and the hint bar.
+    /// The word or two shown in the hint bar (help shows `describe`).
+    pub fn hint(self) -> &'static str {
+        match self {
+            Action::MoveForward => "stage →",
+            Action::MoveBack => "stage ←",
+            Action::MoveTo => "move to",
+            Action::Filter => "filter",
+            Action::NewLead => "new lead",
+            Action::Palette => "go to",
+            Action::Back => "back",
+            Action::Links => "links",
+            Action::Assign => "assign",
+            Action::Edit => "edit",
+            Action::Note => "note",
+            Action::FollowUp => "follow-up",
+            other => other.describe().split(" (").next().unwrap_or(""),
+        }
+    }
+
+    /// The words shown in help.
     pub fn describe(self) -> &'static str {
         match self {
             Action::Quit => "quit",

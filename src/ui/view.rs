@@ -177,7 +177,7 @@ fn hint_bar(app: &App) -> Line<'static> {
     for a in actions {
         if let Some(k) = app.settings.keymap.first_key(&contexts, a) {
             spans.push(Span::styled(format!(" {k}"), theme.key));
-            spans.push(Span::styled(format!(" {} ", a.describe().split(" (").next().unwrap_or("")), theme.dim));
+            spans.push(Span::styled(format!(" {} ", a.hint()), theme.dim));
         }
     }
     Line::from(spans)

@@ -4,7 +4,7 @@
 use crate::common::{TestDb, temp_path};
 use std::process::{Command, Output};
 
-fn staffroom(args: &[&str], env: &[(&str, &str)]) -> Output {
+pub(crate) fn staffroom(args: &[&str], env: &[(&str, &str)]) -> Output {
     let home = std::env::temp_dir().join(format!("staffroom-cli-home-{}", std::process::id()));
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_staffroom"));
     cmd.args(args)
@@ -22,7 +22,7 @@ fn staffroom(args: &[&str], env: &[(&str, &str)]) -> Output {
 }
 
 /// Exactly one line on stderr, starting with `staffroom: error:`, no panic or backtrace.
-fn assert_one_clear_line(out: &Output, needle: &str) {
+pub(crate) fn assert_one_clear_line(out: &Output, needle: &str) {
     assert!(!out.status.success(), "expected failure; stdout: {}", String::from_utf8_lossy(&out.stdout));
     let err = String::from_utf8_lossy(&out.stderr);
     let lines: Vec<&str> = err.lines().collect();
@@ -32,7 +32,7 @@ fn assert_one_clear_line(out: &Output, needle: &str) {
     assert!(err.to_lowercase().contains(&needle.to_lowercase()), "expected '{needle}' in: {err}");
 }
 
-fn ok(out: &Output) -> String {
+pub(crate) fn ok(out: &Output) -> String {
     assert!(out.status.success(), "stderr: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }

@@ -12,6 +12,7 @@ mod e2e;
 mod enrollments;
 mod fuzz_keys;
 mod lead_edit;
+mod lead_io;
 mod leads;
 mod live;
 mod login;

@@ -161,9 +161,7 @@ impl Screen {
     pub fn hints(&self) -> &'static [Action] {
         match self {
             Screen::Dashboard(_) => &[Action::Down, Action::Open, Action::NextPane],
-            Screen::Pipeline(_) => {
-                &[Action::MoveForward, Action::MoveBack, Action::MoveTo, Action::Filter, Action::NewLead]
-            }
+            Screen::Pipeline(_) => &[Action::MoveForward, Action::MoveBack, Action::MoveTo, Action::Filter],
             Screen::Audit(_) => &[Action::Down, Action::Open, Action::Bottom],
             Screen::Users(_) => &[Action::Down, Action::PageDown],
             Screen::Lead(_) => &[Action::Edit, Action::Note, Action::FollowUp, Action::Assign, Action::Links],

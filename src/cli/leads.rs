@@ -1,0 +1,130 @@
+//! `staffroom import leads` and `staffroom export leads`: flags and printing around
+//! `store::lead_io`, which does the work (and which the TUI's `E` shares).
+
+use super::{ExportLeadsArgs, ImportLeadsArgs};
+use crate::domain::lead::{Interest, LeadSource, LeadStatus};
+use crate::store::lead_filter::{Assigned, LeadFilter, Scope};
+use crate::store::lead_io::{self, Format};
+use crate::store::{Actor, Db, users};
+use crate::ui::text::inert;
+use anyhow::{Context, Result, bail};
+use chrono::{NaiveDate, TimeZone, Utc};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::Path;
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+pub async fn import(db: &Db, args: &ImportLeadsArgs) -> Result<()> {
+    let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
+    let plan =
+        lead_io::plan(db, std::io::BufReader::new(file)).await.with_context(|| format!("{}", args.file.display()))?;
+    // Everything printed from the file goes through `inert`: a cell cannot drive
+    // the terminal.
+    let mapping: Vec<String> = plan.mapping.iter().map(|(h, f)| format!("{h} -> {}", f.as_str())).collect();
+    println!("columns: {}", inert(&mapping.join(", ")));
+    if !plan.ignored.is_empty() {
+        println!("ignored columns: {}", inert(&plan.ignored.join(", ")));
+    }
+    for bad in &plan.bad {
+        println!("{}", inert(&bad.to_string()));
+    }
+    for dup in &plan.duplicates {
+        println!("warning: {}", inert(&dup.to_string()));
+    }
+    let (good, bad, dups) = (plan.rows.len() as u64, plan.bad.len() as u64, plan.duplicate_lines());
+    if args.dry_run {
+        println!(
+            "dry run: {} would be imported, {}, {}; nothing was written",
+            plural(good, "lead", "leads"),
+            plural(bad, "bad row", "bad rows"),
+            plural(dups, "possible duplicate", "possible duplicates"),
+        );
+        if bad > 0 {
+            bail!("{} in {}", plural(bad, "bad row", "bad rows"), args.file.display());
+        }
+        return Ok(());
+    }
+    let bar = if std::io::stderr().is_terminal() { ProgressBar::new(good) } else { ProgressBar::hidden() };
+    bar.set_style(
+        ProgressStyle::with_template("importing leads {bar:40} {pos}/{len} ({eta})")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let report = lead_io::import(db, &Actor::cli(), &plan, args.skip_bad, |n| bar.set_position(n)).await;
+    bar.finish_and_clear();
+    let report = report?;
+    println!(
+        "imported {} ({} skipped, {})",
+        plural(report.imported, "lead", "leads"),
+        report.skipped,
+        plural(report.duplicates, "possible duplicate", "possible duplicates"),
+    );
+    Ok(())
+}
+
+/// The board's filter from the export flags.
+pub async fn filter_from_args(db: &Db, args: &ExportLeadsArgs) -> Result<LeadFilter> {
+    let mut filter = LeadFilter { text: args.search.clone().unwrap_or_default(), ..LeadFilter::default() };
+    for s in args.status.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        filter.statuses.push(s.parse::<LeadStatus>().context("--status")?);
+    }
+    filter.assigned = match args.assigned.as_deref().map(str::trim) {
+        None | Some("") => Assigned::Anyone,
+        Some(n) if n.eq_ignore_ascii_case("none") => Assigned::Unassigned,
+        Some(email) => match users::find_by_email(db, email).await? {
+            Some(u) => Assigned::User(u.id),
+            None => bail!("--assigned: no user has the email {email}"),
+        },
+    };
+    if let Some(day) = args.since.as_deref() {
+        let d = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+            .with_context(|| format!("--since: '{day}' is not a date; use YYYY-MM-DD"))?;
+        filter.since = d.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t));
+    }
+    if let Some(s) = args.source.as_deref() {
+        filter.source = Some(s.trim().parse::<LeadSource>().context("--source")?);
+    }
+    if let Some(s) = args.interest.as_deref() {
+        filter.interest = Some(s.trim().parse::<Interest>().context("--interest")?);
+    }
+    Ok(filter)
+}
+
+pub async fn export(db: &Db, args: &ExportLeadsArgs) -> Result<()> {
+    let filter = filter_from_args(db, args).await?;
+    let format = Format::parse(&args.format).unwrap_or(Format::Csv);
+    let scope = Scope::new(filter, None);
+    match &args.output {
+        None => {
+            let mut out = BufWriter::new(std::io::stdout());
+            lead_io::export(db, &scope, format, &mut out).await?;
+        }
+        Some(path) => {
+            let n = export_to_file(db, &scope, format, path).await?;
+            eprintln!("exported {} to {}", plural(n, "lead", "leads"), path.display());
+        }
+    }
+    Ok(())
+}
+
+/// Writes next to `path` and renames on success: a failed export leaves no
+/// half-written file (and an older file of that name untouched).
+async fn export_to_file(db: &Db, scope: &Scope, format: Format, path: &Path) -> Result<u64> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let tmp = path.with_file_name(format!(".{name}.partial"));
+    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut out = BufWriter::new(file);
+    let result = lead_io::export(db, scope, format, &mut out).await;
+    let result = result.map_err(anyhow::Error::from).and_then(|n| {
+        out.flush()?;
+        drop(out);
+        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
+        Ok(n)
+    });
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
