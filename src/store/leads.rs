@@ -89,6 +89,16 @@ pub fn validate_contact(email: Option<&str>, phone: Option<&str>, whatsapp: Opti
 
 pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
     actor.require(Action::EditLeads)?;
+    let mut tx = db.begin().await?;
+    let lead = create_in(&mut tx, actor, new).await?;
+    tx.commit().await?;
+    Ok(lead)
+}
+
+/// The one insert path of a lead (`create`, and `contact_messages::convert` inside its
+/// own transaction): validates, normalises, inserts and audits inside `tx`. The caller
+/// checks the permission and commits.
+pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, new: NewLead) -> Result<Lead> {
     let full_name = contact::storable(new.full_name.trim());
     if full_name.is_empty() {
         return Err(StoreError::invalid("name", "cannot be empty"));
@@ -96,12 +106,11 @@ pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
     let message = new.message.as_deref().map(contact::storable);
     let c = validate_contact(new.email.as_deref(), new.phone.as_deref(), new.whatsapp.as_deref())?;
     let at = now();
-    let mut tx = db.begin().await?;
     let sql = format!(
         "INSERT INTO leads (full_name, email, phone, whatsapp, source, message, interested_in, assigned_to, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {LEAD_COLUMNS}"
     );
-    let lead: Lead = with_tx!(&mut tx, conn => {
+    let lead: Lead = with_tx!(tx, conn => {
         sqlx::query_as(&sql)
             .bind(&full_name)
             .bind(&c.email)
@@ -118,12 +127,11 @@ pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
     let new_values = json!({"id": lead.id, "full_name": lead.full_name, "email": lead.email, "phone": lead.phone,
         "whatsapp": lead.whatsapp, "source": lead.source, "status": lead.status});
     audit::record(
-        &mut tx,
+        tx,
         actor,
         Change::new("create", "lead", Some(lead.id), format!("created lead {}", lead.full_name)).with_new(new_values),
     )
     .await?;
-    tx.commit().await?;
     Ok(lead)
 }
 
@@ -133,7 +141,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Lead> {
         .ok_or_else(|| StoreError::not_found("lead", id))
 }
 
-async fn get_in(tx: &mut Tx, id: i64) -> Result<Lead> {
+pub(crate) async fn get_in(tx: &mut Tx, id: i64) -> Result<Lead> {
     let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1");
     with_tx!(tx, c => sqlx::query_as::<_, Lead>(&sql).bind(id).fetch_optional(&mut *c).await?)
         .ok_or_else(|| StoreError::not_found("lead", id))
@@ -363,16 +371,29 @@ pub async fn backfill_budget_estimates(db: &Db) -> Result<()> {
 
 /// Open leads whose normalised email or phone matches (duplicate detection).
 pub async fn find_duplicates(db: &Db, email: Option<&str>, phone: Option<&str>) -> Result<Vec<Lead>> {
+    let Some((sql, email, phone)) = duplicates_query(email, phone) else { return Ok(vec![]) };
+    Ok(with_db!(db, p => sqlx::query_as::<_, Lead>(&sql).bind(&email).bind(&phone).fetch_all(p).await?))
+}
+
+/// `find_duplicates` inside a write transaction, so the check and the insert it
+/// guards see the same data.
+pub(crate) async fn find_duplicates_in(tx: &mut Tx, email: Option<&str>, phone: Option<&str>) -> Result<Vec<Lead>> {
+    let Some((sql, email, phone)) = duplicates_query(email, phone) else { return Ok(vec![]) };
+    Ok(with_tx!(tx, c => sqlx::query_as::<_, Lead>(&sql).bind(&email).bind(&phone).fetch_all(&mut *c).await?))
+}
+
+/// The duplicate query and its normalised binds; `None` when there is nothing to match.
+fn duplicates_query(email: Option<&str>, phone: Option<&str>) -> Option<(String, Option<String>, Option<String>)> {
     let email = email.and_then(|e| contact::normalize_email(e).ok());
     let phone = phone.and_then(|p| contact::normalize_phone(p).ok());
     if email.is_none() && phone.is_none() {
-        return Ok(vec![]);
+        return None;
     }
     let sql = format!(
         "SELECT {LEAD_COLUMNS} FROM leads WHERE status NOT IN ('closed_won', 'closed_lost') \
          AND (email = $1 OR phone = $2 OR whatsapp = $2) ORDER BY id LIMIT 20"
     );
-    Ok(with_db!(db, p => sqlx::query_as::<_, Lead>(&sql).bind(&email).bind(&phone).fetch_all(p).await?))
+    Some((sql, email, phone))
 }
 
 /// A field edit of a lead, guarded by the version the user saw.
