@@ -9,6 +9,7 @@ pub mod capacity;
 pub mod contact;
 pub mod lead;
 pub mod lifecycle;
+pub mod message;
 pub mod metrics;
 pub mod permissions;
 pub mod post;

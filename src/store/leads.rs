@@ -103,8 +103,9 @@ pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
     Ok(lead)
 }
 
-/// The one insert path of a lead (`create`, and `lead_io::import` for many in one
-/// transaction): validates, normalises, inserts and audits inside `tx`. The caller
+/// The one insert path of a lead (`create`; `lead_io::import` for many in one
+/// transaction; `contact_messages::convert` inside its own): validates, normalises,
+/// inserts and audits inside `tx`. The caller
 /// checks the permission and commits.
 pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, new: NewLead) -> Result<Lead> {
     let full_name = contact::storable(new.full_name.trim());
@@ -156,7 +157,7 @@ pub async fn get(db: &Db, id: i64) -> Result<Lead> {
         .ok_or_else(|| StoreError::not_found("lead", id))
 }
 
-async fn get_in(tx: &mut Tx, id: i64) -> Result<Lead> {
+pub(crate) async fn get_in(tx: &mut Tx, id: i64) -> Result<Lead> {
     let sql = format!("SELECT {LEAD_COLUMNS} FROM leads WHERE id = $1");
     with_tx!(tx, c => sqlx::query_as::<_, Lead>(&sql).bind(id).fetch_optional(&mut *c).await?)
         .ok_or_else(|| StoreError::not_found("lead", id))
@@ -386,16 +387,29 @@ pub async fn backfill_budget_estimates(db: &Db) -> Result<()> {
 
 /// Open leads whose normalised email or phone matches (duplicate detection).
 pub async fn find_duplicates(db: &Db, email: Option<&str>, phone: Option<&str>) -> Result<Vec<Lead>> {
+    let Some((sql, email, phone)) = duplicates_query(email, phone) else { return Ok(vec![]) };
+    Ok(with_db!(db, p => sqlx::query_as::<_, Lead>(&sql).bind(&email).bind(&phone).fetch_all(p).await?))
+}
+
+/// `find_duplicates` inside a write transaction, so the check and the insert it
+/// guards see the same data.
+pub(crate) async fn find_duplicates_in(tx: &mut Tx, email: Option<&str>, phone: Option<&str>) -> Result<Vec<Lead>> {
+    let Some((sql, email, phone)) = duplicates_query(email, phone) else { return Ok(vec![]) };
+    Ok(with_tx!(tx, c => sqlx::query_as::<_, Lead>(&sql).bind(&email).bind(&phone).fetch_all(&mut *c).await?))
+}
+
+/// The duplicate query and its normalised binds; `None` when there is nothing to match.
+fn duplicates_query(email: Option<&str>, phone: Option<&str>) -> Option<(String, Option<String>, Option<String>)> {
     let email = email.and_then(|e| contact::normalize_email(e).ok());
     let phone = phone.and_then(|p| contact::normalize_phone(p).ok());
     if email.is_none() && phone.is_none() {
-        return Ok(vec![]);
+        return None;
     }
     let sql = format!(
         "SELECT {LEAD_COLUMNS} FROM leads WHERE status NOT IN ('closed_won', 'closed_lost') \
          AND (email = $1 OR phone = $2 OR whatsapp = $2) ORDER BY id LIMIT 20"
     );
-    Ok(with_db!(db, p => sqlx::query_as::<_, Lead>(&sql).bind(&email).bind(&phone).fetch_all(p).await?))
+    Some((sql, email, phone))
 }
 
 /// A field edit of a lead, guarded by the version the user saw.

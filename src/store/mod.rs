@@ -17,6 +17,7 @@ pub mod actor;
 pub mod audit;
 pub mod board;
 pub mod cohorts;
+pub mod contact_messages;
 pub mod content;
 pub mod dashboard;
 pub mod error;

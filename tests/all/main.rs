@@ -7,6 +7,7 @@ mod pg;
 mod audit_chain;
 mod cli;
 mod concurrency;
+mod contact_messages;
 mod content;
 mod e2e;
 mod enrollments;
