@@ -199,22 +199,13 @@ pub async fn insert_rows(tx: &mut Tx, rows: &[AuditRow]) -> Result<()> {
     // small multi-row statements are fastest (measured: 10 rows ≈ 30 µs a row, 500
     // rows ≈ 150 µs a row).
     const PER_STATEMENT: usize = 10;
+    let full = super::values_sql(INSERT_COLUMNS, PER_STATEMENT, COLS);
     for chunk in rows.chunks(PER_STATEMENT) {
-        let mut sql = String::from(INSERT_COLUMNS);
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push(',');
-            }
-            sql.push('(');
-            for c in 0..COLS {
-                if c > 0 {
-                    sql.push(',');
-                }
-                sql.push('$');
-                sql.push_str(&(i * COLS + c + 1).to_string());
-            }
-            sql.push(')');
-        }
+        let sql = if chunk.len() == PER_STATEMENT {
+            full.clone()
+        } else {
+            super::values_sql(INSERT_COLUMNS, chunk.len(), COLS)
+        };
         with_tx!(tx, c => {
             let mut q = sqlx::query(&sql);
             for r in chunk {

@@ -10,6 +10,7 @@ use crate::demo::text::{
     self, BUDGETS, FIRST_NAMES, HOSTILE_BIDI, HOSTILE_C1, HOSTILE_ESCAPES, LAST_NAMES, LEAD_MESSAGES_AR,
     LEAD_MESSAGES_EN, LOST_REASONS, NOTES_CALL, NOTES_EMAIL, NOTES_GENERAL, NOTES_MEETING, NOTES_WHATSAPP, Rng,
 };
+use crate::demo::timeline::{Timeline, stage_days};
 use crate::domain::lead::{Interest, LeadStatus, NoteType, budget_estimate};
 use crate::store::audit::Change;
 use crate::store::{Result, StoreError, Tx};
@@ -299,7 +300,8 @@ fn generated_leads(ctx: &mut Ctx, cat: &Catalog, rot_days: &BTreeMap<String, i64
         if status.is_open() {
             s.follow_up = follow_ups[n % follow_ups.len()];
         }
-        s.stage_days = stage_days(&mut ctx.rng, status, rot_days.get(status.as_str()).copied(), n);
+        // Every fourth open lead has sat past its stage's rot limit.
+        s.stage_days = stage_days(&mut ctx.rng, status, rot_days.get(status.as_str()).copied(), n % 4 == 2);
         if s.path.is_empty() && n % 2 == 1 {
             s.first_note = Some((NoteType::General, NOTES_GENERAL[0]));
         }
@@ -318,52 +320,12 @@ pub(super) async fn leads(tx: &mut Tx, ctx: &mut Ctx, cat: &Catalog) -> Result<L
     let mut history = History::default();
     let mut all = Vec::new();
     for (n, spec) in specs.iter().enumerate() {
-        let times = Times::plan(ctx, &mut clock, spec);
+        let times = Timeline::plan(ctx.at, &mut clock, spec.stage_days, spec.path.len());
         let id = write_lead(tx, ctx, spec, n, &times, &mut history).await?;
         all.push((id, spec.name.clone(), spec.status()));
     }
     history.record(tx).await?;
     Ok(Leads { all })
-}
-
-/// Days in the current stage for a generated lead (one draw of `rng`): within the
-/// stage's rot limit for most open leads, past it for every fourth, up to 60 days
-/// since closing for closed ones.
-fn stage_days(rng: &mut Rng, status: LeadStatus, rot_limit: Option<i64>, n: usize) -> i64 {
-    let days = match rot_limit {
-        Some(limit) if n % 4 == 2 => limit + 1 + rng.below(limit.max(5) as u64) as i64,
-        Some(limit) => 1 + rng.below(limit.max(1) as u64) as i64,
-        None if status.is_open() => 1 + rng.below(14) as i64,
-        None => rng.below(61) as i64,
-    };
-    days.min(60)
-}
-
-/// When a lead was created and moved: the last move (or, for a new lead, the
-/// creation) `stage_days` and a few hours ago, each earlier step 1–18 days before
-/// the next, squeezed so that no lead is older than 120 days.
-struct Times {
-    created: DateTime<Utc>,
-    moves: Vec<DateTime<Utc>>,
-}
-
-impl Times {
-    const OLDEST_DAYS: i64 = 120;
-
-    fn plan(ctx: &Ctx, rng: &mut Rng, s: &Spec) -> Times {
-        let mut at = ctx.days_ago(s.stage_days) - Duration::minutes(60 + rng.below(8 * 60) as i64);
-        let minutes: Vec<i64> =
-            s.path.iter().map(|_| 24 * 60 * (1 + rng.below(18) as i64) + rng.below(10 * 60) as i64).collect();
-        let room = (at - ctx.days_ago(Self::OLDEST_DAYS)).num_minutes();
-        let total: i64 = minutes.iter().sum();
-        let mut moves = Vec::with_capacity(s.path.len());
-        for gap in minutes {
-            moves.push(at);
-            at -= Duration::minutes(if total > room { gap * room / total } else { gap });
-        }
-        moves.reverse();
-        Times { created: at, moves }
-    }
 }
 
 /// The note logged with a move to `to` (before the move), by stage.
@@ -381,7 +343,14 @@ fn move_note(to: LeadStatus, back: bool, n: usize, lost_reason: Option<&str>) ->
     }
 }
 
-async fn write_lead(tx: &mut Tx, ctx: &Ctx, s: &Spec, n: usize, times: &Times, history: &mut History) -> Result<i64> {
+async fn write_lead(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    s: &Spec,
+    n: usize,
+    times: &Timeline,
+    history: &mut History,
+) -> Result<i64> {
     let who: &Staffer = if s.assigned == Some(ctx.admin.id) { &ctx.admin } else { &ctx.staff };
     let created = times.created;
 
