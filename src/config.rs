@@ -104,6 +104,14 @@ impl Config {
         Ok(config)
     }
 
+    /// The embedded defaults alone, without any user file (the demo data is shaped
+    /// for them, e.g. which cards rot).
+    pub fn defaults() -> Result<Config> {
+        let config: Config = toml::from_str(DEFAULT_TOML).context("the embedded default config is invalid")?;
+        config.validate()?;
+        Ok(config)
+    }
+
     fn validate(&self) -> Result<()> {
         if self.security.lockout_failures < 1 {
             bail!("invalid configuration: security.lockout_failures must be at least 1");
@@ -155,6 +163,7 @@ mod tests {
         let c = Config::load(Some(Path::new("config/default.toml"))).unwrap();
         assert_eq!(c.security.lockout_failures, 5);
         assert_eq!(c.rules.featured_testimonials_limit, 6);
+        assert_eq!(Config::defaults().unwrap(), c);
     }
 
     #[test]

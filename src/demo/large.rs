@@ -1,16 +1,24 @@
-//! `demo --large`: 100,000 leads and 1,000,000 chained audit rows, written in large
-//! multi-row INSERTs inside a few big transactions (budget: under 60 s on SQLite).
+//! `demo --large`: 100,000 leads and 1,000,000 chained audit rows, written in small
+//! multi-row INSERTs inside one big transaction (budget: under 60 s on SQLite).
+//!
+//! The audit rows tell the leads' story, in time order over the last ~120 days:
+//! each lead's creation, one `status_change` per stage it went through (the board's
+//! "days in stage" comes from the last one), and follow-up updates in between.
 
 use super::text::{BUDGETS, FIRST_NAMES, LAST_NAMES, LOST_REASONS, Rng};
+use super::timeline::{Timeline, stage_days};
 use super::{LARGE_AUDIT_ROWS, LARGE_LEADS};
-use crate::domain::lead::{Interest, LeadSource, LeadStatus, Urgency};
+use crate::config::Config;
+use crate::domain::lead::{Interest, LeadSource, LeadStatus, Urgency, budget_estimate};
 use crate::store::audit::{self, AuditRow};
-use crate::store::{Db, Result, Tx, now};
+use crate::store::{Db, Result, StoreError, Tx, now, values_sql};
 use crate::{with_db, with_tx};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
+use serde_json::json;
+use std::collections::BTreeMap;
 
-const LEAD_COLS: usize = 18;
+const LEAD_COLS: usize = 20;
 /// Rows per INSERT. Small on purpose: sqlx's cost per parameter grows with the
 /// statement's parameter count (see `audit::insert_rows`).
 const LEAD_BATCH: usize = 10;
@@ -24,14 +32,24 @@ pub async fn ensure(db: &Db) -> Result<()> {
         return Ok(());
     }
     let started = std::time::Instant::now();
+    let staff = staff_ids(db).await?;
+    let rot_days = Config::defaults().map_err(|e| StoreError::Other(e.to_string()))?.pipeline.rot_days;
+    // One transaction: leads never exist without the history that dates them.
+    let mut tx = db.begin().await?;
+    bulk_begin(&mut tx).await?;
+    let mut story = Story::default();
     if leads < LARGE_LEADS {
-        insert_leads(db, LARGE_LEADS - leads).await?;
+        insert_leads(&mut tx, LARGE_LEADS - leads, &staff, &rot_days, &mut story).await?;
         tracing::info!("large demo: leads in {:?}", started.elapsed());
+    } else {
+        story.load_spans(&mut tx, staff.first().copied()).await?;
     }
-    if rows < LARGE_AUDIT_ROWS {
-        insert_audit(db, LARGE_AUDIT_ROWS - rows).await?;
-        tracing::info!("large demo: audit rows in {:?}", started.elapsed());
-    }
+    let history = i64::try_from(story.events.len()).unwrap_or(i64::MAX);
+    story.follow_ups(&mut Rng::new(0xa0d17), LARGE_AUDIT_ROWS - rows - history);
+    insert_audit(&mut tx, story).await?;
+    tracing::info!("large demo: audit rows in {:?}", started.elapsed());
+    bulk_end(&mut tx).await?;
+    tx.commit().await?;
     // Fresh statistics, as a maintained database has them (the planner needs them
     // for index-only counts on PostgreSQL).
     match db {
@@ -121,11 +139,39 @@ struct LeadRow {
     next_follow_up_at: Option<DateTime<Utc>>,
     converted_at: Option<DateTime<Utc>>,
     last_contact_at: Option<DateTime<Utc>>,
+    version: i64,
     created_at: DateTime<Utc>,
     updated_at: DateTime<Utc>,
 }
 
-fn make_lead(rng: &mut Rng, n: i64, staff: &[i64], at: DateTime<Utc>) -> LeadRow {
+/// The stages a lead went through after `new` to reach `status` (BR-06 moves).
+fn path_to(rng: &mut Rng, status: LeadStatus) -> Vec<LeadStatus> {
+    use LeadStatus::*;
+    const FUNNEL: [LeadStatus; 3] = [Contacted, Qualified, ProposalSent];
+    match status {
+        New => vec![],
+        Contacted => vec![Contacted],
+        Qualified => vec![Contacted, Qualified],
+        ProposalSent => FUNNEL.to_vec(),
+        Nurturing if rng.chance(50) => vec![Contacted, Nurturing],
+        Nurturing => vec![Contacted, Qualified, Nurturing],
+        ClosedWon => vec![Contacted, Qualified, ProposalSent, ClosedWon],
+        // Lost anywhere from the inbox to the proposal.
+        ClosedLost => {
+            let mut path = FUNNEL[..rng.below(4) as usize].to_vec();
+            path.push(ClosedLost);
+            path
+        }
+    }
+}
+
+fn make_lead(
+    rng: &mut Rng,
+    n: i64,
+    staff: &[i64],
+    at: DateTime<Utc>,
+    rot_days: &BTreeMap<String, i64>,
+) -> (LeadRow, Vec<LeadStatus>, Timeline) {
     // Most leads are new or early in the pipeline, as in a real inbox.
     let status = match rng.below(100) {
         0..=29 => LeadStatus::New,
@@ -138,14 +184,17 @@ fn make_lead(rng: &mut Rng, n: i64, staff: &[i64], at: DateTime<Utc>) -> LeadRow
     };
     let first = rng.pick(FIRST_NAMES);
     let last = rng.pick(LAST_NAMES);
-    let created_at = at - Duration::minutes(rng.below(365 * 24 * 60) as i64);
-    let updated_at = created_at + Duration::minutes(rng.below(30 * 24 * 60) as i64);
-    let updated_at = updated_at.min(at);
+    let path = path_to(rng, status);
+    // One open lead in five has sat in its stage past the rot limit.
+    let rotting = rng.chance(20);
+    let days = stage_days(rng, status, rot_days.get(status.as_str()).copied(), rotting);
+    let timeline = Timeline::plan(at, rng, days, path.len());
+    let updated_at = timeline.last();
     let with_email = rng.chance(80);
     let email = (with_email || rng.chance(50)).then(|| format!("lead{n}@example.org"));
     let phone = (!with_email || rng.chance(60)).then(|| format!("+2010{:08}", n));
     let interest = *rng.pick(Interest::ALL);
-    LeadRow {
+    let row = LeadRow {
         full_name: format!("{first} {last}"),
         whatsapp: (phone.is_some() && rng.chance(50)).then(|| phone.clone().unwrap_or_default()),
         email,
@@ -159,29 +208,16 @@ fn make_lead(rng: &mut Rng, n: i64, staff: &[i64], at: DateTime<Utc>) -> LeadRow
         budget_range: rng.chance(50).then(|| *rng.pick(BUDGETS)),
         urgency: rng.pick(Urgency::ALL).as_str(),
         assigned_to: (rng.chance(75) && !staff.is_empty()).then(|| *rng.pick(staff)),
+        // From a week overdue to two weeks ahead.
         next_follow_up_at: (status.is_open() && rng.chance(60))
             .then(|| at + Duration::hours(rng.below(24 * 21) as i64 - 24 * 7)),
         converted_at: (status == LeadStatus::ClosedWon).then_some(updated_at),
         last_contact_at: (status != LeadStatus::New).then_some(updated_at),
-        created_at,
+        version: 1 + path.len() as i64,
+        created_at: timeline.created,
         updated_at,
-    }
-}
-
-fn values_sql(prefix: &str, rows: usize, cols: usize) -> String {
-    let mut sql = String::from(prefix);
-    for i in 0..rows {
-        sql.push_str(if i == 0 { "(" } else { ",(" });
-        for c in 0..cols {
-            if c > 0 {
-                sql.push(',');
-            }
-            sql.push('$');
-            sql.push_str(&(i * cols + c + 1).to_string());
-        }
-        sql.push(')');
-    }
-    sql
+    };
+    (row, path, timeline)
 }
 
 async fn staff_ids(db: &Db) -> Result<Vec<i64>> {
@@ -193,26 +229,105 @@ async fn staff_ids(db: &Db) -> Result<Vec<i64>> {
     }))
 }
 
-async fn insert_leads(db: &Db, count: i64) -> Result<()> {
-    let staff = staff_ids(db).await?;
+/// A lead the audit rows are about.
+struct Subject {
+    id: i64,
+    name: String,
+    actor: Option<i64>,
+    lost_reason: Option<&'static str>,
+    /// `new_values` of its creation, when this run created it.
+    created: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Create,
+    Move(LeadStatus, LeadStatus),
+    FollowUp,
+}
+
+/// One audit row to be: compact, so a million of them sort in memory.
+struct Event {
+    at: DateTime<Utc>,
+    subject: u32,
+    kind: Kind,
+}
+
+/// What the audit rows will tell: the subjects, their events, and for each subject
+/// with a history the span (creation to last change) that follow-ups fall into.
+#[derive(Default)]
+struct Story {
+    subjects: Vec<Subject>,
+    events: Vec<Event>,
+    spans: Vec<(u32, DateTime<Utc>, DateTime<Utc>)>,
+}
+
+impl Story {
+    fn add(&mut self, subject: Subject) -> u32 {
+        self.subjects.push(subject);
+        u32::try_from(self.subjects.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Spans of leads already in the database (a `--large` run that only tops up
+    /// the audit rows).
+    async fn load_spans(&mut self, tx: &mut Tx, someone: Option<i64>) -> Result<()> {
+        // id, name, assignee, created, last change
+        type Row = (i64, String, Option<i64>, DateTime<Utc>, DateTime<Utc>);
+        let rows: Vec<Row> = with_tx!(tx, c => {
+            sqlx::query_as("SELECT id, full_name, assigned_to, created_at, updated_at FROM leads WHERE updated_at > created_at")
+                .fetch_all(&mut *c)
+                .await?
+        });
+        for (id, name, actor, from, to) in rows {
+            let s = self.add(Subject { id, name, actor: actor.or(someone), lost_reason: None, created: None });
+            self.spans.push((s, from, to));
+        }
+        Ok(())
+    }
+
+    /// `count` follow-up updates on leads with a history, each between the lead's
+    /// creation and its last change (so `updated_at` stays the last change).
+    fn follow_ups(&mut self, rng: &mut Rng, count: i64) {
+        if self.spans.is_empty() {
+            return;
+        }
+        for _ in 0..count.max(0) {
+            let (subject, from, to) = self.spans[rng.below(self.spans.len() as u64) as usize];
+            let seconds = (to - from).num_seconds().max(1);
+            let at = from + Duration::seconds(rng.below(seconds as u64) as i64);
+            self.events.push(Event { at, subject, kind: Kind::FollowUp });
+        }
+    }
+}
+
+async fn insert_leads(
+    tx: &mut Tx,
+    count: i64,
+    staff: &[i64],
+    rot_days: &BTreeMap<String, i64>,
+    story: &mut Story,
+) -> Result<()> {
     let at = now();
     let mut rng = Rng::new(0x1ead5);
     let progress = bar(count, "leads");
     let prefix = "INSERT INTO leads (full_name, email, phone, whatsapp, lead_type, source, message, interested_in, status, \
-         lost_reason, budget_range, urgency, assigned_to, next_follow_up_at, converted_at, last_contact_at, created_at, \
-         updated_at) VALUES ";
+         lost_reason, budget_range, budget_estimate, urgency, assigned_to, next_follow_up_at, converted_at, \
+         last_contact_at, version, created_at, updated_at) VALUES ";
     let full_sql = values_sql(prefix, LEAD_BATCH, LEAD_COLS);
-    let mut tx = db.begin().await?;
-    bulk_begin(&mut tx).await?;
-    let indexes = take_indexes(&mut tx, "leads").await?;
+    let first_id: i64 = with_tx!(tx, c => {
+        sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) + 1 FROM leads").fetch_one(&mut *c).await?
+    });
+    let indexes = take_indexes(tx, "leads").await?;
+    let mut plans = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     let mut done = 0;
     while done < count {
         let n = LEAD_BATCH.min(usize::try_from(count - done).unwrap_or(0));
-        let rows: Vec<LeadRow> = (0..n).map(|i| make_lead(&mut rng, done + i as i64 + 1, &staff, at)).collect();
+        let rows: Vec<(LeadRow, Vec<LeadStatus>, Timeline)> =
+            (0..n).map(|i| make_lead(&mut rng, done + i as i64 + 1, staff, at, rot_days)).collect();
         let sql = if n == LEAD_BATCH { full_sql.clone() } else { values_sql(prefix, n, LEAD_COLS) };
-        with_tx!(&mut tx, c => {
+        with_tx!(tx, c => {
             let mut q = sqlx::query(&sql);
-            for r in &rows {
+            for (r, _, _) in &rows {
                 q = q
                     .bind(&r.full_name)
                     .bind(&r.email)
@@ -225,100 +340,151 @@ async fn insert_leads(db: &Db, count: i64) -> Result<()> {
                     .bind(r.status.as_str())
                     .bind(r.lost_reason)
                     .bind(r.budget_range)
+                    .bind(r.budget_range.and_then(budget_estimate))
                     .bind(r.urgency)
                     .bind(r.assigned_to)
                     .bind(r.next_follow_up_at)
                     .bind(r.converted_at)
                     .bind(r.last_contact_at)
+                    .bind(r.version)
                     .bind(r.created_at)
                     .bind(r.updated_at);
             }
             q.execute(&mut *c).await?;
         });
+        plans.extend(rows);
         done += n as i64;
         progress.set_position(done as u64);
     }
+    // Rows are numbered in the order of their VALUES, from the first free id on.
+    let ids: Vec<i64> = with_tx!(tx, c => {
+        sqlx::query_scalar("SELECT id FROM leads WHERE id >= $1 ORDER BY id").bind(first_id).fetch_all(&mut *c).await?
+    });
+    if ids.len() != plans.len() {
+        return Err(StoreError::Other(format!("large demo: wrote {} leads, found {}", plans.len(), ids.len())));
+    }
+    for (id, (r, path, timeline)) in ids.into_iter().zip(plans) {
+        let created = json!({"id": id, "full_name": r.full_name, "email": r.email, "phone": r.phone,
+            "whatsapp": r.whatsapp, "source": r.source, "status": "new"});
+        let actor = r.assigned_to.or_else(|| staff.first().copied());
+        let subject = story.add(Subject {
+            id,
+            name: r.full_name,
+            actor,
+            lost_reason: r.lost_reason,
+            created: Some(created.to_string()),
+        });
+        story.events.push(Event { at: timeline.created, subject, kind: Kind::Create });
+        let mut from = LeadStatus::New;
+        for (&to, &at) in path.iter().zip(&timeline.moves) {
+            story.events.push(Event { at, subject, kind: Kind::Move(from, to) });
+            from = to;
+        }
+        if timeline.last() > timeline.created {
+            story.spans.push((subject, timeline.created, timeline.last()));
+        }
+    }
     let t = std::time::Instant::now();
-    restore_indexes(&mut tx, &indexes).await?;
-    bulk_end(&mut tx).await?;
-    tx.commit().await?;
-    tracing::info!("large demo: lead indexes and commit in {:?}", t.elapsed());
+    restore_indexes(tx, &indexes).await?;
+    tracing::info!("large demo: lead indexes in {:?}", t.elapsed());
     progress.finish_and_clear();
     Ok(())
 }
 
-/// Appends `count` audit rows describing pipeline work, chained after the existing
-/// head, with timestamps rising over the last two years.
-async fn insert_audit(db: &Db, count: i64) -> Result<()> {
-    let staff = staff_ids(db).await?;
-    let max_lead: i64 =
-        with_db!(db, p => sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 1) FROM leads").fetch_one(p).await?);
-    let mut rng = Rng::new(0xa0d17);
-    let progress = bar(count, "audit rows");
-    let end = now();
-    let step = Duration::milliseconds((730 * 24 * 3600 * 1000) / count.max(1));
-    let mut at = end - step * i32::try_from(count).unwrap_or(i32::MAX);
-    let stages = LeadStatus::ALL;
-    let mut done = 0;
-    let mut tx = db.begin().await?;
-    bulk_begin(&mut tx).await?;
-    let (mut last_id, mut prev) = audit::lock_head(&mut tx).await?;
-    let indexes = take_indexes(&mut tx, "audit_log").await?;
-    while done < count {
-        let n = AUDIT_CHUNK.min(count - done);
-        let mut rows = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
-        for _ in 0..n {
-            last_id += 1;
-            at += step;
-            let lead = 1 + rng.below(u64::try_from(max_lead).unwrap_or(1)) as i64;
-            let from = rng.pick(stages);
-            let to = rng.pick(stages);
-            let (action, summary, old, new) = if rng.chance(70) {
+/// The audit row of one event, as the store writes it for the same change.
+fn audit_row(e: &Event, s: &Subject, id: i64, rng: &mut Rng) -> AuditRow {
+    let lead = s.id;
+    let (action, summary, old, new) = match e.kind {
+        Kind::Create => ("create", format!("created lead {}", s.name), None, s.created.clone()),
+        Kind::Move(from, to) => {
+            let (old, new) = if to == LeadStatus::ClosedLost {
                 (
-                    "status_change",
-                    format!("moved lead #{lead} from {from} to {to}"),
-                    Some(format!(r#"{{"id":{lead},"status":"{from}"}}"#)),
-                    Some(format!(r#"{{"id":{lead},"status":"{to}"}}"#)),
+                    json!({"id": lead, "status": from.as_str(), "lost_reason": null}),
+                    json!({"id": lead, "status": to.as_str(), "lost_reason": s.lost_reason}),
                 )
             } else {
-                (
-                    "update",
-                    format!("updated lead #{lead}"),
-                    Some(format!(r#"{{"id":{lead},"next_follow_up_at":null}}"#)),
-                    Some(format!(r#"{{"id":{lead},"next_follow_up_at":"{}"}}"#, at.format("%Y-%m-%d"))),
-                )
+                (json!({"id": lead, "status": from.as_str()}), json!({"id": lead, "status": to.as_str()}))
             };
-            let mut row = AuditRow {
-                id: last_id,
-                actor_id: staff.get(rng.below(staff.len().max(1) as u64) as usize).copied(),
-                action: action.to_string(),
-                entity_type: "lead".to_string(),
-                entity_id: Some(lead),
-                summary,
-                old_values: old,
-                new_values: new,
-                remote: if rng.chance(60) {
-                    "local".into()
-                } else {
-                    format!("10.0.{}.{}", rng.below(8), rng.below(250))
-                },
-                client: crate::store::actor::client_name(),
-                created_at: at.min(end),
-                prev_hash: String::new(),
-                hash: String::new(),
-            };
+            (
+                "status_change",
+                format!("moved lead {} from {from} to {to}", s.name),
+                Some(old.to_string()),
+                Some(new.to_string()),
+            )
+        }
+        Kind::FollowUp => {
+            let due = (e.at + Duration::days(1 + rng.below(7) as i64)).to_rfc3339_opts(SecondsFormat::AutoSi, true);
+            (
+                "update",
+                format!("set the next follow-up of lead {}", s.name),
+                Some(format!(r#"{{"id":{lead},"next_follow_up_at":null}}"#)),
+                Some(format!(r#"{{"id":{lead},"next_follow_up_at":"{due}"}}"#)),
+            )
+        }
+    };
+    AuditRow {
+        id,
+        actor_id: s.actor,
+        action: action.to_string(),
+        entity_type: "lead".to_string(),
+        entity_id: Some(lead),
+        summary,
+        old_values: old,
+        new_values: new,
+        remote: if rng.chance(60) { "local".into() } else { format!("10.0.{}.{}", rng.below(8), rng.below(250)) },
+        client: crate::store::actor::client_name(),
+        created_at: e.at,
+        prev_hash: String::new(),
+        hash: String::new(),
+    }
+}
+
+/// Appends the story's events as audit rows in time order, chained after the
+/// existing head.
+async fn insert_audit(tx: &mut Tx, mut story: Story) -> Result<()> {
+    story.events.sort_by_key(|e| e.at);
+    let count = i64::try_from(story.events.len()).unwrap_or(i64::MAX);
+    let mut rng = Rng::new(0xa0d17);
+    let progress = bar(count, "audit rows");
+    let (mut last_id, mut prev) = audit::lock_head(tx).await?;
+    let indexes = take_indexes(tx, "audit_log").await?;
+    for (done, chunk) in story.events.chunks(AUDIT_CHUNK as usize).enumerate() {
+        let mut rows = Vec::with_capacity(chunk.len());
+        for e in chunk {
+            last_id += 1;
+            let mut row = audit_row(e, &story.subjects[e.subject as usize], last_id, &mut rng);
             row.seal(&prev);
             prev.clone_from(&row.hash);
             rows.push(row);
         }
-        audit::insert_rows(&mut tx, &rows).await?;
-        done += n;
-        tracing::debug!("large demo: {done} audit rows");
-        progress.set_position(done as u64);
+        audit::insert_rows(tx, &rows).await?;
+        progress.set_position(((done + 1) * AUDIT_CHUNK as usize).min(story.events.len()) as u64);
     }
-    restore_indexes(&mut tx, &indexes).await?;
-    bulk_end(&mut tx).await?;
-    tx.commit().await?;
+    restore_indexes(tx, &indexes).await?;
     progress.finish_and_clear();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_path_is_made_of_allowed_moves_and_ends_in_the_status() {
+        let at = now();
+        let rot = Config::defaults().unwrap().pipeline.rot_days;
+        let mut rng = Rng::new(1);
+        for n in 0..5_000 {
+            let (row, path, timeline) = make_lead(&mut rng, n, &[1, 2], at, &rot);
+            let mut from = LeadStatus::New;
+            for &to in &path {
+                assert!(from.allowed_moves(false).contains(&to), "{from} -> {to}");
+                from = to;
+            }
+            assert_eq!(from, row.status);
+            assert_eq!(timeline.moves.len(), path.len());
+            assert_eq!((row.created_at, row.updated_at), (timeline.created, timeline.last()));
+            assert_eq!(row.version, 1 + path.len() as i64);
+        }
+    }
 }

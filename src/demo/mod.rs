@@ -7,6 +7,7 @@
 mod large;
 mod seed;
 pub mod text;
+mod timeline;
 
 use crate::domain::permissions::Roles;
 use crate::store::users::{self, NewUser};

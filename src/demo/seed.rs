@@ -261,6 +261,27 @@ async fn audit_diff(
     Ok(())
 }
 
+/// Audit entries of history that happened before the demo was generated, kept
+/// until an area is written and then recorded in time order (each entry at its own
+/// instant), so the chain reads like the weeks it tells about.
+#[derive(Default)]
+struct History(Vec<(DateTime<Utc>, Actor, Change)>);
+
+impl History {
+    fn add(&mut self, at: DateTime<Utc>, actor: &Actor, change: Change) {
+        self.0.push((at, actor.clone(), change));
+    }
+
+    async fn record(mut self, tx: &mut Tx) -> Result<()> {
+        // Stable: entries of one instant keep the order they were added in.
+        self.0.sort_by_key(|(at, _, _)| *at);
+        for (at, actor, change) in self.0 {
+            audit::record_at(tx, &actor, change, at).await?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::store::Db;

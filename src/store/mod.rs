@@ -47,6 +47,25 @@ pub fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(6)
 }
 
+/// `prefix` followed by `rows` groups of `cols` placeholders, numbered on:
+/// `($1,$2),($3,$4)`. For multi-row INSERTs (the audit writer, the demo's bulk load).
+pub fn values_sql(prefix: &str, rows: usize, cols: usize) -> String {
+    let mut sql = String::with_capacity(prefix.len() + rows * cols * 5);
+    sql.push_str(prefix);
+    for i in 0..rows {
+        sql.push_str(if i == 0 { "(" } else { ",(" });
+        for c in 0..cols {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push('$');
+            sql.push_str(&(i * cols + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
 /// Which backend a `Db` talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

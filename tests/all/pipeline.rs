@@ -3,8 +3,10 @@
 
 use crate::common::{TestDb, team};
 use crate::driver::{Driver, normalize};
+use chrono::Duration;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::lead::{LeadStatus, MoveInput};
+use staffroom::store::lead_filter::Scope;
 use staffroom::store::leads::{self, NewLead};
 use staffroom::store::users::{self, NewUser};
 use staffroom::store::{Actor, Db, board};
@@ -205,6 +207,45 @@ async fn days_in_stage_come_from_the_audit_log() {
     let mut d = open_board(&t.db, 160, 40).await;
     let s = d.screen();
     assert!(s.contains(" 9d*"), "9 days in contacted is past the 7-day rot limit: {s}");
+}
+
+#[tokio::test]
+async fn demo_leads_have_sat_in_their_stages_for_days() {
+    let t = TestDb::sqlite().await;
+    staffroom::demo::ensure(&t.db, false).await.unwrap();
+    let rot = staffroom::config::Config::defaults().unwrap().pipeline.rot_days;
+    let now = staffroom::store::now();
+    let columns = board::load(&t.db, &Scope::all(), 1000).await.unwrap();
+    let mut open = Vec::new();
+    for column in &columns {
+        assert_eq!(column.cards.len() as i64, column.count, "every card of {} on one page", column.status);
+        for card in &column.cards {
+            let lead = &card.lead;
+            assert!(lead.created_at <= card.stage_since && card.stage_since < now, "{}", lead.full_name);
+            assert!(
+                now - lead.created_at < Duration::days(125),
+                "{} is older than the demo's ~120 days",
+                lead.full_name
+            );
+            assert!(now - card.stage_since <= Duration::days(61), "{}", lead.full_name);
+            assert_eq!(lead.updated_at, card.stage_since, "{}: updated when it last moved", lead.full_name);
+            if column.status.is_open() {
+                open.push(card);
+            }
+        }
+    }
+    let aged = open.iter().filter(|c| now - c.stage_since > Duration::days(1)).count();
+    assert!(aged * 4 >= open.len() * 3, "{aged} of {} open leads in their stage for over a day", open.len());
+    let rotting = open
+        .iter()
+        .filter(|c| rot.get(c.lead.status.as_str()).is_some_and(|limit| (now - c.stage_since).num_days() > *limit))
+        .count();
+    assert!(rotting >= 1 && rotting * 3 <= open.len(), "{rotting} of {} open leads rotting", open.len());
+    let overdue = open.iter().filter(|c| c.lead.next_follow_up_at.is_some_and(|f| f < now)).count();
+    let ahead = open.iter().filter(|c| c.lead.next_follow_up_at.is_some_and(|f| f > now)).count();
+    assert!(overdue >= 1 && ahead >= 1, "{overdue} overdue and {ahead} future follow-ups");
+    let verdict = staffroom::store::audit::verify(&t.db, &mut |_| {}).await.unwrap();
+    assert!(matches!(verdict, staffroom::store::audit::Verdict::Intact { .. }), "{verdict:?}");
 }
 
 #[tokio::test]

@@ -1,17 +1,23 @@
 //! About 40 leads in every pipeline stage, each with the notes, follow-ups and
-//! audited moves (BR-06) that brought it there.
+//! audited moves (BR-06) that brought it there, back-dated over the last ~120 days:
+//! the board's "days in stage" (from the last move in the audit log) ranges up to
+//! 60 days, with every fourth open lead past its stage's rot limit.
 
 use super::academy::Catalog;
-use super::{Ctx, Staffer, audit_diff, audit_new, insert, instant};
+use super::{Ctx, History, Staffer, insert, instant};
+use crate::config::Config;
 use crate::demo::text::{
     self, BUDGETS, FIRST_NAMES, HOSTILE_BIDI, HOSTILE_C1, HOSTILE_ESCAPES, LAST_NAMES, LEAD_MESSAGES_AR,
-    LEAD_MESSAGES_EN, LOST_REASONS, NOTES_CALL, NOTES_EMAIL, NOTES_GENERAL, NOTES_MEETING, NOTES_WHATSAPP,
+    LEAD_MESSAGES_EN, LOST_REASONS, NOTES_CALL, NOTES_EMAIL, NOTES_GENERAL, NOTES_MEETING, NOTES_WHATSAPP, Rng,
 };
-use crate::domain::lead::{Interest, LeadStatus, NoteType};
+use crate::demo::timeline::{Timeline, stage_days};
+use crate::domain::lead::{Interest, LeadStatus, NoteType, budget_estimate};
+use crate::store::audit::Change;
 use crate::store::{Result, StoreError, Tx};
 use LeadStatus::*;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
+use std::collections::BTreeMap;
 
 /// The leads as later areas need them.
 pub(super) struct Leads {
@@ -57,7 +63,8 @@ struct Spec {
     /// Staffer id, or `None` for the unassigned inbox.
     assigned: Option<i64>,
     follow_up: FollowUp,
-    age_days: i64,
+    /// Days in the current stage: since the last move, or since creation for `new`.
+    stage_days: i64,
     /// A note written before any move (new leads get a general remark).
     first_note: Option<(NoteType, &'static str)>,
 }
@@ -80,7 +87,7 @@ impl Spec {
             urgency: None,
             assigned: None,
             follow_up: FollowUp::None,
-            age_days: 3 + 4 * path.len() as i64,
+            stage_days: 2,
             first_note: None,
         }
     }
@@ -98,7 +105,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
 
     let mut s =
         Spec::new("Hossam Adel", Some("hossam.adel@example.com"), format!("{HOSTILE_ESCAPES} call me back now"), &[]);
-    s.age_days = 1;
+    s.stage_days = 0;
     v.push(s);
 
     let mut s = Spec::new(
@@ -111,6 +118,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.source = "other";
     s.interest = Interest::Other;
     s.first_note = Some((NoteType::General, "Looks like phishing; do not open attachments."));
+    s.stage_days = 5;
     v.push(s);
 
     let mut s = Spec::new(
@@ -123,6 +131,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.interest = Interest::CodeReview;
     s.assigned = staff;
     s.follow_up = FollowUp::Today;
+    s.stage_days = 1;
     v.push(s);
 
     let mut s =
@@ -131,6 +140,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.assigned = staff;
     s.urgency = Some("this_month");
     s.follow_up = FollowUp::Today;
+    s.stage_days = 4;
     v.push(s);
 
     // WhatsApp only: BR-05 needs just one way to reach the lead.
@@ -141,6 +151,8 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.assigned = staff;
     s.follow_up = FollowUp::Overdue(3);
     s.first_note = Some((NoteType::General, NOTES_GENERAL[2]));
+    // Past the contacted stage's rot limit, and overdue.
+    s.stage_days = 9;
     v.push(s);
 
     let mut s = Spec::new(
@@ -153,7 +165,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.interest = Interest::Mentorship;
     s.assigned = admin;
     s.budget = Some(BUDGETS[1]);
-    s.age_days = 40;
+    s.stage_days = 12;
     v.push(s);
 
     let mut s = Spec::new(
@@ -170,6 +182,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.urgency = Some("asap");
     s.assigned = admin;
     s.follow_up = FollowUp::Future(2);
+    s.stage_days = 3;
     v.push(s);
 
     let mut s = Spec::new(
@@ -183,6 +196,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.interest = Interest::Workshop;
     s.assigned = staff;
     s.follow_up = FollowUp::Future(20);
+    s.stage_days = 18;
     v.push(s);
 
     // Converted from a contact message (see `contact_messages`).
@@ -191,17 +205,20 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.program = Some(cat.fullstack);
     s.assigned = staff;
     s.follow_up = FollowUp::Future(1);
+    s.stage_days = 2;
     v.push(s);
 
     // A duplicate pair: same phone, both open. The board warns and offers a merge.
     let mut s = Spec::new("Omar Tarek", Some("omar.tarek@example.com"), LEAD_MESSAGES_EN[7], &[]);
     s.phone = Some("+201001112233".into());
     s.source = "facebook";
+    s.stage_days = 8;
     v.push(s);
     let mut s = Spec::new("Omar T.", None, "Same question as last week, any news?", &[]);
     s.phone = Some("+201001112233".into());
     s.source = "whatsapp";
     s.first_note = Some((NoteType::General, NOTES_GENERAL[1]));
+    s.stage_days = 1;
     v.push(s);
 
     let mut s = Spec::new(
@@ -214,13 +231,13 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.interest = Interest::Program;
     s.lost_reason = Some("chose a competitor");
     s.assigned = admin;
-    s.age_days = 35;
+    s.stage_days = 20;
     v.push(s);
     v
 }
 
 /// The rest of the ~40 leads, spread so every stage of the board is populated.
-fn generated_leads(ctx: &mut Ctx, cat: &Catalog) -> Vec<Spec> {
+fn generated_leads(ctx: &mut Ctx, cat: &Catalog, rot_days: &BTreeMap<String, i64>) -> Vec<Spec> {
     // Stage paths (after `new`). Some tell a longer story: revived from nurturing, a
     // mis-click undone, lost at different stages.
     #[rustfmt::skip]
@@ -283,7 +300,8 @@ fn generated_leads(ctx: &mut Ctx, cat: &Catalog) -> Vec<Spec> {
         if status.is_open() {
             s.follow_up = follow_ups[n % follow_ups.len()];
         }
-        s.age_days = 3 + 5 * s.path.len() as i64 + ctx.rng.below(30) as i64;
+        // Every fourth open lead has sat past its stage's rot limit.
+        s.stage_days = stage_days(&mut ctx.rng, status, rot_days.get(status.as_str()).copied(), n % 4 == 2);
         if s.path.is_empty() && n % 2 == 1 {
             s.first_note = Some((NoteType::General, NOTES_GENERAL[0]));
         }
@@ -293,13 +311,20 @@ fn generated_leads(ctx: &mut Ctx, cat: &Catalog) -> Vec<Spec> {
 }
 
 pub(super) async fn leads(tx: &mut Tx, ctx: &mut Ctx, cat: &Catalog) -> Result<Leads> {
+    let rot_days = Config::defaults().map_err(|e| StoreError::Other(e.to_string()))?.pipeline.rot_days;
     let mut specs = special_leads(ctx, cat);
-    specs.extend(generated_leads(ctx, cat));
+    specs.extend(generated_leads(ctx, cat, &rot_days));
+    // A generator of its own for the clock, so the leads' names and fields stay as
+    // they were when the timing changes.
+    let mut clock = Rng::new(0x000c_10c4);
+    let mut history = History::default();
     let mut all = Vec::new();
     for (n, spec) in specs.iter().enumerate() {
-        let id = write_lead(tx, ctx, spec, n).await?;
+        let times = Timeline::plan(ctx.at, &mut clock, spec.stage_days, spec.path.len());
+        let id = write_lead(tx, ctx, spec, n, &times, &mut history).await?;
         all.push((id, spec.name.clone(), spec.status()));
     }
+    history.record(tx).await?;
     Ok(Leads { all })
 }
 
@@ -318,12 +343,16 @@ fn move_note(to: LeadStatus, back: bool, n: usize, lost_reason: Option<&str>) ->
     }
 }
 
-async fn write_lead(tx: &mut Tx, ctx: &Ctx, s: &Spec, n: usize) -> Result<i64> {
+async fn write_lead(
+    tx: &mut Tx,
+    ctx: &Ctx,
+    s: &Spec,
+    n: usize,
+    times: &Timeline,
+    history: &mut History,
+) -> Result<i64> {
     let who: &Staffer = if s.assigned == Some(ctx.admin.id) { &ctx.admin } else { &ctx.staff };
-    let created = ctx.days_ago(s.age_days) + Duration::hours((n % 9) as i64);
-    // Moves are spread evenly between creation and an hour ago.
-    let span = (ctx.hours_ago(1) - created).num_minutes().max(60);
-    let step_at = |i: usize| created + Duration::minutes(span * (i as i64 + 1) / (s.path.len() as i64 + 1));
+    let created = times.created;
 
     // BR-06: every step of the story is an allowed move (never a reopen: not admin-only).
     let mut from = New;
@@ -332,12 +361,11 @@ async fn write_lead(tx: &mut Tx, ctx: &Ctx, s: &Spec, n: usize) -> Result<i64> {
         notes.push((t, text.to_string(), created + Duration::minutes(20)));
     }
     let mut moves = Vec::new();
-    for (i, &to) in s.path.iter().enumerate() {
+    for (i, (&to, &at)) in s.path.iter().zip(&times.moves).enumerate() {
         if !from.allowed_moves(false).contains(&to) {
             return Err(StoreError::Other(format!("demo lead {}: {from} -> {to} breaks BR-06", s.name)));
         }
         let back = from.back() == Some(to);
-        let at = step_at(i);
         let (t, text) = move_note(to, back, n + i, s.lost_reason);
         notes.push((t, text, at - Duration::minutes(15)));
         moves.push((from, to, at));
@@ -345,8 +373,8 @@ async fn write_lead(tx: &mut Tx, ctx: &Ctx, s: &Spec, n: usize) -> Result<i64> {
     }
     let status = s.status();
     let last_contact = notes.iter().filter(|(t, _, _)| t.is_contact()).map(|(_, _, at)| *at).max();
-    let updated =
-        moves.last().map_or(created, |(_, _, at)| *at).max(notes.iter().map(|(_, _, at)| *at).max().unwrap_or(created));
+    // What `move_to` and a logged contact leave behind: the time of the last change.
+    let updated = moves.last().map(|(_, _, at)| *at).into_iter().chain(last_contact).max().unwrap_or(created);
     let converted = moves.iter().find(|(_, to, _)| *to == ClosedWon).map(|(_, _, at)| *at);
     let end_of_today = instant(ctx.today, 23, 59);
     let follow_up = match s.follow_up {
@@ -365,7 +393,7 @@ async fn write_lead(tx: &mut Tx, ctx: &Ctx, s: &Spec, n: usize) -> Result<i64> {
             "lead_type" => s.lead_type, "source" => s.source, "message" => &s.message,
             "interested_in" => s.interest.as_str(),
             "program_id" => s.program, "status" => status.as_str(), "lost_reason" => s.lost_reason,
-            "budget_range" => s.budget,
+            "budget_range" => s.budget, "budget_estimate" => s.budget.and_then(budget_estimate),
             "urgency" => s.urgency, "assigned_to" => s.assigned, "next_follow_up_at" => follow_up,
             "converted_at" => converted,
             "last_contact_at" => last_contact, "version" => 1 + moves.len() as i64, "created_at" => created,
@@ -373,28 +401,19 @@ async fn write_lead(tx: &mut Tx, ctx: &Ctx, s: &Spec, n: usize) -> Result<i64> {
         ],
     )
     .await?;
-    audit_new(
-        tx,
+    history.add(
+        created,
         &who.actor,
-        "create",
-        "lead",
-        id,
-        format!("created lead {} (from {})", s.name, s.source.replace('_', " ")),
-        json!({"id": id, "full_name": s.name, "email": s.email, "phone": s.phone, "whatsapp": s.whatsapp,
-            "source": s.source, "status": "new"}),
-    )
-    .await?;
-    // Notes and moves in time order, as the salesperson did them.
-    notes.sort_by_key(|(_, _, at)| *at);
-    let mut pending_moves = moves.iter().peekable();
+        Change::new(
+            "create",
+            "lead",
+            Some(id),
+            format!("created lead {} (from {})", s.name, s.source.replace('_', " ")),
+        )
+        .with_new(json!({"id": id, "full_name": s.name, "email": s.email, "phone": s.phone,
+                "whatsapp": s.whatsapp, "source": s.source, "status": "new"})),
+    );
     for (t, text, at) in &notes {
-        while let Some((f, to, m_at)) = pending_moves.peek().copied() {
-            if m_at > at {
-                break;
-            }
-            audit_move(tx, who, id, &s.name, *f, *to, s.lost_reason).await?;
-            pending_moves.next();
-        }
         let note = insert(
             tx,
             "lead_notes",
@@ -403,42 +422,24 @@ async fn write_lead(tx: &mut Tx, ctx: &Ctx, s: &Spec, n: usize) -> Result<i64> {
             ],
         )
         .await?;
-        audit_new(
-            tx,
+        history.add(
+            *at,
             &who.actor,
-            "create",
-            "lead_note",
-            note,
-            format!("{t} note on lead {}", s.name),
-            json!({"id": note, "lead_id": id, "note_type": t.as_str()}),
-        )
-        .await?;
+            Change::new("create", "lead_note", Some(note), format!("{t} note on lead {}", s.name))
+                .with_new(json!({"id": note, "lead_id": id, "note_type": t.as_str()})),
+        );
     }
-    for (f, to, _) in pending_moves {
-        audit_move(tx, who, id, &s.name, *f, *to, s.lost_reason).await?;
+    for (from, to, at) in moves {
+        history.add(at, &who.actor, move_change(id, &s.name, from, to, s.lost_reason));
     }
     Ok(id)
 }
 
-async fn audit_move(
-    tx: &mut Tx,
-    who: &Staffer,
-    id: i64,
-    name: &str,
-    from: LeadStatus,
-    to: LeadStatus,
-    lost: Option<&str>,
-) -> Result<()> {
+/// The audit entry of a move, as `store::leads::move_to` writes it.
+fn move_change(id: i64, name: &str, from: LeadStatus, to: LeadStatus, lost: Option<&str>) -> Change {
     let reason = (to == ClosedLost).then_some(lost).flatten();
-    audit_diff(
-        tx,
-        &who.actor,
-        "status_change",
-        "lead",
-        id,
-        format!("moved lead {name} from {from} to {to}"),
-        json!({"id": id, "status": from.as_str(), "lost_reason": null}),
-        json!({"id": id, "status": to.as_str(), "lost_reason": reason}),
+    Change::new("status_change", "lead", Some(id), format!("moved lead {name} from {from} to {to}")).diff(
+        &json!({"id": id, "status": from.as_str(), "lost_reason": null}),
+        &json!({"id": id, "status": to.as_str(), "lost_reason": reason}),
     )
-    .await
 }
