@@ -17,9 +17,6 @@ pub enum Msg {
 }
 
 /// Everything `update` wants done in the world; the event loop does it.
-// An effect lives from `update` to the event loop and is moved once; boxing the
-// command would cost an allocation per request for nothing.
-#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Boxed: a command is large next to the other effects.
