@@ -5,9 +5,11 @@
 pub mod changes;
 
 use crate::domain::lead::{LeadStatus, MoveInput, NoteType};
+use crate::domain::message::MessageStatus;
 use crate::domain::permissions::Action;
 use crate::store::audit::{self, AuditRow};
 use crate::store::board::{self, Card, Column};
+use crate::store::contact_messages::{self, ContactMessage, Converted, MessageKey};
 use crate::store::dashboard::{self, Section};
 use crate::store::lead_filter::{LeadFilter, Scope};
 use crate::store::leads::{self, BoardKey, Lead, LeadFields, NewLead};
@@ -98,6 +100,30 @@ pub enum Request {
     LeadDuplicates {
         id: i64,
     },
+    /// A page of contact messages (counts come with the first page).
+    Messages {
+        status: Option<MessageStatus>,
+        after: Option<MessageKey>,
+        limit: i64,
+    },
+    SetMessageStatus {
+        id: i64,
+        version: i64,
+        to: MessageStatus,
+    },
+    /// Convert a message into a lead; without `force`, open duplicates are answered
+    /// and nothing is written.
+    ConvertMessage {
+        id: i64,
+        version: i64,
+        force: bool,
+    },
+    /// "This message is that lead."
+    LinkMessage {
+        id: i64,
+        version: i64,
+        lead_id: i64,
+    },
     /// Merge two leads (id, version each); the older is kept.
     MergeLeads {
         a: (i64, i64),
@@ -133,6 +159,16 @@ pub enum Reply {
     /// Open leads that look like the same person.
     Duplicates(Vec<Lead>),
     Assignees(Vec<(i64, String)>),
+    Messages {
+        counts: Option<Vec<(MessageStatus, i64)>>,
+        page: Page<ContactMessage, MessageKey>,
+        /// A next page (appended) rather than the first.
+        more: bool,
+    },
+    /// A message's status or link was saved.
+    MessageSaved,
+    /// The lead a message became.
+    MessageConverted(Box<Lead>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -312,6 +348,32 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
                     .await?;
             found.retain(|l| l.id != id);
             Ok(Reply::Duplicates(found))
+        }
+        Request::Messages { status, after, limit } => {
+            require(&cmd.actor, Action::ViewLeads)?;
+            let counts = match after {
+                None => Some(contact_messages::counts(db).await?),
+                Some(_) => None,
+            };
+            let page = contact_messages::page(db, status, after, limit).await?;
+            Ok(Reply::Messages { counts, page, more: after.is_some() })
+        }
+        Request::SetMessageStatus { id, version, to } => {
+            let actor = require(&cmd.actor, Action::EditLeads)?;
+            contact_messages::set_status(db, actor, id, version, to).await?;
+            Ok(Reply::MessageSaved)
+        }
+        Request::ConvertMessage { id, version, force } => {
+            let actor = require(&cmd.actor, Action::EditLeads)?;
+            Ok(match contact_messages::convert(db, actor, id, version, force).await? {
+                Converted::Lead(lead) => Reply::MessageConverted(Box::new(lead)),
+                Converted::Duplicates(found) => Reply::Duplicates(found),
+            })
+        }
+        Request::LinkMessage { id, version, lead_id } => {
+            let actor = require(&cmd.actor, Action::EditLeads)?;
+            contact_messages::link_to_lead(db, actor, id, version, lead_id).await?;
+            Ok(Reply::MessageSaved)
         }
         Request::MergeLeads { a, b } => {
             let actor = require(&cmd.actor, Action::EditLeads)?;

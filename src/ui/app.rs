@@ -253,7 +253,7 @@ impl App {
         self.dirty = true;
         match (slot, ev.result) {
             (Slot::Login, Ok(Reply::Login(outcome))) => self.on_login(outcome),
-            (Slot::Screen(..), Ok(Reply::LeadChanged)) => {
+            (Slot::Screen(..), Ok(Reply::LeadChanged | Reply::MessageSaved)) => {
                 self.toast("saved");
                 self.reload_current()
             }
@@ -627,6 +627,22 @@ impl App {
                     self.popups.push(Popup::Choose(Chooser::new("Possible duplicate", items).with_note(note)));
                     return Vec::new();
                 }
+                if let Some(Screen::Messages(s)) = self.stack.last() {
+                    let Some(m) = s.selected() else { return Vec::new() };
+                    let (id, version) = (m.id, m.version);
+                    let mut items = Vec::new();
+                    for l in &found {
+                        items.push((format!("open {}", label(l)), Choice::OpenLead(l.id)));
+                        items.push((
+                            format!("it is {} — link the message to it", label(l)),
+                            Choice::LinkMessage { id, version, lead_id: l.id },
+                        ));
+                    }
+                    items.push(("convert into a separate lead anyway".into(), Choice::ConvertAnyway { id, version }));
+                    let note = "An open lead has the same email or phone.";
+                    self.popups.push(Popup::Choose(Chooser::new("Possible duplicate", items).with_note(note)));
+                    return Vec::new();
+                }
                 let Some(Screen::Lead(s)) = self.stack.last() else { return Vec::new() };
                 let Some(me) = s.detail.as_ref().map(|d| (d.lead.id, d.lead.version)) else { return Vec::new() };
                 if found.is_empty() {
@@ -640,6 +656,18 @@ impl App {
                 let note = "The older lead is kept; notes and links move to it; the audit log keeps both.";
                 self.popups.push(Popup::Choose(Chooser::new("Merge with…", items).with_note(note)));
                 Vec::new()
+            }
+            Ok(Reply::MessageConverted(lead)) => {
+                self.toast(format!(
+                    "lead #{} {} created from the message",
+                    lead.id,
+                    super::text::inert(&lead.full_name)
+                ));
+                self.reload_current()
+            }
+            Ok(Reply::MessageSaved) => {
+                self.toast("saved");
+                self.reload_current()
             }
             Ok(Reply::Assignees(people)) => {
                 let Some(Screen::Lead(s)) = self.stack.last() else { return Vec::new() };
@@ -689,6 +717,12 @@ impl App {
                 }
             }
             Choice::MergeLeads(a, b) => vec![self.dialog_request(Request::MergeLeads { a, b })],
+            Choice::LinkMessage { id, version, lead_id } => {
+                vec![self.dialog_request(Request::LinkMessage { id, version, lead_id })]
+            }
+            Choice::ConvertAnyway { id, version } => {
+                vec![self.dialog_request(Request::ConvertMessage { id, version, force: true })]
+            }
             Choice::Copy(text) => {
                 self.toast(format!("copied {} to your clipboard (OSC 52)", super::text::inert(&text)));
                 vec![Effect::Copy(text)]

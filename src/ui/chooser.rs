@@ -19,6 +19,17 @@ pub enum Choice {
     CreateAnyway,
     /// Merge two existing leads (id, version each).
     MergeLeads((i64, i64), (i64, i64)),
+    /// Link a contact message to an existing lead.
+    LinkMessage {
+        id: i64,
+        version: i64,
+        lead_id: i64,
+    },
+    /// Convert a contact message although it looks like an open lead.
+    ConvertAnyway {
+        id: i64,
+        version: i64,
+    },
     /// Copy to the local clipboard (OSC 52).
     Copy(String),
 }

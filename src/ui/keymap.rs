@@ -18,11 +18,19 @@ pub enum Context {
     Audit,
     Pipeline,
     Lead,
+    Messages,
 }
 
 impl Context {
-    pub const ALL: &'static [Context] =
-        &[Context::Global, Context::List, Context::Dashboard, Context::Audit, Context::Pipeline, Context::Lead];
+    pub const ALL: &'static [Context] = &[
+        Context::Global,
+        Context::List,
+        Context::Dashboard,
+        Context::Audit,
+        Context::Pipeline,
+        Context::Lead,
+        Context::Messages,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -32,6 +40,7 @@ impl Context {
             Context::Audit => "audit",
             Context::Pipeline => "pipeline",
             Context::Lead => "lead",
+            Context::Messages => "messages",
         }
     }
 }
@@ -79,6 +88,8 @@ crate::string_enum! {
         FilterAge => "filter_age",
         ClearFilter => "clear_filter",
         Export => "export",
+        InProgress => "in_progress",
+        Resolve => "resolve",
     }
 }
 
@@ -145,6 +156,8 @@ impl Action {
             Action::FilterAge => "filter: created within 7/30/90 days",
             Action::ClearFilter => "clear the filter",
             Action::Export => "export what the filter shows (CSV)",
+            Action::InProgress => "mark in progress (reopens a resolved one)",
+            Action::Resolve => "mark resolved",
         }
     }
 }
@@ -315,6 +328,10 @@ fn defaults() -> Vec<(Context, Action, &'static [&'static str])> {
         (Lead, Edit, &["e"]),
         (Lead, Links, &["w"]),
         (Lead, Merge, &["M"]),
+        (Messages, Convert, &["c"]),
+        (Messages, InProgress, &["i"]),
+        (Messages, Resolve, &["r"]),
+        (Messages, Open, &["enter"]),
     ]
 }
 
@@ -335,7 +352,9 @@ impl Keymap {
         let mut map = Keymap::default();
         for (ctx_name, actions) in user {
             let ctx = Context::ALL.iter().copied().find(|c| c.name() == ctx_name).ok_or_else(|| {
-                format!("keys.{ctx_name}: no such key context (global, list, dashboard, audit, pipeline, lead)")
+                format!(
+                    "keys.{ctx_name}: no such key context (global, list, dashboard, audit, pipeline, lead, messages)"
+                )
             })?;
             for (action_name, keys) in actions {
                 let action = Action::parse(action_name)

@@ -13,7 +13,13 @@ use staffroom::store::{Actor, Db, StoreError};
 
 /// A message as the website's form leaves it (not through the store: the TUI never
 /// creates messages), received at `at`.
-async fn receive(db: &Db, name: &str, email: Option<&str>, phone: Option<&str>, at: DateTime<Utc>) -> ContactMessage {
+pub(crate) async fn receive(
+    db: &Db,
+    name: &str,
+    email: Option<&str>,
+    phone: Option<&str>,
+    at: DateTime<Utc>,
+) -> ContactMessage {
     let sql = "INSERT INTO contact_messages (name, email, phone, subject, message, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
     let (subject, text) = ("Pricing", format!("Hello, I am {name}. How much is mentorship?"));

@@ -17,6 +17,7 @@ mod lead_io;
 mod leads;
 mod live;
 mod login;
+mod messages_screen;
 mod pipeline;
 mod pipeline_filter;
 mod schema;

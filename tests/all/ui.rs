@@ -59,6 +59,8 @@ async fn palette_opens_every_screen_the_role_may_use_and_esc_returns() {
     d.press(KeyCode::Esc).await;
     assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Audit), "Esc goes back");
     d.press(KeyCode::Esc).await;
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Messages));
+    d.press(KeyCode::Esc).await;
     assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Pipeline));
     d.press(KeyCode::Esc).await;
     assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Dashboard));

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod dashboard;
 pub mod lead;
 pub mod login;
+pub mod messages;
 pub mod pipeline;
 pub mod users;
 
@@ -23,13 +24,15 @@ pub enum ScreenId {
     Pipeline,
     Audit,
     Users,
+    Messages,
     /// One lead (opened from the board; not in the palette: it needs a lead).
     Lead,
 }
 
 impl ScreenId {
     /// The screens the palette opens by name.
-    pub const ALL: &'static [ScreenId] = &[ScreenId::Dashboard, ScreenId::Pipeline, ScreenId::Audit, ScreenId::Users];
+    pub const ALL: &'static [ScreenId] =
+        &[ScreenId::Dashboard, ScreenId::Pipeline, ScreenId::Messages, ScreenId::Audit, ScreenId::Users];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -37,6 +40,7 @@ impl ScreenId {
             ScreenId::Pipeline => "pipeline",
             ScreenId::Audit => "audit",
             ScreenId::Users => "users",
+            ScreenId::Messages => "messages",
             ScreenId::Lead => "lead",
         }
     }
@@ -47,6 +51,7 @@ impl ScreenId {
             ScreenId::Pipeline => "leads by stage (kanban)",
             ScreenId::Audit => "the audit trail, newest first",
             ScreenId::Users => "user accounts",
+            ScreenId::Messages => "incoming contact messages; c converts one into a lead",
             ScreenId::Lead => "one lead and its timeline",
         }
     }
@@ -58,6 +63,7 @@ impl ScreenId {
             ScreenId::Pipeline => Some(Permission::ViewLeads),
             ScreenId::Audit => Some(Permission::ViewAudit),
             ScreenId::Users => Some(Permission::ManageUsers),
+            ScreenId::Messages => Some(Permission::ViewLeads),
             ScreenId::Lead => Some(Permission::ViewLeads),
         }
     }
@@ -113,6 +119,7 @@ pub enum Screen {
     Pipeline(Box<pipeline::PipelineScreen>),
     Audit(audit::AuditScreen),
     Users(users::UsersScreen),
+    Messages(messages::MessagesScreen),
     Lead(Box<lead::LeadScreen>),
 }
 
@@ -123,6 +130,7 @@ impl Screen {
             ScreenId::Pipeline => Screen::Pipeline(Box::new(pipeline::PipelineScreen::new(rot_days.clone()))),
             ScreenId::Audit => Screen::Audit(audit::AuditScreen::default()),
             ScreenId::Users => Screen::Users(users::UsersScreen::default()),
+            ScreenId::Messages => Screen::Messages(messages::MessagesScreen::default()),
             ScreenId::Lead => Screen::Lead(Box::new(lead::LeadScreen::new(0))),
         }
     }
@@ -133,6 +141,7 @@ impl Screen {
             Screen::Pipeline(_) => ScreenId::Pipeline,
             Screen::Audit(_) => ScreenId::Audit,
             Screen::Users(_) => ScreenId::Users,
+            Screen::Messages(_) => ScreenId::Messages,
             Screen::Lead(_) => ScreenId::Lead,
         }
     }
@@ -143,6 +152,7 @@ impl Screen {
             Screen::Pipeline(_) => "Pipeline",
             Screen::Audit(_) => "Audit trail",
             Screen::Users(_) => "Users",
+            Screen::Messages(_) => "Contact messages",
             Screen::Lead(_) => "Lead",
         }
     }
@@ -153,6 +163,7 @@ impl Screen {
             Screen::Pipeline(_) => &[Context::Pipeline, Context::List],
             Screen::Audit(_) => &[Context::Audit, Context::List],
             Screen::Users(_) => &[Context::List],
+            Screen::Messages(_) => &[Context::Messages, Context::List],
             Screen::Lead(_) => &[Context::Lead, Context::List],
         }
     }
@@ -164,6 +175,7 @@ impl Screen {
             Screen::Pipeline(_) => &[Action::MoveForward, Action::MoveBack, Action::MoveTo, Action::Filter],
             Screen::Audit(_) => &[Action::Down, Action::Open, Action::Bottom],
             Screen::Users(_) => &[Action::Down, Action::PageDown],
+            Screen::Messages(_) => &[Action::Convert, Action::InProgress, Action::Resolve, Action::NextPane],
             Screen::Lead(_) => &[Action::Edit, Action::Note, Action::FollowUp, Action::Assign, Action::Links],
         }
     }
@@ -202,6 +214,7 @@ impl Screen {
             Screen::Pipeline(s) => Some(s.reload()),
             Screen::Audit(s) => Some(s.reload()),
             Screen::Users(s) => Some(s.reload()),
+            Screen::Messages(s) => Some(s.reload()),
             Screen::Lead(s) => Some(s.reload()),
         }
     }
@@ -212,6 +225,7 @@ impl Screen {
             Screen::Pipeline(s) => s.on_action(action, ctx.can_reopen, ctx.width),
             Screen::Audit(s) => s.on_action(action),
             Screen::Users(s) => s.on_action(action),
+            Screen::Messages(s) => s.on_action(action),
             Screen::Lead(s) => s.on_action(action, ctx.me),
         }
     }
@@ -224,6 +238,7 @@ impl Screen {
             (Screen::Pipeline(s), Reply::LeadMoved(lead)) => s.on_moved(lane, lead),
             (Screen::Audit(s), Reply::AuditPage(page)) => s.on_page(page),
             (Screen::Users(s), Reply::UsersPage(page)) => s.on_page(page),
+            (Screen::Messages(s), Reply::Messages { counts, page, more }) => s.on_page(counts, page, more),
             (Screen::Lead(s), Reply::LeadDetail(d)) => s.on_detail(*d),
             _ => {}
         }
@@ -235,6 +250,7 @@ impl Screen {
             Screen::Pipeline(s) => s.on_error(lane),
             Screen::Audit(s) => s.loading = None,
             Screen::Users(s) => s.loading = false,
+            Screen::Messages(s) => s.on_error(),
             Screen::Lead(s) => s.loaded = true,
         }
     }
@@ -245,6 +261,7 @@ impl Screen {
             Screen::Pipeline(s) => s.view(f, area, theme, crate::store::now()),
             Screen::Audit(s) => s.view(f, area, theme),
             Screen::Users(s) => s.view(f, area, theme),
+            Screen::Messages(s) => s.view(f, area, theme),
             Screen::Lead(s) => s.view(f, area, theme),
         }
     }

@@ -1,0 +1,202 @@
+//! Incoming contact messages (newest first), with the message on the right. `c`
+//! converts one into a lead (with the duplicate check), `i`/`r` mark it in
+//! progress or resolved, Tab cycles the status shown, Enter opens its lead.
+
+use super::{LANE_DIALOG, Outcome, move_cursor};
+use crate::backend::Request;
+use crate::domain::message::MessageStatus;
+use crate::store::contact_messages::{ContactMessage, MessageKey};
+use crate::store::page::Page;
+use crate::ui::keymap::Action;
+use crate::ui::text;
+use crate::ui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+const PAGE: i64 = 100;
+/// Lanes: the list (0), its next page, status changes.
+const LANE_MORE: u64 = 1;
+pub const LANE_EDIT: u64 = 2;
+
+#[derive(Debug, Clone, Default)]
+pub struct MessagesScreen {
+    /// Shown status (`None`: all).
+    pub status: Option<MessageStatus>,
+    pub counts: Vec<(MessageStatus, i64)>,
+    pub rows: Vec<ContactMessage>,
+    pub next: Option<MessageKey>,
+    pub cursor: usize,
+    pub loaded: bool,
+    loading_more: bool,
+}
+
+impl MessagesScreen {
+    pub fn reload(&mut self) -> Request {
+        Request::Messages { status: self.status, after: None, limit: PAGE }
+    }
+
+    pub fn on_page(
+        &mut self,
+        counts: Option<Vec<(MessageStatus, i64)>>,
+        page: Page<ContactMessage, MessageKey>,
+        more: bool,
+    ) {
+        if let Some(c) = counts {
+            self.counts = c;
+        }
+        if more {
+            let known: Vec<i64> = self.rows.iter().map(|m| m.id).collect();
+            self.rows.extend(page.rows.into_iter().filter(|m| !known.contains(&m.id)));
+        } else {
+            let keep = self.selected().map(|m| m.id);
+            self.rows = page.rows;
+            self.cursor = keep.and_then(|id| self.rows.iter().position(|m| m.id == id)).unwrap_or(self.cursor);
+            self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        }
+        self.next = page.next;
+        self.loaded = true;
+        self.loading_more = false;
+    }
+
+    pub fn on_error(&mut self) {
+        self.loaded = true;
+        self.loading_more = false;
+    }
+
+    pub fn selected(&self) -> Option<&ContactMessage> {
+        self.rows.get(self.cursor)
+    }
+
+    pub fn on_action(&mut self, action: Action) -> Outcome {
+        let status_move = |m: &ContactMessage, to: MessageStatus| Outcome {
+            request: Some(Request::SetMessageStatus { id: m.id, version: m.version, to }),
+            lane: LANE_EDIT,
+            ..Outcome::default()
+        };
+        match action {
+            Action::NextPane | Action::PrevPane => {
+                let all: Vec<Option<MessageStatus>> =
+                    std::iter::once(None).chain(MessageStatus::ALL.iter().copied().map(Some)).collect();
+                let i = all.iter().position(|s| *s == self.status).unwrap_or(0);
+                let n = all.len();
+                self.status = all[if action == Action::NextPane { (i + 1) % n } else { (i + n - 1) % n }];
+                self.cursor = 0;
+                self.loaded = false;
+                return Outcome { request: Some(self.reload()), ..Outcome::default() };
+            }
+            Action::Convert => {
+                let Some(m) = self.selected() else { return Outcome::default() };
+                if let Some(lead) = m.lead_id {
+                    return Outcome {
+                        toast: Some(format!("this message is already lead #{lead}; Enter opens it")),
+                        ..Outcome::default()
+                    };
+                }
+                return Outcome {
+                    request: Some(Request::ConvertMessage { id: m.id, version: m.version, force: false }),
+                    lane: LANE_DIALOG,
+                    ..Outcome::default()
+                };
+            }
+            Action::InProgress => {
+                let Some(m) = self.selected() else { return Outcome::default() };
+                return status_move(m, MessageStatus::InProgress);
+            }
+            Action::Resolve => {
+                let Some(m) = self.selected() else { return Outcome::default() };
+                return status_move(m, MessageStatus::Resolved);
+            }
+            Action::Open => {
+                let Some(m) = self.selected() else { return Outcome::default() };
+                return match m.lead_id {
+                    Some(id) => Outcome { open_lead: Some(id), ..Outcome::default() },
+                    None => Outcome { toast: Some("not a lead yet: c converts it".into()), ..Outcome::default() },
+                };
+            }
+            _ => {
+                if let Some(c) = move_cursor(self.cursor, self.rows.len(), action, 10) {
+                    self.cursor = c;
+                }
+            }
+        }
+        // Near the end of what is loaded: fetch the next page.
+        if let Some(after) = self.next.filter(|_| self.cursor + 10 >= self.rows.len() && !self.loading_more) {
+            self.loading_more = true;
+            return Outcome {
+                request: Some(Request::Messages { status: self.status, after: Some(after), limit: PAGE }),
+                lane: LANE_MORE,
+                ..Outcome::default()
+            };
+        }
+        Outcome::default()
+    }
+
+    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+        let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let total: i64 = self.counts.iter().map(|(_, n)| n).sum();
+        let mut spans = Vec::new();
+        let tab =
+            |label: String, on: bool| Span::styled(format!(" {label} "), if on { theme.selected } else { theme.dim });
+        spans.push(tab(format!("all {total}"), self.status.is_none()));
+        for (s, n) in &self.counts {
+            spans.push(tab(format!("{} {n}", s.as_str().replace('_', " ")), self.status == Some(*s)));
+        }
+        f.render_widget(Line::from(spans), tabs);
+        if !self.loaded {
+            f.render_widget(Paragraph::new("Loading…").style(theme.dim), body);
+            return;
+        }
+        let [list, _, detail] =
+            Layout::horizontal([Constraint::Percentage(55), Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+        let w = usize::from(list.width);
+        let height = usize::from(list.height);
+        let start = self.cursor.saturating_sub(height.saturating_sub(1));
+        let mut lines = Vec::new();
+        for (i, m) in self.rows.iter().enumerate().skip(start).take(height) {
+            let state = match (m.state(), m.lead_id) {
+                (_, Some(id)) => format!("lead #{id}"),
+                (s, None) => s.as_str().replace('_', " "),
+            };
+            let head = format!("{} ", m.created_at.format("%m-%d %H:%M"));
+            let name_w = 18.min(w / 4);
+            let tail = format!(" {state:>11}");
+            let subject_w = w.saturating_sub(text::width(&head) + name_w + 1 + text::width(&tail));
+            let subject = m.subject.as_deref().unwrap_or(&m.message);
+            let line = format!("{head}{} {}{tail}", text::pad(&m.name, name_w), text::pad(subject, subject_w));
+            let style = if i == self.cursor {
+                theme.selected
+            } else if m.state() == MessageStatus::New {
+                theme.base
+            } else {
+                theme.dim
+            };
+            lines.push(Line::styled(text::fit(&line, w), style));
+        }
+        if self.rows.is_empty() {
+            lines.push(Line::styled("no messages", theme.dim));
+        }
+        f.render_widget(Paragraph::new(lines), list);
+        let block = Block::bordered().border_style(theme.border);
+        let Some(m) = self.selected() else {
+            f.render_widget(block, detail);
+            return;
+        };
+        let row =
+            |k: &str, v: &str| Line::from(vec![Span::styled(format!("{k:<9}"), theme.dim), Span::raw(text::inert(v))]);
+        let mut lines = vec![
+            Line::styled(text::inert(&m.name), theme.title),
+            row("email", m.email.as_deref().unwrap_or("—")),
+            row("phone", m.phone.as_deref().unwrap_or("—")),
+            row("status", &m.status.replace('_', " ")),
+            row("lead", &m.lead_id.map_or("— (c converts)".into(), |id| format!("#{id} (Enter opens)"))),
+            Line::from(""),
+        ];
+        if let Some(s) = &m.subject {
+            lines.push(Line::styled(text::inert(s), theme.title));
+        }
+        lines.extend(text::inert_multiline(&m.message).lines().map(|l| Line::raw(l.to_string())));
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), detail);
+    }
+}
