@@ -51,6 +51,7 @@ fn app() -> App {
         terminal: "bench".into(),
         lost_reasons: Vec::new(),
         rot_days: Default::default(),
+        export_dir: std::env::temp_dir(),
     };
     let mut app = App::new(settings);
     let u = user();

@@ -53,6 +53,8 @@ pub struct PipelineConfig {
     pub lost_reasons: Vec<String>,
     /// Days a lead may sit in a stage before its card is marked as rotting.
     pub rot_days: BTreeMap<String, i64>,
+    /// Where `E` on the board writes its CSV ("" = the directory staffroom runs in).
+    pub export_dir: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,6 +12,7 @@ use crate::store::board::{self, Card, Column};
 use crate::store::contact_messages::{self, ContactMessage, Converted, MessageKey};
 use crate::store::dashboard::{self, Section};
 use crate::store::lead_filter::{LeadFilter, Scope};
+use crate::store::lead_io;
 use crate::store::leads::{self, BoardKey, Lead, LeadFields, NewLead};
 use crate::store::page::Page;
 use crate::store::prefs;
@@ -124,6 +125,11 @@ pub enum Request {
         version: i64,
         lead_id: i64,
     },
+    /// Write the leads of this filter to a CSV file in `dir`.
+    ExportLeads {
+        filter: LeadFilter,
+        dir: std::path::PathBuf,
+    },
     /// Merge two leads (id, version each); the older is kept.
     MergeLeads {
         a: (i64, i64),
@@ -167,6 +173,8 @@ pub enum Reply {
     },
     /// A message's status or link was saved.
     MessageSaved,
+    /// Leads written to a file: (rows, path).
+    Exported(u64, std::path::PathBuf),
     /// The lead a message became.
     MessageConverted(Box<Lead>),
 }
@@ -374,6 +382,15 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
             let actor = require(&cmd.actor, Action::EditLeads)?;
             contact_messages::link_to_lead(db, actor, id, version, lead_id).await?;
             Ok(Reply::MessageSaved)
+        }
+        Request::ExportLeads { filter, dir } => {
+            let actor = require(&cmd.actor, Action::ViewLeads)?;
+            let name = format!("staffroom-leads-{}.csv", crate::store::now().format("%Y%m%d-%H%M%S"));
+            let path = dir.join(name);
+            let scope = Scope::new(filter, actor.user_id);
+            let n = lead_io::export_to_file(db, &scope, lead_io::Format::Csv, &path).await?;
+            lead_io::record_export(db, actor, &scope.filter, n, &path.display().to_string()).await?;
+            Ok(Reply::Exported(n, path))
         }
         Request::MergeLeads { a, b } => {
             let actor = require(&cmd.actor, Action::EditLeads)?;

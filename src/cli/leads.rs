@@ -11,7 +11,6 @@ use anyhow::{Context, Result, bail};
 use chrono::{NaiveDate, TimeZone, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufWriter, IsTerminal, Write};
-use std::path::Path;
 
 fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -99,32 +98,15 @@ pub async fn export(db: &Db, args: &ExportLeadsArgs) -> Result<()> {
     match &args.output {
         None => {
             let mut out = BufWriter::new(std::io::stdout());
-            lead_io::export(db, &scope, format, &mut out).await?;
+            let n = lead_io::export(db, &scope, format, &mut out).await?;
+            out.flush()?;
+            lead_io::record_export(db, &Actor::cli(), &scope.filter, n, "standard output").await?;
         }
         Some(path) => {
-            let n = export_to_file(db, &scope, format, path).await?;
+            let n = lead_io::export_to_file(db, &scope, format, path).await?;
+            lead_io::record_export(db, &Actor::cli(), &scope.filter, n, &path.display().to_string()).await?;
             eprintln!("exported {} to {}", plural(n, "lead", "leads"), path.display());
         }
     }
     Ok(())
-}
-
-/// Writes next to `path` and renames on success: a failed export leaves no
-/// half-written file (and an older file of that name untouched).
-async fn export_to_file(db: &Db, scope: &Scope, format: Format, path: &Path) -> Result<u64> {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
-    let tmp = path.with_file_name(format!(".{name}.partial"));
-    let file = std::fs::File::create(&tmp).with_context(|| format!("cannot write {}", path.display()))?;
-    let mut out = BufWriter::new(file);
-    let result = lead_io::export(db, scope, format, &mut out).await;
-    let result = result.map_err(anyhow::Error::from).and_then(|n| {
-        out.flush()?;
-        drop(out);
-        std::fs::rename(&tmp, path).with_context(|| format!("cannot write {}", path.display()))?;
-        Ok(n)
-    });
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }

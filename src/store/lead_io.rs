@@ -8,7 +8,7 @@
 //! is that plus `check_duplicates`), then `import` writes the good rows in one
 //! transaction, each with its audit row, or nothing at all.
 
-use super::lead_filter::Scope;
+use super::lead_filter::{LeadFilter, Scope};
 use super::leads::{self, NewLead};
 use super::{Actor, Db, Result, StoreError};
 use crate::bind_where;
@@ -584,6 +584,35 @@ pub async fn import(
         duplicates: plan.duplicate_lines(),
         ids,
     })
+}
+
+/// `export` into a file, written next to `path` and renamed on success: a failed
+/// export leaves no half-written file (and an older file of that name untouched).
+pub async fn export_to_file(db: &Db, scope: &Scope, format: Format, path: &std::path::Path) -> Result<u64> {
+    let io = |e: std::io::Error| StoreError::Io(format!("cannot write {}: {e}", path.display()));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+    let tmp = path.with_file_name(format!(".{name}.partial"));
+    let file = std::fs::File::create(&tmp).map_err(io)?;
+    let mut out = std::io::BufWriter::new(file);
+    let result = match export(db, scope, format, &mut out).await {
+        Ok(n) => out.flush().and_then(|_| std::fs::rename(&tmp, path)).map(|_| n).map_err(io),
+        Err(e) => Err(e),
+    };
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Records that leads left the system (who, how many, with which filter, where to).
+/// Reading changes nothing, but personal data leaving is worth a trace.
+pub async fn record_export(db: &Db, actor: &Actor, filter: &LeadFilter, rows: u64, to: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let what = if filter.is_empty() { "all leads".to_string() } else { filter.describe() };
+    let change = super::audit::Change::new("export", "lead", None, format!("exported {rows} leads ({what}) to {to}"))
+        .with_new(serde_json::json!({"rows": rows, "filter": filter, "to": to}));
+    super::audit::record(&mut tx, actor, change).await?;
+    tx.commit().await
 }
 
 #[cfg(test)]

@@ -36,6 +36,8 @@ pub struct Settings {
     pub lost_reasons: Vec<String>,
     /// Days per stage before a card is marked as rotting.
     pub rot_days: std::collections::BTreeMap<String, i64>,
+    /// Where `E` writes exports (empty: the current directory).
+    pub export_dir: std::path::PathBuf,
 }
 
 /// The logged-in user.
@@ -539,6 +541,11 @@ impl App {
         if let Some(input) = outcome.input {
             self.popups.push(Popup::Input(super::prompt::InputForm::new(input)));
         }
+        if let Some(filter) = outcome.export {
+            let dir = self.settings.export_dir.clone();
+            let dir = if dir.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { dir };
+            effects.push(self.dialog_request(Request::ExportLeads { filter, dir }));
+        }
         if let Some(form) = outcome.form {
             self.popups.push(Popup::Form(form));
         }
@@ -655,6 +662,11 @@ impl App {
                     .collect();
                 let note = "The older lead is kept; notes and links move to it; the audit log keeps both.";
                 self.popups.push(Popup::Choose(Chooser::new("Merge with…", items).with_note(note)));
+                Vec::new()
+            }
+            Ok(Reply::Exported(n, path)) => {
+                let path = std::path::absolute(&path).unwrap_or(path);
+                self.toast(format!("exported {n} leads to {}", super::text::inert(&path.display().to_string())));
                 Vec::new()
             }
             Ok(Reply::MessageConverted(lead)) => {

@@ -31,6 +31,7 @@ pub fn settings(config: &Config) -> Result<Settings> {
         terminal: std::env::var("TERM").unwrap_or_else(|_| "unknown".into()),
         lost_reasons: config.pipeline.lost_reasons.clone(),
         rot_days: config.pipeline.rot_days.clone(),
+        export_dir: std::path::PathBuf::from(&config.pipeline.export_dir),
     })
 }
 

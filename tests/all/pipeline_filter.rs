@@ -196,3 +196,28 @@ async fn quick_filter_keys_toggle_and_x_clears() {
     assert_eq!(names(&d).len(), 3);
     assert!(!d.screen().contains("filter:"));
 }
+
+#[tokio::test]
+async fn e_exports_exactly_what_the_filter_shows() {
+    let (t, _) = staff_db().await;
+    let mut d = open(&t.db).await;
+    shift(&mut d, 'M').await;
+    let mut shown = names(&d);
+    shown.sort();
+    assert_eq!(shown.len(), 2);
+    d.app.toasts.clear();
+    shift(&mut d, 'E').await;
+    let toast = d.app.toasts.last().map(|t| t.text.clone()).unwrap_or_default();
+    let path = toast.split(" to ").nth(1).unwrap_or_else(|| panic!("a toast naming the file: {toast}"));
+    assert!(toast.starts_with("exported 2 leads"), "{toast}");
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = headers.iter().position(|h| h == "full_name").unwrap();
+    let mut exported: Vec<String> = reader.records().map(|r| r.unwrap()[col].to_string()).collect();
+    exported.sort();
+    assert_eq!(exported, shown);
+    std::fs::remove_file(path).unwrap();
+    // Personal data leaving the system leaves a trace.
+    let rows = staffroom::store::audit::page(&t.db, None, 1).await.unwrap().rows;
+    assert!(rows[0].action == "export" && rows[0].summary.contains("exported 2 leads (mine)"), "{:?}", rows[0]);
+}

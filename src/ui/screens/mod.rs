@@ -90,6 +90,8 @@ pub struct Outcome {
     pub form: Option<Box<crate::ui::form::LeadForm>>,
     /// Offer a short list to pick from.
     pub choose: Option<crate::ui::chooser::Chooser>,
+    /// Export the leads of this filter to a file.
+    pub export: Option<crate::store::lead_filter::LeadFilter>,
 }
 
 /// The request lane of dialogs (forms, pick lists): their replies go to the popup

@@ -341,6 +341,7 @@ impl PipelineScreen {
             Action::Filter => {
                 self.typing = Some(self.filter.text.clone());
             }
+            Action::Export => return Outcome { export: Some(self.filter.clone()), ..Outcome::default() },
             Action::NewLead => {
                 return Outcome { form: Some(Box::new(crate::ui::form::LeadForm::new_lead())), ..Outcome::default() };
             }
