@@ -4,7 +4,7 @@ use crate::common::TestDb;
 use crate::driver::{Driver, normalize};
 use crossterm::event::KeyCode;
 use staffroom::demo;
-use staffroom::ui::screens::ScreenId;
+use staffroom::ui::screens::{Screen, ScreenId};
 use staffroom::ui::view::help_lines;
 
 async fn demo_db() -> TestDb {
@@ -275,4 +275,38 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     })));
     let s = d.screen();
     assert!(s.contains("FRESH RESULT") && !s.contains("STALE RESULT"), "{s}");
+}
+
+#[tokio::test]
+async fn dashboard_items_open_their_lead_or_screen() {
+    use staffroom::store::dashboard::SectionKind;
+    let t = demo_db().await;
+    let mut d = logged_in(&t, "staff", 120, 40).await;
+    let Some(Screen::Dashboard(dash)) = d.app.screen() else { panic!("dashboard first") };
+    let new_leads = dash.sections.iter().position(|s| s.kind == SectionKind::NewLeads).expect("staff see new leads");
+    let second = dash.sections[new_leads].items[1].clone();
+    let messages = dash.sections.iter().position(|s| s.kind == SectionKind::UnreadMessages).expect("and messages");
+    for _ in 0..new_leads {
+        d.press(KeyCode::Tab).await;
+    }
+    d.press(KeyCode::Char('j')).await;
+    d.press(KeyCode::Enter).await;
+    match d.app.screen() {
+        Some(Screen::Lead(l)) => assert_eq!(l.id, second.id),
+        _ => panic!("Enter on a new lead opens it"),
+    }
+    assert!(d.screen().contains(&second.title.chars().take(10).collect::<String>()));
+    d.press(KeyCode::Esc).await;
+    for _ in 0..(messages + dash_len(&d) - new_leads) % dash_len(&d) {
+        d.press(KeyCode::Tab).await;
+    }
+    d.press(KeyCode::Enter).await;
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Messages));
+}
+
+fn dash_len(d: &Driver) -> usize {
+    match d.app.screen() {
+        Some(Screen::Dashboard(dash)) => dash.sections.len(),
+        _ => 1,
+    }
 }

@@ -56,8 +56,14 @@ impl Dashboard {
         let target = match section.kind {
             SectionKind::LatestAudit => Ok(ScreenId::Audit),
             SectionKind::Lockouts => Ok(ScreenId::Users),
-            SectionKind::NewLeads | SectionKind::FollowUps => Err("the pipeline"),
-            SectionKind::UnreadMessages => Err("the contact messages"),
+            SectionKind::NewLeads | SectionKind::FollowUps => {
+                // A lead item opens that lead; an empty section opens the board.
+                return match section.items.get(self.cursor) {
+                    Some(item) => Outcome { open_lead: Some(item.id), ..Outcome::default() },
+                    None => Outcome { open: Some(ScreenId::Pipeline), ..Outcome::default() },
+                };
+            }
+            SectionKind::UnreadMessages => Ok(ScreenId::Messages),
             SectionKind::TodaySessions => Err("the attendance"),
             SectionKind::LowAttendance => Err("the attendance"),
             SectionKind::ModerationQueue => Err("the moderation"),
