@@ -198,16 +198,35 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
     out
 }
 
+/// Every binding in force, in as many columns as the height needs, so a screen
+/// with many keys still shows all of them at 80x24.
 fn help(app: &App, f: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
-    let lines: Vec<Line> = help_lines(app)
-        .into_iter()
-        .map(|(keys, what)| Line::from(vec![Span::styled(format!("{keys:>18}  "), theme.key), Span::raw(what)]))
-        .collect();
-    let rect = centered(area, 64, lines.len() as u16 + 2);
+    let entries = help_lines(app);
+    let rows = usize::from(area.height.saturating_sub(2)).max(1);
+    let columns = entries.len().div_ceil(rows).max(1);
+    let width = if columns == 1 { 64.min(area.width) } else { area.width };
+    let height = entries.len().min(rows) as u16 + 2;
+    let rect = centered(area, width, height);
     f.render_widget(Clear, rect);
     let block = Block::bordered().title(Span::styled(" keys (any key closes) ", theme.title));
-    f.render_widget(Paragraph::new(lines).block(block), rect);
+    let inner = block.inner(rect);
+    f.render_widget(block, rect);
+    let cols = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(inner);
+    for (c, chunk) in entries.chunks(rows).enumerate() {
+        let w = usize::from(cols[c].width);
+        let key_w = chunk.iter().map(|(k, _)| text::width(k)).max().unwrap_or(0).min(w / 3);
+        let lines: Vec<Line> = chunk
+            .iter()
+            .map(|(keys, what)| {
+                Line::from(vec![
+                    Span::styled(format!("{} ", text::pad(keys, key_w)), theme.key),
+                    Span::raw(text::fit(what, w.saturating_sub(key_w + 2))),
+                ])
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), cols[c]);
+    }
 }
 
 fn palette(app: &App, p: &super::palette::Palette, f: &mut Frame, area: Rect) {

@@ -221,3 +221,17 @@ async fn e_exports_exactly_what_the_filter_shows() {
     let rows = staffroom::store::audit::page(&t.db, None, 1).await.unwrap().rows;
     assert!(rows[0].action == "export" && rows[0].summary.contains("exported 2 leads (mine)"), "{:?}", rows[0]);
 }
+
+#[tokio::test]
+async fn help_shows_every_board_key_even_at_80x24() {
+    let (t, _) = staff_db().await;
+    let mut d = Driver::new(t.db.clone(), 80, 24);
+    d.login("sara@academy.org", "board-password").await;
+    let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
+    d.run(effects).await;
+    d.press(KeyCode::Char('?')).await;
+    let s = d.screen();
+    for what in ["filter as you type", "export what", "clear the filter", "new lead", "quit", "suspend"] {
+        assert!(s.contains(what), "help lists {what}:\n{s}");
+    }
+}
