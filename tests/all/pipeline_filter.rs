@@ -235,3 +235,18 @@ async fn help_shows_every_board_key_even_at_80x24() {
         assert!(s.contains(what), "help lists {what}:\n{s}");
     }
 }
+
+#[tokio::test]
+async fn a_filter_that_empties_the_column_selects_the_first_match() {
+    let (t, sara) = staff_db().await;
+    let hossam = leads::count_by_status(&t.db).await.unwrap();
+    assert_eq!(hossam[0].1, 3);
+    let all = leads::page_by_status(&t.db, LeadStatus::New, None, 10).await.unwrap().rows;
+    let h = all.iter().find(|l| l.full_name == "Hossam Adel").unwrap();
+    leads::move_to(&t.db, &sara, h.id, h.version, LeadStatus::Contacted, &MoveInput::default()).await.unwrap();
+    let mut d = open(&t.db).await;
+    d.press(KeyCode::Char('/')).await;
+    d.type_text("hossam").await;
+    let Some(Screen::Pipeline(p)) = d.app.screen() else { panic!() };
+    assert_eq!(p.selected().map(|c| c.lead.id), Some(h.id));
+}

@@ -208,6 +208,15 @@ impl PipelineScreen {
                 }
             }
         }
+        // A filter may empty the selected column: go to the first open stage that
+        // has cards, so Enter and moves act on something.
+        if self.columns.get(self.col).is_none_or(|c| c.cards.is_empty()) {
+            let open = self.columns.iter().position(|c| c.status.is_open() && !c.cards.is_empty());
+            if let Some(ci) = open.or_else(|| self.columns.iter().position(|c| !c.cards.is_empty())) {
+                self.col = ci;
+                self.row = 0;
+            }
+        }
         self.clamp();
     }
 
