@@ -504,18 +504,31 @@ impl App {
             }
             Action::Refresh => self.reload_current(),
             Action::Suspend => vec![Effect::Suspend],
-            other => {
-                let ctx = ActionCtx {
-                    today: self.settings.today,
-                    can_reopen: self.actor().is_some_and(|a| a.roles.can(Permission::ReopenLead)),
-                    width: self.size.0,
-                    me: self.actor().and_then(|a| a.user_id),
-                };
-                let Some(screen) = self.stack.last_mut() else { return Vec::new() };
-                let outcome = screen.on_action(other, ctx);
-                self.apply(outcome)
+            other if needs_edit(self.screen().map(|s| s.id()), other) => {
+                // The backend refuses too; saying so here keeps a viewer's board from
+                // flashing a move that is then rolled back.
+                let refused = self.actor().and_then(|a| a.require(Permission::EditLeads).err());
+                if let Some(e) = refused {
+                    self.toast_error(e.to_string());
+                    return Vec::new();
+                }
+                self.screen_action(other)
             }
+            other => self.screen_action(other),
         }
+    }
+
+    /// Hands an action to the screen on top and carries out what it asks for.
+    fn screen_action(&mut self, action: Action) -> Vec<Effect> {
+        let ctx = ActionCtx {
+            today: self.settings.today,
+            can_reopen: self.actor().is_some_and(|a| a.roles.can(Permission::ReopenLead)),
+            width: self.size.0,
+            me: self.actor().and_then(|a| a.user_id),
+        };
+        let Some(screen) = self.stack.last_mut() else { return Vec::new() };
+        let outcome = screen.on_action(action, ctx);
+        self.apply(outcome)
     }
 
     /// Carries out what a screen asked for.
@@ -779,6 +792,17 @@ impl App {
                 Vec::new()
             }
         }
+    }
+}
+
+/// Actions that change leads or messages (read-only roles are told at once).
+fn needs_edit(screen: Option<ScreenId>, action: Action) -> bool {
+    use Action::*;
+    match screen {
+        Some(ScreenId::Pipeline) => matches!(action, MoveBack | MoveForward | MoveTo | Undo | NewLead),
+        Some(ScreenId::Lead) => matches!(action, Edit | Note | FollowUp | Assign | AssignMe | Merge),
+        Some(ScreenId::Messages) => matches!(action, Convert | InProgress | Resolve),
+        _ => false,
     }
 }
 

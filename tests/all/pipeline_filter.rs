@@ -250,3 +250,30 @@ async fn a_filter_that_empties_the_column_selects_the_first_match() {
     let Some(Screen::Pipeline(p)) = d.app.screen() else { panic!() };
     assert_eq!(p.selected().map(|c| c.lead.id), Some(h.id));
 }
+
+#[tokio::test]
+async fn viewers_read_the_board_but_cannot_move_or_edit() {
+    let (t, _) = staff_db().await;
+    let pw = NewUser {
+        email: Some("vera@academy.org".into()),
+        full_name: "Vera Viewer".into(),
+        password: Some("board-password".into()),
+        roles: staffroom::domain::permissions::Roles::VIEWER,
+        ..NewUser::default()
+    };
+    users::create(&t.db, &Actor::cli(), pw).await.unwrap();
+    let mut d = Driver::new(t.db.clone(), 160, 40);
+    d.login("vera@academy.org", "board-password").await;
+    let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
+    d.run(effects).await;
+    assert_eq!(names(&d).len(), 3, "viewers read the board");
+    let before = leads::count_by_status(&t.db).await.unwrap();
+    shift(&mut d, 'L').await;
+    assert!(d.screen().contains("may not edit leads"), "{}", d.screen());
+    let Some(Screen::Pipeline(p)) = d.app.screen() else { panic!() };
+    assert_eq!(p.columns[0].cards.len(), 3, "nothing moved on screen either");
+    assert_eq!(leads::count_by_status(&t.db).await.unwrap(), before);
+    d.press(KeyCode::Enter).await;
+    d.press(KeyCode::Char('e')).await;
+    assert!(!d.screen().contains("Edit lead"), "no form for a viewer");
+}
