@@ -237,7 +237,38 @@ async fn bench_filters(report: &mut Report, label: &str, db: &Db, user: &User) {
             }
         }
         report.time(format!("{label}: filter {name} → board ({shown} leads)"), &times, Duration::from_millis(50));
+        breakdown(report, label, db, &scope).await;
     }
+}
+
+/// Where a board load spends its time: the stage totals, the column pages, and the
+/// cards' extras (audit lookups), each summed over the columns (medians of 5).
+async fn breakdown(report: &mut Report, label: &str, db: &Db, scope: &Scope) {
+    let (mut totals, mut pages, mut cards) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..5 {
+        let t = Instant::now();
+        let sums = leads::totals_by_status(db, scope).await.expect("totals");
+        totals.push(t.elapsed());
+        let (mut p, mut c) = (Duration::ZERO, Duration::ZERO);
+        for s in sums.iter().filter(|s| s.count > 0) {
+            let t = Instant::now();
+            let page = leads::page_in_scope(db, scope, s.status, None, PER_COLUMN).await.expect("page");
+            p += t.elapsed();
+            let t = Instant::now();
+            board::cards(db, page.rows).await.expect("cards");
+            c += t.elapsed();
+        }
+        pages.push(p);
+        cards.push(c);
+    }
+    let med = |mut v: Vec<Duration>| {
+        v.sort();
+        ms(v[v.len() / 2])
+    };
+    report.info(
+        format!("{label}:   of which"),
+        format!("totals {} · column pages {} · card extras {}", med(totals), med(pages), med(cards)),
+    );
 }
 
 /// Moves N leads new → contacted, then each back: every move one transaction
@@ -323,7 +354,8 @@ fn sqlite_url(path: &Path) -> String {
 }
 
 async fn bench_sqlite(report: &mut Report) {
-    let large = std::env::var_os("STAFFROOM_BENCH_DB").map_or_else(|| target_dir().join("bench-large.db"), PathBuf::from);
+    let large =
+        std::env::var_os("STAFFROOM_BENCH_DB").map_or_else(|| target_dir().join("bench-large.db"), PathBuf::from);
     let db = Db::open(&sqlite_url(&large)).await.expect("open the large database");
     let t = Instant::now();
     let summary = demo::ensure(&db, true).await.expect("demo --large");
