@@ -2,6 +2,7 @@
 //! leads`, and `E` in the TUI all build their WHERE clause here, so an export holds
 //! exactly the rows the board shows.
 
+use super::Backend;
 use crate::domain::lead::{Interest, LeadSource, LeadStatus};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -70,43 +71,82 @@ macro_rules! bind_where {
     }};
 }
 
-/// At most this many words of search text are matched (each one scans the text).
+/// At most this many words of search text are matched.
 const MAX_WORDS: usize = 5;
+/// Trigram indexes match words of 3 characters or more.
+const MIN_WORD: usize = 3;
+
+/// The searched text on PostgreSQL: exactly the expression of the trigram index
+/// (migrations/postgres/0006_lead_search.sql), or the planner cannot use it.
+const SEARCH_TEXT_PG: &str = "lower(full_name || ' ' || coalesce(email, '') || ' ' || coalesce(phone, '') || ' ' \
+     || coalesce(whatsapp, '') || ' ' || coalesce(message, ''))";
+
+/// An FTS5 phrase matching `word` literally (quotes doubled, so nothing typed is
+/// read as query syntax).
+fn fts_phrase(word: &str) -> String {
+    format!("\"{}\"", word.replace('"', "\"\""))
+}
 
 impl LeadFilter {
     pub fn is_empty(&self) -> bool {
         *self == LeadFilter::default()
     }
 
-    /// The search words, lowercased (SQLite's LOWER only folds ASCII, so the query
-    /// is folded here and the column in SQL; scripts without case, Arabic among
-    /// them, match as typed).
+    /// The search words, lowercased, that are long enough to search: both
+    /// backends' trigram indexes need 3 characters (shorter words would mean a
+    /// full scan per keystroke).
     fn words(&self) -> Vec<String> {
-        self.text.split_whitespace().take(MAX_WORDS).map(str::to_lowercase).collect()
+        self.text
+            .split_whitespace()
+            .filter(|w| w.chars().count() >= MIN_WORD)
+            .take(MAX_WORDS)
+            .map(str::to_lowercase)
+            .collect()
+    }
+
+    /// Typed words too short to search yet (the header says so).
+    pub fn short_words(&self) -> bool {
+        self.text.split_whitespace().any(|w| w.chars().count() < MIN_WORD)
     }
 
     /// The clauses for this filter. `me` resolves `Assigned::Me`; without a user it
     /// matches nothing. Placeholders start at `$first`.
-    pub fn where_sql(&self, me: Option<i64>, now: DateTime<Utc>, first: usize) -> Where {
+    pub fn where_sql(&self, backend: Backend, me: Option<i64>, now: DateTime<Utc>, first: usize) -> Where {
         let mut w = Where::default();
         let push = |w: &mut Where, b: Bind| {
             w.binds.push(b);
             first + w.binds.len() - 1
         };
         for word in self.words() {
-            let n = push(&mut w, Bind::Text(format!("%{}%", escape_like(&word))));
-            // Phones are stored normalised (+201001234567): match the digits typed.
+            // Phones are stored normalised (+201001234567): also match the digits typed.
             let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-            let phone = if digits.len() >= 3 && digits.len() * 2 >= word.len() {
-                push(&mut w, Bind::Text(format!("%{digits}%")))
-            } else {
-                n
-            };
-            w.sql.push_str(&format!(
-                " AND (LOWER(full_name) LIKE ${n} ESCAPE '\\' OR LOWER(COALESCE(email, '')) LIKE ${n} ESCAPE '\\' \
-                 OR COALESCE(phone, '') LIKE ${phone} ESCAPE '\\' OR COALESCE(whatsapp, '') LIKE ${phone} ESCAPE '\\' \
-                 OR LOWER(COALESCE(message, '')) LIKE ${n} ESCAPE '\\')"
-            ));
+            let digits =
+                (digits.len() >= MIN_WORD && digits != word && digits.len() * 2 >= word.len()).then_some(digits);
+            match backend {
+                // The FTS5 trigram table of migration 0006: a substring match in any
+                // searched column, case-insensitive.
+                Backend::Sqlite => {
+                    let mut query = fts_phrase(&word);
+                    if let Some(d) = &digits {
+                        query = format!("{query} OR {}", fts_phrase(d));
+                    }
+                    let n = push(&mut w, Bind::Text(query));
+                    w.sql.push_str(&format!(" AND id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ${n})"));
+                }
+                // The pg_trgm index of migration 0006 serves LIKE on this expression.
+                Backend::Postgres => {
+                    let n = push(&mut w, Bind::Text(format!("%{}%", escape_like(&word))));
+                    match &digits {
+                        Some(d) => {
+                            let m = push(&mut w, Bind::Text(format!("%{d}%")));
+                            w.sql.push_str(&format!(
+                                " AND ({SEARCH_TEXT_PG} LIKE ${n} ESCAPE '\\' OR {SEARCH_TEXT_PG} LIKE ${m})"
+                            ));
+                        }
+                        None => w.sql.push_str(&format!(" AND {SEARCH_TEXT_PG} LIKE ${n} ESCAPE '\\'")),
+                    }
+                }
+            }
         }
         match self.assigned {
             Assigned::Anyone => {}
@@ -200,7 +240,7 @@ mod tests {
 
     #[test]
     fn empty_filter_adds_nothing() {
-        let w = LeadFilter::default().where_sql(Some(1), Utc::now(), 1);
+        let w = LeadFilter::default().where_sql(Backend::Sqlite, Some(1), Utc::now(), 1);
         assert_eq!(w, Where::default());
         assert!(LeadFilter::default().is_empty());
     }
@@ -213,13 +253,32 @@ mod tests {
             source: Some(LeadSource::Whatsapp),
             ..LeadFilter::default()
         };
-        let w = f.where_sql(Some(7), Utc::now(), 3);
-        // sara → $3; 0100 → $4 and its digits $5; me → $6; source → $7
-        assert!(w.sql.contains("LIKE $3") && w.sql.contains("LIKE $5") && w.sql.contains("assigned_to = $6"));
-        assert!(w.sql.contains("source = $7"));
+        let w = f.where_sql(Backend::Postgres, Some(7), Utc::now(), 3);
+        // sara → $3; 0100 → $4 (all digits: no second pattern); me → $5; source → $6
+        assert!(w.sql.contains("LIKE $3") && w.sql.contains("LIKE $4") && w.sql.contains("assigned_to = $5"));
+        assert!(w.sql.contains("source = $6"));
         assert_eq!(w.binds[0], Bind::Text("%sara%".into()));
-        assert_eq!(w.binds[3], Bind::Int(7));
+        assert_eq!(w.binds[2], Bind::Int(7));
+        let w = f.where_sql(Backend::Sqlite, Some(7), Utc::now(), 1);
+        assert_eq!(w.binds[0], Bind::Text("\"sara\"".into()));
+        assert!(w.sql.contains("lead_search MATCH $1"));
         assert_eq!(f.describe(), "\"Sara 0100\" · mine · source whatsapp");
+    }
+
+    #[test]
+    fn short_words_and_query_syntax_are_not_searched() {
+        let f = LeadFilter { text: "al \"x\" OR* 010-1234".into(), ..LeadFilter::default() };
+        assert!(f.short_words());
+        let w = f.where_sql(Backend::Sqlite, None, Utc::now(), 1);
+        let texts: Vec<&Bind> = w.binds.iter().collect();
+        assert_eq!(
+            texts,
+            vec![
+                &Bind::Text("\"\"\"x\"\"\"".into()),
+                &Bind::Text("\"or*\"".into()),
+                &Bind::Text("\"010-1234\" OR \"0101234\"".into())
+            ]
+        );
     }
 
     #[test]
@@ -255,8 +314,8 @@ impl Scope {
         Scope { filter, me, now: super::now() }
     }
 
-    /// The clauses, with placeholders from `$first`.
-    pub fn sql(&self, first: usize) -> Where {
-        self.filter.where_sql(self.me, self.now, first)
+    /// The clauses for `backend`, with placeholders from `$first`.
+    pub fn sql(&self, backend: Backend, first: usize) -> Where {
+        self.filter.where_sql(backend, self.me, self.now, first)
     }
 }

@@ -143,7 +143,7 @@ fn io_error(what: &str, e: impl std::fmt::Display) -> StoreError {
 pub async fn export(db: &Db, scope: &Scope, format: Format, out: &mut (impl Write + Send)) -> Result<u64> {
     let mut count = 0u64;
     let mut after = 0i64;
-    let w = scope.sql(3);
+    let w = scope.sql(db.backend(), 3);
     // The filter's clauses name lead columns unqualified (users has email and
     // full_name too), so the assignee comes from a subquery, not a join.
     let sql = format!(

@@ -294,7 +294,7 @@ pub struct StageTotal {
 
 /// Count and summed budget per stage of the leads in `scope`, in board order.
 pub async fn totals_by_status(db: &Db, scope: &Scope) -> Result<Vec<StageTotal>> {
-    let w = scope.sql(1);
+    let w = scope.sql(db.backend(), 1);
     // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back for one Rust type.
     let sql = format!(
         "SELECT status, COUNT(*), CAST(COALESCE(SUM(budget_estimate), 0) AS BIGINT) FROM leads WHERE 1 = 1 {} \
@@ -336,7 +336,7 @@ pub async fn page_in_scope(
     let limit = page::limit(limit);
     let rows = match after {
         None => {
-            let w = scope.sql(3);
+            let w = scope.sql(db.backend(), 3);
             let sql = format!(
                 "SELECT {LEAD_COLUMNS} FROM leads WHERE status = $1 {} ORDER BY updated_at DESC, id DESC LIMIT $2",
                 w.sql
@@ -348,7 +348,7 @@ pub async fn page_in_scope(
             })
         }
         Some((updated_at, id)) => {
-            let w = scope.sql(5);
+            let w = scope.sql(db.backend(), 5);
             let sql = format!(
                 "SELECT {LEAD_COLUMNS} FROM leads WHERE status = $1 AND (updated_at, id) < ($2, $3) {} \
                  ORDER BY updated_at DESC, id DESC LIMIT $4",

@@ -277,3 +277,28 @@ async fn viewers_read_the_board_but_cannot_move_or_edit() {
     d.press(KeyCode::Char('e')).await;
     assert!(!d.screen().contains("Edit lead"), "no form for a viewer");
 }
+
+crate::on_both!(search_follows_edits_and_deletes, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let a = lead(&t.db, &team.staff, "Karim Fawzy", "+201001112233", None).await;
+    let b = lead(&t.db, &team.staff, "Karim Duplicate", "+20 100 111 2233", None).await;
+    let find = |s: &str| {
+        let db = t.db.clone();
+        let f = LeadFilter { text: s.into(), ..LeadFilter::default() };
+        async move { ids(&board::load(&db, &Scope::new(f, None), 10).await.unwrap()) }
+    };
+    assert_eq!(find("karim").await, vec![a.id, b.id]);
+    let mut fields = leads::LeadFields::of(&a);
+    fields.full_name = "Kareem Fawzy".into();
+    fields.message = None;
+    leads::update_fields(&t.db, &team.staff, a.id, a.version, &fields).await.unwrap();
+    assert_eq!(find("karim").await, vec![b.id], "the old name is gone from the index");
+    assert_eq!(find("kareem").await, vec![a.id]);
+    let a = leads::get(&t.db, a.id).await.unwrap();
+    leads::merge(&t.db, &team.staff, (a.id, a.version), (b.id, b.version)).await.unwrap();
+    // The kept lead took the other's message; the merged-away lead itself is gone.
+    assert_eq!(find("duplicate").await, vec![a.id]);
+    assert_eq!(find("1112233").await, vec![a.id]);
+    // Words under three letters are not searched (every lead shows).
+    assert_eq!(find("ka").await, vec![a.id]);
+});

@@ -86,7 +86,8 @@ impl PipelineScreen {
     /// The filter for the header: what is typed, or the filter in force.
     pub fn filter_label(&self) -> Option<String> {
         if self.typing.is_some() {
-            return Some(format!("/{}▏", self.filter.text));
+            let hint = if self.filter.short_words() { "  (words of 3+ letters are searched)" } else { "" };
+            return Some(format!("/{}▏{hint}", self.filter.text));
         }
         (!self.filter.is_empty()).then(|| format!("filter: {}", self.filter.describe()))
     }
@@ -441,9 +442,14 @@ impl PipelineScreen {
         } else {
             format!(" {} {} ", stage_label(col.status), col.count)
         };
+        // The selected column shows by its title only: recolouring whole borders would
+        // resend hundreds of cells per `h`/`l`, which is felt over SSH.
         let block = Block::bordered()
-            .title(Span::styled(text::fit(&title, usize::from(area.width.saturating_sub(2))), theme.title))
-            .border_style(if active { theme.key } else { theme.border });
+            .title(Span::styled(
+                text::fit(&title, usize::from(area.width.saturating_sub(2))),
+                if active { theme.selected } else { theme.title },
+            ))
+            .border_style(theme.border);
         let inner = block.inner(area);
         f.render_widget(block, area);
         let w = usize::from(inner.width);
