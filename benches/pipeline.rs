@@ -157,6 +157,7 @@ fn settings() -> Settings {
         terminal: "bench".into(),
         lost_reasons: vec!["price".into(), "timing".into()],
         rot_days: [("new".to_string(), 2), ("contacted".to_string(), 7)].into_iter().collect(),
+        export_dir: std::env::temp_dir(),
     }
 }
 
