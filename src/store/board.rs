@@ -34,18 +34,31 @@ pub struct Column {
 /// Every stage's count, budget and first page of cards, of the leads in `scope`.
 pub async fn load(db: &Db, scope: &Scope, per_column: i64) -> Result<Vec<Column>> {
     let totals = leads::totals_by_status(db, scope).await?;
-    let mut columns = Vec::with_capacity(totals.len());
-    for t in totals {
+    let mut pages = Vec::with_capacity(totals.len());
+    for t in &totals {
         // An empty stage needs no page query.
         let page = if t.count == 0 {
             Page { rows: Vec::new(), next: None }
         } else {
             leads::page_in_scope(db, scope, t.status, None, per_column).await?
         };
-        let cards = cards(db, page.rows).await?;
-        columns.push(Column { status: t.status, count: t.count, budget: t.budget, cards, next: page.next });
+        pages.push(page);
     }
-    Ok(columns)
+    // One pass for the extras of every card on the board, not one per column.
+    let sizes: Vec<usize> = pages.iter().map(|p| p.rows.len()).collect();
+    let nexts: Vec<Option<BoardKey>> = pages.iter().map(|p| p.next).collect();
+    let mut all = cards(db, pages.into_iter().flat_map(|p| p.rows).collect()).await?.into_iter();
+    Ok(totals
+        .into_iter()
+        .zip(sizes.into_iter().zip(nexts))
+        .map(|(t, (n, next))| Column {
+            status: t.status,
+            count: t.count,
+            budget: t.budget,
+            cards: all.by_ref().take(n).collect(),
+            next,
+        })
+        .collect())
 }
 
 /// The next page of one column.
