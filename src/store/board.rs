@@ -34,16 +34,22 @@ pub struct Column {
 /// Every stage's count, budget and first page of cards, of the leads in `scope`.
 pub async fn load(db: &Db, scope: &Scope, per_column: i64) -> Result<Vec<Column>> {
     let totals = leads::totals_by_status(db, scope).await?;
-    let mut pages = Vec::with_capacity(totals.len());
-    for t in &totals {
-        // An empty stage needs no page query.
-        let page = if t.count == 0 {
-            Page { rows: Vec::new(), next: None }
-        } else {
-            leads::page_in_scope(db, scope, t.status, None, per_column).await?
-        };
-        pages.push(page);
-    }
+    let pages = if scope.filter.searches() {
+        // A search matches few leads: rank them once rather than search per stage.
+        leads::first_pages_in_scope(db, scope, per_column).await?
+    } else {
+        let mut pages = Vec::with_capacity(totals.len());
+        for t in &totals {
+            // An empty stage needs no page query.
+            let page = if t.count == 0 {
+                Page { rows: Vec::new(), next: None }
+            } else {
+                leads::page_in_scope(db, scope, t.status, None, per_column).await?
+            };
+            pages.push(page);
+        }
+        pages
+    };
     // One pass for the extras of every card on the board, not one per column.
     let sizes: Vec<usize> = pages.iter().map(|p| p.rows.len()).collect();
     let nexts: Vec<Option<BoardKey>> = pages.iter().map(|p| p.next).collect();

@@ -104,6 +104,11 @@ impl LeadFilter {
             .collect()
     }
 
+    /// Does the filter search text (a selective, index-served condition)?
+    pub fn searches(&self) -> bool {
+        !self.words().is_empty()
+    }
+
     /// Typed words too short to search yet (the header says so).
     pub fn short_words(&self) -> bool {
         self.text.split_whitespace().any(|w| w.chars().count() < MIN_WORD)

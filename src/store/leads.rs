@@ -363,6 +363,29 @@ pub async fn page_in_scope(
     Ok(page::from_rows(rows, limit, |l| (l.updated_at, l.id)))
 }
 
+/// The first page of every stage at once, for a selective filter (a text search):
+/// one pass over the matching leads instead of one per stage, each of which would
+/// repeat the search. Stages in board order, empty ones included.
+pub async fn first_pages_in_scope(db: &Db, scope: &Scope, limit: i64) -> Result<Vec<Page<Lead, BoardKey>>> {
+    let limit = page::limit(limit);
+    let w = scope.sql(db.backend(), 2);
+    let sql = format!(
+        "SELECT {LEAD_COLUMNS} FROM (SELECT {LEAD_COLUMNS}, \
+         ROW_NUMBER() OVER (PARTITION BY status ORDER BY updated_at DESC, id DESC) AS rn \
+         FROM leads WHERE 1 = 1 {}) ranked WHERE rn <= $1 ORDER BY status, rn",
+        w.sql
+    );
+    let rows: Vec<Lead> =
+        with_db!(db, p => bind_where!(sqlx::query_as::<_, Lead>(&sql).bind(limit + 1), &w.binds).fetch_all(p).await?);
+    Ok(LeadStatus::ALL
+        .iter()
+        .map(|s| {
+            let rows: Vec<Lead> = rows.iter().filter(|l| l.status == s.as_str()).cloned().collect();
+            page::from_rows(rows, limit, |l| (l.updated_at, l.id))
+        })
+        .collect())
+}
+
 /// Fills `budget_estimate` for rows written before it existed (run once, by the
 /// migration that added it). Derived data, not a user's change: not audited.
 pub async fn backfill_budget_estimates(db: &Db) -> Result<()> {

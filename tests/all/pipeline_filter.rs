@@ -302,3 +302,30 @@ crate::on_both!(search_follows_edits_and_deletes, |t: TestDb| async move {
     // Words under three letters are not searched (every lead shows).
     assert_eq!(find("ka").await, vec![a.id]);
 });
+
+crate::on_both!(a_search_pages_like_the_plain_board, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    for i in 0..7 {
+        let l = lead(&t.db, &team.staff, &format!("Zeinab {i}"), &format!("+2010099900{i:02}"), None).await;
+        if i % 2 == 1 {
+            leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::Contacted, &MoveInput::default())
+                .await
+                .unwrap();
+        }
+    }
+    lead(&t.db, &team.staff, "Other Person", "+201007770000", None).await;
+    let scope = Scope::new(LeadFilter { text: "zeinab".into(), ..LeadFilter::default() }, None);
+    assert!(scope.filter.searches());
+    let cols = board::load(&t.db, &scope, 2).await.unwrap();
+    for col in &cols {
+        // The one-pass search gives what the per-stage keyset query gives.
+        let page = leads::page_in_scope(&t.db, &scope, col.status, None, 2).await.unwrap();
+        let want: Vec<i64> = page.rows.iter().map(|l| l.id).collect();
+        assert_eq!(col.cards.iter().map(|c| c.lead.id).collect::<Vec<_>>(), want, "{}", col.status);
+        assert_eq!(col.next, page.next, "{}", col.status);
+    }
+    let new = cols.iter().find(|c| c.status == LeadStatus::New).unwrap();
+    assert_eq!((new.count, new.cards.len()), (4, 2));
+    let rest = board::more(&t.db, &scope, LeadStatus::New, new.next.unwrap(), 10).await.unwrap();
+    assert_eq!(rest.rows.len(), 2, "the next page continues the search");
+});
