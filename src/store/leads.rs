@@ -296,11 +296,24 @@ pub struct StageTotal {
 pub async fn totals_by_status(db: &Db, scope: &Scope) -> Result<Vec<StageTotal>> {
     let w = scope.sql(db.backend(), 1);
     // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back for one Rust type.
-    let sql = format!(
-        "SELECT status, COUNT(*), CAST(COALESCE(SUM(budget_estimate), 0) AS BIGINT) FROM leads WHERE 1 = 1 {} \
-         GROUP BY status",
-        w.sql
-    );
+    let sql = if db.backend() == super::Backend::Postgres && !scope.filter.searches() {
+        // PostgreSQL hashes every row's status for a GROUP BY (~45 ms on 100k
+        // leads); one index-only range per stage is half that. A search matches
+        // few rows, and repeating its trigram scan per stage would cost more.
+        let stages = LeadStatus::ALL.iter().map(|s| format!("('{}')", s.as_str())).collect::<Vec<_>>().join(", ");
+        format!(
+            "SELECT s.status, t.n, t.b FROM (VALUES {stages}) AS s (status) CROSS JOIN LATERAL \
+             (SELECT COUNT(*) AS n, CAST(COALESCE(SUM(budget_estimate), 0) AS BIGINT) AS b FROM leads \
+             WHERE leads.status = s.status {}) AS t",
+            w.sql
+        )
+    } else {
+        format!(
+            "SELECT status, COUNT(*), CAST(COALESCE(SUM(budget_estimate), 0) AS BIGINT) FROM leads WHERE 1 = 1 {} \
+             GROUP BY status",
+            w.sql
+        )
+    };
     let rows: Vec<(String, i64, i64)> =
         with_db!(db, p => bind_where!(sqlx::query_as(&sql), &w.binds).fetch_all(p).await?);
     Ok(LeadStatus::ALL
