@@ -108,6 +108,9 @@ impl Action {
             Action::Assign => "assign",
             Action::Edit => "edit",
             Action::Note => "note",
+            Action::Convert => "convert",
+            Action::InProgress => "in progress",
+            Action::Resolve => "resolved",
             Action::FollowUp => "follow-up",
             other => other.describe().split(" (").next().unwrap_or(""),
         }

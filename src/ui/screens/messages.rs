@@ -159,7 +159,7 @@ impl MessagesScreen {
                 (_, Some(id)) => format!("lead #{id}"),
                 (s, None) => s.as_str().replace('_', " "),
             };
-            let head = format!("{} ", m.created_at.format("%m-%d %H:%M"));
+            let head = format!("{} ", m.created_at.format("%m-%d"));
             let name_w = 18.min(w / 4);
             let tail = format!(" {state:>11}");
             let subject_w = w.saturating_sub(text::width(&head) + name_w + 1 + text::width(&tail));

@@ -178,7 +178,7 @@ impl Screen {
             Screen::Audit(_) => &[Action::Down, Action::Open, Action::Bottom],
             Screen::Users(_) => &[Action::Down, Action::PageDown],
             Screen::Messages(_) => &[Action::Convert, Action::InProgress, Action::Resolve, Action::NextPane],
-            Screen::Lead(_) => &[Action::Edit, Action::Note, Action::FollowUp, Action::Assign, Action::Links],
+            Screen::Lead(_) => &[Action::Edit, Action::Note, Action::FollowUp, Action::Links],
         }
     }
 
