@@ -106,3 +106,18 @@ pub async fn team(db: &Db) -> Team {
         instructor: actor(db, "Ines Instructor", Roles::INSTRUCTOR).await,
     }
 }
+
+/// The password of `login_user` accounts.
+pub const PASSWORD: &str = "board-password";
+
+/// A user who can log in through the UI (with `PASSWORD`; argon2 runs once here).
+pub async fn login_user(db: &Db, email: &str, name: &str, roles: Roles) -> Actor {
+    let new = NewUser {
+        email: Some(email.into()),
+        full_name: name.into(),
+        password: Some(PASSWORD.into()),
+        roles,
+        ..NewUser::default()
+    };
+    users::create(db, &Actor::cli(), new).await.expect("create login user").actor()
+}

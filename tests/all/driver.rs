@@ -11,6 +11,7 @@ use staffroom::store::users::LoginPolicy;
 use staffroom::ui::app::{App, Settings};
 use staffroom::ui::keymap::Keymap;
 use staffroom::ui::msg::{Effect, Msg};
+use staffroom::ui::screens::ScreenId;
 use staffroom::ui::theme::Theme;
 use staffroom::ui::view::view;
 
@@ -87,6 +88,12 @@ impl Driver {
         self.run(effects).await;
     }
 
+    /// An upper-case key as terminals send it (with SHIFT).
+    pub async fn shift(&mut self, c: char) {
+        let effects = self.app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
+        self.run(effects).await;
+    }
+
     pub async fn type_text(&mut self, text: &str) {
         for c in text.chars() {
             self.press(KeyCode::Char(c)).await;
@@ -141,4 +148,14 @@ pub fn normalize(screen: &str) -> String {
         }
     }
     out
+}
+
+/// A driver logged in as `email` (a `common::login_user`) on `screen`, toasts cleared.
+pub async fn logged_in_on(db: &Db, email: &str, width: u16, height: u16, screen: ScreenId) -> Driver {
+    let mut d = Driver::new(db.clone(), width, height);
+    d.login(email, crate::common::PASSWORD).await;
+    d.app.toasts.clear();
+    let effects = d.app.open(screen);
+    d.run(effects).await;
+    d
 }

@@ -6,7 +6,7 @@ use crate::driver::Driver;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::lead::{Interest, LeadSource, LeadStatus, LeadType, MoveInput, NoteType};
 use staffroom::store::leads::{self, LeadFields, NewLead};
-use staffroom::store::users::{self, NewUser};
+use staffroom::store::users;
 use staffroom::store::{Actor, Db, StoreError, audit};
 use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::Screen;
@@ -94,30 +94,19 @@ crate::on_both!(merging_keeps_the_older_lead_with_all_notes, |t: TestDb| async m
 
 async fn staff_db() -> (TestDb, Actor) {
     let t = TestDb::sqlite().await;
-    let pw = NewUser {
-        email: Some("sara@academy.org".into()),
-        full_name: "Sara Staff".into(),
-        password: Some("board-password".into()),
-        roles: staffroom::domain::permissions::Roles::STAFF,
-        ..NewUser::default()
-    };
-    let sara = users::create(&t.db, &Actor::cli(), pw).await.unwrap().actor();
+    let sara = crate::common::login_user(
+        &t.db,
+        "sara@academy.org",
+        "Sara Staff",
+        staffroom::domain::permissions::Roles::STAFF,
+    )
+    .await;
     crate::common::actor(&t.db, "Karim Colleague", staffroom::domain::permissions::Roles::STAFF).await;
     (t, sara)
 }
 
 async fn open_board(db: &Db) -> Driver {
-    let mut d = Driver::new(db.clone(), 160, 40);
-    d.login("sara@academy.org", "board-password").await;
-    d.app.toasts.clear();
-    let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
-    d.run(effects).await;
-    d
-}
-
-async fn shift(d: &mut Driver, c: char) {
-    let effects = d.app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
-    d.run(effects).await;
+    crate::driver::logged_in_on(db, "sara@academy.org", 160, 40, staffroom::ui::screens::ScreenId::Pipeline).await
 }
 
 fn lead_on_screen(d: &Driver) -> Option<leads::Lead> {
@@ -132,7 +121,7 @@ async fn a_new_lead_matching_an_open_one_warns_and_can_be_merged() {
     let (t, sara) = staff_db().await;
     let existing = lead(&t.db, &sara, "Hossam Adel", None, Some("+201001234567")).await;
     let mut d = open_board(&t.db).await;
-    shift(&mut d, 'N').await;
+    d.shift('N').await;
     assert!(d.screen().contains("New lead"));
     d.type_text("Hossam A.").await;
     d.press(KeyCode::Enter).await;
@@ -162,7 +151,7 @@ async fn create_anyway_makes_a_second_lead() {
     let (t, sara) = staff_db().await;
     lead(&t.db, &sara, "Hossam Adel", Some("h@example.com"), None).await;
     let mut d = open_board(&t.db).await;
-    shift(&mut d, 'N').await;
+    d.shift('N').await;
     d.type_text("Hossam Two").await;
     d.press(KeyCode::Tab).await;
     d.type_text("H@Example.com").await;
@@ -240,7 +229,7 @@ async fn merge_from_the_lead_view_lists_leads_with_the_same_contact() {
     d.run(effects).await;
     d.press(KeyCode::Enter).await;
     assert_eq!(lead_on_screen(&d).map(|l| l.id), Some(b.id));
-    shift(&mut d, 'M').await;
+    d.shift('M').await;
     assert!(d.screen().contains("Merge with") && d.screen().contains("Old Record"), "{}", d.screen());
     d.press(KeyCode::Enter).await;
     // The lead on screen was merged away: the view follows the kept, older lead.

@@ -9,25 +9,15 @@ use staffroom::domain::lead::LeadSource;
 use staffroom::domain::permissions::Roles;
 use staffroom::store::contact_messages as messages;
 use staffroom::store::leads::{self, NewLead};
-use staffroom::store::users::{self, NewUser};
 use staffroom::store::{Actor, Db};
 use staffroom::ui::screens::Screen;
 
 async fn person(db: &Db, email: &str, roles: Roles) -> Actor {
-    let new = NewUser {
-        email: Some(email.into()),
-        full_name: email.split('@').next().unwrap_or("x").into(),
-        password: Some("messages-password".into()),
-        roles,
-        ..NewUser::default()
-    };
-    users::create(db, &Actor::cli(), new).await.unwrap().actor()
+    crate::common::login_user(db, email, email.split('@').next().unwrap_or("x"), roles).await
 }
 
 async fn open(db: &Db, email: &str) -> Driver {
-    let mut d = Driver::new(db.clone(), 140, 36);
-    d.login(email, "messages-password").await;
-    d.app.toasts.clear();
+    let mut d = crate::driver::logged_in_on(db, email, 140, 36, staffroom::ui::screens::ScreenId::Dashboard).await;
     d.press(KeyCode::Char(':')).await;
     d.type_text("messages").await;
     d.press(KeyCode::Enter).await;

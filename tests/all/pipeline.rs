@@ -4,11 +4,11 @@
 use crate::common::{TestDb, team};
 use crate::driver::{Driver, normalize};
 use chrono::Duration;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use staffroom::domain::lead::{LeadStatus, MoveInput};
 use staffroom::store::lead_filter::Scope;
 use staffroom::store::leads::{self, NewLead};
-use staffroom::store::users::{self, NewUser};
+use staffroom::store::users;
 use staffroom::store::{Actor, Db, board};
 use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::Screen;
@@ -17,14 +17,8 @@ use staffroom::ui::screens::Screen;
 async fn board_db() -> (TestDb, Actor, Actor) {
     let t = TestDb::sqlite().await;
     let team = team(&t.db).await;
-    let pw = NewUser {
-        email: Some("sara@academy.org".into()),
-        full_name: "Sara Staff".into(),
-        password: Some("board-password".into()),
-        roles: staffroom::domain::permissions::Roles::STAFF,
-        ..NewUser::default()
-    };
-    users::create(&t.db, &Actor::cli(), pw).await.unwrap();
+    crate::common::login_user(&t.db, "sara@academy.org", "Sara Staff", staffroom::domain::permissions::Roles::STAFF)
+        .await;
     let names = ["Hossam Adel", "سارة عبد الرحمن", "Omar 🎓 Tarek", "منى إبراهيم", "Emily Smith"];
     for (i, name) in names.iter().enumerate() {
         let lead = leads::create(
@@ -49,12 +43,7 @@ async fn board_db() -> (TestDb, Actor, Actor) {
 }
 
 async fn open_board(db: &Db, w: u16, h: u16) -> Driver {
-    let mut d = Driver::new(db.clone(), w, h);
-    d.login("sara@academy.org", "board-password").await;
-    d.app.toasts.clear();
-    let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
-    d.run(effects).await;
-    d
+    crate::driver::logged_in_on(db, "sara@academy.org", w, h, staffroom::ui::screens::ScreenId::Pipeline).await
 }
 
 fn board(d: &Driver) -> &staffroom::ui::screens::pipeline::PipelineScreen {
@@ -68,22 +57,17 @@ fn stage_of(d: &Driver, name: &str) -> Option<LeadStatus> {
     board(d).columns.iter().find(|c| c.cards.iter().any(|k| k.lead.full_name == name)).map(|c| c.status)
 }
 
-async fn shift(d: &mut Driver, c: char) {
-    let effects = d.app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
-    d.run(effects).await;
-}
-
 #[tokio::test]
 async fn l_moves_forward_h_moves_back_and_u_undoes() {
     let (t, _, _) = board_db().await;
     let mut d = open_board(&t.db, 160, 40).await;
     let name = board(&d).selected().unwrap().lead.full_name.clone();
     assert_eq!(stage_of(&d, &name), Some(LeadStatus::New));
-    shift(&mut d, 'L').await;
+    d.shift('L').await;
     assert_eq!(stage_of(&d, &name), Some(LeadStatus::Contacted));
     let id = board(&d).selected().unwrap().lead.id;
     assert_eq!(leads::get(&t.db, id).await.unwrap().stage(), LeadStatus::Contacted, "stored");
-    shift(&mut d, 'H').await;
+    d.shift('H').await;
     assert_eq!(stage_of(&d, &name), Some(LeadStatus::New));
     d.press(KeyCode::Char('u')).await;
     assert_eq!(stage_of(&d, &name), Some(LeadStatus::Contacted), "u undoes the last move (back to contacted)");
@@ -162,7 +146,7 @@ async fn a_refused_move_rolls_back_and_says_what_is_allowed() {
     let (t, _, _) = board_db().await;
     let mut d = open_board(&t.db, 160, 40).await;
     let card = board(&d).selected().unwrap().lead.clone();
-    shift(&mut d, 'H').await; // new has no stage before it
+    d.shift('H').await; // new has no stage before it
     let s = d.screen();
     assert!(s.contains("no stage before new; allowed: contacted, closed_lost"), "{s}");
     assert_eq!(stage_of(&d, &card.full_name), Some(LeadStatus::New));
@@ -175,7 +159,7 @@ async fn a_conflicting_move_rolls_back_naming_who_changed_the_lead() {
     let card = board(&d).selected().unwrap().lead.clone();
     // Someone else moves the same lead while the board is open.
     leads::move_to(&t.db, &admin, card.id, card.version, LeadStatus::Contacted, &MoveInput::default()).await.unwrap();
-    shift(&mut d, 'L').await;
+    d.shift('L').await;
     assert_eq!(stage_of(&d, &card.full_name), Some(LeadStatus::New), "rolled back on screen");
     let toast = d.app.toasts.last().map(|t| t.text.clone()).unwrap_or_default();
     assert!(toast.contains("changed by Amira Admin"), "{toast}");
@@ -264,16 +248,10 @@ async fn board_snapshots_with_arabic_names() {
 #[tokio::test]
 async fn instructors_cannot_open_the_board() {
     let (t, _, _) = board_db().await;
-    let pw = NewUser {
-        email: Some("ines@academy.org".into()),
-        full_name: "Ines".into(),
-        password: Some("board-password".into()),
-        roles: staffroom::domain::permissions::Roles::INSTRUCTOR,
-        ..NewUser::default()
-    };
-    users::create(&t.db, &Actor::cli(), pw).await.unwrap();
+    crate::common::login_user(&t.db, "ines@academy.org", "Ines", staffroom::domain::permissions::Roles::INSTRUCTOR)
+        .await;
     let mut d = Driver::new(t.db.clone(), 120, 30);
-    d.login("ines@academy.org", "board-password").await;
+    d.login("ines@academy.org", crate::common::PASSWORD).await;
     let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
     d.run(effects).await;
     assert_ne!(d.app.screen().map(|s| s.id()), Some(staffroom::ui::screens::ScreenId::Pipeline));
@@ -305,7 +283,7 @@ async fn enter_opens_the_lead_and_a_call_is_logged_from_the_keyboard() {
     let stored = leads::get(&t.db, card.id).await.unwrap();
     assert!(stored.last_contact_at.is_some(), "a call note records contact");
     // Take it, and set the next follow-up.
-    shift(&mut d, 'A').await;
+    d.shift('A').await;
     let me = users::find_by_email(&t.db, "sara@academy.org").await.unwrap().unwrap();
     assert_eq!(leads::get(&t.db, card.id).await.unwrap().assigned_to, Some(me.id));
     d.press(KeyCode::Char('f')).await;

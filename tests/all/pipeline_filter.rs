@@ -3,13 +3,11 @@
 
 use crate::common::{TestDb, team};
 use crate::driver::Driver;
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use staffroom::domain::lead::{LeadSource, LeadStatus, MoveInput};
 use staffroom::store::lead_filter::{Assigned, LeadFilter, Scope};
 use staffroom::store::leads::{self, NewLead};
-use staffroom::store::users::{self, NewUser};
 use staffroom::store::{Actor, Db, audit, board, prefs};
-use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::Screen;
 
 async fn lead(db: &Db, by: &Actor, name: &str, phone: &str, assigned: Option<i64>) -> leads::Lead {
@@ -113,14 +111,13 @@ crate::on_both!(a_saved_filter_is_per_user_and_audited, |t: TestDb| async move {
 
 async fn staff_db() -> (TestDb, Actor) {
     let t = TestDb::sqlite().await;
-    let pw = NewUser {
-        email: Some("sara@academy.org".into()),
-        full_name: "Sara Staff".into(),
-        password: Some("board-password".into()),
-        roles: staffroom::domain::permissions::Roles::STAFF,
-        ..NewUser::default()
-    };
-    let sara = users::create(&t.db, &Actor::cli(), pw).await.unwrap().actor();
+    let sara = crate::common::login_user(
+        &t.db,
+        "sara@academy.org",
+        "Sara Staff",
+        staffroom::domain::permissions::Roles::STAFF,
+    )
+    .await;
     lead(&t.db, &sara, "Emily Smith", "+201001112233", sara.user_id).await;
     lead(&t.db, &sara, "Hossam Adel", "+201004445566", None).await;
     lead(&t.db, &sara, "سارة عبد الرحمن", "+201007778899", sara.user_id).await;
@@ -128,21 +125,12 @@ async fn staff_db() -> (TestDb, Actor) {
 }
 
 async fn open(db: &Db) -> Driver {
-    let mut d = Driver::new(db.clone(), 160, 40);
-    d.login("sara@academy.org", "board-password").await;
-    let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
-    d.run(effects).await;
-    d
+    crate::driver::logged_in_on(db, "sara@academy.org", 160, 40, staffroom::ui::screens::ScreenId::Pipeline).await
 }
 
 fn names(d: &Driver) -> Vec<String> {
     let Some(Screen::Pipeline(p)) = d.app.screen() else { panic!("not on the pipeline") };
     p.columns.iter().flat_map(|c| c.cards.iter().map(|k| k.lead.full_name.clone())).collect()
-}
-
-async fn shift(d: &mut Driver, c: char) {
-    let effects = d.app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
-    d.run(effects).await;
 }
 
 #[tokio::test]
@@ -182,17 +170,17 @@ async fn slash_filters_as_you_type_and_the_filter_survives_a_restart() {
 async fn quick_filter_keys_toggle_and_x_clears() {
     let (t, _) = staff_db().await;
     let mut d = open(&t.db).await;
-    shift(&mut d, 'U').await;
+    d.shift('U').await;
     assert_eq!(names(&d), vec!["Hossam Adel"]);
     assert!(d.screen().contains("filter: unassigned"));
-    shift(&mut d, 'M').await;
+    d.shift('M').await;
     let mut mine = names(&d);
     mine.sort();
     assert_eq!(mine, vec!["Emily Smith", "سارة عبد الرحمن"]);
-    shift(&mut d, 'O').await;
+    d.shift('O').await;
     assert!(names(&d).is_empty(), "none of mine is overdue");
     assert!(d.screen().contains("mine · overdue"));
-    shift(&mut d, 'X').await;
+    d.shift('X').await;
     assert_eq!(names(&d).len(), 3);
     assert!(!d.screen().contains("filter:"));
 }
@@ -201,12 +189,12 @@ async fn quick_filter_keys_toggle_and_x_clears() {
 async fn e_exports_exactly_what_the_filter_shows() {
     let (t, _) = staff_db().await;
     let mut d = open(&t.db).await;
-    shift(&mut d, 'M').await;
+    d.shift('M').await;
     let mut shown = names(&d);
     shown.sort();
     assert_eq!(shown.len(), 2);
     d.app.toasts.clear();
-    shift(&mut d, 'E').await;
+    d.shift('E').await;
     let toast = d.app.toasts.last().map(|t| t.text.clone()).unwrap_or_default();
     let path = toast.split(" to ").nth(1).unwrap_or_else(|| panic!("a toast naming the file: {toast}"));
     assert!(toast.starts_with("exported 2 leads"), "{toast}");
@@ -226,7 +214,7 @@ async fn e_exports_exactly_what_the_filter_shows() {
 async fn help_shows_every_board_key_even_at_80x24() {
     let (t, _) = staff_db().await;
     let mut d = Driver::new(t.db.clone(), 80, 24);
-    d.login("sara@academy.org", "board-password").await;
+    d.login("sara@academy.org", crate::common::PASSWORD).await;
     let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
     d.run(effects).await;
     d.press(KeyCode::Char('?')).await;
@@ -254,21 +242,15 @@ async fn a_filter_that_empties_the_column_selects_the_first_match() {
 #[tokio::test]
 async fn viewers_read_the_board_but_cannot_move_or_edit() {
     let (t, _) = staff_db().await;
-    let pw = NewUser {
-        email: Some("vera@academy.org".into()),
-        full_name: "Vera Viewer".into(),
-        password: Some("board-password".into()),
-        roles: staffroom::domain::permissions::Roles::VIEWER,
-        ..NewUser::default()
-    };
-    users::create(&t.db, &Actor::cli(), pw).await.unwrap();
+    crate::common::login_user(&t.db, "vera@academy.org", "Vera Viewer", staffroom::domain::permissions::Roles::VIEWER)
+        .await;
     let mut d = Driver::new(t.db.clone(), 160, 40);
-    d.login("vera@academy.org", "board-password").await;
+    d.login("vera@academy.org", crate::common::PASSWORD).await;
     let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
     d.run(effects).await;
     assert_eq!(names(&d).len(), 3, "viewers read the board");
     let before = leads::count_by_status(&t.db).await.unwrap();
-    shift(&mut d, 'L').await;
+    d.shift('L').await;
     assert!(d.screen().contains("may not edit leads"), "{}", d.screen());
     let Some(Screen::Pipeline(p)) = d.app.screen() else { panic!() };
     assert_eq!(p.columns[0].cards.len(), 3, "nothing moved on screen either");
