@@ -23,8 +23,8 @@ pub(crate) async fn receive(
     let sql = "INSERT INTO contact_messages (name, email, phone, subject, message, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
     let (subject, text) = ("Pricing", format!("Hello, I am {name}. How much is mentorship?"));
-    let id: i64 = match db {
-        Db::Sqlite(p) => sqlx::query_scalar(sql)
+    let id: i64 = staffroom::with_db!(db, p => {
+        sqlx::query_scalar(sql)
             .bind(name)
             .bind(email)
             .bind(phone)
@@ -33,18 +33,8 @@ pub(crate) async fn receive(
             .bind(at)
             .fetch_one(p)
             .await
-            .unwrap(),
-        Db::Postgres(p) => sqlx::query_scalar(sql)
-            .bind(name)
-            .bind(email)
-            .bind(phone)
-            .bind(subject)
-            .bind(&text)
-            .bind(at)
-            .fetch_one(p)
-            .await
-            .unwrap(),
-    };
+            .unwrap()
+    });
     messages::get(db, id).await.unwrap()
 }
 
