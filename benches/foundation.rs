@@ -17,7 +17,7 @@
 mod pg;
 
 use staffroom::demo;
-use staffroom::store::leads;
+
 use staffroom::store::{Db, audit};
 use std::time::{Duration, Instant};
 
@@ -77,7 +77,7 @@ async fn bench_sqlite() {
     let mut counts = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
-        leads::count_by_status(&db).await.expect("counts");
+        staffroom::store::board::count_by_status(&db).await.expect("counts");
         counts.push(t.elapsed());
     }
     report("lead counts per stage, median", median(counts), Duration::from_millis(20));
@@ -85,7 +85,7 @@ async fn bench_sqlite() {
     for status in staffroom::domain::lead::LeadStatus::ALL {
         for _ in 0..20 {
             let t = Instant::now();
-            leads::page_by_status(&db, *status, None, 50).await.expect("board page");
+            staffroom::store::board::page_by_status(&db, *status, None, 50).await.expect("board page");
             board.push(t.elapsed());
         }
     }
@@ -113,7 +113,7 @@ async fn bench_postgres() {
     let mut counts = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        leads::count_by_status(&db).await.expect("counts");
+        staffroom::store::board::count_by_status(&db).await.expect("counts");
         counts.push(t.elapsed());
     }
     report("lead counts per stage, median", median(counts), Duration::from_millis(20));

@@ -248,12 +248,12 @@ async fn breakdown(report: &mut Report, label: &str, db: &Db, scope: &Scope) {
     let (mut totals, mut pages, mut cards) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..5 {
         let t = Instant::now();
-        let sums = leads::totals_by_status(db, scope).await.expect("totals");
+        let sums = board::totals_by_status(db, scope).await.expect("totals");
         totals.push(t.elapsed());
         let (mut p, mut c) = (Duration::ZERO, Duration::ZERO);
         for s in sums.iter().filter(|s| s.count > 0) {
             let t = Instant::now();
-            let page = leads::page_in_scope(db, scope, s.status, None, PER_COLUMN).await.expect("page");
+            let page = board::page_in_scope(db, scope, s.status, None, PER_COLUMN).await.expect("page");
             p += t.elapsed();
             let t = Instant::now();
             board::cards(db, page.rows).await.expect("cards");
@@ -276,7 +276,7 @@ async fn breakdown(report: &mut Report, label: &str, db: &Db, scope: &Scope) {
 /// with its audit row, as the board's move request does it.
 async fn bench_moves(report: &mut Report, label: &str, db: &Db, user: &User, budget: Duration) {
     let actor = user.actor();
-    let page = leads::page_by_status(db, LeadStatus::New, None, MOVES).await.expect("new leads");
+    let page = board::page_by_status(db, LeadStatus::New, None, MOVES).await.expect("new leads");
     let mut there = Vec::new();
     let mut back = Vec::new();
     let mut moved = Vec::new();

@@ -54,7 +54,7 @@ async fn message_at(db: &Db, staff: &Actor, name: &str, status: MessageStatus) -
 }
 
 async fn lead_count(db: &Db) -> i64 {
-    leads::count_by_status(db).await.unwrap().iter().map(|(_, n)| n).sum()
+    staffroom::store::board::count_by_status(db).await.unwrap().iter().map(|(_, n)| n).sum()
 }
 
 crate::on_both!(pages_are_newest_first_with_a_status_filter, |t: TestDb| async move {

@@ -132,7 +132,7 @@ async fn a_new_lead_matching_an_open_one_warns_and_can_be_merged() {
     d.press(KeyCode::Enter).await;
     let s = d.screen();
     assert!(s.contains("Possible duplicate") && s.contains(&format!("#{} Hossam Adel", existing.id)), "{s}");
-    assert_eq!(leads::count_by_status(&t.db).await.unwrap()[0].1, 1, "nothing created while warning");
+    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 1, "nothing created while warning");
     // Esc goes back to the form with everything typed.
     d.press(KeyCode::Esc).await;
     assert!(d.screen().contains("Hossam A."));
@@ -141,7 +141,11 @@ async fn a_new_lead_matching_an_open_one_warns_and_can_be_merged() {
     d.press(KeyCode::Char('2')).await;
     let shown = lead_on_screen(&d).expect("the kept lead opens");
     assert_eq!(shown.id, existing.id);
-    assert_eq!(leads::count_by_status(&t.db).await.unwrap()[0].1, 1, "created and merged into the older one");
+    assert_eq!(
+        staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1,
+        1,
+        "created and merged into the older one"
+    );
     let rows = audit::for_entity(&t.db, "lead", existing.id).await.unwrap();
     assert!(rows.iter().any(|r| r.action == "merge"));
 }
@@ -159,7 +163,7 @@ async fn create_anyway_makes_a_second_lead() {
     assert!(d.screen().contains("Possible duplicate"));
     d.press(KeyCode::Char('3')).await;
     assert_eq!(lead_on_screen(&d).map(|l| l.full_name), Some("Hossam Two".to_string()));
-    assert_eq!(leads::count_by_status(&t.db).await.unwrap()[0].1, 2);
+    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 2);
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ use staffroom::store::{Actor, Db, StoreError};
 use std::collections::BTreeSet;
 
 async fn lead_count(db: &Db) -> i64 {
-    leads::count_by_status(db).await.unwrap().iter().map(|(_, n)| n).sum()
+    staffroom::store::board::count_by_status(db).await.unwrap().iter().map(|(_, n)| n).sum()
 }
 
 /// Every lead id the board shows for `scope`: each column paged to its end.
@@ -24,7 +24,7 @@ async fn board_ids(db: &Db, scope: &Scope) -> BTreeSet<i64> {
     for &status in LeadStatus::ALL {
         let mut after = None;
         loop {
-            let page = leads::page_in_scope(db, scope, status, after, 7).await.unwrap();
+            let page = staffroom::store::board::page_in_scope(db, scope, status, after, 7).await.unwrap();
             ids.extend(page.rows.iter().map(|l| l.id));
             match page.next {
                 Some(k) => after = Some(k),

@@ -186,14 +186,14 @@ crate::on_both!(counts_and_keyset_pages_cover_every_lead_once, |t: TestDb| async
                 .unwrap();
         }
     }
-    let counts = leads::count_by_status(&t.db).await.unwrap();
+    let counts = staffroom::store::board::count_by_status(&t.db).await.unwrap();
     assert_eq!(counts.len(), LeadStatus::ALL.len());
     assert_eq!(counts[0], (LeadStatus::New, 15));
     assert_eq!(counts[1], (LeadStatus::Contacted, 8));
     let mut seen = Vec::new();
     let mut after = None;
     loop {
-        let page = leads::page_by_status(&t.db, LeadStatus::New, after, 4).await.unwrap();
+        let page = staffroom::store::board::page_by_status(&t.db, LeadStatus::New, after, 4).await.unwrap();
         assert!(page.rows.len() <= 4);
         seen.extend(page.rows.iter().map(|l| (l.updated_at, l.id)));
         match page.next {

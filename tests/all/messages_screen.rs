@@ -74,7 +74,7 @@ async fn c_converts_a_message_and_warns_about_an_open_duplicate() {
     // 2: "it is #… — link the message to it".
     d.press(KeyCode::Char('2')).await;
     assert_eq!(selected(&d).lead_id, Some(existing.id));
-    assert_eq!(leads::count_by_status(&t.db).await.unwrap()[0].1, 2, "no third lead");
+    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 2, "no third lead");
 
     // r resolves; Tab shows one status at a time.
     d.press(KeyCode::Char('r')).await;
@@ -98,5 +98,5 @@ async fn viewers_read_messages_but_cannot_convert_them() {
     d.press(KeyCode::Char('c')).await;
     assert!(d.screen().contains("may not"), "{}", d.screen());
     assert_eq!(selected(&d).lead_id, None);
-    assert_eq!(leads::count_by_status(&t.db).await.unwrap().iter().map(|c| c.1).sum::<i64>(), 0);
+    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap().iter().map(|c| c.1).sum::<i64>(), 0);
 }

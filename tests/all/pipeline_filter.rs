@@ -86,7 +86,7 @@ crate::on_both!(column_headers_sum_the_budget_estimates, |t: TestDb| async move 
         let moved = leads::move_to(&t.db, &team.staff, l.id, v, LeadStatus::ProposalSent, &input).await.unwrap();
         assert!(moved.budget_estimate.is_some());
     }
-    let totals = leads::totals_by_status(&t.db, &Scope::all()).await.unwrap();
+    let totals = board::totals_by_status(&t.db, &Scope::all()).await.unwrap();
     let proposal = totals.iter().find(|t| t.status == LeadStatus::ProposalSent).unwrap();
     assert_eq!((proposal.count, proposal.budget), (2, 2000 + 3000));
     assert_eq!(totals.iter().find(|t| t.status == LeadStatus::New).unwrap().budget, 0);
@@ -227,9 +227,9 @@ async fn help_shows_every_board_key_even_at_80x24() {
 #[tokio::test]
 async fn a_filter_that_empties_the_column_selects_the_first_match() {
     let (t, sara) = staff_db().await;
-    let hossam = leads::count_by_status(&t.db).await.unwrap();
+    let hossam = board::count_by_status(&t.db).await.unwrap();
     assert_eq!(hossam[0].1, 3);
-    let all = leads::page_by_status(&t.db, LeadStatus::New, None, 10).await.unwrap().rows;
+    let all = board::page_by_status(&t.db, LeadStatus::New, None, 10).await.unwrap().rows;
     let h = all.iter().find(|l| l.full_name == "Hossam Adel").unwrap();
     leads::move_to(&t.db, &sara, h.id, h.version, LeadStatus::Contacted, &MoveInput::default()).await.unwrap();
     let mut d = open(&t.db).await;
@@ -249,12 +249,12 @@ async fn viewers_read_the_board_but_cannot_move_or_edit() {
     let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
     d.run(effects).await;
     assert_eq!(names(&d).len(), 3, "viewers read the board");
-    let before = leads::count_by_status(&t.db).await.unwrap();
+    let before = board::count_by_status(&t.db).await.unwrap();
     d.shift('L').await;
     assert!(d.screen().contains("may not edit leads"), "{}", d.screen());
     let Some(Screen::Pipeline(p)) = d.app.screen() else { panic!() };
     assert_eq!(p.columns[0].cards.len(), 3, "nothing moved on screen either");
-    assert_eq!(leads::count_by_status(&t.db).await.unwrap(), before);
+    assert_eq!(board::count_by_status(&t.db).await.unwrap(), before);
     d.press(KeyCode::Enter).await;
     d.press(KeyCode::Char('e')).await;
     assert!(!d.screen().contains("Edit lead"), "no form for a viewer");
@@ -301,7 +301,7 @@ crate::on_both!(a_search_pages_like_the_plain_board, |t: TestDb| async move {
     let cols = board::load(&t.db, &scope, 2).await.unwrap();
     for col in &cols {
         // The one-pass search gives what the per-stage keyset query gives.
-        let page = leads::page_in_scope(&t.db, &scope, col.status, None, 2).await.unwrap();
+        let page = board::page_in_scope(&t.db, &scope, col.status, None, 2).await.unwrap();
         let want: Vec<i64> = page.rows.iter().map(|l| l.id).collect();
         assert_eq!(col.cards.iter().map(|c| c.lead.id).collect::<Vec<_>>(), want, "{}", col.status);
         assert_eq!(col.next, page.next, "{}", col.status);
