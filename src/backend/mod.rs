@@ -387,7 +387,8 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
         Request::ExportLeads { filter, dir } => {
             let actor = require(&cmd.actor, Action::ViewLeads)?;
             let name = format!("staffroom-leads-{}.csv", crate::store::now().format("%Y%m%d-%H%M%S"));
-            let path = dir.join(name);
+            // Absolute, so the toast says where the file is wherever staffroom runs.
+            let path = std::path::absolute(dir.join(&name)).unwrap_or_else(|_| dir.join(name));
             let scope = Scope::new(filter, actor.user_id);
             let n = lead_io::export_to_file(db, &scope, lead_io::Format::Csv, &path).await?;
             lead_io::record_export(db, actor, &scope.filter, n, &path.display().to_string()).await?;

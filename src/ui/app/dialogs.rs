@@ -111,7 +111,6 @@ impl App {
                 Vec::new()
             }
             Ok(Reply::Exported(n, path)) => {
-                let path = std::path::absolute(&path).unwrap_or(path);
                 self.toast(format!("exported {n} leads to {}", crate::ui::text::inert(&path.display().to_string())));
                 Vec::new()
             }
