@@ -31,10 +31,10 @@
 mod pg;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::backend::{CrosstermBackend, TestBackend};
+use ratatui::backend::CrosstermBackend;
 use ratatui::layout::Rect;
 use ratatui::{Terminal, TerminalOptions, Viewport};
-use staffroom::backend::{self, Event};
+use staffroom::backend;
 use staffroom::demo;
 use staffroom::domain::lead::{LeadStatus, MoveInput};
 use staffroom::store::Db;
@@ -42,9 +42,8 @@ use staffroom::store::board;
 use staffroom::store::lead_filter::{Assigned, LeadFilter, Scope};
 use staffroom::store::leads;
 use staffroom::store::users::{self, LoginPolicy, User};
-use staffroom::ui::app::{App, Session, Settings};
-use staffroom::ui::keymap::Keymap;
-use staffroom::ui::msg::{Effect, Msg};
+use staffroom::ui::driver::{self, Driver};
+use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::ScreenId;
 use staffroom::ui::theme::Theme;
 use staffroom::ui::view::view;
@@ -148,41 +147,21 @@ fn line(what: &str, figure: &Figure) -> String {
 
 // ---------------------------------------------------------------- the app
 
-fn settings() -> Settings {
-    Settings {
-        keymap: Keymap::default(),
-        theme: Theme::default(),
-        idle_lock_ticks: 0,
-        today: chrono::Utc::now().date_naive(),
-        terminal: "bench".into(),
-        lost_reasons: vec!["price".into(), "timing".into()],
-        rot_days: [("new".to_string(), 2), ("contacted".to_string(), 7)].into_iter().collect(),
-        export_dir: std::env::temp_dir(),
-    }
-}
-
-fn backend_settings() -> backend::Settings {
-    backend::Settings { login: LoginPolicy::default(), attendance_threshold_percent: 75, demo: false }
-}
-
-/// An App logged in as `user` (no login request: that is not what is timed).
-fn logged_in(user: &User, width: u16, height: u16) -> App {
-    let mut app = App::new(settings());
-    app.update(Msg::Resize(width, height));
-    app.session = Some(Session { actor: user.actor(), user: user.clone(), previous: None });
-    app
-}
-
-/// Carries out effects as the event loop would, awaiting each backend reply.
-async fn run(app: &mut App, db: &Db, mut effects: Vec<Effect>) {
-    while let Some(effect) = effects.pop() {
-        if let Effect::Send(cmd) = effect {
-            let req_id = cmd.req_id;
-            let result = backend::handle(db, backend_settings(), *cmd).await;
-            assert!(result.is_ok(), "backend request failed: {:?}", result.err());
-            effects.extend(app.update(Msg::Backend(Box::new(Event { req_id, result }))));
-        }
-    }
+/// The crate's headless driver, logged in as `user` through the demo login (no
+/// argon2: that is not what is timed), with the bench's settings.
+async fn logged_in(db: &Db, user: &User, width: u16, height: u16) -> Driver {
+    let backend_settings =
+        backend::Settings { login: LoginPolicy::default(), attendance_threshold_percent: 75, demo: true };
+    let backend = backend::Backend::new(db.clone(), backend_settings, "bench");
+    let mut settings = driver::settings();
+    settings.theme = Theme::default();
+    settings.rot_days = Default::default();
+    settings.lost_reasons = vec!["price".into()];
+    let mut d = Driver::with_backend(db.clone(), backend, width, height, settings);
+    let effects = d.app.demo_login(user.email.as_deref().unwrap_or(""));
+    d.run(effects).await;
+    assert!(d.app.session.is_some(), "the bench user logs in");
+    d
 }
 
 fn key(code: KeyCode) -> Msg {
@@ -200,12 +179,11 @@ async fn staff_user(db: &Db) -> User {
 async fn bench_open(report: &mut Report, label: &str, db: &Db, user: &User) {
     let mut times = Vec::new();
     for i in 0..OPEN_RUNS + 2 {
-        let mut app = logged_in(user, 200, 50);
-        let mut term = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+        let mut d = logged_in(db, user, 200, 50).await;
         let t = Instant::now();
-        let effects = app.open(ScreenId::Pipeline);
-        run(&mut app, db, effects).await;
-        term.draw(|f| view(&app, f)).expect("draw");
+        let effects = d.app.open(ScreenId::Pipeline);
+        d.run(effects).await;
+        d.draw();
         let took = t.elapsed();
         // The first two warm the page cache, as a running app would have it.
         if i >= 2 {
@@ -320,21 +298,21 @@ impl Write for Counting {
 
 /// Bytes written to a real (crossterm) terminal for `j` and `l` on a loaded board.
 async fn bench_bytes(report: &mut Report, db: &Db, user: &User, width: u16, height: u16) {
-    let mut app = logged_in(user, width, height);
-    let effects = app.open(ScreenId::Pipeline);
-    run(&mut app, db, effects).await;
+    let mut d = logged_in(db, user, width, height).await;
+    let effects = d.app.open(ScreenId::Pipeline);
+    d.run(effects).await;
     let counter = Counting::default();
     let viewport = Viewport::Fixed(Rect::new(0, 0, width, height));
     let mut term =
         Terminal::with_options(CrosstermBackend::new(counter.clone()), TerminalOptions { viewport }).expect("terminal");
-    term.draw(|f| view(&app, f)).expect("draw");
+    term.draw(|f| view(&d.app, f)).expect("draw");
     let full = counter.0.swap(0, Ordering::Relaxed);
     report.info(format!("first frame at {width}x{height} (everything drawn)"), format!("{full} B"));
     for (name, code) in [("j (next card)", KeyCode::Char('j')), ("l (next column)", KeyCode::Char('l'))] {
-        let effects = app.update(key(code));
-        run(&mut app, db, effects).await;
+        let effects = d.app.update(key(code));
+        d.run(effects).await;
         counter.0.store(0, Ordering::Relaxed);
-        term.draw(|f| view(&app, f)).expect("draw");
+        term.draw(|f| view(&d.app, f)).expect("draw");
         let bytes = counter.0.swap(0, Ordering::Relaxed);
         report.bytes(format!("cursor {name} at {width}x{height}: bytes to the terminal"), bytes, 2048);
     }

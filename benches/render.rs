@@ -47,15 +47,15 @@ fn app() -> App {
         keymap: Keymap::default(),
         theme: Theme::default(),
         idle_lock_ticks: 0,
-        today: Utc::now().date_naive(),
+        tz: chrono_tz::Tz::UTC,
         terminal: "bench".into(),
         lost_reasons: Vec::new(),
         rot_days: Default::default(),
         export_dir: std::env::temp_dir(),
     };
-    let mut app = App::new(settings);
+    let mut app = App::new(settings, Utc::now());
     let u = user();
-    app.session = Some(Session { actor: u.actor(), user: u, previous: None });
+    app.session = Some(Session { roles: u.roles(), user: u, previous: None });
     let _ = Roles::ADMIN;
     app
 }

@@ -1,24 +1,29 @@
-//! The backend worker: owns the database, answers `Command`s with `Event`s, checks
-//! permissions before every request, and turns other sessions' writes into change
-//! notices. The UI never touches the database; it only sends commands.
+//! The backend worker: owns the database AND the session. Login creates the session
+//! here; the backend builds the `Actor` of every request itself (the UI sends no
+//! identity), passes each request through the one permission gate (`gate.rs`), and
+//! hands it to the handler of its area. Other sessions' writes become change notices.
+//! The UI never touches the database; it only sends commands.
 
 pub mod changes;
+pub mod gate;
+mod leads;
+mod messages;
+mod office;
+mod session;
+
+pub use session::{Backend, Who};
 
 use crate::domain::lead::{LeadStatus, MoveInput, NoteType};
 use crate::domain::message::MessageStatus;
-use crate::domain::permissions::Action;
-use crate::store::audit::{self, AuditRow};
-use crate::store::board::BoardKey;
-use crate::store::board::{self, Card, Column};
-use crate::store::contact_messages::{self, ContactMessage, Converted, MessageKey};
-use crate::store::dashboard::{self, Section};
-use crate::store::lead_filter::{LeadFilter, Scope};
-use crate::store::lead_io;
-use crate::store::leads::{self, Lead, LeadFields, NewLead};
+use crate::store::StoreError;
+use crate::store::audit::AuditRow;
+use crate::store::board::{BoardKey, Card, Column};
+use crate::store::contact_messages::{ContactMessage, MessageKey};
+use crate::store::dashboard::Section;
+use crate::store::lead_filter::LeadFilter;
+use crate::store::leads::{Detail, Lead, LeadFields};
 use crate::store::page::Page;
-use crate::store::prefs;
-use crate::store::users::{self, LoggedIn, LoginPolicy, LoginRefused, User};
-use crate::store::{Actor, Db, StoreError};
+use crate::store::users::{LoggedIn, LoginPolicy, LoginRefused, User};
 use chrono::NaiveDate;
 use tokio::sync::mpsc;
 
@@ -36,6 +41,11 @@ pub enum Request {
     /// Honoured only by a backend started by the demo command (`Settings::demo`).
     DemoLogin {
         email: String,
+        terminal: String,
+    },
+    /// The idle lock: the session's own user types their password again.
+    Unlock {
+        password: String,
         terminal: String,
     },
     Dashboard {
@@ -157,7 +167,7 @@ pub enum Reply {
     Board(Vec<Column>, LeadFilter),
     BoardMore(LeadStatus, Page<Card, BoardKey>),
     LeadMoved(Lead),
-    LeadDetail(Box<leads::Detail>),
+    LeadDetail(Box<Detail>),
     /// A note, assignment or follow-up was saved.
     LeadChanged,
     UsersPage(Page<User, i64>),
@@ -183,8 +193,10 @@ pub enum Reply {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Command {
     pub req_id: ReqId,
-    /// The logged-in user making the request (`None` only for login).
-    pub actor: Option<Actor>,
+    /// A load that a newer one may supersede: a command with the same key that is
+    /// still queued is not run, and one in flight is dropped (latest wins). Writes
+    /// carry `None` and always run to the end.
+    pub supersedes: Option<u64>,
     pub request: Request,
 }
 
@@ -192,6 +204,9 @@ pub struct Command {
 pub struct Event {
     pub req_id: ReqId,
     pub result: Result<Reply, StoreError>,
+    /// The session's user as the gate saw them for this request (roles and active
+    /// state as stored now), so the UI's hints follow a demotion at once.
+    pub who: Option<Who>,
 }
 
 /// Settings the worker needs from the configuration.
@@ -204,203 +219,34 @@ pub struct Settings {
 }
 
 /// Starts the worker on the current tokio runtime. Each command runs in its own task,
-/// so a slow query never holds up a fast one.
-pub fn spawn(db: Db, settings: Settings) -> (mpsc::UnboundedSender<Command>, mpsc::UnboundedReceiver<Event>) {
+/// so a slow query never holds up a fast one; a load superseded by a newer one of
+/// the same key is aborted (if still queued it never runs).
+pub fn spawn(backend: std::sync::Arc<Backend>) -> (mpsc::UnboundedSender<Command>, mpsc::UnboundedReceiver<Event>) {
     let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel::<Event>();
     tokio::spawn(async move {
+        let mut loads: std::collections::HashMap<u64, tokio::task::AbortHandle> = std::collections::HashMap::new();
         while let Some(cmd) = cmd_rx.recv().await {
-            let db = db.clone();
+            let backend = backend.clone();
             let ev_tx = ev_tx.clone();
-            tokio::spawn(async move {
+            let key = cmd.supersedes;
+            if let Some(old) = key.and_then(|k| loads.remove(&k)) {
+                old.abort();
+            }
+            let task = tokio::spawn(async move {
                 let req_id = cmd.req_id;
-                let result = handle(&db, settings, cmd).await;
+                let (result, who) = backend.handle(cmd.request).await;
                 if let Err(e) = &result {
                     tracing::warn!("request {req_id} failed: {e}");
                 }
                 // The UI may be gone (quitting): nothing to do then.
-                let _ = ev_tx.send(Event { req_id, result });
+                let _ = ev_tx.send(Event { req_id, result, who });
             });
+            if let Some(k) = key {
+                loads.insert(k, task.abort_handle());
+            }
+            loads.retain(|_, h| !h.is_finished());
         }
     });
     (cmd_tx, ev_rx)
-}
-
-fn require(actor: &Option<Actor>, action: Action) -> Result<&Actor, StoreError> {
-    let actor = actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
-    actor.require(action)?;
-    Ok(actor)
-}
-
-/// Runs one command. Public so tests can drive the backend without channels.
-pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, StoreError> {
-    match cmd.request {
-        Request::Login { email, password, terminal } => {
-            let remote = crate::store::actor::remote_from_env();
-            let outcome =
-                users::login(db, &email, &password, &remote, &terminal, crate::store::now(), settings.login).await?;
-            Ok(Reply::Login(outcome))
-        }
-        Request::DemoLogin { email, terminal } => {
-            if !settings.demo {
-                return Err(StoreError::refused("logging in without a password is only for the demo"));
-            }
-            let remote = crate::store::actor::remote_from_env();
-            Ok(Reply::Login(Ok(users::login_demo(db, &email, &remote, &terminal, crate::store::now()).await?)))
-        }
-        Request::Dashboard { today } => {
-            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
-            Ok(Reply::Dashboard(dashboard::load(db, actor, today, settings.attendance_threshold_percent).await?))
-        }
-        Request::AuditPage { before, limit } => {
-            require(&cmd.actor, Action::ViewAudit)?;
-            Ok(Reply::AuditPage(audit::page(db, before, limit).await?))
-        }
-        Request::Board { per_column, filter, save } => {
-            let actor = require(&cmd.actor, Action::ViewLeads)?;
-            let filter = match (filter, actor.user_id) {
-                (Some(f), _) => {
-                    if save {
-                        let value = serde_json::to_value(&f).map_err(|e| StoreError::Other(e.to_string()))?;
-                        prefs::set(db, actor, prefs::PIPELINE_FILTER, &value).await?;
-                    }
-                    f
-                }
-                // A saved filter this version cannot read counts as none.
-                (None, Some(uid)) => prefs::get(db, uid, prefs::PIPELINE_FILTER)
-                    .await?
-                    .and_then(|v| serde_json::from_value(v).ok())
-                    .unwrap_or_default(),
-                (None, None) => LeadFilter::default(),
-            };
-            let scope = Scope::new(filter.clone(), actor.user_id);
-            Ok(Reply::Board(board::load(db, &scope, per_column).await?, filter))
-        }
-        Request::BoardMore { status, after, limit, filter } => {
-            let actor = require(&cmd.actor, Action::ViewLeads)?;
-            let scope = Scope::new(filter, actor.user_id);
-            Ok(Reply::BoardMore(status, board::more(db, &scope, status, after, limit).await?))
-        }
-        Request::MoveLead { id, version, to, input } => {
-            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
-            Ok(Reply::LeadMoved(leads::move_to(db, actor, id, version, to, &input).await?))
-        }
-        Request::LeadDetail { id } => {
-            require(&cmd.actor, Action::ViewLeads)?;
-            Ok(Reply::LeadDetail(Box::new(leads::detail(db, id).await?)))
-        }
-        Request::AddNote { lead_id, note_type, text } => {
-            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
-            leads::add_note(db, actor, lead_id, note_type, &text).await?;
-            Ok(Reply::LeadChanged)
-        }
-        Request::AssignLead { id, version, user_id } => {
-            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
-            leads::assign(db, actor, id, version, user_id).await?;
-            Ok(Reply::LeadChanged)
-        }
-        Request::SetFollowUp { id, version, at } => {
-            let actor = cmd.actor.as_ref().ok_or_else(|| StoreError::refused("log in first"))?;
-            leads::set_follow_up(db, actor, id, version, at).await?;
-            Ok(Reply::LeadChanged)
-        }
-        Request::CreateLead { fields, on_duplicate } => {
-            let actor = require(&cmd.actor, Action::EditLeads)?;
-            let fields = fields.validated()?;
-            if on_duplicate == OnDuplicate::Warn {
-                let all = leads::duplicates_of(
-                    db,
-                    fields.email.as_deref(),
-                    fields.phone.as_deref(),
-                    fields.whatsapp.as_deref(),
-                )
-                .await?;
-                if !all.is_empty() {
-                    return Ok(Reply::Duplicates(all));
-                }
-            }
-            let new = NewLead {
-                full_name: fields.full_name,
-                email: fields.email,
-                phone: fields.phone,
-                whatsapp: fields.whatsapp,
-                source: Some(fields.source),
-                message: fields.message,
-                interested_in: Some(fields.interested_in.as_str().to_string()),
-                assigned_to: None,
-                lead_type: Some(fields.lead_type),
-                budget_range: fields.budget_range,
-                urgency: fields.urgency,
-            };
-            let created = leads::create(db, actor, new).await?;
-            let saved = match on_duplicate {
-                OnDuplicate::MergeInto(id, version) => {
-                    leads::merge(db, actor, (id, version), (created.id, created.version)).await?
-                }
-                _ => created,
-            };
-            Ok(Reply::LeadSaved(Box::new(saved)))
-        }
-        Request::UpdateLead { id, version, fields } => {
-            let actor = require(&cmd.actor, Action::EditLeads)?;
-            Ok(Reply::LeadSaved(Box::new(leads::update_fields(db, actor, id, version, &fields).await?)))
-        }
-        Request::Assignees => {
-            require(&cmd.actor, Action::EditLeads)?;
-            Ok(Reply::Assignees(leads::assignees(db).await?))
-        }
-        Request::LeadDuplicates { id } => {
-            require(&cmd.actor, Action::EditLeads)?;
-            let lead = leads::get(db, id).await?;
-            let mut found =
-                leads::duplicates_of(db, lead.email.as_deref(), lead.phone.as_deref(), lead.whatsapp.as_deref())
-                    .await?;
-            found.retain(|l| l.id != id);
-            Ok(Reply::Duplicates(found))
-        }
-        Request::Messages { status, after, limit } => {
-            require(&cmd.actor, Action::ViewLeads)?;
-            let counts = match after {
-                None => Some(contact_messages::counts(db).await?),
-                Some(_) => None,
-            };
-            let page = contact_messages::page(db, status, after, limit).await?;
-            Ok(Reply::Messages { counts, page, more: after.is_some() })
-        }
-        Request::SetMessageStatus { id, version, to } => {
-            let actor = require(&cmd.actor, Action::EditLeads)?;
-            contact_messages::set_status(db, actor, id, version, to).await?;
-            Ok(Reply::MessageSaved)
-        }
-        Request::ConvertMessage { id, version, force } => {
-            let actor = require(&cmd.actor, Action::EditLeads)?;
-            Ok(match contact_messages::convert(db, actor, id, version, force).await? {
-                Converted::Lead(lead) => Reply::MessageConverted(Box::new(lead)),
-                Converted::Duplicates(found) => Reply::Duplicates(found),
-            })
-        }
-        Request::LinkMessage { id, version, lead_id } => {
-            let actor = require(&cmd.actor, Action::EditLeads)?;
-            contact_messages::link_to_lead(db, actor, id, version, lead_id).await?;
-            Ok(Reply::MessageSaved)
-        }
-        Request::ExportLeads { filter, dir } => {
-            let actor = require(&cmd.actor, Action::ViewLeads)?;
-            let name = format!("staffroom-leads-{}.csv", crate::store::now().format("%Y%m%d-%H%M%S"));
-            // Absolute, so the toast says where the file is wherever staffroom runs.
-            let path = std::path::absolute(dir.join(&name)).unwrap_or_else(|_| dir.join(name));
-            let scope = Scope::new(filter, actor.user_id);
-            let n = lead_io::export_to_file(db, &scope, lead_io::Format::Csv, &path).await?;
-            lead_io::record_export(db, actor, &scope.filter, n, &path.display().to_string()).await?;
-            Ok(Reply::Exported(n, path))
-        }
-        Request::MergeLeads { a, b } => {
-            let actor = require(&cmd.actor, Action::EditLeads)?;
-            Ok(Reply::LeadSaved(Box::new(leads::merge(db, actor, a, b).await?)))
-        }
-        Request::UsersPage { after, limit } => {
-            require(&cmd.actor, Action::ManageUsers)?;
-            Ok(Reply::UsersPage(users::list(db, after, limit).await?))
-        }
-    }
 }

@@ -1,21 +1,22 @@
-//! App state and `update`: no I/O, no awaiting. Effects (backend commands, quit,
-//! suspend) are returned for the event loop to carry out, so the whole UI can be
-//! driven by a test feeding messages.
+//! App state and `update`: no I/O, no awaiting, no clock, no environment. Time
+//! arrives in `Msg::Tick(now)`; effects (backend commands, quit, suspend, clipboard)
+//! are returned for the event loop to carry out, so the whole UI can be driven by a
+//! test feeding messages. The app knows no area: screens answer with `Cmd` values.
 
-mod dialogs;
+mod commands;
 mod popups;
 
+use super::cmd::{Cmd, Lane, Token};
 use super::keymap::{Action, Context, Keymap};
 use super::msg::{Effect, Msg};
 use super::palette::Palette;
 use super::screens::login::{LoginForm, LoginOutcome};
-use super::screens::{ActionCtx, Screen, ScreenId};
+use super::screens::{Cx, Screen, ScreenId};
 use super::theme::Theme;
-use crate::backend::{Command, Event, Reply, ReqId, Request};
-use crate::domain::lead::LeadStatus;
-use crate::domain::permissions::Action as Permission;
+use crate::backend::{Command, Event, Reply, ReqId, Request, Who};
+use crate::domain::permissions::Roles;
+use crate::store::StoreError;
 use crate::store::users::{LoggedIn, User};
-use crate::store::{Actor, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -31,8 +32,8 @@ pub struct Settings {
     pub theme: Theme,
     /// Idle ticks before the screen locks (0: never).
     pub idle_lock_ticks: u32,
-    /// The office's calendar day (dashboard "today").
-    pub today: NaiveDate,
+    /// The office's zone (`display.time_zone`): every day and time shown or typed.
+    pub tz: chrono_tz::Tz,
     /// The terminal name recorded with each login.
     pub terminal: String,
     /// Presets offered when closing a lead as lost.
@@ -43,11 +44,13 @@ pub struct Settings {
     pub export_dir: std::path::PathBuf,
 }
 
-/// The logged-in user.
+/// The logged-in user, as the UI shows them. The backend owns the session and
+/// checks every request; `roles` follows what its gate last saw, so hints and the
+/// palette change as soon as an admin changes this user's roles.
 #[derive(Debug, Clone)]
 pub struct Session {
     pub user: User,
-    pub actor: Actor,
+    pub roles: Roles,
     pub previous: Option<(DateTime<Utc>, String)>,
 }
 
@@ -58,15 +61,16 @@ pub struct Toast {
     ticks_left: u32,
 }
 
-/// Popups stack over the screen; keys go to the top one.
+/// Popups stack over the screen; keys go to the top one. Each handles its own keys
+/// (through the keymap's `popup` and `form` contexts) and draws itself.
 #[derive(Debug, Clone)]
 pub enum Popup {
     Help,
     Palette(Palette),
-    /// A yes/no question; `y` runs the action.
+    /// A yes/no question that carries what to run on yes.
     Confirm {
         question: String,
-        on_yes: ConfirmAction,
+        on_yes: Vec<Cmd>,
     },
     /// What a pipeline move needs (lost reason, follow-up date, budget).
     Prompt(super::prompt::MovePrompt),
@@ -76,26 +80,13 @@ pub enum Popup {
     Form(Box<super::form::LeadForm>),
     /// Pick one line of a short list.
     Choose(super::chooser::Chooser),
-    /// The stages a card may move to (`m`).
-    Pick {
-        lead_id: i64,
-        targets: Vec<LeadStatus>,
-        cursor: usize,
-    },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ConfirmAction {
-    Quit,
-}
-
-/// Which request a reply answers. One pending request per slot: a newer one
-/// supersedes the older (latest wins).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Slot {
-    Login,
-    /// A screen's request lane (0: its main load).
-    Screen(ScreenId, u64),
+impl Popup {
+    /// A dialog of a screen (closed by `Cmd::CloseDialogs`), not the app's own.
+    fn is_dialog(&self) -> bool {
+        matches!(self, Popup::Form(_) | Popup::Choose(_) | Popup::Prompt(_) | Popup::Input(_))
+    }
 }
 
 pub struct App {
@@ -108,9 +99,11 @@ pub struct App {
     pub stack: Vec<Screen>,
     pub popups: Vec<Popup>,
     pub toasts: Vec<Toast>,
-    pending: Vec<(Slot, ReqId)>,
+    pending: Vec<(Token, ReqId)>,
     next_req: ReqId,
     idle_ticks: u32,
+    /// The instant of the last tick.
+    pub now: DateTime<Utc>,
     pub spinner: usize,
     pub size: (u16, u16),
     pub quit: bool,
@@ -118,8 +111,23 @@ pub struct App {
     pub dirty: bool,
 }
 
+/// The context handed to screens, from the app's fields (borrowed apart from the
+/// screen stack, so a screen can be changed while it reads them).
+fn make_cx<'a>(settings: &'a Settings, session: &Option<Session>, now: DateTime<Utc>, width: u16) -> Cx<'a> {
+    Cx {
+        now,
+        today: super::time::today(now, settings.tz),
+        tz: settings.tz,
+        roles: session.as_ref().map_or(Roles::VIEWER, |s| s.roles),
+        me: session.as_ref().map(|s| s.user.id),
+        width,
+        settings,
+    }
+}
+
 impl App {
-    pub fn new(settings: Settings) -> App {
+    /// A new app; `now` is the instant it starts (ticks move it on).
+    pub fn new(settings: Settings, now: DateTime<Utc>) -> App {
         App {
             settings,
             session: None,
@@ -131,11 +139,17 @@ impl App {
             pending: Vec::new(),
             next_req: 1,
             idle_ticks: 0,
+            now,
             spinner: 0,
             size: (80, 24),
             quit: false,
             dirty: true,
         }
+    }
+
+    /// The office's calendar day now.
+    pub fn today(&self) -> NaiveDate {
+        super::time::today(self.now, self.settings.tz)
     }
 
     /// Logs in straight away with these credentials.
@@ -148,20 +162,20 @@ impl App {
     pub fn demo_login(&mut self, email: &str) -> Vec<Effect> {
         self.login = LoginForm::prefilled(email, "");
         let terminal = self.settings.terminal.clone();
-        vec![self.request(Slot::Login, Request::DemoLogin { email: email.to_string(), terminal })]
+        vec![self.request(Token::Login, Request::DemoLogin { email: email.to_string(), terminal })]
     }
 
-    pub fn actor(&self) -> Option<&Actor> {
-        self.session.as_ref().map(|s| &s.actor)
+    pub fn roles(&self) -> Roles {
+        self.session.as_ref().map_or(Roles::VIEWER, |s| s.roles)
     }
 
     pub fn screen(&self) -> Option<&Screen> {
         self.stack.last()
     }
 
-    /// Is a request of this slot on its way?
-    pub fn is_pending(&self, slot: Slot) -> bool {
-        self.pending.iter().any(|(s, _)| *s == slot)
+    /// Is a request of this token on its way?
+    pub fn is_pending(&self, token: Token) -> bool {
+        self.pending.iter().any(|(t, _)| *t == token)
     }
 
     pub fn busy(&self) -> bool {
@@ -194,13 +208,15 @@ impl App {
                 self.dirty = true;
                 Vec::new()
             }
-            Msg::Tick => self.on_tick(),
+            Msg::Tick(now) => self.on_tick(now),
             Msg::Backend(ev) => self.on_event(*ev),
             Msg::Changed(_) => self.reload_current(),
         }
     }
 
-    fn on_tick(&mut self) -> Vec<Effect> {
+    fn on_tick(&mut self, now: DateTime<Utc>) -> Vec<Effect> {
+        let day_before = self.today();
+        self.now = now;
         let before = self.toasts.len();
         for t in &mut self.toasts {
             t.ticks_left = t.ticks_left.saturating_sub(1);
@@ -218,6 +234,12 @@ impl App {
             if self.idle_ticks >= self.settings.idle_lock_ticks {
                 self.lock();
             }
+        }
+        // Past midnight in the office's zone: "today" moved, so what is on screen
+        // (the dashboard's due items, days in stage) is asked again.
+        if self.session.is_some() && self.today() != day_before {
+            self.dirty = true;
+            return self.reload_current();
         }
         Vec::new()
     }
@@ -241,48 +263,113 @@ impl App {
         self.dirty = true;
     }
 
-    /// Sends `request` for `slot`, superseding any pending request of that slot.
-    pub fn request(&mut self, slot: Slot, request: Request) -> Effect {
+    /// Sends `request` for `token`; a load supersedes the pending load of its token.
+    pub fn request(&mut self, token: Token, request: Request) -> Effect {
         let req_id = self.next_req;
         self.next_req += 1;
-        self.pending.retain(|(s, _)| *s != slot);
-        self.pending.push((slot, req_id));
-        Effect::Send(Box::new(Command { req_id, actor: self.actor().cloned(), request }))
+        if matches!(token, Token::Login) || matches!(token, Token::Screen(_, lane) if lane.supersedable()) {
+            self.pending.retain(|(t, _)| *t != token);
+        }
+        self.pending.push((token, req_id));
+        Effect::Send(Box::new(Command { req_id, supersedes: token.supersede_key(), request }))
     }
 
     fn on_event(&mut self, ev: Event) -> Vec<Effect> {
         let Some(pos) = self.pending.iter().position(|(_, id)| *id == ev.req_id) else {
             return Vec::new(); // stale: a newer request superseded it
         };
-        let (slot, _) = self.pending.remove(pos);
+        let (token, _) = self.pending.remove(pos);
         self.dirty = true;
-        match (slot, ev.result) {
-            (Slot::Login, Ok(Reply::Login(outcome))) => self.on_login(outcome),
-            (Slot::Screen(..), Ok(Reply::LeadChanged | Reply::MessageSaved)) => {
-                self.toast("saved");
-                self.reload_current()
-            }
-            (Slot::Screen(_, super::screens::LANE_DIALOG), result) => self.on_dialog_reply(result),
-            (Slot::Login, Err(e)) => {
-                self.login.outcome = Some(LoginOutcome::Error(e.to_string()));
+        if let Some(who) = &ev.who
+            && self.follow_session(who)
+        {
+            return Vec::new();
+        }
+        match (token, ev.result) {
+            (Token::Login, Ok(Reply::Login(outcome))) => self.on_login(outcome),
+            (Token::Login, Ok(_)) => Vec::new(),
+            (Token::Login, Err(e)) => {
+                self.login.outcome = Some(LoginOutcome::Error(describe_error(&e)));
                 Vec::new()
             }
-            (Slot::Screen(id, lane), result) => {
-                let Some(screen) = self.stack.iter_mut().rev().find(|s| s.id() == id) else { return Vec::new() };
-                match result {
-                    Ok(reply) => {
-                        screen.on_reply(lane, reply);
-                        Vec::new()
-                    }
-                    Err(e) => {
-                        screen.on_error(lane);
-                        self.toast_error(describe_error(&e));
-                        Vec::new()
-                    }
+            (Token::Screen(id, lane), result) => self.reply_to_screen(id, lane, result),
+        }
+    }
+
+    /// Takes the backend's word on who the user is now. Returns true when the session
+    /// is over (deactivated, banned): the app is back at the login screen.
+    fn follow_session(&mut self, who: &Who) -> bool {
+        let Some(session) = &mut self.session else { return false };
+        if who.user_id != session.user.id {
+            return false;
+        }
+        if !who.active {
+            self.end_session("your account was deactivated or banned; the session has ended");
+            return true;
+        }
+        if session.roles != who.roles {
+            session.roles = who.roles;
+            let label = who.roles.label();
+            // A screen the new roles may not open closes.
+            let roles = who.roles;
+            self.stack.retain(|s| s.id().requires().is_none_or(|p| roles.can(p)));
+            if self.stack.is_empty() {
+                self.stack.push(Screen::new(ScreenId::Dashboard, &self.settings));
+            }
+            self.toast_error(format!("your roles changed: you are now {label}"));
+        }
+        false
+    }
+
+    /// Back to the login screen, saying why.
+    fn end_session(&mut self, why: &str) {
+        self.session = None;
+        self.locked = false;
+        self.stack.clear();
+        self.popups.clear();
+        self.pending.clear();
+        self.login = LoginForm::default();
+        self.login.refused(why.to_string());
+        self.dirty = true;
+    }
+
+    /// A reply for a screen: to the screen that asked, wherever it is in the stack.
+    fn reply_to_screen(&mut self, id: ScreenId, lane: Lane, result: Result<Reply, StoreError>) -> Vec<Effect> {
+        let Some(idx) = self.stack.iter().rposition(|s| s.id() == id) else { return Vec::new() };
+        if lane == Lane::Dialog {
+            // The form's answer came: it takes keys again (a duplicate warning or an
+            // error leaves it open with everything typed).
+            for p in &mut self.popups {
+                if let Popup::Form(f) = p {
+                    f.saving = false;
                 }
             }
-            (Slot::Login, Ok(_)) => Vec::new(),
         }
+        let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
+        let cmds = match result {
+            Ok(reply) => self.stack[idx].component_mut().on_reply(lane, reply, &cx),
+            Err(e) => {
+                let why = describe_error(&e);
+                let cmds = self.stack[idx].component_mut().on_error(lane, &e, &cx);
+                let form = self.popups.iter_mut().rev().find_map(|p| match p {
+                    Popup::Form(f) => Some(f),
+                    _ => None,
+                });
+                match (lane, form) {
+                    // The form stays open with everything typed, and says why.
+                    (Lane::Dialog, Some(form)) => {
+                        form.saving = false;
+                        form.error = Some(why);
+                    }
+                    _ => self.toast_error(why),
+                }
+                if matches!(e, StoreError::Refused { .. }) && self.session.is_none() {
+                    return Vec::new();
+                }
+                cmds
+            }
+        };
+        self.run_cmds(cmds, id)
     }
 
     fn on_login(&mut self, outcome: Result<LoggedIn, crate::store::users::LoginRefused>) -> Vec<Effect> {
@@ -299,13 +386,13 @@ impl App {
                     return Vec::new();
                 }
                 let previous = ok.previous.clone();
-                let actor = ok.user.actor();
-                self.session = Some(Session { user: ok.user, actor, previous: ok.previous });
+                let roles = ok.user.roles();
+                self.session = Some(Session { user: ok.user, roles, previous: ok.previous });
                 self.login = LoginForm::default();
                 if let Some((at, from)) = previous {
                     self.toast(format!(
                         "Last login {} from {}",
-                        at.format("%Y-%m-%d %H:%M UTC"),
+                        super::time::stamp(at, self.settings.tz),
                         super::text::inert(&from)
                     ));
                 }
@@ -317,19 +404,24 @@ impl App {
 
     /// Opens a screen on top of the stack (or goes back to it if already open).
     pub fn open(&mut self, id: ScreenId) -> Vec<Effect> {
-        let Some(actor) = self.actor().cloned() else { return Vec::new() };
+        let Some(session) = &self.session else { return Vec::new() };
         if id == ScreenId::Lead {
             return Vec::new(); // a lead opens from the board, with its id
         }
-        if id.requires().is_some_and(|a| !actor.roles.can(a)) {
-            self.toast_error(format!("{} ({}) may not open {}", actor.name, actor.roles.label(), id.name()));
+        if id.requires().is_some_and(|a| !session.roles.can(a)) {
+            let msg = format!("{} ({}) may not open {}", session.user.full_name, session.roles.label(), id.name());
+            self.toast_error(super::text::inert(&msg));
             return Vec::new();
         }
         if let Some(pos) = self.stack.iter().position(|s| s.id() == id) {
             self.stack.truncate(pos + 1);
             return self.reload_current();
         }
-        let screen = Screen::new(id, &self.settings.rot_days);
+        let screen = Screen::new(id, &self.settings);
+        self.push(screen)
+    }
+
+    fn push(&mut self, screen: Screen) -> Vec<Effect> {
         self.stack.push(screen);
         self.reload_current()
     }
@@ -337,24 +429,31 @@ impl App {
     /// Asks the current screen's data again (after a change notice, or `ctrl-r`).
     /// Screens keep their cursor and any text being typed.
     fn reload_current(&mut self) -> Vec<Effect> {
-        let today = self.settings.today;
+        let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
         let Some(screen) = self.stack.last_mut() else { return Vec::new() };
         let id = screen.id();
-        match screen.reload_request(today) {
-            Some(req) => vec![self.request(Slot::Screen(id, 0), req)],
-            None => Vec::new(),
-        }
+        let cmds = screen.component_mut().reload(&cx);
+        self.run_cmds(cmds, id)
     }
 
     fn submit_login(&mut self) -> Vec<Effect> {
         let Some((email, password)) = self.login.submit() else { return Vec::new() };
         let terminal = self.settings.terminal.clone();
-        vec![self.request(Slot::Login, Request::Login { email, password, terminal })]
+        let request = if self.locked {
+            Request::Unlock { password, terminal }
+        } else {
+            Request::Login { email, password, terminal }
+        };
+        vec![self.request(Token::Login, request)]
     }
 
     /// Contexts of the keymap that apply now, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
-        self.screen().map(|s| s.contexts().to_vec()).unwrap_or_default()
+        match self.popups.last() {
+            Some(Popup::Form(_)) => vec![Context::Form],
+            Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
+            _ => self.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
+        }
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
@@ -369,9 +468,12 @@ impl App {
         if !self.popups.is_empty() {
             return self.on_popup_key(key);
         }
-        if let Some(screen) = self.stack.last_mut().filter(|s| s.captures_text()) {
-            let outcome = screen.on_text_key(key);
-            return self.apply(outcome);
+        if self.stack.last().is_some_and(|s| s.component().captures_text()) {
+            let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
+            let Some(screen) = self.stack.last_mut() else { return Vec::new() };
+            let id = screen.id();
+            let cmds = screen.component_mut().on_text_key(key, &cx);
+            return self.run_cmds(cmds, id);
         }
         let contexts = self.contexts();
         let Some(action) = self.settings.keymap.action(&contexts, &key) else {
@@ -383,11 +485,9 @@ impl App {
     fn on_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => {
-                if self.stack.iter().any(|s| s.has_unsaved()) {
-                    self.popups.push(Popup::Confirm {
-                        question: "Quit and lose what you typed? (y/n)".into(),
-                        on_yes: ConfirmAction::Quit,
-                    });
+                if self.stack.iter().any(|s| s.component().has_unsaved()) {
+                    let question = "Quit and lose what you typed? (y/n)".to_string();
+                    self.popups.push(Popup::Confirm { question, on_yes: vec![Cmd::Quit] });
                     return Vec::new();
                 }
                 self.quit = true;
@@ -398,9 +498,8 @@ impl App {
                 Vec::new()
             }
             Action::Palette => {
-                let actor = self.actor().cloned();
-                if let Some(actor) = actor {
-                    self.popups.push(Popup::Palette(Palette::new(&actor)));
+                if self.session.is_some() {
+                    self.popups.push(Popup::Palette(Palette::new(self.roles())));
                 }
                 Vec::new()
             }
@@ -413,90 +512,28 @@ impl App {
             }
             Action::Refresh => self.reload_current(),
             Action::Suspend => vec![Effect::Suspend],
-            other if needs_edit(self.screen().map(|s| s.id()), other) => {
-                // The backend refuses too; saying so here keeps a viewer's board from
-                // flashing a move that is then rolled back.
-                let refused = self.actor().and_then(|a| a.require(Permission::EditLeads).err());
-                if let Some(e) = refused {
-                    self.toast_error(e.to_string());
-                    return Vec::new();
-                }
-                self.screen_action(other)
-            }
             other => self.screen_action(other),
         }
     }
 
-    /// Hands an action to the screen on top and carries out what it asks for.
+    /// Hands an action to the screen on top, after checking the permission its
+    /// command table names (the backend refuses too; saying so here keeps a viewer's
+    /// board from flashing a move that is then rolled back).
     fn screen_action(&mut self, action: Action) -> Vec<Effect> {
-        let ctx = ActionCtx {
-            today: self.settings.today,
-            can_reopen: self.actor().is_some_and(|a| a.roles.can(Permission::ReopenLead)),
-            width: self.size.0,
-            me: self.actor().and_then(|a| a.user_id),
-        };
-        let Some(screen) = self.stack.last_mut() else { return Vec::new() };
-        let outcome = screen.on_action(action, ctx);
-        self.apply(outcome)
-    }
-
-    /// Carries out what a screen asked for.
-    fn apply(&mut self, outcome: super::screens::Outcome) -> Vec<Effect> {
-        let mut effects = Vec::new();
-        let Some(id) = self.screen().map(|s| s.id()) else { return effects };
-        if let Some(req) = outcome.request {
-            effects.push(self.request(Slot::Screen(id, outcome.lane), req));
-        }
-        if let Some(msg) = outcome.toast {
-            self.toast(msg);
-        }
-        if let Some(pending) = outcome.prompt {
-            self.popups.push(Popup::Prompt(super::prompt::MovePrompt::new(pending, &self.settings.lost_reasons)));
-        }
-        if let Some((lead_id, targets)) = outcome.pick {
-            if targets.is_empty() {
-                self.toast("this lead cannot move anywhere (closed; reopening is admin-only)");
-            } else {
-                self.popups.push(Popup::Pick { lead_id, targets, cursor: 0 });
-            }
-        }
-        if let Some(input) = outcome.input {
-            self.popups.push(Popup::Input(super::prompt::InputForm::new(input)));
-        }
-        if let Some(filter) = outcome.export {
-            let dir = self.settings.export_dir.clone();
-            let dir = if dir.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { dir };
-            effects.push(self.dialog_request(Request::ExportLeads { filter, dir }));
-        }
-        if let Some(form) = outcome.form {
-            self.popups.push(Popup::Form(form));
-        }
-        if let Some(chooser) = outcome.choose {
-            self.popups.push(Popup::Choose(chooser));
-        }
-        if let Some(lead_id) = outcome.open_lead {
-            self.stack.push(Screen::Lead(Box::new(super::screens::lead::LeadScreen::new(lead_id))));
-            effects.extend(self.reload_current());
-        }
-        if let Some(target) = outcome.open {
-            effects.extend(self.open(target));
-        }
-        effects
-    }
-
-    /// Runs `f` on the pipeline screen with `lead_id`'s card selected.
-    fn with_pipeline(
-        &mut self,
-        lead_id: i64,
-        f: impl FnOnce(&mut super::screens::pipeline::PipelineScreen) -> super::screens::Outcome,
-    ) -> Vec<Effect> {
-        let Some(Screen::Pipeline(p)) = self.stack.last_mut() else { return Vec::new() };
-        if !p.select(lead_id) {
-            self.toast_error("that lead is no longer on the board; nothing changed");
+        let Some(screen) = self.stack.last() else { return Vec::new() };
+        let needs = screen.component().commands().iter().find(|c| c.action == action).and_then(|c| c.needs);
+        if let (Some(p), Some(s)) = (needs, &self.session)
+            && !s.roles.can(p)
+        {
+            let msg = format!("{} ({}) may not {}", s.user.full_name, s.roles.label(), p.as_str().replace('_', " "));
+            self.toast_error(super::text::inert(&msg));
             return Vec::new();
         }
-        let outcome = f(p);
-        self.apply(outcome)
+        let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
+        let Some(screen) = self.stack.last_mut() else { return Vec::new() };
+        let id = screen.id();
+        let cmds = screen.component_mut().on_action(action, &cx);
+        self.run_cmds(cmds, id)
     }
 
     fn run_entry(&mut self, entry: super::palette::Entry) -> Vec<Effect> {
@@ -507,7 +544,7 @@ impl App {
     }
 
     fn on_login_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if self.is_pending(Slot::Login) {
+        if self.is_pending(Token::Login) {
             return Vec::new();
         }
         match key.code {
@@ -521,17 +558,6 @@ impl App {
                 Vec::new()
             }
         }
-    }
-}
-
-/// Actions that change leads or messages (read-only roles are told at once).
-fn needs_edit(screen: Option<ScreenId>, action: Action) -> bool {
-    use Action::*;
-    match screen {
-        Some(ScreenId::Pipeline) => matches!(action, MoveBack | MoveForward | MoveTo | Undo | NewLead),
-        Some(ScreenId::Lead) => matches!(action, Edit | Note | FollowUp | Assign | AssignMe | Merge),
-        Some(ScreenId::Messages) => matches!(action, Convert | InProgress | Resolve),
-        _ => false,
     }
 }
 

@@ -1,56 +1,27 @@
 //! A short list to pick one line from: an assignee, a duplicate to open or merge,
-//! a link to copy. Each line carries what picking it does.
+//! a stage to move to, a link to copy. Each line carries the commands that picking
+//! it runs, so the list knows nothing about leads or messages.
 
-use crossterm::event::{KeyCode, KeyEvent};
+use super::cmd::Cmd;
+use super::keymap::Action;
 
-/// What picking a line does.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Choice {
-    Assign {
-        lead_id: i64,
-        version: i64,
-        user: Option<i64>,
-    },
-    /// Open this lead (the form under the list is dropped).
-    OpenLead(i64),
-    /// Create the lead of the form under the list, then merge it into (id, version).
-    MergeInto(i64, i64),
-    /// Create the lead of the form under the list although it looks like another.
-    CreateAnyway,
-    /// Merge two existing leads (id, version each).
-    MergeLeads((i64, i64), (i64, i64)),
-    /// Link a contact message to an existing lead.
-    LinkMessage {
-        id: i64,
-        version: i64,
-        lead_id: i64,
-    },
-    /// Convert a contact message although it looks like an open lead.
-    ConvertAnyway {
-        id: i64,
-        version: i64,
-    },
-    /// Copy to the local clipboard (OSC 52).
-    Copy(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Chooser {
     pub title: String,
     /// Shown above the lines (why the list is up).
     pub note: Option<String>,
-    pub items: Vec<(String, Choice)>,
+    pub items: Vec<(String, Vec<Cmd>)>,
     pub cursor: usize,
 }
 
 pub enum ChooserOutcome {
     Stay,
     Cancel,
-    Pick(Choice),
+    Pick(Vec<Cmd>),
 }
 
 impl Chooser {
-    pub fn new(title: impl Into<String>, items: Vec<(String, Choice)>) -> Chooser {
+    pub fn new(title: impl Into<String>, items: Vec<(String, Vec<Cmd>)>) -> Chooser {
         Chooser { title: title.into(), note: None, items, cursor: 0 }
     }
 
@@ -59,26 +30,33 @@ impl Chooser {
         self
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> ChooserOutcome {
+    /// A bound key (context `popup`).
+    pub fn on_action(&mut self, action: Action) -> ChooserOutcome {
         let n = self.items.len();
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('q') => return ChooserOutcome::Cancel,
-            KeyCode::Up | KeyCode::Char('k') => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Down | KeyCode::Char('j') => self.cursor = (self.cursor + 1).min(n.saturating_sub(1)),
-            KeyCode::Enter => {
-                if let Some((_, c)) = self.items.get(self.cursor) {
-                    return ChooserOutcome::Pick(c.clone());
-                }
-            }
-            // 1-9 pick a line directly.
-            KeyCode::Char(c @ '1'..='9') => {
-                let i = c as usize - '1' as usize;
-                if let Some((_, choice)) = self.items.get(i) {
-                    return ChooserOutcome::Pick(choice.clone());
-                }
-            }
+        match action {
+            Action::Back | Action::No => return ChooserOutcome::Cancel,
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::Down => self.cursor = (self.cursor + 1).min(n.saturating_sub(1)),
+            Action::Top => self.cursor = 0,
+            Action::Bottom => self.cursor = n.saturating_sub(1),
+            Action::Open | Action::Yes => return self.pick(self.cursor),
             _ => {}
         }
         ChooserOutcome::Stay
+    }
+
+    /// `1`–`9` pick a line directly.
+    pub fn on_digit(&mut self, c: char) -> ChooserOutcome {
+        match c.to_digit(10).and_then(|d| (d as usize).checked_sub(1)) {
+            Some(i) => self.pick(i),
+            None => ChooserOutcome::Stay,
+        }
+    }
+
+    fn pick(&self, i: usize) -> ChooserOutcome {
+        match self.items.get(i) {
+            Some((_, cmds)) => ChooserOutcome::Pick(cmds.clone()),
+            None => ChooserOutcome::Stay,
+        }
     }
 }

@@ -7,6 +7,7 @@ use crate::backend::{OnDuplicate, Request};
 use crate::domain::lead::{Interest, LeadSource, LeadType, Urgency};
 use crate::store::StoreError;
 use crate::store::leads::{Lead, LeadFields};
+use crate::ui::keymap::{Action, Context, Keymap};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What the form saves into.
@@ -199,14 +200,20 @@ impl LeadForm {
         })
     }
 
-    pub fn on_key(&mut self, key: KeyEvent) -> FormOutcome {
+    /// A key: bound keys (context `form`) move between fields, change choices, save
+    /// or close; other keys type into the focused text field.
+    pub fn on_key(&mut self, key: KeyEvent, keymap: &Keymap) -> FormOutcome {
         if self.saving {
             return FormOutcome::Stay;
         }
         let n = self.fields.len();
-        match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
-            KeyCode::Enter => match self.submit(OnDuplicate::Warn) {
+        let is_text = matches!(self.fields[self.focus].value, Value::Text(_));
+        let printable = matches!(key.code, KeyCode::Char(_))
+            && !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let action = keymap.action(&[Context::Form], &key).filter(|_| !(printable && is_text));
+        match action {
+            Some(Action::Back) => return FormOutcome::Cancel,
+            Some(Action::Submit) => match self.submit(OnDuplicate::Warn) {
                 Ok(req) => {
                     self.error = None;
                     self.saving = true;
@@ -214,36 +221,37 @@ impl LeadForm {
                 }
                 Err(why) => self.error = Some(why),
             },
-            KeyCode::Tab | KeyCode::Down => self.focus = (self.focus + 1) % n,
-            KeyCode::BackTab | KeyCode::Up => self.focus = (self.focus + n - 1) % n,
-            KeyCode::Left | KeyCode::Right => {
-                if let Value::Choice { options, index, optional } = &mut self.fields[self.focus].value {
-                    let len = options.len() + usize::from(*optional);
-                    *index = if key.code == KeyCode::Right { (*index + 1) % len } else { (*index + len - 1) % len };
-                }
-            }
-            KeyCode::Backspace => {
-                if let Value::Text(t) = &mut self.fields[self.focus].value {
-                    t.pop();
-                }
-            }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            Some(Action::NextField) => self.focus = (self.focus + 1) % n,
+            Some(Action::PrevField) => self.focus = (self.focus + n - 1) % n,
+            Some(a @ (Action::ChoiceNext | Action::ChoicePrev)) => self.step_choice(a == Action::ChoiceNext),
+            Some(Action::ClearField) => {
                 if let Value::Text(t) = &mut self.fields[self.focus].value {
                     t.clear();
                 }
             }
-            KeyCode::Char(c) if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) => {
-                match &mut self.fields[self.focus].value {
-                    Value::Text(t) if t.chars().count() < 4000 => t.push(c),
-                    Value::Choice { .. } if c == ' ' => {
-                        return self.on_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+            Some(_) => {}
+            None => match key.code {
+                KeyCode::Backspace => {
+                    if let Value::Text(t) = &mut self.fields[self.focus].value {
+                        t.pop();
                     }
-                    _ => {}
                 }
-            }
-            _ => {}
+                KeyCode::Char(c) if printable => match &mut self.fields[self.focus].value {
+                    Value::Text(t) if t.chars().count() < 4000 => t.push(c),
+                    Value::Choice { .. } if c == ' ' => self.step_choice(true),
+                    _ => {}
+                },
+                _ => {}
+            },
         }
         FormOutcome::Stay
+    }
+
+    fn step_choice(&mut self, forward: bool) {
+        if let Value::Choice { options, index, optional } = &mut self.fields[self.focus].value {
+            let len = options.len() + usize::from(*optional);
+            *index = if forward { (*index + 1) % len } else { (*index + len - 1) % len };
+        }
     }
 
     /// Pasted text goes into the focused text field.
@@ -260,25 +268,28 @@ mod tests {
 
     fn typed(form: &mut LeadForm, s: &str) {
         for c in s.chars() {
-            form.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+            form.on_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE), &Keymap::default());
         }
+    }
+
+    fn press(form: &mut LeadForm, code: KeyCode, mods: KeyModifiers) -> FormOutcome {
+        form.on_key(KeyEvent::new(code, mods), &Keymap::default())
     }
 
     #[test]
     fn a_new_lead_needs_a_way_to_reach_them() {
         let mut f = LeadForm::new_lead();
         typed(&mut f, "Sara Nabil");
-        assert!(matches!(f.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)), FormOutcome::Stay));
+        assert!(matches!(press(&mut f, KeyCode::Enter, KeyModifiers::NONE), FormOutcome::Stay));
         assert!(f.error.as_deref().unwrap_or("").contains("at least one of email"), "{:?}", f.error);
         assert_eq!(f.fields[f.focus].key, "email", "the cursor goes to the field at fault");
         typed(&mut f, "not-an-email");
-        f.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE));
+        press(&mut f, KeyCode::Enter, KeyModifiers::NONE);
         assert!(f.error.as_deref().unwrap_or("").contains("email"), "{:?}", f.error);
-        f.on_key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
-        f.on_key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE));
+        press(&mut f, KeyCode::Char('u'), KeyModifiers::CONTROL);
+        press(&mut f, KeyCode::Tab, KeyModifiers::NONE);
         typed(&mut f, "0100 123 4567");
-        let FormOutcome::Submit(Request::CreateLead { fields, .. }) =
-            f.on_key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE))
+        let FormOutcome::Submit(Request::CreateLead { fields, .. }) = press(&mut f, KeyCode::Enter, KeyModifiers::NONE)
         else {
             panic!("should submit: {:?}", f.error)
         };
@@ -290,7 +301,7 @@ mod tests {
     fn choices_cycle_with_arrows_and_optional_ones_clear() {
         let mut f = LeadForm::new_lead();
         f.focus = f.fields.iter().position(|x| x.key == "source").unwrap();
-        f.on_key(KeyEvent::new(KeyCode::Right, KeyModifiers::NONE));
+        press(&mut f, KeyCode::Right, KeyModifiers::NONE);
         assert_eq!(f.values().source, LeadSource::ALL[0], "after `other`, the list wraps to the first");
         assert!(f.changed());
     }

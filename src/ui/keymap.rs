@@ -19,6 +19,10 @@ pub enum Context {
     Pipeline,
     Lead,
     Messages,
+    /// Pick lists and yes/no questions.
+    Popup,
+    /// Forms.
+    Form,
 }
 
 impl Context {
@@ -30,6 +34,8 @@ impl Context {
         Context::Pipeline,
         Context::Lead,
         Context::Messages,
+        Context::Popup,
+        Context::Form,
     ];
 
     pub fn name(self) -> &'static str {
@@ -41,6 +47,8 @@ impl Context {
             Context::Pipeline => "pipeline",
             Context::Lead => "lead",
             Context::Messages => "messages",
+            Context::Popup => "popup",
+            Context::Form => "form",
         }
     }
 }
@@ -90,6 +98,14 @@ crate::string_enum! {
         Export => "export",
         InProgress => "in_progress",
         Resolve => "resolve",
+        Yes => "yes",
+        No => "no",
+        NextField => "next_field",
+        PrevField => "prev_field",
+        ChoiceNext => "choice_next",
+        ChoicePrev => "choice_prev",
+        Submit => "submit",
+        ClearField => "clear_field",
     }
 }
 
@@ -161,6 +177,14 @@ impl Action {
             Action::Export => "export what the filter shows (CSV)",
             Action::InProgress => "mark in progress (reopens a resolved one)",
             Action::Resolve => "mark resolved",
+            Action::Yes => "yes (run what is asked)",
+            Action::No => "no (change nothing)",
+            Action::NextField => "next field",
+            Action::PrevField => "previous field",
+            Action::ChoiceNext => "next choice",
+            Action::ChoicePrev => "previous choice",
+            Action::Submit => "save / confirm",
+            Action::ClearField => "clear the field",
         }
     }
 }
@@ -335,6 +359,19 @@ fn defaults() -> Vec<(Context, Action, &'static [&'static str])> {
         (Messages, InProgress, &["i"]),
         (Messages, Resolve, &["r"]),
         (Messages, Open, &["enter"]),
+        (Popup, Up, &["k", "up"]),
+        (Popup, Down, &["j", "down"]),
+        (Popup, Open, &["enter"]),
+        (Popup, Back, &["esc", "q"]),
+        (Popup, Yes, &["y"]),
+        (Popup, No, &["n"]),
+        (Form, NextField, &["tab", "down"]),
+        (Form, PrevField, &["backtab", "up"]),
+        (Form, ChoiceNext, &["right"]),
+        (Form, ChoicePrev, &["left"]),
+        (Form, Submit, &["enter"]),
+        (Form, Back, &["esc"]),
+        (Form, ClearField, &["ctrl-u"]),
     ]
 }
 
@@ -356,7 +393,8 @@ impl Keymap {
         for (ctx_name, actions) in user {
             let ctx = Context::ALL.iter().copied().find(|c| c.name() == ctx_name).ok_or_else(|| {
                 format!(
-                    "keys.{ctx_name}: no such key context (global, list, dashboard, audit, pipeline, lead, messages)"
+                    "keys.{ctx_name}: no such key context ({})",
+                    Context::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
                 )
             })?;
             for (action_name, keys) in actions {

@@ -4,6 +4,8 @@
 
 pub mod app;
 pub mod chooser;
+pub mod cmd;
+pub mod driver;
 pub mod form;
 pub mod keymap;
 pub mod msg;
@@ -13,4 +15,6 @@ pub mod run;
 pub mod screens;
 pub mod text;
 pub mod theme;
+pub mod time;
 pub mod view;
+pub mod widgets;

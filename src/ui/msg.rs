@@ -10,8 +10,9 @@ pub enum Msg {
     /// Text pasted in one go (bracketed paste).
     Paste(String),
     Resize(u16, u16),
-    /// The frame tick (toasts expire, spinners turn, idle time counts).
-    Tick,
+    /// The frame tick with the current instant (toasts expire, spinners turn, idle
+    /// time counts, "today" moves on). The only way time enters the UI.
+    Tick(chrono::DateTime<chrono::Utc>),
     Backend(Box<Event>),
     Changed(Notice),
 }

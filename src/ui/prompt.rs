@@ -1,10 +1,21 @@
 //! The questions a pipeline move asks first: why a lead was lost, when to follow up
 //! a nurtured lead, the budget range of a proposal. Esc cancels and nothing moves.
 
+use super::cmd::{Call, Cmd, Lane};
+use super::screens::ScreenId;
 use super::screens::pipeline::PendingMove;
-use crate::domain::lead::{LeadStatus, MoveInput, Prompt};
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use crate::domain::lead::{MoveInput, Prompt};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key did to a one-line popup.
+pub enum Typed {
+    Stay,
+    Cancel,
+    /// Close the popup and run these.
+    Submit(Vec<Cmd>),
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MovePrompt {
@@ -12,12 +23,6 @@ pub struct MovePrompt {
     pub input: String,
     pub presets: Vec<String>,
     pub error: Option<String>,
-}
-
-pub enum PromptOutcome {
-    Stay,
-    Cancel,
-    Submit(i64, LeadStatus, MoveInput),
 }
 
 impl MovePrompt {
@@ -43,11 +48,15 @@ impl MovePrompt {
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> PromptOutcome {
+    pub fn on_key(&mut self, key: KeyEvent, today: NaiveDate, tz: Tz) -> Typed {
         match key.code {
-            KeyCode::Esc => return PromptOutcome::Cancel,
-            KeyCode::Enter => match self.parse(now) {
-                Ok(input) => return PromptOutcome::Submit(self.pending.lead_id, self.pending.to, input),
+            KeyCode::Esc => return Typed::Cancel,
+            KeyCode::Enter => match self.parse(today, tz) {
+                Ok(input) => {
+                    let call =
+                        Call::MoveLead { lead_id: self.pending.lead_id, to: self.pending.to, input: Some(input) };
+                    return Typed::Submit(vec![Cmd::Call(ScreenId::Pipeline, call)]);
+                }
                 Err(why) => self.error = Some(why),
             },
             KeyCode::Backspace => {
@@ -62,11 +71,11 @@ impl MovePrompt {
             }
             _ => {}
         }
-        PromptOutcome::Stay
+        Typed::Stay
     }
 
     /// The answer as move data, or why it is not one yet.
-    pub fn parse(&self, now: DateTime<Utc>) -> Result<MoveInput, String> {
+    pub fn parse(&self, today: NaiveDate, tz: Tz) -> Result<MoveInput, String> {
         let text = self.input.trim();
         match self.pending.prompt {
             Prompt::LostReason => {
@@ -79,7 +88,7 @@ impl MovePrompt {
                 Ok(MoveInput { lost_reason: Some(reason), ..MoveInput::default() })
             }
             Prompt::FollowUp => {
-                Ok(MoveInput { next_follow_up_at: Some(parse_follow_up(text, now)?), ..MoveInput::default() })
+                Ok(MoveInput { next_follow_up_at: Some(parse_follow_up(text, today, tz)?), ..MoveInput::default() })
             }
             Prompt::Budget => {
                 if text.is_empty() {
@@ -91,30 +100,21 @@ impl MovePrompt {
     }
 }
 
-/// `YYYY-MM-DD`, `+N` (days from today), `N`, `tomorrow` → that day at 09:00 UTC.
-/// A day before today is refused.
-pub fn parse_follow_up(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
-    let today = now.date_naive();
-    let day = if text.eq_ignore_ascii_case("tomorrow") {
-        today + Duration::days(1)
-    } else if let Ok(n) = text.trim_start_matches('+').parse::<i64>() {
-        if !(0..=3650).contains(&n) {
-            return Err("follow up within the next ten years".into());
-        }
-        today + Duration::days(n)
-    } else {
-        NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .map_err(|_| format!("'{text}' is not a date: use YYYY-MM-DD, +N or tomorrow"))?
-    };
+/// `YYYY-MM-DD`, `+N` (days from today), `N`, `tomorrow` → that day at 09:00 in the
+/// office's zone. A day before today is refused.
+pub fn parse_follow_up(text: &str, today: NaiveDate, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let day = super::time::parse_day(text, today)?;
     if day < today {
         return Err(format!("{day} is in the past"));
     }
-    Ok(day.and_time(NaiveTime::from_hms_opt(9, 0, 0).unwrap_or(NaiveTime::MIN)).and_utc())
+    Ok(super::time::at_hour(day, 9, tz))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::domain::lead::LeadStatus;
 
     fn prompt(kind: Prompt, input: &str) -> MovePrompt {
         let pending = PendingMove { lead_id: 1, name: "Sara".into(), to: LeadStatus::ClosedLost, prompt: kind };
@@ -125,24 +125,28 @@ mod tests {
 
     #[test]
     fn lost_reason_from_preset_or_text() {
-        let now = Utc::now();
-        assert_eq!(prompt(Prompt::LostReason, "2").parse(now).unwrap().lost_reason.as_deref(), Some("timing"));
+        let (now, tz) = (NaiveDate::from_ymd_opt(2026, 11, 23).unwrap(), Tz::UTC);
+        assert_eq!(prompt(Prompt::LostReason, "2").parse(now, tz).unwrap().lost_reason.as_deref(), Some("timing"));
         assert_eq!(
-            prompt(Prompt::LostReason, "went quiet").parse(now).unwrap().lost_reason.as_deref(),
+            prompt(Prompt::LostReason, "went quiet").parse(now, tz).unwrap().lost_reason.as_deref(),
             Some("went quiet")
         );
-        assert!(prompt(Prompt::LostReason, "  ").parse(now).is_err());
-        assert_eq!(prompt(Prompt::LostReason, "9").parse(now).unwrap().lost_reason.as_deref(), Some("9"));
+        assert!(prompt(Prompt::LostReason, "  ").parse(now, tz).is_err());
+        assert_eq!(prompt(Prompt::LostReason, "9").parse(now, tz).unwrap().lost_reason.as_deref(), Some("9"));
     }
 
     #[test]
     fn follow_up_dates() {
-        let now = "2026-11-23T15:00:00Z".parse::<DateTime<Utc>>().unwrap();
-        assert_eq!(parse_follow_up("+3", now).unwrap().to_rfc3339(), "2026-11-26T09:00:00+00:00");
-        assert_eq!(parse_follow_up("tomorrow", now).unwrap().date_naive().to_string(), "2026-11-24");
-        assert_eq!(parse_follow_up("2026-12-01", now).unwrap().date_naive().to_string(), "2026-12-01");
-        assert!(parse_follow_up("2026-11-01", now).unwrap_err().contains("past"));
-        assert!(parse_follow_up("soon", now).unwrap_err().contains("not a date"));
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let utc = Tz::UTC;
+        assert_eq!(parse_follow_up("+3", today, utc).unwrap().to_rfc3339(), "2026-11-26T09:00:00+00:00");
+        assert_eq!(parse_follow_up("tomorrow", today, utc).unwrap().date_naive().to_string(), "2026-11-24");
+        assert_eq!(parse_follow_up("2026-12-01", today, utc).unwrap().date_naive().to_string(), "2026-12-01");
+        assert!(parse_follow_up("2026-11-01", today, utc).unwrap_err().contains("past"));
+        assert!(parse_follow_up("soon", today, utc).unwrap_err().contains("not a date"));
+        // 09:00 in Cairo is 07:00 UTC: the follow-up is at the office's morning.
+        let cairo = crate::ui::time::zone("Africa/Cairo").unwrap();
+        assert_eq!(parse_follow_up("+3", today, cairo).unwrap().to_rfc3339(), "2026-11-26T07:00:00+00:00");
     }
 }
 
@@ -153,12 +157,6 @@ pub struct InputForm {
     pub text: String,
     pub note_type: crate::domain::lead::NoteType,
     pub error: Option<String>,
-}
-
-pub enum InputOutcome {
-    Stay,
-    Cancel,
-    Submit(crate::backend::Request),
 }
 
 impl InputForm {
@@ -175,17 +173,17 @@ impl InputForm {
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, now: DateTime<Utc>) -> InputOutcome {
+    pub fn on_key(&mut self, key: KeyEvent, today: NaiveDate, tz: Tz) -> Typed {
         use crate::domain::lead::NoteType;
         match key.code {
-            KeyCode::Esc => return InputOutcome::Cancel,
+            KeyCode::Esc => return Typed::Cancel,
             KeyCode::Tab if matches!(self.kind, super::screens::Input::Note { .. }) => {
                 let all = NoteType::ALL;
                 let i = all.iter().position(|t| *t == self.note_type).unwrap_or(0);
                 self.note_type = all[(i + 1) % all.len()];
             }
-            KeyCode::Enter => match self.submit(now) {
-                Ok(req) => return InputOutcome::Submit(req),
+            KeyCode::Enter => match self.submit(today, tz) {
+                Ok(req) => return Typed::Submit(vec![Cmd::Send(Lane::Write(0), req)]),
                 Err(why) => self.error = Some(why),
             },
             KeyCode::Backspace => {
@@ -199,10 +197,10 @@ impl InputForm {
             }
             _ => {}
         }
-        InputOutcome::Stay
+        Typed::Stay
     }
 
-    fn submit(&self, now: DateTime<Utc>) -> Result<crate::backend::Request, String> {
+    fn submit(&self, today: NaiveDate, tz: Tz) -> Result<crate::backend::Request, String> {
         use crate::backend::Request;
         let text = self.text.trim();
         match self.kind {
@@ -213,7 +211,7 @@ impl InputForm {
                 Ok(Request::AddNote { lead_id, note_type: self.note_type, text: text.to_string() })
             }
             super::screens::Input::FollowUp { lead_id, version } => {
-                let at = if text == "-" { None } else { Some(parse_follow_up(text, now)?) };
+                let at = if text == "-" { None } else { Some(parse_follow_up(text, today, tz)?) };
                 Ok(Request::SetFollowUp { id: lead_id, version, at })
             }
         }

@@ -27,7 +27,7 @@ pub fn settings(config: &Config) -> Result<Settings> {
         keymap,
         theme,
         idle_lock_ticks: idle.saturating_mul(60 * TICKS_PER_SECOND),
-        today: chrono::Utc::now().date_naive(),
+        tz: super::time::zone(&config.display.time_zone).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?,
         terminal: std::env::var("TERM").unwrap_or_else(|_| "unknown".into()),
         lost_reasons: config.pipeline.lost_reasons.clone(),
         rot_days: config.pipeline.rot_days.clone(),
@@ -49,13 +49,17 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("staffroom needs a terminal (use --no-open to prepare the database only)");
     }
-    let mut app = App::new(settings(config)?);
+    let mut app = App::new(settings(config)?, crate::store::now());
     let backend_settings = backend::Settings {
         login: config.login_policy(),
         attendance_threshold_percent: config.rules.attendance_threshold_percent,
         demo: matches!(start, Start::Demo { .. }),
     };
-    let (cmd_tx, mut events_rx) = backend::spawn(db.clone(), backend_settings);
+    // Where this terminal connects from, read once: the backend stamps it on every
+    // change this session makes.
+    let remote = crate::store::actor::remote_from_env();
+    let worker = std::sync::Arc::new(backend::Backend::new(db.clone(), backend_settings, remote));
+    let (cmd_tx, mut events_rx) = backend::spawn(worker);
     let mut notices = changes::watch(&db);
     let mouse = config.display.mouse;
     let mut term = terminal::enter(mouse).context("cannot set up the terminal")?;
@@ -113,7 +117,7 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
                 Msg::Backend(Box::new(ev))
             }
             Some(n) = notices.recv() => Msg::Changed(n),
-            _ = tick.tick() => Msg::Tick,
+            _ = tick.tick() => Msg::Tick(crate::store::now()),
             _ = sigterm.recv() => return Ok(()),
             _ = sighup.recv() => return Ok(()),
         };

@@ -2,6 +2,7 @@
 
 use super::app::{App, Popup};
 use super::keymap::{Action, Context};
+use super::screens::Vx;
 use super::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -31,9 +32,14 @@ pub fn view(app: &App, f: &mut Frame) {
         app.login.view(f, body, theme, spin);
         return;
     };
-    let title = app.screen().map_or("", |s| s.title());
-    let who = format!("{} · {} ", text::inert(&session.user.full_name), session.actor.roles.label());
-    let sub = app.screen().and_then(|s| s.subtitle()).map(|s| format!("· {} ", text::inert(&s))).unwrap_or_default();
+    let title = app.screen().map_or(String::new(), |s| s.component().title());
+    let title = title.as_str();
+    let who = format!("{} · {} ", text::inert(&session.user.full_name), session.roles.label());
+    let sub = app
+        .screen()
+        .and_then(|s| s.component().subtitle())
+        .map(|s| format!("· {} ", text::inert(&s)))
+        .unwrap_or_default();
     let room = usize::from(header.width).saturating_sub(text::width(&who) + title.len() + 16);
     let left = format!(" staffroom › {title} {}{}", text::fit(&sub, room), spin.map(String::from).unwrap_or_default());
     let gap = usize::from(header.width).saturating_sub(text::width(&left) + text::width(&who));
@@ -42,7 +48,8 @@ pub fn view(app: &App, f: &mut Frame) {
         header,
     );
     if let Some(screen) = app.screen() {
-        screen.view(f, body, theme);
+        let vx = Vx { theme, now: app.now, tz: app.settings.tz };
+        screen.component().view(f, body, &vx);
     }
     f.render_widget(hint_bar(app), hints);
     for popup in &app.popups {
@@ -84,17 +91,6 @@ pub fn view(app: &App, f: &mut Frame) {
                 let rect = centered(body, 70, lines.len() as u16 + 2);
                 f.render_widget(Clear, rect);
                 f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), rect);
-            }
-            Popup::Pick { targets, cursor, .. } => {
-                let mut lines = vec![Line::styled("Move to…", theme.title)];
-                for (i, t) in targets.iter().enumerate() {
-                    let style = if i == *cursor { theme.selected } else { theme.base };
-                    lines.push(Line::styled(format!(" {} ", t.as_str()), style));
-                }
-                lines.push(Line::styled("Enter moves · Esc cancels", theme.dim));
-                let rect = centered(body, 34, lines.len() as u16 + 2);
-                f.render_widget(Clear, rect);
-                f.render_widget(Paragraph::new(lines).block(Block::bordered()), rect);
             }
             Popup::Form(form) => {
                 let w = 72.min(body.width.saturating_sub(2));
@@ -168,10 +164,23 @@ pub fn view(app: &App, f: &mut Frame) {
     }
 }
 
+/// The screen's main keys that this user may use, then the global ones. A viewer is
+/// not offered `L`.
 fn hint_bar(app: &App) -> Line<'static> {
     let theme = &app.settings.theme;
     let contexts = app.contexts();
-    let mut actions: Vec<Action> = app.screen().map(|s| s.hints().to_vec()).unwrap_or_default();
+    let roles = app.roles();
+    let mut actions: Vec<Action> = app
+        .screen()
+        .map(|s| {
+            s.component()
+                .commands()
+                .iter()
+                .filter(|c| c.hint && c.needs.is_none_or(|p| roles.can(p)))
+                .map(|c| c.action)
+                .collect()
+        })
+        .unwrap_or_default();
     actions.extend([Action::Palette, Action::Back, Action::Help, Action::Quit]);
     let mut spans = Vec::new();
     for a in actions {
@@ -185,14 +194,28 @@ fn hint_bar(app: &App) -> Line<'static> {
 
 /// The help overlay: every binding of the current screen and the global ones,
 /// generated from the keymap in force.
+/// Keys the user's roles do not allow are listed as such.
 pub fn help_lines(app: &App) -> Vec<(String, String)> {
-    let mut contexts = app.contexts();
+    // Help opened over a dialog lists the dialog's keys (`?` itself is a popup).
+    let under = app.popups.iter().rev().nth(1);
+    let mut contexts = match under {
+        Some(Popup::Form(_)) => vec![Context::Form],
+        Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
+        _ => app.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
+    };
     contexts.push(Context::Global);
+    let roles = app.roles();
+    let commands = app.screen().map(|s| s.component().commands()).unwrap_or(&[]);
     let mut out = Vec::new();
     for ctx in contexts {
         for (action, keys) in app.settings.keymap.bindings(ctx) {
             let keys = keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
-            out.push((keys, action.describe().to_string()));
+            let denied = commands.iter().find(|c| c.action == action).and_then(|c| c.needs).filter(|p| !roles.can(*p));
+            let what = match denied {
+                Some(_) => format!("{} (not for your role)", action.describe()),
+                None => action.describe().to_string(),
+            };
+            out.push((keys, what));
         }
     }
     out

@@ -139,7 +139,7 @@ async fn a_new_lead_matching_an_open_one_warns_and_can_be_merged() {
     d.press(KeyCode::Enter).await;
     // Line 2: merge into the existing lead.
     d.press(KeyCode::Char('2')).await;
-    let shown = lead_on_screen(&d).expect("the kept lead opens");
+    let shown = lead_on_screen(&d).unwrap_or_else(|| panic!("the kept lead opens: {}", d.screen()));
     assert_eq!(shown.id, existing.id);
     assert_eq!(
         staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1,

@@ -113,11 +113,11 @@ async fn nurturing_asks_for_the_next_follow_up() {
     let card = board(&d).selected().unwrap().lead.clone();
     assert_eq!(card.stage(), LeadStatus::Contacted);
     d.press(KeyCode::Char('m')).await;
-    let targets = match d.app.popups.last() {
-        Some(staffroom::ui::app::Popup::Pick { targets, .. }) => targets.clone(),
+    let targets: Vec<String> = match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Choose(c)) => c.items.iter().map(|(label, _)| label.clone()).collect(),
         _ => panic!("picker"),
     };
-    let nurturing = targets.iter().position(|t| *t == LeadStatus::Nurturing).unwrap();
+    let nurturing = targets.iter().position(|t| t == "nurturing").unwrap();
     for _ in 0..nurturing {
         d.press(KeyCode::Down).await;
     }
@@ -255,12 +255,8 @@ async fn instructors_cannot_open_the_board() {
     let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
     d.run(effects).await;
     assert_ne!(d.app.screen().map(|s| s.id()), Some(staffroom::ui::screens::ScreenId::Pipeline));
-    let cmd = staffroom::backend::Command {
-        req_id: 1,
-        actor: d.app.actor().cloned(),
-        request: staffroom::backend::Request::Board { per_column: 10, filter: None, save: false },
-    };
-    let err = staffroom::backend::handle(&t.db, crate::driver::backend_settings(), cmd).await.unwrap_err();
+    let forged = staffroom::backend::Request::Board { per_column: 10, filter: None, save: false };
+    let err = d.backend.handle(forged).await.0.unwrap_err();
     assert!(err.to_string().contains("may not view leads"), "{err}");
 }
 

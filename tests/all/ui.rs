@@ -80,12 +80,8 @@ async fn a_staff_member_cannot_open_users_even_by_name() {
     assert!(s.contains("no match"), "the palette offers only allowed screens: {s}");
     d.press(KeyCode::Esc).await;
     // Even a forged request is refused by the backend.
-    let cmd = staffroom::backend::Command {
-        req_id: 1,
-        actor: d.app.actor().cloned(),
-        request: staffroom::backend::Request::UsersPage { after: None, limit: 10 },
-    };
-    let err = staffroom::backend::handle(&t.db, crate::driver::backend_settings(), cmd).await.unwrap_err();
+    let forged = staffroom::backend::Request::UsersPage { after: None, limit: 10 };
+    let err = d.backend.handle(forged).await.0.unwrap_err();
     assert!(err.to_string().contains("may not manage users"), "{err}");
 }
 
@@ -213,16 +209,13 @@ async fn the_idle_lock_asks_the_password_and_resumes_where_it_was() {
 #[tokio::test]
 async fn passwordless_demo_login_exists_only_in_demo_mode_and_for_demo_accounts() {
     let t = demo_db().await;
-    let cmd = |email: &str| staffroom::backend::Command {
-        req_id: 1,
-        actor: None,
-        request: staffroom::backend::Request::DemoLogin { email: email.into(), terminal: "t".into() },
-    };
+    let cmd = |email: &str| staffroom::backend::Request::DemoLogin { email: email.into(), terminal: "t".into() };
     let normal = crate::driver::backend_settings();
-    let err = staffroom::backend::handle(&t.db, normal, cmd("admin@demo.staffroom.test")).await.unwrap_err();
+    let backend = |settings| staffroom::backend::Backend::new(t.db.clone(), settings, "test");
+    let err = backend(normal).handle(cmd("admin@demo.staffroom.test")).await.0.unwrap_err();
     assert!(err.to_string().contains("only for the demo"), "{err}");
     let demo_mode = staffroom::backend::Settings { demo: true, ..normal };
-    let ok = staffroom::backend::handle(&t.db, demo_mode, cmd("admin@demo.staffroom.test")).await.unwrap();
+    let ok = backend(demo_mode).handle(cmd("admin@demo.staffroom.test")).await.0.unwrap();
     assert!(matches!(ok, staffroom::backend::Reply::Login(Ok(_))));
     let staffroom::store::users::User { id, .. } =
         staffroom::store::users::find_by_email(&t.db, "admin@demo.staffroom.test").await.unwrap().unwrap();
@@ -241,7 +234,7 @@ async fn passwordless_demo_login_exists_only_in_demo_mode_and_for_demo_accounts(
     )
     .await
     .unwrap();
-    let err = staffroom::backend::handle(&t.db, demo_mode, cmd("real@academy.org")).await.unwrap_err();
+    let err = backend(demo_mode).handle(cmd("real@academy.org")).await.0.unwrap_err();
     assert!(err.to_string().contains("only demo accounts"), "{err}");
 }
 
@@ -249,7 +242,7 @@ async fn passwordless_demo_login_exists_only_in_demo_mode_and_for_demo_accounts(
 async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     use staffroom::backend::{Event, Reply, Request};
     use staffroom::store::page::Page;
-    use staffroom::ui::app::Slot;
+    use staffroom::ui::cmd::{Lane, Token};
     use staffroom::ui::msg::{Effect, Msg};
     let t = demo_db().await;
     let mut d = logged_in(&t, "admin", 120, 36).await;
@@ -257,8 +250,9 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     d.type_text("audit").await;
     d.press(KeyCode::Enter).await;
     // Two loads for the same screen: the first is superseded by the second.
-    let first = d.app.request(Slot::Screen(ScreenId::Audit, 0), Request::AuditPage { before: None, limit: 10 });
-    let second = d.app.request(Slot::Screen(ScreenId::Audit, 0), Request::AuditPage { before: None, limit: 10 });
+    let token = Token::Screen(ScreenId::Audit, Lane::Load);
+    let first = d.app.request(token, Request::AuditPage { before: None, limit: 10 });
+    let second = d.app.request(token, Request::AuditPage { before: None, limit: 10 });
     let (Effect::Send(a), Effect::Send(b)) = (first, second) else { panic!("requests") };
     let mut stale_rows = staffroom::store::audit::page(&t.db, None, 1).await.unwrap().rows;
     stale_rows[0].summary = "STALE RESULT".into();
@@ -268,10 +262,12 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     d.app.update(Msg::Backend(Box::new(Event {
         req_id: b.req_id,
         result: Ok(Reply::AuditPage(Page { rows: fresh_rows, next: None })),
+        who: None,
     })));
     d.app.update(Msg::Backend(Box::new(Event {
         req_id: a.req_id,
         result: Ok(Reply::AuditPage(Page { rows: stale_rows, next: None })),
+        who: None,
     })));
     let s = d.screen();
     assert!(s.contains("FRESH RESULT") && !s.contains("STALE RESULT"), "{s}");

@@ -1,58 +1,73 @@
-//! Keys while a popup is open: the top popup takes them all.
+//! Keys while a popup is open: the top popup takes them all, through the keymap's
+//! `popup` and `form` contexts (so `?` lists them and config can rebind them).
 
-use super::{App, ConfirmAction, Popup, Slot};
+use super::{App, Popup};
+use crate::ui::chooser::ChooserOutcome;
+use crate::ui::cmd::{Lane, Token};
+use crate::ui::form::FormOutcome;
+use crate::ui::keymap::{Action, Context};
 use crate::ui::msg::Effect;
+use crate::ui::palette::PaletteOutcome;
+use crate::ui::prompt::Typed;
 use crate::ui::screens::ScreenId;
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
+    /// The screen popups act for (their requests reply to it).
+    fn popup_owner(&self) -> ScreenId {
+        self.screen().map_or(ScreenId::Dashboard, |s| s.id())
+    }
+
     /// A key for the popup on top (help, palette, confirm, prompts, forms, lists).
     pub(super) fn on_popup_key(&mut self, key: KeyEvent) -> Vec<Effect> {
+        let owner = self.popup_owner();
+        let today = self.today();
+        let tz = self.settings.tz;
+        let popup_action = self.settings.keymap.action(&[Context::Popup], &key);
         let Some(popup) = self.popups.last_mut() else { return Vec::new() };
         match popup {
             Popup::Help => {
                 self.popups.pop();
                 Vec::new()
             }
-            Popup::Confirm { on_yes, .. } => {
-                let on_yes = *on_yes;
-                self.popups.pop();
-                if matches!(key.code, KeyCode::Char('y') | KeyCode::Char('Y') | KeyCode::Enter) {
-                    match on_yes {
-                        ConfirmAction::Quit => {
-                            self.quit = true;
-                            return vec![Effect::Quit];
-                        }
-                    }
+            Popup::Confirm { on_yes, .. } => match popup_action {
+                Some(Action::Yes | Action::Open) => {
+                    let cmds = std::mem::take(on_yes);
+                    self.popups.pop();
+                    self.run_cmds(cmds, owner)
                 }
-                Vec::new()
-            }
-            Popup::Prompt(prompt) => match prompt.on_key(key, crate::store::now()) {
-                crate::ui::prompt::PromptOutcome::Stay => Vec::new(),
-                crate::ui::prompt::PromptOutcome::Cancel => {
+                Some(Action::No | Action::Back) => {
+                    self.popups.pop();
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            },
+            Popup::Prompt(prompt) => match prompt.on_key(key, today, tz) {
+                Typed::Stay => Vec::new(),
+                Typed::Cancel => {
                     self.popups.pop();
                     self.toast("move cancelled; nothing changed");
                     Vec::new()
                 }
-                crate::ui::prompt::PromptOutcome::Submit(lead_id, to, input) => {
+                Typed::Submit(cmds) => {
                     self.popups.pop();
-                    self.with_pipeline(lead_id, |p| p.start_move(to, input))
+                    self.run_cmds(cmds, owner)
                 }
             },
-            Popup::Input(form) => match form.on_key(key, crate::store::now()) {
-                crate::ui::prompt::InputOutcome::Stay => Vec::new(),
-                crate::ui::prompt::InputOutcome::Cancel => {
+            Popup::Input(form) => match form.on_key(key, today, tz) {
+                Typed::Stay => Vec::new(),
+                Typed::Cancel => {
                     self.popups.pop();
                     Vec::new()
                 }
-                crate::ui::prompt::InputOutcome::Submit(req) => {
+                Typed::Submit(cmds) => {
                     self.popups.pop();
-                    vec![self.request(Slot::Screen(ScreenId::Lead, crate::ui::screens::lead::LANE_EDIT), req)]
+                    self.run_cmds(cmds, owner)
                 }
             },
-            Popup::Form(form) => match form.on_key(key) {
-                crate::ui::form::FormOutcome::Stay => Vec::new(),
-                crate::ui::form::FormOutcome::Cancel => {
+            Popup::Form(form) => match form.on_key(key, &self.settings.keymap) {
+                FormOutcome::Stay => Vec::new(),
+                FormOutcome::Cancel => {
                     let changed = form.changed();
                     self.popups.pop();
                     if changed {
@@ -60,45 +75,35 @@ impl App {
                     }
                     Vec::new()
                 }
-                crate::ui::form::FormOutcome::Submit(req) => vec![self.dialog_request(req)],
+                FormOutcome::Submit(req) => vec![self.request(Token::Screen(owner, Lane::Dialog), req)],
             },
-            Popup::Choose(chooser) => match chooser.on_key(key) {
-                crate::ui::chooser::ChooserOutcome::Stay => Vec::new(),
-                crate::ui::chooser::ChooserOutcome::Cancel => {
-                    self.popups.pop();
-                    Vec::new()
-                }
-                crate::ui::chooser::ChooserOutcome::Pick(choice) => {
-                    self.popups.pop();
-                    self.on_choice(choice)
-                }
-            },
-            Popup::Pick { lead_id, targets, cursor } => {
-                let n = targets.len();
-                match key.code {
-                    KeyCode::Esc | KeyCode::Char('q') => {
+            Popup::Choose(chooser) => {
+                let outcome = match key.code {
+                    KeyCode::Char(c @ '1'..='9') => chooser.on_digit(c),
+                    _ => match popup_action {
+                        Some(a) => chooser.on_action(a),
+                        None => ChooserOutcome::Stay,
+                    },
+                };
+                match outcome {
+                    ChooserOutcome::Stay => Vec::new(),
+                    ChooserOutcome::Cancel => {
                         self.popups.pop();
+                        Vec::new()
                     }
-                    KeyCode::Up | KeyCode::Char('k') => *cursor = cursor.saturating_sub(1),
-                    KeyCode::Down | KeyCode::Char('j') => *cursor = (*cursor + 1).min(n.saturating_sub(1)),
-                    KeyCode::Enter => {
-                        let (lead_id, to) = (*lead_id, targets.get(*cursor).copied());
+                    ChooserOutcome::Pick(cmds) => {
                         self.popups.pop();
-                        if let Some(to) = to {
-                            return self.with_pipeline(lead_id, |p| p.ask_or_move(to, Default::default()));
-                        }
+                        self.run_cmds(cmds, owner)
                     }
-                    _ => {}
                 }
-                Vec::new()
             }
             Popup::Palette(p) => match p.on_key(key) {
-                crate::ui::palette::PaletteOutcome::Stay => Vec::new(),
-                crate::ui::palette::PaletteOutcome::Close => {
+                PaletteOutcome::Stay => Vec::new(),
+                PaletteOutcome::Close => {
                     self.popups.pop();
                     Vec::new()
                 }
-                crate::ui::palette::PaletteOutcome::Run(entry) => {
+                PaletteOutcome::Run(entry) => {
                     self.popups.pop();
                     self.run_entry(entry)
                 }

@@ -1,10 +1,12 @@
 //! The audit trail, newest first, paged with keyset queries as the cursor moves.
 
-use super::{Outcome, move_cursor};
-use crate::backend::Request;
+use super::{Command, Component, Cx, Vx, move_cursor};
+use crate::backend::{Reply, Request};
+use crate::store::StoreError;
 use crate::store::audit::AuditRow;
 use crate::store::page::Page;
-use crate::ui::keymap::Action;
+use crate::ui::cmd::{Cmd, Lane};
+use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -34,7 +36,7 @@ pub struct AuditScreen {
 }
 
 impl AuditScreen {
-    pub fn reload(&mut self) -> Request {
+    pub fn load(&mut self) -> Request {
         self.loading = Some(Load::Reload);
         let limit = (self.rows.len() as i64).clamp(PAGE, crate::store::page::MAX_PAGE);
         Request::AuditPage { before: None, limit }
@@ -57,10 +59,10 @@ impl AuditScreen {
         }
     }
 
-    pub fn on_action(&mut self, action: Action) -> Outcome {
+    fn act(&mut self, action: Action) -> Vec<Cmd> {
         if action == Action::Open {
             self.detail = !self.detail;
-            return Outcome::default();
+            return Vec::new();
         }
         if let Some(c) = move_cursor(self.cursor, self.rows.len(), action, 20) {
             self.cursor = c;
@@ -68,15 +70,12 @@ impl AuditScreen {
         // Fetch the next page before the cursor reaches the end.
         if let Some(before) = self.next.filter(|_| self.cursor + 20 >= self.rows.len() && self.loading.is_none()) {
             self.loading = Some(Load::More);
-            return Outcome {
-                request: Some(Request::AuditPage { before: Some(before), limit: PAGE }),
-                ..Outcome::default()
-            };
+            return vec![Cmd::Send(Lane::More(0), Request::AuditPage { before: Some(before), limit: PAGE })];
         }
-        Outcome::default()
+        Vec::new()
     }
 
-    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, tz: chrono_tz::Tz) {
         if !self.loaded {
             f.render_widget(Paragraph::new("Loading…").style(theme.dim), area);
             return;
@@ -97,8 +96,12 @@ impl AuditScreen {
             .skip(start)
             .take(height)
             .map(|(i, r)| {
-                let head =
-                    format!("{:>8} {} {:<14} ", r.id, r.created_at.format("%Y-%m-%d %H:%M"), text::fit(&r.action, 14));
+                let head = format!(
+                    "{:>8} {} {:<14} ",
+                    r.id,
+                    crate::ui::time::stamp(r.created_at, tz),
+                    text::fit(&r.action, 14)
+                );
                 let rest = text::fit(&r.summary, width.saturating_sub(text::width(&head)));
                 let style = if i == self.cursor { theme.selected } else { theme.base };
                 Line::from(vec![
@@ -124,5 +127,49 @@ impl AuditScreen {
             ];
             f.render_widget(Paragraph::new(body).wrap(Wrap { trim: false }).block(block), rect);
         }
+    }
+}
+
+impl Component for AuditScreen {
+    fn title(&self) -> String {
+        "Audit trail".into()
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Audit, Context::List]
+    }
+
+    fn commands(&self) -> &'static [Command] {
+        const C: &[Command] = &[
+            Command::hint(Action::Down, None),
+            Command::hint(Action::Open, None),
+            Command::hint(Action::Bottom, None),
+        ];
+        C
+    }
+
+    fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
+        vec![Cmd::Send(Lane::Load, self.load())]
+    }
+
+    fn on_action(&mut self, action: Action, _cx: &Cx) -> Vec<Cmd> {
+        self.act(action)
+    }
+
+    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+        if let Reply::AuditPage(page) = reply {
+            self.on_page(page);
+        }
+        Vec::new()
+    }
+
+    fn on_error(&mut self, _lane: Lane, _e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        self.loading = None;
+        self.loaded = true;
+        Vec::new()
+    }
+
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        self.draw(f, area, vx.theme, vx.tz)
     }
 }

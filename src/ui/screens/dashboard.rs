@@ -1,8 +1,11 @@
 //! The dashboard: one screen, sections by role; Enter opens an item's screen.
 
-use super::{Outcome, ScreenId, move_cursor};
+use super::{Command, Component, Cx, Screen, ScreenId, Vx, move_cursor};
+use crate::backend::{Reply, Request};
+use crate::store::StoreError;
 use crate::store::dashboard::{Section, SectionKind};
-use crate::ui::keymap::Action;
+use crate::ui::cmd::{Cmd, Lane};
+use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -29,7 +32,7 @@ impl Dashboard {
         self.cursor = self.cursor.min(len.saturating_sub(1));
     }
 
-    pub fn on_action(&mut self, action: Action) -> Outcome {
+    fn act(&mut self, action: Action) -> Vec<Cmd> {
         let n = self.sections.len();
         match action {
             Action::NextPane if n > 0 => {
@@ -48,19 +51,19 @@ impl Dashboard {
                 }
             }
         }
-        Outcome::default()
+        Vec::new()
     }
 
-    fn open(&self) -> Outcome {
-        let Some(section) = self.sections.get(self.pane) else { return Outcome::default() };
+    fn open(&self) -> Vec<Cmd> {
+        let Some(section) = self.sections.get(self.pane) else { return Vec::new() };
         let target = match section.kind {
             SectionKind::LatestAudit => Ok(ScreenId::Audit),
             SectionKind::Lockouts => Ok(ScreenId::Users),
             SectionKind::NewLeads | SectionKind::FollowUps => {
                 // A lead item opens that lead; an empty section opens the board.
                 return match section.items.get(self.cursor) {
-                    Some(item) => Outcome { open_lead: Some(item.id), ..Outcome::default() },
-                    None => Outcome { open: Some(ScreenId::Pipeline), ..Outcome::default() },
+                    Some(item) => vec![Cmd::Push(Box::new(Screen::lead(item.id)))],
+                    None => vec![Cmd::Open(ScreenId::Pipeline)],
                 };
             }
             SectionKind::UnreadMessages => Ok(ScreenId::Messages),
@@ -69,12 +72,12 @@ impl Dashboard {
             SectionKind::ModerationQueue => Err("the moderation"),
         };
         match target {
-            Ok(id) => Outcome { open: Some(id), ..Outcome::default() },
-            Err(name) => Outcome { toast: Some(format!("{name} screen is not built yet")), ..Outcome::default() },
+            Ok(id) => vec![Cmd::Open(id)],
+            Err(name) => vec![Cmd::Toast(format!("{name} screen is not built yet"))],
         }
     }
 
-    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {
         if !self.loaded {
             f.render_widget(Paragraph::new("Loading…").style(theme.dim), area);
             return;
@@ -132,5 +135,48 @@ impl Dashboard {
             ]));
         }
         f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+impl Component for Dashboard {
+    fn title(&self) -> String {
+        "Dashboard".into()
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Dashboard, Context::List]
+    }
+
+    fn commands(&self) -> &'static [Command] {
+        const C: &[Command] = &[
+            Command::hint(Action::Down, None),
+            Command::hint(Action::Open, None),
+            Command::hint(Action::NextPane, None),
+        ];
+        C
+    }
+
+    fn reload(&mut self, cx: &Cx) -> Vec<Cmd> {
+        vec![Cmd::Send(Lane::Load, Request::Dashboard { today: cx.today })]
+    }
+
+    fn on_action(&mut self, action: Action, _cx: &Cx) -> Vec<Cmd> {
+        self.act(action)
+    }
+
+    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+        if let Reply::Dashboard(sections) = reply {
+            self.set(sections);
+        }
+        Vec::new()
+    }
+
+    fn on_error(&mut self, _lane: Lane, _e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        self.loaded = true;
+        Vec::new()
+    }
+
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        self.draw(f, area, vx.theme)
     }
 }

@@ -1,86 +1,124 @@
 //! One lead: its fields and its timeline (notes and status changes, oldest first).
 //! `n` logs a note, `f` sets the next follow-up, `A` takes the lead.
 
-use super::{Input, LANE_DIALOG, Outcome, move_cursor};
-use crate::backend::Request;
+use super::{Command, Component, Cx, Input, Permission, Vx, move_cursor};
+use crate::backend::{Reply, Request};
+use crate::store::StoreError;
 use crate::store::leads::Detail;
 use crate::store::leads::Lead;
-use crate::ui::chooser::{Choice, Chooser};
+use crate::ui::app::Popup;
+use crate::ui::chooser::Chooser;
+use crate::ui::cmd::{Cmd, Lane};
 use crate::ui::form::LeadForm;
-use crate::ui::keymap::Action;
+use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::detail;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
-
-/// Request lanes of this screen.
-pub const LANE_EDIT: u64 = 1;
+use ratatui::widgets::{Block, Paragraph};
 
 #[derive(Debug, Clone)]
 pub struct LeadScreen {
     pub id: i64,
     pub detail: Option<Detail>,
+    /// Selected timeline entry.
     pub scroll: usize,
+    /// First line shown of the fields pane (long messages scroll).
+    pub fields_scroll: usize,
+    /// Which pane `j`/`k` move: 0 the fields, 1 the timeline (Tab switches).
+    pub pane: usize,
     pub loaded: bool,
 }
 
 impl LeadScreen {
     pub fn new(id: i64) -> LeadScreen {
-        LeadScreen { id, detail: None, scroll: 0, loaded: false }
-    }
-
-    pub fn reload(&mut self) -> Request {
-        Request::LeadDetail { id: self.id }
+        LeadScreen { id, detail: None, scroll: 0, fields_scroll: 0, pane: 1, loaded: false }
     }
 
     pub fn on_detail(&mut self, d: Detail) {
+        self.scroll = self.scroll.min(d.timeline.len().saturating_sub(1));
         self.detail = Some(d);
         self.loaded = true;
     }
 
-    pub fn on_action(&mut self, action: Action, me: Option<i64>) -> Outcome {
-        let Some(d) = &self.detail else { return Outcome::default() };
+    fn act(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
+        let Some(d) = &self.detail else { return Vec::new() };
         let (id, version) = (d.lead.id, d.lead.version);
+        let popup = |p: Popup| vec![Cmd::Popup(Box::new(p))];
         match action {
-            Action::Note => Outcome { input: Some(Input::Note { lead_id: id }), ..Outcome::default() },
-            Action::FollowUp => Outcome { input: Some(Input::FollowUp { lead_id: id, version }), ..Outcome::default() },
-            Action::AssignMe => Outcome {
-                request: Some(Request::AssignLead { id, version, user_id: me }),
-                lane: LANE_EDIT,
-                ..Outcome::default()
-            },
-            Action::Assign => Outcome { request: Some(Request::Assignees), lane: LANE_DIALOG, ..Outcome::default() },
-            Action::Merge => {
-                Outcome { request: Some(Request::LeadDuplicates { id }), lane: LANE_DIALOG, ..Outcome::default() }
+            Action::Note => popup(Popup::Input(crate::ui::prompt::InputForm::new(Input::Note { lead_id: id }))),
+            Action::FollowUp => {
+                popup(Popup::Input(crate::ui::prompt::InputForm::new(Input::FollowUp { lead_id: id, version })))
             }
-            Action::Edit => Outcome { form: Some(Box::new(LeadForm::edit(&d.lead))), ..Outcome::default() },
+            Action::AssignMe => vec![Cmd::Send(Lane::Write(0), Request::AssignLead { id, version, user_id: cx.me })],
+            Action::Assign => vec![Cmd::Send(Lane::Dialog, Request::Assignees)],
+            Action::Merge => vec![Cmd::Send(Lane::Dialog, Request::LeadDuplicates { id })],
+            Action::Edit => popup(Popup::Form(Box::new(LeadForm::edit(&d.lead)))),
             Action::Links => {
                 let items = links(&d.lead);
                 if items.is_empty() {
-                    return Outcome {
-                        toast: Some("no email, phone or WhatsApp to link to".into()),
-                        ..Outcome::default()
-                    };
+                    return vec![Cmd::Toast("no email, phone or WhatsApp to link to".into())];
                 }
-                let items =
-                    items.into_iter().map(|(label, url)| (format!("{label}  {url}"), Choice::Copy(url))).collect();
-                Outcome {
-                    choose: Some(Chooser::new("Copy a link (OSC 52 to your clipboard)", items)),
-                    ..Outcome::default()
+                let items = items
+                    .into_iter()
+                    .map(|(label, url)| {
+                        let shown = format!("copied {} to your clipboard (OSC 52)", text::inert(&url));
+                        (format!("{label}  {url}"), vec![Cmd::Toast(shown), Cmd::Copy(url)])
+                    })
+                    .collect();
+                popup(Popup::Choose(Chooser::new("Copy a link (OSC 52 to your clipboard)", items)))
+            }
+            Action::NextPane | Action::PrevPane => {
+                self.pane = 1 - self.pane.min(1);
+                Vec::new()
+            }
+            _ if self.pane == 0 => {
+                if let Some(s) = move_cursor(self.fields_scroll, 500, action, 10) {
+                    self.fields_scroll = s;
                 }
+                Vec::new()
             }
             _ => {
                 if let Some(s) = move_cursor(self.scroll, d.timeline.len(), action, 10) {
                     self.scroll = s;
                 }
-                Outcome::default()
+                Vec::new()
             }
         }
     }
 
-    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    /// Possible duplicates of this lead: merge one into it.
+    fn on_duplicates(&self, found: Vec<Lead>) -> Vec<Cmd> {
+        let Some(me) = self.detail.as_ref().map(|d| (d.lead.id, d.lead.version)) else { return Vec::new() };
+        if found.is_empty() {
+            return vec![Cmd::Toast("no open lead shares this lead's email, phone or WhatsApp".into())];
+        }
+        let items = found
+            .iter()
+            .map(|l| {
+                (
+                    format!("merge {}", label(l)),
+                    vec![Cmd::Send(Lane::Dialog, Request::MergeLeads { a: me, b: (l.id, l.version) })],
+                )
+            })
+            .collect();
+        let note = "The older lead is kept; notes and links move to it; the audit log keeps both.";
+        vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new("Merge with…", items).with_note(note))))]
+    }
+
+    fn on_assignees(&self, people: Vec<(i64, String)>) -> Vec<Cmd> {
+        let Some((id, version)) = self.detail.as_ref().map(|d| (d.lead.id, d.lead.version)) else {
+            return Vec::new();
+        };
+        let assign = |user_id| vec![Cmd::Send(Lane::Write(0), Request::AssignLead { id, version, user_id })];
+        let mut items = vec![("— unassigned".to_string(), assign(None))];
+        items.extend(people.into_iter().map(|(uid, name)| (name, assign(Some(uid)))));
+        vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new("Assign to…", items))))]
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, tz: chrono_tz::Tz) {
         let Some(d) = &self.detail else {
             f.render_widget(Paragraph::new(if self.loaded { "Not found" } else { "Loading…" }).style(theme.dim), area);
             return;
@@ -88,41 +126,35 @@ impl LeadScreen {
         let l = &d.lead;
         let [fields, timeline] =
             Layout::horizontal([Constraint::Length(44.min(area.width / 2)), Constraint::Fill(1)]).areas(area);
-        let row = |k: &str, v: String| {
-            Line::from(vec![Span::styled(format!("{k:<11}"), theme.dim), Span::raw(text::inert(&v))])
-        };
         let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-        let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
-            t.map_or("—".into(), |t| t.format("%Y-%m-%d %H:%M").to_string())
-        };
-        let lines = vec![
-            Line::styled(text::fit(&l.full_name, usize::from(fields.width.saturating_sub(2))), theme.title),
-            Line::from(""),
-            row("stage", l.status.clone()),
-            row("email", opt(&l.email)),
-            row("phone", opt(&l.phone)),
-            row("whatsapp", opt(&l.whatsapp)),
-            row("source", l.source.replace('_', " ")),
-            row("interest", l.interested_in.replace('_', " ")),
-            row("budget", opt(&l.budget_range)),
-            row("urgency", opt(&l.urgency)),
-            row("assignee", opt(&d.assignee)),
-            row("follow-up", when(l.next_follow_up_at)),
-            row("contacted", when(l.last_contact_at)),
-            row("lost", opt(&l.lost_reason)),
-            Line::from(""),
-            Line::styled("message", theme.dim),
-            Line::raw(text::inert_multiline(l.message.as_deref().unwrap_or("—"))),
-        ];
-        let block = Block::bordered().border_style(theme.border);
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), fields);
-        let block = Block::bordered().title(Span::styled(format!(" timeline ({}) ", d.timeline.len()), theme.title));
+        let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("—".into(), |t| crate::ui::time::stamp(t, tz));
+        detail::Detail::new()
+            .title(&text::fit(&l.full_name, usize::from(fields.width.saturating_sub(2))), theme)
+            .blank()
+            .row("stage", &l.status, theme)
+            .row("email", &opt(&l.email), theme)
+            .row("phone", &opt(&l.phone), theme)
+            .row("whatsapp", &opt(&l.whatsapp), theme)
+            .row("source", &l.source.replace('_', " "), theme)
+            .row("interest", &l.interested_in.replace('_', " "), theme)
+            .row("budget", &opt(&l.budget_range), theme)
+            .row("urgency", &opt(&l.urgency), theme)
+            .row("assignee", &opt(&d.assignee), theme)
+            .row("follow-up", &when(l.next_follow_up_at), theme)
+            .row("contacted", &when(l.last_contact_at), theme)
+            .row("lost", &opt(&l.lost_reason), theme)
+            .blank()
+            .text("message", l.message.as_deref().unwrap_or("—"), theme)
+            .render(f, fields, self.fields_scroll, self.pane == 0, theme);
+        let block = Block::bordered()
+            .title(Span::styled(format!(" timeline ({}) ", d.timeline.len()), theme.title))
+            .border_style(if self.pane == 1 { theme.key } else { theme.border });
         let inner = block.inner(timeline);
         f.render_widget(block, timeline);
         let w = usize::from(inner.width);
         let mut lines = Vec::new();
         for (i, e) in d.timeline.iter().enumerate().skip(self.scroll) {
-            let head = format!("{} {:<8} {}", e.at.format("%Y-%m-%d %H:%M"), e.kind, e.by.as_deref().unwrap_or(""));
+            let head = format!("{} {:<8} {}", crate::ui::time::stamp(e.at, tz), e.kind, e.by.as_deref().unwrap_or(""));
             let style = if i == self.scroll { theme.selected } else { theme.dim };
             lines.push(Line::styled(text::fit(&head, w), style));
             for part in text::inert_multiline(&e.text).lines().take(4) {
@@ -133,6 +165,73 @@ impl LeadScreen {
             lines.push(Line::styled("no notes yet — n adds one", theme.dim));
         }
         f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// `#12 Sara · sara@example.com · new`: a lead in a pick list.
+pub fn label(l: &Lead) -> String {
+    format!("#{} {} · {} · {}", l.id, l.full_name, l.email.as_deref().or(l.phone.as_deref()).unwrap_or(""), l.status)
+}
+
+const EDIT: Option<Permission> = Some(Permission::EditLeads);
+
+impl Component for LeadScreen {
+    fn title(&self) -> String {
+        "Lead".into()
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Lead, Context::List]
+    }
+
+    fn commands(&self) -> &'static [Command] {
+        const C: &[Command] = &[
+            Command::hint(Action::Edit, EDIT),
+            Command::hint(Action::Note, EDIT),
+            Command::hint(Action::FollowUp, EDIT),
+            Command::hint(Action::Links, None),
+            Command::key(Action::Assign, EDIT),
+            Command::key(Action::AssignMe, EDIT),
+            Command::key(Action::Merge, EDIT),
+        ];
+        C
+    }
+
+    fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
+        vec![Cmd::Send(Lane::Load, Request::LeadDetail { id: self.id })]
+    }
+
+    fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
+        self.act(action, cx)
+    }
+
+    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+        match reply {
+            Reply::LeadDetail(d) => {
+                self.on_detail(*d);
+                Vec::new()
+            }
+            Reply::LeadChanged => vec![Cmd::Toast("saved".into()), Cmd::Reload],
+            Reply::Assignees(people) => self.on_assignees(people),
+            Reply::Duplicates(found) => self.on_duplicates(found),
+            Reply::LeadSaved(lead) => {
+                // A merge may have removed the lead on screen: follow the kept one.
+                self.id = lead.id;
+                vec![Cmd::CloseDialogs, Cmd::Toast("saved".into()), Cmd::Reload]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_error(&mut self, lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        self.loaded = true;
+        // Someone else changed the lead: show their version underneath, so the
+        // next edit starts from it.
+        if lane != Lane::Load && matches!(e, StoreError::Conflict { .. }) { vec![Cmd::Reload] } else { Vec::new() }
+    }
+
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        self.draw(f, area, vx.theme, vx.tz)
     }
 }
 

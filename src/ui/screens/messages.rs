@@ -2,12 +2,16 @@
 //! converts one into a lead (with the duplicate check), `i`/`r` mark it in
 //! progress or resolved, Tab cycles the status shown, Enter opens its lead.
 
-use super::{LANE_DIALOG, Outcome, move_cursor};
-use crate::backend::Request;
+use super::{Command, Component, Cx, Permission, Screen, Vx, move_cursor};
+use crate::backend::{Reply, Request};
 use crate::domain::message::MessageStatus;
+use crate::store::StoreError;
 use crate::store::contact_messages::{ContactMessage, MessageKey};
 use crate::store::page::Page;
-use crate::ui::keymap::Action;
+use crate::ui::app::Popup;
+use crate::ui::chooser::Chooser;
+use crate::ui::cmd::{Cmd, Lane};
+use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
@@ -16,9 +20,6 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 const PAGE: i64 = 100;
-/// Lanes: the list (0), its next page, status changes.
-const LANE_MORE: u64 = 1;
-pub const LANE_EDIT: u64 = 2;
 
 #[derive(Debug, Clone, Default)]
 pub struct MessagesScreen {
@@ -33,7 +34,7 @@ pub struct MessagesScreen {
 }
 
 impl MessagesScreen {
-    pub fn reload(&mut self) -> Request {
+    fn load(&self) -> Request {
         Request::Messages { status: self.status, after: None, limit: PAGE }
     }
 
@@ -60,20 +61,13 @@ impl MessagesScreen {
         self.loading_more = false;
     }
 
-    pub fn on_error(&mut self) {
-        self.loaded = true;
-        self.loading_more = false;
-    }
-
     pub fn selected(&self) -> Option<&ContactMessage> {
         self.rows.get(self.cursor)
     }
 
-    pub fn on_action(&mut self, action: Action) -> Outcome {
-        let status_move = |m: &ContactMessage, to: MessageStatus| Outcome {
-            request: Some(Request::SetMessageStatus { id: m.id, version: m.version, to }),
-            lane: LANE_EDIT,
-            ..Outcome::default()
+    fn act(&mut self, action: Action) -> Vec<Cmd> {
+        let status_move = |m: &ContactMessage, to: MessageStatus| {
+            vec![Cmd::Send(Lane::Write(0), Request::SetMessageStatus { id: m.id, version: m.version, to })]
         };
         match action {
             Action::NextPane | Action::PrevPane => {
@@ -84,35 +78,29 @@ impl MessagesScreen {
                 self.status = all[if action == Action::NextPane { (i + 1) % n } else { (i + n - 1) % n }];
                 self.cursor = 0;
                 self.loaded = false;
-                return Outcome { request: Some(self.reload()), ..Outcome::default() };
+                return vec![Cmd::Send(Lane::Load, self.load())];
             }
             Action::Convert => {
-                let Some(m) = self.selected() else { return Outcome::default() };
+                let Some(m) = self.selected() else { return Vec::new() };
                 if let Some(lead) = m.lead_id {
-                    return Outcome {
-                        toast: Some(format!("this message is already lead #{lead}; Enter opens it")),
-                        ..Outcome::default()
-                    };
+                    return vec![Cmd::Toast(format!("this message is already lead #{lead}; Enter opens it"))];
                 }
-                return Outcome {
-                    request: Some(Request::ConvertMessage { id: m.id, version: m.version, force: false }),
-                    lane: LANE_DIALOG,
-                    ..Outcome::default()
-                };
+                let req = Request::ConvertMessage { id: m.id, version: m.version, force: false };
+                return vec![Cmd::Send(Lane::Dialog, req)];
             }
             Action::InProgress => {
-                let Some(m) = self.selected() else { return Outcome::default() };
+                let Some(m) = self.selected() else { return Vec::new() };
                 return status_move(m, MessageStatus::InProgress);
             }
             Action::Resolve => {
-                let Some(m) = self.selected() else { return Outcome::default() };
+                let Some(m) = self.selected() else { return Vec::new() };
                 return status_move(m, MessageStatus::Resolved);
             }
             Action::Open => {
-                let Some(m) = self.selected() else { return Outcome::default() };
+                let Some(m) = self.selected() else { return Vec::new() };
                 return match m.lead_id {
-                    Some(id) => Outcome { open_lead: Some(id), ..Outcome::default() },
-                    None => Outcome { toast: Some("not a lead yet: c converts it".into()), ..Outcome::default() },
+                    Some(id) => vec![Cmd::Push(Box::new(Screen::lead(id)))],
+                    None => vec![Cmd::Toast("not a lead yet: c converts it".into())],
                 };
             }
             _ => {
@@ -124,16 +112,37 @@ impl MessagesScreen {
         // Near the end of what is loaded: fetch the next page.
         if let Some(after) = self.next.filter(|_| self.cursor + 10 >= self.rows.len() && !self.loading_more) {
             self.loading_more = true;
-            return Outcome {
-                request: Some(Request::Messages { status: self.status, after: Some(after), limit: PAGE }),
-                lane: LANE_MORE,
-                ..Outcome::default()
-            };
+            return vec![Cmd::Send(
+                Lane::More(0),
+                Request::Messages { status: self.status, after: Some(after), limit: PAGE },
+            )];
         }
-        Outcome::default()
+        Vec::new()
     }
 
-    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    /// Open leads look like the sender: open one, link the message to it, or
+    /// convert anyway.
+    fn on_duplicates(&self, found: Vec<crate::store::leads::Lead>) -> Vec<Cmd> {
+        let Some(m) = self.selected() else { return Vec::new() };
+        let (id, version) = (m.id, m.version);
+        let mut items = Vec::new();
+        for l in &found {
+            let label = super::lead::label(l);
+            items.push((format!("open {label}"), vec![Cmd::CloseDialogs, Cmd::Push(Box::new(Screen::lead(l.id)))]));
+            items.push((
+                format!("it is {label} — link the message to it"),
+                vec![Cmd::Send(Lane::Dialog, Request::LinkMessage { id, version, lead_id: l.id })],
+            ));
+        }
+        items.push((
+            "convert into a separate lead anyway".into(),
+            vec![Cmd::Send(Lane::Dialog, Request::ConvertMessage { id, version, force: true })],
+        ));
+        let note = "An open lead has the same email or phone.";
+        vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new("Possible duplicate", items).with_note(note))))]
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, tz: chrono_tz::Tz) {
         let [tabs, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
         let total: i64 = self.counts.iter().map(|(_, n)| n).sum();
         let mut spans = Vec::new();
@@ -159,7 +168,7 @@ impl MessagesScreen {
                 (_, Some(id)) => format!("lead #{id}"),
                 (s, None) => s.as_str().replace('_', " "),
             };
-            let head = format!("{} ", m.created_at.format("%m-%d"));
+            let head = format!("{} ", m.created_at.with_timezone(&tz).format("%m-%d"));
             let name_w = 18.min(w / 4);
             let tail = format!(" {state:>11}");
             let subject_w = w.saturating_sub(text::width(&head) + name_w + 1 + text::width(&tail));
@@ -198,5 +207,64 @@ impl MessagesScreen {
         }
         lines.extend(text::inert_multiline(&m.message).lines().map(|l| Line::raw(l.to_string())));
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), detail);
+    }
+}
+
+const EDIT: Option<Permission> = Some(Permission::EditLeads);
+
+impl Component for MessagesScreen {
+    fn title(&self) -> String {
+        "Contact messages".into()
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Messages, Context::List]
+    }
+
+    fn commands(&self) -> &'static [Command] {
+        const C: &[Command] = &[
+            Command::hint(Action::Convert, EDIT),
+            Command::hint(Action::InProgress, EDIT),
+            Command::hint(Action::Resolve, EDIT),
+            Command::hint(Action::NextPane, None),
+            Command::key(Action::Open, None),
+        ];
+        C
+    }
+
+    fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
+        vec![Cmd::Send(Lane::Load, self.load())]
+    }
+
+    fn on_action(&mut self, action: Action, _cx: &Cx) -> Vec<Cmd> {
+        self.act(action)
+    }
+
+    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+        match reply {
+            Reply::Messages { counts, page, more } => {
+                self.on_page(counts, page, more);
+                Vec::new()
+            }
+            Reply::Duplicates(found) => self.on_duplicates(found),
+            Reply::MessageConverted(lead) => vec![
+                Cmd::CloseDialogs,
+                Cmd::Toast(format!("lead #{} {} created from the message", lead.id, text::inert(&lead.full_name))),
+                Cmd::Reload,
+            ],
+            Reply::MessageSaved => vec![Cmd::CloseDialogs, Cmd::Toast("saved".into()), Cmd::Reload],
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_error(&mut self, lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        self.loaded = true;
+        self.loading_more = false;
+        // Someone else changed the message: show their version.
+        if lane != Lane::Load && matches!(e, StoreError::Conflict { .. }) { vec![Cmd::Reload] } else { Vec::new() }
+    }
+
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        self.draw(f, area, vx.theme, vx.tz)
     }
 }

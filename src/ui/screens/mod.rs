@@ -9,11 +9,13 @@ pub mod messages;
 pub mod pipeline;
 pub mod users;
 
+use super::cmd::{Call, Cmd, Lane};
 use super::keymap::{Action, Context};
 use super::theme::Theme;
-use crate::backend::{Reply, Request};
-use crate::domain::permissions::Action as Permission;
-use chrono::NaiveDate;
+use crate::backend::Reply;
+use crate::domain::permissions::{Action as Permission, Roles};
+use crate::store::StoreError;
+use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
@@ -69,35 +71,6 @@ impl ScreenId {
     }
 }
 
-/// What a screen asks the app to do after an action.
-#[derive(Debug, Default)]
-pub struct Outcome {
-    pub request: Option<Request>,
-    /// The screen's request slot: a new request supersedes a pending one of the
-    /// same lane only (0 = the screen's main load).
-    pub lane: u64,
-    pub toast: Option<String>,
-    pub open: Option<ScreenId>,
-    /// A question to ask before a pipeline move.
-    pub prompt: Option<pipeline::PendingMove>,
-    /// Pick a target stage for this lead among these.
-    pub pick: Option<(i64, Vec<crate::domain::lead::LeadStatus>)>,
-    /// Ask for a line of input (a note, a date).
-    pub input: Option<Input>,
-    /// Open this lead's detail.
-    pub open_lead: Option<i64>,
-    /// Open the lead form (edit or new).
-    pub form: Option<Box<crate::ui::form::LeadForm>>,
-    /// Offer a short list to pick from.
-    pub choose: Option<crate::ui::chooser::Chooser>,
-    /// Export the leads of this filter to a file.
-    pub export: Option<crate::store::lead_filter::LeadFilter>,
-}
-
-/// The request lane of dialogs (forms, pick lists): their replies go to the popup
-/// that asked, not to the screen.
-pub const LANE_DIALOG: u64 = 50;
-
 /// What an input popup collects.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Input {
@@ -105,14 +78,89 @@ pub enum Input {
     FollowUp { lead_id: i64, version: i64 },
 }
 
-/// What screens may need to know to handle an action.
+/// What screens may read while handling a key or a reply: the instant of the last
+/// tick, the office's day and zone, who is logged in. Screens read no clock.
 #[derive(Debug, Clone, Copy)]
-pub struct ActionCtx {
+pub struct Cx<'a> {
+    pub now: DateTime<Utc>,
     pub today: NaiveDate,
-    pub can_reopen: bool,
-    pub width: u16,
+    pub tz: chrono_tz::Tz,
+    pub roles: Roles,
     /// The logged-in user's id.
     pub me: Option<i64>,
+    pub width: u16,
+    pub settings: &'a crate::ui::app::Settings,
+}
+
+impl Cx<'_> {
+    pub fn can(&self, p: Permission) -> bool {
+        self.roles.can(p)
+    }
+}
+
+/// One of a screen's commands, for its hint bar and `?`: shown enabled only when
+/// the user's roles allow it (the backend's gate checks again).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Command {
+    pub action: Action,
+    /// The permission it needs (`None`: anyone who may open the screen).
+    pub needs: Option<Permission>,
+    /// Shown in the hint bar (the rest only in `?`).
+    pub hint: bool,
+}
+
+impl Command {
+    pub const fn hint(action: Action, needs: Option<Permission>) -> Command {
+        Command { action, needs, hint: true }
+    }
+    pub const fn key(action: Action, needs: Option<Permission>) -> Command {
+        Command { action, needs, hint: false }
+    }
+}
+
+/// What every screen does. `Screen` (the closed enum) delegates to it once, in
+/// `delegate!` below.
+pub trait Component {
+    fn title(&self) -> String;
+    /// Keymap contexts, most specific first (global comes last by itself).
+    fn contexts(&self) -> &'static [Context];
+    /// The screen's commands with what they need (hint bar, help, the action gate).
+    fn commands(&self) -> &'static [Command];
+    /// Ask the screen's data again, keeping the cursor and anything typed.
+    fn reload(&mut self, cx: &Cx) -> Vec<Cmd>;
+    fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd>;
+    /// A reply for one of this screen's lanes.
+    fn on_reply(&mut self, lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd>;
+    /// A request of this screen's lane failed (the app shows why); undo what was
+    /// shown ahead of the answer.
+    fn on_error(&mut self, lane: Lane, error: &StoreError, cx: &Cx) -> Vec<Cmd>;
+    /// A message from one of the screen's popups.
+    fn on_call(&mut self, _call: Call, _cx: &Cx) -> Vec<Cmd> {
+        Vec::new()
+    }
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx);
+    /// Text typed in place (the board's `/` filter): keys go here, not the keymap.
+    fn captures_text(&self) -> bool {
+        false
+    }
+    fn on_text_key(&mut self, _key: crossterm::event::KeyEvent, _cx: &Cx) -> Vec<Cmd> {
+        Vec::new()
+    }
+    /// Shown after the title in the header.
+    fn subtitle(&self) -> Option<String> {
+        None
+    }
+    fn has_unsaved(&self) -> bool {
+        false
+    }
+}
+
+/// What drawing may read: the theme and the instant of the last tick.
+#[derive(Debug, Clone, Copy)]
+pub struct Vx<'a> {
+    pub theme: &'a Theme,
+    pub now: DateTime<Utc>,
+    pub tz: chrono_tz::Tz,
 }
 
 #[derive(Debug, Clone)]
@@ -126,15 +174,20 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub fn new(id: ScreenId, rot_days: &std::collections::BTreeMap<String, i64>) -> Screen {
+    pub fn new(id: ScreenId, settings: &crate::ui::app::Settings) -> Screen {
         match id {
             ScreenId::Dashboard => Screen::Dashboard(dashboard::Dashboard::default()),
-            ScreenId::Pipeline => Screen::Pipeline(Box::new(pipeline::PipelineScreen::new(rot_days.clone()))),
+            ScreenId::Pipeline => Screen::Pipeline(Box::new(pipeline::PipelineScreen::new(settings.rot_days.clone()))),
             ScreenId::Audit => Screen::Audit(audit::AuditScreen::default()),
             ScreenId::Users => Screen::Users(users::UsersScreen::default()),
             ScreenId::Messages => Screen::Messages(messages::MessagesScreen::default()),
             ScreenId::Lead => Screen::Lead(Box::new(lead::LeadScreen::new(0))),
         }
+    }
+
+    /// A lead's screen.
+    pub fn lead(id: i64) -> Screen {
+        Screen::Lead(Box::new(lead::LeadScreen::new(id)))
     }
 
     pub fn id(&self) -> ScreenId {
@@ -148,123 +201,25 @@ impl Screen {
         }
     }
 
-    pub fn title(&self) -> &'static str {
+    pub fn component(&self) -> &dyn Component {
         match self {
-            Screen::Dashboard(_) => "Dashboard",
-            Screen::Pipeline(_) => "Pipeline",
-            Screen::Audit(_) => "Audit trail",
-            Screen::Users(_) => "Users",
-            Screen::Messages(_) => "Contact messages",
-            Screen::Lead(_) => "Lead",
+            Screen::Dashboard(s) => s,
+            Screen::Pipeline(s) => s.as_ref(),
+            Screen::Audit(s) => s,
+            Screen::Users(s) => s,
+            Screen::Messages(s) => s,
+            Screen::Lead(s) => s.as_ref(),
         }
     }
 
-    pub fn contexts(&self) -> &'static [Context] {
+    pub fn component_mut(&mut self) -> &mut dyn Component {
         match self {
-            Screen::Dashboard(_) => &[Context::Dashboard, Context::List],
-            Screen::Pipeline(_) => &[Context::Pipeline, Context::List],
-            Screen::Audit(_) => &[Context::Audit, Context::List],
-            Screen::Users(_) => &[Context::List],
-            Screen::Messages(_) => &[Context::Messages, Context::List],
-            Screen::Lead(_) => &[Context::Lead, Context::List],
-        }
-    }
-
-    /// The main keys shown in the hint bar.
-    pub fn hints(&self) -> &'static [Action] {
-        match self {
-            Screen::Dashboard(_) => &[Action::Down, Action::Open, Action::NextPane],
-            Screen::Pipeline(_) => &[Action::MoveForward, Action::MoveBack, Action::MoveTo, Action::Filter],
-            Screen::Audit(_) => &[Action::Down, Action::Open, Action::Bottom],
-            Screen::Users(_) => &[Action::Down, Action::PageDown],
-            Screen::Messages(_) => &[Action::Convert, Action::InProgress, Action::Resolve, Action::NextPane],
-            Screen::Lead(_) => &[Action::Edit, Action::Note, Action::FollowUp, Action::Links],
-        }
-    }
-
-    pub fn has_unsaved(&self) -> bool {
-        false
-    }
-
-    /// Does the screen take raw keys for text being typed in place?
-    pub fn captures_text(&self) -> bool {
-        match self {
-            Screen::Pipeline(s) => s.captures_text(),
-            _ => false,
-        }
-    }
-
-    /// A key for the text being typed (only while `captures_text`).
-    pub fn on_text_key(&mut self, key: crossterm::event::KeyEvent) -> Outcome {
-        match self {
-            Screen::Pipeline(s) => s.on_text_key(key),
-            _ => Outcome::default(),
-        }
-    }
-
-    /// Shown after the title in the header (the pipeline's filter).
-    pub fn subtitle(&self) -> Option<String> {
-        match self {
-            Screen::Pipeline(s) => s.filter_label(),
-            _ => None,
-        }
-    }
-
-    pub fn reload_request(&mut self, today: NaiveDate) -> Option<Request> {
-        match self {
-            Screen::Dashboard(_) => Some(Request::Dashboard { today }),
-            Screen::Pipeline(s) => Some(s.reload()),
-            Screen::Audit(s) => Some(s.reload()),
-            Screen::Users(s) => Some(s.reload()),
-            Screen::Messages(s) => Some(s.reload()),
-            Screen::Lead(s) => Some(s.reload()),
-        }
-    }
-
-    pub fn on_action(&mut self, action: Action, ctx: ActionCtx) -> Outcome {
-        match self {
-            Screen::Dashboard(s) => s.on_action(action),
-            Screen::Pipeline(s) => s.on_action(action, ctx.can_reopen, ctx.width),
-            Screen::Audit(s) => s.on_action(action),
-            Screen::Users(s) => s.on_action(action),
-            Screen::Messages(s) => s.on_action(action),
-            Screen::Lead(s) => s.on_action(action, ctx.me),
-        }
-    }
-
-    pub fn on_reply(&mut self, lane: u64, reply: Reply) {
-        match (self, reply) {
-            (Screen::Dashboard(s), Reply::Dashboard(sections)) => s.set(sections),
-            (Screen::Pipeline(s), Reply::Board(columns, filter)) => s.on_board(columns, filter),
-            (Screen::Pipeline(s), Reply::BoardMore(status, page)) => s.on_more(status, page),
-            (Screen::Pipeline(s), Reply::LeadMoved(lead)) => s.on_moved(lane, lead),
-            (Screen::Audit(s), Reply::AuditPage(page)) => s.on_page(page),
-            (Screen::Users(s), Reply::UsersPage(page)) => s.on_page(page),
-            (Screen::Messages(s), Reply::Messages { counts, page, more }) => s.on_page(counts, page, more),
-            (Screen::Lead(s), Reply::LeadDetail(d)) => s.on_detail(*d),
-            _ => {}
-        }
-    }
-
-    pub fn on_error(&mut self, lane: u64) {
-        match self {
-            Screen::Dashboard(s) => s.loaded = true,
-            Screen::Pipeline(s) => s.on_error(lane),
-            Screen::Audit(s) => s.loading = None,
-            Screen::Users(s) => s.loading = false,
-            Screen::Messages(s) => s.on_error(),
-            Screen::Lead(s) => s.loaded = true,
-        }
-    }
-
-    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        match self {
-            Screen::Dashboard(s) => s.view(f, area, theme),
-            Screen::Pipeline(s) => s.view(f, area, theme, crate::store::now()),
-            Screen::Audit(s) => s.view(f, area, theme),
-            Screen::Users(s) => s.view(f, area, theme),
-            Screen::Messages(s) => s.view(f, area, theme),
-            Screen::Lead(s) => s.view(f, area, theme),
+            Screen::Dashboard(s) => s,
+            Screen::Pipeline(s) => s.as_mut(),
+            Screen::Audit(s) => s,
+            Screen::Users(s) => s,
+            Screen::Messages(s) => s,
+            Screen::Lead(s) => s.as_mut(),
         }
     }
 }

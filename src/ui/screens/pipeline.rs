@@ -1,16 +1,20 @@
 //! The lead pipeline kanban: one column per stage, keyset-paged cards, moves that
 //! show at once and roll back with the reason if the backend refuses them.
 
-use super::{Outcome, move_cursor};
-use crate::backend::Request;
+use super::{Command, Component, Cx, Permission, Screen, Vx, move_cursor};
+use crate::backend::{OnDuplicate, Reply, Request};
 use crate::domain::lead::{Interest, LeadSource};
 use crate::domain::lead::{LeadStatus, MoveInput, Prompt, prompt_for};
+use crate::store::StoreError;
 use crate::store::board::BoardKey;
 use crate::store::board::{Card, Column};
 use crate::store::lead_filter::{Assigned, LeadFilter};
 use crate::store::leads::Lead;
 use crate::store::page::Page;
-use crate::ui::keymap::Action;
+use crate::ui::app::Popup;
+use crate::ui::chooser::Chooser;
+use crate::ui::cmd::{Call, Cmd, Lane};
+use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
 use crate::ui::theme::Theme;
 use chrono::{DateTime, Utc};
@@ -22,10 +26,6 @@ use std::collections::BTreeMap;
 
 /// Cards fetched per column and per page.
 const PAGE: i64 = 50;
-/// Lanes (request slots) of this screen: the board, each column's next page, moves.
-pub const LANE_BOARD: u64 = 0;
-const LANE_MORE: u64 = 100;
-const LANE_MOVE: u64 = 1_000;
 
 /// A move asked for, waiting for its prompt to be answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,14 +36,19 @@ pub struct PendingMove {
     pub prompt: Prompt,
 }
 
-/// A move shown on the board and sent, not yet confirmed.
+/// A move shown on the board and sent, not yet confirmed. Another move of the same
+/// card meanwhile waits here (`then`) and is sent with the version the first one
+/// returns, so pressing `L` twice quickly moves the card twice, never conflicts
+/// with itself.
 #[derive(Debug, Clone)]
 struct InFlight {
     lane: u64,
+    /// The card as it was before the move (restored if the move is refused).
     card: Card,
     from: LeadStatus,
     from_index: usize,
     to: LeadStatus,
+    then: Option<(LeadStatus, MoveInput)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -71,17 +76,12 @@ pub struct PipelineScreen {
 
 impl PipelineScreen {
     pub fn new(rot_days: BTreeMap<String, i64>) -> PipelineScreen {
-        PipelineScreen { rot_days, next_lane: LANE_MOVE, ..PipelineScreen::default() }
+        PipelineScreen { rot_days, ..PipelineScreen::default() }
     }
 
-    pub fn reload(&mut self) -> Request {
+    fn load(&mut self) -> Request {
         self.keep = self.selected().map(|c| c.lead.id);
         Request::Board { per_column: PAGE, filter: self.filter_loaded.then(|| self.filter.clone()), save: false }
-    }
-
-    /// Is `/` search being typed (keys go to the text, not the keymap)?
-    pub fn captures_text(&self) -> bool {
-        self.typing.is_some()
     }
 
     /// The filter for the header: what is typed, or the filter in force.
@@ -95,9 +95,9 @@ impl PipelineScreen {
 
     /// A key while `/` search is typed: every change reloads the board (the board
     /// lane keeps only the newest request, so fast typing never queues up).
-    pub fn on_text_key(&mut self, key: crossterm::event::KeyEvent) -> Outcome {
+    fn text_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<Cmd> {
         use crossterm::event::{KeyCode, KeyModifiers};
-        let Some(before) = &self.typing else { return Outcome::default() };
+        let Some(before) = &self.typing else { return Vec::new() };
         match key.code {
             KeyCode::Esc => {
                 self.filter.text = before.clone();
@@ -123,23 +123,19 @@ impl PipelineScreen {
                 self.filter.text.push(c);
                 self.refilter(false)
             }
-            _ => Outcome::default(),
+            _ => Vec::new(),
         }
     }
 
     /// Reloads the board with the filter in force; `save` keeps it for next time.
-    fn refilter(&mut self, save: bool) -> Outcome {
+    fn refilter(&mut self, save: bool) -> Vec<Cmd> {
         self.keep = self.selected().map(|c| c.lead.id);
         self.row = 0;
-        Outcome {
-            request: Some(Request::Board { per_column: PAGE, filter: Some(self.filter.clone()), save }),
-            lane: LANE_BOARD,
-            ..Outcome::default()
-        }
+        vec![Cmd::Send(Lane::Load, Request::Board { per_column: PAGE, filter: Some(self.filter.clone()), save })]
     }
 
     /// A quick filter key: toggles or cycles one part of the filter.
-    fn quick_filter(&mut self, action: Action) -> Outcome {
+    fn quick_filter(&mut self, action: Action) -> Vec<Cmd> {
         let f = &mut self.filter;
         match action {
             Action::FilterMine => {
@@ -160,7 +156,7 @@ impl PipelineScreen {
                 }
             }
             Action::ClearFilter => *f = LeadFilter::default(),
-            _ => return Outcome::default(),
+            _ => return Vec::new(),
         }
         self.refilter(true)
     }
@@ -194,11 +190,14 @@ impl PipelineScreen {
         self.loading_more.clear();
         // Moves still in flight stay where the user put them.
         for f in &self.in_flight {
+            let shown = f.then.as_ref().map_or(f.to, |(next, _)| *next);
             for col in &mut self.columns {
                 col.cards.retain(|c| c.lead.id != f.card.lead.id);
             }
-            if let Some(i) = self.columns.iter().position(|c| c.status == f.to) {
-                self.columns[i].cards.insert(0, f.card.clone());
+            if let Some(i) = self.columns.iter().position(|c| c.status == shown) {
+                let mut card = f.card.clone();
+                card.lead.status = shown.as_str().to_string();
+                self.columns[i].cards.insert(0, card);
             }
         }
         if let Some(id) = keep {
@@ -232,34 +231,40 @@ impl PipelineScreen {
         }
     }
 
-    /// The backend confirmed a move: the card takes the stored lead (new version).
-    pub fn on_moved(&mut self, lane: u64, lead: Lead) {
-        if let Some(pos) = self.in_flight.iter().position(|f| f.lane == lane) {
-            let f = self.in_flight.remove(pos);
-            self.undo.push((lead.id, f.from, f.to));
-        }
+    /// The backend confirmed a move: the card takes the stored lead (new version);
+    /// a move chained meanwhile is sent now, with that version.
+    fn on_moved(&mut self, lane: u64, lead: Lead) -> Vec<Cmd> {
+        let Some(pos) = self.in_flight.iter().position(|f| f.lane == lane) else { return Vec::new() };
+        let f = self.in_flight.remove(pos);
+        self.undo.push((lead.id, f.from, f.to));
+        let mut confirmed = f.card.clone();
+        confirmed.lead = lead.clone();
+        confirmed.stage_since = lead.updated_at;
         for col in &mut self.columns {
             for card in &mut col.cards {
                 if card.lead.id == lead.id {
-                    card.lead = lead.clone();
+                    card.lead = Lead { status: card.lead.status.clone(), ..lead.clone() };
                     card.stage_since = lead.updated_at;
                 }
             }
         }
+        match f.then {
+            Some((next, input)) if next != f.to => {
+                let from_index = self.position(lead.id).map_or(0, |(_, r)| r);
+                self.send_move(confirmed, f.to, from_index, next, input)
+            }
+            _ => Vec::new(),
+        }
     }
 
-    /// The backend refused a move: put the card back where it was.
-    pub fn on_error(&mut self, lane: u64) {
-        if lane == LANE_BOARD {
-            self.loaded = true;
-            return;
-        }
-        self.loading_more.clear();
+    /// The backend refused a move: put the card back where it was before it (and
+    /// before any move chained after it).
+    fn on_move_refused(&mut self, lane: u64) {
         let Some(pos) = self.in_flight.iter().position(|f| f.lane == lane) else { return };
         let f = self.in_flight.remove(pos);
-        if let Some(to) = self.column_of(f.to) {
-            self.columns[to].cards.retain(|c| c.lead.id != f.card.lead.id);
-            self.columns[to].count -= 1;
+        if let Some((ci, ri)) = self.position(f.card.lead.id) {
+            self.columns[ci].cards.remove(ri);
+            self.columns[ci].count -= 1;
         }
         if let Some(from) = self.column_of(f.from) {
             let at = f.from_index.min(self.columns[from].cards.len());
@@ -268,6 +273,14 @@ impl PipelineScreen {
             self.col = from;
             self.row = at;
         }
+    }
+
+    /// Column and row of a lead's card.
+    fn position(&self, lead_id: i64) -> Option<(usize, usize)> {
+        self.columns
+            .iter()
+            .enumerate()
+            .find_map(|(ci, c)| c.cards.iter().position(|x| x.lead.id == lead_id).map(|ri| (ci, ri)))
     }
 
     fn clamp(&mut self) {
@@ -286,7 +299,8 @@ impl PipelineScreen {
         (0..self.columns.len()).filter(|i| closed || !self.columns[*i].status.is_closed()).collect()
     }
 
-    pub fn on_action(&mut self, action: Action, can_reopen: bool, width: u16) -> Outcome {
+    fn act(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
+        let (width, can_reopen) = (cx.width, cx.can(Permission::ReopenLead));
         let visible = self.visible(width);
         match action {
             Action::Left | Action::Right => {
@@ -307,29 +321,37 @@ impl PipelineScreen {
                 }
             }
             Action::MoveForward | Action::MoveBack => {
-                let Some(card) = self.selected() else { return Outcome::default() };
+                let Some(card) = self.selected() else { return Vec::new() };
                 let from = card.lead.stage();
                 let to = if action == Action::MoveForward { from.forward() } else { from.back() };
                 return match to {
-                    Some(to) => self.ask_or_move(to, MoveInput::default()),
-                    None => Outcome {
-                        toast: Some(format!(
-                            "no stage {} {from}; allowed: {}",
-                            if action == Action::MoveForward { "after" } else { "before" },
-                            names(&from.allowed_moves(can_reopen))
-                        )),
-                        ..Outcome::default()
-                    },
+                    Some(to) => self.ask_or_move(card.lead.id, to, MoveInput::default(), cx),
+                    None => vec![Cmd::Toast(format!(
+                        "no stage {} {from}; allowed: {}",
+                        if action == Action::MoveForward { "after" } else { "before" },
+                        names(&from.allowed_moves(can_reopen))
+                    ))],
                 };
             }
             Action::MoveTo => {
-                let Some(card) = self.selected() else { return Outcome::default() };
+                let Some(card) = self.selected() else { return Vec::new() };
+                let lead_id = card.lead.id;
                 let targets = card.lead.stage().allowed_moves(can_reopen);
-                return Outcome { pick: Some((card.lead.id, targets)), ..Outcome::default() };
+                if targets.is_empty() {
+                    return vec![Cmd::Toast("this lead cannot move anywhere (closed; reopening is admin-only)".into())];
+                }
+                let items = targets
+                    .into_iter()
+                    .map(|to| {
+                        let call = Call::MoveLead { lead_id, to, input: None };
+                        (to.as_str().to_string(), vec![Cmd::Call(super::ScreenId::Pipeline, call)])
+                    })
+                    .collect();
+                return vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new("Move to…", items))))];
             }
             Action::Undo => {
                 let Some((id, from, to)) = self.undo.pop() else {
-                    return Outcome { toast: Some("nothing to undo".into()), ..Outcome::default() };
+                    return vec![Cmd::Toast("nothing to undo".into())];
                 };
                 let found = self
                     .columns
@@ -337,24 +359,25 @@ impl PipelineScreen {
                     .position(|c| c.status == to)
                     .and_then(|ci| self.columns[ci].cards.iter().position(|c| c.lead.id == id).map(|ri| (ci, ri)));
                 let Some((ci, ri)) = found else {
-                    return Outcome {
-                        toast: Some("the lead of the last move is no longer on the board".into()),
-                        ..Outcome::default()
-                    };
+                    return vec![Cmd::Toast("the lead of the last move is no longer on the board".into())];
                 };
                 self.col = ci;
                 self.row = ri;
-                return self.start_move(from, MoveInput::default());
+                return self.start_move(id, from, MoveInput::default());
             }
             Action::Open => {
-                return Outcome { open_lead: self.selected().map(|c| c.lead.id), ..Outcome::default() };
+                return self.selected().map(|c| vec![Cmd::Push(Box::new(Screen::lead(c.lead.id)))]).unwrap_or_default();
             }
             Action::Filter => {
                 self.typing = Some(self.filter.text.clone());
             }
-            Action::Export => return Outcome { export: Some(self.filter.clone()), ..Outcome::default() },
+            Action::Export => {
+                let dir = cx.settings.export_dir.clone();
+                let dir = if dir.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { dir };
+                return vec![Cmd::Send(Lane::Dialog, Request::ExportLeads { filter: self.filter.clone(), dir })];
+            }
             Action::NewLead => {
-                return Outcome { form: Some(Box::new(crate::ui::form::LeadForm::new_lead())), ..Outcome::default() };
+                return vec![Cmd::Popup(Box::new(Popup::Form(Box::new(crate::ui::form::LeadForm::new_lead()))))];
             }
             Action::FilterMine
             | Action::FilterUnassigned
@@ -371,59 +394,98 @@ impl PipelineScreen {
                 return self.maybe_more();
             }
         }
-        Outcome::default()
+        Vec::new()
     }
 
-    /// Moves to `to` now, or first asks for what the stage needs.
-    pub fn ask_or_move(&mut self, to: LeadStatus, input: MoveInput) -> Outcome {
-        let Some(card) = self.selected() else { return Outcome::default() };
+    /// Moves the lead's card to `to` now, or first asks for what the stage needs.
+    fn ask_or_move(&mut self, lead_id: i64, to: LeadStatus, input: MoveInput, cx: &Cx) -> Vec<Cmd> {
+        let Some((ci, ri)) = self.position(lead_id) else {
+            return vec![Cmd::Error("that lead is no longer on the board; nothing changed".into())];
+        };
+        let card = &self.columns[ci].cards[ri];
         match prompt_for(to, card.lead.budget_range.is_some()) {
-            Some(prompt) => Outcome {
-                prompt: Some(PendingMove { lead_id: card.lead.id, name: card.lead.full_name.clone(), to, prompt }),
-                ..Outcome::default()
-            },
-            None => self.start_move(to, input),
+            Some(prompt) => {
+                let pending = PendingMove { lead_id, name: card.lead.full_name.clone(), to, prompt };
+                vec![Cmd::Popup(Box::new(Popup::Prompt(crate::ui::prompt::MovePrompt::new(
+                    pending,
+                    &cx.settings.lost_reasons,
+                ))))]
+            }
+            None => self.start_move(lead_id, to, input),
         }
     }
 
-    /// Shows the move at once and sends it; `on_moved`/`on_error` settle it.
-    pub fn start_move(&mut self, to: LeadStatus, input: MoveInput) -> Outcome {
-        let Some(card) = self.selected().cloned() else { return Outcome::default() };
-        let from = card.lead.stage();
-        let (Some(fi), Some(ti)) = (self.column_of(from), self.column_of(to)) else { return Outcome::default() };
-        let from_index = self.row;
-        self.columns[fi].cards.remove(from_index);
+    /// Shows the move at once, then sends it, or chains it after a move of the same
+    /// card still on its way. `on_moved`/`on_move_refused` settle it.
+    fn start_move(&mut self, lead_id: i64, to: LeadStatus, input: MoveInput) -> Vec<Cmd> {
+        let Some((fi, from_index)) = self.position(lead_id) else { return Vec::new() };
+        let Some(ti) = self.column_of(to) else { return Vec::new() };
+        if fi == ti {
+            return Vec::new();
+        }
+        let mut card = self.columns[fi].cards.remove(from_index);
         self.columns[fi].count -= 1;
-        self.columns[ti].cards.insert(0, card.clone());
+        let before = card.clone();
+        card.lead.status = to.as_str().to_string();
+        self.columns[ti].cards.insert(0, card);
         self.columns[ti].count += 1;
-        self.next_lane += 1;
-        let lane = self.next_lane;
-        let request = Request::MoveLead { id: card.lead.id, version: card.lead.version, to, input };
-        self.in_flight.push(InFlight { lane, card, from, from_index, to });
         // The cursor follows the card.
         self.col = ti;
         self.row = 0;
-        Outcome { request: Some(request), lane, ..Outcome::default() }
+        if let Some(f) = self.in_flight.iter_mut().find(|f| f.card.lead.id == lead_id) {
+            f.then = Some((to, input));
+            return Vec::new();
+        }
+        let from = before.lead.stage();
+        self.send_move(before, from, from_index, to, input)
+    }
+
+    /// Records a move as in flight and sends it (the card is already shown moved).
+    fn send_move(
+        &mut self,
+        card: Card,
+        from: LeadStatus,
+        from_index: usize,
+        to: LeadStatus,
+        input: MoveInput,
+    ) -> Vec<Cmd> {
+        self.next_lane += 1;
+        let lane = self.next_lane;
+        let request = Request::MoveLead { id: card.lead.id, version: card.lead.version, to, input };
+        self.in_flight.push(InFlight { lane, card, from, from_index, to, then: None });
+        vec![Cmd::Send(Lane::Write(lane), request)]
     }
 
     /// Asks for the next page of the selected column when the cursor nears its end.
-    fn maybe_more(&mut self) -> Outcome {
-        let Some(col) = self.columns.get(self.col) else { return Outcome::default() };
+    fn maybe_more(&mut self) -> Vec<Cmd> {
+        let Some(col) = self.columns.get(self.col) else { return Vec::new() };
         if self.row + 10 < col.cards.len() || self.loading_more.contains(&col.status) {
-            return Outcome::default();
+            return Vec::new();
         }
-        let Some(after) = col.next else { return Outcome::default() };
+        let Some(after) = col.next else { return Vec::new() };
         let status = col.status;
         self.loading_more.push(status);
-        let lane = LANE_MORE + status as u64;
-        Outcome {
-            request: Some(Request::BoardMore { status, after, limit: PAGE, filter: self.filter.clone() }),
-            lane,
-            ..Outcome::default()
-        }
+        let req = Request::BoardMore { status, after, limit: PAGE, filter: self.filter.clone() };
+        vec![Cmd::Send(Lane::More(status as u8), req)]
     }
 
-    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
+    /// The new-lead form matched open leads: open one, merge into one, or create.
+    fn on_duplicates(found: Vec<Lead>) -> Vec<Cmd> {
+        let mut items = Vec::new();
+        for l in &found {
+            let label = super::lead::label(l);
+            items.push((format!("open {label}"), vec![Cmd::CloseDialogs, Cmd::Push(Box::new(Screen::lead(l.id)))]));
+            items.push((
+                format!("merge into {label}"),
+                vec![Cmd::ResubmitForm(OnDuplicate::MergeInto(l.id, l.version))],
+            ));
+        }
+        items.push(("create a separate lead anyway".to_string(), vec![Cmd::ResubmitForm(OnDuplicate::Create)]));
+        let note = "An open lead has the same email or phone.";
+        vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new("Possible duplicate", items).with_note(note))))]
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
         if !self.loaded {
             f.render_widget(Paragraph::new("Loading…").style(theme.dim), area);
             return;
@@ -491,6 +553,93 @@ impl PipelineScreen {
     }
 }
 
+const EDIT: Option<Permission> = Some(Permission::EditLeads);
+
+impl Component for PipelineScreen {
+    fn title(&self) -> String {
+        "Pipeline".into()
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Pipeline, Context::List]
+    }
+
+    fn commands(&self) -> &'static [Command] {
+        const C: &[Command] = &[
+            Command::hint(Action::MoveForward, EDIT),
+            Command::hint(Action::MoveBack, EDIT),
+            Command::hint(Action::MoveTo, EDIT),
+            Command::hint(Action::Filter, None),
+            Command::key(Action::Undo, EDIT),
+            Command::key(Action::NewLead, EDIT),
+            Command::key(Action::Export, Some(Permission::ExportData)),
+        ];
+        C
+    }
+
+    fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
+        vec![Cmd::Send(Lane::Load, self.load())]
+    }
+
+    fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
+        self.act(action, cx)
+    }
+
+    fn on_reply(&mut self, lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+        match (lane, reply) {
+            (_, Reply::Board(columns, filter)) => self.on_board(columns, filter),
+            (_, Reply::BoardMore(status, page)) => self.on_more(status, page),
+            (Lane::Write(n), Reply::LeadMoved(lead)) => return self.on_moved(n, lead),
+            (_, Reply::Duplicates(found)) => return Self::on_duplicates(found),
+            (_, Reply::LeadSaved(lead)) => {
+                return vec![
+                    Cmd::CloseDialogs,
+                    Cmd::Toast(format!("lead {} saved", text::inert(&lead.full_name))),
+                    Cmd::Push(Box::new(Screen::lead(lead.id))),
+                ];
+            }
+            (_, Reply::Exported(n, path)) => {
+                return vec![Cmd::Toast(format!("exported {n} leads to {}", text::inert(&path.display().to_string())))];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_error(&mut self, lane: Lane, _e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        match lane {
+            Lane::Load => self.loaded = true,
+            Lane::More(_) => self.loading_more.clear(),
+            Lane::Write(n) => self.on_move_refused(n),
+            Lane::Dialog => {}
+        }
+        Vec::new()
+    }
+
+    fn on_call(&mut self, call: Call, cx: &Cx) -> Vec<Cmd> {
+        match call {
+            Call::MoveLead { lead_id, to, input: None } => self.ask_or_move(lead_id, to, MoveInput::default(), cx),
+            Call::MoveLead { lead_id, to, input: Some(input) } => self.start_move(lead_id, to, input),
+        }
+    }
+
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        self.draw(f, area, vx.theme, vx.now)
+    }
+
+    fn captures_text(&self) -> bool {
+        self.typing.is_some()
+    }
+
+    fn on_text_key(&mut self, key: crossterm::event::KeyEvent, _cx: &Cx) -> Vec<Cmd> {
+        self.text_key(key)
+    }
+
+    fn subtitle(&self) -> Option<String> {
+        self.filter_label()
+    }
+}
+
 /// None → the first value → … → the last → None.
 fn cycle<T: Copy + PartialEq>(all: &[T], current: Option<T>) -> Option<T> {
     match current.and_then(|c| all.iter().position(|v| *v == c)) {
@@ -552,7 +701,7 @@ mod tests {
         let mut seen = Vec::new();
         for _ in 0..=Interest::ALL.len() {
             let o = p.quick_filter(Action::FilterInterest);
-            assert!(matches!(o.request, Some(Request::Board { save: true, .. })));
+            assert!(matches!(o.as_slice(), [Cmd::Send(Lane::Load, Request::Board { save: true, .. })]));
             seen.push(p.filter.interest);
         }
         assert_eq!(seen.last(), Some(&None));

@@ -1,12 +1,13 @@
 //! User accounts (admins): who exists, their roles, whether they can log in.
 
-use super::{Outcome, move_cursor};
-use crate::backend::Request;
+use super::{Command, Component, Cx, Vx, move_cursor};
+use crate::backend::{Reply, Request};
+use crate::store::StoreError;
 use crate::store::page::Page;
 use crate::store::users::User;
-use crate::ui::keymap::Action;
+use crate::ui::cmd::{Cmd, Lane};
+use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
-use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -22,7 +23,7 @@ pub struct UsersScreen {
 }
 
 impl UsersScreen {
-    pub fn reload(&mut self) -> Request {
+    pub fn load(&mut self) -> Request {
         self.loading = true;
         Request::UsersPage { after: None, limit: crate::store::page::MAX_PAGE }
     }
@@ -36,21 +37,15 @@ impl UsersScreen {
         self.cursor = keep.and_then(|id| self.rows.iter().position(|u| u.id == id)).unwrap_or(0);
     }
 
-    pub fn on_action(&mut self, action: Action) -> Outcome {
-        if let Some(c) = move_cursor(self.cursor, self.rows.len(), action, 20) {
-            self.cursor = c;
-        }
-        Outcome::default()
-    }
-
-    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
+    pub fn draw(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        let theme = vx.theme;
         if !self.loaded {
             f.render_widget(Paragraph::new("Loading…").style(theme.dim), area);
             return;
         }
         let height = usize::from(area.height);
         let start = self.cursor.saturating_sub(height.saturating_sub(1));
-        let now = crate::store::now();
+        let now = vx.now;
         let lines: Vec<Line> = self
             .rows
             .iter()
@@ -72,7 +67,7 @@ impl UsersScreen {
                     text::pad(u.email.as_deref().unwrap_or("-"), 30),
                     u.roles().label(),
                     state,
-                    u.last_login_at.map_or("never".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string()),
+                    u.last_login_at.map_or("never".to_string(), |t| crate::ui::time::stamp(t, vx.tz)),
                 );
                 let style = if i == self.cursor {
                     theme.selected
@@ -85,5 +80,48 @@ impl UsersScreen {
             })
             .collect();
         f.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+impl Component for UsersScreen {
+    fn title(&self) -> String {
+        "Users".into()
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::List]
+    }
+
+    fn commands(&self) -> &'static [Command] {
+        const C: &[Command] = &[Command::hint(Action::Down, None), Command::hint(Action::PageDown, None)];
+        C
+    }
+
+    fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
+        vec![Cmd::Send(Lane::Load, self.load())]
+    }
+
+    fn on_action(&mut self, action: Action, _cx: &Cx) -> Vec<Cmd> {
+        if let Some(c) = move_cursor(self.cursor, self.rows.len(), action, 20) {
+            self.cursor = c;
+        }
+        Vec::new()
+    }
+
+    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+        if let Reply::UsersPage(page) = reply {
+            self.on_page(page);
+        }
+        Vec::new()
+    }
+
+    fn on_error(&mut self, _lane: Lane, _e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        self.loading = false;
+        self.loaded = true;
+        Vec::new()
+    }
+
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        self.draw(f, area, vx)
     }
 }

@@ -1,0 +1,130 @@
+//! The one permission gate. Every request passes here before any handler runs:
+//! `GATE` says what each kind of request needs, and `Backend::authorize` checks it
+//! against the session's user as stored *now* (roles and active state are read
+//! again for every request, so a demotion or a deactivation from the CLI, another
+//! admin or another process takes effect on the next key press).
+//!
+//! The table is data so a test can walk it: every request kind × every role, on both
+//! backends. A kind without a row is refused here and fails that test.
+
+use super::Request;
+use crate::domain::permissions::Action;
+
+crate::string_enum! {
+    /// What a request is, without its data (one per `Request` variant).
+    RequestKind {
+        Login => "login",
+        DemoLogin => "demo_login",
+        Unlock => "unlock",
+        Dashboard => "dashboard",
+        AuditPage => "audit_page",
+        Board => "board",
+        BoardMore => "board_more",
+        MoveLead => "move_lead",
+        UsersPage => "users_page",
+        LeadDetail => "lead_detail",
+        AddNote => "add_note",
+        AssignLead => "assign_lead",
+        SetFollowUp => "set_follow_up",
+        CreateLead => "create_lead",
+        UpdateLead => "update_lead",
+        Assignees => "assignees",
+        LeadDuplicates => "lead_duplicates",
+        Messages => "messages",
+        SetMessageStatus => "set_message_status",
+        ConvertMessage => "convert_message",
+        LinkMessage => "link_message",
+        ExportLeads => "export_leads",
+        MergeLeads => "merge_leads",
+    }
+}
+
+/// What a request needs before it may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Nothing: logging in.
+    Nothing,
+    /// A logged-in, active user, whatever their roles (their own dashboard).
+    Session,
+    /// A logged-in, active user whose roles allow this.
+    Permission(Action),
+}
+
+use Need::*;
+use RequestKind as K;
+
+/// The gate's table: one row per kind of request.
+pub const GATE: &[(RequestKind, Need)] = &[
+    (K::Login, Nothing),
+    (K::DemoLogin, Nothing),
+    (K::Unlock, Session),
+    (K::Dashboard, Session),
+    (K::AuditPage, Permission(Action::ViewAudit)),
+    (K::Board, Permission(Action::ViewLeads)),
+    (K::BoardMore, Permission(Action::ViewLeads)),
+    (K::MoveLead, Permission(Action::EditLeads)),
+    (K::UsersPage, Permission(Action::ManageUsers)),
+    (K::LeadDetail, Permission(Action::ViewLeads)),
+    (K::AddNote, Permission(Action::EditLeads)),
+    (K::AssignLead, Permission(Action::EditLeads)),
+    (K::SetFollowUp, Permission(Action::EditLeads)),
+    (K::CreateLead, Permission(Action::EditLeads)),
+    (K::UpdateLead, Permission(Action::EditLeads)),
+    (K::Assignees, Permission(Action::EditLeads)),
+    (K::LeadDuplicates, Permission(Action::EditLeads)),
+    (K::Messages, Permission(Action::ViewLeads)),
+    (K::SetMessageStatus, Permission(Action::EditLeads)),
+    (K::ConvertMessage, Permission(Action::EditLeads)),
+    (K::LinkMessage, Permission(Action::EditLeads)),
+    // Personal data leaving the building: the matrix gives exporting to admin and
+    // staff only (a viewer may read the board, not take it home).
+    (K::ExportLeads, Permission(Action::ExportData)),
+    (K::MergeLeads, Permission(Action::EditLeads)),
+];
+
+/// The gate's row for a kind; `None` (refused) when the table lacks one.
+pub fn need(kind: RequestKind) -> Option<Need> {
+    GATE.iter().find(|(k, _)| *k == kind).map(|(_, n)| *n)
+}
+
+impl Request {
+    pub fn kind(&self) -> RequestKind {
+        match self {
+            Request::Login { .. } => K::Login,
+            Request::DemoLogin { .. } => K::DemoLogin,
+            Request::Unlock { .. } => K::Unlock,
+            Request::Dashboard { .. } => K::Dashboard,
+            Request::AuditPage { .. } => K::AuditPage,
+            Request::Board { .. } => K::Board,
+            Request::BoardMore { .. } => K::BoardMore,
+            Request::MoveLead { .. } => K::MoveLead,
+            Request::UsersPage { .. } => K::UsersPage,
+            Request::LeadDetail { .. } => K::LeadDetail,
+            Request::AddNote { .. } => K::AddNote,
+            Request::AssignLead { .. } => K::AssignLead,
+            Request::SetFollowUp { .. } => K::SetFollowUp,
+            Request::CreateLead { .. } => K::CreateLead,
+            Request::UpdateLead { .. } => K::UpdateLead,
+            Request::Assignees => K::Assignees,
+            Request::LeadDuplicates { .. } => K::LeadDuplicates,
+            Request::Messages { .. } => K::Messages,
+            Request::SetMessageStatus { .. } => K::SetMessageStatus,
+            Request::ConvertMessage { .. } => K::ConvertMessage,
+            Request::LinkMessage { .. } => K::LinkMessage,
+            Request::ExportLeads { .. } => K::ExportLeads,
+            Request::MergeLeads { .. } => K::MergeLeads,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_exactly_one_row() {
+        for &k in RequestKind::ALL {
+            assert_eq!(GATE.iter().filter(|(x, _)| *x == k).count(), 1, "{k}");
+        }
+    }
+}

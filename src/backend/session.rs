@@ -1,0 +1,136 @@
+//! The backend's session: who is logged in on this terminal, kept here and nowhere
+//! else. The `Actor` of each request is built from the user row as stored at that
+//! moment and the remote address read once at start.
+
+use super::gate::{self, Need};
+use super::{Reply, Request, Settings};
+use crate::domain::permissions::Roles;
+use crate::store::users::{self, User};
+use crate::store::{Actor, Db, StoreError};
+use std::sync::Mutex;
+
+/// The session's user as the gate last saw them (for the UI's hints and palette).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Who {
+    pub user_id: i64,
+    pub name: String,
+    pub roles: Roles,
+    /// False once the account is deactivated, banned or gone: the session is over.
+    pub active: bool,
+}
+
+/// The worker's state: the database, its settings and the session.
+#[derive(Debug)]
+pub struct Backend {
+    pub(super) db: Db,
+    pub(super) settings: Settings,
+    /// Where this terminal connects from (`SSH_CLIENT`), read once at start.
+    remote: String,
+    /// The logged-in user's id.
+    session: Mutex<Option<i64>>,
+}
+
+impl Backend {
+    pub fn new(db: Db, settings: Settings, remote: impl Into<String>) -> Backend {
+        Backend { db, settings, remote: remote.into(), session: Mutex::new(None) }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    pub(super) fn remote(&self) -> &str {
+        &self.remote
+    }
+
+    fn session_user_id(&self) -> Option<i64> {
+        *self.session.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(super) fn start_session(&self, user_id: i64) {
+        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = Some(user_id);
+    }
+
+    fn end_session(&self) {
+        *self.session.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    /// Runs one request: the gate, then its area's handler. Returns the result and
+    /// the session's user as the gate saw them.
+    pub async fn handle(&self, request: Request) -> (Result<Reply, StoreError>, Option<Who>) {
+        let kind = request.kind();
+        let Some(need) = gate::need(kind) else {
+            return (Err(StoreError::refused(format!("{kind}: no permission rule; refused"))), None);
+        };
+        if need == Need::Nothing {
+            let result = super::office::login(self, request).await;
+            let who = self.session_user_id().and(match &result {
+                Ok(Reply::Login(Ok(ok))) => Some(who_of(&ok.user)),
+                _ => None,
+            });
+            return (result, who);
+        }
+        let (actor, who) = match self.authorize(need).await {
+            Ok(pair) => pair,
+            Err((e, who)) => return (Err(e), who),
+        };
+        let result = match request {
+            r @ (Request::Unlock { .. }
+            | Request::Dashboard { .. }
+            | Request::AuditPage { .. }
+            | Request::UsersPage { .. }) => super::office::handle(self, &actor, r).await,
+            r @ (Request::Messages { .. }
+            | Request::SetMessageStatus { .. }
+            | Request::ConvertMessage { .. }
+            | Request::LinkMessage { .. }) => super::messages::handle(self, &actor, r).await,
+            r => super::leads::handle(self, &actor, r).await,
+        };
+        (result, Some(who))
+    }
+
+    /// The gate: reads the session's user as stored now and checks `need`.
+    async fn authorize(&self, need: Need) -> Result<(Actor, Who), (StoreError, Option<Who>)> {
+        let Some(id) = self.session_user_id() else {
+            return Err((StoreError::refused("log in first"), None));
+        };
+        let user = match users::get(&self.db, id).await {
+            Ok(u) => u,
+            Err(StoreError::NotFound { .. }) => {
+                self.end_session();
+                return Err((StoreError::refused("your account no longer exists; the session has ended"), None));
+            }
+            Err(e) => return Err((e, None)),
+        };
+        let mut who = who_of(&user);
+        if !who.active {
+            self.end_session();
+            let why = if user.is_active { "banned" } else { "deactivated" };
+            return Err((StoreError::refused(format!("your account was {why}; the session has ended")), Some(who)));
+        }
+        let actor = Actor {
+            user_id: Some(user.id),
+            name: user.full_name.clone(),
+            roles: user.roles(),
+            remote: self.remote.clone(),
+            client: crate::store::actor::client_name(),
+        };
+        if let Need::Permission(action) = need
+            && let Err(e) = actor.require(action)
+        {
+            who.active = true;
+            return Err((e, Some(who)));
+        }
+        Ok((actor, who))
+    }
+}
+
+fn who_of(user: &User) -> Who {
+    let now = crate::store::now();
+    let banned = user.banned && user.ban_until.is_none_or(|u| u > now);
+    Who {
+        user_id: user.id,
+        name: user.full_name.clone(),
+        roles: user.roles(),
+        active: user.is_active && !banned && !user.roles().is_student_only(),
+    }
+}

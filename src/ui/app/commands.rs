@@ -1,0 +1,63 @@
+//! Carrying out what screens and popups ask for: the one place a `Cmd` becomes a
+//! request, a screen, a popup or a toast.
+
+use super::{App, Popup, make_cx};
+use crate::ui::cmd::{Cmd, Lane, Token};
+use crate::ui::msg::Effect;
+use crate::ui::screens::ScreenId;
+
+impl App {
+    /// Runs `cmds` on behalf of the screen `from` (requests reply to it).
+    pub(super) fn run_cmds(&mut self, cmds: Vec<Cmd>, from: ScreenId) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        for cmd in cmds {
+            match cmd {
+                Cmd::Send(lane, request) => effects.push(self.request(Token::Screen(from, lane), request)),
+                Cmd::Open(id) => effects.extend(self.open(id)),
+                Cmd::Push(screen) => effects.extend(self.push(*screen)),
+                Cmd::Popup(p) => self.popups.push(*p),
+                Cmd::CloseDialogs => self.popups.retain(|p| !p.is_dialog()),
+                Cmd::FormError(why) => {
+                    if let Some(Popup::Form(f)) = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_))) {
+                        f.saving = false;
+                        f.error = Some(why);
+                    } else {
+                        self.toast_error(why);
+                    }
+                }
+                Cmd::ResubmitForm(how) => {
+                    // The pick list that asked is on top of the form: close it.
+                    if matches!(self.popups.last(), Some(Popup::Choose(_))) {
+                        self.popups.pop();
+                    }
+                    let Some(Popup::Form(form)) = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_)))
+                    else {
+                        continue;
+                    };
+                    match form.submit(how) {
+                        Ok(req) => {
+                            form.saving = true;
+                            effects.push(self.request(Token::Screen(from, Lane::Dialog), req));
+                        }
+                        Err(why) => form.error = Some(why),
+                    }
+                }
+                Cmd::Toast(text) => self.toast(text),
+                Cmd::Error(text) => self.toast_error(text),
+                Cmd::Copy(text) => effects.push(Effect::Copy(text)),
+                Cmd::Call(id, call) => {
+                    let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
+                    let Some(screen) = self.stack.iter_mut().rev().find(|s| s.id() == id) else { continue };
+                    let more = screen.component_mut().on_call(call, &cx);
+                    effects.extend(self.run_cmds(more, id));
+                }
+                Cmd::Reload => effects.extend(self.reload_current()),
+                Cmd::Quit => {
+                    self.quit = true;
+                    effects.push(Effect::Quit);
+                }
+            }
+        }
+        effects
+    }
+}

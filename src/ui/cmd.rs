@@ -1,0 +1,85 @@
+//! What a screen or a popup asks the app to do: command values, carried out by
+//! `App::run_cmds`. A request names its lane; the app adds the screen that sent it,
+//! so the reply comes back to that screen (not to whichever screen is on top).
+
+use super::app::Popup;
+use super::screens::{Screen, ScreenId};
+use crate::backend::{OnDuplicate, Request};
+use crate::domain::lead::{LeadStatus, MoveInput};
+
+/// Which of a screen's requests a reply answers. Loads supersede the pending load of
+/// the same lane (latest wins); every write has a lane of its own and always runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lane {
+    /// The screen's main load.
+    Load,
+    /// The next page of one part of the screen (a board column, a list).
+    More(u8),
+    /// One write; its number is unique within the app.
+    Write(u64),
+    /// A dialog's request (forms, pick lists): errors go to the form on top.
+    Dialog,
+}
+
+impl Lane {
+    /// Loads may be dropped when a newer one of the same lane is sent.
+    pub fn supersedable(self) -> bool {
+        matches!(self, Lane::Load | Lane::More(_))
+    }
+}
+
+/// Where a reply goes: the screen that asked, and its lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Token {
+    Login,
+    Screen(ScreenId, Lane),
+}
+
+impl Token {
+    /// The backend's key for "latest wins" (only for supersedable lanes).
+    pub fn supersede_key(self) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        match self {
+            Token::Screen(_, lane) if lane.supersedable() => {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                self.hash(&mut h);
+                Some(h.finish())
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A message from a popup back to the screen that opened it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Call {
+    /// Move a lead to a stage; `None`: ask first what the stage needs.
+    MoveLead { lead_id: i64, to: LeadStatus, input: Option<MoveInput> },
+}
+
+#[derive(Debug, Clone)]
+pub enum Cmd {
+    /// A backend request; its reply comes back to the sending screen's lane.
+    Send(Lane, Request),
+    /// Open (or go back to) a screen by name.
+    Open(ScreenId),
+    /// Push this screen (one that needs data to open, such as a lead).
+    Push(Box<Screen>),
+    Popup(Box<Popup>),
+    /// Close the dialogs (forms and pick lists) that are open.
+    CloseDialogs,
+    /// The form on top was refused: say why there; it keeps everything typed.
+    FormError(String),
+    /// Submit the lead form under a pick list again, choosing what to do about the
+    /// duplicates the list showed.
+    ResubmitForm(OnDuplicate),
+    Toast(String),
+    Error(String),
+    /// Put text on the user's clipboard (OSC 52).
+    Copy(String),
+    /// Tell a screen something from one of its popups.
+    Call(ScreenId, Call),
+    /// Load the screen on top again (after a write or a conflict).
+    Reload,
+    Quit,
+}

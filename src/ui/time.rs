@@ -1,0 +1,91 @@
+//! Instants and days as the office sees them: everything shown or typed is in
+//! `display.time_zone`. The instant itself arrives with each tick; nothing here
+//! reads the clock.
+
+use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// `2026-12-01 14:05` in the office's zone.
+pub fn stamp(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The office's calendar day at `now`.
+pub fn today(now: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    now.with_timezone(&tz).date_naive()
+}
+
+/// `day` at `hour`:00 in the office's zone, as an instant. A time skipped by a DST
+/// change moves to the next hour that exists; an ambiguous one takes the earlier.
+pub fn at_hour(day: NaiveDate, hour: u32, tz: Tz) -> DateTime<Utc> {
+    for h in hour..24 {
+        let t = day.and_time(NaiveTime::from_hms_opt(h, 0, 0).unwrap_or(NaiveTime::MIN));
+        match tz.from_local_datetime(&t) {
+            LocalResult::Single(x) | LocalResult::Ambiguous(x, _) => return x.with_timezone(&Utc),
+            LocalResult::None => continue,
+        }
+    }
+    day.and_time(NaiveTime::MIN).and_utc()
+}
+
+/// A day typed by a person: `YYYY-MM-DD`, `+N` or `N` (days from today), `today`,
+/// `tomorrow`. `None`-free: every refusal says what is accepted.
+pub fn parse_day(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("today") {
+        return Ok(today);
+    }
+    if text.eq_ignore_ascii_case("tomorrow") {
+        return Ok(today + Duration::days(1));
+    }
+    if let Ok(n) = text.trim_start_matches('+').parse::<i64>() {
+        if !(0..=3650).contains(&n) {
+            return Err("pick a day within the next ten years".into());
+        }
+        return Ok(today + Duration::days(n));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| format!("'{}' is not a date: use YYYY-MM-DD, +N or tomorrow", super::text::inert(text)))
+}
+
+/// The zone named in config (`display.time_zone`), e.g. `Africa/Cairo` or `UTC`.
+pub fn zone(name: &str) -> Result<Tz, String> {
+    name.parse::<Tz>().map_err(|_| format!("display.time_zone: '{name}' is not a time zone (e.g. Africa/Cairo, UTC)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn today_follows_the_zone_across_midnight() {
+        let cairo = zone("Africa/Cairo").unwrap();
+        // 23:30 UTC on 30 Nov is already 1 Dec in Cairo (UTC+2).
+        let t = "2026-11-30T23:30:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(today(t, cairo).to_string(), "2026-12-01");
+        assert_eq!(today(t, Tz::UTC).to_string(), "2026-11-30");
+        assert_eq!(stamp(t, cairo), "2026-12-01 01:30");
+    }
+
+    #[test]
+    fn hours_in_the_zone_survive_dst() {
+        let ny = zone("America/New_York").unwrap();
+        // 2026-03-08: clocks jump from 02:00 to 03:00.
+        let day = NaiveDate::from_ymd_opt(2026, 3, 8).unwrap();
+        assert_eq!(at_hour(day, 2, ny).to_rfc3339(), "2026-03-08T07:00:00+00:00");
+        assert_eq!(at_hour(day, 9, ny).to_rfc3339(), "2026-03-08T13:00:00+00:00");
+        let winter = NaiveDate::from_ymd_opt(2026, 1, 8).unwrap();
+        assert_eq!(at_hour(winter, 9, ny).to_rfc3339(), "2026-01-08T14:00:00+00:00");
+    }
+
+    #[test]
+    fn typed_days() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        assert_eq!(parse_day("+3", today).unwrap().to_string(), "2026-11-26");
+        assert_eq!(parse_day("tomorrow", today).unwrap().to_string(), "2026-11-24");
+        assert_eq!(parse_day("2026-12-01", today).unwrap().to_string(), "2026-12-01");
+        assert!(parse_day("soon", today).unwrap_err().contains("not a date"));
+        assert!(parse_day("99999999999", today).is_err());
+        assert!(zone("Mars/Olympus").is_err());
+    }
+}

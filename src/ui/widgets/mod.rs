@@ -1,0 +1,6 @@
+//! Widgets shared by screens: the scrolling detail pane, the keyset-paged list
+//! window, tabs with counts.
+
+pub mod detail;
+pub mod list;
+pub mod tabs;
