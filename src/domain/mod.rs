@@ -7,10 +7,13 @@
 pub mod enums;
 pub mod capacity;
 pub mod contact;
+pub mod help_request;
 pub mod lead;
 pub mod lifecycle;
 pub mod message;
 pub mod metrics;
+pub mod money;
+pub mod package;
 pub mod permissions;
 pub mod post;
 pub mod slug;

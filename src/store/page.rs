@@ -26,6 +26,28 @@ pub fn from_rows<T, K>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> K) -> P
     Page { rows, next }
 }
 
+/// The LIKE pattern for "contains `search`", lower-cased, with `%`, `_` and `\`
+/// escaped so they match themselves: compare it as `LOWER(col) LIKE $n ESCAPE '\'`
+/// (the same text on both backends). `None` when the search is blank.
+/// SQLite's LOWER folds only ASCII letters, so there a search for `é` does not match
+/// `É`; Arabic has no case and is unaffected.
+pub fn contains_pattern(search: &str) -> Option<String> {
+    let search = search.trim().to_lowercase();
+    if search.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(search.len() + 2);
+    out.push('%');
+    for c in search.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,5 +61,11 @@ mod tests {
         assert_eq!(last.next, None);
         assert_eq!(limit(0), 1);
         assert_eq!(limit(10_000), MAX_PAGE);
+    }
+
+    #[test]
+    fn search_patterns_escape_wildcards() {
+        assert_eq!(contains_pattern("  50%_Off\\ ").as_deref(), Some("%50\\%\\_off\\\\%"));
+        assert_eq!(contains_pattern(" \t"), None);
     }
 }

@@ -1,0 +1,675 @@
+//! Service packages (DOMAIN.md section 2, seed 000): what the academy sells, each with
+//! a price in EGP and in USD (integer minor units in `service_package_prices`), kept
+//! in a display order that admins change one step at a time.
+//!
+//! Reading needs nothing (the screen checks `ViewLeads`: admin, staff, viewer); every
+//! write needs `ManageSettings` (admin only: the catalogue and its prices are the
+//! academy's offer), is guarded by the version the user saw, and is audited as
+//! `service_package` in its own transaction. Packages are never deleted (BR-13):
+//! they are deactivated.
+//!
+//! The API has the shape of every record screen's store: `Query`, `Key`, `counts`,
+//! `page`, `get`, then the writes.
+
+use super::audit::{self, Change};
+use super::content::free_slug;
+use super::page::{self, Page};
+use super::{Actor, Db, Result, StoreError, Tx, now};
+use crate::domain::money::{Currency, MAX_MINOR, Money};
+use crate::domain::package::{self as rules, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, PackageStatus, TargetAudience};
+use crate::domain::permissions::Action;
+use crate::domain::{contact, slug};
+use crate::{with_db, with_tx};
+use chrono::{DateTime, Utc};
+use serde_json::{Map, Value, json};
+use sqlx::types::Json;
+
+/// The names `StoreError::Invalid::field` carries for each field of `PackageFields`,
+/// so a form can move its focus to the field at fault. Also the field labels.
+pub mod field {
+    use crate::domain::money::Currency;
+
+    pub const NAME: &str = "name";
+    pub const SLUG: &str = "slug";
+    pub const DESCRIPTION: &str = "description";
+    pub const FEATURES: &str = "features";
+    pub const DELIVERABLES: &str = "deliverables";
+    pub const AUDIENCE: &str = "audience";
+    pub const WEEKS: &str = "weeks";
+
+    /// `price EGP`, `price USD`.
+    pub fn price(currency: Currency) -> &'static str {
+        match currency {
+            Currency::Egp => "price EGP",
+            Currency::Usd => "price USD",
+        }
+    }
+}
+
+/// A service package with its prices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Package {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub features: Vec<String>,
+    pub deliverables: Vec<String>,
+    pub target_audience: TargetAudience,
+    pub duration_weeks: Option<i64>,
+    pub is_active: bool,
+    pub display_order: i64,
+    /// One per currency that has a price, in `Currency::ALL` order.
+    pub prices: Vec<Money>,
+    pub version: i64,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Package {
+    pub fn price(&self, currency: Currency) -> Option<Money> {
+        self.prices.iter().copied().find(|m| m.currency == currency)
+    }
+
+    pub fn status(&self) -> PackageStatus {
+        PackageStatus::of(self.is_active)
+    }
+
+    /// The package's editable fields, to fill the edit form.
+    pub fn fields(&self) -> PackageFields {
+        PackageFields {
+            name: self.name.clone(),
+            slug: self.slug.clone(),
+            description: self.description.clone(),
+            features: self.features.clone(),
+            deliverables: self.deliverables.clone(),
+            target_audience: self.target_audience,
+            duration_weeks: self.duration_weeks,
+            is_active: self.is_active,
+            prices: self.prices.clone(),
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    slug: String,
+    name: String,
+    description: Option<String>,
+    features: Json<Vec<String>>,
+    deliverables: Json<Vec<String>>,
+    #[sqlx(try_from = "String")]
+    target_audience: TargetAudience,
+    duration_weeks: Option<i64>,
+    is_active: bool,
+    display_order: i64,
+    version: i64,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl Row {
+    fn with_prices(self, prices: &[(i64, String, i64)]) -> Package {
+        let mut own: Vec<Money> = prices
+            .iter()
+            .filter(|(id, _, _)| *id == self.id)
+            .filter_map(|(_, c, minor)| Currency::parse(c).map(|c| Money::new(c, *minor)))
+            .collect();
+        own.sort();
+        Package {
+            id: self.id,
+            slug: self.slug,
+            name: self.name,
+            description: self.description,
+            features: self.features.0,
+            deliverables: self.deliverables.0,
+            target_audience: self.target_audience,
+            duration_weeks: self.duration_weeks,
+            is_active: self.is_active,
+            display_order: self.display_order,
+            prices: own,
+            version: self.version,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, slug, name, description, features, deliverables, target_audience, duration_weeks, \
+     is_active, display_order, version, created_at, updated_at";
+
+/// The fields an admin edits. `validated` checks each one and names the one at
+/// fault (`StoreError::Invalid { field, .. }` with a `field::*` name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackageFields {
+    pub name: String,
+    /// Empty: derived from the name (BR-02), with `-2`, `-3`… when that is taken.
+    /// A slug typed here must be free, or it is refused.
+    pub slug: String,
+    pub description: Option<String>,
+    pub features: Vec<String>,
+    pub deliverables: Vec<String>,
+    pub target_audience: TargetAudience,
+    pub duration_weeks: Option<i64>,
+    pub is_active: bool,
+    /// At most one per currency; a currency left out has no price.
+    pub prices: Vec<Money>,
+}
+
+impl Default for PackageFields {
+    fn default() -> Self {
+        PackageFields {
+            name: String::new(),
+            slug: String::new(),
+            description: None,
+            features: Vec::new(),
+            deliverables: Vec::new(),
+            target_audience: TargetAudience::Both,
+            duration_weeks: None,
+            is_active: true,
+            prices: Vec::new(),
+        }
+    }
+}
+
+fn too_long(n: usize, max: usize) -> String {
+    format!("is {n} characters long; the limit is {max}")
+}
+
+impl PackageFields {
+    /// Checks and normalises every field (trimmed text, blank lists items dropped,
+    /// prices sorted by currency). Pure, so the form shows the store's message
+    /// before sending. The slug's uniqueness is checked by the store.
+    pub fn validated(&self) -> Result<PackageFields> {
+        let name = contact::storable(self.name.trim());
+        if name.is_empty() {
+            return Err(StoreError::invalid(field::NAME, "cannot be empty"));
+        }
+        let n = name.chars().count();
+        if n > MAX_NAME_CHARS {
+            return Err(StoreError::invalid(field::NAME, too_long(n, MAX_NAME_CHARS)));
+        }
+        let typed_slug = self.slug.trim().to_string();
+        if !typed_slug.is_empty() {
+            if let Err(why) = slug::validate(&typed_slug) {
+                return Err(StoreError::invalid(
+                    field::SLUG,
+                    format!("'{typed_slug}' is not a slug: {why}, e.g. {}", slug::slugify(&typed_slug)),
+                ));
+            }
+            let n = typed_slug.chars().count();
+            if n > MAX_NAME_CHARS {
+                return Err(StoreError::invalid(field::SLUG, too_long(n, MAX_NAME_CHARS)));
+            }
+        }
+        let description = self.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(contact::storable);
+        if let Some(n) = description.as_ref().map(|d| d.chars().count()).filter(|n| *n > MAX_DESCRIPTION_CHARS) {
+            return Err(StoreError::invalid(field::DESCRIPTION, too_long(n, MAX_DESCRIPTION_CHARS)));
+        }
+        let features = rules::check_list(&self.features).map_err(|why| StoreError::invalid(field::FEATURES, why))?;
+        let deliverables =
+            rules::check_list(&self.deliverables).map_err(|why| StoreError::invalid(field::DELIVERABLES, why))?;
+        let duration_weeks =
+            rules::check_weeks(self.duration_weeks).map_err(|why| StoreError::invalid(field::WEEKS, why))?;
+        let mut prices = self.prices.clone();
+        prices.sort();
+        for (i, m) in prices.iter().enumerate() {
+            let at = field::price(m.currency);
+            if m.minor < 0 {
+                return Err(StoreError::invalid(at, "cannot be negative"));
+            }
+            if m.minor > MAX_MINOR {
+                return Err(StoreError::invalid(at, "is too large; the most is 999,999,999.99"));
+            }
+            if i > 0 && prices[i - 1].currency == m.currency {
+                return Err(StoreError::invalid(at, "is given twice"));
+            }
+        }
+        Ok(PackageFields {
+            name,
+            slug: typed_slug,
+            description,
+            features,
+            deliverables,
+            duration_weeks,
+            prices,
+            ..self.clone()
+        })
+    }
+}
+
+/// A price as typed in the form: blank is no price, anything else must parse
+/// (`money::parse_minor`); a refusal names the price's field.
+pub fn price_from_text(currency: Currency, text: &str) -> Result<Option<Money>> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    Money::parse(currency, text).map(Some).map_err(|e| StoreError::invalid(field::price(currency), e.to_string()))
+}
+
+/// What the list shows: one tab (`None`: all; active; inactive) and a search over
+/// name, slug and description (case-insensitive substring; `%` and `_` are literal).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pub status: Option<PackageStatus>,
+    pub search: Option<String>,
+}
+
+/// Keyset key of the list order: display order, then id.
+pub type Key = (i64, i64);
+
+/// Package counts per `PackageStatus` (active, inactive; zero included) for the
+/// tabs; the "all" tab is their sum.
+pub async fn counts(db: &Db) -> Result<Vec<(PackageStatus, i64)>> {
+    let rows: Vec<(bool, i64)> = with_db!(db, p => {
+        sqlx::query_as("SELECT is_active, COUNT(*) FROM service_packages GROUP BY is_active").fetch_all(p).await?
+    });
+    Ok(PackageStatus::ALL
+        .iter()
+        .map(|s| (*s, rows.iter().find(|(active, _)| *active == s.is_active()).map_or(0, |r| r.1)))
+        .collect())
+}
+
+/// One page of packages matching `query`, in display order then id. Pass the
+/// previous page's `next` as `after`.
+pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Result<Page<Package, Key>> {
+    let limit = page::limit(limit);
+    let pattern = query.search.as_deref().and_then(page::contains_pattern);
+    let mut n = 0;
+    let mut arg = || {
+        n += 1;
+        format!("${n}")
+    };
+    let mut sql = format!("SELECT {COLUMNS} FROM service_packages WHERE 1 = 1");
+    if query.status.is_some() {
+        sql += &format!(" AND is_active = {}", arg());
+    }
+    if pattern.is_some() {
+        let p = arg();
+        sql += &format!(
+            " AND (LOWER(name) LIKE {p} ESCAPE '\\' OR LOWER(slug) LIKE {p} ESCAPE '\\' \
+             OR LOWER(COALESCE(description, '')) LIKE {p} ESCAPE '\\')"
+        );
+    }
+    if after.is_some() {
+        sql += &format!(" AND (display_order, id) > ({}, {})", arg(), arg());
+    }
+    sql += &format!(" ORDER BY display_order, id LIMIT {}", arg());
+    let rows: Vec<Row> = with_db!(db, p => {
+        let mut q = sqlx::query_as::<_, Row>(&sql);
+        if let Some(s) = query.status {
+            q = q.bind(s.is_active());
+        }
+        if let Some(pattern) = &pattern {
+            q = q.bind(pattern);
+        }
+        if let Some((order, id)) = after {
+            q = q.bind(order).bind(id);
+        }
+        q.bind(limit + 1).fetch_all(p).await?
+    });
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let prices = if ids.is_empty() {
+        Vec::new()
+    } else {
+        let list = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+        let sql = format!(
+            "SELECT package_id, currency, amount_minor FROM service_package_prices WHERE package_id IN ({list})"
+        );
+        with_db!(db, p => {
+            let mut q = sqlx::query_as::<_, (i64, String, i64)>(&sql);
+            for id in &ids {
+                q = q.bind(id);
+            }
+            q.fetch_all(p).await?
+        })
+    };
+    let packages = rows.into_iter().map(|r| r.with_prices(&prices)).collect();
+    Ok(page::from_rows(packages, limit, |p: &Package| (p.display_order, p.id)))
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Package> {
+    let sql = format!("SELECT {COLUMNS} FROM service_packages WHERE id = $1");
+    let row: Option<Row> = with_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);
+    let row = row.ok_or_else(|| StoreError::not_found("service package", id))?;
+    let prices: Vec<(i64, String, i64)> = with_db!(db, p => {
+        sqlx::query_as("SELECT package_id, currency, amount_minor FROM service_package_prices WHERE package_id = $1")
+            .bind(id)
+            .fetch_all(p)
+            .await?
+    });
+    Ok(row.with_prices(&prices))
+}
+
+async fn get_in(tx: &mut Tx, id: i64) -> Result<Package> {
+    let sql = format!("SELECT {COLUMNS} FROM service_packages WHERE id = $1");
+    let row: Option<Row> = with_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut *c).await?);
+    let row = row.ok_or_else(|| StoreError::not_found("service package", id))?;
+    let prices: Vec<(i64, String, i64)> = with_tx!(tx, c => {
+        sqlx::query_as("SELECT package_id, currency, amount_minor FROM service_package_prices WHERE package_id = $1")
+            .bind(id)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    Ok(row.with_prices(&prices))
+}
+
+/// Reads the package for a write: it must exist and still be at `version`.
+async fn fetch_for_write(tx: &mut Tx, id: i64, version: i64) -> Result<Package> {
+    let before = get_in(tx, id).await?;
+    if before.version != version {
+        return Err(audit::conflict(tx, "this service package", "service_package", id).await);
+    }
+    Ok(before)
+}
+
+/// The slug to store (BR-02). A typed slug must not belong to another package; an
+/// empty one is derived from the name, keeping the package's own slug when that is
+/// what the name gives, else the first free `name`, `name-2`, ….
+async fn resolve_slug(tx: &mut Tx, f: &PackageFields, own: Option<&Package>) -> Result<String> {
+    if f.slug.is_empty() {
+        let base = slug::slugify(&f.name);
+        if let Some(p) = own.filter(|p| p.slug == base) {
+            return Ok(p.slug.clone());
+        }
+        return free_slug(tx, "service_packages", &base).await;
+    }
+    let other: Option<(i64, String)> = with_tx!(tx, c => {
+        sqlx::query_as("SELECT id, name FROM service_packages WHERE slug = $1 AND id <> $2")
+            .bind(&f.slug)
+            .bind(own.map_or(0, |p| p.id))
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    match other {
+        Some((id, name)) => Err(slug_taken(&f.slug, Some((id, &name)))),
+        None => Ok(f.slug.clone()),
+    }
+}
+
+fn slug_taken(slug: &str, by: Option<(i64, &str)>) -> StoreError {
+    match by {
+        Some((id, name)) => StoreError::invalid(
+            field::SLUG,
+            format!("'{slug}' is already used by package {name} (#{id}); choose another"),
+        ),
+        None => {
+            StoreError::invalid(field::SLUG, format!("'{slug}' is already used by another package; choose another"))
+        }
+    }
+}
+
+/// A unique-index violation on the slug (a concurrent writer took it between the
+/// check and the write) as the same message the check gives.
+fn slug_race(slug: &str) -> impl Fn(sqlx::Error) -> StoreError + '_ {
+    move |e| match StoreError::from(e) {
+        StoreError::Invalid { field, .. } if field.contains("slug") => slug_taken(slug, None),
+        other => other,
+    }
+}
+
+/// Replaces the package's EGP and USD prices (prices in other currencies, written
+/// by an import, are kept).
+async fn write_prices(tx: &mut Tx, id: i64, prices: &[Money]) -> Result<()> {
+    let known = Currency::ALL.iter().map(|c| format!("'{c}'")).collect::<Vec<_>>().join(", ");
+    let sql = format!("DELETE FROM service_package_prices WHERE package_id = $1 AND currency IN ({known})");
+    with_tx!(tx, c => sqlx::query(&sql).bind(id).execute(&mut *c).await?.rows_affected());
+    for m in prices {
+        with_tx!(tx, c => {
+            sqlx::query("INSERT INTO service_package_prices (package_id, currency, amount_minor) VALUES ($1, $2, $3)")
+                .bind(id)
+                .bind(m.currency.as_str())
+                .bind(m.minor)
+                .execute(&mut *c)
+                .await?
+                .rows_affected()
+        });
+    }
+    Ok(())
+}
+
+/// The audited fields of a package (the display order is audited by `reorder`).
+fn audited(p: &Package) -> Value {
+    let prices: Map<String, Value> = p.prices.iter().map(|m| (m.currency.to_string(), json!(m.minor))).collect();
+    json!({"id": p.id, "slug": p.slug, "name": p.name, "description": p.description, "features": p.features,
+        "deliverables": p.deliverables, "target_audience": p.target_audience, "duration_weeks": p.duration_weeks,
+        "is_active": p.is_active, "prices": prices})
+}
+
+/// Creates a package at the end of the display order. Audited with its fields.
+pub async fn create(db: &Db, actor: &Actor, fields: PackageFields) -> Result<Package> {
+    actor.require(Action::ManageSettings)?;
+    let f = fields.validated()?;
+    let mut tx = db.begin().await?;
+    let slug = resolve_slug(&mut tx, &f, None).await?;
+    let at = now();
+    let id: i64 = with_tx!(&mut tx, c => {
+        sqlx::query_scalar(
+            "INSERT INTO service_packages (slug, name, description, features, deliverables, target_audience, \
+             duration_weeks, is_active, display_order, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, \
+             (SELECT COALESCE(MAX(display_order), 0) + 1 FROM service_packages), $9, $9) RETURNING id",
+        )
+        .bind(&slug)
+        .bind(&f.name)
+        .bind(&f.description)
+        .bind(Json(&f.features))
+        .bind(Json(&f.deliverables))
+        .bind(f.target_audience.as_str())
+        .bind(f.duration_weeks)
+        .bind(f.is_active)
+        .bind(at)
+        .fetch_one(&mut *c)
+        .await
+        .map_err(slug_race(&slug))?
+    });
+    write_prices(&mut tx, id, &f.prices).await?;
+    let after = get_in(&mut tx, id).await?;
+    let change = Change::new("create", "service_package", Some(id), format!("created service package {}", after.name))
+        .with_new(audited(&after));
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Saves the edit form. Only changed fields reach the audit row.
+pub async fn update(db: &Db, actor: &Actor, id: i64, version: i64, fields: PackageFields) -> Result<Package> {
+    actor.require(Action::ManageSettings)?;
+    let f = fields.validated()?;
+    let mut tx = db.begin().await?;
+    let before = fetch_for_write(&mut tx, id, version).await?;
+    let slug = resolve_slug(&mut tx, &f, Some(&before)).await?;
+    let updated: Option<i64> = with_tx!(&mut tx, c => {
+        sqlx::query_scalar(
+            "UPDATE service_packages SET slug = $3, name = $4, description = $5, features = $6, deliverables = $7, \
+             target_audience = $8, duration_weeks = $9, is_active = $10, version = version + 1, updated_at = $11 \
+             WHERE id = $1 AND version = $2 RETURNING id",
+        )
+        .bind(id)
+        .bind(version)
+        .bind(&slug)
+        .bind(&f.name)
+        .bind(&f.description)
+        .bind(Json(&f.features))
+        .bind(Json(&f.deliverables))
+        .bind(f.target_audience.as_str())
+        .bind(f.duration_weeks)
+        .bind(f.is_active)
+        .bind(now())
+        .fetch_optional(&mut *c)
+        .await
+        .map_err(slug_race(&slug))?
+    });
+    if updated.is_none() {
+        return Err(audit::conflict(&mut tx, "this service package", "service_package", id).await);
+    }
+    write_prices(&mut tx, id, &f.prices).await?;
+    let after = get_in(&mut tx, id).await?;
+    let change = Change::new("update", "service_package", Some(id), format!("edited service package {}", after.name))
+        .diff(&audited(&before), &audited(&after));
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Puts a package on offer (`true`) or withdraws it (`false`). Audited.
+pub async fn set_active(db: &Db, actor: &Actor, id: i64, version: i64, active: bool) -> Result<Package> {
+    actor.require(Action::ManageSettings)?;
+    let mut tx = db.begin().await?;
+    let before = fetch_for_write(&mut tx, id, version).await?;
+    let updated: Option<i64> = with_tx!(&mut tx, c => {
+        sqlx::query_scalar(
+            "UPDATE service_packages SET is_active = $3, version = version + 1, updated_at = $4 \
+             WHERE id = $1 AND version = $2 RETURNING id",
+        )
+        .bind(id)
+        .bind(version)
+        .bind(active)
+        .bind(now())
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    if updated.is_none() {
+        return Err(audit::conflict(&mut tx, "this service package", "service_package", id).await);
+    }
+    let after = get_in(&mut tx, id).await?;
+    let summary = if active {
+        format!("put service package {} on offer", after.name)
+    } else {
+        format!("withdrew service package {}", after.name)
+    };
+    let change = Change::new("update", "service_package", Some(id), summary)
+        .diff(&json!({"id": id, "is_active": before.is_active}), &json!({"id": id, "is_active": after.is_active}));
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Which way `reorder` moves a package in the display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Towards the top (`K`): before its previous neighbour.
+    Up,
+    /// Towards the bottom (`J`): after its next neighbour.
+    Down,
+}
+
+#[derive(sqlx::FromRow)]
+struct Slot {
+    id: i64,
+    name: String,
+    display_order: i64,
+}
+
+/// Moves a package one step up or down the display order of all packages (active
+/// and inactive: the order is one list) by swapping its `display_order` with its
+/// neighbour's, in one transaction. Both rows get a new version and an audit row.
+/// The first package cannot move up nor the last down. Equal display orders (left
+/// by an import) are first renumbered 1, 2, 3… in the current order, audited.
+pub async fn reorder(db: &Db, actor: &Actor, id: i64, version: i64, direction: Direction) -> Result<Package> {
+    actor.require(Action::ManageSettings)?;
+    let mut tx = db.begin().await?;
+    let before = fetch_for_write(&mut tx, id, version).await?;
+    let Some(mut other) = neighbour(&mut tx, before.display_order, id, direction).await? else {
+        let edge = if direction == Direction::Up { "first" } else { "last" };
+        return Err(StoreError::refused(format!("service package {} is already {edge}", before.name)));
+    };
+    let mut mine = before.display_order;
+    if other.display_order == mine {
+        renumber(&mut tx, actor).await?;
+        mine = order_of(&mut tx, id).await?;
+        other.display_order = order_of(&mut tx, other.id).await?;
+    }
+    // Each UPDATE is guarded, so a concurrent move of either row (PostgreSQL lets
+    // two run at once) turns into a conflict instead of two packages on one place.
+    let at = now();
+    let guarded = [
+        (id, other.display_order, "version", before.version, "this service package"),
+        (other.id, mine, "display_order", other.display_order, "the service package next to it"),
+    ];
+    for (row, order, column, expected, what) in guarded {
+        let sql = format!(
+            "UPDATE service_packages SET display_order = $2, version = version + 1, updated_at = $3 \
+             WHERE id = $1 AND {column} = $4"
+        );
+        let n = with_tx!(&mut tx, c => {
+            sqlx::query(&sql).bind(row).bind(order).bind(at).bind(expected).execute(&mut *c).await?.rows_affected()
+        });
+        if n == 0 {
+            return Err(audit::conflict(&mut tx, what, "service_package", row).await);
+        }
+    }
+    let (word, other_word) =
+        if direction == Direction::Up { ("up, above", "down, below") } else { ("down, below", "up, above") };
+    let moves = [
+        (id, &before.name, &other.name, word, mine, other.display_order),
+        (other.id, &other.name, &before.name, other_word, other.display_order, mine),
+    ];
+    for (row, name, next_to, how, from, to) in moves {
+        let change = Change::new(
+            "reorder",
+            "service_package",
+            Some(row),
+            format!("moved service package {name} {how} {next_to}"),
+        )
+        .diff(&json!({"id": row, "display_order": from}), &json!({"id": row, "display_order": to}));
+        audit::record(&mut tx, actor, change).await?;
+    }
+    let after = get_in(&mut tx, id).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// The package just before (`Up`) or after (`Down`) `(order, id)` in the display order.
+async fn neighbour(tx: &mut Tx, order: i64, id: i64, direction: Direction) -> Result<Option<Slot>> {
+    let sql = match direction {
+        Direction::Up => {
+            "SELECT id, name, display_order FROM service_packages WHERE (display_order, id) < ($1, $2) \
+             ORDER BY display_order DESC, id DESC LIMIT 1"
+        }
+        Direction::Down => {
+            "SELECT id, name, display_order FROM service_packages WHERE (display_order, id) > ($1, $2) \
+             ORDER BY display_order, id LIMIT 1"
+        }
+    };
+    Ok(with_tx!(tx, c => sqlx::query_as::<_, Slot>(sql).bind(order).bind(id).fetch_optional(&mut *c).await?))
+}
+
+async fn order_of(tx: &mut Tx, id: i64) -> Result<i64> {
+    Ok(with_tx!(tx, c => {
+        sqlx::query_scalar("SELECT display_order FROM service_packages WHERE id = $1").bind(id).fetch_one(&mut *c).await?
+    }))
+}
+
+/// Gives every package a distinct display order 1, 2, 3… in the current order.
+async fn renumber(tx: &mut Tx, actor: &Actor) -> Result<()> {
+    let slots: Vec<Slot> = with_tx!(tx, c => {
+        sqlx::query_as("SELECT id, name, display_order FROM service_packages ORDER BY display_order, id")
+            .fetch_all(&mut *c)
+            .await?
+    });
+    let mut old = Map::new();
+    let mut new = Map::new();
+    for (i, s) in slots.iter().enumerate() {
+        let order = i as i64 + 1;
+        if s.display_order != order {
+            with_tx!(tx, c => {
+                sqlx::query("UPDATE service_packages SET display_order = $2 WHERE id = $1")
+                    .bind(s.id)
+                    .bind(order)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected()
+            });
+            old.insert(s.id.to_string(), json!(s.display_order));
+            new.insert(s.id.to_string(), json!(order));
+        }
+    }
+    let summary = format!("renumbered the display order of {} service packages", new.len());
+    let mut change = Change::new("reorder", "service_package", None, summary);
+    change.old = Some(Value::Object(old));
+    change.new = Some(Value::Object(new));
+    audit::record(tx, actor, change).await?;
+    Ok(())
+}
