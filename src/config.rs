@@ -132,13 +132,6 @@ impl Config {
         Ok(())
     }
 
-    pub fn login_policy(&self) -> crate::store::users::LoginPolicy {
-        crate::store::users::LoginPolicy {
-            max_failures: self.security.lockout_failures,
-            window: chrono::Duration::minutes(self.security.lockout_window_minutes),
-        }
-    }
-
     pub fn to_toml(&self) -> String {
         toml::to_string_pretty(self).unwrap_or_default()
     }

@@ -19,7 +19,7 @@ use std::fmt;
 pub const DEMO_PASSWORD: &str = "staffroom-demo";
 
 /// All demo accounts live under this domain; it is how a demo database is recognised.
-pub const DEMO_DOMAIN: &str = "demo.staffroom.test";
+pub use crate::store::users::DEMO_DOMAIN;
 
 /// Leads and audit rows of `--large`.
 pub const LARGE_LEADS: i64 = 100_000;

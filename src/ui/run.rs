@@ -9,6 +9,7 @@ use super::view::view;
 use crate::backend::{self, changes};
 use crate::config::Config;
 use crate::store::Db;
+use crate::store::users::LoginPolicy;
 use crate::terminal;
 use anyhow::{Context as _, Result, bail};
 use crossterm::event::{Event as TermEvent, EventStream};
@@ -51,7 +52,10 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     }
     let mut app = App::new(settings(config)?);
     let backend_settings = backend::Settings {
-        login: config.login_policy(),
+        login: LoginPolicy {
+            max_failures: config.security.lockout_failures,
+            window: chrono::Duration::minutes(config.security.lockout_window_minutes),
+        },
         attendance_threshold_percent: config.rules.attendance_threshold_percent,
         demo: matches!(start, Start::Demo { .. }),
     };
