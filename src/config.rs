@@ -9,6 +9,21 @@ use std::path::{Path, PathBuf};
 /// The documented defaults, compiled in.
 pub const DEFAULT_TOML: &str = include_str!("../config/default.toml");
 
+/// The themes of `assets/themes/`, compiled in: `display.theme` names one (the UI
+/// turns its TOML into styles, see `ui::theme`).
+pub const THEMES: &[(&str, &str)] =
+    &[("dark", include_str!("../assets/themes/dark.toml")), ("light", include_str!("../assets/themes/light.toml"))];
+
+/// The TOML of the theme called `name`.
+pub fn theme_source(name: &str) -> Option<&'static str> {
+    THEMES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
+/// The known theme names, for messages: "dark, light".
+pub fn theme_names() -> String {
+    THEMES.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -62,6 +77,8 @@ pub struct PipelineConfig {
 pub struct DisplayConfig {
     pub time_zone: String,
     pub mouse: bool,
+    /// A theme of `THEMES` (`assets/themes/<name>.toml`); `[theme]` patches it.
+    pub theme: String,
 }
 
 /// Where staffroom keeps its files.
@@ -129,14 +146,10 @@ impl Config {
         if self.rules.attendance_threshold_percent > 100 {
             bail!("invalid configuration: rules.attendance_threshold_percent is a percentage (0-100)");
         }
-        Ok(())
-    }
-
-    pub fn login_policy(&self) -> crate::store::users::LoginPolicy {
-        crate::store::users::LoginPolicy {
-            max_failures: self.security.lockout_failures,
-            window: chrono::Duration::minutes(self.security.lockout_window_minutes),
+        if theme_source(&self.display.theme).is_none() {
+            bail!("invalid configuration: display.theme: no theme '{}' (known: {})", self.display.theme, theme_names());
         }
+        Ok(())
     }
 
     pub fn to_toml(&self) -> String {
@@ -180,6 +193,20 @@ mod tests {
         std::fs::write(&file, "[security]\nlockout_failure = 3\n").unwrap();
         let err = Config::load(Some(&file)).unwrap_err().to_string();
         assert!(err.contains("lockout_failure"), "a typo is named: {err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn display_theme_names_a_known_theme() {
+        let dir = std::env::temp_dir().join(format!("staffroom-cfg-theme-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("c.toml");
+        assert_eq!(Config::defaults().unwrap().display.theme, "dark");
+        std::fs::write(&file, "[display]\ntheme = \"light\"\n").unwrap();
+        assert_eq!(Config::load(Some(&file)).unwrap().display.theme, "light");
+        std::fs::write(&file, "[display]\ntheme = \"solarized\"\n").unwrap();
+        let err = Config::load(Some(&file)).unwrap_err().to_string();
+        assert!(err.contains("display.theme") && err.contains("solarized") && err.contains("dark, light"), "{err}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -5,7 +5,8 @@
 //! each lead's creation, one `status_change` per stage it went through (the board's
 //! "days in stage" comes from the last one), and follow-up updates in between.
 
-use super::text::{BUDGETS, FIRST_NAMES, LAST_NAMES, LOST_REASONS, Rng};
+use super::assets::{self, Assets};
+use super::text::Rng;
 use super::timeline::{Timeline, stage_days};
 use super::{LARGE_AUDIT_ROWS, LARGE_LEADS};
 use crate::config::Config;
@@ -165,7 +166,9 @@ fn path_to(rng: &mut Rng, status: LeadStatus) -> Vec<LeadStatus> {
     }
 }
 
+/// One lead; names, budgets and lost reasons come from `assets/demo/`.
 fn make_lead(
+    a: &'static Assets,
     rng: &mut Rng,
     n: i64,
     staff: &[i64],
@@ -182,8 +185,8 @@ fn make_lead(
         78..=87 => LeadStatus::ClosedWon,
         _ => LeadStatus::ClosedLost,
     };
-    let first = rng.pick(FIRST_NAMES);
-    let last = rng.pick(LAST_NAMES);
+    let first = rng.pick(&a.people.first_names);
+    let last = rng.pick(&a.people.last_names);
     let path = path_to(rng, status);
     // One open lead in five has sat in its stage past the rot limit.
     let rotting = rng.chance(20);
@@ -204,8 +207,8 @@ fn make_lead(
         message: format!("Interested in {} — please get back to me (#{n})", interest.as_str().replace('_', " ")),
         interested_in: interest.as_str(),
         status,
-        lost_reason: (status == LeadStatus::ClosedLost).then(|| *rng.pick(LOST_REASONS)),
-        budget_range: rng.chance(50).then(|| *rng.pick(BUDGETS)),
+        lost_reason: (status == LeadStatus::ClosedLost).then(|| rng.pick(&a.leads.lost_reasons).as_str()),
+        budget_range: rng.chance(50).then(|| rng.pick(&a.leads.budgets).as_str()),
         urgency: rng.pick(Urgency::ALL).as_str(),
         assigned_to: (rng.chance(75) && !staff.is_empty()).then(|| *rng.pick(staff)),
         // From a week overdue to two weeks ahead.
@@ -308,6 +311,7 @@ async fn insert_leads(
     story: &mut Story,
 ) -> Result<()> {
     let at = now();
+    let a = assets::get()?;
     let mut rng = Rng::new(0x1ead5);
     let progress = bar(count, "leads");
     let prefix = "INSERT INTO leads (full_name, email, phone, whatsapp, lead_type, source, message, interested_in, status, \
@@ -323,7 +327,7 @@ async fn insert_leads(
     while done < count {
         let n = LEAD_BATCH.min(usize::try_from(count - done).unwrap_or(0));
         let rows: Vec<(LeadRow, Vec<LeadStatus>, Timeline)> =
-            (0..n).map(|i| make_lead(&mut rng, done + i as i64 + 1, staff, at, rot_days)).collect();
+            (0..n).map(|i| make_lead(a, &mut rng, done + i as i64 + 1, staff, at, rot_days)).collect();
         let sql = if n == LEAD_BATCH { full_sql.clone() } else { values_sql(prefix, n, LEAD_COLS) };
         with_tx!(tx, c => {
             let mut q = sqlx::query(&sql);
@@ -473,9 +477,10 @@ mod tests {
     fn every_path_is_made_of_allowed_moves_and_ends_in_the_status() {
         let at = now();
         let rot = Config::defaults().unwrap().pipeline.rot_days;
+        let a = assets::get().unwrap();
         let mut rng = Rng::new(1);
         for n in 0..5_000 {
-            let (row, path, timeline) = make_lead(&mut rng, n, &[1, 2], at, &rot);
+            let (row, path, timeline) = make_lead(a, &mut rng, n, &[1, 2], at, &rot);
             let mut from = LeadStatus::New;
             for &to in &path {
                 assert!(from.allowed_moves(false).contains(&to), "{from} -> {to}");

@@ -3,7 +3,11 @@
 //! `ensure` fills an empty database (or reuses one it filled before); `--large` adds
 //! 100,000 leads and 1,000,000 audit rows for trying the speed budgets. The demo
 //! never touches a database that holds anything but demo users.
+//!
+//! The content (names, messages, posts, lessons, the catalogue, the CMS) lives in
+//! `assets/demo/` and is read by `assets`; the Rust here tells the story.
 
+pub mod assets;
 mod large;
 mod seed;
 pub mod text;
@@ -19,7 +23,7 @@ use std::fmt;
 pub const DEMO_PASSWORD: &str = "staffroom-demo";
 
 /// All demo accounts live under this domain; it is how a demo database is recognised.
-pub const DEMO_DOMAIN: &str = "demo.staffroom.test";
+pub use crate::store::users::DEMO_DOMAIN;
 
 /// Leads and audit rows of `--large`.
 pub const LARGE_LEADS: i64 = 100_000;

@@ -9,6 +9,9 @@
 //! SQLite and PostgreSQL; every value is bound with its Rust type (`DateTime<Utc>`,
 //! `NaiveDate`, `NaiveTime`, `bool`, `Json`), never produced by SQL.
 //!
+//! The content (names, texts, posts, lessons, the catalogue) comes from
+//! `assets/demo/` through `ctx.a`; these modules add who did what, and when.
+//!
 //! Deterministic: the only source of variety is `text::Rng` with a fixed seed; the
 //! only thing that moves is the date the demo is generated on (sessions "today").
 
@@ -33,6 +36,7 @@ mod sales;
 mod site;
 mod work;
 
+use super::assets::{self, Assets};
 use super::demo_user;
 use super::text::Rng;
 use crate::store::audit::{self, Change};
@@ -75,6 +79,8 @@ struct Staffer {
 
 /// What every area shares: the instant "now", today, the demo staff, the generator.
 struct Ctx {
+    /// The content of `assets/demo/`.
+    a: &'static Assets,
     at: DateTime<Utc>,
     today: NaiveDate,
     rng: Rng,
@@ -88,6 +94,7 @@ impl Ctx {
     async fn load(db: &Db) -> Result<Ctx> {
         let at = now();
         Ok(Ctx {
+            a: assets::get()?,
             at,
             // The calendar day of the same instant, so "today's session" and `at` agree
             // even when the demo is generated a moment before midnight.

@@ -14,6 +14,11 @@ use serde_json::json;
 /// Passwords shorter than this are refused.
 pub const MIN_PASSWORD_LEN: usize = 8;
 
+/// The email domain of the demo accounts, the only ones `login_demo` accepts. It
+/// lives here, not in `demo`, so the store never depends on the demo generator
+/// (`demo::DEMO_DOMAIN` re-exports it).
+pub const DEMO_DOMAIN: &str = "demo.staffroom.test";
+
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct User {
     pub id: i64,
@@ -446,7 +451,7 @@ async fn record_success(
 /// run by whoever holds the demo database file. Only accounts of the demo domain,
 /// only active staff accounts, and recorded like any login.
 pub async fn login_demo(db: &Db, email: &str, remote: &str, terminal: &str, at: DateTime<Utc>) -> Result<LoggedIn> {
-    if !email.ends_with(&format!("@{}", crate::demo::DEMO_DOMAIN)) {
+    if !email.ends_with(&format!("@{DEMO_DOMAIN}")) {
         return Err(StoreError::refused("only demo accounts log in without a password"));
     }
     let user = find_by_email(db, email).await?.ok_or_else(|| StoreError::not_found("user", email))?;

@@ -9,6 +9,7 @@ use super::view::view;
 use crate::backend::{self, changes};
 use crate::config::Config;
 use crate::store::Db;
+use crate::store::users::LoginPolicy;
 use crate::terminal;
 use anyhow::{Context as _, Result, bail};
 use crossterm::event::{Event as TermEvent, EventStream};
@@ -21,7 +22,7 @@ use tokio::signal::unix::{SignalKind, signal};
 pub fn settings(config: &Config) -> Result<Settings> {
     let keymap = Keymap::from_config(&config.keys).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
     let theme =
-        Theme::from_config(&config.theme, no_color_env()).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        Theme::from_config(config, no_color_env()).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
     let idle = u32::try_from(config.security.idle_lock_minutes.max(0)).unwrap_or(u32::MAX);
     Ok(Settings {
         keymap,
@@ -51,7 +52,10 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     }
     let mut app = App::new(settings(config)?, crate::store::now());
     let backend_settings = backend::Settings {
-        login: config.login_policy(),
+        login: LoginPolicy {
+            max_failures: config.security.lockout_failures,
+            window: chrono::Duration::minutes(config.security.lockout_window_minutes),
+        },
         attendance_threshold_percent: config.rules.attendance_threshold_percent,
         demo: matches!(start, Start::Demo { .. }),
     };

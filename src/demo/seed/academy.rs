@@ -3,7 +3,8 @@
 
 use super::people::People;
 use super::{Ctx, audit_diff, audit_new, insert, insert_row};
-use crate::store::{Result, Tx};
+use crate::demo::assets::{Assets, Program};
+use crate::store::{Result, StoreError, Tx};
 use serde_json::json;
 
 #[derive(Debug, Clone)]
@@ -15,6 +16,8 @@ pub(super) struct Cohort {
 
 /// The three programs and their four cohorts, one in each interesting status.
 pub(super) struct Catalog {
+    /// Program ids by slug (the slugs of assets/demo/academy.toml).
+    pub programs: Vec<(&'static str, i64)>,
     pub fullstack: i64,
     pub uiux: i64,
     pub data: i64,
@@ -25,17 +28,18 @@ pub(super) struct Catalog {
 }
 
 pub(super) async fn catalog(tx: &mut Tx, ctx: &Ctx, people: &People) -> Result<Catalog> {
-    #[rustfmt::skip]
-    let fullstack = program(tx, ctx, "full-stack-web-development", "Full-Stack Web Development", "Web Development",
-        "intermediate", 240, 12, 4_500_000, "EGP",
-        "From HTML to a deployed React + Node.js capstone in 16 weeks of evening classes.").await?;
-    #[rustfmt::skip]
-    let uiux = program(tx, ctx, "ui-ux-design-foundations", "UI/UX Design Foundations", "Design", "beginner", 120, 8,
-        2_400_000, "EGP", "Research, wireframes, prototypes and a portfolio case study, in Figma.").await?;
-    // Priced in dollars: the program is sold to students abroad too.
-    #[rustfmt::skip]
-    let data = program(tx, ctx, "data-analytics-with-python", "Data Analytics with Python", "Data", "intermediate", 160,
-        15, 90_000, "USD", "Pandas, SQL and dashboards for analysts who outgrew spreadsheets.").await?;
+    // The programs of assets/demo/academy.toml; the story below knows three by slug.
+    let a: &'static Assets = ctx.a;
+    let mut programs = Vec::new();
+    for p in &a.academy.programs {
+        programs.push((p.slug.as_str(), program(tx, ctx, p).await?));
+    }
+    let by_slug = |slug: &str| program_id(&programs, slug);
+    let (fullstack, uiux, data) = (
+        by_slug("full-stack-web-development")?,
+        by_slug("ui-ux-design-foundations")?,
+        by_slug("data-analytics-with-python")?,
+    );
 
     // (program, name, status, applications open, capacity, start and end day offsets,
     // enrollment window opened/closed days ago, days since the last status move)
@@ -51,7 +55,7 @@ pub(super) async fn catalog(tx: &mut Tx, ctx: &Ctx, people: &People) -> Result<C
     #[rustfmt::skip]
     let soon = cohort(tx, ctx, CohortSpec { program: data, name: "Data Analytics · Cohort 1", status: "coming_soon",
         applications: false, capacity: 15, days: (90, 160), window: (-30, -80), moved: 3 }).await?;
-    let catalog = Catalog { fullstack, uiux, data, completed, running, open, soon };
+    let catalog = Catalog { programs, fullstack, uiux, data, completed, running, open, soon };
     cohort_moves(tx, ctx, &catalog).await?;
 
     // The instructor demo user leads the running cohort; Karim assists it.
@@ -88,28 +92,15 @@ pub(super) async fn catalog(tx: &mut Tx, ctx: &Ctx, people: &People) -> Result<C
     Ok(catalog)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn program(
-    tx: &mut Tx,
-    ctx: &Ctx,
-    slug: &str,
-    title: &str,
-    category: &str,
-    level: &str,
-    hours: i64,
-    capacity: i64,
-    price_minor: i64,
-    currency: &str,
-    summary: &str,
-) -> Result<i64> {
+async fn program(tx: &mut Tx, ctx: &Ctx, p: &Program) -> Result<i64> {
+    let (slug, title, price_minor, currency) = (&p.slug, &p.title, p.price_minor, &p.currency);
     let id = insert(
         tx,
         "programs",
         cols![
-            "slug" => slug, "title" => title, "summary" => summary, "category" => category, "level" => level,
-            "description" => format!("{summary}\n\nProject-based, with weekly code reviews and a final demo day."),
-            "requirements" => "A laptop, curiosity, and about 12 hours a week.",
-            "duration_hours" => hours, "default_capacity" => capacity, "price_minor" => price_minor,
+            "slug" => slug, "title" => title, "summary" => &p.summary, "category" => &p.category, "level" => &p.level,
+            "description" => &p.description, "requirements" => &p.requirements,
+            "duration_hours" => p.hours, "default_capacity" => p.capacity, "price_minor" => price_minor,
             "price_currency" => currency,
             "status" => "published", "created_by" => ctx.admin.id, "version" => 2,
             "created_at" => ctx.days_ago(400), "updated_at" => ctx.days_ago(120),
@@ -139,6 +130,20 @@ async fn program(
     )
     .await?;
     Ok(id)
+}
+
+impl Catalog {
+    pub fn program(&self, slug: &str) -> Result<i64> {
+        program_id(&self.programs, slug)
+    }
+}
+
+fn program_id(programs: &[(&str, i64)], slug: &str) -> Result<i64> {
+    programs
+        .iter()
+        .find(|(s, _)| *s == slug)
+        .map(|(_, id)| *id)
+        .ok_or_else(|| StoreError::Other(format!("demo: no program {slug} in assets/demo/academy.toml")))
 }
 
 struct CohortSpec {

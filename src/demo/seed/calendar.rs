@@ -5,7 +5,6 @@
 use super::academy::Cohort;
 use super::enrollments::{Enr, Enrollments};
 use super::{Ctx, audit_new, insert, insert_row, instant, time};
-use crate::demo::text::SESSION_TITLES;
 use crate::store::{Result, Tx};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
@@ -48,15 +47,14 @@ pub(super) async fn calendar(tx: &mut Tx, ctx: &Ctx, enr: &Enrollments) -> Resul
     // weeks ago to nine weeks ahead, so there are past sessions, one TODAY, and future ones.
     let offsets: Vec<i64> = (-49..=63).filter(|d: &i64| matches!(d.rem_euclid(7), 0 | 3)).collect();
     let last = offsets.len().saturating_sub(1);
+    let titles = &ctx.a.academy.session_titles;
     let mut slots = Vec::new();
     for (k, off) in offsets.iter().copied().enumerate() {
         let mut s = Slot {
             date: ctx.day(off),
             start: (18, 0),
             end: (21, 0),
-            title: SESSION_TITLES
-                .get(k)
-                .map_or_else(|| format!("Capstone studio {}", k + 1 - SESSION_TITLES.len()), |t| t.to_string()),
+            title: titles.get(k).map_or_else(|| format!("Capstone studio {}", k + 1 - titles.len()), String::clone),
             mode: if off.rem_euclid(7) == 3 {
                 "remote"
             } else if off.rem_euclid(21) == 0 {
@@ -118,7 +116,13 @@ pub(super) async fn calendar(tx: &mut Tx, ctx: &Ctx, enr: &Enrollments) -> Resul
             date: ctx.day(-119 + 7 * k),
             start: (10, 0),
             end: (13, 0),
-            title: SESSION_TITLES.get(k as usize * 2).map_or("Capstone studio", |t| t).to_string(),
+            title: ctx
+                .a
+                .academy
+                .session_titles
+                .get(k as usize * 2)
+                .map_or("Capstone studio", String::as_str)
+                .to_string(),
             mode: "onsite",
             kind: if k == 9 { "exam" } else { "normal" },
             status: "completed",

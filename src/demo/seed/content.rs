@@ -4,10 +4,8 @@
 
 use super::people::People;
 use super::{Ctx, Staffer, audit_diff, audit_new, exec, insert, insert_row};
-use crate::demo::text::{
-    POST_CAREER_AR, POST_FIRST_MONTH, POST_GIT_HABITS, POST_GRID_TUTORIAL, POST_JOURNEY_AR, POST_REACT_SUMMARY,
-    TESTIMONIALS, hostile_post_body,
-};
+use crate::demo::assets::Assets;
+use crate::demo::text::hostile_post_body;
 use crate::domain::metrics::read_time_minutes;
 use crate::domain::post::PostStatus::{self, *};
 use crate::domain::slug::slugify;
@@ -39,15 +37,9 @@ pub(super) type Ids = HashMap<&'static str, i64>;
 
 async fn categories(tx: &mut Tx, ctx: &Ctx) -> Result<Ids> {
     let mut ids = HashMap::new();
-    #[rustfmt::skip]
-    let items = [
-        ("Career advice", "Getting hired and growing as a developer."),
-        ("Web development", "Front-end, back-end and everything between."),
-        ("Design", "UI, UX and design systems."),
-        ("Academy news", "Cohorts, events and announcements."),
-        ("قصص نجاح", "قصص خريجينا"),
-    ];
-    for (name, description) in items {
+    let a: &'static Assets = ctx.a;
+    for c in &a.content.categories {
+        let (name, description) = (c.name.as_str(), &c.description);
         let id = insert(
             tx,
             "categories",
@@ -64,15 +56,9 @@ async fn categories(tx: &mut Tx, ctx: &Ctx) -> Result<Ids> {
 
 async fn tags(tx: &mut Tx, ctx: &Ctx) -> Result<Ids> {
     let mut ids = HashMap::new();
-    #[rustfmt::skip]
-    let items = [
-        ("javascript", "topic"), ("react", "topic"), ("css", "topic"), ("git", "topic"), ("career", "general"),
-        ("beginner", "difficulty"), ("advanced", "difficulty"), ("video", "format"), ("tutorial", "format"),
-        ("portfolio", "general"), ("عربي", "general"),
-        // Never used: its count stays 0.
-        ("rust", "topic"),
-    ];
-    for (name, kind) in items {
+    let a: &'static Assets = ctx.a;
+    for t in &a.content.tags {
+        let (name, kind) = (t.name.as_str(), &t.kind);
         let id = insert(
             tx,
             "tags",
@@ -98,150 +84,120 @@ struct Post {
     writer: Actor,
     /// The moves after `draft`, each by its actor (author submits, staff moderate).
     moves: Vec<(PostStatus, Actor)>,
-    tags: &'static [&'static str],
+    tags: &'static [String],
     age_days: i64,
     rejection: Option<&'static str>,
     publish_at: Option<DateTime<Utc>>,
-    video: bool,
+    video_url: Option<&'static str>,
     featured: bool,
 }
 
 async fn posts(tx: &mut Tx, ctx: &Ctx, people: &People, cats: &Ids, tags: &Ids) -> Result<Vec<(i64, &'static str)>> {
     let (omar, amira, lina) = (&ctx.staff, &ctx.admin, &ctx.instructor);
     let (om, am) = (omar.actor.clone(), amira.actor.clone());
+    let a: &'static Assets = ctx.a;
     let student = |i: usize| (people.s(i).id, people.s(i).actor.clone());
     let reviewed = |writer: &Actor| vec![(Pending, writer.clone()), (Approved, am.clone()), (Published, am.clone())];
-    let post = |title, body: String, kind, category, author: &Staffer| Post {
-        title,
-        body,
-        kind,
-        category,
-        author: author.id,
-        writer: om.clone(),
-        moves: vec![],
-        tags: &[],
-        age_days: 10,
-        rejection: None,
-        publish_at: None,
-        video: false,
-        featured: false,
+    // A post of assets/demo/posts/<name>.md, entered by `author` (staff write it down).
+    let post = |name: &str, author: &Staffer| -> Result<Post> {
+        let p = a.post(name)?;
+        Ok(Post {
+            title: &p.title,
+            body: p.body.clone(),
+            kind: &p.kind,
+            category: p.category.as_deref(),
+            author: author.id,
+            writer: om.clone(),
+            moves: vec![],
+            tags: &p.tags,
+            age_days: 10,
+            rejection: None,
+            publish_at: None,
+            video_url: p.video_url.as_deref(),
+            featured: false,
+        })
     };
     let mut v = Vec::new();
 
     // Written by the instructor; staff enter it (instructors do not edit content).
-    let mut p = post(
-        "10 Git habits that will save your capstone",
-        POST_GIT_HABITS.into(),
-        "article",
-        Some("Web development"),
-        lina,
-    );
+    let mut p = post("git-habits", lina)?;
     p.moves = reviewed(&om);
-    p.tags = &["git", "beginner"];
     p.age_days = 24;
     p.featured = true;
     v.push(p);
 
-    let mut p = post(
-        "Session summary: React state and hooks",
-        POST_REACT_SUMMARY.into(),
-        "session_summary",
-        Some("Web development"),
-        lina,
-    );
+    let mut p = post("react-state-summary", lina)?;
     p.moves = vec![(Pending, om.clone()), (Approved, om.clone()), (Published, om.clone())];
-    p.tags = &["react", "javascript"];
     p.age_days = 7;
     v.push(p);
 
     // Staff may publish directly (draft -> published); the audit log says so.
-    let mut p = post("كيف تبدأ مسيرتك في البرمجة؟", POST_CAREER_AR.into(), "article", Some("قصص نجاح"), omar);
+    let mut p = post("start-a-career-ar", omar)?;
     p.moves = vec![(Published, om.clone())];
-    p.tags = &["career", "عربي", "beginner"];
     p.age_days = 12;
     p.featured = true;
     v.push(p);
 
-    let mut p =
-        post("Responsive layouts with CSS Grid", POST_GRID_TUTORIAL.into(), "tutorial", Some("Web development"), omar);
+    let mut p = post("css-grid", omar)?;
     p.moves = vec![(Published, om.clone())];
-    p.tags = &["css", "video", "tutorial"];
     p.age_days = 30;
-    p.video = true;
     v.push(p);
 
-    let mut p = post(
-        "What changes in our curriculum next year",
-        "Notes for the team — not ready yet.".into(),
-        "announcement",
-        Some("Academy news"),
-        amira,
-    );
+    let mut p = post("curriculum-next-year", amira)?;
     p.writer = am.clone();
     p.age_days = 2;
     v.push(p);
 
     let (sara, sara_actor) = student(0);
-    let mut p =
-        post("My first month at the bootcamp 🎓", POST_FIRST_MONTH.into(), "student_blog", Some("Career advice"), omar);
+    let mut p = post("first-month", omar)?;
     (p.author, p.writer) = (sara, sara_actor.clone());
     p.moves = vec![(Pending, sara_actor)];
-    p.tags = &["beginner"];
     p.age_days = 2;
     v.push(p);
 
     // Hostile body, waiting in the moderation queue: the TUI must show it inertly.
+    // It stays in Rust, with the other hostile strings.
     let (ahmed, ahmed_actor) = student(4);
-    let mut p = post("Course notes (please read)", hostile_post_body(), "student_blog", None, omar);
-    (p.author, p.writer) = (ahmed, ahmed_actor.clone());
-    p.moves = vec![(Pending, ahmed_actor)];
-    p.age_days = 1;
-    v.push(p);
+    v.push(Post {
+        title: "Course notes (please read)",
+        body: hostile_post_body(),
+        kind: "student_blog",
+        category: None,
+        author: ahmed,
+        writer: ahmed_actor.clone(),
+        moves: vec![(Pending, ahmed_actor)],
+        tags: &[],
+        age_days: 1,
+        rejection: None,
+        publish_at: None,
+        video_url: None,
+        featured: false,
+    });
 
-    let mut p = post(
-        "UI/UX Cohort 3: applications are open",
-        "Apply before the deadline; seats are limited to eight.".into(),
-        "announcement",
-        Some("Academy news"),
-        omar,
-    );
+    let mut p = post("uiux-applications-open", omar)?;
     p.moves = vec![(Pending, om.clone()), (Approved, am.clone())];
-    p.tags = &["portfolio"];
     p.age_days = 3;
     // Approved and scheduled: it publishes itself at publish_at.
     p.publish_at = Some(ctx.in_days(3));
     v.push(p);
 
     let (mohamed, mohamed_actor) = student(1);
-    let mut p = post(
-        "Top 5 crypto courses (sponsored)",
-        "Use my referral links below to get 10 % off!".into(),
-        "student_blog",
-        None,
-        omar,
-    );
+    let mut p = post("crypto-courses", omar)?;
     (p.author, p.writer) = (mohamed, mohamed_actor.clone());
     p.moves = vec![(Pending, mohamed_actor), (Rejected, om.clone())];
     p.rejection = Some("Promotional content with affiliate links is not allowed on the academy blog.");
     p.age_days = 9;
     v.push(p);
 
-    let mut p = post(
-        "Winter open day recap",
-        "Thank you to the 120 visitors who came to the open day!".into(),
-        "announcement",
-        Some("Academy news"),
-        omar,
-    );
+    let mut p = post("winter-open-day", omar)?;
     p.moves = vec![(Published, om.clone()), (Archived, om.clone())];
     p.age_days = 200;
     v.push(p);
 
     let (mariam, mariam_actor) = student(7);
-    let mut p = post("رحلتي من المحاسبة إلى البرمجة", POST_JOURNEY_AR.into(), "student_blog", Some("قصص نجاح"), omar);
+    let mut p = post("journey-ar", omar)?;
     (p.author, p.writer) = (mariam, mariam_actor.clone());
     p.moves = vec![(Pending, mariam_actor), (Approved, om.clone()), (Published, om.clone())];
-    p.tags = &["career", "عربي"];
     p.age_days = 4;
     v.push(p);
 
@@ -249,7 +205,7 @@ async fn posts(tx: &mut Tx, ctx: &Ctx, people: &People, cats: &Ids, tags: &Ids) 
     for p in &v {
         let id = write_post(tx, ctx, p, cats).await?;
         for tag in p.tags {
-            if let Some(tag_id) = tags.get(tag) {
+            if let Some(tag_id) = tags.get(tag.as_str()) {
                 insert_row(
                     tx,
                     "post_tags",
@@ -280,7 +236,7 @@ async fn write_post(tx: &mut Tx, ctx: &Ctx, p: &Post, cats: &Ids) -> Result<i64>
     let id = insert(tx, "posts", cols![
         "slug" => slugify(p.title), "title" => p.title, "excerpt" => p.body.chars().take(120).collect::<String>(),
         "content" => &p.body, "cover_image_url" => format!("https://cdn.example.org/covers/{}.jpg", slugify(p.title)),
-        "video_url" => p.video.then_some("https://video.example.org/css-grid"), "post_type" => p.kind,
+        "video_url" => p.video_url, "post_type" => p.kind,
         "category_id" => p.category.and_then(|c| cats.get(c).copied()), "status" => status.as_str(),
         "featured" => p.featured,
         "view_count" => if published_at.is_some() { 40 * p.age_days + 17 } else { 0 },
@@ -381,18 +337,14 @@ async fn comments(tx: &mut Tx, ctx: &Ctx, people: &People, posts: &[(i64, &'stat
 
 async fn testimonials(tx: &mut Tx, ctx: &Ctx, case_study: Option<i64>) -> Result<()> {
     let (omar, amira) = (&ctx.staff, &ctx.admin);
-    for (n, (author, role, text, rating)) in TESTIMONIALS.iter().enumerate() {
+    for (n, t) in ctx.a.testimonials.iter().enumerate() {
+        let (author, kind) = (&t.author, t.kind.as_str());
         // Five of the first seven approved ones are featured: under the limit of 6.
         let (status, featured, reason) = match n {
             0..=4 => ("approved", true, None),
             5 | 6 => ("approved", false, None),
             7 | 9 => ("pending", false, None),
             _ => ("rejected", false, Some("Names a competitor's prices; asked the author for a revised version.")),
-        };
-        let kind = match *author {
-            "Nile Logistics" => "client",
-            "Cairo Tech Hub" => "partner",
-            _ => "student",
         };
         let created = ctx.days_ago(60 - 5 * n as i64);
         let decided = (status != "pending").then(|| created + Duration::days(1));
@@ -401,7 +353,7 @@ async fn testimonials(tx: &mut Tx, ctx: &Ctx, case_study: Option<i64>) -> Result
             tx,
             "testimonials",
             cols![
-                "author_name" => *author, "author_role" => *role, "content" => *text, "rating" => *rating,
+                "author_name" => author, "author_role" => &t.role, "content" => &t.text, "rating" => t.rating,
                 "testimonial_type" => kind,
                 "case_study_id" => if kind == "client" { case_study } else { None },
                 "author_avatar_url" => format!("https://cdn.example.org/avatars/t{}.jpg", n + 1),
@@ -420,7 +372,7 @@ async fn testimonials(tx: &mut Tx, ctx: &Ctx, case_study: Option<i64>) -> Result
             "testimonial",
             id,
             format!("recorded a testimonial by {author}"),
-            json!({"id": id, "rating": rating, "status": "pending"}),
+            json!({"id": id, "rating": t.rating, "status": "pending"}),
         )
         .await?;
         if status != "pending" {

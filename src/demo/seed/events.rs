@@ -23,22 +23,6 @@ struct Event {
     published: bool,
 }
 
-/// People who registered without being a lead.
-const GUESTS: &[&str] = &[
-    "Mariam Adel",
-    "Kareem Hosny",
-    "Salma Nabil",
-    "Ahmed Lotfy",
-    "Noha Samy",
-    "Yara Khalil",
-    "عمرو دياب",
-    "هالة فؤاد",
-    "Tom Becker",
-    "Ines Moreau",
-    "Ali Reza",
-    "Sofia Marin",
-];
-
 pub(super) async fn events(tx: &mut Tx, ctx: &Ctx, leads: &Leads) -> Result<()> {
     let meet = |d: i64, h: u32| instant(ctx.day(d), h, 0);
     #[rustfmt::skip]
@@ -122,12 +106,13 @@ pub(super) async fn events(tx: &mut Tx, ctx: &Ctx, leads: &Leads) -> Result<()> 
 async fn register(tx: &mut Tx, ctx: &Ctx, leads: &Leads, event_id: i64, e: &Event, count: i64) -> Result<()> {
     // Engagement of those who attended the completed event: every score 1..5 appears.
     const SCORES: [i64; 9] = [5, 4, 3, 5, 2, 4, 1, 5, 3];
+    // People who registered without being a lead.
+    let guests = &ctx.a.people.event_guests;
     let mut attended = 0;
     for i in 0..count as usize {
         // Every third registration came from a lead of the pipeline.
         let lead = (i % 3 == 0).then(|| leads.all.get(10 + i + event_id as usize % 5)).flatten();
-        let name =
-            lead.map_or_else(|| GUESTS[(i + event_id as usize) % GUESTS.len()].to_string(), |(_, n, _)| n.clone());
+        let name = lead.map_or_else(|| guests[(i + event_id as usize) % guests.len()].clone(), |(_, n, _)| n.clone());
         let registered =
             (e.starts_at - Duration::days(6) + Duration::hours(i as i64 * 7)).min(ctx.at - Duration::hours(1));
         let reg = insert(

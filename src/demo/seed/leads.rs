@@ -6,10 +6,8 @@
 use super::academy::Catalog;
 use super::{Ctx, History, Staffer, insert, instant};
 use crate::config::Config;
-use crate::demo::text::{
-    self, BUDGETS, FIRST_NAMES, HOSTILE_BIDI, HOSTILE_C1, HOSTILE_ESCAPES, LAST_NAMES, LEAD_MESSAGES_AR,
-    LEAD_MESSAGES_EN, LOST_REASONS, NOTES_CALL, NOTES_EMAIL, NOTES_GENERAL, NOTES_MEETING, NOTES_WHATSAPP, Rng,
-};
+use crate::demo::assets::{Assets, nth};
+use crate::demo::text::{HOSTILE_BIDI, HOSTILE_C1, HOSTILE_ESCAPES, Rng, long_message};
 use crate::demo::timeline::{Timeline, stage_days};
 use crate::domain::lead::{Interest, LeadStatus, NoteType, budget_estimate};
 use crate::store::audit::Change;
@@ -101,6 +99,8 @@ impl Spec {
 /// partner, a duplicate pair, the lead converted from a contact message.
 fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     let (staff, admin) = (Some(ctx.staff.id), Some(ctx.admin.id));
+    let a: &'static Assets = ctx.a;
+    let (text, notes) = (&a.leads, &a.leads.notes);
     let mut v = Vec::new();
 
     let mut s =
@@ -134,8 +134,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.stage_days = 1;
     v.push(s);
 
-    let mut s =
-        Spec::new("Aly Mahmoud", Some("aly.mahmoud@example.com"), text::long_message(), &[Contacted, Qualified]);
+    let mut s = Spec::new("Aly Mahmoud", Some("aly.mahmoud@example.com"), long_message(), &[Contacted, Qualified]);
     s.program = Some(cat.fullstack);
     s.assigned = staff;
     s.urgency = Some("this_month");
@@ -144,13 +143,13 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     v.push(s);
 
     // WhatsApp only: BR-05 needs just one way to reach the lead.
-    let mut s = Spec::new("منى إبراهيم", None, LEAD_MESSAGES_AR[0], &[Contacted]);
+    let mut s = Spec::new("منى إبراهيم", None, nth(&text.messages_ar, 0), &[Contacted]);
     s.whatsapp = Some("+201112223334".into());
     s.source = "whatsapp";
     s.program = Some(cat.uiux);
     s.assigned = staff;
     s.follow_up = FollowUp::Overdue(3);
-    s.first_note = Some((NoteType::General, NOTES_GENERAL[2]));
+    s.first_note = Some((NoteType::General, nth(&notes.general, 2)));
     // Past the contacted stage's rot limit, and overdue.
     s.stage_days = 9;
     v.push(s);
@@ -164,21 +163,21 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     s.source = "referral";
     s.interest = Interest::Mentorship;
     s.assigned = admin;
-    s.budget = Some(BUDGETS[1]);
+    s.budget = Some(nth(&text.budgets, 1));
     s.stage_days = 12;
     v.push(s);
 
     let mut s = Spec::new(
         "Hany Fouad (Nile Logistics)",
         Some("hany@nile-logistics.example.com"),
-        LEAD_MESSAGES_EN[5],
+        nth(&text.messages_en, 5),
         &[Contacted, Qualified, ProposalSent],
     );
     s.phone = Some("+20225550123".into());
     s.lead_type = "client";
     s.source = "referral";
     s.interest = Interest::MvpSprint;
-    s.budget = Some(BUDGETS[3]);
+    s.budget = Some(nth(&text.budgets, 3));
     s.urgency = Some("asap");
     s.assigned = admin;
     s.follow_up = FollowUp::Future(2);
@@ -200,7 +199,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     v.push(s);
 
     // Converted from a contact message (see `contact_messages`).
-    let mut s = Spec::new("Rania Fawzy", Some("rania.fawzy@example.com"), LEAD_MESSAGES_EN[1], &[Contacted]);
+    let mut s = Spec::new("Rania Fawzy", Some("rania.fawzy@example.com"), nth(&text.messages_en, 1), &[Contacted]);
     s.source = "contact_form";
     s.program = Some(cat.fullstack);
     s.assigned = staff;
@@ -209,7 +208,7 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     v.push(s);
 
     // A duplicate pair: same phone, both open. The board warns and offers a merge.
-    let mut s = Spec::new("Omar Tarek", Some("omar.tarek@example.com"), LEAD_MESSAGES_EN[7], &[]);
+    let mut s = Spec::new("Omar Tarek", Some("omar.tarek@example.com"), nth(&text.messages_en, 7), &[]);
     s.phone = Some("+201001112233".into());
     s.source = "facebook";
     s.stage_days = 8;
@@ -217,14 +216,14 @@ fn special_leads(ctx: &Ctx, cat: &Catalog) -> Vec<Spec> {
     let mut s = Spec::new("Omar T.", None, "Same question as last week, any news?", &[]);
     s.phone = Some("+201001112233".into());
     s.source = "whatsapp";
-    s.first_note = Some((NoteType::General, NOTES_GENERAL[1]));
+    s.first_note = Some((NoteType::General, nth(&notes.general, 1)));
     s.stage_days = 1;
     v.push(s);
 
     let mut s = Spec::new(
         "Ingy Wahba",
         Some("ingy.wahba@example.com"),
-        LEAD_MESSAGES_EN[9],
+        nth(&text.messages_en, 9),
         &[Contacted, Qualified, ProposalSent, ClosedLost],
     );
     s.lead_type = "client";
@@ -260,12 +259,15 @@ fn generated_leads(ctx: &mut Ctx, cat: &Catalog, rot_days: &BTreeMap<String, i64
         FollowUp::Overdue(6), FollowUp::Future(9)];
     let sources = ["website_form", "instagram", "facebook", "referral", "whatsapp", "session", "import"];
     let programs = [cat.fullstack, cat.uiux, cat.data];
+    let a: &'static Assets = ctx.a;
+    let text = &a.leads;
     let mut out = Vec::new();
     for (n, path) in paths.into_iter().enumerate() {
         let rng = &mut ctx.rng;
-        let first = *rng.pick(FIRST_NAMES);
+        let first = rng.pick(&a.people.first_names).as_str();
         // Keep a name in one script: Arabic first names take Arabic family names.
-        let lasts: Vec<&str> = LAST_NAMES.iter().copied().filter(|l| l.is_ascii() == first.is_ascii()).collect();
+        let lasts: Vec<&str> =
+            a.people.last_names.iter().map(String::as_str).filter(|l| l.is_ascii() == first.is_ascii()).collect();
         let last = *rng.pick(&lasts);
         let arabic = !first.is_ascii();
         let email = if arabic {
@@ -273,7 +275,7 @@ fn generated_leads(ctx: &mut Ctx, cat: &Catalog, rot_days: &BTreeMap<String, i64
         } else {
             format!("{}.{}{}@example.com", first.to_lowercase(), last.to_lowercase().replace(' ', ""), n + 1)
         };
-        let message = if arabic { *rng.pick(LEAD_MESSAGES_AR) } else { *rng.pick(LEAD_MESSAGES_EN) };
+        let message = if arabic { rng.pick(&text.messages_ar) } else { rng.pick(&text.messages_en) };
         let mut s = Spec::new(&format!("{first} {last}"), (n % 5 != 0).then_some(email.as_str()), message, &path);
         let phone = format!("+2011{:08}", 30_000_000 + n * 1013);
         if n % 5 == 0 {
@@ -286,7 +288,7 @@ fn generated_leads(ctx: &mut Ctx, cat: &Catalog, rot_days: &BTreeMap<String, i64
         s.source = sources[n % sources.len()];
         s.interest = *rng.pick(Interest::ALL);
         s.program = (s.interest == Interest::Program).then(|| programs[n % 3]);
-        s.budget = rng.chance(50).then(|| *rng.pick(BUDGETS));
+        s.budget = rng.chance(50).then(|| rng.pick(&text.budgets).as_str());
         s.urgency = Some(*rng.pick(&["asap", "this_month", "next_month", "exploring"]));
         s.assigned = match n % 4 {
             0 => None,
@@ -295,7 +297,7 @@ fn generated_leads(ctx: &mut Ctx, cat: &Catalog, rot_days: &BTreeMap<String, i64
         };
         let status = s.status();
         if status == ClosedLost {
-            s.lost_reason = Some(LOST_REASONS[n % LOST_REASONS.len()]);
+            s.lost_reason = Some(nth(&text.lost_reasons, n));
         }
         if status.is_open() {
             s.follow_up = follow_ups[n % follow_ups.len()];
@@ -303,7 +305,7 @@ fn generated_leads(ctx: &mut Ctx, cat: &Catalog, rot_days: &BTreeMap<String, i64
         // Every fourth open lead has sat past its stage's rot limit.
         s.stage_days = stage_days(&mut ctx.rng, status, rot_days.get(status.as_str()).copied(), n % 4 == 2);
         if s.path.is_empty() && n % 2 == 1 {
-            s.first_note = Some((NoteType::General, NOTES_GENERAL[0]));
+            s.first_note = Some((NoteType::General, nth(&text.notes.general, 0)));
         }
         out.push(s);
     }
@@ -329,17 +331,18 @@ pub(super) async fn leads(tx: &mut Tx, ctx: &mut Ctx, cat: &Catalog) -> Result<L
 }
 
 /// The note logged with a move to `to` (before the move), by stage.
-fn move_note(to: LeadStatus, back: bool, n: usize, lost_reason: Option<&str>) -> (NoteType, String) {
+fn move_note(a: &Assets, to: LeadStatus, back: bool, n: usize, lost_reason: Option<&str>) -> (NoteType, String) {
+    let notes = &a.leads.notes;
     match to {
-        _ if back => (NoteType::General, "Moved back one stage: clicked the wrong column.".into()),
-        Contacted if n.is_multiple_of(2) => (NoteType::Call, NOTES_CALL[n % NOTES_CALL.len()].into()),
-        Contacted => (NoteType::Whatsapp, NOTES_WHATSAPP[n % NOTES_WHATSAPP.len()].into()),
-        Qualified => (NoteType::Meeting, NOTES_MEETING[n % NOTES_MEETING.len()].into()),
-        ProposalSent => (NoteType::Email, NOTES_EMAIL[1].into()),
-        Nurturing => (NoteType::General, "Not ready before next quarter; parked in nurturing.".into()),
-        ClosedWon => (NoteType::Email, "Deposit received; welcome email sent 🎉".into()),
+        _ if back => (NoteType::General, notes.moved_back.clone()),
+        Contacted if n.is_multiple_of(2) => (NoteType::Call, nth(&notes.call, n).into()),
+        Contacted => (NoteType::Whatsapp, nth(&notes.whatsapp, n).into()),
+        Qualified => (NoteType::Meeting, nth(&notes.meeting, n).into()),
+        ProposalSent => (NoteType::Email, nth(&notes.email, 1).into()),
+        Nurturing => (NoteType::General, notes.nurturing.clone()),
+        ClosedWon => (NoteType::Email, notes.won.clone()),
         ClosedLost => (NoteType::General, format!("Closed as lost: {}.", lost_reason.unwrap_or("no reason given"))),
-        New => (NoteType::Email, NOTES_EMAIL[0].into()),
+        New => (NoteType::Email, nth(&notes.email, 0).into()),
     }
 }
 
@@ -366,7 +369,7 @@ async fn write_lead(
             return Err(StoreError::Other(format!("demo lead {}: {from} -> {to} breaks BR-06", s.name)));
         }
         let back = from.back() == Some(to);
-        let (t, text) = move_note(to, back, n + i, s.lost_reason);
+        let (t, text) = move_note(ctx.a, to, back, n + i, s.lost_reason);
         notes.push((t, text, at - Duration::minutes(15)));
         moves.push((from, to, at));
         from = to;

@@ -5,13 +5,9 @@
 use super::academy::Catalog;
 use super::people::People;
 use super::{Ctx, audit_diff, audit_new, insert};
-use crate::demo::text::lesson_markdown;
 use crate::store::{Result, Tx};
 use chrono::Duration;
 use serde_json::json;
-
-/// (title, points, code sample, video)
-type LessonSpec = (&'static str, &'static [&'static str], &'static str, bool);
 
 /// Lesson ids of the full-stack program that other tables refer to.
 struct Lessons {
@@ -30,52 +26,14 @@ pub(super) async fn learning(tx: &mut Tx, ctx: &Ctx, cat: &Catalog, people: &Peo
     reviews(tx, ctx, cat, people).await
 }
 
+/// The chapters of assets/demo/academy.toml with their lessons (lessons/*.md).
 async fn chapters(tx: &mut Tx, ctx: &Ctx, cat: &Catalog) -> Result<Lessons> {
-    #[rustfmt::skip]
-    const WEB: &[LessonSpec] = &[
-        ("How the web works", &["Requests and responses", "DNS in one picture", "What a browser does"], "", true),
-        ("Semantic HTML", &["Landmarks", "Forms that work with a keyboard"], "<main>\n  <h1>Hello</h1>\n</main>",
-            false),
-        ("CSS layout with flexbox and grid", &["Flex direction and wrap", "Grid areas", "minmax() and auto-fit"],
-            ".cards {\n  display: grid;\n  grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr));\n}", true),
-    ];
-    #[rustfmt::skip]
-    const REACT: &[LessonSpec] = &[
-        ("JavaScript essentials", &["let and const", "Arrow functions", "Array methods"],
-            "const doubled = [1, 2, 3].map((n) => n * 2);", true),
-        ("React components and props", &["Components are functions", "Props flow down"],
-            "function Hello({ name }) {\n  return <p>Hello {name} 🎓</p>;\n}", true),
-        ("State and effects", &["useState", "useEffect and cleanup"], "const [count, setCount] = useState(0);", false),
-    ];
-    #[rustfmt::skip]
-    const BACKEND: &[LessonSpec] = &[
-        ("Express APIs", &["Routes and middleware", "Error handling"],
-            "app.get('/health', (req, res) => res.json({ ok: true }));", false),
-        ("SQL basics", &["SELECT, WHERE, JOIN", "Indexes"], "", false),
-    ];
-    const CAPSTONE: &[LessonSpec] = &[("Capstone brief", &["Scope", "Team roles", "Demo day"], "", false)];
-    #[rustfmt::skip]
-    const UX: &[LessonSpec] = &[
-        ("Research and personas", &["Interviews", "Affinity maps"], "", true),
-        ("Wireframes in Figma", &["Frames and auto layout"], "", true),
-    ];
-    const DATA: &[LessonSpec] = &[("Pandas basics", &["DataFrames", "groupby"], "", true)];
-    // (program, title, status, release in days)
-    type Chapter = (i64, &'static str, &'static str, Option<i64>, &'static [LessonSpec]);
-    #[rustfmt::skip]
-    let plan: [Chapter; 6] = [
-        (cat.fullstack, "Foundations of the web", "published", None, WEB),
-        (cat.fullstack, "JavaScript and React", "published", None, REACT),
-        // Scheduled: both the chapter and its lessons go live at release_at.
-        (cat.fullstack, "Back-end and databases", "scheduled", Some(7), BACKEND),
-        (cat.fullstack, "Capstone", "draft", None, CAPSTONE),
-        (cat.uiux, "Design thinking", "published", None, UX),
-        (cat.data, "Python for analysts", "published", None, DATA),
-    ];
     let admin = &ctx.admin;
-    let mut ids: Vec<(String, i64)> = Vec::new();
-    for (position, (program, title, status, release, specs)) in plan.into_iter().enumerate() {
-        let release_at = release.map(|d| ctx.in_days(d));
+    let mut ids: Vec<(&str, i64)> = Vec::new();
+    for (position, c) in ctx.a.academy.chapters.iter().enumerate() {
+        let (program, title, status) = (cat.program(&c.program)?, &c.title, c.status.as_str());
+        // Scheduled: both the chapter and its lessons go live at release_at.
+        let release_at = c.release_in_days.map(|d| ctx.in_days(d));
         let created = ctx.days_ago(150);
         let chapter = insert(
             tx,
@@ -86,22 +44,24 @@ async fn chapters(tx: &mut Tx, ctx: &Ctx, cat: &Catalog) -> Result<Lessons> {
             ],
         )
         .await?;
-        for (n, (lesson, points, code, video)) in specs.iter().enumerate() {
+        for (n, name) in c.lessons.iter().enumerate() {
+            let lesson = ctx.a.lesson(name)?;
             let id = insert(
                 tx,
                 "lessons",
                 cols![
-                    "chapter_id" => chapter, "title" => *lesson, "description" => format!("{lesson}, step by step."),
-                    "content" => lesson_markdown(lesson, points, code),
-                    "video_url" => video.then(|| format!("https://video.example.org/lessons/{}",
-                        crate::domain::slug::slugify(lesson))),
+                    "chapter_id" => chapter, "title" => &lesson.title,
+                    "description" => format!("{}, step by step.", lesson.title),
+                    "content" => &lesson.body,
+                    "video_url" => lesson.video.then(|| format!("https://video.example.org/lessons/{}",
+                        crate::domain::slug::slugify(&lesson.title))),
                     "duration_seconds" => 900 + 300 * n as i64, "position" => n as i64 + 1, "status" => status,
                     "release_at" => release_at.map(|r| r + Duration::days(3 * n as i64)),
                     "created_at" => created, "updated_at" => ctx.days_ago(20),
                 ],
             )
             .await?;
-            ids.push((lesson.to_string(), id));
+            ids.push((name, id));
         }
         audit_new(
             tx,
@@ -109,7 +69,7 @@ async fn chapters(tx: &mut Tx, ctx: &Ctx, cat: &Catalog) -> Result<Lessons> {
             "create",
             "chapter",
             chapter,
-            format!("created chapter {title} with {} lessons", specs.len()),
+            format!("created chapter {title} with {} lessons", c.lessons.len()),
             json!({"id": chapter, "program_id": program, "title": title, "status": "draft"}),
         )
         .await?;
@@ -128,12 +88,13 @@ async fn chapters(tx: &mut Tx, ctx: &Ctx, cat: &Catalog) -> Result<Lessons> {
             .await?;
         }
     }
-    let find = |t: &str| ids.iter().find(|(n, _)| n == t).map_or(0, |(_, id)| *id);
+    // Lessons by file name (assets/demo/lessons/<name>.md).
+    let find = |name: &str| ids.iter().find(|(n, _)| *n == name).map_or(0, |(_, id)| *id);
     Ok(Lessons {
         published: ids.iter().take(6).map(|(_, id)| *id).collect(),
-        css_layout: find("CSS layout with flexbox and grid"),
-        react_components: find("React components and props"),
-        js_essentials: find("JavaScript essentials"),
+        css_layout: find("css-layout"),
+        react_components: find("react-components"),
+        js_essentials: find("javascript-essentials"),
     })
 }
 

@@ -4,7 +4,6 @@
 
 use super::{Ctx, audit_diff, audit_new, insert, insert_row};
 use crate::demo::DEMO_DOMAIN;
-use crate::demo::text::{ASSISTANT, STUDENTS};
 use crate::domain::permissions::Roles;
 use crate::store::{Actor, Result, Tx};
 use serde_json::json;
@@ -20,14 +19,14 @@ pub(super) struct Person {
 }
 
 pub(super) struct People {
-    /// In the order of `text::STUDENTS`; the seed refers to them by index.
+    /// In the order of `assets/demo/students.csv`; the seed refers to them by index.
     pub students: Vec<Person>,
     /// Karim: graduated from the completed cohort, now assists in the running one.
     pub assistant: Person,
 }
 
 impl People {
-    /// The student at `i` in `text::STUDENTS` (indices are fixed by this module).
+    /// The student at `i` in `students.csv` (indices are fixed by this module).
     pub fn s(&self, i: usize) -> &Person {
         self.students.get(i).unwrap_or(&self.assistant)
     }
@@ -39,8 +38,9 @@ const EARLY_STUDENTS: std::ops::RangeInclusive<usize> = 11..=14;
 pub(super) async fn students(tx: &mut Tx, ctx: &Ctx) -> Result<People> {
     let admin = &ctx.admin.actor;
     let mut students = Vec::new();
-    for (i, (name, local)) in STUDENTS.iter().enumerate() {
-        let email = format!("{local}@{DEMO_DOMAIN}");
+    for (i, student) in ctx.a.students.iter().enumerate() {
+        let name = student.name.as_str();
+        let email = format!("{}@{DEMO_DOMAIN}", student.login);
         let joined = if EARLY_STUDENTS.contains(&i) { ctx.days_ago(140) } else { ctx.days_ago(62 - i as i64) };
         // Some students also gave a phone number (E.164, as the store normalises it).
         let phone = (i % 3 == 0).then(|| format!("+2010{:08}", 55_000_100 + i));
@@ -49,7 +49,7 @@ pub(super) async fn students(tx: &mut Tx, ctx: &Ctx) -> Result<People> {
             tx,
             "users",
             cols![
-                "email" => &email, "phone" => phone.clone(), "full_name" => *name, "is_student" => true,
+                "email" => &email, "phone" => phone.clone(), "full_name" => name, "is_student" => true,
                 "email_verified" => true, "points" => (i as i64 * 37) % 400,
                 "created_at" => joined, "updated_at" => joined,
             ],
@@ -68,8 +68,8 @@ pub(super) async fn students(tx: &mut Tx, ctx: &Ctx) -> Result<People> {
         .await?;
         students.push(person(id, name, email));
     }
-    let (name, local) = ASSISTANT;
-    let email = format!("{local}@{DEMO_DOMAIN}");
+    let name = ctx.a.people.assistant.name.as_str();
+    let email = format!("{}@{DEMO_DOMAIN}", ctx.a.people.assistant.login);
     let joined = ctx.days_ago(150);
     let id = insert(
         tx,

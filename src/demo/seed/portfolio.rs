@@ -3,6 +3,7 @@
 
 use super::content::Ids;
 use super::{Ctx, audit_diff, audit_new, insert, insert_row};
+use crate::demo::assets::Assets;
 use crate::domain::slug::slugify;
 use crate::store::{Result, Tx};
 use serde_json::json;
@@ -139,22 +140,18 @@ pub(super) async fn case_studies(tx: &mut Tx, ctx: &Ctx, tags: &Ids) -> Result<V
 
 async fn tech_stack(tx: &mut Tx, ctx: &Ctx) -> Result<Ids> {
     let mut ids = HashMap::new();
-    #[rustfmt::skip]
-    let items = [
-        ("React", "frontend", "#61DAFB"), ("Next.js", "frontend", "#000000"), ("Tailwind CSS", "frontend", "#38BDF8"),
-        ("Node.js", "backend", "#5FA04E"), ("Python", "backend", "#3776AB"), ("PostgreSQL", "database", "#4169E1"),
-        ("Docker", "devops", "#2496ED"), ("Figma", "design", "#F24E1E"), ("Chart.js", "other", "#FF6384"),
-    ];
-    for (name, category, color) in items {
+    let a: &'static Assets = ctx.a;
+    for t in &a.content.tech_stack {
+        let name = t.name.as_str();
         let slug = slugify(name);
         let id = insert(
             tx,
             "tech_stack",
             cols![
-                "name" => name, "slug" => &slug, "category" => category, "color_hex" => color,
+                "name" => name, "slug" => &slug, "category" => &t.category, "color_hex" => &t.color,
                 "logo_url" => format!("https://cdn.example.org/logos/{slug}.svg"),
                 "official_url" => format!("https://{slug}.example.org"),
-                "is_active" => name != "Chart.js", "created_at" => ctx.days_ago(300), "updated_at" => ctx.days_ago(300),
+                "is_active" => t.active, "created_at" => ctx.days_ago(300), "updated_at" => ctx.days_ago(300),
             ],
         )
         .await?;

@@ -4,7 +4,7 @@
 use super::leads::Leads;
 use super::people::People;
 use super::{Ctx, audit_diff, audit_new, insert, insert_row};
-use crate::demo::text::LEAD_MESSAGES_EN;
+use crate::demo::assets::nth;
 use crate::domain::lead::LeadStatus::ClosedWon;
 use crate::store::{Result, Tx};
 use chrono::Duration;
@@ -25,8 +25,8 @@ pub(super) async fn contact_messages(tx: &mut Tx, ctx: &Ctx, leads: &Leads) -> R
     );
     #[rustfmt::skip]
     let rows: [Row; 12] = [
-        ("Rania Fawzy", Some("rania.fawzy@example.com"), None, "Evening classes?", LEAD_MESSAGES_EN[1], "resolved",
-            staff, 12),
+        ("Rania Fawzy", Some("rania.fawzy@example.com"), None, "Evening classes?", nth(&ctx.a.leads.messages_en, 1),
+            "resolved", staff, 12),
         ("Bassem Youssef", Some("bassem@hackclub.example.org"), None, "Hackathon partnership",
             "We'd like your students as mentors at our spring hackathon.", "in_progress", admin, 9),
         ("ياسمين علي", Some("yasmin.ali@example.com"), Some("+201009998877"), "استفسار عن الأسعار",

@@ -96,24 +96,17 @@ async fn announcements(tx: &mut Tx, ctx: &Ctx, cat: &Catalog, people: &People) -
 
 async fn cms(tx: &mut Tx, ctx: &Ctx) -> Result<()> {
     let admin = &ctx.admin;
-    let block = |kind: &str, text: &str| json!({"type": kind, "text": text});
-    #[rustfmt::skip]
-    let pages = [
-        ("about", "About us", true, json!({"blocks": [block("heading", "A small academy with big ambitions"),
-            block("paragraph", "Since 2019 we have trained 600+ developers and designers in Cairo and online. 🎓")]})),
-        ("faq", "FAQ", true, json!({"items": [
-            {"q": "Can I pay in installments?", "a": "Yes, in two or three payments."},
-            {"q": "هل يوجد تدريب عملي؟", "a": "نعم، كل برنامج ينتهي بمشروع حقيقي."}]})),
-        ("privacy", "Privacy policy", true,
-            json!({"blocks": [block("paragraph", "We keep only what we need to run your training.")]})),
-        // Nothing goes live unasked: a page being written stays unpublished.
-        ("careers", "Work with us", false, json!({"blocks": [block("heading", "We are hiring teaching assistants")]})),
-    ];
-    for (key, title, published, content) in pages {
-        let id = insert(tx, "pages", cols![
-            "key" => key, "title" => title, "content" => content, "is_published" => published, "updated_by" => admin.id,
-            "created_at" => ctx.days_ago(200), "updated_at" => ctx.days_ago(15),
-        ])
+    let site = &ctx.a.site;
+    for page in &site.pages {
+        let (key, published) = (&page.key, page.published);
+        let id = insert(
+            tx,
+            "pages",
+            cols![
+                "key" => key, "title" => &page.title, "content" => page.content.clone(), "is_published" => published,
+                "updated_by" => admin.id, "created_at" => ctx.days_ago(200), "updated_at" => ctx.days_ago(15),
+            ],
+        )
         .await?;
         audit_new(
             tx,
@@ -126,40 +119,24 @@ async fn cms(tx: &mut Tx, ctx: &Ctx) -> Result<()> {
         )
         .await?;
     }
-    #[rustfmt::skip]
-    let sections = [
-        ("hero", "Become a developer in 16 weeks", true,
-            json!({"headline": "Learn by building 🚀", "cta": {"label": "Apply now", "href": "/apply"}})),
-        ("programs", "Our programs", true,
-            json!({"show": ["full-stack-web-development", "ui-ux-design-foundations", "data-analytics-with-python"]})),
-        ("testimonials", "What graduates say", true, json!({"source": "featured", "limit": 6})),
-        ("events", "Upcoming events", true, json!({"limit": 3, "only_published": true})),
-        ("partners", "Partners", false, json!({"logos": []})),
-    ];
-    for (order, (key, title, enabled, content)) in sections.into_iter().enumerate() {
+    for (order, section) in site.home_sections.iter().enumerate() {
         insert(
             tx,
             "home_sections",
             cols![
-                "key" => key, "title" => title, "content" => content, "is_enabled" => enabled,
-                "sort_order" => order as i64 * 10,
+                "key" => &section.key, "title" => &section.title, "content" => section.content.clone(),
+                "is_enabled" => section.enabled, "sort_order" => order as i64 * 10,
                 "updated_by" => admin.id, "created_at" => ctx.days_ago(200), "updated_at" => ctx.days_ago(15),
             ],
         )
         .await?;
     }
-    // The single settings row (id = 1).
+    // The single settings row (id = 1), whose last change set the announcement bar.
+    let settings = &site.settings;
     insert_row(tx, "site_settings", cols![
-        "id" => 1, "site_name" => "Staffroom Academy", "default_event_location" => "Cairo campus, Hall A",
-        "contact_info" => json!({"email": "hello@academy.example.org", "phone": "+20225550100",
-            "whatsapp": "+201005550100",
-            "address": "12 Tahrir Street, Cairo", "hours": "Sun–Thu 10:00–20:00"}),
-        "social_links" => json!({"facebook": "https://facebook.com/staffroom.demo",
-            "instagram": "https://instagram.com/staffroom.demo",
-            "linkedin": "https://www.linkedin.com/company/staffroom-demo",
-            "youtube": "https://youtube.com/@staffroom-demo"}),
-        "content" => json!({"footer": "© Staffroom Academy",
-            "announcement_bar": "UI/UX Cohort 3: applications are open 🎨"}),
+        "id" => 1, "site_name" => &settings.site_name, "default_event_location" => &settings.default_event_location,
+        "contact_info" => settings.contact_info.clone(), "social_links" => settings.social_links.clone(),
+        "content" => settings.content.clone(),
         "updated_by" => admin.id, "version" => 3, "created_at" => ctx.days_ago(400), "updated_at" => ctx.days_ago(5),
     ])
     .await?;
@@ -171,24 +148,16 @@ async fn cms(tx: &mut Tx, ctx: &Ctx) -> Result<()> {
         1,
         "updated the site settings (announcement bar)".into(),
         json!({"id": 1, "content": {"announcement_bar": null}}),
-        json!({"id": 1, "content": {"announcement_bar": "UI/UX Cohort 3: applications are open 🎨"}}),
+        json!({"id": 1, "content": {"announcement_bar": settings.content.get("announcement_bar")}}),
     )
     .await?;
-    #[rustfmt::skip]
-    let tokens = [
-        ("color.primary", "Brand colour: buttons, links", "#1E6FD9", "global"),
-        ("color.accent", "Highlights and badges", "#F4A261", "web"),
-        ("color.danger", "Destructive actions", "#D62828", "global"),
-        ("font.body", "Body text (Latin and Arabic)", "Inter, 'Noto Sans Arabic', sans-serif", "web"),
-        ("radius.card", "Corner radius of cards", "12px", "web"),
-        ("tui.highlight", "Selected row in the terminal app", "cyan", "admin"),
-    ];
-    for (order, (key, purpose, value, scope)) in tokens.into_iter().enumerate() {
+    for (order, token) in site.theme_tokens.iter().enumerate() {
         insert(
             tx,
             "theme_tokens",
             cols![
-                "key" => key, "purpose" => purpose, "value" => value, "scope" => scope, "sort_order" => order as i64,
+                "key" => &token.key, "purpose" => &token.purpose, "value" => &token.value, "scope" => &token.scope,
+                "sort_order" => order as i64,
                 "updated_by" => admin.id, "created_at" => ctx.days_ago(300), "updated_at" => ctx.days_ago(40),
             ],
         )
