@@ -41,7 +41,7 @@ use staffroom::store::Db;
 use staffroom::store::board;
 use staffroom::store::lead_filter::{Assigned, LeadFilter, Scope};
 use staffroom::store::leads;
-use staffroom::store::users::{self, LoginPolicy, User};
+use staffroom::store::users::{self, User};
 use staffroom::ui::driver::{self, Driver};
 use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::ScreenId;
@@ -150,8 +150,7 @@ fn line(what: &str, figure: &Figure) -> String {
 /// The crate's headless driver, logged in as `user` through the demo login (no
 /// argon2: that is not what is timed), with the bench's settings.
 async fn logged_in(db: &Db, user: &User, width: u16, height: u16) -> Driver {
-    let backend_settings =
-        backend::Settings { login: LoginPolicy::default(), attendance_threshold_percent: 75, demo: true };
+    let backend_settings = backend::Settings { demo: true, ..driver::backend_settings() };
     let backend = backend::Backend::new(db.clone(), backend_settings, "bench");
     let mut settings = driver::settings();
     settings.theme = Theme::default();

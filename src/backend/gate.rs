@@ -36,6 +36,13 @@ crate::string_enum! {
         LinkMessage => "link_message",
         ExportLeads => "export_leads",
         MergeLeads => "merge_leads",
+        HelpRequests => "help_requests",
+        RespondHelp => "respond_help",
+        SetHelpStatus => "set_help_status",
+        Packages => "packages",
+        SavePackage => "save_package",
+        ReorderPackage => "reorder_package",
+        SetPackageActive => "set_package_active",
     }
 }
 
@@ -80,6 +87,17 @@ pub const GATE: &[(RequestKind, Need)] = &[
     // staff only (a viewer may read the board, not take it home).
     (K::ExportLeads, Permission(Action::ExportData)),
     (K::MergeLeads, Permission(Action::EditLeads)),
+    // Help requests are answered by staff and admins; everyone who sees content
+    // may read them.
+    (K::HelpRequests, Permission(Action::ViewContent)),
+    (K::RespondHelp, Permission(Action::EditContent)),
+    (K::SetHelpStatus, Permission(Action::EditContent)),
+    // Packages are the academy's price list: staff and viewers read it (as they
+    // read leads), admins change it.
+    (K::Packages, Permission(Action::ViewLeads)),
+    (K::SavePackage, Permission(Action::ManageSettings)),
+    (K::ReorderPackage, Permission(Action::ManageSettings)),
+    (K::SetPackageActive, Permission(Action::ManageSettings)),
 ];
 
 /// The gate's row for a kind; `None` (refused) when the table lacks one.
@@ -113,6 +131,13 @@ impl Request {
             Request::LinkMessage { .. } => K::LinkMessage,
             Request::ExportLeads { .. } => K::ExportLeads,
             Request::MergeLeads { .. } => K::MergeLeads,
+            Request::HelpRequests { .. } => K::HelpRequests,
+            Request::RespondHelp { .. } => K::RespondHelp,
+            Request::SetHelpStatus { .. } => K::SetHelpStatus,
+            Request::Packages { .. } => K::Packages,
+            Request::SavePackage { .. } => K::SavePackage,
+            Request::ReorderPackage { .. } => K::ReorderPackage,
+            Request::SetPackageActive { .. } => K::SetPackageActive,
         }
     }
 }

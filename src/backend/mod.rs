@@ -6,15 +6,20 @@
 
 pub mod changes;
 pub mod gate;
+mod help;
 mod leads;
 mod messages;
 mod office;
+mod packages;
+pub mod records;
 mod session;
 
 pub use session::{Backend, Who};
 
+use crate::domain::help_request::HelpStatus;
 use crate::domain::lead::{LeadStatus, MoveInput, NoteType};
 use crate::domain::message::MessageStatus;
+use crate::domain::package::PackageStatus;
 use crate::store::StoreError;
 use crate::store::audit::AuditRow;
 use crate::store::board::{BoardKey, Card, Column};
@@ -22,6 +27,7 @@ use crate::store::contact_messages::{ContactMessage, MessageKey};
 use crate::store::dashboard::Section;
 use crate::store::lead_filter::LeadFilter;
 use crate::store::leads::{Detail, Lead, LeadFields};
+use crate::store::packages::PackageFields;
 use crate::store::page::Page;
 use crate::store::users::{LoggedIn, LoginPolicy, LoginRefused, User};
 use chrono::NaiveDate;
@@ -146,6 +152,48 @@ pub enum Request {
         a: (i64, i64),
         b: (i64, i64),
     },
+    /// A page of help requests (counts come with the first page).
+    HelpRequests {
+        status: Option<HelpStatus>,
+        search: Option<String>,
+        after: Option<records::Cursor>,
+        limit: i64,
+    },
+    /// Answer a help request; it moves to resolved unless another status is chosen.
+    RespondHelp {
+        id: i64,
+        version: i64,
+        text: String,
+        status: Option<HelpStatus>,
+    },
+    SetHelpStatus {
+        id: i64,
+        version: i64,
+        to: HelpStatus,
+    },
+    /// A page of service packages in display order.
+    Packages {
+        status: Option<PackageStatus>,
+        search: Option<String>,
+        after: Option<records::Cursor>,
+        limit: i64,
+    },
+    /// Create (`id: None`) or edit (id, version) a package.
+    SavePackage {
+        id: Option<(i64, i64)>,
+        fields: Box<PackageFields>,
+    },
+    /// Swap a package with its neighbour above (`up`) or below.
+    ReorderPackage {
+        id: i64,
+        version: i64,
+        up: bool,
+    },
+    SetPackageActive {
+        id: i64,
+        version: i64,
+        active: bool,
+    },
 }
 
 /// Creating a lead that matches an open one (same normalised email or phone).
@@ -188,6 +236,10 @@ pub enum Reply {
     Exported(u64, std::path::PathBuf),
     /// The lead a message became.
     MessageConverted(Box<Lead>),
+    /// A page of a simple area's records (help requests, packages).
+    Records(Box<records::RecordPage>),
+    /// A record was saved: what to tell the user.
+    RecordSaved(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -216,6 +268,8 @@ pub struct Settings {
     /// Started by `staffroom demo`: demo accounts may log in without a password.
     pub demo: bool,
     pub attendance_threshold_percent: u8,
+    /// The office's zone, for times written into replies.
+    pub tz: chrono_tz::Tz,
 }
 
 /// Starts the worker on the current tokio runtime. Each command runs in its own task,

@@ -83,6 +83,13 @@ impl Backend {
             | Request::SetMessageStatus { .. }
             | Request::ConvertMessage { .. }
             | Request::LinkMessage { .. }) => super::messages::handle(self, &actor, r).await,
+            r @ (Request::HelpRequests { .. } | Request::RespondHelp { .. } | Request::SetHelpStatus { .. }) => {
+                super::help::handle(self, &actor, r).await
+            }
+            r @ (Request::Packages { .. }
+            | Request::SavePackage { .. }
+            | Request::ReorderPackage { .. }
+            | Request::SetPackageActive { .. }) => super::packages::handle(self, &actor, r).await,
             r => super::leads::handle(self, &actor, r).await,
         };
         (result, Some(who))

@@ -80,12 +80,14 @@ pub enum Popup {
     Form(Box<super::form::LeadForm>),
     /// Pick one line of a short list.
     Choose(super::chooser::Chooser),
+    /// A generic form of a record screen.
+    Record(Box<super::widgets::form::Form>),
 }
 
 impl Popup {
     /// A dialog of a screen (closed by `Cmd::CloseDialogs`), not the app's own.
     fn is_dialog(&self) -> bool {
-        matches!(self, Popup::Form(_) | Popup::Choose(_) | Popup::Prompt(_) | Popup::Input(_))
+        matches!(self, Popup::Form(_) | Popup::Choose(_) | Popup::Prompt(_) | Popup::Input(_) | Popup::Record(_))
     }
 }
 
@@ -199,6 +201,8 @@ impl App {
                 } else if let Some(Popup::Palette(p)) = self.popups.last_mut() {
                     p.paste(&text);
                 } else if let Some(Popup::Form(f)) = self.popups.last_mut() {
+                    f.paste(&text);
+                } else if let Some(Popup::Record(f)) = self.popups.last_mut() {
                     f.paste(&text);
                 }
                 Vec::new()
@@ -340,8 +344,10 @@ impl App {
             // The form's answer came: it takes keys again (a duplicate warning or an
             // error leaves it open with everything typed).
             for p in &mut self.popups {
-                if let Popup::Form(f) = p {
-                    f.saving = false;
+                match p {
+                    Popup::Form(f) => f.saving = false,
+                    Popup::Record(f) => f.saving = false,
+                    _ => {}
                 }
             }
         }
@@ -351,15 +357,19 @@ impl App {
             Err(e) => {
                 let why = describe_error(&e);
                 let cmds = self.stack[idx].component_mut().on_error(lane, &e, &cx);
-                let form = self.popups.iter_mut().rev().find_map(|p| match p {
-                    Popup::Form(f) => Some(f),
-                    _ => None,
-                });
+                let form = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_) | Popup::Record(_)));
                 match (lane, form) {
                     // The form stays open with everything typed, and says why.
-                    (Lane::Dialog, Some(form)) => {
+                    (Lane::Dialog, Some(Popup::Form(form))) => {
                         form.saving = false;
                         form.error = Some(why);
+                    }
+                    (Lane::Dialog, Some(Popup::Record(form))) => {
+                        let field = match &e {
+                            StoreError::Invalid { field, .. } => Some(field.as_str()),
+                            _ => None,
+                        };
+                        form.refused(field, why);
                     }
                     _ => self.toast_error(why),
                 }
@@ -450,7 +460,7 @@ impl App {
     /// Contexts of the keymap that apply now, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
         match self.popups.last() {
-            Some(Popup::Form(_)) => vec![Context::Form],
+            Some(Popup::Form(_) | Popup::Record(_)) => vec![Context::Form],
             Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
             _ => self.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
         }

@@ -6,6 +6,7 @@ use super::app::Popup;
 use super::screens::{Screen, ScreenId};
 use crate::backend::{OnDuplicate, Request};
 use crate::domain::lead::{LeadStatus, MoveInput};
+use crate::ui::widgets::form::Values;
 
 /// Which of a screen's requests a reply answers. Loads supersede the pending load of
 /// the same lane (latest wins); every write has a lane of its own and always runs.
@@ -55,6 +56,8 @@ impl Token {
 pub enum Call {
     /// Move a lead to a stage; `None`: ask first what the stage needs.
     MoveLead { lead_id: i64, to: LeadStatus, input: Option<MoveInput> },
+    /// A generic form checked out: its tag and values.
+    Submit { tag: &'static str, values: Values },
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +73,11 @@ pub enum Cmd {
     CloseDialogs,
     /// The form on top was refused: say why there; it keeps everything typed.
     FormError(String),
+    /// The generic form on top was refused before sending: at this field (if any).
+    FieldError {
+        field: Option<&'static str>,
+        why: String,
+    },
     /// Submit the lead form under a pick list again, choosing what to do about the
     /// duplicates the list showed.
     ResubmitForm(OnDuplicate),

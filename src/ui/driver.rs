@@ -37,7 +37,12 @@ pub fn settings() -> Settings {
 }
 
 pub fn backend_settings() -> backend::Settings {
-    backend::Settings { login: LoginPolicy::default(), attendance_threshold_percent: 75, demo: false }
+    backend::Settings {
+        login: LoginPolicy::default(),
+        attendance_threshold_percent: 75,
+        demo: false,
+        tz: chrono_tz::Tz::UTC,
+    }
 }
 
 pub fn key(code: KeyCode) -> KeyEvent {

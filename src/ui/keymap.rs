@@ -21,6 +21,10 @@ pub enum Context {
     Messages,
     /// Pick lists and yes/no questions.
     Popup,
+    /// Every record screen (help requests, packages, …).
+    Records,
+    HelpRequests,
+    Packages,
     /// Forms.
     Form,
 }
@@ -36,6 +40,9 @@ impl Context {
         Context::Messages,
         Context::Popup,
         Context::Form,
+        Context::Records,
+        Context::HelpRequests,
+        Context::Packages,
     ];
 
     pub fn name(self) -> &'static str {
@@ -49,6 +56,9 @@ impl Context {
             Context::Messages => "messages",
             Context::Popup => "popup",
             Context::Form => "form",
+            Context::Records => "records",
+            Context::HelpRequests => "help_requests",
+            Context::Packages => "packages",
         }
     }
 }
@@ -106,6 +116,12 @@ crate::string_enum! {
         ChoicePrev => "choice_prev",
         Submit => "submit",
         ClearField => "clear_field",
+        Respond => "respond",
+        CloseRecord => "close_record",
+        New => "new",
+        MoveUp => "move_up",
+        MoveDown => "move_down",
+        ToggleActive => "toggle_active",
     }
 }
 
@@ -128,6 +144,10 @@ impl Action {
             Action::InProgress => "in progress",
             Action::Resolve => "resolved",
             Action::FollowUp => "follow-up",
+            Action::Respond => "respond",
+            Action::CloseRecord => "closed",
+            Action::MoveUp => "up",
+            Action::MoveDown => "down",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -185,6 +205,12 @@ impl Action {
             Action::ChoicePrev => "previous choice",
             Action::Submit => "save / confirm",
             Action::ClearField => "clear the field",
+            Action::Respond => "respond (then resolved unless you pick another status)",
+            Action::CloseRecord => "mark closed",
+            Action::New => "new",
+            Action::MoveUp => "move up the list",
+            Action::MoveDown => "move down the list",
+            Action::ToggleActive => "withdraw / offer again",
         }
     }
 }
@@ -369,9 +395,19 @@ fn defaults() -> Vec<(Context, Action, &'static [&'static str])> {
         (Form, PrevField, &["backtab", "up"]),
         (Form, ChoiceNext, &["right"]),
         (Form, ChoicePrev, &["left"]),
-        (Form, Submit, &["enter"]),
+        (Form, Submit, &["enter", "ctrl-s"]),
         (Form, Back, &["esc"]),
         (Form, ClearField, &["ctrl-u"]),
+        (Records, Filter, &["/"]),
+        (HelpRequests, Respond, &["e"]),
+        (HelpRequests, InProgress, &["i"]),
+        (HelpRequests, Resolve, &["r"]),
+        (HelpRequests, CloseRecord, &["x"]),
+        (Packages, Edit, &["e"]),
+        (Packages, New, &["N"]),
+        (Packages, MoveUp, &["K"]),
+        (Packages, MoveDown, &["J"]),
+        (Packages, ToggleActive, &["t"]),
     ]
 }
 

@@ -11,6 +11,7 @@ pub mod keymap;
 pub mod msg;
 pub mod palette;
 pub mod prompt;
+pub mod records;
 pub mod run;
 pub mod screens;
 pub mod text;

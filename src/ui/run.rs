@@ -58,6 +58,7 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
         },
         attendance_threshold_percent: config.rules.attendance_threshold_percent,
         demo: matches!(start, Start::Demo { .. }),
+        tz: app.settings.tz,
     };
     // Where this terminal connects from, read once: the backend stamps it on every
     // change this session makes.

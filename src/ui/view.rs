@@ -149,6 +149,7 @@ pub fn view(app: &App, f: &mut Frame) {
                 let block = Block::bordered().title(Span::styled(format!(" {} ", c.title), theme.title));
                 f.render_widget(Paragraph::new(lines).block(block), rect);
             }
+            Popup::Record(form) => form.view(f, body, theme),
             Popup::Confirm { question, .. } => {
                 let rect = centered(body, 50, 5);
                 f.render_widget(Clear, rect);
@@ -199,7 +200,7 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
     // Help opened over a dialog lists the dialog's keys (`?` itself is a popup).
     let under = app.popups.iter().rev().nth(1);
     let mut contexts = match under {
-        Some(Popup::Form(_)) => vec![Context::Form],
+        Some(Popup::Form(_) | Popup::Record(_)) => vec![Context::Form],
         Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
         _ => app.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
     };

@@ -22,5 +22,6 @@ mod messages_screen;
 mod packages;
 mod pipeline;
 mod pipeline_filter;
+mod records_screens;
 mod schema;
 mod ui;

@@ -25,6 +25,14 @@ impl App {
                         self.toast_error(why);
                     }
                 }
+                Cmd::FieldError { field, why } => {
+                    if let Some(Popup::Record(f)) = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Record(_)))
+                    {
+                        f.refused(field, why);
+                    } else {
+                        self.toast_error(why);
+                    }
+                }
                 Cmd::ResubmitForm(how) => {
                     // The pick list that asked is on top of the form: close it.
                     if matches!(self.popups.last(), Some(Popup::Choose(_))) {

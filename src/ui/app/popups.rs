@@ -77,6 +77,21 @@ impl App {
                 }
                 FormOutcome::Submit(req) => vec![self.request(Token::Screen(owner, Lane::Dialog), req)],
             },
+            Popup::Record(form) => match form.on_key(key, &self.settings.keymap, today) {
+                crate::ui::widgets::form::FormOutcome::Stay => Vec::new(),
+                crate::ui::widgets::form::FormOutcome::Cancel => {
+                    let changed = form.changed();
+                    self.popups.pop();
+                    if changed {
+                        self.toast("form closed; nothing was saved");
+                    }
+                    Vec::new()
+                }
+                crate::ui::widgets::form::FormOutcome::Submit(values) => {
+                    let call = crate::ui::cmd::Call::Submit { tag: form.tag, values };
+                    self.run_cmds(vec![crate::ui::cmd::Cmd::Call(owner, call)], owner)
+                }
+            },
             Popup::Choose(chooser) => {
                 let outcome = match key.code {
                     KeyCode::Char(c @ '1'..='9') => chooser.on_digit(c),

@@ -27,14 +27,23 @@ pub enum ScreenId {
     Audit,
     Users,
     Messages,
+    HelpRequests,
+    Packages,
     /// One lead (opened from the board; not in the palette: it needs a lead).
     Lead,
 }
 
 impl ScreenId {
     /// The screens the palette opens by name.
-    pub const ALL: &'static [ScreenId] =
-        &[ScreenId::Dashboard, ScreenId::Pipeline, ScreenId::Messages, ScreenId::Audit, ScreenId::Users];
+    pub const ALL: &'static [ScreenId] = &[
+        ScreenId::Dashboard,
+        ScreenId::Pipeline,
+        ScreenId::Messages,
+        ScreenId::HelpRequests,
+        ScreenId::Packages,
+        ScreenId::Audit,
+        ScreenId::Users,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +52,8 @@ impl ScreenId {
             ScreenId::Audit => "audit",
             ScreenId::Users => "users",
             ScreenId::Messages => "messages",
+            ScreenId::HelpRequests => "help-requests",
+            ScreenId::Packages => "packages",
             ScreenId::Lead => "lead",
         }
     }
@@ -54,6 +65,8 @@ impl ScreenId {
             ScreenId::Audit => "the audit trail, newest first",
             ScreenId::Users => "user accounts",
             ScreenId::Messages => "incoming contact messages; c converts one into a lead",
+            ScreenId::HelpRequests => "students' and teachers' questions; e responds",
+            ScreenId::Packages => "service packages and their prices",
             ScreenId::Lead => "one lead and its timeline",
         }
     }
@@ -66,6 +79,8 @@ impl ScreenId {
             ScreenId::Audit => Some(Permission::ViewAudit),
             ScreenId::Users => Some(Permission::ManageUsers),
             ScreenId::Messages => Some(Permission::ViewLeads),
+            ScreenId::HelpRequests => Some(Permission::ViewContent),
+            ScreenId::Packages => Some(Permission::ViewLeads),
             ScreenId::Lead => Some(Permission::ViewLeads),
         }
     }
@@ -171,6 +186,8 @@ pub enum Screen {
     Users(users::UsersScreen),
     Messages(messages::MessagesScreen),
     Lead(Box<lead::LeadScreen>),
+    /// A simple area, from its declaration in `ui/records/`.
+    Record(Box<crate::ui::records::RecordScreen>),
 }
 
 impl Screen {
@@ -182,7 +199,13 @@ impl Screen {
             ScreenId::Users => Screen::Users(users::UsersScreen::default()),
             ScreenId::Messages => Screen::Messages(messages::MessagesScreen::default()),
             ScreenId::Lead => Screen::Lead(Box::new(lead::LeadScreen::new(0))),
+            ScreenId::HelpRequests => Screen::record(&crate::ui::records::help_requests::DECL),
+            ScreenId::Packages => Screen::record(&crate::ui::records::packages::DECL),
         }
+    }
+
+    fn record(decl: &'static crate::ui::records::Decl) -> Screen {
+        Screen::Record(Box::new(crate::ui::records::RecordScreen::new(decl)))
     }
 
     /// A lead's screen.
@@ -198,6 +221,7 @@ impl Screen {
             Screen::Users(_) => ScreenId::Users,
             Screen::Messages(_) => ScreenId::Messages,
             Screen::Lead(_) => ScreenId::Lead,
+            Screen::Record(s) => s.decl.id,
         }
     }
 
@@ -209,6 +233,7 @@ impl Screen {
             Screen::Users(s) => s,
             Screen::Messages(s) => s,
             Screen::Lead(s) => s.as_ref(),
+            Screen::Record(s) => s.as_ref(),
         }
     }
 
@@ -220,6 +245,7 @@ impl Screen {
             Screen::Users(s) => s,
             Screen::Messages(s) => s,
             Screen::Lead(s) => s.as_mut(),
+            Screen::Record(s) => s.as_mut(),
         }
     }
 }

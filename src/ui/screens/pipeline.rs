@@ -620,6 +620,7 @@ impl Component for PipelineScreen {
         match call {
             Call::MoveLead { lead_id, to, input: None } => self.ask_or_move(lead_id, to, MoveInput::default(), cx),
             Call::MoveLead { lead_id, to, input: Some(input) } => self.start_move(lead_id, to, input),
+            Call::Submit { .. } => Vec::new(),
         }
     }
 

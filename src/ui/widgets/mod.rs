@@ -2,5 +2,6 @@
 //! window, tabs with counts.
 
 pub mod detail;
+pub mod form;
 pub mod list;
 pub mod tabs;

@@ -1,0 +1,45 @@
+//! The shape every simple area's list takes on its way to the generic record screen:
+//! rows as display cells, a detail, the values a form starts from, and the status
+//! tab counts. Each area's handler (help requests, packages) turns its store rows
+//! into these, so the screen needs no code per area beyond its declaration.
+
+use chrono::{DateTime, Utc};
+
+/// Where a keyset page continues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cursor {
+    /// Newest first: (created_at, id).
+    Time(DateTime<Utc>, i64),
+    /// In display order: (display_order, id).
+    Order(i64, i64),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub id: i64,
+    pub version: i64,
+    /// The status tab it belongs to (its status's stored text).
+    pub status: String,
+    /// One per column of the screen's declaration.
+    pub cells: Vec<String>,
+    /// Labelled values for the detail pane; long texts keep their line breaks.
+    pub detail: Vec<(String, String)>,
+    /// Field key → current value, for an edit form.
+    pub values: Vec<(&'static str, String)>,
+}
+
+impl Record {
+    pub fn value(&self, key: &str) -> &str {
+        self.values.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordPage {
+    /// Rows per status (first page only), in the declaration's tab order.
+    pub counts: Option<Vec<(String, i64)>>,
+    pub rows: Vec<Record>,
+    pub next: Option<Cursor>,
+    /// A next page (appended) rather than the first.
+    pub more: bool,
+}

@@ -1,0 +1,69 @@
+//! Help requests (`:help-requests`): students' and teachers' questions, answered by
+//! staff. `e` responds (the request moves to resolved unless another status is
+//! picked), `i` in progress, `r` resolved, `x` closed.
+
+use super::{Act, Decl, Refusal};
+use crate::backend::Request;
+use crate::backend::records::{Cursor, Record};
+use crate::domain::help_request::{HelpStatus, MAX_RESPONSE_CHARS};
+use crate::domain::permissions::Action as Permission;
+use crate::ui::keymap::{Action, Context};
+use crate::ui::screens::{Command, ScreenId};
+use crate::ui::widgets::form::{Field, Form, Values};
+
+const EDIT: Option<Permission> = Some(Permission::EditContent);
+
+pub static DECL: Decl = Decl {
+    id: ScreenId::HelpRequests,
+    title: "Help requests",
+    contexts: &[Context::HelpRequests, Context::Records, Context::List],
+    commands: &[
+        Command::hint(Action::Respond, EDIT),
+        Command::hint(Action::InProgress, EDIT),
+        Command::hint(Action::Resolve, EDIT),
+        Command::hint(Action::CloseRecord, EDIT),
+        Command::key(Action::Filter, None),
+        Command::key(Action::NextPane, None),
+    ],
+    columns: &[("day", 5), ("from", 18), ("subject", 0), ("status", 11)],
+    tabs: &["pending", "in_progress", "resolved", "closed"],
+    load,
+    act,
+    submit,
+};
+
+fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
+    Request::HelpRequests { status: tab.and_then(HelpStatus::parse), search, after, limit: 100 }
+}
+
+fn act(action: Action, r: Option<&Record>) -> Option<Act> {
+    let r = r?;
+    let move_to = |to: HelpStatus| Act::Send(Request::SetHelpStatus { id: r.id, version: r.version, to });
+    Some(match action {
+        Action::Respond => Act::Form(Form::new(
+            format!("Respond to #{}", r.id),
+            "respond",
+            vec![
+                Field::multi("response", "response", MAX_RESPONSE_CHARS, true).with(r.value("response")),
+                Field::choice("then", "then", vec!["resolved", "in_progress", "closed"]),
+            ],
+        )),
+        Action::InProgress => move_to(HelpStatus::InProgress),
+        Action::Resolve => move_to(HelpStatus::Resolved),
+        Action::CloseRecord => move_to(HelpStatus::Closed),
+        _ => return None,
+    })
+}
+
+fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
+    let r = r.ok_or((None, "the request is no longer in the list".to_string()))?;
+    match tag {
+        "respond" => Ok(Request::RespondHelp {
+            id: r.id,
+            version: r.version,
+            text: v.text("response"),
+            status: HelpStatus::parse(&v.text("then")),
+        }),
+        other => Err((None, format!("no form {other}"))),
+    }
+}

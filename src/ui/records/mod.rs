@@ -1,0 +1,310 @@
+//! The generic record screen: a declaration (columns, status tabs, what each key
+//! does, how a form becomes a request) drives a keyset-paged list with tab counts,
+//! `/` search as you type, a detail pane, forms and actions. A simple area is one
+//! declaration here plus its store module and backend handler.
+
+pub mod help_requests;
+pub mod packages;
+
+use super::cmd::{Call, Cmd, Lane};
+use super::keymap::{Action, Context};
+use super::screens::{Command, Component, Cx, ScreenId, Vx, move_cursor};
+use super::text;
+use super::widgets::form::{Form, Values};
+use super::widgets::{detail, list, tabs};
+use crate::backend::records::{Cursor, Record};
+use crate::backend::{Reply, Request};
+use crate::store::StoreError;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+
+/// What a key does on a record.
+pub enum Act {
+    /// Send this request (a status move, a reorder).
+    Send(Request),
+    /// Open this form; its values come back to `Decl::submit` with its tag.
+    Form(Form),
+    /// Ask first ("withdraw Code Review?"), then send.
+    Confirm(String, Request),
+    Toast(String),
+}
+
+/// A form's values refused before sending: the field at fault and why.
+pub type Refusal = (Option<&'static str>, String);
+
+/// One simple area, declared.
+pub struct Decl {
+    pub id: ScreenId,
+    pub title: &'static str,
+    pub contexts: &'static [Context],
+    pub commands: &'static [Command],
+    /// Column headers and widths (0: takes the room left).
+    pub columns: &'static [(&'static str, u16)],
+    /// The status tabs after "all", by stored text.
+    pub tabs: &'static [&'static str],
+    /// The request for a page: tab (a status text), search, where to continue.
+    pub load: fn(Option<&'static str>, Option<String>, Option<Cursor>) -> Request,
+    /// What an action does on the selected record (`None` when the list is empty).
+    pub act: fn(Action, Option<&Record>) -> Option<Act>,
+    /// A form's checked values → the request that saves them.
+    pub submit: fn(&'static str, Option<&Record>, &Values) -> Result<Request, Refusal>,
+}
+
+#[derive(Clone)]
+pub struct RecordScreen {
+    pub decl: &'static Decl,
+    /// 0: all; then `decl.tabs`.
+    pub tab: usize,
+    pub counts: Vec<(String, i64)>,
+    pub rows: Vec<Record>,
+    pub next: Option<Cursor>,
+    pub cursor: usize,
+    pub loaded: bool,
+    loading_more: bool,
+    pub search: String,
+    /// While `/` is typed: the search before typing began.
+    typing: Option<String>,
+}
+
+impl std::fmt::Debug for RecordScreen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordScreen").field("area", &self.decl.title).field("rows", &self.rows.len()).finish()
+    }
+}
+
+impl RecordScreen {
+    pub fn new(decl: &'static Decl) -> RecordScreen {
+        RecordScreen {
+            decl,
+            tab: 0,
+            counts: Vec::new(),
+            rows: Vec::new(),
+            next: None,
+            cursor: 0,
+            loaded: false,
+            loading_more: false,
+            search: String::new(),
+            typing: None,
+        }
+    }
+
+    pub fn selected(&self) -> Option<&Record> {
+        self.rows.get(self.cursor)
+    }
+
+    fn status(&self) -> Option<&'static str> {
+        self.tab.checked_sub(1).and_then(|i| self.decl.tabs.get(i).copied())
+    }
+
+    fn query(&self, after: Option<Cursor>) -> Request {
+        let search = Some(self.search.trim().to_string()).filter(|s| !s.is_empty());
+        (self.decl.load)(self.status(), search, after)
+    }
+
+    fn load(&self) -> Vec<Cmd> {
+        vec![Cmd::Send(Lane::Load, self.query(None))]
+    }
+
+    fn on_page(&mut self, page: crate::backend::records::RecordPage) {
+        if let Some(c) = page.counts {
+            self.counts = c;
+        }
+        if page.more {
+            let known: Vec<i64> = self.rows.iter().map(|r| r.id).collect();
+            self.rows.extend(page.rows.into_iter().filter(|r| !known.contains(&r.id)));
+        } else {
+            let keep = self.selected().map(|r| r.id);
+            self.rows = page.rows;
+            self.cursor = keep.and_then(|id| self.rows.iter().position(|r| r.id == id)).unwrap_or(self.cursor);
+            self.cursor = self.cursor.min(self.rows.len().saturating_sub(1));
+        }
+        self.next = page.next;
+        self.loaded = true;
+        self.loading_more = false;
+    }
+
+    fn run(&self, act: Act) -> Vec<Cmd> {
+        use crate::ui::app::Popup;
+        match act {
+            Act::Send(req) => vec![Cmd::Send(Lane::Dialog, req)],
+            Act::Form(form) => vec![Cmd::Popup(Box::new(Popup::Record(Box::new(form))))],
+            Act::Confirm(question, req) => {
+                vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![Cmd::Send(Lane::Dialog, req)] }))]
+            }
+            Act::Toast(t) => vec![Cmd::Toast(t)],
+        }
+    }
+
+    fn text_key(&mut self, key: crossterm::event::KeyEvent) -> Vec<Cmd> {
+        use crossterm::event::{KeyCode, KeyModifiers};
+        let Some(before) = &self.typing else { return Vec::new() };
+        match key.code {
+            KeyCode::Esc => {
+                self.search = before.clone();
+                self.typing = None;
+            }
+            KeyCode::Enter => self.typing = None,
+            KeyCode::Backspace => {
+                self.search.pop();
+            }
+            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => self.search.clear(),
+            KeyCode::Char(c)
+                if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && self.search.chars().count() < 100 =>
+            {
+                self.search.push(c)
+            }
+            _ => return Vec::new(),
+        }
+        self.cursor = 0;
+        self.load()
+    }
+
+    fn draw(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        let theme = vx.theme;
+        let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let total: i64 = self.counts.iter().map(|(_, n)| n).sum();
+        let mut items = vec![("all".to_string(), total)];
+        for t in self.decl.tabs {
+            let n = self.counts.iter().find(|(s, _)| s == t).map_or(0, |(_, n)| *n);
+            items.push((t.replace('_', " "), n));
+        }
+        f.render_widget(tabs::tabs(&items, self.tab, theme), top);
+        if !self.loaded {
+            f.render_widget(Paragraph::new("Loading…").style(theme.dim), body);
+            return;
+        }
+        let [left, right] = Layout::horizontal([Constraint::Percentage(55), Constraint::Fill(1)]).areas(body);
+        let [head, rows_area] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(left);
+        let widths = self.widths(usize::from(left.width));
+        let header: String =
+            self.decl.columns.iter().zip(&widths).map(|((h, _), w)| text::pad(h, *w)).collect::<Vec<_>>().join(" ");
+        f.render_widget(Line::styled(text::fit(&header, usize::from(left.width)), theme.dim), head);
+        let height = usize::from(rows_area.height);
+        let start = list::window_start(self.cursor, height);
+        let mut lines = Vec::new();
+        for (i, r) in self.rows.iter().enumerate().skip(start).take(height) {
+            let line: String = r.cells.iter().zip(&widths).map(|(c, w)| text::pad(c, *w)).collect::<Vec<_>>().join(" ");
+            let style = if i == self.cursor { theme.selected } else { theme.base };
+            lines.push(Line::styled(text::fit(&line, usize::from(left.width)), style));
+        }
+        if self.rows.is_empty() {
+            let empty = if self.search.is_empty() { "nothing here" } else { "nothing matches the search" };
+            lines.push(Line::styled(empty, theme.dim));
+        }
+        f.render_widget(Paragraph::new(lines), rows_area);
+        let Some(r) = self.selected() else { return };
+        let mut d = detail::Detail::new().title(r.cells.get(1).map_or("", |s| s.as_str()), theme).blank();
+        for (label, value) in &r.detail {
+            d = if value.contains('\n') || value.chars().count() > 40 {
+                d.text(label, value, theme).blank()
+            } else {
+                d.row(label, value, theme)
+            };
+        }
+        d.render(f, right, 0, false, theme);
+    }
+
+    /// Column widths for a list `width` cells wide.
+    fn widths(&self, width: usize) -> Vec<usize> {
+        let fixed: usize = self.decl.columns.iter().map(|(_, w)| usize::from(*w) + 1).sum();
+        let fill = width.saturating_sub(fixed).max(4);
+        self.decl.columns.iter().map(|(_, w)| if *w == 0 { fill } else { usize::from(*w) }).collect()
+    }
+}
+
+impl Component for RecordScreen {
+    fn title(&self) -> String {
+        self.decl.title.to_string()
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        self.decl.contexts
+    }
+
+    fn commands(&self) -> &'static [Command] {
+        self.decl.commands
+    }
+
+    fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
+        self.load()
+    }
+
+    fn on_action(&mut self, action: Action, _cx: &Cx) -> Vec<Cmd> {
+        match action {
+            Action::NextPane | Action::PrevPane => {
+                let n = self.decl.tabs.len() + 1;
+                self.tab = if action == Action::NextPane { (self.tab + 1) % n } else { (self.tab + n - 1) % n };
+                self.cursor = 0;
+                self.loaded = false;
+                return self.load();
+            }
+            Action::Filter => {
+                self.typing = Some(self.search.clone());
+                return Vec::new();
+            }
+            _ => {}
+        }
+        if let Some(act) = (self.decl.act)(action, self.selected()) {
+            return self.run(act);
+        }
+        if let Some(c) = move_cursor(self.cursor, self.rows.len(), action, 10) {
+            self.cursor = c;
+        }
+        match list::wants_more(self.cursor, self.rows.len(), self.next, self.loading_more, 10) {
+            Some(after) => {
+                self.loading_more = true;
+                vec![Cmd::Send(Lane::More(0), self.query(Some(after)))]
+            }
+            None => Vec::new(),
+        }
+    }
+
+    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+        match reply {
+            Reply::Records(page) => {
+                self.on_page(*page);
+                Vec::new()
+            }
+            Reply::RecordSaved(what) => vec![Cmd::CloseDialogs, Cmd::Toast(text::inert(&what)), Cmd::Reload],
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_error(&mut self, lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        self.loaded = true;
+        self.loading_more = false;
+        // Someone else changed the record: show their version (the form keeps
+        // what was typed).
+        if lane != Lane::Load && matches!(e, StoreError::Conflict { .. }) { vec![Cmd::Reload] } else { Vec::new() }
+    }
+
+    fn on_call(&mut self, call: Call, _cx: &Cx) -> Vec<Cmd> {
+        let Call::Submit { tag, values } = call else { return Vec::new() };
+        match (self.decl.submit)(tag, self.selected(), &values) {
+            Ok(req) => vec![Cmd::Send(Lane::Dialog, req)],
+            Err((field, why)) => vec![Cmd::FieldError { field, why }],
+        }
+    }
+
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        self.draw(f, area, vx)
+    }
+
+    fn captures_text(&self) -> bool {
+        self.typing.is_some()
+    }
+
+    fn on_text_key(&mut self, key: crossterm::event::KeyEvent, _cx: &Cx) -> Vec<Cmd> {
+        self.text_key(key)
+    }
+
+    fn subtitle(&self) -> Option<String> {
+        match &self.typing {
+            Some(_) => Some(format!("/{}▏", self.search)),
+            None => (!self.search.is_empty()).then(|| format!("search: {}", self.search)),
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! The generic record screen, through keys: help requests (respond, status moves,
+//! tabs with counts, search) and service packages (form validation per field,
+//! money, reorder, withdraw), and what each role may do — on both backends.
+
+use crate::common::{PASSWORD, TestDb, login_user};
+use crate::driver::Driver;
+use crossterm::event::KeyCode;
+use staffroom::domain::help_request::HelpStatus;
+use staffroom::domain::permissions::Roles;
+use staffroom::store::help_requests;
+use staffroom::store::packages::{self, PackageFields};
+use staffroom::store::{Actor, audit};
+use staffroom::ui::screens::{Screen, ScreenId};
+
+/// A requester, a help request and two packages.
+async fn fixture(t: &TestDb) -> (i64, i64) {
+    let student = staffroom::store::users::create(
+        &t.db,
+        &Actor::cli(),
+        staffroom::store::users::NewUser {
+            email: Some("student@example.org".into()),
+            full_name: "Layla Student".into(),
+            roles: Roles { student: true, ..Roles::VIEWER },
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    // Raised on the website (the TUI never creates one).
+    let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
+               VALUES ($1, $2, $3, 'student', $4, $4) RETURNING id";
+    let at = staffroom::store::now();
+    let hr: i64 = staffroom::with_db!(&t.db, p => {
+        sqlx::query_scalar(sql)
+            .bind(student.id)
+            .bind("Cannot open lesson 3")
+            .bind("It says\nerror 404\nplease help")
+            .bind(at)
+            .fetch_one(p)
+            .await
+            .unwrap()
+    });
+    let a = packages::create(
+        &t.db,
+        &Actor::cli(),
+        PackageFields { name: "Code Review".into(), ..PackageFields::default() },
+    )
+    .await
+    .unwrap();
+    packages::create(&t.db, &Actor::cli(), PackageFields { name: "Mentorship".into(), ..PackageFields::default() })
+        .await
+        .unwrap();
+    (hr, a.id)
+}
+
+async fn open(t: &TestDb, email: &str, roles: Roles, screen: ScreenId) -> Driver {
+    login_user(&t.db, email, "Sami Staff", roles).await;
+    let mut d = Driver::new(t.db.clone(), 120, 40);
+    d.login(email, PASSWORD).await;
+    d.app.toasts.clear();
+    let effects = d.app.open(screen);
+    d.run(effects).await;
+    d
+}
+
+crate::on_both!(staff_respond_to_a_help_request_and_the_request_moves_to_resolved, |t: TestDb| async move {
+    let (hr, _) = fixture(&t).await;
+    let mut d = open(&t, "sami@academy.org", Roles::STAFF, ScreenId::HelpRequests).await;
+    let s = d.screen();
+    assert!(s.contains("pending 1") && s.contains("Cannot open lesson 3"), "tabs with counts and the row: {s}");
+    assert!(s.lines().last().unwrap_or("").contains("respond"), "staff are offered e: {s}");
+    assert!(s.contains("error 404"), "the message keeps its lines in the detail: {s}");
+    d.press(KeyCode::Char('e')).await;
+    assert!(d.screen().contains("Respond to #"));
+    // Saving an empty response: refused at the field, nothing sent.
+    let save = crossterm::event::KeyEvent::new(KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL);
+    d.press_key(save).await;
+    assert!(d.screen().contains("response is needed"), "{}", d.screen());
+    d.type_text("Try again now").await;
+    d.press(KeyCode::Enter).await; // a new line in the text area
+    d.type_text("it works").await;
+    d.press_key(save).await;
+    let stored = help_requests::get(&t.db, hr).await.unwrap();
+    assert_eq!(stored.status, HelpStatus::Resolved);
+    assert_eq!(stored.response.as_deref(), Some("Try again now\nit works"));
+    assert!(stored.responder_name.as_deref() == Some("Sami Staff"));
+    let s = d.screen();
+    assert!(s.contains("resolved 1") && s.contains("pending 0"), "counts follow: {s}");
+    assert!(audit::for_entity(&t.db, "help_request", hr).await.unwrap().iter().any(|r| r.action.contains("respond")));
+    // An illegal move is refused with the allowed ones, nothing changes.
+    d.press(KeyCode::Char('x')).await; // closed
+    d.press(KeyCode::Char('r')).await; // closed -> resolved is not allowed
+    assert_eq!(help_requests::get(&t.db, hr).await.unwrap().status, HelpStatus::Closed);
+    assert!(d.screen().contains("allowed"), "{}", d.screen());
+});
+
+crate::on_both!(a_viewer_reads_help_requests_and_packages_but_changes_nothing, |t: TestDb| async move {
+    let (hr, pkg) = fixture(&t).await;
+    let mut d = open(&t, "vera@academy.org", Roles::VIEWER, ScreenId::HelpRequests).await;
+    let s = d.screen();
+    assert!(s.contains("Cannot open lesson 3"), "{s}");
+    assert!(!s.lines().last().unwrap_or("").contains("respond"), "a viewer is not offered e: {s}");
+    d.press(KeyCode::Char('e')).await;
+    assert!(d.screen().contains("may not edit content"), "{}", d.screen());
+    d.press(KeyCode::Char('r')).await;
+    assert_eq!(help_requests::get(&t.db, hr).await.unwrap().status, HelpStatus::Pending);
+    let effects = d.app.open(ScreenId::Packages);
+    d.run(effects).await;
+    d.shift('J').await;
+    assert!(d.screen().contains("may not manage settings"));
+    let page = packages::page(&t.db, &packages::Query::default(), None, 10).await.unwrap();
+    assert_eq!(page.rows[0].id, pkg, "order unchanged");
+});
+
+crate::on_both!(an_admin_edits_a_package_with_prices_as_money_and_reorders_it, |t: TestDb| async move {
+    let (_, pkg) = fixture(&t).await;
+    let mut d = open(&t, "amira@academy.org", Roles::ADMIN, ScreenId::Packages).await;
+    assert!(d.screen().contains("Code Review"));
+    d.press(KeyCode::Char('e')).await;
+    // Down to the EGP price (name, slug, description, features, deliverables, for, weeks, EGP).
+    for _ in 0..7 {
+        d.press(KeyCode::Tab).await;
+    }
+    d.type_text("1,250.505").await;
+    d.press(KeyCode::Enter).await;
+    let s = d.screen();
+    assert!(s.contains("decimals"), "three decimals refused at the field: {s}");
+    assert!(s.contains("Code Review"), "nothing typed is lost: {s}");
+    d.press(KeyCode::Backspace).await;
+    d.press(KeyCode::Enter).await;
+    let stored = packages::get(&t.db, pkg).await.unwrap();
+    assert_eq!(stored.price(staffroom::domain::money::Currency::Egp).map(|m| m.minor), Some(125_050));
+    assert!(d.screen().contains("EGP 1,250.50"), "{}", d.screen());
+    // J moves it below the second package.
+    d.shift('J').await;
+    let page = packages::page(&t.db, &packages::Query::default(), None, 10).await.unwrap();
+    assert_eq!(page.rows[1].id, pkg, "moved down");
+    assert!(audit::for_entity(&t.db, "service_package", pkg).await.unwrap().len() >= 3);
+    // Withdraw asks first and states what.
+    let Some(Screen::Record(r)) = d.app.screen() else { panic!("record screen") };
+    let cursor_on = r.selected().map(|x| x.id);
+    d.press(KeyCode::Char('t')).await;
+    assert!(d.screen().contains("withdraw"), "{}", d.screen());
+    d.press(KeyCode::Char('y')).await;
+    let withdrawn = packages::get(&t.db, cursor_on.unwrap()).await.unwrap();
+    assert!(!withdrawn.is_active);
+});
