@@ -421,3 +421,55 @@ fn cli_import_and_export_fail_with_one_clear_line() {
     );
     let _ = std::fs::remove_file(&db);
 }
+
+crate::on_both!(a_piped_export_is_byte_exact_even_with_hostile_text, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    leads::create(
+        &t.db,
+        &team.staff,
+        NewLead {
+            full_name: crate::cli::HOSTILE.into(),
+            email: Some("eve@example.org".into()),
+            message: Some(format!("line one\nline two {}", crate::cli::HOSTILE)),
+            ..NewLead::default()
+        },
+    )
+    .await
+    .unwrap();
+    let csv = export_csv(&t.db, &Scope::all()).await;
+    let mut json = Vec::new();
+    lead_io::export(&t.db, &Scope::all(), Format::Json, &mut json).await.unwrap();
+    assert!(String::from_utf8_lossy(&csv).contains(crate::cli::HOSTILE), "the CSV holds the name as stored");
+    // Standard output is a pipe here: the bytes are the export's, untouched.
+    let piped = staffroom(&["--database-url", &t.url, "export", "leads"], &[]);
+    ok(&piped);
+    assert_eq!(piped.stdout, csv);
+    let piped = staffroom(&["--database-url", &t.url, "export", "leads", "--format", "json"], &[]);
+    ok(&piped);
+    assert_eq!(piped.stdout, json);
+});
+
+crate::on_both!(an_export_to_a_terminal_is_inert_and_to_a_pipe_byte_exact, |t: TestDb| async move {
+    use clap::Parser;
+    use staffroom::cli::out::Printer;
+    let team = team(&t.db).await;
+    let new =
+        NewLead { full_name: crate::cli::HOSTILE.into(), email: Some("eve@example.org".into()), ..NewLead::default() };
+    leads::create(&t.db, &team.staff, new).await.unwrap();
+    let config = temp_path("toml");
+    std::fs::write(&config, "").unwrap();
+    let run = |sanitize: bool| {
+        let args = ["staffroom", "--config", config.to_str().unwrap(), "--database-url", &t.url, "export", "leads"];
+        let cli = staffroom::cli::Cli::try_parse_from(args).unwrap();
+        async move {
+            let mut out = Printer::new(Vec::new(), sanitize);
+            staffroom::cli::commands::run_to(cli, &mut out).await.unwrap();
+            out.into_inner()
+        }
+    };
+    let shown = run(true).await;
+    assert!(!crate::cli::drives_a_terminal(&shown), "{}", String::from_utf8_lossy(&shown));
+    assert!(String::from_utf8_lossy(&shown).contains("Eve␛[2J␛]52;c;ZXZpbA==␇<RLO>gnp.exe"));
+    assert_eq!(run(false).await, export_csv(&t.db, &Scope::all()).await);
+    let _ = std::fs::remove_file(&config);
+});
