@@ -240,3 +240,47 @@ async fn merge_from_the_lead_view_lists_leads_with_the_same_contact() {
     assert_eq!(lead_on_screen(&d).map(|l| l.id), Some(a.id));
     assert!(leads::get(&t.db, b.id).await.is_err());
 }
+
+/// The budget of the bug report: each number saturated the estimate, stored as -1.
+const ABSURD_BUDGET: &str = "9999999999999999999-9999999999999999999";
+
+crate::on_both!(absurd_budgets_are_refused_with_a_message, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let new = NewLead {
+        full_name: "Eve Budget".into(),
+        email: Some("eve@example.com".into()),
+        budget_range: Some(ABSURD_BUDGET.into()),
+        ..NewLead::default()
+    };
+    let err = leads::create(&t.db, &team.staff, new).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid { ref field, .. } if field == "budget"), "{err:?}");
+    assert!(err.to_string().contains("maximum budget of 1,000,000,000,000"), "{err}");
+    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap().iter().map(|c| c.1).sum::<i64>(), 0);
+
+    // The edit form refuses it before sending (the same validation), and so does the store.
+    let l = lead(&t.db, &team.staff, "Sara Nabil", Some("sara@example.com"), None).await;
+    let mut f = LeadFields::of(&l);
+    f.budget_range = Some(ABSURD_BUDGET.into());
+    let err = f.validated().unwrap_err();
+    assert!(matches!(err, StoreError::Invalid { ref field, .. } if field == "budget"), "{err:?}");
+    let err = leads::update_fields(&t.db, &team.staff, l.id, l.version, &f).await.unwrap_err();
+    assert!(err.to_string().contains("maximum budget"), "{err}");
+    assert_eq!(leads::get(&t.db, l.id).await.unwrap(), l, "nothing changed");
+
+    // The budget asked when a lead moves to proposal_sent is checked too.
+    let plain = MoveInput::default();
+    let l = leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::Contacted, &plain).await.unwrap();
+    let l = leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::Qualified, &plain).await.unwrap();
+    let absurd = MoveInput { budget_range: Some(ABSURD_BUDGET.into()), ..MoveInput::default() };
+    let err = leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::ProposalSent, &absurd).await.unwrap_err();
+    assert!(err.to_string().contains("maximum budget"), "{err}");
+
+    // Up to the maximum is a budget; the estimate is never negative.
+    f = LeadFields::of(&l);
+    f.budget_range = Some("1,000,000,000,000".into());
+    let saved = leads::update_fields(&t.db, &team.staff, l.id, l.version, &f).await.unwrap();
+    assert_eq!(saved.budget_estimate, Some(1_000_000_000_000));
+    f.budget_range = Some("-5000 (refund?)".into());
+    let saved = leads::update_fields(&t.db, &team.staff, l.id, saved.version, &f).await.unwrap();
+    assert_eq!(saved.budget_estimate, Some(5000));
+});

@@ -473,3 +473,20 @@ crate::on_both!(an_export_to_a_terminal_is_inert_and_to_a_pipe_byte_exact, |t: T
     assert_eq!(run(false).await, export_csv(&t.db, &Scope::all()).await);
     let _ = std::fs::remove_file(&config);
 });
+
+crate::on_both!(an_absurd_budget_is_a_bad_row_named_by_line, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let file =
+        "name,email,budget\nSara,sara@example.org,5k\nEve,eve@example.org,9999999999999999999-9999999999999999999\n";
+    let plan = lead_io::plan(&t.db, file.as_bytes()).await.unwrap();
+    let bad: Vec<String> = plan.bad.iter().map(|b| b.to_string()).collect();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].starts_with("line 3: bad budget '9999999999999999999-9999999999999999999'"), "{bad:?}");
+    assert!(bad[0].contains("1,000,000,000,000"), "the message names the maximum: {bad:?}");
+    let err = lead_io::import(&t.db, &team.staff, &plan, false, |_| {}).await.unwrap_err();
+    assert!(err.to_string().contains("line 3"), "{err}");
+    assert_eq!(lead_count(&t.db).await, 0);
+    let report = lead_io::import(&t.db, &team.staff, &plan, true, |_| {}).await.unwrap();
+    assert_eq!((report.imported, report.skipped), (1, 1));
+    assert_eq!(leads::get(&t.db, report.ids[0]).await.unwrap().budget_estimate, Some(5000));
+});

@@ -311,3 +311,51 @@ crate::on_both!(a_search_pages_like_the_plain_board, |t: TestDb| async move {
     let rest = board::more(&t.db, &scope, LeadStatus::New, new.next.unwrap(), 10).await.unwrap();
     assert_eq!(rest.rows.len(), 2, "the next page continues the search");
 });
+
+crate::on_both!(absurd_budgets_stored_before_the_fix_do_not_break_the_board, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let sane = leads::create(
+        &t.db,
+        &team.staff,
+        NewLead {
+            full_name: "Legacy Sane".into(),
+            phone: Some("+201001110009".into()),
+            budget_range: Some("5k".into()),
+            ..NewLead::default()
+        },
+    )
+    .await
+    .unwrap();
+    // What older versions stored: the saturated estimate of the bug report (twice, so
+    // a SUM overflows a 64-bit integer) and the -1 it became after the midpoint.
+    for (i, estimate) in [i64::MAX, i64::MAX, -1].iter().enumerate() {
+        let sql = format!(
+            "INSERT INTO leads (full_name, email, interested_in, budget_range, budget_estimate, created_at, updated_at) \
+             VALUES ('Legacy {i}', 'legacy{i}@example.org', 'other', '9999999999999999999-9999999999999999999', \
+             {estimate}, $1, $1)"
+        );
+        crate::common::exec_at(&t.db, &sql, staffroom::store::now()).await;
+    }
+    let new_column = |columns: &[board::Column]| {
+        let c = columns.iter().find(|c| c.status == LeadStatus::New).unwrap();
+        (c.count, c.budget)
+    };
+    let me = team.staff.user_id;
+    for filter in [
+        LeadFilter::default(),
+        LeadFilter { text: "legacy".into(), ..LeadFilter::default() },
+        LeadFilter { assigned: Assigned::Unassigned, ..LeadFilter::default() },
+    ] {
+        let columns = board::load(&t.db, &Scope::new(filter.clone(), me), 10).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(new_column(&columns), (4, 5000), "{filter:?}: out-of-range estimates are not summed");
+    }
+    // Migration 0008 clears such estimates (run again here: the rows came after it).
+    let forget = "DELETE FROM _sqlx_migrations WHERE version = 8 AND $1 IS NOT NULL";
+    assert_eq!(crate::common::exec_at(&t.db, forget, staffroom::store::now()).await, 1, "0008 exists");
+    t.db.migrate().await.unwrap();
+    let estimates: Vec<Option<i64>> = staffroom::with_db!(&t.db, p => {
+        sqlx::query_scalar("SELECT budget_estimate FROM leads ORDER BY id").fetch_all(p).await.unwrap()
+    });
+    assert_eq!(estimates, vec![Some(5000), None, None, None]);
+    assert_eq!(leads::get(&t.db, sane.id).await.unwrap().budget_estimate, Some(5000));
+});
