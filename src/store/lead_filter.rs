@@ -72,9 +72,9 @@ macro_rules! bind_where {
 }
 
 /// At most this many words of search text are matched.
-const MAX_WORDS: usize = 5;
+pub const MAX_WORDS: usize = 5;
 /// Trigram indexes match words of 3 characters or more.
-const MIN_WORD: usize = 3;
+pub const MIN_WORD: usize = 3;
 
 /// The searched text on PostgreSQL: exactly the expression of the trigram index
 /// (migrations/postgres/0006_lead_search.sql), or the planner cannot use it.
@@ -112,6 +112,41 @@ impl LeadFilter {
     /// Typed words too short to search yet (the header says so).
     pub fn short_words(&self) -> bool {
         self.text.split_whitespace().any(|w| w.chars().count() < MIN_WORD)
+    }
+
+    /// The typed words under `MIN_WORD` characters, which the search leaves out
+    /// (each once, in typed order).
+    pub fn short_word_list(&self) -> Vec<&str> {
+        let mut short: Vec<&str> = Vec::new();
+        for w in self.text.split_whitespace().filter(|w| w.chars().count() < MIN_WORD) {
+            if !short.contains(&w) {
+                short.push(w);
+            }
+        }
+        short
+    }
+
+    /// Does the search match exactly the words typed? `Err` says which words it
+    /// would leave out (under `MIN_WORD` characters, or past the first `MAX_WORDS`),
+    /// so matching more leads than asked. The board searches anyway and says so in
+    /// its header; an export refuses (`lead_io::check_exportable`).
+    pub fn search_is_exact(&self) -> Result<(), String> {
+        let short = self.short_word_list();
+        if !short.is_empty() {
+            let list = short.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", ");
+            let (is, them) = if short.len() == 1 { ("is", "it") } else { ("are", "them") };
+            return Err(format!(
+                "{list} {is} shorter than {MIN_WORD} letters and would not be searched, so more leads would \
+                 match than asked; use longer words or leave {them} out"
+            ));
+        }
+        let n = self.text.split_whitespace().count();
+        if n > MAX_WORDS {
+            return Err(format!(
+                "at most {MAX_WORDS} words are searched and {n} were given, so more leads would match than asked"
+            ));
+        }
+        Ok(())
     }
 
     /// The clauses for this filter. `me` resolves `Assigned::Me`; without a user it
@@ -284,6 +319,18 @@ mod tests {
                 &Bind::Text("\"010-1234\" OR \"0101234\"".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_search_that_would_leave_words_out_says_which() {
+        let f = |text: &str| LeadFilter { text: text.into(), ..LeadFilter::default() };
+        assert_eq!(f("").search_is_exact(), Ok(()));
+        assert_eq!(f("sara cairo").search_is_exact(), Ok(()));
+        assert_eq!(f("f1 sara ab f1").short_word_list(), vec!["f1", "ab"]);
+        let err = f("f1 sara ab f1").search_is_exact().unwrap_err();
+        assert!(err.starts_with("'f1', 'ab' are shorter than 3 letters"), "{err}");
+        let err = f("one two three four five six").search_is_exact().unwrap_err();
+        assert!(err.starts_with("at most 5 words are searched and 6 were given"), "{err}");
     }
 
     #[test]

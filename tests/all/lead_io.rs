@@ -490,3 +490,44 @@ crate::on_both!(an_absurd_budget_is_a_bad_row_named_by_line, |t: TestDb| async m
     assert_eq!((report.imported, report.skipped), (1, 1));
     assert_eq!(leads::get(&t.db, report.ids[0]).await.unwrap().budget_estimate, Some(5000));
 });
+
+crate::on_both!(an_export_never_drops_search_words_quietly, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    for (i, name) in ["Fatma F1 Team", "Omar Tarek", "Sara Ali"].iter().enumerate() {
+        create(&t.db, &team.staff, name, &format!("+2010000{i:05}"), None).await;
+    }
+    for (text, needle) in
+        [("f1", "'f1'"), ("fatma f1 ab", "'f1', 'ab'"), ("one two three four five six", "at most 5 words")]
+    {
+        let scope = Scope::new(LeadFilter { text: text.into(), ..LeadFilter::default() }, None);
+        let mut out = Vec::new();
+        let err = lead_io::export(&t.db, &scope, Format::Csv, &mut out).await.unwrap_err();
+        assert!(err.to_string().contains(needle), "{text}: {err}");
+        assert!(out.is_empty(), "{text}: nothing written");
+        let file = temp_path("csv");
+        let err = lead_io::export_to_file(&t.db, &scope, Format::Csv, &file).await.unwrap_err();
+        assert!(err.to_string().contains(needle), "{text}: {err}");
+        assert!(!file.exists(), "{text}: no file");
+    }
+    // Words of 3 letters or more still export what the board shows.
+    let scope = Scope::new(LeadFilter { text: "fatma".into(), ..LeadFilter::default() }, None);
+    assert_eq!(export_json(&t.db, &scope).await.0, 1);
+});
+
+#[test]
+fn cli_export_refuses_a_search_it_would_widen() {
+    let db = temp_path("db");
+    let url = format!("sqlite://{}", db.display());
+    ok(&staffroom(&["migrate", "--database-url", &url], &[]));
+    let out = staffroom(&["--database-url", &url, "export", "leads", "--search", "f1"], &[]);
+    assert_one_clear_line(&out, "'f1'");
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    let file = temp_path("csv");
+    let out = staffroom(
+        &["--database-url", &url, "export", "leads", "--search", "sara xy", "--output", file.to_str().unwrap()],
+        &[],
+    );
+    assert_one_clear_line(&out, "'xy'");
+    assert!(!file.exists());
+    let _ = std::fs::remove_file(&db);
+}
