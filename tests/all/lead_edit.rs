@@ -284,3 +284,65 @@ crate::on_both!(absurd_budgets_are_refused_with_a_message, |t: TestDb| async mov
     let saved = leads::update_fields(&t.db, &team.staff, l.id, saved.version, &f).await.unwrap();
     assert_eq!(saved.budget_estimate, Some(5000));
 });
+
+crate::on_both!(a_merge_never_removes_a_lead_changed_meanwhile, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let old = lead(&t.db, &team.staff, "Omar Tarek", None, Some("+201001234567")).await;
+    let new = lead(&t.db, &team.staff, "Omar T.", Some("omar@example.com"), Some("+20 100 123 4567")).await;
+    leads::add_note(&t.db, &team.staff, new.id, NoteType::Email, "sent the brochure").await.unwrap();
+    // The versions the user saw when choosing to merge.
+    let (new, old) = (leads::get(&t.db, new.id).await.unwrap(), leads::get(&t.db, old.id).await.unwrap());
+    let audit_rows = audit::count(&t.db).await.unwrap();
+    let mut edit = LeadFields::of(&new);
+    edit.message = Some("call after 6pm".into());
+    let err = match &t.db {
+        // SQLite runs one writer at a time (BEGIN IMMEDIATE): the colleague's edit lands
+        // before the merge reads the versions.
+        Db::Sqlite(_) => {
+            leads::update_fields(&t.db, &team.admin, new.id, new.version, &edit).await.unwrap();
+            leads::merge(&t.db, &team.staff, (new.id, new.version), (old.id, old.version)).await.unwrap_err()
+        }
+        // On PostgreSQL the edit can land between the merge's reads and its writes:
+        // hold the newer lead's notes so the merge waits right after reading.
+        Db::Postgres(p) => {
+            let mut hold = p.begin().await.unwrap();
+            sqlx::query("SELECT id FROM lead_notes WHERE lead_id = $1 FOR UPDATE")
+                .bind(new.id)
+                .fetch_all(&mut *hold)
+                .await
+                .unwrap();
+            let (db, staff) = (t.db.clone(), team.staff.clone());
+            let (a, b) = ((new.id, new.version), (old.id, old.version));
+            let merging = tokio::spawn(async move { leads::merge(&db, &staff, a, b).await });
+            let mut waited = 0;
+            loop {
+                let waiting: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                     AND wait_event_type = 'Lock'",
+                )
+                .fetch_one(p)
+                .await
+                .unwrap();
+                if waiting > 0 {
+                    break;
+                }
+                waited += 1;
+                assert!(waited < 500, "the merge never waited for the held notes");
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            leads::update_fields(&t.db, &team.admin, new.id, new.version, &edit).await.unwrap();
+            hold.rollback().await.unwrap();
+            merging.await.unwrap().unwrap_err()
+        }
+    };
+    match &err {
+        StoreError::Conflict { by, .. } => assert_eq!(by.as_deref(), Some("Amira Admin"), "{err}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // Nothing of the merge happened: both leads, the note where it was, no merge rows.
+    let edited = leads::get(&t.db, new.id).await.unwrap();
+    assert_eq!(edited.message.as_deref(), Some("call after 6pm"));
+    assert_eq!(leads::get(&t.db, old.id).await.unwrap(), old);
+    assert_eq!(leads::notes(&t.db, new.id).await.unwrap().len(), 1);
+    assert_eq!(audit::count(&t.db).await.unwrap(), audit_rows + 1, "only the colleague's edit");
+});
