@@ -266,11 +266,8 @@ pub async fn handle(db: &Db, settings: Settings, cmd: Command) -> Result<Reply, 
                     }
                     f
                 }
-                // A saved filter this version cannot read counts as none.
-                (None, Some(uid)) => prefs::get(db, uid, prefs::PIPELINE_FILTER)
-                    .await?
-                    .and_then(|v| serde_json::from_value(v).ok())
-                    .unwrap_or_default(),
+                // A saved filter this version cannot read, or out of range, counts as none.
+                (None, Some(uid)) => prefs::load_pipeline_filter(db, uid).await?.0,
                 (None, None) => LeadFilter::default(),
             };
             let scope = Scope::new(filter.clone(), actor.user_id);
