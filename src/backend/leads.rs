@@ -10,6 +10,7 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
     let db = &b.db;
     match request {
         Request::Board { per_column, filter, save } => {
+            let mut dropped = None;
             let filter = match (filter, actor.user_id) {
                 (Some(f), _) => {
                     if save {
@@ -18,15 +19,17 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
                     }
                     f
                 }
-                // A saved filter this version cannot read counts as none.
-                (None, Some(uid)) => prefs::get(db, uid, prefs::PIPELINE_FILTER)
-                    .await?
-                    .and_then(|v| serde_json::from_value(v).ok())
-                    .unwrap_or_default(),
+                // Saved preferences are untrusted: one this version cannot read, or
+                // out of range, counts as none, and the user is told why.
+                (None, Some(uid)) => {
+                    let (f, why) = prefs::load_pipeline_filter(db, uid).await?;
+                    dropped = why;
+                    f
+                }
                 (None, None) => LeadFilter::default(),
             };
             let scope = Scope::new(filter.clone(), actor.user_id);
-            Ok(Reply::Board(board::load(db, &scope, per_column).await?, filter))
+            Ok(Reply::Board(board::load(db, &scope, per_column).await?, filter, dropped))
         }
         Request::BoardMore { status, after, limit, filter } => {
             let scope = Scope::new(filter, actor.user_id);

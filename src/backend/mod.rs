@@ -211,8 +211,9 @@ pub enum Reply {
     Login(Result<LoggedIn, LoginRefused>),
     Dashboard(Vec<Section>),
     AuditPage(Page<AuditRow, i64>),
-    /// The columns and the filter they were loaded with.
-    Board(Vec<Column>, LeadFilter),
+    /// The columns, the filter they were loaded with, and why a saved filter was
+    /// dropped (unreadable or out of range) if it was.
+    Board(Vec<Column>, LeadFilter, Option<String>),
     BoardMore(LeadStatus, Page<Card, BoardKey>),
     LeadMoved(Lead),
     LeadDetail(Box<Detail>),

@@ -1,5 +1,7 @@
-//! One function per CLI command.
+//! One function per CLI command. Everything a command prints goes through the
+//! `Printer` it is given (`super::out`), which keeps database text inert.
 
+use super::out::Printer;
 use super::password::read_new_password;
 use super::{AuditCommand, Cli, Command, ConfigCommand, DemoArgs, ExportCommand, ImportCommand, InitArgs, UserCommand};
 use crate::config::{self, Config};
@@ -10,6 +12,7 @@ use crate::store::users::{self, NewUser};
 use crate::store::{Actor, Db, StoreError};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
 
 /// The database URL in force: flag or STAFFROOM_DATABASE_URL, then the config file,
 /// then `staffroom.db` in the data directory.
@@ -23,7 +26,16 @@ pub fn database_url(cli: &Cli, config: &Config) -> Result<String> {
     Ok(format!("sqlite://{}", config::data_dir()?.join("staffroom.db").display()))
 }
 
+/// Runs a command, printing to standard output.
 pub async fn run(cli: Cli) -> Result<()> {
+    let mut out = Printer::stdout();
+    let result = run_to(cli, &mut out).await;
+    out.flush()?;
+    result
+}
+
+/// Runs a command, printing through `out`.
+pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()> {
     let config = Config::load(cli.config.as_deref())?;
     match &cli.command {
         None => {
@@ -37,41 +49,45 @@ pub async fn run(cli: Cli) -> Result<()> {
             }
             crate::ui::run::run(db, &config, crate::ui::run::Start::Login).await
         }
-        Some(Command::Demo(args)) => run_demo(&cli, &config, args).await,
-        Some(Command::Init(args)) => run_init(&cli, &config, args).await,
+        Some(Command::Demo(args)) => run_demo(&cli, &config, args, out).await,
+        Some(Command::Init(args)) => run_init(&cli, &config, args, out).await,
         Some(Command::Migrate) => {
             let url = database_url(&cli, &config)?;
             Db::open(&url).await?;
-            println!("schema of {} is up to date", crate::store::redact(&url));
+            out.line(format!("schema of {} is up to date", crate::store::redact(&url)))?;
             Ok(())
         }
-        Some(Command::User { command }) => run_user(&cli, &config, command).await,
-        Some(Command::Audit { command: AuditCommand::Verify }) => run_verify(&cli, &config).await,
+        Some(Command::User { command }) => run_user(&cli, &config, command, out).await,
+        Some(Command::Audit { command: AuditCommand::Verify }) => run_verify(&cli, &config, out).await,
         Some(Command::Import { command: ImportCommand::Leads(args) }) => {
             let db = Db::open(&database_url(&cli, &config)?).await?;
-            super::leads::import(&db, args).await
+            super::leads::import(&db, args, out).await
         }
         Some(Command::Export { command: ExportCommand::Leads(args) }) => {
             let db = Db::open(&database_url(&cli, &config)?).await?;
-            super::leads::export(&db, args).await
+            super::leads::export(&db, args, out).await
         }
         Some(Command::Config { command }) => {
             match command {
                 ConfigCommand::Path => match config::user_config_path(cli.config.as_deref()) {
                     Some(p) => {
                         let state = if p.exists() { "exists" } else { "not created yet; defaults apply" };
-                        println!("{} ({state})", p.display());
+                        out.line(format!("{} ({state})", p.display()))?;
                     }
                     None => bail!("no home directory, so no user configuration file"),
                 },
-                ConfigCommand::Show => print!("{}", config.to_toml()),
+                ConfigCommand::Show => {
+                    let mut data = out.data();
+                    data.write_all(config.to_toml().as_bytes())?;
+                    data.flush()?;
+                }
             }
             Ok(())
         }
     }
 }
 
-async fn run_init(cli: &Cli, config: &Config, args: &InitArgs) -> Result<()> {
+async fn run_init(cli: &Cli, config: &Config, args: &InitArgs, out: &mut Printer<impl Write + Send>) -> Result<()> {
     let url = database_url(cli, config)?;
     let db = Db::open(&url).await?;
     if users::count(&db).await? > 0 {
@@ -86,16 +102,21 @@ async fn run_init(cli: &Cli, config: &Config, args: &InitArgs) -> Result<()> {
         ..NewUser::default()
     };
     let user = users::create(&db, &Actor::cli(), new).await?;
-    println!(
+    out.line(format!(
         "initialised {}: admin {} <{}>",
         crate::store::redact(&url),
         user.full_name,
         user.email.unwrap_or_default()
-    );
+    ))?;
     Ok(())
 }
 
-async fn run_user(cli: &Cli, config: &Config, command: &UserCommand) -> Result<()> {
+async fn run_user(
+    cli: &Cli,
+    config: &Config,
+    command: &UserCommand,
+    out: &mut Printer<impl Write + Send>,
+) -> Result<()> {
     let db = Db::open(&database_url(cli, config)?).await?;
     let actor = Actor::cli();
     match command {
@@ -105,10 +126,19 @@ async fn run_user(cli: &Cli, config: &Config, command: &UserCommand) -> Result<(
             let new =
                 NewUser { email: Some(email.clone()), phone: phone.clone(), full_name: name.clone(), password, roles };
             let u = users::create(&db, &actor, new).await?;
-            println!("added user #{} {} <{}> ({})", u.id, u.full_name, u.email.unwrap_or_default(), roles.label());
+            out.line(format!(
+                "added user #{} {} <{}> ({})",
+                u.id,
+                u.full_name,
+                u.email.unwrap_or_default(),
+                roles.label()
+            ))?;
         }
         UserCommand::List => {
-            println!("{:>5}  {:<32} {:<28} {:<22} {:<8} last login", "id", "email", "name", "roles", "active");
+            out.line(format!(
+                "{:>5}  {:<32} {:<28} {:<22} {:<8} last login",
+                "id", "email", "name", "roles", "active"
+            ))?;
             let mut after = None;
             loop {
                 let page = users::list(&db, after, 200).await?;
@@ -117,14 +147,15 @@ async fn run_user(cli: &Cli, config: &Config, command: &UserCommand) -> Result<(
                         .last_login_at
                         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                         .unwrap_or_else(|| "never".into());
-                    println!(
+                    // Sanitized before padding, so the columns count the visible symbols.
+                    out.line(format!(
                         "{:>5}  {:<32} {:<28} {:<22} {:<8} {last}",
                         u.id,
                         crate::ui::text::inert(u.email.as_deref().unwrap_or("-")),
                         crate::ui::text::inert(&u.full_name),
                         u.roles().label(),
                         if u.is_active { "yes" } else { "no" },
-                    );
+                    ))?;
                 }
                 match page.next {
                     Some(k) => after = Some(k),
@@ -135,22 +166,22 @@ async fn run_user(cli: &Cli, config: &Config, command: &UserCommand) -> Result<(
         UserCommand::Passwd { email } => {
             let pw = read_new_password("STAFFROOM_PASSWORD", "New password")?;
             let u = users::set_password(&db, &actor, email, &pw).await?;
-            println!("password changed for {}", u.full_name);
+            out.line(format!("password changed for {}", u.full_name))?;
         }
         UserCommand::Roles { email, roles } => {
             let roles = Roles::parse_list(roles)?;
             let u = users::set_roles(&db, &actor, email, roles).await?;
-            println!("{} is now {}", u.full_name, u.roles().label());
+            out.line(format!("{} is now {}", u.full_name, u.roles().label()))?;
         }
         UserCommand::Deactivate { email } => {
             let u = users::deactivate(&db, &actor, email).await?;
-            println!("deactivated {}", u.full_name);
+            out.line(format!("deactivated {}", u.full_name))?;
         }
     }
     Ok(())
 }
 
-async fn run_verify(cli: &Cli, config: &Config) -> Result<()> {
+async fn run_verify(cli: &Cli, config: &Config, out: &mut Printer<impl Write + Send>) -> Result<()> {
     let db = Db::open(&database_url(cli, config)?).await?;
     let total = audit::count(&db).await?;
     let bar = ProgressBar::new(u64::try_from(total).unwrap_or(0));
@@ -162,14 +193,14 @@ async fn run_verify(cli: &Cli, config: &Config) -> Result<()> {
     bar.finish_and_clear();
     match verdict {
         Verdict::Intact { rows } => {
-            println!("audit chain intact: {rows} rows verified");
+            out.line(format!("audit chain intact: {rows} rows verified"))?;
             Ok(())
         }
         Verdict::Broken { id, why } => bail!("audit chain broken at row #{id}: {why}"),
     }
 }
 
-async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs) -> Result<()> {
+async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs, out: &mut Printer<impl Write + Send>) -> Result<()> {
     let url = match cli.database_url.as_deref().filter(|u| !u.trim().is_empty()) {
         Some(url) => url.to_string(),
         None => format!("sqlite://{}", config::data_dir()?.join("demo.db").display()),
@@ -184,8 +215,8 @@ async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs) -> Result<()> {
     };
     if args.no_open {
         let summary = summary.with_counts(&db).await?;
-        println!("demo database: {}", crate::store::redact(&url));
-        print!("{summary}");
+        out.line(format!("demo database: {}", crate::store::redact(&url)))?;
+        out.text(summary.to_string())?;
         return Ok(());
     }
     let as_email = args.as_role.as_deref().map(|role| demo::demo_user(role).email);

@@ -1,12 +1,14 @@
 //! `staffroom import leads` and `staffroom export leads`: flags and printing around
-//! `store::lead_io`, which does the work (and which the TUI's `E` shares).
+//! `store::lead_io`, which does the work (and which the TUI's `E` shares). Report
+//! lines go through `Printer::line` (inert); an export to standard output through
+//! `Printer::data` (byte-exact into a pipe or file, inert on a terminal).
 
+use super::out::{Printer, note};
 use super::{ExportLeadsArgs, ImportLeadsArgs};
 use crate::domain::lead::{Interest, LeadSource, LeadStatus};
 use crate::store::lead_filter::{Assigned, LeadFilter, Scope};
 use crate::store::lead_io::{self, Format};
 use crate::store::{Actor, Db, users};
-use crate::ui::text::inert;
 use anyhow::{Context, Result, bail};
 use chrono::{NaiveDate, TimeZone, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -16,31 +18,31 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-pub async fn import(db: &Db, args: &ImportLeadsArgs) -> Result<()> {
+pub async fn import(db: &Db, args: &ImportLeadsArgs, out: &mut Printer<impl Write + Send>) -> Result<()> {
     let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {}", args.file.display()))?;
     let plan =
         lead_io::plan(db, std::io::BufReader::new(file)).await.with_context(|| format!("{}", args.file.display()))?;
-    // Everything printed from the file goes through `inert`: a cell cannot drive
-    // the terminal.
+    // Every line holds text from the file or the database: `line` keeps it inert,
+    // so a cell cannot drive the terminal.
     let mapping: Vec<String> = plan.mapping.iter().map(|(h, f)| format!("{h} -> {}", f.as_str())).collect();
-    println!("columns: {}", inert(&mapping.join(", ")));
+    out.line(format!("columns: {}", mapping.join(", ")))?;
     if !plan.ignored.is_empty() {
-        println!("ignored columns: {}", inert(&plan.ignored.join(", ")));
+        out.line(format!("ignored columns: {}", plan.ignored.join(", ")))?;
     }
     for bad in &plan.bad {
-        println!("{}", inert(&bad.to_string()));
+        out.line(bad.to_string())?;
     }
     for dup in &plan.duplicates {
-        println!("warning: {}", inert(&dup.to_string()));
+        out.line(format!("warning: {dup}"))?;
     }
     let (good, bad, dups) = (plan.rows.len() as u64, plan.bad.len() as u64, plan.duplicate_lines());
     if args.dry_run {
-        println!(
+        out.line(format!(
             "dry run: {} would be imported, {}, {}; nothing was written",
             plural(good, "lead", "leads"),
             plural(bad, "bad row", "bad rows"),
             plural(dups, "possible duplicate", "possible duplicates"),
-        );
+        ))?;
         if bad > 0 {
             bail!("{} in {}", plural(bad, "bad row", "bad rows"), args.file.display());
         }
@@ -54,12 +56,12 @@ pub async fn import(db: &Db, args: &ImportLeadsArgs) -> Result<()> {
     let report = lead_io::import(db, &Actor::cli(), &plan, args.skip_bad, |n| bar.set_position(n)).await;
     bar.finish_and_clear();
     let report = report?;
-    println!(
+    out.line(format!(
         "imported {} ({} skipped, {})",
         plural(report.imported, "lead", "leads"),
         report.skipped,
         plural(report.duplicates, "possible duplicate", "possible duplicates"),
-    );
+    ))?;
     Ok(())
 }
 
@@ -91,21 +93,22 @@ pub async fn filter_from_args(db: &Db, args: &ExportLeadsArgs) -> Result<LeadFil
     Ok(filter)
 }
 
-pub async fn export(db: &Db, args: &ExportLeadsArgs) -> Result<()> {
+pub async fn export(db: &Db, args: &ExportLeadsArgs, out: &mut Printer<impl Write + Send>) -> Result<()> {
     let filter = filter_from_args(db, args).await?;
     let format = Format::parse(&args.format).unwrap_or(Format::Csv);
     let scope = Scope::new(filter, None);
     match &args.output {
         None => {
-            let mut out = BufWriter::new(std::io::stdout());
-            let n = lead_io::export(db, &scope, format, &mut out).await?;
-            out.flush()?;
+            let mut data = BufWriter::new(out.data());
+            let n = lead_io::export(db, &scope, format, &mut data).await?;
+            data.flush()?;
+            drop(data);
             lead_io::record_export(db, &Actor::cli(), &scope.filter, n, "standard output").await?;
         }
         Some(path) => {
             let n = lead_io::export_to_file(db, &scope, format, path).await?;
             lead_io::record_export(db, &Actor::cli(), &scope.filter, n, &path.display().to_string()).await?;
-            eprintln!("exported {} to {}", plural(n, "lead", "leads"), path.display());
+            note(format!("exported {} to {}", plural(n, "lead", "leads"), path.display()));
         }
     }
     Ok(())

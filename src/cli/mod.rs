@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod leads;
+pub mod out;
 pub mod password;
 
 use clap::{Args, Parser, Subcommand};

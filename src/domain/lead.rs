@@ -273,34 +273,63 @@ mod tests {
     }
 }
 
+/// The largest budget taken, in whole currency units of any currency: 10^12. A
+/// trillion is beyond any training, mentoring or project budget (even in currencies
+/// with thousands of units to the dollar), and far from where the board's sums could
+/// overflow a 64-bit integer (about 9.2 * 10^18). A budget range naming a bigger
+/// number is refused; estimates outside `0..=MAX_BUDGET` are never stored (migration
+/// 0008 cleared those older versions wrote) and never summed.
+pub const MAX_BUDGET: i64 = 1_000_000_000_000;
+
+/// `MAX_BUDGET` as messages show it.
+pub const MAX_BUDGET_TEXT: &str = "1,000,000,000,000";
+
 /// A number for a free-text budget range, so the board can sum a column: the
 /// midpoint of a range ("$1,000–3,000" → 2000), the bound of an open one
-/// ("$3,000+" → 3000, "< $500" → 500), "2k" → 2000. `None` when the text holds no
-/// number. Whole currency units; the currency is not converted.
-pub fn budget_estimate(range: &str) -> Option<i64> {
+/// ("$3,000+" → 3000, "< $500" → 500), "2k" → 2000. `Ok(None)` when the text holds no
+/// number; `Err` (a message naming the number) when a number is above `MAX_BUDGET`.
+/// Whole currency units; the currency is not converted; never negative (a `-` is
+/// read as a range dash).
+pub fn parse_budget(range: &str) -> Result<Option<i64>, String> {
     let mut numbers = Vec::new();
-    let mut chars = range.chars().peekable();
-    while let Some(c) = chars.next() {
+    let mut chars = range.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
         let Some(d) = c.to_digit(10) else { continue };
+        // Above the maximum the value no longer matters, only that it is too big:
+        // cap it instead of letting it overflow.
         let mut n = i64::from(d);
-        while let Some(&next) = chars.peek() {
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, next)) = chars.peek() {
             if let Some(d) = next.to_digit(10) {
-                n = n.saturating_mul(10).saturating_add(i64::from(d));
+                n = n.saturating_mul(10).saturating_add(i64::from(d)).min(MAX_BUDGET + 1);
             } else if next != ',' {
                 break;
             }
+            end = i + next.len_utf8();
             chars.next();
         }
-        if matches!(chars.peek(), Some('k' | 'K')) {
-            n = n.saturating_mul(1000);
+        if let Some(&(i, k @ ('k' | 'K'))) = chars.peek() {
+            n = n.saturating_mul(1000).min(MAX_BUDGET + 1);
+            end = i + k.len_utf8();
+        }
+        if n > MAX_BUDGET {
+            let typed = range[start..end].trim_end_matches(',');
+            return Err(format!("'{typed}' is above the maximum budget of {MAX_BUDGET_TEXT}"));
         }
         numbers.push(n);
     }
-    match numbers.as_slice() {
+    Ok(match numbers.as_slice() {
         [] => None,
         [one] => Some(*one),
+        // Both at most MAX_BUDGET: the sum cannot overflow.
         [low, high, ..] => Some((low + high) / 2),
-    }
+    })
+}
+
+/// `parse_budget` for text already stored: a number above the maximum (written
+/// before it was refused) gives no estimate rather than an error.
+pub fn budget_estimate(range: &str) -> Option<i64> {
+    parse_budget(range).ok().flatten()
 }
 
 #[cfg(test)]
@@ -315,5 +344,21 @@ mod budget_tests {
         assert_eq!(budget_estimate("< $500"), Some(500));
         assert_eq!(budget_estimate("2k-4k EGP"), Some(3000));
         assert_eq!(budget_estimate("not sure"), None);
+    }
+
+    #[test]
+    fn absurd_budgets_are_refused_naming_the_number() {
+        use super::{MAX_BUDGET, MAX_BUDGET_TEXT, parse_budget};
+        assert_eq!(MAX_BUDGET_TEXT.replace(',', "").parse::<i64>(), Ok(MAX_BUDGET));
+        let err = parse_budget("9999999999999999999-9999999999999999999").unwrap_err();
+        assert_eq!(err, "'9999999999999999999' is above the maximum budget of 1,000,000,000,000");
+        assert!(parse_budget("2,000,000,000k EGP").unwrap_err().starts_with("'2,000,000,000k' is above"));
+        let digits = "9".repeat(400);
+        assert!(parse_budget(&digits).is_err(), "any length, no overflow");
+        assert_eq!(budget_estimate("9999999999999999999-9999999999999999999"), None);
+        assert_eq!(parse_budget("1,000,000,000,000"), Ok(Some(MAX_BUDGET)));
+        assert_eq!(parse_budget("1,000,000,000,000 - 1,000,000,000,000"), Ok(Some(MAX_BUDGET)));
+        assert_eq!(parse_budget("-500"), Ok(Some(500)), "never negative");
+        assert_eq!(parse_budget("1,000,"), Ok(Some(1000)));
     }
 }

@@ -5,8 +5,8 @@
 use super::lead_filter::Scope;
 use super::leads::{LEAD_COLUMNS, Lead};
 use super::page::{self, Page};
-use super::{Db, Result};
-use crate::domain::lead::LeadStatus;
+use super::{Backend, Db, Result};
+use crate::domain::lead::{LeadStatus, MAX_BUDGET};
 use crate::{bind_where, with_db};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -25,27 +25,37 @@ pub struct StageTotal {
     pub budget: i64,
 }
 
+/// The summed budget of a group of leads, as SQL that cannot fail: only estimates in
+/// `0..=MAX_BUDGET` count (rows written by older versions may hold -1 or i64::MAX;
+/// migration 0008 clears them, but an older binary on a shared database could write
+/// more), and the sum saturates at i64::MAX instead of raising "integer overflow"
+/// (SQLite's SUM) or "bigint out of range" (PostgreSQL's cast of its NUMERIC SUM).
+/// SQLite's TOTAL adds in floating point (exact below 2^53, about 9 * 10^15) and its
+/// cast to INTEGER saturates.
+fn budget_sum_sql(backend: Backend) -> String {
+    let sane = format!("CASE WHEN budget_estimate BETWEEN 0 AND {MAX_BUDGET} THEN budget_estimate END");
+    match backend {
+        Backend::Sqlite => format!("CAST(TOTAL({sane}) AS INTEGER)"),
+        Backend::Postgres => format!("CAST(LEAST(COALESCE(SUM({sane}), 0), {}) AS BIGINT)", i64::MAX),
+    }
+}
+
 /// Count and summed budget per stage of the leads in `scope`, in board order.
 pub async fn totals_by_status(db: &Db, scope: &Scope) -> Result<Vec<StageTotal>> {
     let w = scope.sql(db.backend(), 1);
-    // SUM of a BIGINT is NUMERIC on PostgreSQL: cast back for one Rust type.
-    let sql = if db.backend() == super::Backend::Postgres && !scope.filter.searches() {
+    let sum = budget_sum_sql(db.backend());
+    let sql = if db.backend() == Backend::Postgres && !scope.filter.searches() {
         // PostgreSQL hashes every row's status for a GROUP BY (~45 ms on 100k
         // leads); one index-only range per stage is half that. A search matches
         // few rows, and repeating its trigram scan per stage would cost more.
         let stages = LeadStatus::ALL.iter().map(|s| format!("('{}')", s.as_str())).collect::<Vec<_>>().join(", ");
         format!(
             "SELECT s.status, t.n, t.b FROM (VALUES {stages}) AS s (status) CROSS JOIN LATERAL \
-             (SELECT COUNT(*) AS n, CAST(COALESCE(SUM(budget_estimate), 0) AS BIGINT) AS b FROM leads \
-             WHERE leads.status = s.status {}) AS t",
+             (SELECT COUNT(*) AS n, {sum} AS b FROM leads WHERE leads.status = s.status {}) AS t",
             w.sql
         )
     } else {
-        format!(
-            "SELECT status, COUNT(*), CAST(COALESCE(SUM(budget_estimate), 0) AS BIGINT) FROM leads WHERE 1 = 1 {} \
-             GROUP BY status",
-            w.sql
-        )
+        format!("SELECT status, COUNT(*), {sum} FROM leads WHERE 1 = 1 {} GROUP BY status", w.sql)
     };
     let rows: Vec<(String, i64, i64)> =
         with_db!(db, p => bind_where!(sqlx::query_as(&sql), &w.binds).fetch_all(p).await?);
@@ -181,7 +191,7 @@ async fn first_pages(db: &Db, scope: &Scope, per_column: i64) -> Result<Vec<Page
     // A search on PostgreSQL: rank the matches once rather than repeat the trigram
     // scan per stage (55 -> 39 ms on the --large demo). SQLite's FTS lookup is cheap
     // to repeat and its window sort is not (35 -> 52 ms), so it pages per stage.
-    if scope.filter.searches() && db.backend() == super::Backend::Postgres {
+    if scope.filter.searches() && db.backend() == Backend::Postgres {
         return first_pages_in_scope(db, scope, per_column).await;
     }
     let mut pages = Vec::with_capacity(LeadStatus::ALL.len());

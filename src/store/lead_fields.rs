@@ -1,7 +1,7 @@
 //! The lead form's fields: validation shared with the form, and the audited update.
 
 use super::audit::{self, Change};
-use super::leads::{LEAD_COLUMNS, Lead, get_in, validate_contact};
+use super::leads::{LEAD_COLUMNS, Lead, get_in, validate_budget, validate_contact};
 use super::{Actor, Db, Result, StoreError, now};
 use crate::domain::contact;
 use crate::domain::lead::{Interest, LeadSource, LeadType, Urgency, budget_estimate};
@@ -40,21 +40,23 @@ impl LeadFields {
         }
     }
 
-    /// Checks and normalises: a name, BR-05 and the email/phone formats. Pure, so
-    /// the form shows the same message the store would give before sending.
+    /// Checks and normalises: a name, BR-05, the email/phone formats and the budget
+    /// (at most `domain::lead::MAX_BUDGET`). Pure, so the form shows the same message
+    /// the store would give before sending.
     pub fn validated(&self) -> Result<LeadFields> {
         let full_name = contact::storable(self.full_name.trim());
         if full_name.is_empty() {
             return Err(StoreError::invalid("name", "cannot be empty"));
         }
         let c = validate_contact(self.email.as_deref(), self.phone.as_deref(), self.whatsapp.as_deref())?;
+        let (budget_range, _) = validate_budget(self.budget_range.as_deref())?;
         let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(contact::storable);
         Ok(LeadFields {
             full_name,
             email: c.email,
             phone: c.phone,
             whatsapp: c.whatsapp,
-            budget_range: text(&self.budget_range),
+            budget_range,
             message: text(&self.message),
             ..self.clone()
         })

@@ -4,7 +4,7 @@
 
 use super::Backend;
 use crate::domain::lead::{Interest, LeadSource, LeadStatus};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Whose leads.
@@ -22,6 +22,11 @@ pub enum Assigned {
 
 /// A filter over leads. The default matches every lead. Saved per user as JSON
 /// (`user_preferences`, key `pipeline.filter`), so fields only ever get added.
+///
+/// A saved filter is untrusted (an older version, another tool or a hand edit may
+/// have written it): `where_sql` never panics on any field value, and `validate`
+/// says whether the values are in range (`prefs::load_pipeline_filter` drops a
+/// filter that is not).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LeadFilter {
@@ -71,10 +76,15 @@ macro_rules! bind_where {
     }};
 }
 
+/// The longest `age_days` a filter may hold (`validate`): 100 years.
+pub const MAX_AGE_DAYS: u32 = 36_500;
+/// The longest search text a filter may hold (`validate`), in characters.
+pub const MAX_TEXT_CHARS: usize = 200;
+
 /// At most this many words of search text are matched.
-const MAX_WORDS: usize = 5;
+pub const MAX_WORDS: usize = 5;
 /// Trigram indexes match words of 3 characters or more.
-const MIN_WORD: usize = 3;
+pub const MIN_WORD: usize = 3;
 
 /// The searched text on PostgreSQL: exactly the expression of the trigram index
 /// (migrations/postgres/0006_lead_search.sql), or the planner cannot use it.
@@ -112,6 +122,41 @@ impl LeadFilter {
     /// Typed words too short to search yet (the header says so).
     pub fn short_words(&self) -> bool {
         self.text.split_whitespace().any(|w| w.chars().count() < MIN_WORD)
+    }
+
+    /// The typed words under `MIN_WORD` characters, which the search leaves out
+    /// (each once, in typed order).
+    pub fn short_word_list(&self) -> Vec<&str> {
+        let mut short: Vec<&str> = Vec::new();
+        for w in self.text.split_whitespace().filter(|w| w.chars().count() < MIN_WORD) {
+            if !short.contains(&w) {
+                short.push(w);
+            }
+        }
+        short
+    }
+
+    /// Does the search match exactly the words typed? `Err` says which words it
+    /// would leave out (under `MIN_WORD` characters, or past the first `MAX_WORDS`),
+    /// so matching more leads than asked. The board searches anyway and says so in
+    /// its header; an export refuses (`lead_io::check_exportable`).
+    pub fn search_is_exact(&self) -> Result<(), String> {
+        let short = self.short_word_list();
+        if !short.is_empty() {
+            let list = short.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", ");
+            let (is, them) = if short.len() == 1 { ("is", "it") } else { ("are", "them") };
+            return Err(format!(
+                "{list} {is} shorter than {MIN_WORD} letters and would not be searched, so more leads would \
+                 match than asked; use longer words or leave {them} out"
+            ));
+        }
+        let n = self.text.split_whitespace().count();
+        if n > MAX_WORDS {
+            return Err(format!(
+                "at most {MAX_WORDS} words are searched and {n} were given, so more leads would match than asked"
+            ));
+        }
+        Ok(())
     }
 
     /// The clauses for this filter. `me` resolves `Assigned::Me`; without a user it
@@ -174,9 +219,11 @@ impl LeadFilter {
             let n = push(&mut w, Bind::Text(interest.as_str().into()));
             w.sql.push_str(&format!(" AND interested_in = ${n}"));
         }
-        let age = self.age_days.map(|d| now - Duration::days(i64::from(d)));
+        // Checked: an age beyond the calendar (a saved 4000000000) means every lead,
+        // not a panic.
+        let age = self.age_days.and_then(|d| TimeDelta::try_days(i64::from(d))).and_then(|d| now.checked_sub_signed(d));
         if let Some(since) = [age, self.since].into_iter().flatten().max() {
-            let n = push(&mut w, Bind::Time(since));
+            let n = push(&mut w, Bind::Time(bindable(since)));
             w.sql.push_str(&format!(" AND created_at >= ${n}"));
         }
         if !self.statuses.is_empty() {
@@ -191,6 +238,40 @@ impl LeadFilter {
             w.sql.push_str(&format!(" AND status IN ({})", list.join(", ")));
         }
         w
+    }
+
+    /// Checks that every value is in range: `age_days` 1 to `MAX_AGE_DAYS`, `since`
+    /// in years 1 to 9999, an assignee id above 0, no more stages than there are,
+    /// search text of at most `MAX_TEXT_CHARS` characters without control
+    /// characters. `Err` names the field and why. `where_sql` copes with any value
+    /// anyway; this is for loading a saved filter (`prefs::load_pipeline_filter`).
+    pub fn validate(&self) -> Result<(), String> {
+        let chars = self.text.chars().count();
+        if chars > MAX_TEXT_CHARS {
+            return Err(format!("text: {chars} characters, at most {MAX_TEXT_CHARS}"));
+        }
+        if self.text.chars().any(char::is_control) {
+            return Err("text: holds control characters".into());
+        }
+        if let Some(d) = self.age_days.filter(|d| !(1..=MAX_AGE_DAYS).contains(d)) {
+            return Err(format!("age_days: {d} is out of range (1 to {MAX_AGE_DAYS} days)"));
+        }
+        if let Some(t) = self.since.filter(|t| !(1..=9999).contains(&t.year())) {
+            return Err(format!("since: year {} is out of range (1 to 9999)", t.year()));
+        }
+        if let Assigned::User(id) = self.assigned
+            && id < 1
+        {
+            return Err(format!("assigned: {id} is not a user id"));
+        }
+        if self.statuses.len() > LeadStatus::ALL.len() {
+            return Err(format!(
+                "statuses: {} listed, there are {} stages",
+                self.statuses.len(),
+                LeadStatus::ALL.len()
+            ));
+        }
+        Ok(())
     }
 
     /// The filter in a few words, for the board's header ("mine · overdue · 'sara'").
@@ -224,6 +305,18 @@ impl LeadFilter {
             parts.push(self.statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("/"));
         }
         parts.join(" · ")
+    }
+}
+
+/// `t` within years 1 to 9999: what both backends store, and what SQLite compares
+/// correctly as text (a five-digit or negative year would sort wrongly, and
+/// PostgreSQL refuses instants before 4713 BC). Outside that range a bound only says
+/// "everything" or "nothing", which the clamped value says too.
+fn bindable(t: DateTime<Utc>) -> DateTime<Utc> {
+    let day = |y, m, d, h, min, s| NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(h, min, s));
+    match (day(1, 1, 1, 0, 0, 0), day(9999, 12, 31, 23, 59, 59)) {
+        (Some(lo), Some(hi)) => t.clamp(lo.and_utc(), hi.and_utc()),
+        _ => t,
     }
 }
 
@@ -284,6 +377,73 @@ mod tests {
                 &Bind::Text("\"010-1234\" OR \"0101234\"".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_search_that_would_leave_words_out_says_which() {
+        let f = |text: &str| LeadFilter { text: text.into(), ..LeadFilter::default() };
+        assert_eq!(f("").search_is_exact(), Ok(()));
+        assert_eq!(f("sara cairo").search_is_exact(), Ok(()));
+        assert_eq!(f("f1 sara ab f1").short_word_list(), vec!["f1", "ab"]);
+        let err = f("f1 sara ab f1").search_is_exact().unwrap_err();
+        assert!(err.starts_with("'f1', 'ab' are shorter than 3 letters"), "{err}");
+        let err = f("one two three four five six").search_is_exact().unwrap_err();
+        assert!(err.starts_with("at most 5 words are searched and 6 were given"), "{err}");
+    }
+
+    #[test]
+    fn no_field_value_panics_and_validate_names_the_field() {
+        let now = Utc::now();
+        let extremes = [
+            LeadFilter { age_days: Some(u32::MAX), ..LeadFilter::default() },
+            LeadFilter {
+                age_days: Some(4_000_000_000),
+                since: Some(DateTime::<Utc>::MIN_UTC),
+                ..LeadFilter::default()
+            },
+            LeadFilter {
+                since: Some(DateTime::<Utc>::MAX_UTC),
+                assigned: Assigned::User(i64::MIN),
+                ..LeadFilter::default()
+            },
+            LeadFilter { text: "x".repeat(10_000), overdue: true, ..LeadFilter::default() },
+        ];
+        for f in &extremes {
+            for backend in [Backend::Sqlite, Backend::Postgres] {
+                let w = f.where_sql(backend, Some(1), now, 1);
+                for b in &w.binds {
+                    if let Bind::Time(t) = b {
+                        assert!((1..=9999).contains(&t.year()), "{f:?}: {t}");
+                    }
+                }
+            }
+            let _ = f.describe();
+            assert!(f.validate().is_err(), "{f:?}");
+        }
+        // An age past the calendar is every lead: no created_at clause at all.
+        let w = extremes[0].where_sql(Backend::Sqlite, None, now, 1);
+        assert_eq!(w, Where::default());
+        let err = LeadFilter { age_days: Some(4_000_000_000), ..LeadFilter::default() }.validate().unwrap_err();
+        assert_eq!(err, "age_days: 4000000000 is out of range (1 to 36500 days)");
+        assert!(
+            LeadFilter { age_days: Some(0), ..LeadFilter::default() }.validate().unwrap_err().starts_with("age_days")
+        );
+        assert!(LeadFilter { text: "a\u{1b}b".into(), ..LeadFilter::default() }.validate().is_err());
+        let many = LeadFilter { statuses: [LeadStatus::ALL, LeadStatus::ALL].concat(), ..LeadFilter::default() };
+        assert!(many.validate().unwrap_err().starts_with("statuses"));
+        // What the board itself builds is valid.
+        for f in [
+            LeadFilter::default(),
+            LeadFilter {
+                age_days: Some(90),
+                assigned: Assigned::Me,
+                text: "sara 0100".into(),
+                ..LeadFilter::default()
+            },
+            LeadFilter { since: Some(now), statuses: LeadStatus::ALL.to_vec(), ..LeadFilter::default() },
+        ] {
+            assert_eq!(f.validate(), Ok(()), "{f:?}");
+        }
     }
 
     #[test]

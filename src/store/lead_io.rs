@@ -140,9 +140,20 @@ pub(crate) fn io_error(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Io(format!("{what}: {e}"))
 }
 
+/// An export holds exactly what its filter says, or nothing: the board's search
+/// leaves out words under 3 letters (and words past the fifth), which on the board
+/// only widens what is shown while typing, but would quietly put leads nobody asked
+/// for into a file. Such a search is refused, naming the words. Both `export` and
+/// `export_to_file` (the CLI and the TUI's `E`) check it before writing anything.
+pub fn check_exportable(filter: &LeadFilter) -> Result<()> {
+    filter.search_is_exact().map_err(|why| StoreError::invalid("search", why))
+}
+
 /// Writes the leads in `scope` to `out`, oldest id first, and returns how many.
 /// Pages of `EXPORT_PAGE` rows by id, so memory stays flat on any table size.
+/// A search that would leave words out is refused (`check_exportable`).
 pub async fn export(db: &Db, scope: &Scope, format: Format, out: &mut (impl Write + Send)) -> Result<u64> {
+    check_exportable(&scope.filter)?;
     let mut count = 0u64;
     let mut after = 0i64;
     let w = scope.sql(db.backend(), 3);
@@ -216,6 +227,7 @@ pub async fn export(db: &Db, scope: &Scope, format: Format, out: &mut (impl Writ
 /// `export` into a file, written next to `path` and renamed on success: a failed
 /// export leaves no half-written file (and an older file of that name untouched).
 pub async fn export_to_file(db: &Db, scope: &Scope, format: Format, path: &std::path::Path) -> Result<u64> {
+    check_exportable(&scope.filter)?;
     let io = |e: std::io::Error| StoreError::Io(format!("cannot write {}: {e}", path.display()));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
     let tmp = path.with_file_name(format!(".{name}.partial"));

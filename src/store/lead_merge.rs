@@ -18,7 +18,11 @@ const LEAD_REFERENCES: &[&str] =
 /// other's notes and links, and any contact detail it lacks; the newer one is
 /// deleted. The audit log keeps both: a `merge` row on the kept lead and a `delete`
 /// row holding every field of the removed one. Both versions must be the ones the
-/// user saw.
+/// user saw: they are checked when read and again by every write (the kept lead's
+/// UPDATE and the other's DELETE say `AND version = …`), because on PostgreSQL a
+/// colleague's edit can commit between this transaction's reads and its writes. A
+/// miss is `StoreError::Conflict` naming who changed the lead, and the transaction
+/// is dropped: nothing of the merge is written.
 pub async fn merge(db: &Db, actor: &Actor, a: (i64, i64), b: (i64, i64)) -> Result<Lead> {
     actor.require(Action::EditLeads)?;
     if a.0 == b.0 {
@@ -32,13 +36,6 @@ pub async fn merge(db: &Db, actor: &Actor, a: (i64, i64), b: (i64, i64)) -> Resu
         }
     }
     let (keep, gone) = if (la.created_at, la.id) <= (lb.created_at, lb.id) { (la, lb) } else { (lb, la) };
-    let mut moved = 0;
-    for table in LEAD_REFERENCES {
-        let sql = format!("UPDATE {table} SET lead_id = $1 WHERE lead_id = $2");
-        moved += with_tx!(&mut tx, c => {
-            sqlx::query(&sql).bind(keep.id).bind(gone.id).execute(&mut *c).await?.rows_affected()
-        });
-    }
     let or = |k: &Option<String>, g: &Option<String>| k.clone().or_else(|| g.clone());
     let message = match (&keep.message, &gone.message) {
         (Some(k), Some(g)) if k != g => Some(format!("{k}\n\n{g}")),
@@ -48,10 +45,10 @@ pub async fn merge(db: &Db, actor: &Actor, a: (i64, i64), b: (i64, i64)) -> Resu
     let sql = format!(
         "UPDATE leads SET email = $2, phone = $3, whatsapp = $4, message = $5, budget_range = $6, budget_estimate = $7, \
          urgency = $8, assigned_to = $9, next_follow_up_at = $10, last_contact_at = $11, version = version + 1, \
-         updated_at = $12 WHERE id = $1 RETURNING {LEAD_COLUMNS}"
+         updated_at = $12 WHERE id = $1 AND version = $13 RETURNING {LEAD_COLUMNS}"
     );
     let last_contact = keep.last_contact_at.max(gone.last_contact_at);
-    let merged: Lead = with_tx!(&mut tx, c => {
+    let merged: Option<Lead> = with_tx!(&mut tx, c => {
         sqlx::query_as(&sql)
             .bind(keep.id)
             .bind(or(&keep.email, &gone.email))
@@ -65,10 +62,31 @@ pub async fn merge(db: &Db, actor: &Actor, a: (i64, i64), b: (i64, i64)) -> Resu
             .bind(keep.next_follow_up_at.or(gone.next_follow_up_at))
             .bind(last_contact)
             .bind(now())
-            .fetch_one(&mut *c)
+            .bind(keep.version)
+            .fetch_optional(&mut *c)
             .await?
     });
-    with_tx!(&mut tx, c => sqlx::query("DELETE FROM leads WHERE id = $1").bind(gone.id).execute(&mut *c).await?.rows_affected());
+    let Some(merged) = merged else {
+        return Err(audit::conflict(&mut tx, "one of the leads", "lead", keep.id).await);
+    };
+    let mut moved = 0;
+    for table in LEAD_REFERENCES {
+        let sql = format!("UPDATE {table} SET lead_id = $1 WHERE lead_id = $2");
+        moved += with_tx!(&mut tx, c => {
+            sqlx::query(&sql).bind(keep.id).bind(gone.id).execute(&mut *c).await?.rows_affected()
+        });
+    }
+    let deleted = with_tx!(&mut tx, c => {
+        sqlx::query("DELETE FROM leads WHERE id = $1 AND version = $2")
+            .bind(gone.id)
+            .bind(gone.version)
+            .execute(&mut *c)
+            .await?
+            .rows_affected()
+    });
+    if deleted != 1 {
+        return Err(audit::conflict(&mut tx, "one of the leads", "lead", gone.id).await);
+    }
     let fields = |l: &Lead| {
         json!({"id": l.id, "email": l.email, "phone": l.phone, "whatsapp": l.whatsapp, "message": l.message,
             "budget_range": l.budget_range, "urgency": l.urgency, "assigned_to": l.assigned_to,

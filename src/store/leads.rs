@@ -10,6 +10,7 @@ use super::{Actor, Db, Result, StoreError, Tx, now};
 use crate::domain::contact;
 use crate::domain::lead::{
     LeadMoveError, LeadSource, LeadStatus, LeadType, MoveInput, NoteType, Urgency, budget_estimate, check_move,
+    parse_budget,
 };
 use crate::domain::permissions::Action;
 use crate::{with_db, with_tx};
@@ -79,6 +80,16 @@ pub struct Contact {
     pub whatsapp: Option<String>,
 }
 
+/// A budget range as stored (trimmed, `None` when blank) and its estimate. A number
+/// above `domain::lead::MAX_BUDGET` is refused, naming it, as field `budget`.
+pub fn validate_budget(range: Option<&str>) -> Result<(Option<String>, Option<i64>)> {
+    let Some(budget) = range.map(str::trim).filter(|b| !b.is_empty()).map(contact::storable) else {
+        return Ok((None, None));
+    };
+    let estimate = parse_budget(&budget).map_err(|why| StoreError::invalid("budget", why))?;
+    Ok((Some(budget), estimate))
+}
+
 /// BR-05 plus formats: at least one of email/phone/whatsapp, each well-formed.
 pub fn validate_contact(email: Option<&str>, phone: Option<&str>, whatsapp: Option<&str>) -> Result<Contact> {
     let present = |v: Option<&str>| v.map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
@@ -115,8 +126,7 @@ pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, new: NewLead) -> Resul
     }
     let message = new.message.as_deref().map(contact::storable);
     let c = validate_contact(new.email.as_deref(), new.phone.as_deref(), new.whatsapp.as_deref())?;
-    let budget = new.budget_range.as_deref().map(str::trim).filter(|b| !b.is_empty()).map(contact::storable);
-    let estimate = budget.as_deref().and_then(budget_estimate);
+    let (budget, estimate) = validate_budget(new.budget_range.as_deref())?;
     let at = now();
     let sql = format!(
         "INSERT INTO leads (full_name, email, phone, whatsapp, source, message, interested_in, assigned_to, \
@@ -188,8 +198,9 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
         _ => before.converted_at,
     };
     // Follow-up and budget given with the move (nurturing, proposal_sent) are kept.
+    // A budget typed now is checked; one stored by an older version is kept as it is.
     let follow_up = input.next_follow_up_at.or(before.next_follow_up_at);
-    let budget = input.budget_range.as_deref().map(str::trim).filter(|b| !b.is_empty()).map(contact::storable);
+    let (budget, _) = validate_budget(input.budget_range.as_deref())?;
     let budget = budget.or(before.budget_range.clone());
     let estimate = budget.as_deref().and_then(budget_estimate);
     let sql = format!(

@@ -309,12 +309,17 @@ pub struct LoggedIn {
 
 /// Why a login was refused. The wording never reveals whether the email exists or
 /// which of email and password was wrong.
+///
+/// A locked account answers `BadCredentials` too: only an existing account can be
+/// locked, so "too many failed attempts" after N wrong passwords told anyone trying
+/// emails which ones have an account (an unknown email kept answering "wrong email
+/// or password"). The message says that failures lock an account, for the real user;
+/// the login history records `locked`, and the admin dashboard lists locked accounts.
+/// The other refusals need the right password, so they reveal nothing new.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LoginRefused {
-    #[error("wrong email or password")]
+    #[error("wrong email or password (repeated failures lock an account for a while)")]
     BadCredentials,
-    #[error("too many failed attempts; try again after {} UTC", .until.format("%H:%M"))]
-    Locked { until: DateTime<Utc> },
     #[error("this account is deactivated; ask an administrator")]
     Inactive,
     #[error("this account is banned; ask an administrator")]
@@ -359,8 +364,8 @@ pub async fn login(
         tx.commit().await?;
         return Ok(Err(LoginRefused::BadCredentials));
     };
-    let refusal = if let Some(until) = user.locked_until.filter(|u| *u > at) {
-        Some((LoginRefused::Locked { until }, "locked"))
+    let refusal = if user.locked_until.is_some_and(|u| u > at) {
+        Some((LoginRefused::BadCredentials, "locked"))
     } else if !password_ok {
         None // counted below
     } else if !user.is_active {
@@ -408,10 +413,8 @@ pub async fn login(
     };
     audit::record(&mut tx, &system, Change::new("login_failed", "user", Some(user.id), summary)).await?;
     tx.commit().await?;
-    Ok(Err(match locked_until {
-        Some(until) => LoginRefused::Locked { until },
-        None => LoginRefused::BadCredentials,
-    }))
+    // Locked now or not, the answer is the one an unknown email gets.
+    Ok(Err(LoginRefused::BadCredentials))
 }
 
 /// An argon2id hash of a string nobody types, verified for unknown emails so they

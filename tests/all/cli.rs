@@ -196,3 +196,51 @@ fn config_path_and_show() {
     assert!(path.contains("config.toml"), "{path}");
     let _ = std::fs::remove_file(&file);
 }
+
+/// What anyone can type into a web form or a name: a screen clear, an OSC 52 write to
+/// the clipboard and a bidi override that reverses what follows.
+pub(crate) const HOSTILE: &str = "Eve\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}\u{202e}gnp.exe";
+
+/// Does `bytes` hold a byte or character that drives a terminal?
+pub(crate) fn drives_a_terminal(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    text.chars().any(|c| (c.is_control() && c != '\n') || ('\u{202a}'..='\u{202e}').contains(&c))
+}
+
+#[test]
+fn user_commands_print_names_inert() {
+    let path = temp_path("db");
+    let url = format!("sqlite://{}", path.display());
+    let init = staffroom(
+        &["init", "--email", "head@academy.org", "--name", HOSTILE, "--database-url", &url],
+        &[("STAFFROOM_ADMIN_PASSWORD", "s3cret-pass")],
+    );
+    let add = staffroom(
+        &["user", "add", "--email", "eve@academy.org", "--name", HOSTILE, "--roles", "staff", "--database-url", &url],
+        &[("STAFFROOM_PASSWORD", "another-pass")],
+    );
+    let roles = staffroom(&["user", "roles", "eve@academy.org", "staff,instructor", "--database-url", &url], &[]);
+    let passwd = staffroom(
+        &["user", "passwd", "eve@academy.org", "--database-url", &url],
+        &[("STAFFROOM_PASSWORD", "third-pass")],
+    );
+    let deactivate = staffroom(&["user", "deactivate", "eve@academy.org", "--database-url", &url], &[]);
+    let list = staffroom(&["user", "list", "--database-url", &url], &[]);
+    for (what, out) in [
+        ("init", &init),
+        ("user add", &add),
+        ("user roles", &roles),
+        ("user passwd", &passwd),
+        ("user deactivate", &deactivate),
+        ("user list", &list),
+    ] {
+        let text = ok(out);
+        assert!(!drives_a_terminal(&out.stdout), "{what} printed raw control bytes: {text:?}");
+        assert!(text.contains("Eve␛[2J␛]52;c;ZXZpbA==␇<RLO>gnp.exe"), "{what}: {text}");
+    }
+    // The last admin cannot be deactivated: the refusal names them, inert as well.
+    let refused = staffroom(&["user", "deactivate", "head@academy.org", "--database-url", &url], &[]);
+    assert_one_clear_line(&refused, "last active admin");
+    assert!(!drives_a_terminal(&refused.stderr), "{:?}", String::from_utf8_lossy(&refused.stderr));
+    let _ = std::fs::remove_file(&path);
+}

@@ -121,3 +121,11 @@ pub async fn login_user(db: &Db, email: &str, name: &str, roles: Roles) -> Actor
     };
     users::create(db, &Actor::cli(), new).await.expect("create login user").actor()
 }
+
+/// Raw SQL on either backend, with `$1` bound to `at`: fixtures the store refuses to
+/// write, such as rows left by an older version. Returns the rows affected.
+pub async fn exec_at(db: &Db, sql: &str, at: chrono::DateTime<chrono::Utc>) -> u64 {
+    staffroom::with_db!(db, p => {
+        sqlx::query(sql).bind(at).execute(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")).rows_affected()
+    })
+}

@@ -240,3 +240,109 @@ async fn merge_from_the_lead_view_lists_leads_with_the_same_contact() {
     assert_eq!(lead_on_screen(&d).map(|l| l.id), Some(a.id));
     assert!(leads::get(&t.db, b.id).await.is_err());
 }
+
+/// The budget of the bug report: each number saturated the estimate, stored as -1.
+const ABSURD_BUDGET: &str = "9999999999999999999-9999999999999999999";
+
+crate::on_both!(absurd_budgets_are_refused_with_a_message, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let new = NewLead {
+        full_name: "Eve Budget".into(),
+        email: Some("eve@example.com".into()),
+        budget_range: Some(ABSURD_BUDGET.into()),
+        ..NewLead::default()
+    };
+    let err = leads::create(&t.db, &team.staff, new).await.unwrap_err();
+    assert!(matches!(err, StoreError::Invalid { ref field, .. } if field == "budget"), "{err:?}");
+    assert!(err.to_string().contains("maximum budget of 1,000,000,000,000"), "{err}");
+    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap().iter().map(|c| c.1).sum::<i64>(), 0);
+
+    // The edit form refuses it before sending (the same validation), and so does the store.
+    let l = lead(&t.db, &team.staff, "Sara Nabil", Some("sara@example.com"), None).await;
+    let mut f = LeadFields::of(&l);
+    f.budget_range = Some(ABSURD_BUDGET.into());
+    let err = f.validated().unwrap_err();
+    assert!(matches!(err, StoreError::Invalid { ref field, .. } if field == "budget"), "{err:?}");
+    let err = leads::update_fields(&t.db, &team.staff, l.id, l.version, &f).await.unwrap_err();
+    assert!(err.to_string().contains("maximum budget"), "{err}");
+    assert_eq!(leads::get(&t.db, l.id).await.unwrap(), l, "nothing changed");
+
+    // The budget asked when a lead moves to proposal_sent is checked too.
+    let plain = MoveInput::default();
+    let l = leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::Contacted, &plain).await.unwrap();
+    let l = leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::Qualified, &plain).await.unwrap();
+    let absurd = MoveInput { budget_range: Some(ABSURD_BUDGET.into()), ..MoveInput::default() };
+    let err = leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::ProposalSent, &absurd).await.unwrap_err();
+    assert!(err.to_string().contains("maximum budget"), "{err}");
+
+    // Up to the maximum is a budget; the estimate is never negative.
+    f = LeadFields::of(&l);
+    f.budget_range = Some("1,000,000,000,000".into());
+    let saved = leads::update_fields(&t.db, &team.staff, l.id, l.version, &f).await.unwrap();
+    assert_eq!(saved.budget_estimate, Some(1_000_000_000_000));
+    f.budget_range = Some("-5000 (refund?)".into());
+    let saved = leads::update_fields(&t.db, &team.staff, l.id, saved.version, &f).await.unwrap();
+    assert_eq!(saved.budget_estimate, Some(5000));
+});
+
+crate::on_both!(a_merge_never_removes_a_lead_changed_meanwhile, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let old = lead(&t.db, &team.staff, "Omar Tarek", None, Some("+201001234567")).await;
+    let new = lead(&t.db, &team.staff, "Omar T.", Some("omar@example.com"), Some("+20 100 123 4567")).await;
+    leads::add_note(&t.db, &team.staff, new.id, NoteType::Email, "sent the brochure").await.unwrap();
+    // The versions the user saw when choosing to merge.
+    let (new, old) = (leads::get(&t.db, new.id).await.unwrap(), leads::get(&t.db, old.id).await.unwrap());
+    let audit_rows = audit::count(&t.db).await.unwrap();
+    let mut edit = LeadFields::of(&new);
+    edit.message = Some("call after 6pm".into());
+    let err = match &t.db {
+        // SQLite runs one writer at a time (BEGIN IMMEDIATE): the colleague's edit lands
+        // before the merge reads the versions.
+        Db::Sqlite(_) => {
+            leads::update_fields(&t.db, &team.admin, new.id, new.version, &edit).await.unwrap();
+            leads::merge(&t.db, &team.staff, (new.id, new.version), (old.id, old.version)).await.unwrap_err()
+        }
+        // On PostgreSQL the edit can land between the merge's reads and its writes:
+        // hold the newer lead's notes so the merge waits right after reading.
+        Db::Postgres(p) => {
+            let mut hold = p.begin().await.unwrap();
+            sqlx::query("SELECT id FROM lead_notes WHERE lead_id = $1 FOR UPDATE")
+                .bind(new.id)
+                .fetch_all(&mut *hold)
+                .await
+                .unwrap();
+            let (db, staff) = (t.db.clone(), team.staff.clone());
+            let (a, b) = ((new.id, new.version), (old.id, old.version));
+            let merging = tokio::spawn(async move { leads::merge(&db, &staff, a, b).await });
+            let mut waited = 0;
+            loop {
+                let waiting: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() \
+                     AND wait_event_type = 'Lock'",
+                )
+                .fetch_one(p)
+                .await
+                .unwrap();
+                if waiting > 0 {
+                    break;
+                }
+                waited += 1;
+                assert!(waited < 500, "the merge never waited for the held notes");
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            leads::update_fields(&t.db, &team.admin, new.id, new.version, &edit).await.unwrap();
+            hold.rollback().await.unwrap();
+            merging.await.unwrap().unwrap_err()
+        }
+    };
+    match &err {
+        StoreError::Conflict { by, .. } => assert_eq!(by.as_deref(), Some("Amira Admin"), "{err}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    // Nothing of the merge happened: both leads, the note where it was, no merge rows.
+    let edited = leads::get(&t.db, new.id).await.unwrap();
+    assert_eq!(edited.message.as_deref(), Some("call after 6pm"));
+    assert_eq!(leads::get(&t.db, old.id).await.unwrap(), old);
+    assert_eq!(leads::notes(&t.db, new.id).await.unwrap().len(), 1);
+    assert_eq!(audit::count(&t.db).await.unwrap(), audit_rows + 1, "only the colleague's edit");
+});

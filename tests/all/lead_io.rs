@@ -421,3 +421,113 @@ fn cli_import_and_export_fail_with_one_clear_line() {
     );
     let _ = std::fs::remove_file(&db);
 }
+
+crate::on_both!(a_piped_export_is_byte_exact_even_with_hostile_text, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    leads::create(
+        &t.db,
+        &team.staff,
+        NewLead {
+            full_name: crate::cli::HOSTILE.into(),
+            email: Some("eve@example.org".into()),
+            message: Some(format!("line one\nline two {}", crate::cli::HOSTILE)),
+            ..NewLead::default()
+        },
+    )
+    .await
+    .unwrap();
+    let csv = export_csv(&t.db, &Scope::all()).await;
+    let mut json = Vec::new();
+    lead_io::export(&t.db, &Scope::all(), Format::Json, &mut json).await.unwrap();
+    assert!(String::from_utf8_lossy(&csv).contains(crate::cli::HOSTILE), "the CSV holds the name as stored");
+    // Standard output is a pipe here: the bytes are the export's, untouched.
+    let piped = staffroom(&["--database-url", &t.url, "export", "leads"], &[]);
+    ok(&piped);
+    assert_eq!(piped.stdout, csv);
+    let piped = staffroom(&["--database-url", &t.url, "export", "leads", "--format", "json"], &[]);
+    ok(&piped);
+    assert_eq!(piped.stdout, json);
+});
+
+crate::on_both!(an_export_to_a_terminal_is_inert_and_to_a_pipe_byte_exact, |t: TestDb| async move {
+    use clap::Parser;
+    use staffroom::cli::out::Printer;
+    let team = team(&t.db).await;
+    let new =
+        NewLead { full_name: crate::cli::HOSTILE.into(), email: Some("eve@example.org".into()), ..NewLead::default() };
+    leads::create(&t.db, &team.staff, new).await.unwrap();
+    let config = temp_path("toml");
+    std::fs::write(&config, "").unwrap();
+    let run = |sanitize: bool| {
+        let args = ["staffroom", "--config", config.to_str().unwrap(), "--database-url", &t.url, "export", "leads"];
+        let cli = staffroom::cli::Cli::try_parse_from(args).unwrap();
+        async move {
+            let mut out = Printer::new(Vec::new(), sanitize);
+            staffroom::cli::commands::run_to(cli, &mut out).await.unwrap();
+            out.into_inner()
+        }
+    };
+    let shown = run(true).await;
+    assert!(!crate::cli::drives_a_terminal(&shown), "{}", String::from_utf8_lossy(&shown));
+    assert!(String::from_utf8_lossy(&shown).contains("Eve␛[2J␛]52;c;ZXZpbA==␇<RLO>gnp.exe"));
+    assert_eq!(run(false).await, export_csv(&t.db, &Scope::all()).await);
+    let _ = std::fs::remove_file(&config);
+});
+
+crate::on_both!(an_absurd_budget_is_a_bad_row_named_by_line, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let file =
+        "name,email,budget\nSara,sara@example.org,5k\nEve,eve@example.org,9999999999999999999-9999999999999999999\n";
+    let plan = lead_io::plan(&t.db, file.as_bytes()).await.unwrap();
+    let bad: Vec<String> = plan.bad.iter().map(|b| b.to_string()).collect();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert!(bad[0].starts_with("line 3: bad budget '9999999999999999999-9999999999999999999'"), "{bad:?}");
+    assert!(bad[0].contains("1,000,000,000,000"), "the message names the maximum: {bad:?}");
+    let err = lead_io::import(&t.db, &team.staff, &plan, false, |_| {}).await.unwrap_err();
+    assert!(err.to_string().contains("line 3"), "{err}");
+    assert_eq!(lead_count(&t.db).await, 0);
+    let report = lead_io::import(&t.db, &team.staff, &plan, true, |_| {}).await.unwrap();
+    assert_eq!((report.imported, report.skipped), (1, 1));
+    assert_eq!(leads::get(&t.db, report.ids[0]).await.unwrap().budget_estimate, Some(5000));
+});
+
+crate::on_both!(an_export_never_drops_search_words_quietly, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    for (i, name) in ["Fatma F1 Team", "Omar Tarek", "Sara Ali"].iter().enumerate() {
+        create(&t.db, &team.staff, name, &format!("+2010000{i:05}"), None).await;
+    }
+    for (text, needle) in
+        [("f1", "'f1'"), ("fatma f1 ab", "'f1', 'ab'"), ("one two three four five six", "at most 5 words")]
+    {
+        let scope = Scope::new(LeadFilter { text: text.into(), ..LeadFilter::default() }, None);
+        let mut out = Vec::new();
+        let err = lead_io::export(&t.db, &scope, Format::Csv, &mut out).await.unwrap_err();
+        assert!(err.to_string().contains(needle), "{text}: {err}");
+        assert!(out.is_empty(), "{text}: nothing written");
+        let file = temp_path("csv");
+        let err = lead_io::export_to_file(&t.db, &scope, Format::Csv, &file).await.unwrap_err();
+        assert!(err.to_string().contains(needle), "{text}: {err}");
+        assert!(!file.exists(), "{text}: no file");
+    }
+    // Words of 3 letters or more still export what the board shows.
+    let scope = Scope::new(LeadFilter { text: "fatma".into(), ..LeadFilter::default() }, None);
+    assert_eq!(export_json(&t.db, &scope).await.0, 1);
+});
+
+#[test]
+fn cli_export_refuses_a_search_it_would_widen() {
+    let db = temp_path("db");
+    let url = format!("sqlite://{}", db.display());
+    ok(&staffroom(&["migrate", "--database-url", &url], &[]));
+    let out = staffroom(&["--database-url", &url, "export", "leads", "--search", "f1"], &[]);
+    assert_one_clear_line(&out, "'f1'");
+    assert!(out.stdout.is_empty(), "{}", String::from_utf8_lossy(&out.stdout));
+    let file = temp_path("csv");
+    let out = staffroom(
+        &["--database-url", &url, "export", "leads", "--search", "sara xy", "--output", file.to_str().unwrap()],
+        &[],
+    );
+    assert_one_clear_line(&out, "'xy'");
+    assert!(!file.exists());
+    let _ = std::fs::remove_file(&db);
+}

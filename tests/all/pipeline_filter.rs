@@ -311,3 +311,117 @@ crate::on_both!(a_search_pages_like_the_plain_board, |t: TestDb| async move {
     let rest = board::more(&t.db, &scope, LeadStatus::New, new.next.unwrap(), 10).await.unwrap();
     assert_eq!(rest.rows.len(), 2, "the next page continues the search");
 });
+
+crate::on_both!(absurd_budgets_stored_before_the_fix_do_not_break_the_board, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let sane = leads::create(
+        &t.db,
+        &team.staff,
+        NewLead {
+            full_name: "Legacy Sane".into(),
+            phone: Some("+201001110009".into()),
+            budget_range: Some("5k".into()),
+            ..NewLead::default()
+        },
+    )
+    .await
+    .unwrap();
+    // What older versions stored: the saturated estimate of the bug report (twice, so
+    // a SUM overflows a 64-bit integer) and the -1 it became after the midpoint.
+    for (i, estimate) in [i64::MAX, i64::MAX, -1].iter().enumerate() {
+        let sql = format!(
+            "INSERT INTO leads (full_name, email, interested_in, budget_range, budget_estimate, created_at, updated_at) \
+             VALUES ('Legacy {i}', 'legacy{i}@example.org', 'other', '9999999999999999999-9999999999999999999', \
+             {estimate}, $1, $1)"
+        );
+        crate::common::exec_at(&t.db, &sql, staffroom::store::now()).await;
+    }
+    let new_column = |columns: &[board::Column]| {
+        let c = columns.iter().find(|c| c.status == LeadStatus::New).unwrap();
+        (c.count, c.budget)
+    };
+    let me = team.staff.user_id;
+    for filter in [
+        LeadFilter::default(),
+        LeadFilter { text: "legacy".into(), ..LeadFilter::default() },
+        LeadFilter { assigned: Assigned::Unassigned, ..LeadFilter::default() },
+    ] {
+        let columns = board::load(&t.db, &Scope::new(filter.clone(), me), 10).await.unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(new_column(&columns), (4, 5000), "{filter:?}: out-of-range estimates are not summed");
+    }
+    // Migration 0008 clears such estimates (run again here: the rows came after it).
+    let forget = "DELETE FROM _sqlx_migrations WHERE version = 8 AND $1 IS NOT NULL";
+    assert_eq!(crate::common::exec_at(&t.db, forget, staffroom::store::now()).await, 1, "0008 exists");
+    t.db.migrate().await.unwrap();
+    let estimates: Vec<Option<i64>> = staffroom::with_db!(&t.db, p => {
+        sqlx::query_scalar("SELECT budget_estimate FROM leads ORDER BY id").fetch_all(p).await.unwrap()
+    });
+    assert_eq!(estimates, vec![Some(5000), None, None, None]);
+    assert_eq!(leads::get(&t.db, sane.id).await.unwrap().budget_estimate, Some(5000));
+});
+
+/// Saves `json` as the user's board filter straight into user_preferences, as an older
+/// version, another tool or a hand edit could have left it.
+async fn save_raw_filter(db: &Db, user_id: i64, json: &str) {
+    let sql = format!(
+        "INSERT INTO user_preferences (user_id, key, value, updated_at) VALUES ({user_id}, 'pipeline.filter', '{json}', $1) \
+         ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value"
+    );
+    crate::common::exec_at(db, &sql, staffroom::store::now()).await;
+}
+
+crate::on_both!(an_out_of_range_saved_filter_never_panics_the_board, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let me = team.staff.user_id;
+    let sara = lead(&t.db, &team.staff, "Sara Nabil", "+201001112233", me).await;
+    // Any value a saved filter may hold: the board loads, it does not panic.
+    for f in [
+        LeadFilter { age_days: Some(4_000_000_000), ..LeadFilter::default() },
+        LeadFilter { age_days: Some(u32::MAX), assigned: Assigned::User(i64::MIN), ..LeadFilter::default() },
+        LeadFilter {
+            age_days: Some(0),
+            since: Some(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+            ..LeadFilter::default()
+        },
+        LeadFilter { since: Some(chrono::DateTime::<chrono::Utc>::MAX_UTC), ..LeadFilter::default() },
+    ] {
+        board::load(&t.db, &Scope::new(f.clone(), me), 10).await.unwrap_or_else(|e| panic!("{f:?}: {e}"));
+        assert!(f.validate().is_err(), "{f:?} is out of range");
+    }
+    let huge = LeadFilter { age_days: Some(4_000_000_000), ..LeadFilter::default() };
+    let columns = board::load(&t.db, &Scope::new(huge, me), 10).await.unwrap();
+    assert_eq!(ids(&columns), vec![sara.id], "created within 4e9 days: every lead");
+
+    // Loading the saved filter: unreadable or out of range falls back to none, saying why.
+    let uid = me.unwrap();
+    assert_eq!(prefs::load_pipeline_filter(&t.db, uid).await.unwrap(), (LeadFilter::default(), None));
+    for (json, why) in [
+        (r#"{"age_days": 4000000000}"#, "age_days"),
+        (r#"{"age_days": -1}"#, "could not be read"),
+        (r#"{"assigned": "nobody"}"#, "could not be read"),
+        (r#""mine""#, "could not be read"),
+        (r#"{"since": "0000-06-01T00:00:00Z"}"#, "since"),
+    ] {
+        save_raw_filter(&t.db, uid, json).await;
+        let (filter, reason) = prefs::load_pipeline_filter(&t.db, uid).await.unwrap();
+        assert_eq!(filter, LeadFilter::default(), "{json}");
+        let reason = reason.unwrap_or_else(|| panic!("{json}: no reason given"));
+        assert!(reason.contains(why), "{json}: {reason}");
+    }
+    let long = format!(r#"{{"text": "{}"}}"#, "a".repeat(10_000));
+    save_raw_filter(&t.db, uid, &long).await;
+    let (filter, reason) = prefs::load_pipeline_filter(&t.db, uid).await.unwrap();
+    assert!(filter.is_empty() && reason.is_some_and(|r| r.contains("text")));
+    // A sound saved filter loads as saved.
+    save_raw_filter(&t.db, uid, r#"{"assigned": "me", "age_days": 30}"#).await;
+    let (filter, reason) = prefs::load_pipeline_filter(&t.db, uid).await.unwrap();
+    assert_eq!((filter.assigned, filter.age_days, reason), (Assigned::Me, Some(30), None));
+});
+
+#[tokio::test]
+async fn opening_the_board_with_an_out_of_range_saved_filter_shows_every_lead() {
+    let (t, sara) = staff_db().await;
+    save_raw_filter(&t.db, sara.user_id.unwrap(), r#"{"age_days": 4000000000, "text": "emily"}"#).await;
+    let d = open(&t.db).await;
+    assert_eq!(names(&d).len(), 3, "the saved filter was dropped: {:?}", names(&d));
+}

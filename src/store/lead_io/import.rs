@@ -2,7 +2,7 @@
 //! reasons), warn about duplicates, then write all good rows in one transaction.
 
 use super::{io_error, unprotect};
-use crate::domain::lead::{Interest, LeadSource, LeadType, Urgency};
+use crate::domain::lead::{Interest, LeadSource, LeadType, Urgency, parse_budget};
 use crate::domain::permissions::Action;
 use crate::store::leads::{self, NewLead};
 use crate::store::{Actor, Db, Result, StoreError};
@@ -314,6 +314,11 @@ fn check_row(record: &csv::ByteRecord, columns: &[Option<Field>]) -> std::result
         }
     }
     lead.message = get(Field::Message).map(str::to_string);
+    if let Some(b) = get(Field::Budget)
+        && let Err(why) = parse_budget(b)
+    {
+        reasons.push(format!("bad budget '{b}': {why}"));
+    }
     lead.budget_range = get(Field::Budget).map(str::to_string);
     if reasons.is_empty() { Ok(lead) } else { Err(reasons) }
 }

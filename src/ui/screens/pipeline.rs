@@ -587,7 +587,12 @@ impl Component for PipelineScreen {
 
     fn on_reply(&mut self, lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
         match (lane, reply) {
-            (_, Reply::Board(columns, filter)) => self.on_board(columns, filter),
+            (_, Reply::Board(columns, filter, dropped)) => {
+                self.on_board(columns, filter);
+                if let Some(why) = dropped {
+                    return vec![Cmd::Error(format!("your saved board filter was dropped: {}", text::inert(&why)))];
+                }
+            }
             (_, Reply::BoardMore(status, page)) => self.on_more(status, page),
             (Lane::Write(n), Reply::LeadMoved(lead)) => return self.on_moved(n, lead),
             (_, Reply::Duplicates(found)) => return Self::on_duplicates(found),
