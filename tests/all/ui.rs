@@ -55,16 +55,11 @@ async fn palette_opens_every_screen_the_role_may_use_and_esc_returns() {
         let s = d.screen();
         assert!(!s.contains("Loading…"), "{} loaded: {s}", id.name());
     }
-    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Users));
-    d.press(KeyCode::Esc).await;
-    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Audit), "Esc goes back");
-    d.press(KeyCode::Esc).await;
-    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Messages));
-    d.press(KeyCode::Esc).await;
-    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Pipeline));
-    d.press(KeyCode::Esc).await;
-    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Dashboard));
-    d.press(KeyCode::Esc).await;
+    // Esc walks back through every screen opened, in reverse.
+    for id in ScreenId::ALL.iter().rev() {
+        assert_eq!(d.app.screen().map(|s| s.id()), Some(*id), "Esc goes back");
+        d.press(KeyCode::Esc).await;
+    }
     assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Dashboard), "Esc on the first screen stays");
     d.press(KeyCode::Char('q')).await;
     assert!(d.quit, "q quits");
