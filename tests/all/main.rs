@@ -12,6 +12,7 @@ mod content;
 mod e2e;
 mod enrollments;
 mod fuzz_keys;
+mod gate_matrix;
 mod help_requests;
 mod lead_edit;
 mod lead_io;
