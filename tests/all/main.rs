@@ -24,4 +24,5 @@ mod packages;
 mod pipeline;
 mod pipeline_filter;
 mod schema;
+mod session_rights;
 mod ui;
