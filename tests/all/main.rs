@@ -12,6 +12,7 @@ mod content;
 mod e2e;
 mod enrollments;
 mod fuzz_keys;
+mod fuzz_late;
 mod gate_matrix;
 mod help_requests;
 mod lead_edit;
