@@ -1,0 +1,327 @@
+//! The permission gate, walked from its own table: every `RequestKind` × every role,
+//! on both backends. A role the gate's row allows is never refused for permission; a
+//! role it does not allow is refused with "may not" before anything is written; and
+//! without a session every request but the logins is refused ("log in first").
+//!
+//! The sample builder is an exhaustive `match`: a new request kind does not compile
+//! until it has a sample here, so it cannot slip past this test.
+
+use crate::common::TestDb;
+use chrono::Duration;
+use staffroom::backend::gate::{self, Need, RequestKind};
+use staffroom::backend::{Backend, OnDuplicate, Reply, Request, Settings};
+use staffroom::domain::lead::{Interest, LeadSource, LeadStatus, LeadType, MoveInput, NoteType};
+use staffroom::domain::message::MessageStatus;
+use staffroom::domain::permissions::{Role, Roles};
+use staffroom::store::lead_fields::LeadFields;
+use staffroom::store::lead_filter::LeadFilter;
+use staffroom::store::leads::{self, Lead, NewLead};
+use staffroom::store::users::{self, DEMO_DOMAIN, NewUser};
+use staffroom::store::{Actor, Db, StoreError};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+const TERMINAL: &str = "gate-matrix";
+
+fn roles_of(role: Role) -> Roles {
+    match role {
+        Role::Admin => Roles::ADMIN,
+        Role::Staff => Roles::STAFF,
+        Role::Instructor => Roles::INSTRUCTOR,
+        Role::Viewer => Roles::VIEWER,
+    }
+}
+
+fn email_of(role: Role) -> String {
+    format!("gate-{role}@{DEMO_DOMAIN}")
+}
+
+/// Does the gate's row for `kind` let `roles` through?
+fn allows(kind: RequestKind, roles: Roles) -> bool {
+    match gate::need(kind) {
+        Some(Need::Nothing | Need::Session) => true,
+        Some(Need::Permission(a)) => roles.can(a),
+        None => false,
+    }
+}
+
+fn demo_settings() -> Settings {
+    Settings { demo: true, ..crate::driver::backend_settings() }
+}
+
+/// What the samples point at: one demo-domain user per role, a lead, and a counter
+/// for fresh rows (a write gets rows of its own, so no sample depends on another).
+struct Fixture {
+    db: Db,
+    staff_id: i64,
+    lead: Lead,
+    n: AtomicU32,
+}
+
+impl Fixture {
+    async fn new(db: &Db) -> Fixture {
+        let mut staff_id = 0;
+        for &role in Role::ALL {
+            let new = NewUser {
+                email: Some(email_of(role)),
+                full_name: format!("Gate {role}"),
+                roles: roles_of(role),
+                ..NewUser::default()
+            };
+            let u = users::create(db, &Actor::cli(), new).await.expect("create role user");
+            if role == Role::Staff {
+                staff_id = u.id;
+            }
+        }
+        let lead = create_lead(db, 0).await;
+        Fixture { db: db.clone(), staff_id, lead, n: AtomicU32::new(1) }
+    }
+
+    fn next(&self) -> u32 {
+        self.n.fetch_add(1, Ordering::SeqCst)
+    }
+
+    async fn fresh_lead(&self) -> Lead {
+        create_lead(&self.db, self.next()).await
+    }
+
+    async fn fresh_message(&self) -> staffroom::store::contact_messages::ContactMessage {
+        let n = self.next();
+        let email = format!("gate-msg-{n}@mail.example");
+        crate::contact_messages::receive(
+            &self.db,
+            &format!("Gate Sender {n}"),
+            Some(&email),
+            None,
+            staffroom::store::now(),
+        )
+        .await
+    }
+
+    fn fields(&self, name: String, email: String) -> Box<LeadFields> {
+        Box::new(LeadFields {
+            full_name: name,
+            email: Some(email),
+            phone: None,
+            whatsapp: None,
+            lead_type: LeadType::Other,
+            source: LeadSource::Other,
+            interested_in: Interest::Mentorship,
+            budget_range: None,
+            urgency: None,
+            message: None,
+        })
+    }
+
+    /// A valid request of `kind` for `role`. Exhaustive on purpose: a new kind must
+    /// get a sample here before the crate's tests compile again.
+    async fn sample(&self, kind: RequestKind, role: Role, export_dir: &std::path::Path) -> Request {
+        let terminal = TERMINAL.to_string();
+        let request = match kind {
+            RequestKind::Login => {
+                Request::Login { email: email_of(role), password: "not-the-password".into(), terminal }
+            }
+            RequestKind::DemoLogin => Request::DemoLogin { email: email_of(role), terminal },
+            RequestKind::Unlock => Request::Unlock { password: "not-the-password".into(), terminal },
+            RequestKind::Dashboard => Request::Dashboard { today: staffroom::store::now().date_naive() },
+            RequestKind::AuditPage => Request::AuditPage { before: None, limit: 10 },
+            RequestKind::Board => Request::Board { per_column: 5, filter: Some(LeadFilter::default()), save: false },
+            RequestKind::BoardMore => Request::BoardMore {
+                status: LeadStatus::New,
+                after: (staffroom::store::now() + Duration::days(1), i64::MAX),
+                limit: 5,
+                filter: LeadFilter::default(),
+            },
+            RequestKind::MoveLead => {
+                let l = self.fresh_lead().await;
+                Request::MoveLead {
+                    id: l.id,
+                    version: l.version,
+                    to: LeadStatus::Contacted,
+                    input: MoveInput::default(),
+                }
+            }
+            RequestKind::UsersPage => Request::UsersPage { after: None, limit: 10 },
+            RequestKind::LeadDetail => Request::LeadDetail { id: self.lead.id },
+            RequestKind::AddNote => {
+                Request::AddNote { lead_id: self.lead.id, note_type: NoteType::General, text: "gate note".into() }
+            }
+            RequestKind::AssignLead => {
+                let l = self.fresh_lead().await;
+                Request::AssignLead { id: l.id, version: l.version, user_id: Some(self.staff_id) }
+            }
+            RequestKind::SetFollowUp => {
+                let l = self.fresh_lead().await;
+                let at = Some(staffroom::store::now() + Duration::days(2));
+                Request::SetFollowUp { id: l.id, version: l.version, at }
+            }
+            RequestKind::CreateLead => {
+                let n = self.next();
+                let fields = self.fields(format!("Gate New {n}"), format!("gate-new-{n}@leads.example"));
+                Request::CreateLead { fields, on_duplicate: OnDuplicate::Warn }
+            }
+            RequestKind::UpdateLead => {
+                let l = self.fresh_lead().await;
+                let fields =
+                    Box::new(LeadFields { full_name: format!("{} (edited)", l.full_name), ..LeadFields::of(&l) });
+                Request::UpdateLead { id: l.id, version: l.version, fields }
+            }
+            RequestKind::Assignees => Request::Assignees,
+            RequestKind::LeadDuplicates => Request::LeadDuplicates { id: self.lead.id },
+            RequestKind::Messages => Request::Messages { status: None, after: None, limit: 10 },
+            RequestKind::SetMessageStatus => {
+                let m = self.fresh_message().await;
+                Request::SetMessageStatus { id: m.id, version: m.version, to: MessageStatus::InProgress }
+            }
+            RequestKind::ConvertMessage => {
+                let m = self.fresh_message().await;
+                Request::ConvertMessage { id: m.id, version: m.version, force: true }
+            }
+            RequestKind::LinkMessage => {
+                let m = self.fresh_message().await;
+                Request::LinkMessage { id: m.id, version: m.version, lead_id: self.lead.id }
+            }
+            RequestKind::ExportLeads => {
+                Request::ExportLeads { filter: LeadFilter::default(), dir: export_dir.to_path_buf() }
+            }
+            RequestKind::MergeLeads => {
+                let (a, b) = (self.fresh_lead().await, self.fresh_lead().await);
+                Request::MergeLeads { a: (a.id, a.version), b: (b.id, b.version) }
+            }
+        };
+        assert_eq!(request.kind(), kind, "the sample of {kind} is a request of another kind");
+        request
+    }
+}
+
+async fn create_lead(db: &Db, n: u32) -> Lead {
+    let new = NewLead {
+        full_name: format!("Gate Lead {n}"),
+        email: Some(format!("gate-lead-{n}@leads.example")),
+        ..NewLead::default()
+    };
+    leads::create(db, &Actor::cli(), new).await.expect("create lead")
+}
+
+async fn audit_rows(db: &Db) -> i64 {
+    staffroom::with_db!(db, p => {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(p).await.expect("count audit rows")
+    })
+}
+
+fn files_in(dir: &std::path::Path) -> usize {
+    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+}
+
+fn fresh_dir() -> PathBuf {
+    let dir = crate::common::temp_path("exports");
+    std::fs::create_dir_all(&dir).expect("export dir");
+    dir
+}
+
+fn is_may_not(r: &Result<Reply, StoreError>) -> bool {
+    matches!(r, Err(StoreError::Refused { reason }) if reason.contains("may not"))
+}
+
+#[test]
+fn every_request_kind_has_a_gate_row() {
+    for &k in RequestKind::ALL {
+        assert!(gate::need(k).is_some(), "{k} has no row in gate::GATE: it would be refused for everyone");
+    }
+    // Only the logins run without a session.
+    let open: Vec<RequestKind> =
+        RequestKind::ALL.iter().copied().filter(|k| gate::need(*k) == Some(Need::Nothing)).collect();
+    assert_eq!(open, [RequestKind::Login, RequestKind::DemoLogin]);
+}
+
+crate::on_both!(every_kind_for_every_role_follows_the_gate, |t: TestDb| async move {
+    let fx = Fixture::new(&t.db).await;
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for &role in Role::ALL {
+        let roles = roles_of(role);
+        for &kind in RequestKind::ALL {
+            let backend = Backend::new(t.db.clone(), demo_settings(), "gate");
+            let login = Request::DemoLogin { email: email_of(role), terminal: TERMINAL.into() };
+            let (r, who) = backend.handle(login).await;
+            assert!(matches!(r, Ok(Reply::Login(Ok(_)))), "{role}: demo login: {r:?}");
+            assert_eq!(who.map(|w| w.roles), Some(roles), "{role}: the session's user");
+            let dir = fresh_dir();
+            let request = fx.sample(kind, role, &dir).await;
+            let audit_before = audit_rows(&t.db).await;
+            let (result, who) = backend.handle(request).await;
+            ran += 1;
+            let allowed = allows(kind, roles);
+            let case = format!("{kind} as {role} (gate: {:?})", gate::need(kind));
+            if allowed {
+                // The samples are valid requests on fresh rows, so an allowed one is not
+                // refused at all (a business error such as a conflict would still pass).
+                if is_may_not(&result) {
+                    failures.push(format!("{case}: allowed, but refused for permission: {result:?}"));
+                } else if matches!(&result, Err(StoreError::Refused { .. })) {
+                    failures.push(format!("{case}: allowed, but refused: {result:?}"));
+                }
+                if gate::need(kind) != Some(Need::Nothing) {
+                    match &who {
+                        Some(w) if w.active && w.roles == roles => {}
+                        other => failures.push(format!("{case}: the gate reported {other:?}")),
+                    }
+                }
+                if kind == RequestKind::ExportLeads && result.is_ok() && files_in(&dir) != 1 {
+                    failures.push(format!("{case}: an allowed export wrote {} files", files_in(&dir)));
+                }
+            } else {
+                if !is_may_not(&result) {
+                    failures.push(format!("{case}: not allowed, but not refused with \"may not\": {result:?}"));
+                }
+                let written = audit_rows(&t.db).await - audit_before;
+                if written != 0 {
+                    failures.push(format!("{case}: refused, yet {written} audit rows were written"));
+                }
+                if files_in(&dir) != 0 {
+                    failures.push(format!("{case}: refused, yet a file was written in {}", dir.display()));
+                }
+                match &who {
+                    Some(w) if w.active && w.roles == roles => {}
+                    other => failures.push(format!("{case}: a refusal must keep the session; gate said {other:?}")),
+                }
+            }
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+    assert_eq!(ran, Role::ALL.len() * RequestKind::ALL.len());
+    assert!(failures.is_empty(), "{} of {ran} cases broke the gate's table:\n{}", failures.len(), failures.join("\n"));
+});
+
+crate::on_both!(without_a_session_only_logins_run, |t: TestDb| async move {
+    let fx = Fixture::new(&t.db).await;
+    let mut failures = Vec::new();
+    for &kind in RequestKind::ALL {
+        if gate::need(kind) == Some(Need::Nothing) {
+            continue;
+        }
+        let backend = Backend::new(t.db.clone(), demo_settings(), "gate");
+        let dir = fresh_dir();
+        let request = fx.sample(kind, Role::Admin, &dir).await;
+        let audit_before = audit_rows(&t.db).await;
+        let (result, who) = backend.handle(request).await;
+        match &result {
+            Err(StoreError::Refused { reason }) if reason == "log in first" => {}
+            other => failures.push(format!("{kind} without a session: {other:?}")),
+        }
+        if who.is_some() {
+            failures.push(format!("{kind} without a session reported a user: {who:?}"));
+        }
+        if audit_rows(&t.db).await != audit_before || files_in(&dir) != 0 {
+            failures.push(format!("{kind} without a session wrote something"));
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    // The logins themselves need no session (and start one).
+    let backend = Backend::new(t.db.clone(), demo_settings(), "gate");
+    let (r, who) =
+        backend.handle(Request::DemoLogin { email: email_of(Role::Viewer), terminal: TERMINAL.into() }).await;
+    assert!(matches!(r, Ok(Reply::Login(Ok(_)))), "{r:?}");
+    assert!(who.is_some_and(|w| w.active && w.roles == Roles::VIEWER));
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+});
