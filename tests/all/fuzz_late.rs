@@ -374,12 +374,11 @@ crate::on_both!(two_quick_moves_of_a_filtered_card_arrive_as_two_moves, |t: Test
     }
 });
 
-/// A reload answered while a move is in flight: `PipelineScreen::on_board` puts the
-/// in-flight card in the column it is moving to but keeps the loaded counts, and
-/// `on_moved` never corrects them, so the headers say `New 1` over an empty column
-/// and `Qualified 0` over the card until the next reload.
+/// A reload answered while a move is in flight: the in-flight card is shown in the
+/// column it is moving to, and the header counts move with it (they once said
+/// `New 1` over an empty column and `Qualified 0` over the card until the next
+/// reload).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug in src/ui/screens/pipeline.rs: header counts go stale when a reload lands mid-move"]
 async fn a_reload_during_quick_moves_keeps_the_header_counts() {
     let t = TestDb::sqlite().await;
     let (email, id) = one_lead_board(&t.db).await;

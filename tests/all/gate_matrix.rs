@@ -98,6 +98,25 @@ impl Fixture {
         .await
     }
 
+    /// A help request raised on the website (id, version).
+    async fn fresh_help_request(&self) -> (i64, i64) {
+        let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
+                   VALUES ($1, $2, 'help', 'student', $3, $3) RETURNING id";
+        let (uid, subject, at) = (self.staff_id, format!("Gate help {}", self.next()), staffroom::store::now());
+        let id: i64 = staffroom::with_db!(&self.db, p => {
+            sqlx::query_scalar(sql).bind(uid).bind(&subject).bind(at).fetch_one(p).await.expect("raise")
+        });
+        (id, 1)
+    }
+
+    async fn fresh_package(&self) -> staffroom::store::packages::Package {
+        let fields = staffroom::store::packages::PackageFields {
+            name: format!("Gate Pkg {}", self.next()),
+            ..Default::default()
+        };
+        staffroom::store::packages::create(&self.db, &Actor::cli(), fields).await.expect("package")
+    }
+
     fn fields(&self, name: String, email: String) -> Box<LeadFields> {
         Box::new(LeadFields {
             full_name: name,
@@ -187,6 +206,32 @@ impl Fixture {
             RequestKind::MergeLeads => {
                 let (a, b) = (self.fresh_lead().await, self.fresh_lead().await);
                 Request::MergeLeads { a: (a.id, a.version), b: (b.id, b.version) }
+            }
+            RequestKind::HelpRequests => Request::HelpRequests { status: None, search: None, after: None, limit: 10 },
+            RequestKind::RespondHelp => {
+                let (id, version) = self.fresh_help_request().await;
+                Request::RespondHelp { id, version, text: "gate answer".into(), status: None }
+            }
+            RequestKind::SetHelpStatus => {
+                let (id, version) = self.fresh_help_request().await;
+                Request::SetHelpStatus { id, version, to: staffroom::domain::help_request::HelpStatus::InProgress }
+            }
+            RequestKind::Packages => Request::Packages { status: None, search: None, after: None, limit: 10 },
+            RequestKind::SavePackage => {
+                let n = self.next();
+                let fields = staffroom::store::packages::PackageFields {
+                    name: format!("Gate Package {n}"),
+                    ..Default::default()
+                };
+                Request::SavePackage { id: None, fields: Box::new(fields) }
+            }
+            RequestKind::ReorderPackage => {
+                let (_, p) = (self.fresh_package().await, self.fresh_package().await);
+                Request::ReorderPackage { id: p.id, version: p.version, up: true }
+            }
+            RequestKind::SetPackageActive => {
+                let p = self.fresh_package().await;
+                Request::SetPackageActive { id: p.id, version: p.version, active: false }
             }
         };
         assert_eq!(request.kind(), kind, "the sample of {kind} is a request of another kind");

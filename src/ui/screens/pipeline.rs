@@ -189,8 +189,15 @@ impl PipelineScreen {
         self.loaded = true;
         self.loading_more.clear();
         // Moves still in flight stay where the user put them.
+        // The reply counted the card where the database had it: in the column it came
+        // back in, or (not on a loaded page) the stage it is moving from.
         for f in &self.in_flight {
             let shown = f.then.as_ref().map_or(f.to, |(next, _)| *next);
+            let counted = self
+                .columns
+                .iter()
+                .position(|c| c.cards.iter().any(|x| x.lead.id == f.card.lead.id))
+                .or_else(|| self.columns.iter().position(|c| c.status == f.from));
             for col in &mut self.columns {
                 col.cards.retain(|c| c.lead.id != f.card.lead.id);
             }
@@ -198,6 +205,12 @@ impl PipelineScreen {
                 let mut card = f.card.clone();
                 card.lead.status = shown.as_str().to_string();
                 self.columns[i].cards.insert(0, card);
+                if counted != Some(i) {
+                    self.columns[i].count += 1;
+                    if let Some(c) = counted {
+                        self.columns[c].count = (self.columns[c].count - 1).max(0);
+                    }
+                }
             }
         }
         if let Some(id) = keep {
