@@ -27,7 +27,7 @@ pub static DECL: Decl = Decl {
         Command::key(Action::ToggleActive, ADMIN),
         Command::key(Action::Filter, None),
     ],
-    columns: &[("#", 3), ("name", 0), ("EGP", 12), ("USD", 10), ("status", 8)],
+    columns: &[("#", 3), ("name", 0), ("EGP", 14), ("USD", 12), ("status", 8)],
     tabs: &["active", "inactive"],
     load,
     act,
