@@ -41,7 +41,8 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         tracing::error!("panic: {info}");
         let line = info.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
-        eprintln!("staffroom: internal error (please report): {line}");
+        // A panic message may quote input (a name, a pasted value): never raw.
+                eprintln!("staffroom: internal error (please report): {}", staffroom::ui::text::inert(&line));
     }));
 }
 

@@ -57,7 +57,8 @@ fn install_panic_hook() {
                 restore();
                 tracing::error!("panic: {info}");
                 let line = info.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
-                eprintln!("staffroom: internal error (please report): {line}");
+                // A panic message may quote input (a name, a pasted value): never raw.
+                eprintln!("staffroom: internal error (please report): {}", crate::ui::text::inert(&line));
                 std::process::exit(101);
             }
             previous(info);

@@ -108,7 +108,7 @@ impl Backend {
             }
             Err(e) => return Err((e, None)),
         };
-        let mut who = who_of(&user);
+        let who = who_of(&user);
         if !who.active {
             self.end_session();
             let why = if user.is_active { "banned" } else { "deactivated" };
@@ -124,7 +124,6 @@ impl Backend {
         if let Need::Permission(action) = need
             && let Err(e) = actor.require(action)
         {
-            who.active = true;
             return Err((e, Some(who)));
         }
         Ok((actor, who))

@@ -76,18 +76,16 @@ pub enum Popup {
     Prompt(super::prompt::MovePrompt),
     /// A note or a date for the lead view.
     Input(super::prompt::InputForm),
-    /// The lead form (edit, new).
-    Form(Box<super::form::LeadForm>),
     /// Pick one line of a short list.
     Choose(super::chooser::Chooser),
-    /// A generic form of a record screen.
-    Record(Box<super::widgets::form::Form>),
+    /// A form (the lead form, a record screen's forms).
+    Form(Box<super::widgets::form::Form>),
 }
 
 impl Popup {
     /// A dialog of a screen (closed by `Cmd::CloseDialogs`), not the app's own.
     fn is_dialog(&self) -> bool {
-        matches!(self, Popup::Form(_) | Popup::Choose(_) | Popup::Prompt(_) | Popup::Input(_) | Popup::Record(_))
+        matches!(self, Popup::Form(_) | Popup::Choose(_) | Popup::Prompt(_) | Popup::Input(_))
     }
 }
 
@@ -201,8 +199,6 @@ impl App {
                 } else if let Some(Popup::Palette(p)) = self.popups.last_mut() {
                     p.paste(&text);
                 } else if let Some(Popup::Form(f)) = self.popups.last_mut() {
-                    f.paste(&text);
-                } else if let Some(Popup::Record(f)) = self.popups.last_mut() {
                     f.paste(&text);
                 }
                 Vec::new()
@@ -344,10 +340,8 @@ impl App {
             // The form's answer came: it takes keys again (a duplicate warning or an
             // error leaves it open with everything typed).
             for p in &mut self.popups {
-                match p {
-                    Popup::Form(f) => f.saving = false,
-                    Popup::Record(f) => f.saving = false,
-                    _ => {}
+                if let Popup::Form(f) = p {
+                    f.saving = false;
                 }
             }
         }
@@ -357,14 +351,11 @@ impl App {
             Err(e) => {
                 let why = describe_error(&e);
                 let cmds = self.stack[idx].component_mut().on_error(lane, &e, &cx);
-                let form = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_) | Popup::Record(_)));
+                let form = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_)));
                 match (lane, form) {
-                    // The form stays open with everything typed, and says why.
+                    // The form stays open with everything typed, and says why (at
+                    // the field the store names).
                     (Lane::Dialog, Some(Popup::Form(form))) => {
-                        form.saving = false;
-                        form.error = Some(why);
-                    }
-                    (Lane::Dialog, Some(Popup::Record(form))) => {
                         let field = match &e {
                             StoreError::Invalid { field, .. } => Some(field.as_str()),
                             _ => None,
@@ -372,9 +363,6 @@ impl App {
                         form.refused(field, why);
                     }
                     _ => self.toast_error(why),
-                }
-                if matches!(e, StoreError::Refused { .. }) && self.session.is_none() {
-                    return Vec::new();
                 }
                 cmds
             }
@@ -460,7 +448,7 @@ impl App {
     /// Contexts of the keymap that apply now, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
         match self.popups.last() {
-            Some(Popup::Form(_) | Popup::Record(_)) => vec![Context::Form],
+            Some(Popup::Form(_)) => vec![Context::Form],
             Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
             _ => self.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
         }

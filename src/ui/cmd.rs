@@ -4,7 +4,7 @@
 
 use super::app::Popup;
 use super::screens::{Screen, ScreenId};
-use crate::backend::{OnDuplicate, Request};
+use crate::backend::Request;
 use crate::domain::lead::{LeadStatus, MoveInput};
 use crate::ui::widgets::form::Values;
 
@@ -71,16 +71,12 @@ pub enum Cmd {
     Popup(Box<Popup>),
     /// Close the dialogs (forms and pick lists) that are open.
     CloseDialogs,
-    /// The form on top was refused: say why there; it keeps everything typed.
-    FormError(String),
-    /// The generic form on top was refused before sending: at this field (if any).
+    /// The form on top was refused before sending: why, at this field (if any); it
+    /// keeps everything typed.
     FieldError {
         field: Option<&'static str>,
         why: String,
     },
-    /// Submit the lead form under a pick list again, choosing what to do about the
-    /// duplicates the list showed.
-    ResubmitForm(OnDuplicate),
     Toast(String),
     Error(String),
     /// Put text on the user's clipboard (OSC 52).

@@ -92,38 +92,6 @@ pub fn view(app: &App, f: &mut Frame) {
                 f.render_widget(Clear, rect);
                 f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(Block::bordered()), rect);
             }
-            Popup::Form(form) => {
-                let w = 72.min(body.width.saturating_sub(2));
-                let value_w = usize::from(w.saturating_sub(16));
-                let mut lines = Vec::new();
-                for (i, field) in form.fields.iter().enumerate() {
-                    let focused = i == form.focus;
-                    let shown = text::inert(&field.shown());
-                    // The end of a long value stays visible while typing.
-                    let shown = if focused {
-                        text::fit_end(&shown, value_w.saturating_sub(1))
-                    } else {
-                        text::fit(&shown, value_w)
-                    };
-                    lines.push(Line::from(vec![
-                        Span::styled(format!(" {:<10} ", field.label), if focused { theme.key } else { theme.dim }),
-                        Span::styled(shown, if focused { theme.selected } else { theme.base }),
-                        Span::styled(if focused { "▏" } else { "" }, theme.key),
-                    ]));
-                }
-                lines.push(Line::from(""));
-                match (&form.error, form.saving) {
-                    (_, true) => lines.push(Line::styled("saving…", theme.dim)),
-                    (Some(e), _) => lines.push(Line::styled(text::inert(e), theme.error)),
-                    (None, _) => {
-                        lines.push(Line::styled("Tab/↑↓ field · ←→ choice · Enter saves · Esc cancels", theme.dim))
-                    }
-                }
-                let rect = centered(body, w, lines.len() as u16 + 2);
-                f.render_widget(Clear, rect);
-                let block = Block::bordered().title(Span::styled(format!(" {} ", form.title()), theme.title));
-                f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), rect);
-            }
             Popup::Choose(c) => {
                 let w = 76.min(body.width.saturating_sub(2));
                 let note = usize::from(c.note.is_some());
@@ -149,7 +117,7 @@ pub fn view(app: &App, f: &mut Frame) {
                 let block = Block::bordered().title(Span::styled(format!(" {} ", c.title), theme.title));
                 f.render_widget(Paragraph::new(lines).block(block), rect);
             }
-            Popup::Record(form) => form.view(f, body, theme),
+            Popup::Form(form) => form.view(f, body, theme),
             Popup::Confirm { question, .. } => {
                 let rect = centered(body, 50, 5);
                 f.render_widget(Clear, rect);
@@ -200,7 +168,7 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
     // Help opened over a dialog lists the dialog's keys (`?` itself is a popup).
     let under = app.popups.iter().rev().nth(1);
     let mut contexts = match under {
-        Some(Popup::Form(_) | Popup::Record(_)) => vec![Context::Form],
+        Some(Popup::Form(_)) => vec![Context::Form],
         Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
         _ => app.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
     };

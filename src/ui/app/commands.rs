@@ -2,7 +2,7 @@
 //! request, a screen, a popup or a toast.
 
 use super::{App, Popup, make_cx};
-use crate::ui::cmd::{Cmd, Lane, Token};
+use crate::ui::cmd::{Cmd, Token};
 use crate::ui::msg::Effect;
 use crate::ui::screens::ScreenId;
 
@@ -17,37 +17,12 @@ impl App {
                 Cmd::Push(screen) => effects.extend(self.push(*screen)),
                 Cmd::Popup(p) => self.popups.push(*p),
                 Cmd::CloseDialogs => self.popups.retain(|p| !p.is_dialog()),
-                Cmd::FormError(why) => {
-                    if let Some(Popup::Form(f)) = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_))) {
-                        f.saving = false;
-                        f.error = Some(why);
-                    } else {
-                        self.toast_error(why);
-                    }
-                }
                 Cmd::FieldError { field, why } => {
-                    if let Some(Popup::Record(f)) = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Record(_)))
+                    if let Some(Popup::Form(f)) = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_)))
                     {
                         f.refused(field, why);
                     } else {
                         self.toast_error(why);
-                    }
-                }
-                Cmd::ResubmitForm(how) => {
-                    // The pick list that asked is on top of the form: close it.
-                    if matches!(self.popups.last(), Some(Popup::Choose(_))) {
-                        self.popups.pop();
-                    }
-                    let Some(Popup::Form(form)) = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_)))
-                    else {
-                        continue;
-                    };
-                    match form.submit(how) {
-                        Ok(req) => {
-                            form.saving = true;
-                            effects.push(self.request(Token::Screen(from, Lane::Dialog), req));
-                        }
-                        Err(why) => form.error = Some(why),
                     }
                 }
                 Cmd::Toast(text) => self.toast(text),

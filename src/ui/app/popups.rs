@@ -3,8 +3,6 @@
 
 use super::{App, Popup};
 use crate::ui::chooser::ChooserOutcome;
-use crate::ui::cmd::{Lane, Token};
-use crate::ui::form::FormOutcome;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::msg::Effect;
 use crate::ui::palette::PaletteOutcome;
@@ -65,19 +63,7 @@ impl App {
                     self.run_cmds(cmds, owner)
                 }
             },
-            Popup::Form(form) => match form.on_key(key, &self.settings.keymap) {
-                FormOutcome::Stay => Vec::new(),
-                FormOutcome::Cancel => {
-                    let changed = form.changed();
-                    self.popups.pop();
-                    if changed {
-                        self.toast("form closed; nothing was saved");
-                    }
-                    Vec::new()
-                }
-                FormOutcome::Submit(req) => vec![self.request(Token::Screen(owner, Lane::Dialog), req)],
-            },
-            Popup::Record(form) => match form.on_key(key, &self.settings.keymap, today) {
+            Popup::Form(form) => match form.on_key(key, &self.settings.keymap, today) {
                 crate::ui::widgets::form::FormOutcome::Stay => Vec::new(),
                 crate::ui::widgets::form::FormOutcome::Cancel => {
                     let changed = form.changed();

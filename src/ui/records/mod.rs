@@ -129,7 +129,7 @@ impl RecordScreen {
         use crate::ui::app::Popup;
         match act {
             Act::Send(req) => vec![Cmd::Send(Lane::Dialog, req)],
-            Act::Form(form) => vec![Cmd::Popup(Box::new(Popup::Record(Box::new(form))))],
+            Act::Form(form) => vec![Cmd::Popup(Box::new(Popup::Form(Box::new(form))))],
             Act::Confirm(question, req) => {
                 vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![Cmd::Send(Lane::Dialog, req)] }))]
             }

@@ -9,7 +9,6 @@ use crate::store::leads::Lead;
 use crate::ui::app::Popup;
 use crate::ui::chooser::Chooser;
 use crate::ui::cmd::{Cmd, Lane};
-use crate::ui::form::LeadForm;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
 use crate::ui::theme::Theme;
@@ -30,11 +29,13 @@ pub struct LeadScreen {
     /// Which pane `j`/`k` move: 0 the fields, 1 the timeline (Tab switches).
     pub pane: usize,
     pub loaded: bool,
+    /// The lead's version when the edit form opened.
+    editing: Option<i64>,
 }
 
 impl LeadScreen {
     pub fn new(id: i64) -> LeadScreen {
-        LeadScreen { id, detail: None, scroll: 0, fields_scroll: 0, pane: 1, loaded: false }
+        LeadScreen { id, detail: None, scroll: 0, fields_scroll: 0, pane: 1, loaded: false, editing: None }
     }
 
     pub fn on_detail(&mut self, d: Detail) {
@@ -55,7 +56,12 @@ impl LeadScreen {
             Action::AssignMe => vec![Cmd::Send(Lane::Write(0), Request::AssignLead { id, version, user_id: cx.me })],
             Action::Assign => vec![Cmd::Send(Lane::Dialog, Request::Assignees)],
             Action::Merge => vec![Cmd::Send(Lane::Dialog, Request::LeadDuplicates { id })],
-            Action::Edit => popup(Popup::Form(Box::new(LeadForm::edit(&d.lead)))),
+            Action::Edit => {
+                // The version the form starts from: someone else's save meanwhile is a
+                // conflict naming them, not silently overwritten.
+                self.editing = Some(version);
+                popup(Popup::Form(Box::new(crate::ui::form::edit(&d.lead))))
+            }
             Action::Links => {
                 let items = links(&d.lead);
                 if items.is_empty() {
@@ -220,6 +226,15 @@ impl Component for LeadScreen {
                 vec![Cmd::CloseDialogs, Cmd::Toast("saved".into()), Cmd::Reload]
             }
             _ => Vec::new(),
+        }
+    }
+
+    fn on_call(&mut self, call: crate::ui::cmd::Call, _cx: &Cx) -> Vec<Cmd> {
+        let crate::ui::cmd::Call::Submit { tag: crate::ui::form::EDIT, values } = call else { return Vec::new() };
+        let Some(version) = self.editing else { return Vec::new() };
+        match crate::ui::form::checked(&values) {
+            Ok(fields) => vec![Cmd::Send(Lane::Dialog, Request::UpdateLead { id: self.id, version, fields: Box::new(fields) })],
+            Err((field, why)) => vec![Cmd::FieldError { field, why }],
         }
     }
 

@@ -72,6 +72,9 @@ pub struct PipelineScreen {
     filter_loaded: bool,
     /// While `/` search is typed: the text before typing began (Esc puts it back).
     typing: Option<String>,
+    /// The new lead last sent from the form (a duplicate warning offers to create or
+    /// merge it).
+    creating: Option<crate::store::leads::LeadFields>,
 }
 
 impl PipelineScreen {
@@ -390,7 +393,7 @@ impl PipelineScreen {
                 return vec![Cmd::Send(Lane::Dialog, Request::ExportLeads { filter: self.filter.clone(), dir })];
             }
             Action::NewLead => {
-                return vec![Cmd::Popup(Box::new(Popup::Form(Box::new(crate::ui::form::LeadForm::new_lead()))))];
+                return vec![Cmd::Popup(Box::new(Popup::Form(Box::new(crate::ui::form::new_lead()))))];
             }
             Action::FilterMine
             | Action::FilterUnassigned
@@ -482,18 +485,20 @@ impl PipelineScreen {
         vec![Cmd::Send(Lane::More(status as u8), req)]
     }
 
-    /// The new-lead form matched open leads: open one, merge into one, or create.
-    fn on_duplicates(found: Vec<Lead>) -> Vec<Cmd> {
+    /// The new-lead form matched open leads: open one, merge into one, or create
+    /// (the lead as typed, kept from the submit).
+    fn on_duplicates(&self, found: Vec<Lead>) -> Vec<Cmd> {
+        let Some(fields) = &self.creating else { return Vec::new() };
+        let create = |on_duplicate| {
+            vec![Cmd::Send(Lane::Dialog, Request::CreateLead { fields: Box::new(fields.clone()), on_duplicate })]
+        };
         let mut items = Vec::new();
         for l in &found {
             let label = super::lead::label(l);
             items.push((format!("open {label}"), vec![Cmd::CloseDialogs, Cmd::Push(Box::new(Screen::lead(l.id)))]));
-            items.push((
-                format!("merge into {label}"),
-                vec![Cmd::ResubmitForm(OnDuplicate::MergeInto(l.id, l.version))],
-            ));
+            items.push((format!("merge into {label}"), create(OnDuplicate::MergeInto(l.id, l.version))));
         }
-        items.push(("create a separate lead anyway".to_string(), vec![Cmd::ResubmitForm(OnDuplicate::Create)]));
+        items.push(("create a separate lead anyway".to_string(), create(OnDuplicate::Create)));
         let note = "An open lead has the same email or phone.";
         vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new("Possible duplicate", items).with_note(note))))]
     }
@@ -608,7 +613,7 @@ impl Component for PipelineScreen {
             }
             (_, Reply::BoardMore(status, page)) => self.on_more(status, page),
             (Lane::Write(n), Reply::LeadMoved(lead)) => return self.on_moved(n, lead),
-            (_, Reply::Duplicates(found)) => return Self::on_duplicates(found),
+            (_, Reply::Duplicates(found)) => return self.on_duplicates(found),
             (_, Reply::LeadSaved(lead)) => {
                 return vec![
                     Cmd::CloseDialogs,
@@ -638,6 +643,14 @@ impl Component for PipelineScreen {
         match call {
             Call::MoveLead { lead_id, to, input: None } => self.ask_or_move(lead_id, to, MoveInput::default(), cx),
             Call::MoveLead { lead_id, to, input: Some(input) } => self.start_move(lead_id, to, input),
+            Call::Submit { tag: crate::ui::form::NEW, values } => match crate::ui::form::checked(&values) {
+                Ok(fields) => {
+                    self.creating = Some(fields.clone());
+                    let req = Request::CreateLead { fields: Box::new(fields), on_duplicate: OnDuplicate::Warn };
+                    vec![Cmd::Send(Lane::Dialog, req)]
+                }
+                Err((field, why)) => vec![Cmd::FieldError { field, why }],
+            },
             Call::Submit { .. } => Vec::new(),
         }
     }
