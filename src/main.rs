@@ -42,7 +42,7 @@ fn install_panic_hook() {
         tracing::error!("panic: {info}");
         let line = info.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
         // A panic message may quote input (a name, a pasted value): never raw.
-                eprintln!("staffroom: internal error (please report): {}", staffroom::ui::text::inert(&line));
+        eprintln!("staffroom: internal error (please report): {}", staffroom::ui::text::inert(&line));
     }));
 }
 

@@ -448,7 +448,7 @@ impl App {
     /// Contexts of the keymap that apply now, most specific first.
     pub fn contexts(&self) -> Vec<Context> {
         match self.popups.last() {
-            Some(Popup::Form(_)) => vec![Context::Form],
+            Some(Popup::Form(_) | Popup::Prompt(_) | Popup::Input(_)) => vec![Context::Form],
             Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
             _ => self.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
         }

@@ -17,7 +17,8 @@ pub const EDIT: &str = "edit_lead";
 const NONE: &str = "—";
 
 /// The form's field keys: the names the store's refusals use.
-const KEYS: &[&str] = &["name", "email", "phone", "whatsapp", "type", "source", "interest", "budget", "urgency", "message"];
+const KEYS: &[&str] =
+    &["name", "email", "phone", "whatsapp", "type", "source", "interest", "budget", "urgency", "message"];
 
 fn names<T: Copy>(all: &'static [T], name: fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter().map(|v| name(*v)).collect()
@@ -42,7 +43,8 @@ fn form(title: &str, tag: &'static str, lead: Option<&Lead>) -> Form {
             Field::choice("interest", "interest", names(Interest::ALL, Interest::as_str))
                 .with(lead.map_or("other", |l| &l.interested_in)),
             Field::line("budget", "budget", 100, false).with(&opt(lead.and_then(|l| l.budget_range.as_ref()))),
-            Field::choice("urgency", "urgency", urgencies).with(lead.and_then(|l| l.urgency.as_deref()).unwrap_or(NONE)),
+            Field::choice("urgency", "urgency", urgencies)
+                .with(lead.and_then(|l| l.urgency.as_deref()).unwrap_or(NONE)),
             Field::multi("message", "message", 4000, false).with(&opt(lead.and_then(|l| l.message.as_ref()))),
         ],
     )

@@ -2,6 +2,7 @@
 //! a nurtured lead, the budget range of a proposal. Esc cancels and nothing moves.
 
 use super::cmd::{Call, Cmd, Lane};
+use super::keymap::Action;
 use super::screens::ScreenId;
 use super::screens::pipeline::PendingMove;
 use crate::domain::lead::{MoveInput, Prompt};
@@ -48,10 +49,11 @@ impl MovePrompt {
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, today: NaiveDate, tz: Tz) -> Typed {
-        match key.code {
-            KeyCode::Esc => return Typed::Cancel,
-            KeyCode::Enter => match self.parse(today, tz) {
+    /// A key; `action` is its binding in the keymap's `form` context (save, close).
+    pub fn on_key(&mut self, key: KeyEvent, action: Option<Action>, today: NaiveDate, tz: Tz) -> Typed {
+        match (action, key.code) {
+            (Some(Action::Back), _) => return Typed::Cancel,
+            (Some(Action::Submit), _) => match self.parse(today, tz) {
                 Ok(input) => {
                     let call =
                         Call::MoveLead { lead_id: self.pending.lead_id, to: self.pending.to, input: Some(input) };
@@ -59,11 +61,11 @@ impl MovePrompt {
                 }
                 Err(why) => self.error = Some(why),
             },
-            KeyCode::Backspace => {
+            (Some(Action::ClearField), _) => self.input.clear(),
+            (_, KeyCode::Backspace) => {
                 self.input.pop();
             }
-            KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => self.input.clear(),
-            KeyCode::Char(c)
+            (_, KeyCode::Char(c))
                 if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                     && self.input.chars().count() < 200 =>
             {
@@ -173,23 +175,26 @@ impl InputForm {
         }
     }
 
-    pub fn on_key(&mut self, key: KeyEvent, today: NaiveDate, tz: Tz) -> Typed {
+    /// A key; `action` is its binding in the keymap's `form` context (save, close;
+    /// next field cycles a note's type).
+    pub fn on_key(&mut self, key: KeyEvent, action: Option<Action>, today: NaiveDate, tz: Tz) -> Typed {
         use crate::domain::lead::NoteType;
-        match key.code {
-            KeyCode::Esc => return Typed::Cancel,
-            KeyCode::Tab if matches!(self.kind, super::screens::Input::Note { .. }) => {
+        match (action, key.code) {
+            (Some(Action::Back), _) => return Typed::Cancel,
+            (Some(Action::NextField), _) if matches!(self.kind, super::screens::Input::Note { .. }) => {
                 let all = NoteType::ALL;
                 let i = all.iter().position(|t| *t == self.note_type).unwrap_or(0);
                 self.note_type = all[(i + 1) % all.len()];
             }
-            KeyCode::Enter => match self.submit(today, tz) {
+            (Some(Action::Submit), _) => match self.submit(today, tz) {
                 Ok(req) => return Typed::Submit(vec![Cmd::Send(Lane::Write(0), req)]),
                 Err(why) => self.error = Some(why),
             },
-            KeyCode::Backspace => {
+            (Some(Action::ClearField), _) => self.text.clear(),
+            (_, KeyCode::Backspace) => {
                 self.text.pop();
             }
-            KeyCode::Char(c)
+            (_, KeyCode::Char(c))
                 if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
                     && self.text.chars().count() < 2000 =>
             {

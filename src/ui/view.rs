@@ -168,7 +168,7 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
     // Help opened over a dialog lists the dialog's keys (`?` itself is a popup).
     let under = app.popups.iter().rev().nth(1);
     let mut contexts = match under {
-        Some(Popup::Form(_)) => vec![Context::Form],
+        Some(Popup::Form(_) | Popup::Prompt(_) | Popup::Input(_)) => vec![Context::Form],
         Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
         _ => app.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
     };

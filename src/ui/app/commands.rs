@@ -18,8 +18,7 @@ impl App {
                 Cmd::Popup(p) => self.popups.push(*p),
                 Cmd::CloseDialogs => self.popups.retain(|p| !p.is_dialog()),
                 Cmd::FieldError { field, why } => {
-                    if let Some(Popup::Form(f)) = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_)))
-                    {
+                    if let Some(Popup::Form(f)) = self.popups.iter_mut().rev().find(|p| matches!(p, Popup::Form(_))) {
                         f.refused(field, why);
                     } else {
                         self.toast_error(why);

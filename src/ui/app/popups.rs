@@ -22,6 +22,10 @@ impl App {
         let today = self.today();
         let tz = self.settings.tz;
         let popup_action = self.settings.keymap.action(&[Context::Popup], &key);
+        // One-line prompts: printable keys are text; only other keys are bindings.
+        let printable = matches!(key.code, KeyCode::Char(_))
+            && !key.modifiers.intersects(crossterm::event::KeyModifiers::CONTROL | crossterm::event::KeyModifiers::ALT);
+        let line_action = if printable { None } else { self.settings.keymap.action(&[Context::Form], &key) };
         let Some(popup) = self.popups.last_mut() else { return Vec::new() };
         match popup {
             Popup::Help => {
@@ -40,7 +44,7 @@ impl App {
                 }
                 _ => Vec::new(),
             },
-            Popup::Prompt(prompt) => match prompt.on_key(key, today, tz) {
+            Popup::Prompt(prompt) => match prompt.on_key(key, line_action, today, tz) {
                 Typed::Stay => Vec::new(),
                 Typed::Cancel => {
                     self.popups.pop();
@@ -52,7 +56,7 @@ impl App {
                     self.run_cmds(cmds, owner)
                 }
             },
-            Popup::Input(form) => match form.on_key(key, today, tz) {
+            Popup::Input(form) => match form.on_key(key, line_action, today, tz) {
                 Typed::Stay => Vec::new(),
                 Typed::Cancel => {
                     self.popups.pop();

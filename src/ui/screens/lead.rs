@@ -233,7 +233,9 @@ impl Component for LeadScreen {
         let crate::ui::cmd::Call::Submit { tag: crate::ui::form::EDIT, values } = call else { return Vec::new() };
         let Some(version) = self.editing else { return Vec::new() };
         match crate::ui::form::checked(&values) {
-            Ok(fields) => vec![Cmd::Send(Lane::Dialog, Request::UpdateLead { id: self.id, version, fields: Box::new(fields) })],
+            Ok(fields) => {
+                vec![Cmd::Send(Lane::Dialog, Request::UpdateLead { id: self.id, version, fields: Box::new(fields) })]
+            }
             Err((field, why)) => vec![Cmd::FieldError { field, why }],
         }
     }
