@@ -337,88 +337,28 @@ pub struct Keymap {
     bindings: BTreeMap<(Context, Action), Vec<Key>>,
 }
 
-fn defaults() -> Vec<(Context, Action, &'static [&'static str])> {
-    use Action::*;
-    use Context::*;
-    vec![
-        (Global, Quit, &["q", "ctrl-c"]),
-        (Global, Help, &["?", "f1"]),
-        (Global, Palette, &[":", "ctrl-p"]),
-        (Global, Back, &["esc"]),
-        (Global, NextPane, &["tab"]),
-        (Global, PrevPane, &["backtab"]),
-        (Global, Refresh, &["ctrl-r"]),
-        (Global, Suspend, &["ctrl-z"]),
-        (List, Up, &["k", "up"]),
-        (List, Down, &["j", "down"]),
-        (List, PageUp, &["ctrl-u", "pgup"]),
-        (List, PageDown, &["ctrl-d", "pgdn"]),
-        (List, Top, &["g", "home"]),
-        (List, Bottom, &["G", "end"]),
-        (List, Open, &["enter", "l", "right"]),
-        (Pipeline, Left, &["h", "left"]),
-        (Pipeline, Right, &["l", "right"]),
-        (Pipeline, MoveBack, &["H", "shift-left"]),
-        (Pipeline, MoveForward, &["L", "shift-right"]),
-        (Pipeline, MoveTo, &["m"]),
-        (Pipeline, Undo, &["u"]),
-        (Pipeline, ToggleClosed, &["c"]),
-        (Pipeline, Open, &["enter"]),
-        (Pipeline, Filter, &["/"]),
-        (Pipeline, FilterMine, &["M"]),
-        (Pipeline, FilterUnassigned, &["U"]),
-        (Pipeline, FilterOverdue, &["O"]),
-        (Pipeline, FilterSource, &["S"]),
-        (Pipeline, FilterInterest, &["I"]),
-        (Pipeline, FilterAge, &["D"]),
-        (Pipeline, ClearFilter, &["X"]),
-        (Pipeline, Export, &["E"]),
-        (Pipeline, NewLead, &["N"]),
-        (Lead, Note, &["n"]),
-        (Lead, FollowUp, &["f"]),
-        (Lead, AssignMe, &["A"]),
-        (Lead, Assign, &["a"]),
-        (Lead, Edit, &["e"]),
-        (Lead, Links, &["w"]),
-        (Lead, Merge, &["M"]),
-        (Messages, Convert, &["c"]),
-        (Messages, InProgress, &["i"]),
-        (Messages, Resolve, &["r"]),
-        (Messages, Open, &["enter"]),
-        (Popup, Up, &["k", "up"]),
-        (Popup, Down, &["j", "down"]),
-        (Popup, Open, &["enter"]),
-        (Popup, Back, &["esc", "q"]),
-        (Popup, Yes, &["y"]),
-        (Popup, No, &["n"]),
-        (Form, NextField, &["tab", "down"]),
-        (Form, PrevField, &["backtab", "up"]),
-        (Form, ChoiceNext, &["right"]),
-        (Form, ChoicePrev, &["left"]),
-        (Form, Submit, &["enter", "ctrl-s"]),
-        (Form, Back, &["esc"]),
-        (Form, ClearField, &["ctrl-u"]),
-        (Records, Filter, &["/"]),
-        (HelpRequests, Respond, &["e"]),
-        (HelpRequests, InProgress, &["i"]),
-        (HelpRequests, Resolve, &["r"]),
-        (HelpRequests, CloseRecord, &["x"]),
-        (Packages, Edit, &["e"]),
-        (Packages, New, &["N"]),
-        (Packages, MoveUp, &["K"]),
-        (Packages, MoveDown, &["J"]),
-        (Packages, ToggleActive, &["t"]),
-    ]
+/// The default bindings, written out as data in `config/default.toml` (`[keys.*]`),
+/// the same file the configuration starts from.
+const DEFAULT_CONFIG: &str = include_str!("../../config/default.toml");
+
+/// `[keys]` of the embedded default configuration.
+fn default_table() -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
+    #[derive(serde::Deserialize)]
+    struct Keys {
+        keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    }
+    // The embedded file is covered by tests (`defaults_are_the_config_file`): it
+    // parses, every key in it is a key and every action an action.
+    toml::from_str::<Keys>(DEFAULT_CONFIG).map(|k| k.keys).unwrap_or_default()
 }
 
 impl Default for Keymap {
     fn default() -> Self {
-        let mut bindings = BTreeMap::new();
-        for (ctx, action, keys) in defaults() {
-            // The default table is written above and covered by a test.
-            bindings.insert((ctx, action), keys.iter().filter_map(|k| Key::parse(k).ok()).collect());
-        }
-        Keymap { bindings }
+        let mut map = Keymap { bindings: BTreeMap::new() };
+        // Errors are impossible for the embedded table (see the test); a bad entry
+        // would only drop that binding.
+        let _ = map.apply(&default_table());
+        map
     }
 }
 
@@ -426,7 +366,13 @@ impl Keymap {
     /// Defaults patched by `[keys.<context>] <action> = ["key", …]` from config.
     pub fn from_config(user: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Result<Keymap, String> {
         let mut map = Keymap::default();
-        for (ctx_name, actions) in user {
+        map.apply(user)?;
+        Ok(map)
+    }
+
+    /// Sets the keys of each action named in `table`.
+    fn apply(&mut self, table: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Result<(), String> {
+        for (ctx_name, actions) in table {
             let ctx = Context::ALL.iter().copied().find(|c| c.name() == ctx_name).ok_or_else(|| {
                 format!(
                     "keys.{ctx_name}: no such key context ({})",
@@ -437,10 +383,10 @@ impl Keymap {
                 let action = Action::parse(action_name)
                     .ok_or_else(|| format!("keys.{ctx_name}.{action_name}: no such action"))?;
                 let keys = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
-                map.bindings.insert((ctx, action), keys);
+                self.bindings.insert((ctx, action), keys);
             }
         }
-        Ok(map)
+        Ok(())
     }
 
     /// The action of `key` in the first of `contexts` that binds it (screen contexts
@@ -475,13 +421,23 @@ mod tests {
     }
 
     #[test]
-    fn every_default_key_parses_and_round_trips() {
-        for (_, _, keys) in defaults() {
+    fn defaults_are_the_config_file() {
+        let table = default_table();
+        assert!(table.len() >= 10, "every context is written out");
+        let mut fresh = Keymap { bindings: BTreeMap::new() };
+        fresh.apply(&table).expect("every context, action and key in config/default.toml is real");
+        assert_eq!(fresh, Keymap::default());
+        for keys in table.values().flat_map(|a| a.values()) {
             for k in keys {
-                let key = Key::parse(k).unwrap();
-                assert_eq!(key.to_string(), *k);
+                assert_eq!(Key::parse(k).unwrap().to_string(), *k, "keys are written as they are shown");
             }
         }
+        let m = Keymap::default();
+        assert_eq!(
+            m.action(&[Context::Pipeline], &ev(KeyCode::Char('L'), KeyModifiers::SHIFT)),
+            Some(Action::MoveForward)
+        );
+        assert_eq!(m.action(&[Context::Form], &ev(KeyCode::Char('s'), KeyModifiers::CONTROL)), Some(Action::Submit));
     }
 
     #[test]
