@@ -11,40 +11,24 @@
 //! The API has the shape of every record screen's store: `Query`, `Key`, `counts`,
 //! `page`, `get`, then the writes.
 
+mod fields;
+mod order;
+
+pub use fields::{PackageFields, field, price_from_text};
+pub use order::{Direction, reorder};
+
 use super::audit::{self, Change};
 use super::content::free_slug;
 use super::page::{self, Page};
 use super::{Actor, Db, Result, StoreError, Tx, now};
-use crate::domain::money::{Currency, MAX_MINOR, Money};
-use crate::domain::package::{self as rules, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, PackageStatus, TargetAudience};
+use crate::domain::money::{Currency, Money};
+use crate::domain::package::{PackageStatus, TargetAudience};
 use crate::domain::permissions::Action;
-use crate::domain::{contact, slug};
+use crate::domain::slug;
 use crate::{with_db, with_tx};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use sqlx::types::Json;
-
-/// The names `StoreError::Invalid::field` carries for each field of `PackageFields`,
-/// so a form can move its focus to the field at fault. Also the field labels.
-pub mod field {
-    use crate::domain::money::Currency;
-
-    pub const NAME: &str = "name";
-    pub const SLUG: &str = "slug";
-    pub const DESCRIPTION: &str = "description";
-    pub const FEATURES: &str = "features";
-    pub const DELIVERABLES: &str = "deliverables";
-    pub const AUDIENCE: &str = "audience";
-    pub const WEEKS: &str = "weeks";
-
-    /// `price EGP`, `price USD`.
-    pub fn price(currency: Currency) -> &'static str {
-        match currency {
-            Currency::Egp => "price EGP",
-            Currency::Usd => "price USD",
-        }
-    }
-}
 
 /// A service package with its prices.
 #[derive(Debug, Clone, PartialEq)]
@@ -138,115 +122,6 @@ impl Row {
 
 const COLUMNS: &str = "id, slug, name, description, features, deliverables, target_audience, duration_weeks, \
      is_active, display_order, version, created_at, updated_at";
-
-/// The fields an admin edits. `validated` checks each one and names the one at
-/// fault (`StoreError::Invalid { field, .. }` with a `field::*` name).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PackageFields {
-    pub name: String,
-    /// Empty: derived from the name (BR-02), with `-2`, `-3`… when that is taken.
-    /// A slug typed here must be free, or it is refused.
-    pub slug: String,
-    pub description: Option<String>,
-    pub features: Vec<String>,
-    pub deliverables: Vec<String>,
-    pub target_audience: TargetAudience,
-    pub duration_weeks: Option<i64>,
-    pub is_active: bool,
-    /// At most one per currency; a currency left out has no price.
-    pub prices: Vec<Money>,
-}
-
-impl Default for PackageFields {
-    fn default() -> Self {
-        PackageFields {
-            name: String::new(),
-            slug: String::new(),
-            description: None,
-            features: Vec::new(),
-            deliverables: Vec::new(),
-            target_audience: TargetAudience::Both,
-            duration_weeks: None,
-            is_active: true,
-            prices: Vec::new(),
-        }
-    }
-}
-
-fn too_long(n: usize, max: usize) -> String {
-    format!("is {n} characters long; the limit is {max}")
-}
-
-impl PackageFields {
-    /// Checks and normalises every field (trimmed text, blank lists items dropped,
-    /// prices sorted by currency). Pure, so the form shows the store's message
-    /// before sending. The slug's uniqueness is checked by the store.
-    pub fn validated(&self) -> Result<PackageFields> {
-        let name = contact::storable(self.name.trim());
-        if name.is_empty() {
-            return Err(StoreError::invalid(field::NAME, "cannot be empty"));
-        }
-        let n = name.chars().count();
-        if n > MAX_NAME_CHARS {
-            return Err(StoreError::invalid(field::NAME, too_long(n, MAX_NAME_CHARS)));
-        }
-        let typed_slug = self.slug.trim().to_string();
-        if !typed_slug.is_empty() {
-            if let Err(why) = slug::validate(&typed_slug) {
-                return Err(StoreError::invalid(
-                    field::SLUG,
-                    format!("'{typed_slug}' is not a slug: {why}, e.g. {}", slug::slugify(&typed_slug)),
-                ));
-            }
-            let n = typed_slug.chars().count();
-            if n > MAX_NAME_CHARS {
-                return Err(StoreError::invalid(field::SLUG, too_long(n, MAX_NAME_CHARS)));
-            }
-        }
-        let description = self.description.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(contact::storable);
-        if let Some(n) = description.as_ref().map(|d| d.chars().count()).filter(|n| *n > MAX_DESCRIPTION_CHARS) {
-            return Err(StoreError::invalid(field::DESCRIPTION, too_long(n, MAX_DESCRIPTION_CHARS)));
-        }
-        let features = rules::check_list(&self.features).map_err(|why| StoreError::invalid(field::FEATURES, why))?;
-        let deliverables =
-            rules::check_list(&self.deliverables).map_err(|why| StoreError::invalid(field::DELIVERABLES, why))?;
-        let duration_weeks =
-            rules::check_weeks(self.duration_weeks).map_err(|why| StoreError::invalid(field::WEEKS, why))?;
-        let mut prices = self.prices.clone();
-        prices.sort();
-        for (i, m) in prices.iter().enumerate() {
-            let at = field::price(m.currency);
-            if m.minor < 0 {
-                return Err(StoreError::invalid(at, "cannot be negative"));
-            }
-            if m.minor > MAX_MINOR {
-                return Err(StoreError::invalid(at, "is too large; the most is 999,999,999.99"));
-            }
-            if i > 0 && prices[i - 1].currency == m.currency {
-                return Err(StoreError::invalid(at, "is given twice"));
-            }
-        }
-        Ok(PackageFields {
-            name,
-            slug: typed_slug,
-            description,
-            features,
-            deliverables,
-            duration_weeks,
-            prices,
-            ..self.clone()
-        })
-    }
-}
-
-/// A price as typed in the form: blank is no price, anything else must parse
-/// (`money::parse_minor`); a refusal names the price's field.
-pub fn price_from_text(currency: Currency, text: &str) -> Result<Option<Money>> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    Money::parse(currency, text).map(Some).map_err(|e| StoreError::invalid(field::price(currency), e.to_string()))
-}
 
 /// What the list shows: one tab (`None`: all; active; inactive) and a search over
 /// name, slug and description (case-insensitive substring; `%` and `_` are literal).
@@ -544,132 +419,4 @@ pub async fn set_active(db: &Db, actor: &Actor, id: i64, version: i64, active: b
     audit::record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(after)
-}
-
-/// Which way `reorder` moves a package in the display order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Towards the top (`K`): before its previous neighbour.
-    Up,
-    /// Towards the bottom (`J`): after its next neighbour.
-    Down,
-}
-
-#[derive(sqlx::FromRow)]
-struct Slot {
-    id: i64,
-    name: String,
-    display_order: i64,
-}
-
-/// Moves a package one step up or down the display order of all packages (active
-/// and inactive: the order is one list) by swapping its `display_order` with its
-/// neighbour's, in one transaction. Both rows get a new version and an audit row.
-/// The first package cannot move up nor the last down. Equal display orders (left
-/// by an import) are first renumbered 1, 2, 3… in the current order, audited.
-pub async fn reorder(db: &Db, actor: &Actor, id: i64, version: i64, direction: Direction) -> Result<Package> {
-    actor.require(Action::ManageSettings)?;
-    let mut tx = db.begin().await?;
-    let before = fetch_for_write(&mut tx, id, version).await?;
-    let Some(mut other) = neighbour(&mut tx, before.display_order, id, direction).await? else {
-        let edge = if direction == Direction::Up { "first" } else { "last" };
-        return Err(StoreError::refused(format!("service package {} is already {edge}", before.name)));
-    };
-    let mut mine = before.display_order;
-    if other.display_order == mine {
-        renumber(&mut tx, actor).await?;
-        mine = order_of(&mut tx, id).await?;
-        other.display_order = order_of(&mut tx, other.id).await?;
-    }
-    // Each UPDATE is guarded, so a concurrent move of either row (PostgreSQL lets
-    // two run at once) turns into a conflict instead of two packages on one place.
-    let at = now();
-    let guarded = [
-        (id, other.display_order, "version", before.version, "this service package"),
-        (other.id, mine, "display_order", other.display_order, "the service package next to it"),
-    ];
-    for (row, order, column, expected, what) in guarded {
-        let sql = format!(
-            "UPDATE service_packages SET display_order = $2, version = version + 1, updated_at = $3 \
-             WHERE id = $1 AND {column} = $4"
-        );
-        let n = with_tx!(&mut tx, c => {
-            sqlx::query(&sql).bind(row).bind(order).bind(at).bind(expected).execute(&mut *c).await?.rows_affected()
-        });
-        if n == 0 {
-            return Err(audit::conflict(&mut tx, what, "service_package", row).await);
-        }
-    }
-    let (word, other_word) =
-        if direction == Direction::Up { ("up, above", "down, below") } else { ("down, below", "up, above") };
-    let moves = [
-        (id, &before.name, &other.name, word, mine, other.display_order),
-        (other.id, &other.name, &before.name, other_word, other.display_order, mine),
-    ];
-    for (row, name, next_to, how, from, to) in moves {
-        let change = Change::new(
-            "reorder",
-            "service_package",
-            Some(row),
-            format!("moved service package {name} {how} {next_to}"),
-        )
-        .diff(&json!({"id": row, "display_order": from}), &json!({"id": row, "display_order": to}));
-        audit::record(&mut tx, actor, change).await?;
-    }
-    let after = get_in(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-/// The package just before (`Up`) or after (`Down`) `(order, id)` in the display order.
-async fn neighbour(tx: &mut Tx, order: i64, id: i64, direction: Direction) -> Result<Option<Slot>> {
-    let sql = match direction {
-        Direction::Up => {
-            "SELECT id, name, display_order FROM service_packages WHERE (display_order, id) < ($1, $2) \
-             ORDER BY display_order DESC, id DESC LIMIT 1"
-        }
-        Direction::Down => {
-            "SELECT id, name, display_order FROM service_packages WHERE (display_order, id) > ($1, $2) \
-             ORDER BY display_order, id LIMIT 1"
-        }
-    };
-    Ok(with_tx!(tx, c => sqlx::query_as::<_, Slot>(sql).bind(order).bind(id).fetch_optional(&mut *c).await?))
-}
-
-async fn order_of(tx: &mut Tx, id: i64) -> Result<i64> {
-    Ok(with_tx!(tx, c => {
-        sqlx::query_scalar("SELECT display_order FROM service_packages WHERE id = $1").bind(id).fetch_one(&mut *c).await?
-    }))
-}
-
-/// Gives every package a distinct display order 1, 2, 3… in the current order.
-async fn renumber(tx: &mut Tx, actor: &Actor) -> Result<()> {
-    let slots: Vec<Slot> = with_tx!(tx, c => {
-        sqlx::query_as("SELECT id, name, display_order FROM service_packages ORDER BY display_order, id")
-            .fetch_all(&mut *c)
-            .await?
-    });
-    let mut old = Map::new();
-    let mut new = Map::new();
-    for (i, s) in slots.iter().enumerate() {
-        let order = i as i64 + 1;
-        if s.display_order != order {
-            with_tx!(tx, c => {
-                sqlx::query("UPDATE service_packages SET display_order = $2 WHERE id = $1")
-                    .bind(s.id)
-                    .bind(order)
-                    .execute(&mut *c)
-                    .await?
-                    .rows_affected()
-            });
-            old.insert(s.id.to_string(), json!(s.display_order));
-            new.insert(s.id.to_string(), json!(order));
-        }
-    }
-    let summary = format!("renumbered the display order of {} service packages", new.len());
-    let mut change = Change::new("reorder", "service_package", None, summary);
-    change.old = Some(Value::Object(old));
-    change.new = Some(Value::Object(new));
-    audit::record(tx, actor, change).await?;
-    Ok(())
 }

@@ -1,10 +1,16 @@
 //! The lead pipeline kanban: one column per stage, keyset-paged cards, moves that
 //! show at once and roll back with the reason if the backend refuses them.
 
+mod draw;
+mod moves;
+
+pub use draw::{money, stage_label};
+use moves::InFlight;
+
 use super::{Command, Component, Cx, Permission, Screen, Vx, move_cursor};
 use crate::backend::{OnDuplicate, Reply, Request};
 use crate::domain::lead::{Interest, LeadSource};
-use crate::domain::lead::{LeadStatus, MoveInput, Prompt, prompt_for};
+use crate::domain::lead::{LeadStatus, MoveInput, Prompt};
 use crate::store::StoreError;
 use crate::store::board::BoardKey;
 use crate::store::board::{Card, Column};
@@ -16,12 +22,8 @@ use crate::ui::chooser::Chooser;
 use crate::ui::cmd::{Call, Cmd, Lane};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
-use crate::ui::theme::Theme;
-use chrono::{DateTime, Utc};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::layout::Rect;
 use std::collections::BTreeMap;
 
 /// Cards fetched per column and per page.
@@ -34,21 +36,6 @@ pub struct PendingMove {
     pub name: String,
     pub to: LeadStatus,
     pub prompt: Prompt,
-}
-
-/// A move shown on the board and sent, not yet confirmed. Another move of the same
-/// card meanwhile waits here (`then`) and is sent with the version the first one
-/// returns, so pressing `L` twice quickly moves the card twice, never conflicts
-/// with itself.
-#[derive(Debug, Clone)]
-struct InFlight {
-    lane: u64,
-    /// The card as it was before the move (restored if the move is refused).
-    card: Card,
-    from: LeadStatus,
-    from_index: usize,
-    to: LeadStatus,
-    then: Option<(LeadStatus, MoveInput)>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -247,58 +234,6 @@ impl PipelineScreen {
         }
     }
 
-    /// The backend confirmed a move: the card takes the stored lead (new version);
-    /// a move chained meanwhile is sent now, with that version.
-    fn on_moved(&mut self, lane: u64, lead: Lead) -> Vec<Cmd> {
-        let Some(pos) = self.in_flight.iter().position(|f| f.lane == lane) else { return Vec::new() };
-        let f = self.in_flight.remove(pos);
-        self.undo.push((lead.id, f.from, f.to));
-        let mut confirmed = f.card.clone();
-        confirmed.lead = lead.clone();
-        confirmed.stage_since = lead.updated_at;
-        for col in &mut self.columns {
-            for card in &mut col.cards {
-                if card.lead.id == lead.id {
-                    card.lead = Lead { status: card.lead.status.clone(), ..lead.clone() };
-                    card.stage_since = lead.updated_at;
-                }
-            }
-        }
-        match f.then {
-            Some((next, input)) if next != f.to => {
-                let from_index = self.position(lead.id).map_or(0, |(_, r)| r);
-                self.send_move(confirmed, f.to, from_index, next, input)
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// The backend refused a move: put the card back where it was before it (and
-    /// before any move chained after it).
-    fn on_move_refused(&mut self, lane: u64) {
-        let Some(pos) = self.in_flight.iter().position(|f| f.lane == lane) else { return };
-        let f = self.in_flight.remove(pos);
-        if let Some((ci, ri)) = self.position(f.card.lead.id) {
-            self.columns[ci].cards.remove(ri);
-            self.columns[ci].count -= 1;
-        }
-        if let Some(from) = self.column_of(f.from) {
-            let at = f.from_index.min(self.columns[from].cards.len());
-            self.columns[from].cards.insert(at, f.card);
-            self.columns[from].count += 1;
-            self.col = from;
-            self.row = at;
-        }
-    }
-
-    /// Column and row of a lead's card.
-    fn position(&self, lead_id: i64) -> Option<(usize, usize)> {
-        self.columns
-            .iter()
-            .enumerate()
-            .find_map(|(ci, c)| c.cards.iter().position(|x| x.lead.id == lead_id).map(|ri| (ci, ri)))
-    }
-
     fn clamp(&mut self) {
         self.col = self.col.min(self.columns.len().saturating_sub(1));
         let len = self.columns.get(self.col).map_or(0, |c| c.cards.len());
@@ -413,65 +348,6 @@ impl PipelineScreen {
         Vec::new()
     }
 
-    /// Moves the lead's card to `to` now, or first asks for what the stage needs.
-    fn ask_or_move(&mut self, lead_id: i64, to: LeadStatus, input: MoveInput, cx: &Cx) -> Vec<Cmd> {
-        let Some((ci, ri)) = self.position(lead_id) else {
-            return vec![Cmd::Error("that lead is no longer on the board; nothing changed".into())];
-        };
-        let card = &self.columns[ci].cards[ri];
-        match prompt_for(to, card.lead.budget_range.is_some()) {
-            Some(prompt) => {
-                let pending = PendingMove { lead_id, name: card.lead.full_name.clone(), to, prompt };
-                vec![Cmd::Popup(Box::new(Popup::Prompt(crate::ui::prompt::MovePrompt::new(
-                    pending,
-                    &cx.settings.lost_reasons,
-                ))))]
-            }
-            None => self.start_move(lead_id, to, input),
-        }
-    }
-
-    /// Shows the move at once, then sends it, or chains it after a move of the same
-    /// card still on its way. `on_moved`/`on_move_refused` settle it.
-    fn start_move(&mut self, lead_id: i64, to: LeadStatus, input: MoveInput) -> Vec<Cmd> {
-        let Some((fi, from_index)) = self.position(lead_id) else { return Vec::new() };
-        let Some(ti) = self.column_of(to) else { return Vec::new() };
-        if fi == ti {
-            return Vec::new();
-        }
-        let mut card = self.columns[fi].cards.remove(from_index);
-        self.columns[fi].count -= 1;
-        let before = card.clone();
-        card.lead.status = to.as_str().to_string();
-        self.columns[ti].cards.insert(0, card);
-        self.columns[ti].count += 1;
-        // The cursor follows the card.
-        self.col = ti;
-        self.row = 0;
-        if let Some(f) = self.in_flight.iter_mut().find(|f| f.card.lead.id == lead_id) {
-            f.then = Some((to, input));
-            return Vec::new();
-        }
-        let from = before.lead.stage();
-        self.send_move(before, from, from_index, to, input)
-    }
-
-    /// Records a move as in flight and sends it (the card is already shown moved).
-    fn send_move(
-        &mut self,
-        card: Card,
-        from: LeadStatus,
-        from_index: usize,
-        to: LeadStatus,
-        input: MoveInput,
-    ) -> Vec<Cmd> {
-        self.next_lane += 1;
-        let lane = self.next_lane;
-        let request = Request::MoveLead { id: card.lead.id, version: card.lead.version, to, input };
-        self.in_flight.push(InFlight { lane, card, from, from_index, to, then: None });
-        vec![Cmd::Send(Lane::Write(lane), request)]
-    }
-
     /// Asks for the next page of the selected column when the cursor nears its end.
     fn maybe_more(&mut self) -> Vec<Cmd> {
         let Some(col) = self.columns.get(self.col) else { return Vec::new() };
@@ -501,73 +377,6 @@ impl PipelineScreen {
         items.push(("create a separate lead anyway".to_string(), create(OnDuplicate::Create)));
         let note = "An open lead has the same email or phone.";
         vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new("Possible duplicate", items).with_note(note))))]
-    }
-
-    fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, now: DateTime<Utc>) {
-        if !self.loaded {
-            f.render_widget(Paragraph::new("Loading…").style(theme.dim), area);
-            return;
-        }
-        let visible = self.visible(area.width);
-        let areas = Layout::horizontal(vec![Constraint::Fill(1); visible.len().max(1)]).split(area);
-        for (slot, &ci) in visible.iter().enumerate() {
-            self.column(f, areas[slot], ci, theme, now);
-        }
-    }
-
-    fn column(&self, f: &mut Frame, area: Rect, ci: usize, theme: &Theme, now: DateTime<Utc>) {
-        let col = &self.columns[ci];
-        let active = ci == self.col;
-        let title = if col.budget > 0 {
-            format!(" {} {} · {} ", stage_label(col.status), col.count, money(col.budget))
-        } else {
-            format!(" {} {} ", stage_label(col.status), col.count)
-        };
-        // The selected column shows by its title only: recolouring whole borders would
-        // resend hundreds of cells per `h`/`l`, which is felt over SSH.
-        let block = Block::bordered()
-            .title(Span::styled(
-                text::fit(&title, usize::from(area.width.saturating_sub(2))),
-                if active { theme.selected } else { theme.title },
-            ))
-            .border_style(theme.border);
-        let inner = block.inner(area);
-        f.render_widget(block, area);
-        let w = usize::from(inner.width);
-        let per_card = 2usize;
-        let fits = (usize::from(inner.height) / per_card).max(1);
-        let start = if active { self.row.saturating_sub(fits - 1) } else { 0 };
-        let mut lines = Vec::new();
-        for (ri, card) in col.cards.iter().enumerate().skip(start).take(fits) {
-            let selected = active && ri == self.row;
-            let l = &card.lead;
-            let days = (now - card.stage_since).num_days().max(0);
-            let overdue = l.next_follow_up_at.is_some_and(|t| t < now) && l.stage().is_open();
-            let rot = self.rot_days.get(l.status.as_str()).is_some_and(|limit| days > *limit);
-            let marks = format!("{}{}", if overdue { "!" } else { "" }, if rot { "*" } else { "" });
-            let tail = format!(" {} {days}d{marks}", card.assignee.as_deref().unwrap_or("--"));
-            let style = if selected { theme.selected } else { theme.base };
-            lines.push(Line::from(Span::styled(text::pad(&l.full_name, w), style)));
-            let info = format!("{}·{}", short(&l.source), short(&l.interested_in));
-            let info_w = w.saturating_sub(text::width(&tail));
-            lines.push(Line::from(vec![
-                Span::styled(text::pad(&info, info_w), if selected { theme.selected } else { theme.dim }),
-                Span::styled(
-                    text::fit(&tail, w.saturating_sub(info_w)),
-                    if selected {
-                        theme.selected
-                    } else if overdue || rot {
-                        theme.alert
-                    } else {
-                        theme.dim
-                    },
-                ),
-            ]));
-        }
-        if col.cards.is_empty() {
-            lines.push(Line::styled(if self.filter.is_empty() { "—" } else { "— none match" }, theme.dim));
-        }
-        f.render_widget(Paragraph::new(lines), inner);
     }
 }
 
@@ -680,39 +489,8 @@ fn cycle<T: Copy + PartialEq>(all: &[T], current: Option<T>) -> Option<T> {
     }
 }
 
-/// A budget sum for a narrow header: 950, 12.5k, 340k, 1.2M.
-pub fn money(n: i64) -> String {
-    if n < 1_000 {
-        n.to_string()
-    } else if n < 10_000 {
-        format!("{:.1}k", n as f64 / 1e3)
-    } else if n < 1_000_000 {
-        format!("{}k", n / 1_000)
-    } else {
-        format!("{:.1}M", n as f64 / 1e6)
-    }
-}
-
 fn names(stages: &[LeadStatus]) -> String {
     stages.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-}
-
-/// Column titles.
-pub fn stage_label(s: LeadStatus) -> &'static str {
-    match s {
-        LeadStatus::New => "New",
-        LeadStatus::Contacted => "Contacted",
-        LeadStatus::Qualified => "Qualified",
-        LeadStatus::ProposalSent => "Proposal",
-        LeadStatus::Nurturing => "Nurturing",
-        LeadStatus::ClosedWon => "Won",
-        LeadStatus::ClosedLost => "Lost",
-    }
-}
-
-/// `website_form` → `website`: the first word of an enum value, for narrow cards.
-fn short(value: &str) -> &str {
-    value.split('_').next().unwrap_or(value)
 }
 
 #[cfg(test)]
