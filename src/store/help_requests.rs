@@ -80,26 +80,18 @@ pub async fn counts(db: &Db) -> Result<Vec<(HelpStatus, i64)>> {
 pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Result<Page<HelpRequest, Key>> {
     let limit = page::limit(limit);
     let pattern = query.search.as_deref().and_then(page::contains_pattern);
-    let mut n = 0;
-    let mut arg = || {
-        n += 1;
-        format!("${n}")
-    };
+    let mut args = page::Args::default();
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     if query.status.is_some() {
-        sql += &format!(" AND h.status = {}", arg());
+        sql += &format!(" AND h.status = {}", args.next());
     }
     if pattern.is_some() {
-        let p = arg();
-        sql += &format!(
-            " AND (LOWER(h.subject) LIKE {p} ESCAPE '\\' OR LOWER(h.message) LIKE {p} ESCAPE '\\' \
-             OR LOWER(u.full_name) LIKE {p} ESCAPE '\\')"
-        );
+        sql += &page::any_like(&["h.subject", "h.message", "u.full_name"], &args.next());
     }
     if after.is_some() {
-        sql += &format!(" AND (h.created_at, h.id) < ({}, {})", arg(), arg());
+        sql += &format!(" AND (h.created_at, h.id) < ({}, {})", args.next(), args.next());
     }
-    sql += &format!(" ORDER BY h.created_at DESC, h.id DESC LIMIT {}", arg());
+    sql += &format!(" ORDER BY h.created_at DESC, h.id DESC LIMIT {}", args.next());
     let rows = with_db!(db, p => {
         let mut q = sqlx::query_as::<_, HelpRequest>(&sql);
         if let Some(s) = query.status {

@@ -26,6 +26,23 @@ pub fn from_rows<T, K>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> K) -> P
     Page { rows, next }
 }
 
+/// Numbers a query's placeholders in the order they are written: `$1`, `$2`, …
+#[derive(Debug, Default)]
+pub struct Args(usize);
+
+impl Args {
+    pub fn next(&mut self) -> String {
+        self.0 += 1;
+        format!("${}", self.0)
+    }
+}
+
+/// ` AND (LOWER(a) LIKE $p ESCAPE '\' OR …)`: a `contains_pattern` over columns.
+pub fn any_like(columns: &[&str], p: &str) -> String {
+    let each: Vec<String> = columns.iter().map(|c| format!("LOWER({c}) LIKE {p} ESCAPE '\\'")).collect();
+    format!(" AND ({})", each.join(" OR "))
+}
+
 /// The LIKE pattern for "contains `search`", lower-cased, with `%`, `_` and `\`
 /// escaped so they match themselves: compare it as `LOWER(col) LIKE $n ESCAPE '\'`
 /// (the same text on both backends). `None` when the search is blank.

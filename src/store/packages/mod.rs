@@ -151,26 +151,18 @@ pub async fn counts(db: &Db) -> Result<Vec<(PackageStatus, i64)>> {
 pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Result<Page<Package, Key>> {
     let limit = page::limit(limit);
     let pattern = query.search.as_deref().and_then(page::contains_pattern);
-    let mut n = 0;
-    let mut arg = || {
-        n += 1;
-        format!("${n}")
-    };
+    let mut args = page::Args::default();
     let mut sql = format!("SELECT {COLUMNS} FROM service_packages WHERE 1 = 1");
     if query.status.is_some() {
-        sql += &format!(" AND is_active = {}", arg());
+        sql += &format!(" AND is_active = {}", args.next());
     }
     if pattern.is_some() {
-        let p = arg();
-        sql += &format!(
-            " AND (LOWER(name) LIKE {p} ESCAPE '\\' OR LOWER(slug) LIKE {p} ESCAPE '\\' \
-             OR LOWER(COALESCE(description, '')) LIKE {p} ESCAPE '\\')"
-        );
+        sql += &page::any_like(&["name", "slug", "COALESCE(description, '')"], &args.next());
     }
     if after.is_some() {
-        sql += &format!(" AND (display_order, id) > ({}, {})", arg(), arg());
+        sql += &format!(" AND (display_order, id) > ({}, {})", args.next(), args.next());
     }
-    sql += &format!(" ORDER BY display_order, id LIMIT {}", arg());
+    sql += &format!(" ORDER BY display_order, id LIMIT {}", args.next());
     let rows: Vec<Row> = with_db!(db, p => {
         let mut q = sqlx::query_as::<_, Row>(&sql);
         if let Some(s) = query.status {
