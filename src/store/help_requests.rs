@@ -83,15 +83,15 @@ pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Res
     let mut args = page::Args::default();
     let mut sql = format!("{SELECT} WHERE 1 = 1");
     if query.status.is_some() {
-        sql += &format!(" AND h.status = {}", args.next());
+        sql += &format!(" AND h.status = {}", args.arg());
     }
     if pattern.is_some() {
-        sql += &page::any_like(&["h.subject", "h.message", "u.full_name"], &args.next());
+        sql += &page::any_like(&["h.subject", "h.message", "u.full_name"], &args.arg());
     }
     if after.is_some() {
-        sql += &format!(" AND (h.created_at, h.id) < ({}, {})", args.next(), args.next());
+        sql += &format!(" AND (h.created_at, h.id) < ({}, {})", args.arg(), args.arg());
     }
-    sql += &format!(" ORDER BY h.created_at DESC, h.id DESC LIMIT {}", args.next());
+    sql += &format!(" ORDER BY h.created_at DESC, h.id DESC LIMIT {}", args.arg());
     let rows = with_db!(db, p => {
         let mut q = sqlx::query_as::<_, HelpRequest>(&sql);
         if let Some(s) = query.status {

@@ -31,7 +31,7 @@ pub fn from_rows<T, K>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> K) -> P
 pub struct Args(usize);
 
 impl Args {
-    pub fn next(&mut self) -> String {
+    pub fn arg(&mut self) -> String {
         self.0 += 1;
         format!("${}", self.0)
     }

@@ -154,15 +154,15 @@ pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Res
     let mut args = page::Args::default();
     let mut sql = format!("SELECT {COLUMNS} FROM service_packages WHERE 1 = 1");
     if query.status.is_some() {
-        sql += &format!(" AND is_active = {}", args.next());
+        sql += &format!(" AND is_active = {}", args.arg());
     }
     if pattern.is_some() {
-        sql += &page::any_like(&["name", "slug", "COALESCE(description, '')"], &args.next());
+        sql += &page::any_like(&["name", "slug", "COALESCE(description, '')"], &args.arg());
     }
     if after.is_some() {
-        sql += &format!(" AND (display_order, id) > ({}, {})", args.next(), args.next());
+        sql += &format!(" AND (display_order, id) > ({}, {})", args.arg(), args.arg());
     }
-    sql += &format!(" ORDER BY display_order, id LIMIT {}", args.next());
+    sql += &format!(" ORDER BY display_order, id LIMIT {}", args.arg());
     let rows: Vec<Row> = with_db!(db, p => {
         let mut q = sqlx::query_as::<_, Row>(&sql);
         if let Some(s) = query.status {
