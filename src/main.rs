@@ -3,6 +3,7 @@
 
 use clap::Parser;
 use staffroom::cli::{self, Cli};
+use std::io::Write;
 use std::process::ExitCode;
 
 /// mimalloc: rows decoded on sqlx's SQLite worker thread are freed on the runtime's
@@ -31,7 +32,8 @@ fn main() -> ExitCode {
 /// Prints `staffroom: error: …` as exactly one line.
 fn fail(message: &str) -> ExitCode {
     let line = message.split_whitespace().collect::<Vec<_>>().join(" ");
-    eprintln!("staffroom: error: {}", staffroom::ui::text::inert(&line));
+    // stderr may be gone (a closed terminal): never panic over telling.
+    let _ = writeln!(std::io::stderr(), "staffroom: error: {}", staffroom::ui::text::inert(&line));
     ExitCode::FAILURE
 }
 
@@ -39,10 +41,14 @@ fn fail(message: &str) -> ExitCode {
 /// a backtrace across their terminal.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
-        tracing::error!("panic: {info}");
+        tracing::error!("panic: {info}\n{}", std::backtrace::Backtrace::force_capture());
         let line = info.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
         // A panic message may quote input (a name, a pasted value): never raw.
-        eprintln!("staffroom: internal error (please report): {}", staffroom::ui::text::inert(&line));
+        let _ = writeln!(
+            std::io::stderr(),
+            "staffroom: internal error (please report): {}",
+            staffroom::ui::text::inert(&line)
+        );
     }));
 }
 

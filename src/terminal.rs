@@ -7,7 +7,7 @@ use crossterm::terminal::{EnterAlternateScreen, LeaveAlternateScreen, disable_ra
 use crossterm::{cursor, execute};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use std::io::{self, Stdout};
+use std::io::{self, Stdout, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
@@ -58,7 +58,11 @@ fn install_panic_hook() {
                 tracing::error!("panic: {info}");
                 let line = info.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
                 // A panic message may quote input (a name, a pasted value): never raw.
-                eprintln!("staffroom: internal error (please report): {}", crate::ui::text::inert(&line));
+                let _ = writeln!(
+                    io::stderr(),
+                    "staffroom: internal error (please report): {}",
+                    crate::ui::text::inert(&line)
+                );
                 std::process::exit(101);
             }
             previous(info);

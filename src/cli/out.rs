@@ -67,7 +67,7 @@ impl<W: Write> Printer<W> {
 
 /// A one-line note on standard error for people (progress, where a file went).
 pub fn note(text: impl AsRef<str>) {
-    eprintln!("{}", inert(text.as_ref()));
+    let _ = writeln!(std::io::stderr(), "{}", inert(text.as_ref()));
 }
 
 /// `Printer::data`: raw bytes, or lines made inert.

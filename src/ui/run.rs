@@ -67,7 +67,10 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     let (cmd_tx, mut events_rx) = backend::spawn(worker);
     let mut notices = changes::watch(&db);
     let mouse = config.display.mouse;
-    let mut term = terminal::enter(mouse).context("cannot set up the terminal")?;
+    // Never dropped: ratatui's Terminal prints to stderr from its Drop when it cannot
+    // show the cursor, and after a closed terminal that print panics. RestoreGuard
+    // puts the terminal back on every way out instead.
+    let mut term = std::mem::ManuallyDrop::new(terminal::enter(mouse).context("cannot set up the terminal")?);
     let _restore = terminal::RestoreGuard;
     let size = term.size()?;
     app.update(Msg::Resize(size.width, size.height));
@@ -90,7 +93,7 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
                 }
                 Effect::Quit => return Ok(()),
                 Effect::Suspend => {
-                    terminal::suspend(&mut term, mouse)?;
+                    terminal::suspend(&mut *term, mouse)?;
                     app.dirty = true;
                 }
                 Effect::Copy(text) => {
@@ -104,7 +107,14 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
             }
         }
         if app.dirty {
-            term.draw(|f| view(&app, f))?;
+            if let Err(e) = term.draw(|f| view(&app, f)) {
+                // The terminal went away (SSH dropped, tmux killed) before its hangup
+                // signal arrived: nothing to draw on and nobody to tell.
+                if e.raw_os_error() == Some(libc::EIO) || e.kind() == std::io::ErrorKind::BrokenPipe {
+                    return Ok(());
+                }
+                return Err(e.into());
+            }
             app.dirty = false;
             tracing::trace!("frame drawn");
         }
