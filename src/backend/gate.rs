@@ -106,6 +106,12 @@ pub fn need(kind: RequestKind) -> Option<Need> {
 }
 
 impl Request {
+    /// Does a load also write (the board saving the user's filter)? Such a request
+    /// is never interrupted by a newer one.
+    pub fn saves(&self) -> bool {
+        matches!(self, Request::Board { save: true, .. })
+    }
+
     pub fn kind(&self) -> RequestKind {
         match self {
             Request::Login { .. } => K::Login,

@@ -25,6 +25,7 @@ use crate::store::audit::AuditRow;
 use crate::store::board::{BoardKey, Card, Column};
 use crate::store::contact_messages::{ContactMessage, MessageKey};
 use crate::store::dashboard::Section;
+use crate::store::interrupt::{self, Ticket};
 use crate::store::lead_filter::LeadFilter;
 use crate::store::leads::{Detail, Lead, LeadFields};
 use crate::store::packages::PackageFields;
@@ -280,17 +281,23 @@ pub fn spawn(backend: std::sync::Arc<Backend>) -> (mpsc::UnboundedSender<Command
     let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel::<Event>();
     tokio::spawn(async move {
-        let mut loads: std::collections::HashMap<u64, tokio::task::AbortHandle> = std::collections::HashMap::new();
+        // Loads in flight by their supersede key: the newer one cancels the older's
+        // ticket (its SQLite statements stop) and aborts its task.
+        let mut loads: std::collections::HashMap<u64, (Ticket, tokio::task::AbortHandle)> =
+            std::collections::HashMap::new();
         while let Some(cmd) = cmd_rx.recv().await {
             let backend = backend.clone();
             let ev_tx = ev_tx.clone();
             let key = cmd.supersedes;
-            if let Some(old) = key.and_then(|k| loads.remove(&k)) {
-                old.abort();
+            if let Some((ticket, task)) = key.and_then(|k| loads.remove(&k)) {
+                ticket.store(true, std::sync::atomic::Ordering::Relaxed);
+                task.abort();
             }
+            let ticket = Ticket::default();
+            let mine = ticket.clone();
             let task = tokio::spawn(async move {
                 let req_id = cmd.req_id;
-                let (result, who) = backend.handle(cmd.request).await;
+                let (result, who) = interrupt::interruptible(mine, backend.handle(cmd.request)).await;
                 if let Err(e) = &result {
                     tracing::warn!("request {req_id} failed: {e}");
                 }
@@ -298,9 +305,9 @@ pub fn spawn(backend: std::sync::Arc<Backend>) -> (mpsc::UnboundedSender<Command
                 let _ = ev_tx.send(Event { req_id, result, who });
             });
             if let Some(k) = key {
-                loads.insert(k, task.abort_handle());
+                loads.insert(k, (ticket, task.abort_handle()));
             }
-            loads.retain(|_, h| !h.is_finished());
+            loads.retain(|_, (_, h)| !h.is_finished());
         }
     });
     (cmd_tx, ev_rx)

@@ -114,6 +114,14 @@ impl LeadFilter {
             .collect()
     }
 
+    /// The filter as the board's query sees it: the text reduced to the words that
+    /// are searched. Two filters with the same `searched()` load the same board, so
+    /// typing a letter that does not change it (a word still under 3 letters) need
+    /// not reload anything.
+    pub fn searched(&self) -> LeadFilter {
+        LeadFilter { text: self.words().join(" "), ..self.clone() }
+    }
+
     /// Does the filter search text (a selective, index-served condition)?
     pub fn searches(&self) -> bool {
         !self.words().is_empty()

@@ -22,6 +22,7 @@ pub mod content;
 pub mod dashboard;
 pub mod error;
 pub mod help_requests;
+pub mod interrupt;
 pub mod lead_fields;
 pub mod lead_filter;
 pub mod lead_io;
@@ -181,6 +182,9 @@ impl Db {
                 .busy_timeout(Duration::from_secs(5));
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
+                .after_connect(|c, _| Box::pin(interrupt::on_connect(c)))
+                .before_acquire(|c, _| Box::pin(interrupt::on_acquire(c)))
+                .after_release(|c, _| Box::pin(interrupt::on_release(c)))
                 .connect_with(opts)
                 .await
                 .map_err(|e| unavailable(path, e))?;

@@ -178,6 +178,11 @@ impl App {
         self.pending.iter().any(|(t, _)| *t == token)
     }
 
+    /// Is this request still awaited (not superseded by a newer one of its token)?
+    pub fn is_live(&self, req_id: ReqId) -> bool {
+        self.pending.iter().any(|(_, id)| *id == req_id)
+    }
+
     pub fn busy(&self) -> bool {
         !self.pending.is_empty()
     }
@@ -271,7 +276,9 @@ impl App {
             self.pending.retain(|(t, _)| *t != token);
         }
         self.pending.push((token, req_id));
-        Effect::Send(Box::new(Command { req_id, supersedes: token.supersede_key(), request }))
+        // A load that also saves (the board keeping a filter) is never cut short.
+        let supersedes = token.supersede_key().filter(|_| !request.saves());
+        Effect::Send(Box::new(Command { req_id, supersedes, request }))
     }
 
     fn on_event(&mut self, ev: Event) -> Vec<Effect> {

@@ -93,7 +93,7 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
                 }
                 Effect::Quit => return Ok(()),
                 Effect::Suspend => {
-                    terminal::suspend(&mut *term, mouse)?;
+                    terminal::suspend(&mut term, mouse)?;
                     app.dirty = true;
                 }
                 Effect::Copy(text) => {

@@ -94,3 +94,29 @@ async fn eight_writers_keep_one_chain_postgres() {
 async fn eight_writers_keep_one_chain_sqlite() {
     many_writers(TestDb::sqlite().await, 8, 25).await;
 }
+
+/// A superseded load's ticket stops its statement inside SQLite: the query ends with
+/// an interrupt instead of running on, holding a connection and a core.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_ticket_interrupts_a_running_sqlite_statement() {
+    use staffroom::store::interrupt::{Ticket, interruptible};
+    use std::sync::atomic::Ordering;
+    let t = crate::common::TestDb::sqlite().await;
+    let staffroom::store::Db::Sqlite(pool) = t.db.clone() else { panic!("sqlite") };
+    // Counting to a billion takes SQLite many seconds.
+    let slow = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) \
+                SELECT COUNT(*) FROM n";
+    let ticket = Ticket::default();
+    let run = tokio::spawn(interruptible(ticket.clone(), async move {
+        sqlx::query_scalar::<_, i64>(slow).fetch_one(&pool).await
+    }));
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    let started = std::time::Instant::now();
+    ticket.store(true, Ordering::Relaxed);
+    let result = tokio::time::timeout(std::time::Duration::from_secs(5), run).await.expect("stops").unwrap();
+    let err = result.expect_err("interrupted, not finished");
+    assert!(err.to_string().contains("interrupt"), "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(1), "stopped at once: {:?}", started.elapsed());
+    // The connection goes back to the pool clean: the next load runs normally.
+    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap().len(), 7);
+}

@@ -59,6 +59,8 @@ pub struct PipelineScreen {
     filter_loaded: bool,
     /// While `/` search is typed: the text before typing began (Esc puts it back).
     typing: Option<String>,
+    /// The filter (as searched) of the board last asked for.
+    shown: Option<LeadFilter>,
     /// The new lead last sent from the form (a duplicate warning offers to create or
     /// merge it).
     creating: Option<crate::store::leads::LeadFields>,
@@ -119,6 +121,13 @@ impl PipelineScreen {
 
     /// Reloads the board with the filter in force; `save` keeps it for next time.
     fn refilter(&mut self, save: bool) -> Vec<Cmd> {
+        // A keystroke that leaves the searched words as they were (the first two
+        // letters of a word) shows the same board: no query.
+        let searched = self.filter.searched();
+        if !save && self.shown.as_ref() == Some(&searched) {
+            return Vec::new();
+        }
+        self.shown = Some(searched);
         self.keep = self.selected().map(|c| c.lead.id);
         self.row = 0;
         vec![Cmd::Send(Lane::Load, Request::Board { per_column: PAGE, filter: Some(self.filter.clone()), save })]
@@ -172,7 +181,12 @@ impl PipelineScreen {
     }
 
     pub fn on_board(&mut self, columns: Vec<Column>, filter: LeadFilter) {
-        self.filter = filter;
+        // While `/` is typed the text on screen is the truth: a board answered for
+        // an earlier load never takes it back.
+        if self.typing.is_none() {
+            self.filter = filter;
+        }
+        self.shown = Some(self.filter.searched());
         self.filter_loaded = true;
         let keep = self.keep.take().or_else(|| self.selected().map(|c| c.lead.id));
         self.columns = columns;
@@ -503,6 +517,21 @@ mod tests {
         assert_eq!(money(12_500), "12k");
         assert_eq!(money(4_250), "4.2k");
         assert_eq!(money(3_400_000), "3.4M");
+    }
+
+    #[test]
+    fn letters_that_search_nothing_new_send_nothing() {
+        use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+        let mut p = PipelineScreen::new(BTreeMap::new());
+        p.on_board(Vec::new(), LeadFilter::default());
+        p.typing = Some(String::new());
+        let mut key = |c| p.text_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+        assert!(key('s').is_empty(), "one letter: the same board as no search");
+        assert!(key('a').is_empty(), "two letters: still the same board");
+        assert_eq!(key('r').len(), 1, "three letters search");
+        assert_eq!(key('a').len(), 1, "a longer word searches again");
+        assert!(key(' ').is_empty(), "a space adds no word");
+        assert_eq!(p.filter.text, "sara ", "every letter is kept on screen");
     }
 
     #[test]
