@@ -58,6 +58,8 @@ pub enum Bind {
 pub struct Where {
     pub sql: String,
     pub binds: Vec<Bind>,
+    /// SQLite: the placeholder of the full-text query, when the filter searches.
+    pub fts_match: Option<usize>,
 }
 
 /// Binds a `Where`'s values onto a query (either backend, `query` or `query_as`).
@@ -170,11 +172,29 @@ impl LeadFilter {
     /// The clauses for this filter. `me` resolves `Assigned::Me`; without a user it
     /// matches nothing. Placeholders start at `$first`.
     pub fn where_sql(&self, backend: Backend, me: Option<i64>, now: DateTime<Utc>, first: usize) -> Where {
+        self.where_sql_matching(backend, me, now, first, None)
+    }
+
+    /// `where_sql`, but on SQLite the search is the clause `matches` (`+id IN m`),
+    /// reading a table of the matching ids that the query defines itself (a `WITH`
+    /// of `Where::fts_match`), so a query over several stages runs the full-text
+    /// search once, not once per stage.
+    pub fn where_sql_matching(
+        &self,
+        backend: Backend,
+        me: Option<i64>,
+        now: DateTime<Utc>,
+        first: usize,
+        matches: Option<&str>,
+    ) -> Where {
         let mut w = Where::default();
         let push = |w: &mut Where, b: Bind| {
             w.binds.push(b);
             first + w.binds.len() - 1
         };
+        // SQLite: every word in one MATCH ("sara" AND ("0100" OR "100")), one lookup
+        // of the FTS index however many words.
+        let mut fts = Vec::new();
         for word in self.words() {
             // Phones are stored normalised (+201001234567): also match the digits typed.
             let digits: String = word.chars().filter(char::is_ascii_digit).collect();
@@ -183,14 +203,10 @@ impl LeadFilter {
             match backend {
                 // The FTS5 trigram table of migration 0006: a substring match in any
                 // searched column, case-insensitive.
-                Backend::Sqlite => {
-                    let mut query = fts_phrase(&word);
-                    if let Some(d) = &digits {
-                        query = format!("{query} OR {}", fts_phrase(d));
-                    }
-                    let n = push(&mut w, Bind::Text(query));
-                    w.sql.push_str(&format!(" AND id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ${n})"));
-                }
+                Backend::Sqlite => fts.push(match &digits {
+                    Some(d) => format!("({} OR {})", fts_phrase(&word), fts_phrase(d)),
+                    None => fts_phrase(&word),
+                }),
                 // The pg_trgm index of migration 0006 serves LIKE on this expression.
                 Backend::Postgres => {
                     let n = push(&mut w, Bind::Text(format!("%{}%", escape_like(&word))));
@@ -203,6 +219,16 @@ impl LeadFilter {
                         }
                         None => w.sql.push_str(&format!(" AND {SEARCH_TEXT_PG} LIKE ${n} ESCAPE '\\'")),
                     }
+                }
+            }
+        }
+        if !fts.is_empty() {
+            let n = push(&mut w, Bind::Text(fts.join(" AND ")));
+            w.fts_match = Some(n);
+            match matches {
+                Some(clause) => w.sql.push_str(&format!(" AND {clause}")),
+                None => {
+                    w.sql.push_str(&format!(" AND id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ${n})"))
                 }
             }
         }
@@ -366,8 +392,12 @@ mod tests {
         assert_eq!(w.binds[0], Bind::Text("%sara%".into()));
         assert_eq!(w.binds[2], Bind::Int(7));
         let w = f.where_sql(Backend::Sqlite, Some(7), Utc::now(), 1);
-        assert_eq!(w.binds[0], Bind::Text("\"sara\"".into()));
+        assert_eq!(w.binds[0], Bind::Text("\"sara\" AND \"0100\"".into()));
         assert!(w.sql.contains("lead_search MATCH $1"));
+        assert_eq!((w.fts_match, w.binds[1].clone()), (Some(1), Bind::Int(7)), "one MATCH for every word");
+        let m = f.where_sql_matching(Backend::Sqlite, Some(7), Utc::now(), 1, Some("+id IN m"));
+        assert!(m.sql.contains("+id IN m") && !m.sql.contains("MATCH"), "{}", m.sql);
+        assert_eq!(m.binds, w.binds, "the same values, the search read from the table");
         assert_eq!(f.describe(), "\"Sara 0100\" · mine · source whatsapp");
     }
 
@@ -377,14 +407,7 @@ mod tests {
         assert!(f.short_words());
         let w = f.where_sql(Backend::Sqlite, None, Utc::now(), 1);
         let texts: Vec<&Bind> = w.binds.iter().collect();
-        assert_eq!(
-            texts,
-            vec![
-                &Bind::Text("\"\"\"x\"\"\"".into()),
-                &Bind::Text("\"or*\"".into()),
-                &Bind::Text("\"010-1234\" OR \"0101234\"".into())
-            ]
-        );
+        assert_eq!(texts, vec![&Bind::Text("\"\"\"x\"\"\" AND \"or*\" AND (\"010-1234\" OR \"0101234\")".into())]);
     }
 
     #[test]
@@ -490,5 +513,11 @@ impl Scope {
     /// The clauses for `backend`, with placeholders from `$first`.
     pub fn sql(&self, backend: Backend, first: usize) -> Where {
         self.filter.where_sql(backend, self.me, self.now, first)
+    }
+
+    /// The clauses with the SQLite search as the clause `matches` (see
+    /// `LeadFilter::where_sql_matching`).
+    pub fn sql_matching(&self, backend: Backend, first: usize, matches: &str) -> Where {
+        self.filter.where_sql_matching(backend, self.me, self.now, first, Some(matches))
     }
 }

@@ -28,3 +28,39 @@ pub enum Effect {
     /// local terminal allows it).
     Copy(String),
 }
+
+/// The effects of several messages handled together (keys typed or pasted in one
+/// go), with every load that a later one in the same batch supersedes left out: it
+/// would be cancelled the moment it started, after taking a connection and CPU from
+/// the one that counts. Writes and everything else stay, in order.
+pub fn coalesce(effects: Vec<Effect>) -> Vec<Effect> {
+    let key = |e: &Effect| match e {
+        Effect::Send(cmd) => cmd.supersedes,
+        _ => None,
+    };
+    let mut kept = Vec::with_capacity(effects.len());
+    for (i, e) in effects.iter().enumerate() {
+        let superseded = key(e).is_some_and(|k| effects[i + 1..].iter().any(|later| key(later) == Some(k)));
+        if !superseded {
+            kept.push(e.clone());
+        }
+    }
+    kept
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backend::Request;
+
+    fn send(req_id: u64, supersedes: Option<u64>) -> Effect {
+        Effect::Send(Box::new(Command { req_id, supersedes, request: Request::Assignees }))
+    }
+
+    #[test]
+    fn only_the_last_load_of_a_slot_is_sent_and_writes_all_are() {
+        let batch = vec![send(1, Some(7)), send(2, None), send(3, Some(7)), send(4, Some(8)), Effect::Quit];
+        assert_eq!(coalesce(batch), vec![send(2, None), send(3, Some(7)), send(4, Some(8)), Effect::Quit]);
+        assert_eq!(coalesce(vec![send(1, None), send(2, None)]), vec![send(1, None), send(2, None)]);
+    }
+}

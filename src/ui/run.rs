@@ -3,7 +3,7 @@
 
 use super::app::{App, Settings, TICKS_PER_SECOND};
 use super::keymap::Keymap;
-use super::msg::{Effect, Msg};
+use super::msg::{Effect, Msg, coalesce};
 use super::theme::{Theme, no_color_env};
 use super::view::view;
 use crate::backend::{self, changes};
@@ -120,10 +120,10 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
         }
         let msg = tokio::select! {
             ev = input.next() => match ev {
-                Some(Ok(TermEvent::Key(k))) => Msg::Key(k),
-                Some(Ok(TermEvent::Paste(s))) => Msg::Paste(s),
-                Some(Ok(TermEvent::Resize(w, h))) => Msg::Resize(w, h),
-                Some(Ok(_)) => continue,
+                Some(Ok(ev)) => match input_msg(ev) {
+                    Some(m) => m,
+                    None => continue,
+                },
                 // The terminal went away (an SSH connection dropped): exit cleanly.
                 Some(Err(_)) | None => return Ok(()),
             },
@@ -137,5 +137,39 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
             _ = sighup.recv() => return Ok(()),
         };
         effects = app.update(msg);
+        // Keys already waiting (typed fast, pasted, or arriving in one packet over
+        // SSH) are taken before drawing or sending: one frame for all of them, and
+        // only the last of the loads they ask for in each slot ("/sara" searches
+        // "sara", not "sar" first).
+        for _ in 0..MAX_BATCH {
+            // `poll!` polls with this task's own waker (not a no-op one as
+            // `now_or_never` does), so an event arriving later still wakes the loop.
+            match futures::poll!(input.next()) {
+                std::task::Poll::Ready(Some(Ok(ev))) => {
+                    if let Some(m) = input_msg(ev) {
+                        effects.extend(app.update(m));
+                    }
+                }
+                // The terminal went away: send what was asked for, then stop.
+                std::task::Poll::Ready(Some(Err(_)) | None) => {
+                    effects.push(Effect::Quit);
+                    break;
+                }
+                std::task::Poll::Pending => break,
+            }
+        }
+        effects = coalesce(effects);
+    }
+}
+
+/// At most this many waiting input events are taken together before a frame.
+const MAX_BATCH: usize = 256;
+
+fn input_msg(ev: TermEvent) -> Option<Msg> {
+    match ev {
+        TermEvent::Key(k) => Some(Msg::Key(k)),
+        TermEvent::Paste(s) => Some(Msg::Paste(s)),
+        TermEvent::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
     }
 }
