@@ -52,6 +52,7 @@ fn app() -> App {
         lost_reasons: Vec::new(),
         rot_days: Default::default(),
         export_dir: std::env::temp_dir(),
+        attendance_threshold_percent: 75,
     };
     let mut app = App::new(settings, Utc::now());
     let u = user();

@@ -43,6 +43,10 @@ crate::string_enum! {
         SavePackage => "save_package",
         ReorderPackage => "reorder_package",
         SetPackageActive => "set_package_active",
+        AttendanceCohorts => "attendance_cohorts",
+        AttendanceGrid => "attendance_grid",
+        MarkAttendance => "mark_attendance",
+        MarkAllPresent => "mark_all_present",
     }
 }
 
@@ -98,6 +102,12 @@ pub const GATE: &[(RequestKind, Need)] = &[
     (K::SavePackage, Permission(Action::ManageSettings)),
     (K::ReorderPackage, Permission(Action::ManageSettings)),
     (K::SetPackageActive, Permission(Action::ManageSettings)),
+    // Attendance: everyone who sees the calendar reads the grid; instructors and
+    // admins mark (the store also checks that an instructor teaches the cohort).
+    (K::AttendanceCohorts, Permission(Action::ViewCalendar)),
+    (K::AttendanceGrid, Permission(Action::ViewCalendar)),
+    (K::MarkAttendance, Permission(Action::TakeAttendance)),
+    (K::MarkAllPresent, Permission(Action::TakeAttendance)),
 ];
 
 /// The gate's row for a kind; `None` (refused) when the table lacks one.
@@ -144,6 +154,10 @@ impl Request {
             Request::SavePackage { .. } => K::SavePackage,
             Request::ReorderPackage { .. } => K::ReorderPackage,
             Request::SetPackageActive { .. } => K::SetPackageActive,
+            Request::AttendanceCohorts => K::AttendanceCohorts,
+            Request::AttendanceGrid { .. } => K::AttendanceGrid,
+            Request::MarkAttendance { .. } => K::MarkAttendance,
+            Request::MarkAllPresent { .. } => K::MarkAllPresent,
         }
     }
 }

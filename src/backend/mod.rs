@@ -4,6 +4,7 @@
 //! hands it to the handler of its area. Other sessions' writes become change notices.
 //! The UI never touches the database; it only sends commands.
 
+mod attendance;
 pub mod changes;
 pub mod gate;
 mod help;
@@ -16,6 +17,7 @@ mod session;
 
 pub use session::{Backend, Who};
 
+use crate::domain::attendance::AttendanceStatus;
 use crate::domain::help_request::HelpStatus;
 use crate::domain::lead::{LeadStatus, MoveInput, NoteType};
 use crate::domain::message::MessageStatus;
@@ -195,6 +197,22 @@ pub enum Request {
         version: i64,
         active: bool,
     },
+    /// The cohorts whose attendance grid the user may open.
+    AttendanceCohorts,
+    /// A cohort's attendance grid as of the office's today.
+    AttendanceGrid {
+        of: crate::store::attendance::GridOf,
+    },
+    /// Mark one student at one session.
+    MarkAttendance {
+        session_id: i64,
+        enrollment_id: i64,
+        status: AttendanceStatus,
+    },
+    /// Mark every unmarked student of a session present.
+    MarkAllPresent {
+        session_id: i64,
+    },
 }
 
 /// Creating a lead that matches an open one (same normalised email or phone).
@@ -242,6 +260,12 @@ pub enum Reply {
     Records(Box<records::RecordPage>),
     /// A record was saved: what to tell the user.
     RecordSaved(String),
+    AttendanceCohorts(Vec<crate::store::attendance::CohortChoice>),
+    AttendanceGrid(Box<crate::store::attendance::Grid>),
+    /// One mark saved, as stored.
+    Marked(crate::store::attendance::Mark),
+    /// Unmarked students marked present: how many.
+    MarkedAll(i64),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -90,6 +90,10 @@ impl Backend {
             | Request::SavePackage { .. }
             | Request::ReorderPackage { .. }
             | Request::SetPackageActive { .. }) => super::packages::handle(self, &actor, r).await,
+            r @ (Request::AttendanceCohorts
+            | Request::AttendanceGrid { .. }
+            | Request::MarkAttendance { .. }
+            | Request::MarkAllPresent { .. }) => super::attendance::handle(self, &actor, r).await,
             r => super::leads::handle(self, &actor, r).await,
         };
         (result, Some(who))

@@ -41,6 +41,14 @@ macro_rules! string_enum {
             }
         }
 
+        /// Decodes the database text (`#[sqlx(try_from = "String")]`).
+        impl TryFrom<String> for $name {
+            type Error = $crate::domain::UnknownValue;
+            fn try_from(text: String) -> Result<Self, Self::Error> {
+                text.parse()
+            }
+        }
+
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())

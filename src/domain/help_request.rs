@@ -87,19 +87,6 @@ pub fn check_response(text: &str) -> Result<String, String> {
     Ok(text)
 }
 
-macro_rules! try_from_text {
-    ($($t:ty),+) => {$(
-        /// Decodes the database text (`#[sqlx(try_from = "String")]`).
-        impl TryFrom<String> for $t {
-            type Error = super::UnknownValue;
-            fn try_from(text: String) -> Result<Self, Self::Error> {
-                text.parse()
-            }
-        }
-    )+};
-}
-try_from_text!(HelpStatus, RequesterType);
-
 #[cfg(test)]
 mod tests {
     use super::HelpStatus::{self, *};

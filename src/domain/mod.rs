@@ -5,6 +5,7 @@
 
 #[macro_use]
 pub mod enums;
+pub mod attendance;
 pub mod capacity;
 pub mod contact;
 pub mod help_request;

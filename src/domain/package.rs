@@ -22,14 +22,6 @@ impl PackageStatus {
     }
 }
 
-/// Decodes the database text (`#[sqlx(try_from = "String")]`).
-impl TryFrom<String> for TargetAudience {
-    type Error = super::UnknownValue;
-    fn try_from(text: String) -> Result<Self, Self::Error> {
-        text.parse()
-    }
-}
-
 /// Longest name and slug, in characters.
 pub const MAX_NAME_CHARS: usize = 120;
 /// Longest description, in characters.

@@ -14,6 +14,7 @@
 //!   produced by SQL, so both backends store and compare them alike.
 
 pub mod actor;
+pub mod attendance;
 pub mod audit;
 pub mod board;
 pub mod cohorts;

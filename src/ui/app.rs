@@ -42,6 +42,8 @@ pub struct Settings {
     pub rot_days: std::collections::BTreeMap<String, i64>,
     /// Where `E` writes exports (empty: the current directory).
     pub export_dir: std::path::PathBuf,
+    /// `rules.attendance_threshold_percent`: a rate under it is flagged.
+    pub attendance_threshold_percent: u8,
 }
 
 /// The logged-in user, as the UI shows them. The backend owns the session and

@@ -33,6 +33,7 @@ pub fn settings() -> Settings {
         lost_reasons: vec!["price".into(), "timing".into()],
         rot_days: [("new".to_string(), 2), ("contacted".to_string(), 7)].into_iter().collect(),
         export_dir: std::env::temp_dir(),
+        attendance_threshold_percent: 75,
     }
 }
 

@@ -27,6 +27,8 @@ pub enum Context {
     Packages,
     /// Forms.
     Form,
+    /// The attendance grid.
+    Attendance,
 }
 
 impl Context {
@@ -43,6 +45,7 @@ impl Context {
         Context::Records,
         Context::HelpRequests,
         Context::Packages,
+        Context::Attendance,
     ];
 
     pub fn name(self) -> &'static str {
@@ -59,6 +62,7 @@ impl Context {
             Context::Records => "records",
             Context::HelpRequests => "help_requests",
             Context::Packages => "packages",
+            Context::Attendance => "attendance",
         }
     }
 }
@@ -122,6 +126,12 @@ crate::string_enum! {
         MoveUp => "move_up",
         MoveDown => "move_down",
         ToggleActive => "toggle_active",
+        MarkPresent => "mark_present",
+        MarkAbsent => "mark_absent",
+        MarkLate => "mark_late",
+        MarkExcused => "mark_excused",
+        MarkAllPresent => "mark_all_present",
+        ChooseCohort => "choose_cohort",
     }
 }
 
@@ -148,6 +158,12 @@ impl Action {
             Action::CloseRecord => "closed",
             Action::MoveUp => "up",
             Action::MoveDown => "down",
+            Action::MarkPresent => "present",
+            Action::MarkAbsent => "absent",
+            Action::MarkLate => "late",
+            Action::MarkExcused => "excused",
+            Action::MarkAllPresent => "all present",
+            Action::ChooseCohort => "cohort",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -211,6 +227,12 @@ impl Action {
             Action::MoveUp => "move up the list",
             Action::MoveDown => "move down the list",
             Action::ToggleActive => "withdraw / offer again",
+            Action::MarkPresent => "mark present, next student",
+            Action::MarkAbsent => "mark absent, next student",
+            Action::MarkLate => "mark late (check-in now), next student",
+            Action::MarkExcused => "mark excused, next student",
+            Action::MarkAllPresent => "mark every unmarked student present (asks first)",
+            Action::ChooseCohort => "choose another cohort",
         }
     }
 }

@@ -33,6 +33,7 @@ pub fn settings(config: &Config) -> Result<Settings> {
         lost_reasons: config.pipeline.lost_reasons.clone(),
         rot_days: config.pipeline.rot_days.clone(),
         export_dir: std::path::PathBuf::from(&config.pipeline.export_dir),
+        attendance_threshold_percent: config.rules.attendance_threshold_percent,
     })
 }
 

@@ -48,7 +48,7 @@ pub fn view(app: &App, f: &mut Frame) {
         header,
     );
     if let Some(screen) = app.screen() {
-        let vx = Vx { theme, now: app.now, tz: app.settings.tz };
+        let vx = Vx { theme, now: app.now, tz: app.settings.tz, threshold: app.settings.attendance_threshold_percent };
         screen.component().view(f, body, &vx);
     }
     f.render_widget(hint_bar(app), hints);

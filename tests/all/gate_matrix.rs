@@ -13,6 +13,7 @@ use staffroom::backend::{Backend, OnDuplicate, Reply, Request, Settings};
 use staffroom::domain::lead::{Interest, LeadSource, LeadStatus, LeadType, MoveInput, NoteType};
 use staffroom::domain::message::MessageStatus;
 use staffroom::domain::permissions::{Role, Roles};
+use staffroom::store::attendance::GridOf;
 use staffroom::store::lead_fields::LeadFields;
 use staffroom::store::lead_filter::LeadFilter;
 use staffroom::store::leads::{self, Lead, NewLead};
@@ -107,6 +108,13 @@ impl Fixture {
             sqlx::query_scalar(sql).bind(uid).bind(&subject).bind(at).fetch_one(p).await.expect("raise")
         });
         (id, 1)
+    }
+
+    /// A class taught by this role's gate user (so an instructor passes the store's
+    /// own "teaches this cohort" check, and the gate alone decides).
+    async fn class(&self, role: Role) -> crate::attendance::Class {
+        let me = users::find_by_email(&self.db, &email_of(role)).await.expect("find").expect("gate user");
+        crate::attendance::class(&self.db, Some(me.id), &["Gate Student"], 0).await
     }
 
     async fn fresh_package(&self) -> staffroom::store::packages::Package {
@@ -232,6 +240,23 @@ impl Fixture {
             RequestKind::SetPackageActive => {
                 let p = self.fresh_package().await;
                 Request::SetPackageActive { id: p.id, version: p.version, active: false }
+            }
+            RequestKind::AttendanceCohorts => Request::AttendanceCohorts,
+            RequestKind::AttendanceGrid => {
+                let c = self.class(role).await;
+                Request::AttendanceGrid { of: GridOf::Cohort(c.cohort_id) }
+            }
+            RequestKind::MarkAttendance => {
+                let c = self.class(role).await;
+                Request::MarkAttendance {
+                    session_id: c.today,
+                    enrollment_id: c.students[0],
+                    status: staffroom::domain::attendance::AttendanceStatus::Present,
+                }
+            }
+            RequestKind::MarkAllPresent => {
+                let c = self.class(role).await;
+                Request::MarkAllPresent { session_id: c.today }
             }
         };
         assert_eq!(request.kind(), kind, "the sample of {kind} is a request of another kind");

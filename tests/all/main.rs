@@ -4,6 +4,7 @@ mod common;
 mod driver;
 mod pg;
 
+mod attendance;
 mod audit_chain;
 mod cli;
 mod concurrency;

@@ -67,8 +67,22 @@ impl Dashboard {
                 };
             }
             SectionKind::UnreadMessages => Ok(ScreenId::Messages),
-            SectionKind::TodaySessions => Err("the attendance"),
-            SectionKind::LowAttendance => Err("the attendance"),
+            SectionKind::TodaySessions | SectionKind::LowAttendance => {
+                use crate::store::attendance::GridOf;
+                let of = |id| {
+                    if section.kind == SectionKind::TodaySessions {
+                        GridOf::Session(id)
+                    } else {
+                        GridOf::Enrollment(id)
+                    }
+                };
+                return match section.items.get(self.cursor) {
+                    Some(item) => vec![Cmd::Push(Box::new(Screen::Attendance(Box::new(
+                        super::attendance::AttendanceScreen::opened_on(of(item.id)),
+                    ))))],
+                    None => vec![Cmd::Open(ScreenId::Attendance)],
+                };
+            }
             SectionKind::ModerationQueue => Err("the moderation"),
         };
         match target {

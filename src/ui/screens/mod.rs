@@ -1,6 +1,7 @@
 //! The screens: a closed enum, matched exhaustively. Each screen owns its state, turns
 //! actions into requests, takes replies, and draws itself.
 
+pub mod attendance;
 pub mod audit;
 pub mod dashboard;
 pub mod lead;
@@ -29,6 +30,7 @@ pub enum ScreenId {
     Messages,
     HelpRequests,
     Packages,
+    Attendance,
     /// One lead (opened from the board; not in the palette: it needs a lead).
     Lead,
 }
@@ -41,6 +43,7 @@ impl ScreenId {
         ScreenId::Messages,
         ScreenId::HelpRequests,
         ScreenId::Packages,
+        ScreenId::Attendance,
         ScreenId::Audit,
         ScreenId::Users,
     ];
@@ -54,6 +57,7 @@ impl ScreenId {
             ScreenId::Messages => "messages",
             ScreenId::HelpRequests => "help-requests",
             ScreenId::Packages => "packages",
+            ScreenId::Attendance => "attendance",
             ScreenId::Lead => "lead",
         }
     }
@@ -67,6 +71,7 @@ impl ScreenId {
             ScreenId::Messages => "incoming contact messages; c converts one into a lead",
             ScreenId::HelpRequests => "students' and teachers' questions; e responds",
             ScreenId::Packages => "service packages and their prices",
+            ScreenId::Attendance => "a cohort's attendance grid; take roll with p a l e",
             ScreenId::Lead => "one lead and its timeline",
         }
     }
@@ -81,6 +86,7 @@ impl ScreenId {
             ScreenId::Messages => Some(Permission::ViewLeads),
             ScreenId::HelpRequests => Some(Permission::ViewContent),
             ScreenId::Packages => Some(Permission::ViewLeads),
+            ScreenId::Attendance => Some(Permission::ViewCalendar),
             ScreenId::Lead => Some(Permission::ViewLeads),
         }
     }
@@ -176,6 +182,8 @@ pub struct Vx<'a> {
     pub theme: &'a Theme,
     pub now: DateTime<Utc>,
     pub tz: chrono_tz::Tz,
+    /// `rules.attendance_threshold_percent`.
+    pub threshold: u8,
 }
 
 #[derive(Debug, Clone)]
@@ -188,6 +196,7 @@ pub enum Screen {
     Lead(Box<lead::LeadScreen>),
     /// A simple area, from its declaration in `ui/records/`.
     Record(Box<crate::ui::records::RecordScreen>),
+    Attendance(Box<attendance::AttendanceScreen>),
 }
 
 impl Screen {
@@ -201,6 +210,7 @@ impl Screen {
             ScreenId::Lead => Screen::Lead(Box::new(lead::LeadScreen::new(0))),
             ScreenId::HelpRequests => Screen::record(&crate::ui::records::help_requests::DECL),
             ScreenId::Packages => Screen::record(&crate::ui::records::packages::DECL),
+            ScreenId::Attendance => Screen::Attendance(Box::default()),
         }
     }
 
@@ -222,6 +232,7 @@ impl Screen {
             Screen::Messages(_) => ScreenId::Messages,
             Screen::Lead(_) => ScreenId::Lead,
             Screen::Record(s) => s.decl.id,
+            Screen::Attendance(_) => ScreenId::Attendance,
         }
     }
 
@@ -234,6 +245,7 @@ impl Screen {
             Screen::Messages(s) => s,
             Screen::Lead(s) => s.as_ref(),
             Screen::Record(s) => s.as_ref(),
+            Screen::Attendance(s) => s.as_ref(),
         }
     }
 
@@ -246,6 +258,7 @@ impl Screen {
             Screen::Messages(s) => s,
             Screen::Lead(s) => s.as_mut(),
             Screen::Record(s) => s.as_mut(),
+            Screen::Attendance(s) => s.as_mut(),
         }
     }
 }
