@@ -206,11 +206,12 @@ impl AttendanceScreen {
         let summary = match grid.sessions.get(self.col) {
             Some(s) => {
                 let marked = grid.students.iter().filter(|st| grid.mark(s.id, st.enrollment_id).is_some()).count();
-                format!("{} · {} · {}/{} marked", s.date.format("%a %Y-%m-%d"), s.title, marked, grid.students.len())
+                format!("{} · {marked}/{} marked · {}", s.date.format("%a %Y-%m-%d"), grid.students.len(), s.title)
             }
             None => "no session held yet".into(),
         };
-        let line = format!("{} · {}", grid.cohort_name, summary);
+        // The cohort's name is in the header already.
+        let line = summary;
         f.render_widget(Paragraph::new(Line::styled(text::fit(&line, w), theme.title)), head);
 
         let header = |fmt: &str, label: &str| {
