@@ -1,6 +1,7 @@
 //! The command line: argument definitions and one function per command.
 //! Each command returns `anyhow::Result`; `main` prints the error as one line.
 
+pub mod attendance;
 pub mod commands;
 pub mod leads;
 pub mod out;
@@ -153,6 +154,20 @@ pub struct ImportLeadsArgs {
 pub enum ExportCommand {
     /// Export leads with the board's filters (all leads without any)
     Leads(ExportLeadsArgs),
+    /// Export a cohort's attendance: one row per student, each held session, the rate
+    Attendance(ExportAttendanceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportAttendanceArgs {
+    /// The cohort: its id or its exact name
+    #[arg(long, value_name = "ID|NAME")]
+    pub cohort: String,
+    #[arg(long, default_value = "csv", value_parser = ["csv"])]
+    pub format: String,
+    /// Write here instead of stdout (replaced only when the export succeeds)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

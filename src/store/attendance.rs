@@ -319,3 +319,73 @@ pub async fn mark_unmarked_present(db: &Db, actor: &Actor, session_id: i64, toda
     tx.commit().await?;
     Ok(n)
 }
+
+/// A cohort named on the command line: its id, or its exact name ("Full-Stack ·
+/// Cohort 7"). `Err` lists nothing it should not: it says what was not found.
+pub async fn find_cohort(db: &Db, id_or_name: &str) -> Result<i64> {
+    let text = id_or_name.trim();
+    let found: Vec<i64> = match text.parse::<i64>() {
+        Ok(id) => {
+            with_db!(db, p => sqlx::query_scalar("SELECT id FROM cohorts WHERE id = $1").bind(id).fetch_all(p).await?)
+        }
+        Err(_) => with_db!(db, p => {
+            sqlx::query_scalar("SELECT id FROM cohorts WHERE name = $1 ORDER BY id LIMIT 2").bind(text).fetch_all(p).await?
+        }),
+    };
+    match found.as_slice() {
+        [id] => Ok(*id),
+        [] => Err(StoreError::NotFound { entity: "cohort", id: text.to_string() }),
+        _ => Err(StoreError::invalid("cohort", format!("several cohorts are named '{text}'; give its id"))),
+    }
+}
+
+/// The grid as CSV, one row per student: the status at each held session (oldest
+/// first, empty when unmarked), then the counts, the rate in percent and whether it
+/// is under `threshold` — the numbers the grid shows. Returns the rows written.
+pub fn write_csv(grid: &Grid, threshold: u8, out: impl std::io::Write) -> Result<u64> {
+    use crate::domain::metrics::{attendance_rate, below_threshold};
+    let io = |e: csv::Error| StoreError::Io(format!("cannot write the export: {e}"));
+    let mut w = csv::Writer::from_writer(out);
+    let mut head: Vec<String> = vec!["student".into(), "enrolment".into()];
+    head.extend(grid.sessions.iter().map(|s| s.date.to_string()));
+    head.extend(["present", "late", "excused", "absent", "held", "rate_percent", "under_threshold"].map(String::from));
+    w.write_record(&head).map_err(io)?;
+    for st in &grid.students {
+        let mut row: Vec<String> =
+            vec![crate::store::lead_io::protect(&st.name).into_owned(), st.enrollment_status.clone()];
+        row.extend(
+            grid.sessions
+                .iter()
+                .map(|s| grid.mark(s.id, st.enrollment_id).map_or("", |m| m.status.as_str()).to_string()),
+        );
+        let c = grid.counts(st.enrollment_id);
+        let absent = grid
+            .marks
+            .iter()
+            .filter(|m| m.enrollment_id == st.enrollment_id && m.status == AttendanceStatus::Absent)
+            .count();
+        let rate = attendance_rate(c).map_or(String::new(), |r| format!("{:.1}", r * 100.0));
+        row.extend([
+            c.present.to_string(),
+            c.late.to_string(),
+            c.excused.to_string(),
+            absent.to_string(),
+            c.held.to_string(),
+            rate,
+            below_threshold(c, threshold).to_string(),
+        ]);
+        w.write_record(&row).map_err(io)?;
+    }
+    w.flush().map_err(|e| StoreError::Io(format!("cannot write the export: {e}")))?;
+    Ok(grid.students.len() as u64)
+}
+
+/// Records that a cohort's attendance left the system (who, how many, where to).
+pub async fn record_export(db: &Db, actor: &Actor, grid: &Grid, to: &str) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let n = grid.students.len();
+    let summary = format!("exported the attendance of {} ({n} students) to {to}", grid.cohort_name);
+    let change = Change::new("export", "cohort", Some(grid.cohort_id), summary).with_new(json!({"rows": n, "to": to}));
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await
+}

@@ -10,7 +10,8 @@ use staffroom::domain::lifecycle::EnrollmentStatus;
 use staffroom::domain::metrics::attendance_rate;
 use staffroom::domain::permissions::Roles;
 use staffroom::store::attendance::{self, GridOf};
-use staffroom::store::{Db, StoreError, cohorts};
+use staffroom::store::users::{self, NewUser};
+use staffroom::store::{Actor, Db, StoreError, cohorts};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::{Screen, ScreenId};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -96,9 +97,15 @@ pub async fn class(db: &Db, instructor: Option<i64>, names: &[&str], held_days: 
     let tomorrow = session(db, cohort_id, today() + Duration::days(1), "scheduled").await;
     let cancelled = session(db, cohort_id, today() - Duration::days(1), "cancelled").await;
     let mut students = Vec::new();
-    for name in names {
-        let s = actor(db, &format!("{name} {n}"), Roles { student: true, ..Roles::VIEWER }).await;
-        let e = cohorts::enroll(db, &admin, cohort_id, s.user_id.unwrap(), EnrollmentStatus::Active).await.unwrap();
+    for (i, name) in names.iter().enumerate() {
+        let new = NewUser {
+            email: Some(format!("student-{n}-{i}@test.example")),
+            full_name: name.to_string(),
+            roles: Roles { student: true, ..Roles::VIEWER },
+            ..NewUser::default()
+        };
+        let s = users::create(db, &Actor::cli(), new).await.expect("student");
+        let e = cohorts::enroll(db, &admin, cohort_id, s.id, EnrollmentStatus::Active).await.unwrap();
         students.push(e.id);
     }
     Class { cohort_id, held, today: today_id, tomorrow, cancelled, students }
@@ -337,4 +344,39 @@ crate::on_both!(the_dashboard_opens_todays_session_for_roll_call, |t: TestDb| as
     d.settle().await;
     let screen = d.screen();
     assert!(screen.contains(&format!("Session of {}", today())) && screen.contains("0/1 marked"), "{screen}");
+});
+
+crate::on_both!(export_attendance_writes_the_grids_numbers_and_is_audited, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let ines = team.instructor.clone();
+    // A name a spreadsheet would run as a formula, and one with an escape sequence.
+    let c = class(&t.db, ines.user_id, &["=HYPERLINK(1)", "Layla \u{1b}[2J Haddad"], 2).await;
+    let (formula, layla) = (c.students[0], c.students[1]);
+    for (session, status) in c.held.iter().zip([Present, Late, Excused]) {
+        attendance::mark(&t.db, &ines, *session, layla, status, today()).await.unwrap();
+    }
+    attendance::mark(&t.db, &ines, c.held[0], formula, Absent, today()).await.unwrap();
+    let cohort = c.cohort_id.to_string();
+    let out = crate::cli::staffroom(&["export", "attendance", "--cohort", &cohort, "--database-url", &t.url], &[]);
+    let csv = crate::cli::ok(&out);
+    let lines: Vec<&str> = csv.lines().collect();
+    let days: Vec<String> =
+        c.held.iter().enumerate().map(|(i, _)| (today() - Duration::days(2 - i as i64)).to_string()).collect();
+    assert_eq!(
+        lines[0],
+        format!("student,enrolment,{},present,late,excused,absent,held,rate_percent,under_threshold", days.join(","))
+    );
+    // Students by name: "'=HYPERLINK" (protected) sorts before "Layla".
+    assert!(
+        lines[1].starts_with("'=HYPERLINK(1)") && lines[1].ends_with("absent,,,0,0,0,1,3,0.0,true"),
+        "{}",
+        lines[1]
+    );
+    // Layla: present, late, excused over 3 held: (1 + 1) / (3 - 1) = 100 %.
+    assert!(lines[2].ends_with("present,late,excused,1,1,1,0,3,100.0,false"), "{}", lines[2]);
+    assert!(lines[2].contains('\u{1b}'), "a file or pipe gets the bytes as stored");
+    assert_eq!(audit_count(&t.db, "export").await, 1, "the export is audited");
+    let missing =
+        crate::cli::staffroom(&["export", "attendance", "--cohort", "No Such Cohort", "--database-url", &t.url], &[]);
+    crate::cli::assert_one_clear_line(&missing, "cohort");
 });

@@ -1,0 +1,44 @@
+//! `staffroom export attendance`: a cohort's grid as CSV, the same numbers as the
+//! screen, as of today in `display.time_zone`. The export is audited.
+
+use super::ExportAttendanceArgs;
+use super::out::Printer;
+use crate::config::Config;
+use crate::store::{Actor, Db, StoreError, attendance};
+use anyhow::Result;
+use std::io::Write;
+
+pub async fn export(
+    db: &Db,
+    config: &Config,
+    args: &ExportAttendanceArgs,
+    out: &mut Printer<impl Write + Send>,
+) -> Result<()> {
+    let tz =
+        crate::ui::time::zone(&config.display.time_zone).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let today = crate::store::now().with_timezone(&tz).date_naive();
+    let cohort = attendance::find_cohort(db, &args.cohort).await?;
+    let grid = attendance::grid(db, cohort, today).await?;
+    let threshold = config.rules.attendance_threshold_percent;
+    let to = match &args.output {
+        None => {
+            attendance::write_csv(&grid, threshold, out.data())?;
+            "standard output".to_string()
+        }
+        Some(path) => {
+            // Written beside the target and renamed: a failed export leaves no half file.
+            let io = |e: std::io::Error| StoreError::Io(format!("cannot write {}: {e}", path.display()));
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "export".into());
+            let tmp = path.with_file_name(format!(".{name}.partial"));
+            let file = std::fs::File::create(&tmp).map_err(io)?;
+            let written = attendance::write_csv(&grid, threshold, std::io::BufWriter::new(file));
+            if let Err(e) = written.and_then(|_| std::fs::rename(&tmp, path).map_err(io)) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(e.into());
+            }
+            path.display().to_string()
+        }
+    };
+    attendance::record_export(db, &Actor::cli(), &grid, &to).await?;
+    Ok(())
+}
