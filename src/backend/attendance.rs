@@ -1,4 +1,5 @@
-//! Attendance: the cohorts one may open, a cohort's grid, and marks. "Today" is the
+//! The calendar and attendance: sessions and events in a range, the cohorts one may
+//! open, a cohort's grid, and marks. "Today" is the
 //! office's day in `display.time_zone`, read here (the UI sends no date to trust).
 
 use super::{Backend, Reply, Request};
@@ -19,6 +20,10 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
         }
         Request::MarkAllPresent { session_id } => {
             Ok(Reply::MarkedAll(attendance::mark_unmarked_present(db, actor, session_id, today).await?))
+        }
+        Request::Calendar { from, to } => {
+            let entries = crate::store::calendar::range(db, actor, from, to, b.settings.tz).await?;
+            Ok(Reply::Calendar(from, to, entries))
         }
         other => Err(StoreError::Other(format!("{} is not an attendance request", other.kind()))),
     }

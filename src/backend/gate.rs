@@ -47,6 +47,7 @@ crate::string_enum! {
         AttendanceGrid => "attendance_grid",
         MarkAttendance => "mark_attendance",
         MarkAllPresent => "mark_all_present",
+        Calendar => "calendar",
     }
 }
 
@@ -108,6 +109,7 @@ pub const GATE: &[(RequestKind, Need)] = &[
     (K::AttendanceGrid, Permission(Action::ViewCalendar)),
     (K::MarkAttendance, Permission(Action::TakeAttendance)),
     (K::MarkAllPresent, Permission(Action::TakeAttendance)),
+    (K::Calendar, Permission(Action::ViewCalendar)),
 ];
 
 /// The gate's row for a kind; `None` (refused) when the table lacks one.
@@ -158,6 +160,7 @@ impl Request {
             Request::AttendanceGrid { .. } => K::AttendanceGrid,
             Request::MarkAttendance { .. } => K::MarkAttendance,
             Request::MarkAllPresent { .. } => K::MarkAllPresent,
+            Request::Calendar { .. } => K::Calendar,
         }
     }
 }

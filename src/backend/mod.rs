@@ -213,6 +213,11 @@ pub enum Request {
     MarkAllPresent {
         session_id: i64,
     },
+    /// Sessions and events between two days (both included).
+    Calendar {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
 }
 
 /// Creating a lead that matches an open one (same normalised email or phone).
@@ -266,6 +271,8 @@ pub enum Reply {
     Marked(crate::store::attendance::Mark),
     /// Unmarked students marked present: how many.
     MarkedAll(i64),
+    /// The calendar's range: (from, to, entries).
+    Calendar(NaiveDate, NaiveDate, Vec<crate::store::calendar::Entry>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

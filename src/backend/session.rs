@@ -93,7 +93,8 @@ impl Backend {
             r @ (Request::AttendanceCohorts
             | Request::AttendanceGrid { .. }
             | Request::MarkAttendance { .. }
-            | Request::MarkAllPresent { .. }) => super::attendance::handle(self, &actor, r).await,
+            | Request::MarkAllPresent { .. }
+            | Request::Calendar { .. }) => super::attendance::handle(self, &actor, r).await,
             r => super::leads::handle(self, &actor, r).await,
         };
         (result, Some(who))

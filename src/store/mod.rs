@@ -17,6 +17,7 @@ pub mod actor;
 pub mod attendance;
 pub mod audit;
 pub mod board;
+pub mod calendar;
 pub mod cohorts;
 pub mod contact_messages;
 pub mod content;

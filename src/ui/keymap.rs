@@ -29,6 +29,8 @@ pub enum Context {
     Form,
     /// The attendance grid.
     Attendance,
+    /// The cohort calendar.
+    Calendar,
 }
 
 impl Context {
@@ -46,6 +48,7 @@ impl Context {
         Context::HelpRequests,
         Context::Packages,
         Context::Attendance,
+        Context::Calendar,
     ];
 
     pub fn name(self) -> &'static str {
@@ -63,6 +66,7 @@ impl Context {
             Context::HelpRequests => "help_requests",
             Context::Packages => "packages",
             Context::Attendance => "attendance",
+            Context::Calendar => "calendar",
         }
     }
 }
@@ -132,6 +136,13 @@ crate::string_enum! {
         MarkExcused => "mark_excused",
         MarkAllPresent => "mark_all_present",
         ChooseCohort => "choose_cohort",
+        MonthView => "month_view",
+        WeekView => "week_view",
+        AgendaView => "agenda_view",
+        Today => "today",
+        PrevPeriod => "prev_period",
+        NextPeriod => "next_period",
+        GoTo => "go_to",
     }
 }
 
@@ -164,6 +175,13 @@ impl Action {
             Action::MarkExcused => "excused",
             Action::MarkAllPresent => "all present",
             Action::ChooseCohort => "cohort",
+            Action::MonthView => "month",
+            Action::WeekView => "week",
+            Action::AgendaView => "agenda",
+            Action::Today => "today",
+            Action::PrevPeriod => "prev",
+            Action::NextPeriod => "next",
+            Action::GoTo => "go to date",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -233,6 +251,13 @@ impl Action {
             Action::MarkExcused => "mark excused, next student",
             Action::MarkAllPresent => "mark every unmarked student present (asks first)",
             Action::ChooseCohort => "choose another cohort",
+            Action::MonthView => "month view",
+            Action::WeekView => "week view",
+            Action::AgendaView => "agenda view (a list from the selected day)",
+            Action::Today => "go to today",
+            Action::PrevPeriod => "previous month / week",
+            Action::NextPeriod => "next month / week",
+            Action::GoTo => "go to a date (2026-12-01, +7, -3, monday, next monday)",
         }
     }
 }

@@ -48,6 +48,38 @@ pub fn parse_day(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         .map_err(|_| format!("'{}' is not a date: use YYYY-MM-DD, +N or tomorrow", super::text::inert(text)))
 }
 
+/// A day to go to on the calendar: what `parse_day` takes, days back (`-3`), and a
+/// weekday (`monday` or `mon`: the next one from tomorrow; `next monday` the same;
+/// `last monday` the one before today).
+pub fn parse_go_to(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
+    let t = text.trim().to_lowercase();
+    if let Some(n) = t.strip_prefix('-').and_then(|n| n.parse::<i64>().ok()) {
+        if !(0..=3650).contains(&n) {
+            return Err("pick a day within the last ten years".into());
+        }
+        return Ok(today - Duration::days(n));
+    }
+    let (back, name) = match t.split_once(' ') {
+        Some(("next", rest)) => (false, rest.trim()),
+        Some(("last", rest)) => (true, rest.trim()),
+        _ => (false, t.as_str()),
+    };
+    let days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+    if let Some(target) = days.iter().position(|d| name.len() >= 3 && d.starts_with(name)) {
+        let from = i64::from(today.weekday().num_days_from_monday());
+        let target = target as i64;
+        let delta = if back { -((from - target + 6).rem_euclid(7) + 1) } else { (target - from - 1).rem_euclid(7) + 1 };
+        return Ok(today + Duration::days(delta));
+    }
+    parse_day(text, today).map_err(|_| {
+        format!(
+            "'{}' is not a date: use YYYY-MM-DD, +N, -N, today, tomorrow or a weekday",
+            super::text::inert(text.trim())
+        )
+    })
+}
+
 /// The zone named in config (`display.time_zone`), e.g. `Africa/Cairo` or `UTC`.
 pub fn zone(name: &str) -> Result<Tz, String> {
     name.parse::<Tz>().map_err(|_| format!("display.time_zone: '{name}' is not a time zone (e.g. Africa/Cairo, UTC)"))
@@ -56,6 +88,23 @@ pub fn zone(name: &str) -> Result<Tz, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn go_to_takes_dates_offsets_and_weekdays() {
+        let tue = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let day = |s: &str| parse_go_to(s, tue).map(|d| d.to_string());
+        assert_eq!(day("2026-12-24").as_deref(), Ok("2026-12-24"));
+        assert_eq!(day("+7").as_deref(), Ok("2026-12-08"));
+        assert_eq!(day("-3").as_deref(), Ok("2026-11-28"));
+        assert_eq!(day("next monday").as_deref(), Ok("2026-12-07"));
+        assert_eq!(day("mon").as_deref(), Ok("2026-12-07"));
+        assert_eq!(day("tuesday").as_deref(), Ok("2026-12-08"), "a weekday is the next one, not today");
+        assert_eq!(day("wed").as_deref(), Ok("2026-12-02"));
+        assert_eq!(day("last tuesday").as_deref(), Ok("2026-11-24"));
+        assert_eq!(day("last monday").as_deref(), Ok("2026-11-30"));
+        assert!(day("someday").unwrap_err().contains("is not a date"));
+        assert!(day("-99999").is_err());
+    }
 
     #[test]
     fn today_follows_the_zone_across_midnight() {

@@ -254,6 +254,10 @@ impl Fixture {
                     status: staffroom::domain::attendance::AttendanceStatus::Present,
                 }
             }
+            RequestKind::Calendar => {
+                let day = chrono::Utc::now().date_naive();
+                Request::Calendar { from: day - Duration::days(7), to: day + Duration::days(7) }
+            }
             RequestKind::MarkAllPresent => {
                 let c = self.class(role).await;
                 Request::MarkAllPresent { session_id: c.today }

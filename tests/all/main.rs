@@ -6,6 +6,7 @@ mod pg;
 
 mod attendance;
 mod audit_chain;
+mod calendar;
 mod cli;
 mod concurrency;
 mod contact_messages;

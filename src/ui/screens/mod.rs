@@ -3,6 +3,7 @@
 
 pub mod attendance;
 pub mod audit;
+pub mod calendar;
 pub mod dashboard;
 pub mod lead;
 pub mod login;
@@ -31,6 +32,7 @@ pub enum ScreenId {
     HelpRequests,
     Packages,
     Attendance,
+    Calendar,
     /// One lead (opened from the board; not in the palette: it needs a lead).
     Lead,
 }
@@ -43,6 +45,7 @@ impl ScreenId {
         ScreenId::Messages,
         ScreenId::HelpRequests,
         ScreenId::Packages,
+        ScreenId::Calendar,
         ScreenId::Attendance,
         ScreenId::Audit,
         ScreenId::Users,
@@ -58,6 +61,7 @@ impl ScreenId {
             ScreenId::HelpRequests => "help-requests",
             ScreenId::Packages => "packages",
             ScreenId::Attendance => "attendance",
+            ScreenId::Calendar => "calendar",
             ScreenId::Lead => "lead",
         }
     }
@@ -72,6 +76,7 @@ impl ScreenId {
             ScreenId::HelpRequests => "students' and teachers' questions; e responds",
             ScreenId::Packages => "service packages and their prices",
             ScreenId::Attendance => "a cohort's attendance grid; take roll with p a l e",
+            ScreenId::Calendar => "sessions and events by month, week or agenda; clashes marked",
             ScreenId::Lead => "one lead and its timeline",
         }
     }
@@ -87,6 +92,7 @@ impl ScreenId {
             ScreenId::HelpRequests => Some(Permission::ViewContent),
             ScreenId::Packages => Some(Permission::ViewLeads),
             ScreenId::Attendance => Some(Permission::ViewCalendar),
+            ScreenId::Calendar => Some(Permission::ViewCalendar),
             ScreenId::Lead => Some(Permission::ViewLeads),
         }
     }
@@ -197,6 +203,7 @@ pub enum Screen {
     /// A simple area, from its declaration in `ui/records/`.
     Record(Box<crate::ui::records::RecordScreen>),
     Attendance(Box<attendance::AttendanceScreen>),
+    Calendar(Box<calendar::CalendarScreen>),
 }
 
 impl Screen {
@@ -211,6 +218,7 @@ impl Screen {
             ScreenId::HelpRequests => Screen::record(&crate::ui::records::help_requests::DECL),
             ScreenId::Packages => Screen::record(&crate::ui::records::packages::DECL),
             ScreenId::Attendance => Screen::Attendance(Box::default()),
+            ScreenId::Calendar => Screen::Calendar(Box::default()),
         }
     }
 
@@ -233,6 +241,7 @@ impl Screen {
             Screen::Lead(_) => ScreenId::Lead,
             Screen::Record(s) => s.decl.id,
             Screen::Attendance(_) => ScreenId::Attendance,
+            Screen::Calendar(_) => ScreenId::Calendar,
         }
     }
 
@@ -246,6 +255,7 @@ impl Screen {
             Screen::Lead(s) => s.as_ref(),
             Screen::Record(s) => s.as_ref(),
             Screen::Attendance(s) => s.as_ref(),
+            Screen::Calendar(s) => s.as_ref(),
         }
     }
 
@@ -259,6 +269,7 @@ impl Screen {
             Screen::Lead(s) => s.as_mut(),
             Screen::Record(s) => s.as_mut(),
             Screen::Attendance(s) => s.as_mut(),
+            Screen::Calendar(s) => s.as_mut(),
         }
     }
 }

@@ -1,0 +1,525 @@
+//! The cohort calendar (`:calendar`): sessions and events by month (a grid of six
+//! weeks, a few lines per day, today marked), week (one column per day, the day's
+//! sessions as blocks with time, cohort and room), or agenda (a list from the
+//! selected day that loads on as you scroll). `m` `w` `a` switch, `t` today, `[`
+//! `]` the previous/next month or week, `g` a typed date. A session in a clash
+//! (same cohort, or a shared instructor, at an overlapping time) is marked `!` and
+//! the footer names the other one. Enter on a session opens its roll call.
+//! Everything is in `display.time_zone`; an instructor sees their own cohorts.
+
+use super::{Command, Component, Cx, Screen, Vx};
+use crate::backend::{Reply, Request};
+use crate::store::StoreError;
+use crate::store::attendance::GridOf;
+use crate::store::calendar::{Entry, Kind};
+use crate::ui::cmd::{Cmd, Lane};
+use crate::ui::keymap::{Action, Context};
+use crate::ui::text;
+use crate::ui::theme::Theme;
+use chrono::{Datelike, Duration, NaiveDate};
+use crossterm::event::{KeyCode, KeyEvent};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    #[default]
+    Month,
+    Week,
+    Agenda,
+}
+
+/// Days an agenda load covers; scrolling near the end loads the next as many.
+const AGENDA_DAYS: i64 = 31;
+
+#[derive(Debug, Clone, Default)]
+pub struct CalendarScreen {
+    pub view: View,
+    /// The selected day (`None` until the first tick's today is known).
+    pub day: Option<NaiveDate>,
+    /// The selected entry among the day's (month, week) or the list's (agenda).
+    pub pick: usize,
+    /// The loaded range and what is in it.
+    pub range: Option<(NaiveDate, NaiveDate)>,
+    pub entries: Vec<Entry>,
+    pub loaded: bool,
+    /// `g`: the date being typed, and why the last one was refused.
+    typing: Option<String>,
+    refused: Option<String>,
+    loading_more: bool,
+}
+
+fn monday(d: NaiveDate) -> NaiveDate {
+    d - Duration::days(i64::from(d.weekday().num_days_from_monday()))
+}
+
+impl CalendarScreen {
+    /// The range a view of `day` needs.
+    fn wanted(&self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
+        match self.view {
+            View::Month => {
+                let first = monday(day.with_day(1).unwrap_or(day));
+                (first, first + Duration::days(41))
+            }
+            View::Week => (monday(day), monday(day) + Duration::days(6)),
+            View::Agenda => (day, day + Duration::days(AGENDA_DAYS - 1)),
+        }
+    }
+
+    fn load(&mut self, day: NaiveDate) -> Vec<Cmd> {
+        let (from, to) = self.wanted(day);
+        vec![Cmd::Send(Lane::Load, Request::Calendar { from, to })]
+    }
+
+    /// Moves to `day`, loading when the view's range is not the loaded one.
+    fn go(&mut self, day: NaiveDate) -> Vec<Cmd> {
+        let changed = self.day != Some(day);
+        self.day = Some(day);
+        if changed && self.view != View::Agenda {
+            self.pick = 0;
+        }
+        let (from, to) = self.wanted(day);
+        match self.range {
+            Some((f, t)) if f <= from && to <= t && self.view != View::Agenda => Vec::new(),
+            _ => self.load(day),
+        }
+    }
+
+    fn today_of(cx: &Cx) -> NaiveDate {
+        cx.today
+    }
+
+    /// The entries of one day, in time order.
+    fn of_day(&self, day: NaiveDate) -> Vec<&Entry> {
+        self.entries.iter().filter(|e| e.date == day).collect()
+    }
+
+    pub fn selected(&self) -> Option<&Entry> {
+        match self.view {
+            View::Agenda => self.entries.get(self.pick),
+            _ => self.day.and_then(|d| self.of_day(d).get(self.pick).copied()),
+        }
+    }
+
+    fn switch(&mut self, view: View) -> Vec<Cmd> {
+        let day = match (self.view, self.selected()) {
+            (View::Agenda, Some(e)) => e.date,
+            _ => self.day.unwrap_or_default(),
+        };
+        self.view = view;
+        self.range = None;
+        self.pick = 0;
+        self.go(day)
+    }
+
+    fn act(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
+        let day = self.day.unwrap_or_else(|| Self::today_of(cx));
+        let step = |d: NaiveDate, n: i64| d + Duration::days(n);
+        match (action, self.view) {
+            (Action::MonthView, _) => self.switch(View::Month),
+            (Action::WeekView, _) => self.switch(View::Week),
+            (Action::AgendaView, _) => self.switch(View::Agenda),
+            (Action::Today, _) => {
+                self.range = if self.view == View::Agenda { None } else { self.range };
+                self.go(Self::today_of(cx))
+            }
+            (Action::GoTo, _) => {
+                self.typing = Some(String::new());
+                self.refused = None;
+                Vec::new()
+            }
+            (Action::PrevPeriod | Action::NextPeriod, view) => {
+                let back = action == Action::PrevPeriod;
+                let to = match view {
+                    View::Month => {
+                        let first = day.with_day(1).unwrap_or(day);
+                        if back { first - chrono::Months::new(1) } else { first + chrono::Months::new(1) }
+                    }
+                    _ => step(day, if back { -7 } else { 7 }),
+                };
+                if view == View::Agenda {
+                    self.range = None;
+                    self.pick = 0;
+                }
+                self.go(to)
+            }
+            (Action::Left, View::Month | View::Week) => self.go(step(day, -1)),
+            (Action::Right, View::Month | View::Week) => self.go(step(day, 1)),
+            (Action::Up, View::Month) => self.go(step(day, -7)),
+            (Action::Down, View::Month) => self.go(step(day, 7)),
+            (Action::Up, View::Week) => {
+                self.pick = self.pick.saturating_sub(1);
+                Vec::new()
+            }
+            (Action::Down, View::Week) => {
+                self.pick = (self.pick + 1).min(self.of_day(day).len().saturating_sub(1));
+                Vec::new()
+            }
+            (Action::Up | Action::Left, View::Agenda) => {
+                self.pick = self.pick.saturating_sub(1);
+                Vec::new()
+            }
+            (Action::Down | Action::Right, View::Agenda) => {
+                self.pick = (self.pick + 1).min(self.entries.len().saturating_sub(1));
+                // Near the end of what is loaded: the next days.
+                match self.range {
+                    Some((_, to)) if self.pick + 5 >= self.entries.len() && !self.loading_more => {
+                        self.loading_more = true;
+                        let from = to + Duration::days(1);
+                        vec![Cmd::Send(
+                            Lane::More(0),
+                            Request::Calendar { from, to: from + Duration::days(AGENDA_DAYS - 1) },
+                        )]
+                    }
+                    _ => Vec::new(),
+                }
+            }
+            (Action::Open, _) => match self.selected() {
+                Some(e) if e.kind == Kind::Session => {
+                    let screen = super::attendance::AttendanceScreen::opened_on(GridOf::Session(e.id));
+                    vec![Cmd::Push(Box::new(Screen::Attendance(Box::new(screen))))]
+                }
+                Some(e) => vec![Cmd::Toast(format!(
+                    "{} · {} · {} registered",
+                    text::inert(&e.title),
+                    e.group,
+                    e.seats.as_deref().unwrap_or("0")
+                ))],
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_range(&mut self, from: NaiveDate, to: NaiveDate, entries: Vec<Entry>, more: bool) {
+        if more {
+            self.entries.extend(entries);
+            if let Some((f, _)) = self.range {
+                self.range = Some((f, to));
+            }
+            self.loading_more = false;
+        } else {
+            self.entries = entries;
+            self.range = Some((from, to));
+        }
+        self.loaded = true;
+        let len = match (self.view, self.day) {
+            (View::Agenda, _) => self.entries.len(),
+            (_, Some(d)) => self.of_day(d).len(),
+            _ => 0,
+        };
+        self.pick = self.pick.min(len.saturating_sub(1));
+    }
+
+    fn entry_style(e: &Entry, theme: &Theme) -> Style {
+        if e.clash.is_some() {
+            theme.alert
+        } else if e.kind == Kind::Event {
+            theme.title
+        } else if e.status == "cancelled" {
+            theme.dim
+        } else {
+            theme.base
+        }
+    }
+
+    /// "18:00 Cohort 7 Title" in at most `w` cells, `!` first in a clash.
+    fn short(e: &Entry, w: usize) -> String {
+        let at = e.starts.map_or("--:--".to_string(), |t| t.format("%H:%M").to_string());
+        let mark = if e.clash.is_some() {
+            "!"
+        } else if e.kind == Kind::Event {
+            "◆"
+        } else if e.status == "cancelled" {
+            "x"
+        } else {
+            " "
+        };
+        text::pad(&format!("{mark}{at} {} {}", e.group, e.title), w)
+    }
+
+    fn footer(&self, w: usize) -> String {
+        match self.selected() {
+            None => "no sessions or events on this day".into(),
+            Some(e) => {
+                let at = match (e.starts, e.ends) {
+                    (Some(s), Some(t)) => format!("{}–{}", s.format("%H:%M"), t.format("%H:%M")),
+                    (Some(s), None) => s.format("%H:%M").to_string(),
+                    _ => "all day".into(),
+                };
+                let mut parts = vec![format!("{} {at}", e.date), e.title.clone(), e.group.clone()];
+                if !e.place.is_empty() {
+                    parts.push(e.place.clone());
+                }
+                if let Some(seats) = &e.seats {
+                    parts.push(format!("{seats} registered"));
+                }
+                if e.status != "scheduled" {
+                    parts.push(e.status.clone());
+                }
+                if let Some(c) = &e.clash {
+                    parts.push(format!("! {c}"));
+                }
+                text::fit(&parts.join(" · "), w)
+            }
+        }
+    }
+
+    fn draw_month(&self, f: &mut Frame, area: Rect, theme: &Theme, today: NaiveDate) {
+        let Some(day) = self.day else { return };
+        let (first, _) = self.wanted(day);
+        let w = usize::from(area.width);
+        let cell_w = (w / 7).max(4);
+        let [head, names, grid] =
+            Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        f.render_widget(Paragraph::new(Line::styled(day.format("%B %Y").to_string(), theme.title)), head);
+        let wd: Vec<Span> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+            .iter()
+            .map(|n| Span::styled(text::pad(n, cell_w), theme.dim))
+            .collect();
+        f.render_widget(Paragraph::new(Line::from(wd)), names);
+        let rows = usize::from(grid.height) / 6;
+        let mut lines: Vec<Line> = Vec::new();
+        for week in 0..6 {
+            for r in 0..rows.max(1) {
+                let mut spans = Vec::new();
+                for d in 0..7 {
+                    let date = first + Duration::days((week * 7 + d) as i64);
+                    let entries = self.of_day(date);
+                    let in_month = date.month() == day.month();
+                    let cell = if r == 0 {
+                        let clash = if entries.iter().any(|e| e.clash.is_some()) { "!" } else { "" };
+                        let count =
+                            if entries.is_empty() { String::new() } else { format!(" ·{}{clash}", entries.len()) };
+                        let mark = if date == today { "•" } else { " " };
+                        text::pad(&format!("{mark}{:>2}{count}", date.day()), cell_w)
+                    } else {
+                        match entries.get(r - 1) {
+                            // The last line says how many more there are.
+                            Some(_) if r == rows - 1 && entries.len() > r => {
+                                text::pad(&format!(" +{} more", entries.len() - r + 1), cell_w)
+                            }
+                            Some(e) => Self::short(e, cell_w),
+                            None => " ".repeat(cell_w),
+                        }
+                    };
+                    let picked = r > 0 && entries.get(r - 1).is_some() && r - 1 == self.pick;
+                    let style = if date == day && (r == 0 || picked) {
+                        theme.selected
+                    } else if r > 0 {
+                        entries.get(r - 1).map_or(theme.base, |e| Self::entry_style(e, theme))
+                    } else if date == today {
+                        theme.title
+                    } else if in_month {
+                        theme.base
+                    } else {
+                        theme.dim
+                    };
+                    spans.push(Span::styled(cell, style));
+                }
+                lines.push(Line::from(spans));
+            }
+        }
+        f.render_widget(Paragraph::new(lines), grid);
+    }
+
+    fn draw_week(&self, f: &mut Frame, area: Rect, theme: &Theme, today: NaiveDate) {
+        let Some(day) = self.day else { return };
+        let first = monday(day);
+        let w = usize::from(area.width);
+        // One cell of each column separates it from the next.
+        let col_w = (w / 7).max(4) - 1;
+        let height = usize::from(area.height);
+        let mut columns: Vec<Vec<(String, Style)>> = Vec::new();
+        for d in 0..7 {
+            let date = first + Duration::days(d);
+            let head_style = if date == day {
+                theme.selected
+            } else if date == today {
+                theme.title
+            } else {
+                theme.dim
+            };
+            let mut col = vec![(text::pad(&date.format("%a %d").to_string(), col_w), head_style)];
+            for (i, e) in self.of_day(date).into_iter().enumerate() {
+                let style = if date == day && i == self.pick { theme.selected } else { Self::entry_style(e, theme) };
+                let at = match (e.starts, e.ends) {
+                    (Some(s), Some(t)) => format!("{}-{}", s.format("%H:%M"), t.format("%H:%M")),
+                    (Some(s), None) => s.format("%H:%M").to_string(),
+                    _ => "all day".into(),
+                };
+                let mark = if e.clash.is_some() { "!" } else { "" };
+                col.push((text::pad(&format!("{mark}{at}"), col_w), style));
+                col.push((text::pad(&e.group, col_w), style));
+                col.push((text::pad(if e.place.is_empty() { &e.title } else { &e.place }, col_w), style));
+                col.push((" ".repeat(col_w), theme.base));
+            }
+            columns.push(col);
+        }
+        let lines: Vec<Line> = (0..height)
+            .map(|r| {
+                Line::from(
+                    columns
+                        .iter()
+                        .flat_map(|c| {
+                            let cell = match c.get(r) {
+                                Some((t, s)) => Span::styled(t.clone(), *s),
+                                None => Span::raw(" ".repeat(col_w)),
+                            };
+                            [cell, Span::raw(" ")]
+                        })
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn draw_agenda(&self, f: &mut Frame, area: Rect, theme: &Theme, today: NaiveDate) {
+        let w = usize::from(area.width);
+        let height = usize::from(area.height);
+        // Lines: a date heading before each new day, then its entries.
+        let mut lines: Vec<(Option<usize>, Line)> = Vec::new();
+        let mut last: Option<NaiveDate> = None;
+        for (i, e) in self.entries.iter().enumerate() {
+            if last != Some(e.date) {
+                let style = if e.date == today { theme.title } else { theme.dim };
+                lines.push((None, Line::styled(e.date.format("%a %Y-%m-%d").to_string(), style)));
+                last = Some(e.date);
+            }
+            let style = if i == self.pick { theme.selected } else { Self::entry_style(e, theme) };
+            let place = if e.place.is_empty() { String::new() } else { format!(" · {}", e.place) };
+            let seats = e.seats.as_ref().map_or(String::new(), |s| format!(" · {s} registered"));
+            let at = e.starts.map_or("--:--".to_string(), |t| t.format("%H:%M").to_string());
+            let mark = if e.clash.is_some() { "!" } else { " " };
+            let text = format!("{mark} {at}  {} · {}{place}{seats}", e.title, e.group);
+            lines.push((Some(i), Line::styled(text::pad(&text, w), style)));
+        }
+        if self.entries.is_empty() {
+            lines.push((None, Line::styled(format!("nothing in the {AGENDA_DAYS} days from this day"), theme.dim)));
+        }
+        let at = lines.iter().position(|(i, _)| *i == Some(self.pick)).unwrap_or(0);
+        let start = at.saturating_sub(height.saturating_sub(2));
+        let shown: Vec<Line> = lines.into_iter().skip(start).take(height).map(|(_, l)| l).collect();
+        f.render_widget(Paragraph::new(shown), area);
+    }
+}
+
+impl Component for CalendarScreen {
+    fn title(&self) -> String {
+        "Calendar".into()
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[Context::Calendar, Context::List]
+    }
+
+    fn commands(&self) -> &'static [Command] {
+        const C: &[Command] = &[
+            Command::hint(Action::MonthView, None),
+            Command::hint(Action::WeekView, None),
+            Command::hint(Action::AgendaView, None),
+            Command::hint(Action::Today, None),
+            Command::hint(Action::GoTo, None),
+            Command::key(Action::PrevPeriod, None),
+            Command::key(Action::NextPeriod, None),
+            Command::key(Action::Left, None),
+            Command::key(Action::Right, None),
+            Command::key(Action::Open, None),
+        ];
+        C
+    }
+
+    fn reload(&mut self, cx: &Cx) -> Vec<Cmd> {
+        let day = *self.day.get_or_insert(cx.today);
+        self.load(day)
+    }
+
+    fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
+        self.act(action, cx)
+    }
+
+    fn on_reply(&mut self, lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+        if let Reply::Calendar(from, to, entries) = reply {
+            self.on_range(from, to, entries, lane != Lane::Load);
+        }
+        Vec::new()
+    }
+
+    fn on_error(&mut self, _lane: Lane, _e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        self.loaded = true;
+        self.loading_more = false;
+        Vec::new()
+    }
+
+    fn captures_text(&self) -> bool {
+        self.typing.is_some()
+    }
+
+    fn on_text_key(&mut self, key: KeyEvent, cx: &Cx) -> Vec<Cmd> {
+        let Some(typed) = self.typing.as_mut() else { return Vec::new() };
+        match key.code {
+            KeyCode::Esc => self.typing = None,
+            KeyCode::Backspace => {
+                typed.pop();
+            }
+            KeyCode::Enter => {
+                let text = std::mem::take(typed);
+                return match crate::ui::time::parse_go_to(&text, cx.today) {
+                    Ok(day) => {
+                        self.typing = None;
+                        self.refused = None;
+                        if self.view == View::Agenda {
+                            self.range = None;
+                            self.pick = 0;
+                        }
+                        self.go(day)
+                    }
+                    Err(why) => {
+                        // Keep what was typed, say why.
+                        *typed = text;
+                        self.refused = Some(why);
+                        Vec::new()
+                    }
+                };
+            }
+            KeyCode::Char(c) if typed.chars().count() < 40 && !c.is_control() => typed.push(c),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn subtitle(&self) -> Option<String> {
+        if let Some(t) = &self.typing {
+            return Some(format!("go to: {t}▏"));
+        }
+        Some(match self.view {
+            View::Month => "month".into(),
+            View::Week => "week".into(),
+            View::Agenda => "agenda".into(),
+        })
+    }
+
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        let today = vx.now.with_timezone(&vx.tz).date_naive();
+        let [body, foot] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        if !self.loaded {
+            f.render_widget(Paragraph::new("Loading…").style(vx.theme.dim), body);
+            return;
+        }
+        match self.view {
+            View::Month => self.draw_month(f, body, vx.theme, today),
+            View::Week => self.draw_week(f, body, vx.theme, today),
+            View::Agenda => self.draw_agenda(f, body, vx.theme, today),
+        }
+        let w = usize::from(foot.width);
+        let (line, style) = match &self.refused {
+            Some(why) => (text::fit(why, w), vx.theme.error),
+            None => (self.footer(w), self.selected().map_or(vx.theme.dim, |e| Self::entry_style(e, vx.theme))),
+        };
+        f.render_widget(Paragraph::new(Line::styled(line, style)), foot);
+    }
+}

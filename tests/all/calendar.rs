@@ -1,0 +1,136 @@
+//! The cohort calendar: what a range holds for whom, clashes end to end, and the
+//! screen's views, periods, typed dates and Enter into roll call — on both backends.
+
+use crate::attendance::{class, today};
+use crate::common::{PASSWORD, TestDb, actor, login_user, team};
+use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
+use crossterm::event::KeyCode;
+use staffroom::domain::permissions::Roles;
+use staffroom::store::Db;
+use staffroom::store::calendar::{self, Kind};
+use staffroom::ui::driver::Driver;
+use staffroom::ui::screens::{Screen, ScreenId};
+
+async fn exec(db: &Db, sql: &str) {
+    staffroom::with_db!(db, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()).unwrap_or_else(|e| panic!("{sql}: {e}")));
+}
+
+async fn session_at(db: &Db, cohort: i64, date: NaiveDate, from: &str, to: &str, title: &str) {
+    exec(
+        db,
+        &format!(
+            "INSERT INTO sessions (cohort_id, date, starts_at, ends_at, title, created_at, updated_at) \
+             VALUES ({cohort}, '{date}', '{from}', '{to}', '{title}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+        ),
+    )
+    .await;
+}
+
+crate::on_both!(a_range_holds_my_sessions_the_events_and_the_clashes, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let ines = team.instructor.clone();
+    let a = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
+    let b = class(&t.db, ines.user_id, &["Bassem Adel"], 0).await;
+    let other = actor(&t.db, "Omar Other", Roles::INSTRUCTOR).await;
+    let c = class(&t.db, other.user_id, &["Chen Li"], 0).await;
+    let day = today() + Duration::days(3);
+    session_at(&t.db, a.cohort_id, day, "18:00:00", "20:00:00", "A evening").await;
+    // Ines teaches both: B overlapping A is a clash; C (another teacher) is not.
+    session_at(&t.db, b.cohort_id, day, "19:00:00", "21:00:00", "B evening").await;
+    session_at(&t.db, c.cohort_id, day, "18:00:00", "20:00:00", "C evening").await;
+    session_at(&t.db, a.cohort_id, day, "20:00:00", "21:00:00", "A late").await;
+    exec(
+        &t.db,
+        &format!(
+            "INSERT INTO events (slug, title, event_type, starts_at, duration_minutes, max_attendees, currency, created_at, updated_at) \
+             VALUES ('open-day', 'Open day', 'public_event', '{day}T09:00:00Z', 120, 40, 'EGP', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+        ),
+    )
+    .await;
+    let tz = chrono_tz::Tz::UTC;
+    let mine = calendar::range(&t.db, &ines, day, day, tz).await.unwrap();
+    let titles: Vec<&str> = mine.iter().map(|e| e.title.as_str()).collect();
+    assert_eq!(titles, ["Open day", "A evening", "B evening", "A late"], "her cohorts and the events, by time");
+    let clash = |title: &str| mine.iter().find(|e| e.title == title).and_then(|e| e.clash.clone());
+    assert!(
+        clash("A evening")
+            .is_some_and(|c| c.starts_with("clashes with \"B evening\"") && c.ends_with("a shared instructor")),
+        "{:?}",
+        clash("A evening")
+    );
+    assert!(clash("B evening").is_some_and(|c| c.contains("\"A evening\"")));
+    assert!(clash("A late").is_some_and(|c| c.contains("\"B evening\"")), "20:00-21:00 overlaps B's 19:00-21:00");
+    let event = mine.iter().find(|e| e.kind == Kind::Event).unwrap();
+    assert_eq!((event.seats.as_deref(), event.starts), (Some("0/40"), NaiveTime::from_hms_opt(9, 0, 0)));
+    // The admin sees every cohort; C's session clashes with nothing.
+    let all = calendar::range(&t.db, &team.admin, day, day, tz).await.unwrap();
+    assert_eq!(all.len(), 5);
+    assert_eq!(all.iter().find(|e| e.title == "C evening").unwrap().clash, None);
+    // A range is bounded.
+    let long = calendar::range(&t.db, &team.admin, day - Duration::days(400), day, tz).await.unwrap();
+    assert!(long.iter().all(|e| e.date < day), "at most {} days from the start", calendar::MAX_DAYS);
+});
+
+async fn calendar_driver(db: &Db, email: &str, w: u16, h: u16) -> Driver {
+    let mut d = Driver::new(db.clone(), w, h);
+    d.login(email, PASSWORD).await;
+    d.app.toasts.clear();
+    let effects = d.app.open(ScreenId::Calendar);
+    d.run(effects).await;
+    d.settle().await;
+    d
+}
+
+fn month_name(d: NaiveDate) -> String {
+    d.format("%B %Y").to_string()
+}
+
+crate::on_both!(the_calendar_switches_views_moves_by_period_and_goes_to_typed_dates, |t: TestDb| async move {
+    let ines = login_user(&t.db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
+    let c = class(&t.db, ines.user_id, &["Amal Fathy", "فاطمة الزهراء"], 1).await;
+    let mut d = calendar_driver(&t.db, "ines@test.example", 80, 24).await;
+    let screen = d.screen();
+    assert!(screen.contains(&month_name(today())) && screen.contains("Calendar · month"), "{screen}");
+    for line in screen.lines() {
+        assert_eq!(staffroom::ui::text::width(line), 80, "row width: {line}");
+    }
+    // Today's session is selected: the footer names it.
+    assert!(screen.contains(&format!("Session of {}", today())), "{screen}");
+    d.press(KeyCode::Char(']')).await;
+    d.settle().await;
+    let next = today().with_day(1).unwrap() + chrono::Months::new(1);
+    assert!(d.screen().contains(&month_name(next)), "{}", d.screen());
+    d.press(KeyCode::Char('t')).await;
+    d.settle().await;
+    d.press(KeyCode::Char('w')).await;
+    d.settle().await;
+    let screen = d.screen();
+    assert!(screen.contains("Calendar · week") && screen.contains(&today().format("%a %d").to_string()), "{screen}");
+    d.press(KeyCode::Char('a')).await;
+    d.settle().await;
+    assert!(d.screen().contains(&today().format("%a %Y-%m-%d").to_string()), "{}", d.screen());
+    // A date typed badly keeps the text and says why; a good one goes there.
+    d.press(KeyCode::Char('g')).await;
+    d.type_text("someday").await;
+    d.press(KeyCode::Enter).await;
+    let screen = d.screen();
+    assert!(screen.contains("'someday' is not a date") && screen.contains("go to: someday"), "{screen}");
+    for _ in 0.."someday".len() {
+        d.press(KeyCode::Backspace).await;
+    }
+    d.type_text("-1").await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    let yesterday = today() - Duration::days(1);
+    assert!(d.screen().contains(&format!("Session of {yesterday}")), "{}", d.screen());
+    // Enter on a session opens its roll call.
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    match d.app.screen() {
+        Some(Screen::Attendance(a)) => {
+            let g = a.grid.as_ref().expect("grid loaded");
+            assert_eq!(g.sessions[a.col].id, c.held[0], "the session entered is selected");
+        }
+        _ => panic!("Enter should open the roll call: {}", d.screen()),
+    }
+});
