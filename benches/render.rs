@@ -111,9 +111,41 @@ fn audit() -> Screen {
     Screen::Audit(AuditScreen { rows, next: Some(1), cursor: 40, loading: None, loaded: true, detail: true })
 }
 
+/// A month of 2,000 sessions (about 48 a day), some in clashes: the budget
+/// for drawing a month is 30 ms.
+fn month() -> Screen {
+    use staffroom::store::calendar::{Entry, Kind};
+    use staffroom::ui::screens::calendar::{CalendarScreen, View};
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("day");
+    let first = day - chrono::Duration::days(1);
+    let entries = (0..2000)
+        .map(|i| Entry {
+            kind: if i % 50 == 0 { Kind::Event } else { Kind::Session },
+            id: i,
+            date: first + chrono::Duration::days(i / 48),
+            starts: chrono::NaiveTime::from_hms_opt(8 + (i % 12) as u32, 0, 0),
+            ends: chrono::NaiveTime::from_hms_opt(9 + (i % 12) as u32, 30, 0),
+            title: format!("جلسة {i} 🎓"),
+            group: format!("Cohort {}", i % 9),
+            cohort_id: Some(i % 9),
+            place: "Cairo campus, Lab 2".into(),
+            status: "scheduled".into(),
+            seats: None,
+            clash: (i % 7 == 0).then(|| "clashes with \"x\" (Cohort 1, 09:00): a shared instructor".into()),
+        })
+        .collect();
+    let range = (first, first + chrono::Duration::days(41));
+    Screen::Calendar(Box::new(CalendarScreen::showing(View::Month, day, range, entries)))
+}
+
 fn main() {
     let mut term = Terminal::new(TestBackend::new(250, 80)).expect("terminal");
-    for (name, screen) in [("dashboard", dashboard()), ("audit", audit())] {
+    let screens = [
+        ("dashboard", dashboard(), Duration::from_millis(2)),
+        ("audit", audit(), Duration::from_millis(2)),
+        ("month", month(), Duration::from_millis(30)),
+    ];
+    for (name, screen, budget) in screens {
         let mut app = app();
         app.stack.push(screen);
         let mut times = Vec::new();
@@ -128,11 +160,12 @@ fn main() {
         }
         times.sort();
         let median = times[times.len() / 2];
-        let verdict = if median <= Duration::from_millis(2) { "ok" } else { "OVER BUDGET" };
+        let verdict = if median <= budget { "ok" } else { "OVER BUDGET" };
         println!(
-            "draw {name:<10} at 250x80: median {:>7.3} ms  p95 {:>7.3} ms  budget 2 ms  {verdict}",
+            "draw {name:<10} at 250x80: median {:>7.3} ms  p95 {:>7.3} ms  budget {} ms  {verdict}",
             median.as_secs_f64() * 1e3,
-            times[times.len() * 95 / 100].as_secs_f64() * 1e3
+            times[times.len() * 95 / 100].as_secs_f64() * 1e3,
+            budget.as_millis()
         );
     }
 }

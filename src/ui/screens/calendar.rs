@@ -57,6 +57,11 @@ fn monday(d: NaiveDate) -> NaiveDate {
 }
 
 impl CalendarScreen {
+    /// A calendar already showing `entries` of `range` (benches, snapshots).
+    pub fn showing(view: View, day: NaiveDate, range: (NaiveDate, NaiveDate), entries: Vec<Entry>) -> CalendarScreen {
+        CalendarScreen { view, day: Some(day), range: Some(range), entries, loaded: true, ..CalendarScreen::default() }
+    }
+
     /// The range a view of `day` needs.
     fn wanted(&self, day: NaiveDate) -> (NaiveDate, NaiveDate) {
         match self.view {
