@@ -42,3 +42,50 @@ pub async fn export(
     attendance::record_export(db, &Actor::cli(), &grid, &to).await?;
     Ok(())
 }
+
+/// `staffroom export calendar`: a cohort's sessions as an .ics file.
+pub async fn export_calendar(
+    db: &Db,
+    config: &Config,
+    args: &super::ExportCalendarArgs,
+    out: &mut Printer<impl Write + Send>,
+) -> Result<()> {
+    let tz =
+        crate::ui::time::zone(&config.display.time_zone).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let today = crate::store::now().with_timezone(&tz).date_naive();
+    let day = |text: &Option<String>, default: chrono::NaiveDate, flag: &str| -> Result<chrono::NaiveDate> {
+        match text {
+            None => Ok(default),
+            Some(t) => chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| {
+                anyhow::anyhow!("--{flag}: '{}' is not a date; use YYYY-MM-DD", crate::ui::text::inert(t))
+            }),
+        }
+    };
+    let from = day(&args.from, today - chrono::Duration::days(365), "from")?;
+    let to = day(&args.to, today + chrono::Duration::days(365), "to")?;
+    if to < from {
+        anyhow::bail!("--to {to} is before --from {from}");
+    }
+    let cohort = attendance::find_cohort(db, &args.cohort).await?;
+    let (ics, n) = crate::store::calendar_ics::cohort_calendar(db, cohort, from, to, tz).await?;
+    match &args.output {
+        None => {
+            let mut data = out.data();
+            data.write_all(ics.as_bytes())?;
+            data.flush()?;
+        }
+        Some(path) => {
+            let name =
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "calendar.ics".into());
+            let tmp = path.with_file_name(format!(".{name}.partial"));
+            let io = |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
+            std::fs::write(&tmp, ics.as_bytes()).map_err(io)?;
+            if let Err(e) = std::fs::rename(&tmp, path) {
+                let _ = std::fs::remove_file(&tmp);
+                return Err(io(e));
+            }
+            eprintln!("exported {n} sessions to {}", path.display());
+        }
+    }
+    Ok(())
+}

@@ -67,6 +67,10 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             let db = Db::open(&database_url(&cli, &config)?).await?;
             super::leads::export(&db, args, out).await
         }
+        Some(Command::Export { command: ExportCommand::Calendar(args) }) => {
+            let db = Db::open(&database_url(&cli, &config)?).await?;
+            super::attendance::export_calendar(&db, &config, args, out).await
+        }
         Some(Command::Export { command: ExportCommand::Attendance(args) }) => {
             let db = Db::open(&database_url(&cli, &config)?).await?;
             super::attendance::export(&db, &config, args, out).await

@@ -156,6 +156,26 @@ pub enum ExportCommand {
     Leads(ExportLeadsArgs),
     /// Export a cohort's attendance: one row per student, each held session, the rate
     Attendance(ExportAttendanceArgs),
+    /// Export a cohort's sessions as an iCalendar (.ics) file
+    Calendar(ExportCalendarArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCalendarArgs {
+    /// The cohort: its id or its exact name
+    #[arg(long, value_name = "ID|NAME")]
+    pub cohort: String,
+    /// First day (default: a year ago)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub from: Option<String>,
+    /// Last day (default: a year from today)
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<String>,
+    #[arg(long, default_value = "ics", value_parser = ["ics"])]
+    pub format: String,
+    /// Write here instead of stdout (replaced only when the export succeeds)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -18,6 +18,7 @@ pub mod attendance;
 pub mod audit;
 pub mod board;
 pub mod calendar;
+pub mod calendar_ics;
 pub mod cohorts;
 pub mod contact_messages;
 pub mod content;

@@ -134,3 +134,61 @@ crate::on_both!(the_calendar_switches_views_moves_by_period_and_goes_to_typed_da
         _ => panic!("Enter should open the roll call: {}", d.screen()),
     }
 });
+
+crate::on_both!(the_ics_export_parses_back_with_stable_uids_sequence_cancelled_and_dst, |t: TestDb| async move {
+    use icalendar::Component;
+    let team = team(&t.db).await;
+    let c = class(&t.db, team.instructor.user_id, &["Amal Fathy"], 0).await;
+    exec(&t.db, &format!("UPDATE cohorts SET time_zone = 'America/New_York' WHERE id = {}", c.cohort_id)).await;
+    // 18:00 in New York: 22:00 UTC in summer (EDT), 23:00 UTC in winter (EST).
+    let summer = NaiveDate::from_ymd_opt(2030, 6, 3).unwrap();
+    let winter = NaiveDate::from_ymd_opt(2030, 12, 2).unwrap();
+    session_at(&t.db, c.cohort_id, summer, "18:00:00", "20:00:00", "Summer class").await;
+    session_at(&t.db, c.cohort_id, winter, "18:00:00", "20:00:00", "Winter class").await;
+    let export = || {
+        let out = crate::cli::staffroom(
+            &[
+                "export",
+                "calendar",
+                "--cohort",
+                &c.cohort_id.to_string(),
+                "--from",
+                "2030-01-01",
+                "--to",
+                "2030-12-31",
+                "--format",
+                "ics",
+                "--database-url",
+                &t.url,
+            ],
+            &[],
+        );
+        crate::cli::ok(&out).parse::<icalendar::Calendar>().expect("the export parses as iCalendar")
+    };
+    let events = |cal: &icalendar::Calendar| -> Vec<icalendar::Event> {
+        cal.components.iter().filter_map(|c| c.as_event().cloned()).collect()
+    };
+    let first = events(&export());
+    assert_eq!(first.len(), 2);
+    let start = |e: &icalendar::Event| match e.get_start() {
+        Some(icalendar::DatePerhapsTime::DateTime(icalendar::CalendarDateTime::Utc(t))) => t.to_rfc3339(),
+        other => panic!("a UTC start, got {other:?}"),
+    };
+    assert_eq!(start(&first[0]), "2030-06-03T22:00:00+00:00");
+    assert_eq!(start(&first[1]), "2030-12-02T23:00:00+00:00");
+    assert_eq!(first[0].get_sequence(), Some(0));
+    let uid = first[1].get_uid().unwrap().to_string();
+    assert!(uid.starts_with("session-") && uid.ends_with("@staffroom"), "{uid}");
+    // An edit keeps the UID and bumps SEQUENCE; a cancelled session says so.
+    exec(&t.db, "UPDATE sessions SET title = 'Winter class (moved)', status = 'cancelled', version = version + 1 WHERE title = 'Winter class'").await;
+    let second = events(&export());
+    assert_eq!(second[1].get_uid(), Some(uid.as_str()), "the UID does not change when the session is edited");
+    assert_eq!((second[1].get_summary(), second[1].get_sequence()), (Some("Winter class (moved)"), Some(1)));
+    assert_eq!(second[1].get_status(), Some(icalendar::EventStatus::Cancelled));
+    assert_eq!(second[0].get_status(), Some(icalendar::EventStatus::Confirmed));
+    let bad = crate::cli::staffroom(
+        &["export", "calendar", "--cohort", &c.cohort_id.to_string(), "--from", "June", "--database-url", &t.url],
+        &[],
+    );
+    crate::cli::assert_one_clear_line(&bad, "--from");
+});
