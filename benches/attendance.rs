@@ -138,15 +138,9 @@ async fn class(db: &Db) -> Class {
     Class { cohort_id, sessions, students, instructor }
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn p95(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[(v.len() * 95 / 100).min(v.len() - 1)]
-}
+#[path = "stats.rs"]
+mod stats;
+use stats::{median, p95};
 
 fn report(what: &str, took: Duration, budget: Duration) -> bool {
     let verdict = if took <= budget {

@@ -21,15 +21,9 @@ use staffroom::demo;
 use staffroom::store::{Db, audit};
 use std::time::{Duration, Instant};
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn p95(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[(v.len() * 95 / 100).min(v.len() - 1)]
-}
+#[path = "stats.rs"]
+mod stats;
+use stats::{median, p95};
 
 fn report(what: &str, took: Duration, budget: Duration) {
     let verdict = if took <= budget { "ok" } else { "OVER BUDGET" };

@@ -21,6 +21,8 @@ use serde_json::json;
 pub const MAX_SESSIONS: i64 = 200;
 /// At most this many students are on the grid (a cohort's capacity is far smaller).
 pub const MAX_STUDENTS: i64 = 500;
+/// At most this many cohorts are offered to open (newest start first).
+pub const MAX_COHORTS: i64 = 500;
 
 /// A cohort someone may open the grid of.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
@@ -105,7 +107,7 @@ pub async fn cohorts_for(db: &Db, actor: &Actor) -> Result<Vec<CohortChoice>> {
     let sql = format!(
         "SELECT c.id, c.name, p.title AS program, c.status FROM cohorts c JOIN programs p ON p.id = c.program_id \
          WHERE ($1 = 0 OR c.id IN (SELECT cohort_id FROM cohort_instructors WHERE user_id = $2)) \
-         ORDER BY c.start_date DESC, c.id DESC LIMIT {MAX_SESSIONS}"
+         ORDER BY c.start_date DESC, c.id DESC LIMIT {MAX_COHORTS}"
     );
     Ok(with_db!(db, p => {
         sqlx::query_as(&sql).bind(i64::from(own_only)).bind(actor.user_id.unwrap_or(-1)).fetch_all(p).await?

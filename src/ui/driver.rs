@@ -80,6 +80,8 @@ impl Driver {
         app.update(Msg::Resize(width, height));
         // A TestBackend cannot fail to build a terminal.
         #[allow(clippy::expect_used)]
+        // TestBackend draws into memory: creating and drawing it cannot fail (its
+        // error type is never produced), so a panic here is a bug in the driver.
         let term = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
         Driver {
             app,
@@ -208,6 +210,7 @@ impl Driver {
     pub fn draw(&mut self) {
         // Drawing into a TestBackend does no I/O and cannot fail.
         #[allow(clippy::expect_used)]
+        // In memory: cannot fail (see `with_backend`).
         self.term.draw(|f| view(&self.app, f)).expect("draw");
     }
 

@@ -93,10 +93,6 @@ impl CalendarScreen {
         }
     }
 
-    fn today_of(cx: &Cx) -> NaiveDate {
-        cx.today
-    }
-
     /// The entries of one day, in time order.
     fn of_day(&self, day: NaiveDate) -> Vec<&Entry> {
         self.entries.iter().filter(|e| e.date == day).collect()
@@ -121,7 +117,9 @@ impl CalendarScreen {
     }
 
     fn act(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
-        let day = self.day.unwrap_or_else(|| Self::today_of(cx));
+        // A refused typed date is shown until the next key.
+        self.refused = None;
+        let day = self.day.unwrap_or(cx.today);
         let step = |d: NaiveDate, n: i64| d + Duration::days(n);
         match (action, self.view) {
             (Action::MonthView, _) => self.switch(View::Month),
@@ -129,11 +127,10 @@ impl CalendarScreen {
             (Action::AgendaView, _) => self.switch(View::Agenda),
             (Action::Today, _) => {
                 self.range = if self.view == View::Agenda { None } else { self.range };
-                self.go(Self::today_of(cx))
+                self.go(cx.today)
             }
             (Action::GoTo, _) => {
                 self.typing = Some(String::new());
-                self.refused = None;
                 Vec::new()
             }
             (Action::PrevPeriod | Action::NextPeriod, view) => {
