@@ -132,6 +132,7 @@ fn month() -> Screen {
             status: "scheduled".into(),
             seats: None,
             clash: (i % 7 == 0).then(|| "clashes with \"x\" (Cohort 1, 09:00): a shared instructor".into()),
+            version: 1,
         })
         .collect();
     let range = (first, first + chrono::Duration::days(41));

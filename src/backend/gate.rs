@@ -48,6 +48,13 @@ crate::string_enum! {
         MarkAttendance => "mark_attendance",
         MarkAllPresent => "mark_all_present",
         Calendar => "calendar",
+        SessionToEdit => "session_to_edit",
+        SaveSession => "save_session",
+        ShiftSession => "shift_session",
+        CancelSession => "cancel_session",
+        CohortHeader => "cohort_header",
+        MoveCohort => "move_cohort",
+        ExportCalendar => "export_calendar",
     }
 }
 
@@ -110,6 +117,17 @@ pub const GATE: &[(RequestKind, Need)] = &[
     (K::MarkAttendance, Permission(Action::TakeAttendance)),
     (K::MarkAllPresent, Permission(Action::TakeAttendance)),
     (K::Calendar, Permission(Action::ViewCalendar)),
+    // Planning: instructors (their own cohorts, checked by the store) and admins.
+    (K::SessionToEdit, Permission(Action::ViewCalendar)),
+    (K::SaveSession, Permission(Action::EditSessions)),
+    (K::ShiftSession, Permission(Action::EditSessions)),
+    (K::CancelSession, Permission(Action::EditSessions)),
+    (K::CohortHeader, Permission(Action::ViewCalendar)),
+    // A cohort's lifecycle (and its website announcement) is the admins'.
+    (K::MoveCohort, Permission(Action::ManageCohorts)),
+    // Calendar files are for those who teach and plan (instructors: their own
+    // cohorts); staff and viewers read the calendar on screen.
+    (K::ExportCalendar, Permission(Action::EditSessions)),
 ];
 
 /// The gate's row for a kind; `None` (refused) when the table lacks one.
@@ -161,6 +179,13 @@ impl Request {
             Request::MarkAttendance { .. } => K::MarkAttendance,
             Request::MarkAllPresent { .. } => K::MarkAllPresent,
             Request::Calendar { .. } => K::Calendar,
+            Request::SessionToEdit { .. } => K::SessionToEdit,
+            Request::SaveSession { .. } => K::SaveSession,
+            Request::ShiftSession { .. } => K::ShiftSession,
+            Request::CancelSession { .. } => K::CancelSession,
+            Request::CohortHeader { .. } => K::CohortHeader,
+            Request::MoveCohort { .. } => K::MoveCohort,
+            Request::ExportCalendar { .. } => K::ExportCalendar,
         }
     }
 }

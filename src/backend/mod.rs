@@ -218,6 +218,41 @@ pub enum Request {
         from: NaiveDate,
         to: NaiveDate,
     },
+    SessionToEdit {
+        id: i64,
+    },
+    /// A new session or series (`id: None`; `cohort` names it by id or name), or
+    /// an edit. Without `allow_clash` a clash writes nothing and is named back.
+    SaveSession {
+        id: Option<(i64, i64)>,
+        cohort: Option<String>,
+        fields: Box<crate::store::sessions::SessionFields>,
+        repeat: Option<crate::domain::recurrence::Repeat>,
+        allow_clash: bool,
+    },
+    ShiftSession {
+        id: i64,
+        version: i64,
+        days: i64,
+        allow_clash: bool,
+    },
+    CancelSession {
+        id: i64,
+        version: i64,
+    },
+    CohortHeader {
+        cohort_id: i64,
+    },
+    /// The `.ics` of a cohort's sessions (a year back and ahead) into `dir`.
+    ExportCalendar {
+        cohort_id: i64,
+        dir: std::path::PathBuf,
+    },
+    MoveCohort {
+        id: i64,
+        version: i64,
+        to: crate::domain::lifecycle::CohortStatus,
+    },
 }
 
 /// Creating a lead that matches an open one (same normalised email or phone).
@@ -273,6 +308,12 @@ pub enum Reply {
     MarkedAll(i64),
     /// The calendar's range: (from, to, entries).
     Calendar(NaiveDate, NaiveDate, Vec<crate::store::calendar::Entry>),
+    SessionToEdit(Box<crate::store::sessions::Session>),
+    /// A session write landed: what was done.
+    SessionSaved(String),
+    /// Nothing was written: these clashes; `retry` saves anyway.
+    SessionClashes(Vec<String>, Box<Request>),
+    CohortHeader(Box<crate::store::cohorts::CohortHeader>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -94,7 +94,14 @@ impl Backend {
             | Request::AttendanceGrid { .. }
             | Request::MarkAttendance { .. }
             | Request::MarkAllPresent { .. }
-            | Request::Calendar { .. }) => super::attendance::handle(self, &actor, r).await,
+            | Request::Calendar { .. }
+            | Request::SessionToEdit { .. }
+            | Request::SaveSession { .. }
+            | Request::ShiftSession { .. }
+            | Request::CancelSession { .. }
+            | Request::CohortHeader { .. }
+            | Request::MoveCohort { .. }
+            | Request::ExportCalendar { .. }) => super::attendance::handle(self, &actor, r).await,
             r => super::leads::handle(self, &actor, r).await,
         };
         (result, Some(who))

@@ -75,15 +75,7 @@ pub async fn export_calendar(
             data.flush()?;
         }
         Some(path) => {
-            let name =
-                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "calendar.ics".into());
-            let tmp = path.with_file_name(format!(".{name}.partial"));
-            let io = |e: std::io::Error| anyhow::anyhow!("cannot write {}: {e}", path.display());
-            std::fs::write(&tmp, ics.as_bytes()).map_err(io)?;
-            if let Err(e) = std::fs::rename(&tmp, path) {
-                let _ = std::fs::remove_file(&tmp);
-                return Err(io(e));
-            }
+            crate::store::calendar_ics::write_whole(path, ics.as_bytes())?;
             eprintln!("exported {n} sessions to {}", path.display());
         }
     }

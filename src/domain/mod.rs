@@ -17,6 +17,8 @@ pub mod money;
 pub mod package;
 pub mod permissions;
 pub mod post;
+pub mod recurrence;
+pub mod session;
 pub mod slug;
 
 /// Text that names no value of an enumeration, with the values that would have worked.

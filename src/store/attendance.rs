@@ -67,6 +67,8 @@ pub struct Mark {
 pub struct Grid {
     pub cohort_id: i64,
     pub cohort_name: String,
+    /// Capacity, seats, instructors, status (the screen's header line).
+    pub cohort: super::cohorts::CohortHeader,
     pub students: Vec<Student>,
     pub sessions: Vec<SessionColumn>,
     pub marks: Vec<Mark>,
@@ -136,10 +138,8 @@ pub async fn cohort_of(db: &Db, of: GridOf) -> Result<i64> {
 
 /// The grid of `cohort_id` as of `today`.
 pub async fn grid(db: &Db, cohort_id: i64, today: NaiveDate) -> Result<Grid> {
-    let name: Option<String> = with_db!(db, p => {
-        sqlx::query_scalar("SELECT name FROM cohorts WHERE id = $1").bind(cohort_id).fetch_optional(p).await?
-    });
-    let cohort_name = name.ok_or_else(|| StoreError::NotFound { entity: "cohort", id: cohort_id.to_string() })?;
+    let cohort = super::cohorts::header(db, cohort_id).await?;
+    let cohort_name = cohort.name.clone();
     let students_sql = format!(
         "SELECT e.id AS enrollment_id, u.full_name AS name, e.status AS enrollment_status \
          FROM enrollments e JOIN users u ON u.id = e.user_id \
@@ -177,7 +177,7 @@ pub async fn grid(db: &Db, cohort_id: i64, today: NaiveDate) -> Result<Grid> {
         }),
         _ => Vec::new(),
     };
-    Ok(Grid { cohort_id, cohort_name, students, sessions, marks, held })
+    Ok(Grid { cohort_id, cohort_name, cohort, students, sessions, marks, held })
 }
 
 /// What a write needs to know about the session and the student.
@@ -206,21 +206,7 @@ async fn check_target(
         row.ok_or_else(|| StoreError::NotFound { entity: "session", id: session_id.to_string() })?;
     let status = SessionStatus::parse(&status).unwrap_or(SessionStatus::Scheduled);
     attendance::check_markable(status, date, today).map_err(StoreError::refused)?;
-    if !actor.roles.admin {
-        let assigned: Option<i64> = with_tx!(tx, c => {
-            sqlx::query_scalar("SELECT cohort_id FROM cohort_instructors WHERE cohort_id = $1 AND user_id = $2")
-                .bind(cohort_id)
-                .bind(actor.user_id.unwrap_or(-1))
-                .fetch_optional(&mut *c)
-                .await?
-        });
-        if assigned.is_none() {
-            return Err(StoreError::refused(format!(
-                "{} is not an instructor of this session's cohort; only its instructors and admins take its roll",
-                actor.name
-            )));
-        }
-    }
+    super::cohorts::require_teaches(tx, actor, cohort_id, "take its roll").await?;
     let student = match enrollment_id {
         None => None,
         Some(eid) => {

@@ -42,10 +42,23 @@ pub struct Entry {
     pub seats: Option<String>,
     /// The other session this one clashes with, in words.
     pub clash: Option<String>,
+    /// A session's version (a move or an edit sends it back); 0 for events.
+    pub version: i64,
 }
 
-type SessionRow =
-    (i64, i64, NaiveDate, Option<NaiveTime>, Option<NaiveTime>, String, String, Option<String>, Option<String>, String);
+type SessionRow = (
+    i64,
+    i64,
+    NaiveDate,
+    Option<NaiveTime>,
+    Option<NaiveTime>,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    i64,
+);
 
 /// Everything between `from` and `to` (both included), by date and time. `tz` places
 /// events (stored as instants) on the office's days.
@@ -53,7 +66,7 @@ pub async fn range(db: &Db, actor: &Actor, from: NaiveDate, to: NaiveDate, tz: c
     let to = to.min(from + chrono::Duration::days(MAX_DAYS - 1));
     let own_only = actor.roles.instructor && !actor.roles.admin && !actor.roles.staff;
     let sessions_sql = format!(
-        "SELECT s.id, s.cohort_id, s.date, s.starts_at, s.ends_at, s.title, c.name, s.location, s.meeting_url, s.status \
+        "SELECT s.id, s.cohort_id, s.date, s.starts_at, s.ends_at, s.title, c.name, s.location, s.meeting_url, s.status, s.version \
          FROM sessions s JOIN cohorts c ON c.id = s.cohort_id \
          WHERE s.date >= $1 AND s.date <= $2 \
          AND ($3 = 0 OR s.cohort_id IN (SELECT cohort_id FROM cohort_instructors WHERE user_id = $4)) \
@@ -77,7 +90,7 @@ pub async fn range(db: &Db, actor: &Actor, from: NaiveDate, to: NaiveDate, tz: c
     let teachers = instructors(db, &cohort_ids).await?;
     let mut entries: Vec<Entry> = rows
         .into_iter()
-        .map(|(id, cohort_id, date, starts, ends, title, cohort, location, url, status)| Entry {
+        .map(|(id, cohort_id, date, starts, ends, title, cohort, location, url, status, version)| Entry {
             kind: Kind::Session,
             id,
             date,
@@ -90,6 +103,7 @@ pub async fn range(db: &Db, actor: &Actor, from: NaiveDate, to: NaiveDate, tz: c
             status,
             seats: None,
             clash: None,
+            version,
         })
         .collect();
     mark_clashes(&mut entries, &teachers);
@@ -123,6 +137,7 @@ pub async fn range(db: &Db, actor: &Actor, from: NaiveDate, to: NaiveDate, tz: c
                 None => registered.to_string(),
             }),
             clash: None,
+            version: 0,
         });
     }
     entries.sort_by_key(|e| (e.date, e.starts, e.id));
@@ -176,6 +191,14 @@ pub fn overlaps(a: (Option<NaiveTime>, Option<NaiveTime>), b: (Option<NaiveTime>
     a.0 < b.1 && b.0 < a.1
 }
 
+/// How a clash with another session is named: `clashes with "Intro" (Cohort 7,
+/// 18:00): the same cohort`.
+pub fn clash_text(title: &str, cohort: &str, starts: Option<NaiveTime>, same_cohort: bool) -> String {
+    let at = starts.map_or("all day".to_string(), |t| t.format("%H:%M").to_string());
+    let why = if same_cohort { "the same cohort" } else { "a shared instructor" };
+    format!("clashes with \"{title}\" ({cohort}, {at}): {why}")
+}
+
 /// Marks each session that overlaps another of the same cohort or of a cohort with
 /// a shared instructor (cancelled sessions clash with nothing).
 pub fn mark_clashes(entries: &mut [Entry], teachers: &HashMap<i64, Vec<i64>>) {
@@ -201,12 +224,10 @@ pub fn mark_clashes(entries: &mut [Entry], teachers: &HashMap<i64, Vec<i64>>) {
             if !shared {
                 continue;
             }
-            let why = if ca == cb { "the same cohort" } else { "a shared instructor" };
-            let describe = |e: &Entry| {
-                let at = e.starts.map_or("all day".to_string(), |t| t.format("%H:%M").to_string());
-                format!("clashes with \"{}\" ({}, {at}): {why}", e.title, e.group)
-            };
-            let (da, db) = (describe(b), describe(a));
+            let (da, db) = (
+                clash_text(&b.title, &b.group, b.starts, ca == cb),
+                clash_text(&a.title, &a.group, a.starts, ca == cb),
+            );
             entries[i].clash.get_or_insert(da);
             entries[j].clash.get_or_insert(db);
         }
@@ -243,6 +264,7 @@ mod tests {
             status: "scheduled".into(),
             seats: None,
             clash: None,
+            version: 1,
         }
     }
 

@@ -93,3 +93,16 @@ pub async fn cohort_calendar(
     }
     Ok((cal.done().to_string(), rows.len()))
 }
+
+/// Writes `bytes` to `path` whole or not at all: into a hidden `.NAME.partial`
+/// beside it, then renamed over it (a reader never sees half a calendar).
+pub fn write_whole(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "calendar.ics".into());
+    let tmp = path.with_file_name(format!(".{name}.partial"));
+    let io = |e: std::io::Error| StoreError::Io(format!("cannot write {}: {e}", path.display()));
+    std::fs::write(&tmp, bytes).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        io(e)
+    })
+}

@@ -34,6 +34,7 @@ pub mod leads;
 pub mod packages;
 pub mod page;
 pub mod prefs;
+pub mod sessions;
 pub mod users;
 
 pub use actor::Actor;

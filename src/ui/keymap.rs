@@ -143,6 +143,11 @@ crate::string_enum! {
         PrevPeriod => "prev_period",
         NextPeriod => "next_period",
         GoTo => "go_to",
+        CancelSession => "cancel_session",
+        MoveEarlier => "move_earlier",
+        MoveLater => "move_later",
+        ExportCalendar => "export_calendar",
+        CohortStatus => "cohort_status",
     }
 }
 
@@ -182,6 +187,11 @@ impl Action {
             Action::PrevPeriod => "prev",
             Action::NextPeriod => "next",
             Action::GoTo => "go to date",
+            Action::CancelSession => "cancel",
+            Action::MoveEarlier => "day ←",
+            Action::MoveLater => "day →",
+            Action::ExportCalendar => "ics",
+            Action::CohortStatus => "status",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -258,6 +268,11 @@ impl Action {
             Action::PrevPeriod => "previous month / week",
             Action::NextPeriod => "next month / week",
             Action::GoTo => "go to a date (2026-12-01, +7, -3, monday, next monday)",
+            Action::CancelSession => "cancel the session (asks first)",
+            Action::MoveEarlier => "move the session a day earlier",
+            Action::MoveLater => "move the session a day later",
+            Action::ExportCalendar => "write the cohort's calendar file (.ics) to the export folder",
+            Action::CohortStatus => "move the cohort to another status (allowed moves)",
         }
     }
 }

@@ -119,10 +119,17 @@ pub fn view(app: &App, f: &mut Frame) {
             }
             Popup::Form(form) => form.view(f, body, theme),
             Popup::Confirm { question, .. } => {
-                let rect = centered(body, 50, 5);
+                // Questions name records (a clash names another session): inert, and
+                // as tall as the words need (one line of slack for word wrapping).
+                let clean = text::inert_multiline(question);
+                let w = body.width.clamp(20, 72);
+                let inner = usize::from(w - 2);
+                let lines: usize = clean.lines().map(|l| text::width(l).div_ceil(inner).max(1)).sum();
+                let h = u16::try_from(lines + 3).unwrap_or(u16::MAX).clamp(5, body.height.max(5));
+                let rect = centered(body, w, h);
                 f.render_widget(Clear, rect);
                 let block = Block::bordered().title(Span::styled(" confirm ", theme.title));
-                f.render_widget(Paragraph::new(question.as_str()).wrap(Wrap { trim: true }).block(block), rect);
+                f.render_widget(Paragraph::new(clean).wrap(Wrap { trim: true }).block(block), rect);
             }
         }
     }

@@ -262,6 +262,50 @@ impl Fixture {
                 let c = self.class(role).await;
                 Request::MarkAllPresent { session_id: c.today }
             }
+            RequestKind::SessionToEdit => Request::SessionToEdit { id: self.class(role).await.today },
+            RequestKind::SaveSession => {
+                let c = self.class(role).await;
+                let fields = staffroom::store::sessions::SessionFields {
+                    cohort_id: c.cohort_id,
+                    date: chrono::Utc::now().date_naive() + Duration::days(3),
+                    starts: None,
+                    ends: None,
+                    mode: staffroom::domain::session::DeliveryMode::Onsite,
+                    location: Some("Gate room".into()),
+                    meeting_url: None,
+                    title: "Gate session".into(),
+                    day_plan: None,
+                    session_type: staffroom::domain::session::SessionType::Normal,
+                };
+                Request::SaveSession {
+                    id: None,
+                    cohort: None,
+                    fields: Box::new(fields),
+                    repeat: None,
+                    allow_clash: true,
+                }
+            }
+            RequestKind::ShiftSession => {
+                let c = self.class(role).await;
+                Request::ShiftSession { id: c.tomorrow, version: 1, days: 1, allow_clash: true }
+            }
+            RequestKind::CancelSession => {
+                let c = self.class(role).await;
+                Request::CancelSession { id: c.tomorrow, version: 1 }
+            }
+            RequestKind::CohortHeader => Request::CohortHeader { cohort_id: self.class(role).await.cohort_id },
+            RequestKind::MoveCohort => {
+                let c = self.class(role).await;
+                Request::MoveCohort {
+                    id: c.cohort_id,
+                    version: 1,
+                    to: staffroom::domain::lifecycle::CohortStatus::Completed,
+                }
+            }
+            RequestKind::ExportCalendar => {
+                let c = self.class(role).await;
+                Request::ExportCalendar { cohort_id: c.cohort_id, dir: export_dir.to_path_buf() }
+            }
         };
         assert_eq!(request.kind(), kind, "the sample of {kind} is a request of another kind");
         request
@@ -341,7 +385,8 @@ crate::on_both!(every_kind_for_every_role_follows_the_gate, |t: TestDb| async mo
                         other => failures.push(format!("{case}: the gate reported {other:?}")),
                     }
                 }
-                if kind == RequestKind::ExportLeads && result.is_ok() && files_in(&dir) != 1 {
+                let exports = matches!(kind, RequestKind::ExportLeads | RequestKind::ExportCalendar);
+                if exports && result.is_ok() && files_in(&dir) != 1 {
                     failures.push(format!("{case}: an allowed export wrote {} files", files_in(&dir)));
                 }
             } else {

@@ -29,4 +29,5 @@ mod pipeline_filter;
 mod records_screens;
 mod schema;
 mod session_rights;
+mod sessions;
 mod ui;

@@ -150,6 +150,27 @@ impl AttendanceScreen {
             Action::MarkLate => self.show_mark(AttendanceStatus::Late, cx),
             Action::MarkExcused => self.show_mark(AttendanceStatus::Excused, cx),
             Action::MarkAllPresent => self.mark_all(),
+            Action::CohortStatus => {
+                let c = &grid.cohort;
+                let moves = c.status.allowed_moves();
+                if moves.is_empty() {
+                    return vec![Cmd::Toast(format!("{} is {}: a final status", text::inert(&c.name), c.status))];
+                }
+                let items = moves
+                    .iter()
+                    .map(|to| {
+                        let label = if to.announces() {
+                            format!("{} (publishes the website announcement)", to.as_str().replace('_', " "))
+                        } else {
+                            to.as_str().replace('_', " ")
+                        };
+                        let req = Request::MoveCohort { id: c.id, version: c.version, to: *to };
+                        (label, vec![Cmd::Send(Lane::Dialog, req)])
+                    })
+                    .collect();
+                let title = format!("Move {} from {}", text::inert(&c.name), c.status.as_str().replace('_', " "));
+                vec![Cmd::Popup(Box::new(Popup::Choose(crate::ui::chooser::Chooser::new(title, items))))]
+            }
             Action::ChooseCohort => {
                 *self = AttendanceScreen { cohorts: std::mem::take(&mut self.cohorts), ..AttendanceScreen::default() };
                 vec![Cmd::Send(Lane::Load, self.load())]
@@ -189,7 +210,8 @@ impl AttendanceScreen {
 
     fn draw_grid(&self, f: &mut Frame, area: Rect, grid: &Grid, theme: &Theme, threshold: u8) {
         let w = usize::from(area.width);
-        let [head, months, days, body] = Layout::vertical([
+        let [cohort, head, months, days, body] = Layout::vertical([
+            Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
@@ -210,9 +232,9 @@ impl AttendanceScreen {
             }
             None => "no session held yet".into(),
         };
-        // The cohort's name is in the header already.
-        let line = summary;
-        f.render_widget(Paragraph::new(Line::styled(text::fit(&line, w), theme.title)), head);
+        f.render_widget(Paragraph::new(Line::styled(text::fit(&cohort_line(&grid.cohort), w), theme.dim)), cohort);
+        // The cohort's name is in the title bar already.
+        f.render_widget(Paragraph::new(Line::styled(text::fit(&summary, w), theme.title)), head);
 
         let header = |fmt: &str, label: &str| {
             let mut spans = vec![Span::styled(text::pad(label, name_w), theme.dim)];
@@ -261,6 +283,25 @@ impl AttendanceScreen {
     }
 }
 
+/// `running · 18/20 seats · Omar Hassan, Sara Ali · 2026-10-01 → 2026-12-20`.
+fn cohort_line(c: &crate::store::cohorts::CohortHeader) -> String {
+    let seats = match c.capacity {
+        Some(cap) => format!("{}/{cap} seats", c.seats_taken),
+        None => format!("{} enrolled, no cap", c.seats_taken),
+    };
+    let teachers = if c.instructors.is_empty() { "no instructor".to_string() } else { c.instructors.join(", ") };
+    let dates = match (c.start, c.end) {
+        (None, None) => String::new(),
+        (s, e) => format!(
+            " · {} → {}",
+            s.map_or("open".to_string(), |d| d.to_string()),
+            e.map_or("open".to_string(), |d| d.to_string())
+        ),
+    };
+    let zone = c.time_zone.as_deref().map_or(String::new(), |z| format!(" · {z}"));
+    format!("{} · {} · {seats} · {teachers}{dates}{zone}", c.program, c.status.as_str().replace('_', " "))
+}
+
 const MARK: Option<Permission> = Some(Permission::TakeAttendance);
 
 impl Component for AttendanceScreen {
@@ -280,6 +321,7 @@ impl Component for AttendanceScreen {
             Command::hint(Action::MarkExcused, MARK),
             Command::hint(Action::MarkAllPresent, MARK),
             Command::hint(Action::ChooseCohort, None),
+            Command::key(Action::CohortStatus, Some(Permission::ManageCohorts)),
             Command::key(Action::Left, None),
             Command::key(Action::Right, None),
             Command::key(Action::Open, None),
@@ -332,12 +374,23 @@ impl Component for AttendanceScreen {
             Reply::MarkedAll(n) => {
                 vec![Cmd::Toast(format!("{n} marked present")), Cmd::Reload]
             }
+            Reply::CohortHeader(c) => {
+                let said = format!("{} is {}", text::inert(&c.name), c.status.as_str().replace('_', " "));
+                if let Some(g) = self.grid.as_mut() {
+                    g.cohort = *c;
+                }
+                vec![Cmd::CloseDialogs, Cmd::Toast(said)]
+            }
             _ => Vec::new(),
         }
     }
 
-    fn on_error(&mut self, lane: Lane, _e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+    fn on_error(&mut self, lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
         self.loaded = true;
+        if lane == Lane::Dialog && matches!(e, StoreError::Conflict { .. }) {
+            // The cohort moved meanwhile: show it as stored (the app says who).
+            return vec![Cmd::Send(Lane::Load, self.load())];
+        }
         if let Lane::Write(_) = lane {
             // A refused mark: show what is stored (the app shows why).
             self.pending = self.pending.saturating_sub(1);

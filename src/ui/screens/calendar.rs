@@ -6,12 +6,19 @@
 //! (same cohort, or a shared instructor, at an overlapping time) is marked `!` and
 //! the footer names the other one. Enter on a session opens its roll call.
 //! Everything is in `display.time_zone`; an instructor sees their own cohorts.
+//!
+//! Planning (instructors of the cohort, admins): `n` a session or a weekly series
+//! (`session_form`), `e` edit, `H`/`L` a day earlier/later (shown at once; presses
+//! made while one is saving are added up and sent after it), `x` cancel, `i` the
+//! cohort's `.ics` file. A clash asks before saving, naming the other session.
 
 use super::{Command, Component, Cx, Screen, Vx};
 use crate::backend::{Reply, Request};
+use crate::domain::permissions::Action as Permission;
 use crate::store::StoreError;
 use crate::store::attendance::GridOf;
 use crate::store::calendar::{Entry, Kind};
+use crate::store::sessions::Session;
 use crate::ui::cmd::{Cmd, Lane};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
@@ -50,6 +57,14 @@ pub struct CalendarScreen {
     typing: Option<String>,
     refused: Option<String>,
     loading_more: bool,
+    /// The session the edit form was opened on (its version guards the save).
+    editing: Option<Session>,
+    /// A move (`H`/`L`) is being saved for this session; `queued` days more wait.
+    shifting: Option<i64>,
+    queued: i64,
+    /// The session last moved: each reload selects it wherever it is (after a
+    /// refusal it is back where it was) until the user moves the cursor.
+    follow: Option<i64>,
 }
 
 fn monday(d: NaiveDate) -> NaiveDate {
@@ -119,6 +134,9 @@ impl CalendarScreen {
     fn act(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
         // A refused typed date is shown until the next key.
         self.refused = None;
+        if !matches!(action, Action::MoveEarlier | Action::MoveLater | Action::Edit | Action::CancelSession) {
+            self.follow = None;
+        }
         let day = self.day.unwrap_or(cx.today);
         let step = |d: NaiveDate, n: i64| d + Duration::days(n);
         match (action, self.view) {
@@ -179,6 +197,35 @@ impl CalendarScreen {
                     _ => Vec::new(),
                 }
             }
+            (Action::New, _) => {
+                let cohort = self.selected().filter(|e| e.kind == Kind::Session).map_or("", |e| e.group.as_str());
+                let form = super::session_form::new_session(day, cohort);
+                vec![Cmd::Popup(Box::new(crate::ui::app::Popup::Form(Box::new(form))))]
+            }
+            (Action::Edit, _) => match self.session() {
+                Ok(e) => vec![Cmd::Send(Lane::Dialog, Request::SessionToEdit { id: e.id })],
+                Err(why) => vec![Cmd::Toast(why)],
+            },
+            (Action::CancelSession, _) => match self.session() {
+                Ok(e) => {
+                    let question = format!(
+                        "cancel \"{}\" of {} on {}? It stays on the calendar, struck out, and leaves the attendance rate. (y/n)",
+                        e.title, e.group, e.date
+                    );
+                    let on_yes = vec![Cmd::Send(Lane::Dialog, Request::CancelSession { id: e.id, version: e.version })];
+                    vec![Cmd::Popup(Box::new(crate::ui::app::Popup::Confirm { question, on_yes }))]
+                }
+                Err(why) => vec![Cmd::Toast(why)],
+            },
+            (Action::MoveEarlier, _) => self.shift(-1),
+            (Action::MoveLater, _) => self.shift(1),
+            (Action::ExportCalendar, _) => match self.selected().and_then(|e| e.cohort_id) {
+                Some(cohort_id) => {
+                    let dir = cx.settings.export_dir.clone();
+                    vec![Cmd::Send(Lane::Dialog, Request::ExportCalendar { cohort_id, dir })]
+                }
+                None => vec![Cmd::Toast("select a session: its cohort's calendar is written".into())],
+            },
             (Action::Open, _) => match self.selected() {
                 Some(e) if e.kind == Kind::Session => {
                     let screen = super::attendance::AttendanceScreen::opened_on(GridOf::Session(e.id));
@@ -196,6 +243,77 @@ impl CalendarScreen {
         }
     }
 
+    /// The selected entry when it is a session that can still change.
+    fn session(&self) -> Result<Entry, String> {
+        match self.selected() {
+            None => Err("no session selected".into()),
+            Some(e) if e.kind == Kind::Event => Err("events are planned on the events screen, not here".into()),
+            Some(e) if e.status == "cancelled" => {
+                Err(format!("\"{}\" was cancelled; plan a new session (n)", text::inert(&e.title)))
+            }
+            Some(e) => Ok(e.clone()),
+        }
+    }
+
+    /// Puts entry `id` on `date` here at once (the reload after the save shows the
+    /// stored truth) and keeps it selected.
+    fn show_moved(&mut self, id: i64, days: i64) -> Vec<Cmd> {
+        let Some(e) = self.entries.iter_mut().find(|e| e.kind == Kind::Session && e.id == id) else {
+            return Vec::new();
+        };
+        let to = e.date + Duration::days(days);
+        e.date = to;
+        self.entries.sort_by_key(|e| (e.date, e.starts, e.id));
+        let cmds = if self.view == View::Agenda { Vec::new() } else { self.go(to) };
+        let at = |list: Vec<&Entry>| list.iter().position(|e| e.kind == Kind::Session && e.id == id);
+        self.pick = match self.view {
+            View::Agenda => at(self.entries.iter().collect()),
+            _ => at(self.of_day(to)),
+        }
+        .unwrap_or(0);
+        cmds
+    }
+
+    fn shift(&mut self, days: i64) -> Vec<Cmd> {
+        let e = match self.session() {
+            Ok(e) => e,
+            Err(why) => return vec![Cmd::Toast(why)],
+        };
+        if let Some(id) = self.shifting {
+            if id != e.id {
+                return vec![Cmd::Toast("still saving the last move; a moment".into())];
+            }
+            self.queued += days;
+            return self.show_moved(id, days);
+        }
+        self.shifting = Some(e.id);
+        self.follow = Some(e.id);
+        let mut cmds = self.show_moved(e.id, days);
+        cmds.push(Cmd::Send(
+            Lane::Dialog,
+            Request::ShiftSession { id: e.id, version: e.version, days, allow_clash: false },
+        ));
+        cmds
+    }
+
+    /// After a move's reload: the presses made meanwhile, as one more move.
+    fn send_queued(&mut self) -> Vec<Cmd> {
+        let (Some(id), days) = (self.shifting, self.queued) else { return Vec::new() };
+        self.queued = 0;
+        let Some(version) = self.entries.iter().find(|e| e.kind == Kind::Session && e.id == id).map(|e| e.version)
+        else {
+            self.shifting = None;
+            return Vec::new();
+        };
+        if days == 0 {
+            self.shifting = None;
+            return Vec::new();
+        }
+        let mut cmds = self.show_moved(id, days);
+        cmds.push(Cmd::Send(Lane::Dialog, Request::ShiftSession { id, version, days, allow_clash: false }));
+        cmds
+    }
+
     fn on_range(&mut self, from: NaiveDate, to: NaiveDate, entries: Vec<Entry>, more: bool) {
         if more {
             self.entries.extend(entries);
@@ -208,6 +326,17 @@ impl CalendarScreen {
             self.range = Some((from, to));
         }
         self.loaded = true;
+        if let Some(id) = self.follow
+            && let Some(date) = self.entries.iter().find(|e| e.kind == Kind::Session && e.id == id).map(|e| e.date)
+        {
+            let at = |list: Vec<&Entry>| list.iter().position(|e| e.kind == Kind::Session && e.id == id);
+            if self.view == View::Agenda {
+                self.pick = at(self.entries.iter().collect()).unwrap_or(self.pick);
+            } else {
+                self.day = Some(date);
+                self.pick = at(self.of_day(date)).unwrap_or(0);
+            }
+        }
         let len = match (self.view, self.day) {
             (View::Agenda, _) => self.entries.len(),
             (_, Some(d)) => self.of_day(d).len(),
@@ -410,6 +539,8 @@ impl CalendarScreen {
     }
 }
 
+const PLAN: Option<Permission> = Some(Permission::EditSessions);
+
 impl Component for CalendarScreen {
     fn title(&self) -> String {
         "Calendar".into()
@@ -431,6 +562,12 @@ impl Component for CalendarScreen {
             Command::key(Action::Left, None),
             Command::key(Action::Right, None),
             Command::key(Action::Open, None),
+            Command::hint(Action::New, PLAN),
+            Command::hint(Action::Edit, PLAN),
+            Command::key(Action::MoveEarlier, PLAN),
+            Command::key(Action::MoveLater, PLAN),
+            Command::key(Action::CancelSession, PLAN),
+            Command::key(Action::ExportCalendar, PLAN),
         ];
         C
     }
@@ -445,16 +582,76 @@ impl Component for CalendarScreen {
     }
 
     fn on_reply(&mut self, lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
-        if let Reply::Calendar(from, to, entries) = reply {
-            self.on_range(from, to, entries, lane != Lane::Load);
+        match reply {
+            Reply::Calendar(from, to, entries) => {
+                self.on_range(from, to, entries, lane == Lane::More(0));
+                if lane == Lane::Load && self.shifting.is_some() && self.queued != 0 {
+                    return self.send_queued();
+                }
+                if self.queued == 0 && lane == Lane::Load {
+                    self.shifting = None;
+                }
+                Vec::new()
+            }
+            Reply::SessionToEdit(s) => {
+                let form = super::session_form::edit_session(&s);
+                self.editing = Some(*s);
+                vec![Cmd::Popup(Box::new(crate::ui::app::Popup::Form(Box::new(form))))]
+            }
+            Reply::SessionSaved(said) => {
+                if self.queued == 0 {
+                    self.shifting = None;
+                }
+                vec![Cmd::CloseDialogs, Cmd::Toast(text::inert(&said)), Cmd::Reload]
+            }
+            Reply::SessionClashes(found, retry) => {
+                self.shifting = None;
+                self.queued = 0;
+                let mut question = String::from("This clashes:\n");
+                for c in found.iter().take(3) {
+                    question.push_str(&format!("• {c}\n"));
+                }
+                if found.len() > 3 {
+                    question.push_str(&format!("… and {} more\n", found.len() - 3));
+                }
+                question.push_str("Save anyway? (y/n)");
+                // "n" leaves the calendar as stored (a move shown early goes back).
+                vec![
+                    Cmd::Reload,
+                    Cmd::Popup(Box::new(crate::ui::app::Popup::Confirm {
+                        question,
+                        on_yes: vec![Cmd::Send(Lane::Dialog, *retry)],
+                    })),
+                ]
+            }
+            Reply::Exported(n, path) => {
+                vec![Cmd::Toast(format!("{n} sessions written to {}", text::inert(&path.display().to_string())))]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_error(&mut self, lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        self.loaded = true;
+        self.loading_more = false;
+        if lane == Lane::Dialog {
+            // A refused move or edit: show the calendar as stored.
+            let moving = self.shifting.take().is_some();
+            self.queued = 0;
+            if moving || matches!(e, StoreError::Conflict { .. }) {
+                return vec![Cmd::Reload];
+            }
         }
         Vec::new()
     }
 
-    fn on_error(&mut self, _lane: Lane, _e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
-        self.loaded = true;
-        self.loading_more = false;
-        Vec::new()
+    fn on_call(&mut self, call: crate::ui::cmd::Call, cx: &Cx) -> Vec<Cmd> {
+        let crate::ui::cmd::Call::Submit { tag, values } = call else { return Vec::new() };
+        let editing = if tag == "edit" { self.editing.as_ref() } else { None };
+        match super::session_form::request(editing, &values, cx.today) {
+            Ok(req) => vec![Cmd::Send(Lane::Dialog, req)],
+            Err((field, why)) => vec![Cmd::FieldError { field, why }],
+        }
     }
 
     fn captures_text(&self) -> bool {

@@ -9,6 +9,7 @@ pub mod lead;
 pub mod login;
 pub mod messages;
 pub mod pipeline;
+pub mod session_form;
 pub mod users;
 
 use super::cmd::{Call, Cmd, Lane};

@@ -49,6 +49,8 @@ pub struct Field {
     /// The chosen index of a choice field.
     pub choice: usize,
     pub error: Option<String>,
+    /// What to type here, shown at the foot while the field has the cursor.
+    pub hint: Option<&'static str>,
 }
 
 /// A checked value, ready for a request.
@@ -87,7 +89,11 @@ impl Values {
 
 impl Field {
     fn new(key: &'static str, label: &'static str, kind: Kind) -> Field {
-        Field { key, label, kind, line: String::new(), area: TextArea::default(), choice: 0, error: None }
+        Field { key, label, kind, line: String::new(), area: TextArea::default(), choice: 0, error: None, hint: None }
+    }
+    pub fn hint(mut self, hint: &'static str) -> Field {
+        self.hint = Some(hint);
+        self
     }
     pub fn line(key: &'static str, label: &'static str, max: usize, required: bool) -> Field {
         Field::new(key, label, Kind::Line { max, required })
@@ -393,7 +399,10 @@ impl Form {
         let foot = match (&self.error, self.saving) {
             (_, true) => Line::styled("saving…", theme.dim),
             (Some(e), _) => Line::styled(text::inert(e), theme.error),
-            (None, _) => Line::styled("Tab next field · Enter/ctrl-s saves · Esc closes", theme.dim),
+            (None, _) => match self.fields.get(self.focus).and_then(|f| f.hint) {
+                Some(hint) => Line::styled(format!("{hint} · Tab next · ctrl-s saves"), theme.dim),
+                None => Line::styled("Tab next field · Enter/ctrl-s saves · Esc closes", theme.dim),
+            },
         };
         rows.push((foot, None));
         let area_h = 4u16;
