@@ -133,6 +133,7 @@ fn month() -> Screen {
             seats: None,
             clash: (i % 7 == 0).then(|| "clashes with \"x\" (Cohort 1, 09:00): a shared instructor".into()),
             version: 1,
+            own_time: (i % 11 == 0).then(|| "18:00–19:30 Europe/London".into()),
         })
         .collect();
     let range = (first, first + chrono::Duration::days(41));

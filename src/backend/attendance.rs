@@ -22,9 +22,12 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
         Request::MarkAllPresent { session_id } => {
             Ok(Reply::MarkedAll(attendance::mark_unmarked_present(db, actor, session_id, today).await?))
         }
-        Request::Calendar { from, to } => {
-            let entries = crate::store::calendar::range(db, actor, from, to, b.settings.tz).await?;
+        Request::Calendar { from, to, filter } => {
+            let entries = crate::store::calendar::range(db, actor, from, to, b.settings.tz, filter).await?;
             Ok(Reply::Calendar(from, to, entries))
+        }
+        Request::CalendarChoices => {
+            Ok(Reply::CalendarChoices(crate::store::calendar::filter_choices(db, actor).await?))
         }
         Request::SessionToEdit { id } => Ok(Reply::SessionToEdit(Box::new(sessions::get(db, id).await?))),
         Request::SaveSession { id, cohort, fields, repeat, allow_clash } => {

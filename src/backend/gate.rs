@@ -48,6 +48,7 @@ crate::string_enum! {
         MarkAttendance => "mark_attendance",
         MarkAllPresent => "mark_all_present",
         Calendar => "calendar",
+        CalendarChoices => "calendar_choices",
         SessionToEdit => "session_to_edit",
         SaveSession => "save_session",
         ShiftSession => "shift_session",
@@ -117,6 +118,7 @@ pub const GATE: &[(RequestKind, Need)] = &[
     (K::MarkAttendance, Permission(Action::TakeAttendance)),
     (K::MarkAllPresent, Permission(Action::TakeAttendance)),
     (K::Calendar, Permission(Action::ViewCalendar)),
+    (K::CalendarChoices, Permission(Action::ViewCalendar)),
     // Planning: instructors (their own cohorts, checked by the store) and admins.
     (K::SessionToEdit, Permission(Action::ViewCalendar)),
     (K::SaveSession, Permission(Action::EditSessions)),
@@ -179,6 +181,7 @@ impl Request {
             Request::MarkAttendance { .. } => K::MarkAttendance,
             Request::MarkAllPresent { .. } => K::MarkAllPresent,
             Request::Calendar { .. } => K::Calendar,
+            Request::CalendarChoices => K::CalendarChoices,
             Request::SessionToEdit { .. } => K::SessionToEdit,
             Request::SaveSession { .. } => K::SaveSession,
             Request::ShiftSession { .. } => K::ShiftSession,

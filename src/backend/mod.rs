@@ -217,7 +217,9 @@ pub enum Request {
     Calendar {
         from: NaiveDate,
         to: NaiveDate,
+        filter: crate::store::calendar::CalendarFilter,
     },
+    CalendarChoices,
     SessionToEdit {
         id: i64,
     },
@@ -309,6 +311,7 @@ pub enum Reply {
     /// The calendar's range: (from, to, entries).
     Calendar(NaiveDate, NaiveDate, Vec<crate::store::calendar::Entry>),
     SessionToEdit(Box<crate::store::sessions::Session>),
+    CalendarChoices(Vec<(crate::store::calendar::CalendarFilter, String)>),
     /// A session write landed: what was done.
     SessionSaved(String),
     /// Nothing was written: these clashes; `retry` saves anyway.

@@ -95,6 +95,7 @@ impl Backend {
             | Request::MarkAttendance { .. }
             | Request::MarkAllPresent { .. }
             | Request::Calendar { .. }
+            | Request::CalendarChoices
             | Request::SessionToEdit { .. }
             | Request::SaveSession { .. }
             | Request::ShiftSession { .. }

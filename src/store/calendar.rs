@@ -44,6 +44,25 @@ pub struct Entry {
     pub clash: Option<String>,
     /// A session's version (a move or an edit sends it back); 0 for events.
     pub version: i64,
+    /// A session of a cohort with its own zone, when it differs from the office's:
+    /// its times there (`18:00–20:00 Europe/London`). `date`, `starts` and `ends`
+    /// are always the office's.
+    pub own_time: Option<String>,
+}
+
+/// What the calendar shows: everything one may see, or one cohort, one program or
+/// one instructor's cohorts (events only when nothing is picked).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct CalendarFilter {
+    pub cohort: Option<i64>,
+    pub program: Option<i64>,
+    pub instructor: Option<i64>,
+}
+
+impl CalendarFilter {
+    pub fn is_empty(&self) -> bool {
+        *self == CalendarFilter::default()
+    }
 }
 
 type SessionRow = (
@@ -58,18 +77,57 @@ type SessionRow = (
     Option<String>,
     String,
     i64,
+    Option<String>,
 );
 
-/// Everything between `from` and `to` (both included), by date and time. `tz` places
-/// events (stored as instants) on the office's days.
-pub async fn range(db: &Db, actor: &Actor, from: NaiveDate, to: NaiveDate, tz: chrono_tz::Tz) -> Result<Vec<Entry>> {
+/// A session's local times in `own` shown in the office's `tz`: the office's date,
+/// start and end, and the session's own times in words. `None` when the zones agree.
+fn in_office(
+    date: NaiveDate,
+    starts: Option<NaiveTime>,
+    ends: Option<NaiveTime>,
+    own: chrono_tz::Tz,
+    tz: chrono_tz::Tz,
+) -> Option<(NaiveDate, Option<NaiveTime>, Option<NaiveTime>, String)> {
+    use chrono::TimeZone;
+    let start = starts?;
+    let at = |t: NaiveTime| own.from_local_datetime(&date.and_time(t)).earliest().map(|x| x.with_timezone(&tz));
+    let s = at(start)?;
+    if s.naive_local() == date.and_time(start) {
+        return None;
+    }
+    let e = ends.and_then(at);
+    let hm = |t: NaiveTime| t.format("%H:%M").to_string();
+    let words = match ends {
+        Some(end) => format!("{}–{} {}", hm(start), hm(end), own.name()),
+        None => format!("{} {}", hm(start), own.name()),
+    };
+    // An end that falls on the next office day is dropped (the block ends at midnight).
+    let e = e.filter(|e| e.date_naive() == s.date_naive()).map(|e| e.time());
+    Some((s.date_naive(), Some(s.time()), e, words))
+}
+
+/// Everything between `from` and `to` (both included), by date and time, that
+/// `filter` keeps. `tz` is the office's zone: events (stored as instants) and the
+/// sessions of a cohort with its own zone are placed on the office's days and hours.
+pub async fn range(
+    db: &Db,
+    actor: &Actor,
+    from: NaiveDate,
+    to: NaiveDate,
+    tz: chrono_tz::Tz,
+    filter: CalendarFilter,
+) -> Result<Vec<Entry>> {
     let to = to.min(from + chrono::Duration::days(MAX_DAYS - 1));
     let own_only = actor.roles.instructor && !actor.roles.admin && !actor.roles.staff;
     let sessions_sql = format!(
-        "SELECT s.id, s.cohort_id, s.date, s.starts_at, s.ends_at, s.title, c.name, s.location, s.meeting_url, s.status, s.version \
+        "SELECT s.id, s.cohort_id, s.date, s.starts_at, s.ends_at, s.title, c.name, s.location, s.meeting_url, \
+         s.status, s.version, c.time_zone \
          FROM sessions s JOIN cohorts c ON c.id = s.cohort_id \
          WHERE s.date >= $1 AND s.date <= $2 \
          AND ($3 = 0 OR s.cohort_id IN (SELECT cohort_id FROM cohort_instructors WHERE user_id = $4)) \
+         AND ($5 = 0 OR s.cohort_id = $5) AND ($6 = 0 OR c.program_id = $6) \
+         AND ($7 = 0 OR s.cohort_id IN (SELECT cohort_id FROM cohort_instructors WHERE user_id = $7)) \
          ORDER BY s.date, s.starts_at, s.id LIMIT {MAX_ENTRIES}"
     );
     let rows: Vec<SessionRow> = with_db!(db, p => {
@@ -78,6 +136,9 @@ pub async fn range(db: &Db, actor: &Actor, from: NaiveDate, to: NaiveDate, tz: c
             .bind(to)
             .bind(i64::from(own_only))
             .bind(actor.user_id.unwrap_or(-1))
+            .bind(filter.cohort.unwrap_or(0))
+            .bind(filter.program.unwrap_or(0))
+            .bind(filter.instructor.unwrap_or(0))
             .fetch_all(p)
             .await?
     });
@@ -90,22 +151,32 @@ pub async fn range(db: &Db, actor: &Actor, from: NaiveDate, to: NaiveDate, tz: c
     let teachers = instructors(db, &cohort_ids).await?;
     let mut entries: Vec<Entry> = rows
         .into_iter()
-        .map(|(id, cohort_id, date, starts, ends, title, cohort, location, url, status, version)| Entry {
-            kind: Kind::Session,
-            id,
-            date,
-            starts,
-            ends,
-            title,
-            group: cohort,
-            cohort_id: Some(cohort_id),
-            place: location.or(url).unwrap_or_default(),
-            status,
-            seats: None,
-            clash: None,
-            version,
+        .map(|(id, cohort_id, date, starts, ends, title, cohort, location, url, status, version, zone)| {
+            let own = zone.as_deref().and_then(|z| z.trim().parse::<chrono_tz::Tz>().ok()).filter(|z| *z != tz);
+            let (date, starts, ends, own_time) = match own.and_then(|own| in_office(date, starts, ends, own, tz)) {
+                Some((d, s, e, words)) => (d, s, e, Some(words)),
+                None => (date, starts, ends, None),
+            };
+            Entry {
+                kind: Kind::Session,
+                id,
+                date,
+                starts,
+                ends,
+                title,
+                group: cohort,
+                cohort_id: Some(cohort_id),
+                place: location.or(url).unwrap_or_default(),
+                status,
+                seats: None,
+                clash: None,
+                version,
+                own_time,
+            }
         })
         .collect();
+    // A zone moved some sessions to another office day or hour: back in order.
+    entries.sort_by_key(|e| (e.date, e.starts, e.id));
     mark_clashes(&mut entries, &teachers);
 
     let start = midnight(from, tz);
@@ -116,8 +187,11 @@ pub async fn range(db: &Db, actor: &Actor, from: NaiveDate, to: NaiveDate, tz: c
          FROM events e WHERE e.starts_at >= $1 AND e.starts_at < $2 ORDER BY e.starts_at, e.id LIMIT {MAX_ENTRIES}"
     );
     type EventRow = (i64, DateTime<Utc>, i64, String, String, Option<String>, Option<String>, String, Option<i64>, i64);
-    let events: Vec<EventRow> =
-        with_db!(db, p => sqlx::query_as(&events_sql).bind(start).bind(end).fetch_all(p).await?);
+    let events: Vec<EventRow> = if filter.is_empty() {
+        with_db!(db, p => sqlx::query_as(&events_sql).bind(start).bind(end).fetch_all(p).await?)
+    } else {
+        Vec::new()
+    };
     for (id, at, minutes, title, kind, location, url, status, max, registered) in events {
         let local = at.with_timezone(&tz);
         let ends = local + chrono::Duration::minutes(minutes);
@@ -138,6 +212,7 @@ pub async fn range(db: &Db, actor: &Actor, from: NaiveDate, to: NaiveDate, tz: c
             }),
             clash: None,
             version: 0,
+            own_time: None,
         });
     }
     entries.sort_by_key(|e| (e.date, e.starts, e.id));
@@ -234,6 +309,41 @@ pub fn mark_clashes(entries: &mut [Entry], teachers: &HashMap<i64, Vec<i64>>) {
     }
 }
 
+/// The filters the calendar offers `actor`: each cohort they may see, its programs,
+/// its instructors (at most `MAX_CHOICES` of each), after "everything".
+pub async fn filter_choices(db: &Db, actor: &Actor) -> Result<Vec<(CalendarFilter, String)>> {
+    let own_only = actor.roles.instructor && !actor.roles.admin && !actor.roles.staff;
+    let visible = "($1 = 0 OR c.id IN (SELECT cohort_id FROM cohort_instructors WHERE user_id = $2)) \
+                   AND c.status NOT IN ('completed', 'cancelled')";
+    let (flag, me) = (i64::from(own_only), actor.user_id.unwrap_or(-1));
+    let cohorts_sql =
+        format!("SELECT c.id, c.name FROM cohorts c WHERE {visible} ORDER BY c.name, c.id LIMIT {MAX_CHOICES}");
+    let programs_sql = format!(
+        "SELECT DISTINCT p.id, p.title FROM cohorts c JOIN programs p ON p.id = c.program_id WHERE {visible} \
+         ORDER BY p.title, p.id LIMIT {MAX_CHOICES}"
+    );
+    let teachers_sql = format!(
+        "SELECT DISTINCT u.id, u.full_name FROM cohorts c JOIN cohort_instructors ci ON ci.cohort_id = c.id \
+         JOIN users u ON u.id = ci.user_id WHERE {visible} ORDER BY u.full_name, u.id LIMIT {MAX_CHOICES}"
+    );
+    let mut out = vec![(CalendarFilter::default(), "everything".to_string())];
+    for (sql, kind) in [(cohorts_sql, 0), (programs_sql, 1), (teachers_sql, 2)] {
+        let rows: Vec<(i64, String)> = with_db!(db, p => sqlx::query_as(&sql).bind(flag).bind(me).fetch_all(p).await?);
+        for (id, name) in rows {
+            let (f, label) = match kind {
+                0 => (CalendarFilter { cohort: Some(id), ..Default::default() }, format!("cohort: {name}")),
+                1 => (CalendarFilter { program: Some(id), ..Default::default() }, format!("program: {name}")),
+                _ => (CalendarFilter { instructor: Some(id), ..Default::default() }, format!("instructor: {name}")),
+            };
+            out.push((f, label));
+        }
+    }
+    Ok(out)
+}
+
+/// At most this many cohorts, programs and instructors are offered as filters.
+pub const MAX_CHOICES: i64 = 200;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,6 +375,7 @@ mod tests {
             seats: None,
             clash: None,
             version: 1,
+            own_time: None,
         }
     }
 

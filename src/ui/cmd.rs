@@ -58,6 +58,9 @@ pub enum Call {
     MoveLead { lead_id: i64, to: LeadStatus, input: Option<MoveInput> },
     /// A generic form checked out: its tag and values.
     Submit { tag: &'static str, values: Values },
+    /// A line of a pick list the screen built: its tag and the line's index in the
+    /// list the screen keeps.
+    Picked { tag: &'static str, index: usize },
 }
 
 #[derive(Debug, Clone)]

@@ -148,6 +148,7 @@ crate::string_enum! {
         MoveLater => "move_later",
         ExportCalendar => "export_calendar",
         CohortStatus => "cohort_status",
+        FilterCalendar => "filter_calendar",
     }
 }
 
@@ -192,6 +193,7 @@ impl Action {
             Action::MoveLater => "day →",
             Action::ExportCalendar => "ics",
             Action::CohortStatus => "status",
+            Action::FilterCalendar => "filter",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -273,6 +275,7 @@ impl Action {
             Action::MoveLater => "move the session a day later",
             Action::ExportCalendar => "write the cohort's calendar file (.ics) to the export folder",
             Action::CohortStatus => "move the cohort to another status (allowed moves)",
+            Action::FilterCalendar => "show one cohort, program or instructor (or everything)",
         }
     }
 }

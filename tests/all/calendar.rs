@@ -48,7 +48,7 @@ crate::on_both!(a_range_holds_my_sessions_the_events_and_the_clashes, |t: TestDb
     )
     .await;
     let tz = chrono_tz::Tz::UTC;
-    let mine = calendar::range(&t.db, &ines, day, day, tz).await.unwrap();
+    let mine = calendar::range(&t.db, &ines, day, day, tz, Default::default()).await.unwrap();
     let titles: Vec<&str> = mine.iter().map(|e| e.title.as_str()).collect();
     assert_eq!(titles, ["Open day", "A evening", "B evening", "A late"], "her cohorts and the events, by time");
     let clash = |title: &str| mine.iter().find(|e| e.title == title).and_then(|e| e.clash.clone());
@@ -63,11 +63,12 @@ crate::on_both!(a_range_holds_my_sessions_the_events_and_the_clashes, |t: TestDb
     let event = mine.iter().find(|e| e.kind == Kind::Event).unwrap();
     assert_eq!((event.seats.as_deref(), event.starts), (Some("0/40"), NaiveTime::from_hms_opt(9, 0, 0)));
     // The admin sees every cohort; C's session clashes with nothing.
-    let all = calendar::range(&t.db, &team.admin, day, day, tz).await.unwrap();
+    let all = calendar::range(&t.db, &team.admin, day, day, tz, Default::default()).await.unwrap();
     assert_eq!(all.len(), 5);
     assert_eq!(all.iter().find(|e| e.title == "C evening").unwrap().clash, None);
     // A range is bounded.
-    let long = calendar::range(&t.db, &team.admin, day - Duration::days(400), day, tz).await.unwrap();
+    let long =
+        calendar::range(&t.db, &team.admin, day - Duration::days(400), day, tz, Default::default()).await.unwrap();
     assert!(long.iter().all(|e| e.date < day), "at most {} days from the start", calendar::MAX_DAYS);
 });
 
@@ -191,4 +192,92 @@ crate::on_both!(the_ics_export_parses_back_with_stable_uids_sequence_cancelled_a
         &[],
     );
     crate::cli::assert_one_clear_line(&bad, "--from");
+});
+
+crate::on_both!(filters_keep_one_cohort_program_or_instructor_and_zones_show_both_times, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let ines = team.instructor.clone();
+    let other = actor(&t.db, "Omar Other", Roles::INSTRUCTOR).await;
+    let a = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
+    let b = class(&t.db, other.user_id, &["Bassem Adel"], 0).await;
+    let day = NaiveDate::from_ymd_opt(2030, 1, 14).unwrap();
+    session_at(&t.db, a.cohort_id, day, "18:00:00", "20:00:00", "A class").await;
+    session_at(&t.db, b.cohort_id, day, "09:00:00", "11:00:00", "B class").await;
+    exec(
+        &t.db,
+        &format!(
+            "INSERT INTO events (slug, title, event_type, starts_at, duration_minutes, currency, created_at, updated_at) \
+             VALUES ('webinar-x', 'Webinar', 'weekly_live', '{day}T12:00:00Z', 60, 'EGP', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')"
+        ),
+    )
+    .await;
+    let utc = chrono_tz::Tz::UTC;
+    let titles = |e: &[calendar::Entry]| e.iter().map(|e| e.title.clone()).collect::<Vec<_>>();
+    let all = calendar::range(&t.db, &team.admin, day, day, utc, Default::default()).await.unwrap();
+    assert_eq!(titles(&all), ["B class", "Webinar", "A class"]);
+    let only = |f: calendar::CalendarFilter| {
+        let (db, admin) = (t.db.clone(), team.admin.clone());
+        async move { titles(&calendar::range(&db, &admin, day, day, utc, f).await.unwrap()) }
+    };
+    let cohort = calendar::CalendarFilter { cohort: Some(b.cohort_id), ..Default::default() };
+    assert_eq!(only(cohort).await, ["B class"], "one cohort, and no events");
+    let teacher = calendar::CalendarFilter { instructor: other.user_id, ..Default::default() };
+    assert_eq!(only(teacher).await, ["B class"]);
+    let program: i64 = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT program_id FROM cohorts WHERE id = $1").bind(a.cohort_id).fetch_one(p).await.unwrap());
+    assert_eq!(only(calendar::CalendarFilter { program: Some(program), ..Default::default() }).await, ["A class"]);
+    // The choices: an instructor is offered her own cohorts only.
+    let choices = calendar::filter_choices(&t.db, &ines).await.unwrap();
+    let labels: Vec<&str> = choices.iter().map(|(_, l)| l.as_str()).collect();
+    assert_eq!(labels[0], "everything");
+    assert!(
+        labels.contains(&"instructor: Ines Instructor") && !labels.contains(&"instructor: Omar Other"),
+        "{labels:?}"
+    );
+    // A cohort in London seen from a Cairo office: 18:00 there is 20:00 here (winter).
+    exec(&t.db, &format!("UPDATE cohorts SET time_zone = 'Europe/London' WHERE id = {}", a.cohort_id)).await;
+    let cairo: chrono_tz::Tz = "Africa/Cairo".parse().unwrap();
+    let seen = calendar::range(&t.db, &team.admin, day, day, cairo, cohort_a(a.cohort_id)).await.unwrap();
+    assert_eq!(seen.len(), 1);
+    assert_eq!((seen[0].starts, seen[0].ends), (NaiveTime::from_hms_opt(20, 0, 0), NaiveTime::from_hms_opt(22, 0, 0)));
+    assert_eq!(seen[0].own_time.as_deref(), Some("18:00–20:00 Europe/London"));
+    let same =
+        calendar::range(&t.db, &team.admin, day, day, chrono_tz::Europe::London, cohort_a(a.cohort_id)).await.unwrap();
+    assert_eq!(same[0].own_time, None, "one zone: one time");
+});
+
+fn cohort_a(id: i64) -> calendar::CalendarFilter {
+    calendar::CalendarFilter { cohort: Some(id), ..Default::default() }
+}
+
+crate::on_both!(f_picks_what_the_calendar_shows, |t: TestDb| async move {
+    login_user(&t.db, "amira@test.example", "Amira Admin", Roles::ADMIN).await;
+    let ines = actor(&t.db, "Ines Instructor", Roles::INSTRUCTOR).await;
+    let other = actor(&t.db, "Omar Other", Roles::INSTRUCTOR).await;
+    let a = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
+    class(&t.db, other.user_id, &["Bassem Adel"], 0).await;
+    let name: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT name FROM cohorts WHERE id = $1").bind(a.cohort_id).fetch_one(p).await.unwrap());
+    let mut d = calendar_driver(&t.db, "amira@test.example", 100, 30).await;
+    d.press(KeyCode::Char('a')).await;
+    d.settle().await;
+    let rows = |screen: &str| screen.lines().filter(|l| l.starts_with("  --:--  Session of")).count();
+    assert_eq!(rows(&d.screen()), 4, "both cohorts, today and tomorrow: {}", d.screen());
+    d.press(KeyCode::Char('f')).await;
+    d.settle().await;
+    let screen = d.screen();
+    assert!(screen.contains("everything ✓") && screen.contains(&format!("cohort: {name}")), "{screen}");
+    // Down to the cohort's line and Enter.
+    let lines: Vec<String> = match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Choose(c)) => c.items.iter().map(|(l, _)| l.clone()).collect(),
+        _ => panic!("a pick list: {screen}"),
+    };
+    let at = lines.iter().position(|l| *l == format!("cohort: {name}")).unwrap();
+    for _ in 0..at {
+        d.press(KeyCode::Down).await;
+    }
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    let screen = d.screen();
+    assert!(screen.contains(&format!("Calendar · agenda · cohort: {name}")), "{screen}");
+    assert_eq!(rows(&screen), 2, "one cohort: {screen}");
+    assert!(!screen.contains("Bassem") && screen.lines().filter(|l| l.contains(&name)).count() >= 2, "{screen}");
 });

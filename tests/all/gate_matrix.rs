@@ -256,8 +256,10 @@ impl Fixture {
             }
             RequestKind::Calendar => {
                 let day = chrono::Utc::now().date_naive();
-                Request::Calendar { from: day - Duration::days(7), to: day + Duration::days(7) }
+                let filter = staffroom::store::calendar::CalendarFilter::default();
+                Request::Calendar { from: day - Duration::days(7), to: day + Duration::days(7), filter }
             }
+            RequestKind::CalendarChoices => Request::CalendarChoices,
             RequestKind::MarkAllPresent => {
                 let c = self.class(role).await;
                 Request::MarkAllPresent { session_id: c.today }

@@ -7,6 +7,7 @@ mod pg;
 mod attendance;
 mod audit_chain;
 mod calendar;
+mod calendar_snapshots;
 mod cli;
 mod concurrency;
 mod contact_messages;

@@ -17,7 +17,7 @@ use crate::backend::{Reply, Request};
 use crate::domain::permissions::Action as Permission;
 use crate::store::StoreError;
 use crate::store::attendance::GridOf;
-use crate::store::calendar::{Entry, Kind};
+use crate::store::calendar::{CalendarFilter, Entry, Kind};
 use crate::store::sessions::Session;
 use crate::ui::cmd::{Cmd, Lane};
 use crate::ui::keymap::{Action, Context};
@@ -65,6 +65,10 @@ pub struct CalendarScreen {
     /// The session last moved: each reload selects it wherever it is (after a
     /// refusal it is back where it was) until the user moves the cursor.
     follow: Option<i64>,
+    /// What is shown (`f`), its words, and the choices last offered.
+    filter: CalendarFilter,
+    filter_label: Option<String>,
+    choices: Vec<(CalendarFilter, String)>,
 }
 
 fn monday(d: NaiveDate) -> NaiveDate {
@@ -91,7 +95,7 @@ impl CalendarScreen {
 
     fn load(&mut self, day: NaiveDate) -> Vec<Cmd> {
         let (from, to) = self.wanted(day);
-        vec![Cmd::Send(Lane::Load, Request::Calendar { from, to })]
+        vec![Cmd::Send(Lane::Load, Request::Calendar { from, to, filter: self.filter })]
     }
 
     /// Moves to `day`, loading when the view's range is not the loaded one.
@@ -191,7 +195,7 @@ impl CalendarScreen {
                         let from = to + Duration::days(1);
                         vec![Cmd::Send(
                             Lane::More(0),
-                            Request::Calendar { from, to: from + Duration::days(AGENDA_DAYS - 1) },
+                            Request::Calendar { from, to: from + Duration::days(AGENDA_DAYS - 1), filter: self.filter },
                         )]
                     }
                     _ => Vec::new(),
@@ -217,6 +221,7 @@ impl CalendarScreen {
                 }
                 Err(why) => vec![Cmd::Toast(why)],
             },
+            (Action::FilterCalendar, _) => vec![Cmd::Send(Lane::Dialog, Request::CalendarChoices)],
             (Action::MoveEarlier, _) => self.shift(-1),
             (Action::MoveLater, _) => self.shift(1),
             (Action::ExportCalendar, _) => match self.selected().and_then(|e| e.cohort_id) {
@@ -369,7 +374,9 @@ impl CalendarScreen {
         } else {
             " "
         };
-        text::pad(&format!("{mark}{at} {} {}", e.group, e.title), w)
+        // A session is known by its cohort, an event by its title.
+        let name = if e.kind == Kind::Event { &e.title } else { &e.group };
+        text::pad(&format!("{mark}{at} {name}"), w)
     }
 
     fn footer(&self, w: usize) -> String {
@@ -382,6 +389,9 @@ impl CalendarScreen {
                     _ => "all day".into(),
                 };
                 let mut parts = vec![format!("{} {at}", e.date), e.title.clone(), e.group.clone()];
+                if let Some(own) = &e.own_time {
+                    parts.push(format!("{own} in the cohort's zone"));
+                }
                 if !e.place.is_empty() {
                     parts.push(e.place.clone());
                 }
@@ -526,7 +536,8 @@ impl CalendarScreen {
             let seats = e.seats.as_ref().map_or(String::new(), |s| format!(" · {s} registered"));
             let at = e.starts.map_or("--:--".to_string(), |t| t.format("%H:%M").to_string());
             let mark = if e.clash.is_some() { "!" } else { " " };
-            let text = format!("{mark} {at}  {} · {}{place}{seats}", e.title, e.group);
+            let own = e.own_time.as_ref().map_or(String::new(), |o| format!(" ({o})"));
+            let text = format!("{mark} {at}{own}  {} · {}{place}{seats}", e.title, e.group);
             lines.push((Some(i), Line::styled(text::pad(&text, w), style)));
         }
         if self.entries.is_empty() {
@@ -568,6 +579,7 @@ impl Component for CalendarScreen {
             Command::key(Action::MoveLater, PLAN),
             Command::key(Action::CancelSession, PLAN),
             Command::key(Action::ExportCalendar, PLAN),
+            Command::hint(Action::FilterCalendar, None),
         ];
         C
     }
@@ -624,6 +636,20 @@ impl Component for CalendarScreen {
                     })),
                 ]
             }
+            Reply::CalendarChoices(choices) => {
+                let items = choices
+                    .iter()
+                    .enumerate()
+                    .map(|(index, (f, label))| {
+                        let on = if *f == self.filter { " ✓" } else { "" };
+                        let call = crate::ui::cmd::Call::Picked { tag: "filter", index };
+                        (format!("{}{on}", text::inert(label)), vec![Cmd::Call(super::ScreenId::Calendar, call)])
+                    })
+                    .collect();
+                self.choices = choices;
+                let chooser = crate::ui::chooser::Chooser::new("Show", items);
+                vec![Cmd::Popup(Box::new(crate::ui::app::Popup::Choose(chooser)))]
+            }
             Reply::Exported(n, path) => {
                 vec![Cmd::Toast(format!("{n} sessions written to {}", text::inert(&path.display().to_string())))]
             }
@@ -646,6 +672,15 @@ impl Component for CalendarScreen {
     }
 
     fn on_call(&mut self, call: crate::ui::cmd::Call, cx: &Cx) -> Vec<Cmd> {
+        if let crate::ui::cmd::Call::Picked { tag: "filter", index } = call {
+            let Some((filter, label)) = self.choices.get(index).cloned() else { return Vec::new() };
+            self.filter = filter;
+            self.filter_label = (!filter.is_empty()).then_some(label);
+            self.range = None;
+            self.pick = 0;
+            let day = self.day.unwrap_or(cx.today);
+            return self.load(day);
+        }
         let crate::ui::cmd::Call::Submit { tag, values } = call else { return Vec::new() };
         let editing = if tag == "edit" { self.editing.as_ref() } else { None };
         match super::session_form::request(editing, &values, cx.today) {
@@ -695,10 +730,14 @@ impl Component for CalendarScreen {
         if let Some(t) = &self.typing {
             return Some(format!("go to: {t}▏"));
         }
-        Some(match self.view {
-            View::Month => "month".into(),
-            View::Week => "week".into(),
-            View::Agenda => "agenda".into(),
+        let view = match self.view {
+            View::Month => "month",
+            View::Week => "week",
+            View::Agenda => "agenda",
+        };
+        Some(match &self.filter_label {
+            Some(f) => format!("{view} · {}", text::inert(f)),
+            None => view.to_string(),
         })
     }
 
