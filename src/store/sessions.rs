@@ -40,6 +40,8 @@ pub struct SessionFields {
 pub struct Session {
     pub id: i64,
     pub cohort: String,
+    /// The cohort's own zone, in which `fields`' date and times are kept.
+    pub zone: Option<String>,
     pub fields: SessionFields,
     pub status: String,
     pub version: i64,
@@ -125,10 +127,11 @@ type Row = (
     String,
     i64,
     DateTime<Utc>,
+    Option<String>,
 );
 
 const SELECT: &str = "SELECT s.id, s.cohort_id, c.name, s.date, s.starts_at, s.ends_at, s.delivery_mode, s.location, \
-     s.meeting_url, s.title, s.day_plan, s.session_type, s.status, s.version, s.updated_at \
+     s.meeting_url, s.title, s.day_plan, s.session_type, s.status, s.version, s.updated_at, c.time_zone \
      FROM sessions s JOIN cohorts c ON c.id = s.cohort_id WHERE s.id = $1";
 
 fn from_row(r: Row) -> Session {
@@ -148,10 +151,12 @@ fn from_row(r: Row) -> Session {
         status,
         version,
         at,
+        zone,
     ) = r;
     Session {
         id,
         cohort,
+        zone: zone.filter(|z| !z.trim().is_empty()),
         fields: SessionFields {
             cohort_id,
             date,

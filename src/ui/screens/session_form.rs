@@ -32,7 +32,7 @@ fn common(f: Option<&SessionFields>, day: NaiveDate) -> Vec<Field> {
     vec![
         Field::date("date", "date").with(&f.map_or(day, |f| f.date).to_string()),
         Field::line("starts", "starts", 5, false)
-            .hint("a time of day, 18:30; empty: all day")
+            .hint("18:30 in the cohort's own zone if it has one; empty: all day")
             .with(&time(f.and_then(|f| f.starts))),
         Field::line("ends", "ends", 5, false).hint("after the start, 20:00").with(&time(f.and_then(|f| f.ends))),
         Field::choice("mode", "delivery", modes()).with(f.map_or("onsite", |f| f.mode.as_str())),
@@ -64,7 +64,8 @@ pub fn new_session(day: NaiveDate, cohort: &str) -> Form {
 }
 
 pub fn edit_session(s: &Session) -> Form {
-    let title = format!("Edit \"{}\" ({})", crate::ui::text::inert(&s.fields.title), s.cohort);
+    let zone = s.zone.as_deref().map_or(String::new(), |z| format!(", times in {z}"));
+    let title = format!("Edit \"{}\" ({}{zone})", crate::ui::text::inert(&s.fields.title), s.cohort);
     Form::new(title, "edit", common(Some(&s.fields), s.fields.date))
 }
 
