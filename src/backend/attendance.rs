@@ -22,6 +22,15 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
         Request::MarkAllPresent { session_id } => {
             Ok(Reply::MarkedAll(attendance::mark_unmarked_present(db, actor, session_id, today).await?))
         }
+        Request::NoteAttendance { session_id, enrollment_id, note } => {
+            Ok(Reply::Marked(attendance::set_note(db, actor, session_id, enrollment_id, note, today).await?))
+        }
+        Request::CheckAttendance { session_id, enrollment_id } => {
+            Ok(Reply::Marked(attendance::check_in_or_out(db, actor, session_id, enrollment_id, today).await?))
+        }
+        Request::StudentAttendance { enrollment_id } => {
+            Ok(Reply::StudentHistory(Box::new(attendance::student_history(db, enrollment_id, today).await?)))
+        }
         Request::Calendar { from, to, filter } => {
             let entries = crate::store::calendar::range(db, actor, from, to, b.settings.tz, filter).await?;
             Ok(Reply::Calendar(from, to, entries))

@@ -213,6 +213,19 @@ pub enum Request {
     MarkAllPresent {
         session_id: i64,
     },
+    NoteAttendance {
+        session_id: i64,
+        enrollment_id: i64,
+        note: Option<String>,
+    },
+    /// Check in now, or out when checked in already.
+    CheckAttendance {
+        session_id: i64,
+        enrollment_id: i64,
+    },
+    StudentAttendance {
+        enrollment_id: i64,
+    },
     /// Sessions and events between two days (both included).
     Calendar {
         from: NaiveDate,
@@ -308,6 +321,7 @@ pub enum Reply {
     Marked(crate::store::attendance::Mark),
     /// Unmarked students marked present: how many.
     MarkedAll(i64),
+    StudentHistory(Box<crate::store::attendance::StudentHistory>),
     /// The calendar's range: (from, to, entries).
     Calendar(NaiveDate, NaiveDate, Vec<crate::store::calendar::Entry>),
     SessionToEdit(Box<crate::store::sessions::Session>),

@@ -94,6 +94,9 @@ impl Backend {
             | Request::AttendanceGrid { .. }
             | Request::MarkAttendance { .. }
             | Request::MarkAllPresent { .. }
+            | Request::NoteAttendance { .. }
+            | Request::CheckAttendance { .. }
+            | Request::StudentAttendance { .. }
             | Request::Calendar { .. }
             | Request::CalendarChoices
             | Request::SessionToEdit { .. }

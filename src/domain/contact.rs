@@ -97,10 +97,17 @@ pub fn storable(text: &str) -> String {
     text.replace('\0', "")
 }
 
+/// Typed text as stored: NUL dropped, then trimmed (in that order, so a trailing
+/// NUL does not keep the blanks before it).
+pub fn clean(text: &str) -> String {
+    storable(text).trim().to_string()
+}
+
 #[cfg(test)]
 mod storable_tests {
     #[test]
     fn nul_is_dropped() {
         assert_eq!(super::storable("a\0b"), "ab");
+        assert_eq!(super::clean("  Amal \0"), "Amal");
     }
 }

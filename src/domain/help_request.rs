@@ -76,7 +76,7 @@ impl HelpStatus {
 
 /// Checks and trims a response: not empty, at most `MAX_RESPONSE_CHARS` characters.
 pub fn check_response(text: &str) -> Result<String, String> {
-    let text = super::contact::storable(text.trim());
+    let text = super::contact::clean(text);
     if text.is_empty() {
         return Err("cannot be empty".into());
     }

@@ -38,7 +38,7 @@ pub const MAX_DURATION_WEEKS: i64 = 260;
 pub fn check_list(items: &[String]) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
     for item in items {
-        let item = super::contact::storable(item.trim());
+        let item = super::contact::clean(item);
         if item.is_empty() || out.contains(&item) {
             continue;
         }

@@ -57,6 +57,7 @@ pub struct Mark {
     pub status: AttendanceStatus,
     pub note: Option<String>,
     pub checked_in_at: Option<DateTime<Utc>>,
+    pub checked_out_at: Option<DateTime<Utc>>,
     pub marked_by: Option<i64>,
     pub marked_at: DateTime<Utc>,
 }
@@ -165,7 +166,7 @@ pub async fn grid(db: &Db, cohort_id: i64, today: NaiveDate) -> Result<Grid> {
     let marks = match (sessions.first(), sessions.last()) {
         (Some(first), Some(_)) => with_db!(db, p => {
             sqlx::query_as(
-                "SELECT a.session_id, a.enrollment_id, a.status, a.note, a.checked_in_at, a.marked_by, a.marked_at \
+                "SELECT a.session_id, a.enrollment_id, a.status, a.note, a.checked_in_at, a.checked_out_at, a.marked_by, a.marked_at \
                  FROM attendance_records a JOIN sessions s ON s.id = a.session_id \
                  WHERE s.cohort_id = $1 AND s.date >= $2 AND s.date <= $3 AND s.status <> 'cancelled'",
             )
@@ -263,7 +264,7 @@ pub async fn mark(
              ON CONFLICT (session_id, enrollment_id) DO UPDATE SET status = excluded.status, \
              checked_in_at = COALESCE(attendance_records.checked_in_at, excluded.checked_in_at), \
              marked_by = excluded.marked_by, marked_at = excluded.marked_at \
-             RETURNING session_id, enrollment_id, status, note, checked_in_at, marked_by, marked_at",
+             RETURNING session_id, enrollment_id, status, note, checked_in_at, checked_out_at, marked_by, marked_at",
         )
         .bind(session_id)
         .bind(enrollment_id)
@@ -376,4 +377,166 @@ pub async fn record_export(db: &Db, actor: &Actor, grid: &Grid, to: &str) -> Res
     let change = Change::new("export", "cohort", Some(grid.cohort_id), summary).with_new(json!({"rows": n, "to": to}));
     audit::record(&mut tx, actor, change).await?;
     tx.commit().await
+}
+
+const MARK_COLUMNS: &str =
+    "session_id, enrollment_id, status, note, checked_in_at, checked_out_at, marked_by, marked_at";
+
+/// The mark being changed, read in `tx`: a note or a check-in needs a mark first.
+async fn marked(tx: &mut Tx, session_id: i64, enrollment_id: i64, name: &str) -> Result<Mark> {
+    let sql = format!("SELECT {MARK_COLUMNS} FROM attendance_records WHERE session_id = $1 AND enrollment_id = $2");
+    let row: Option<Mark> = with_tx!(tx, c => {
+        sqlx::query_as(&sql).bind(session_id).bind(enrollment_id).fetch_optional(&mut *c).await?
+    });
+    row.ok_or_else(|| StoreError::refused(format!("{name} is not marked at this session yet; mark first (p a l e)")))
+}
+
+/// Keeps a note on a mark (`None` or blank removes it), at most `MAX_NOTE_CHARS`.
+pub async fn set_note(
+    db: &Db,
+    actor: &Actor,
+    session_id: i64,
+    enrollment_id: i64,
+    note: Option<String>,
+    today: NaiveDate,
+) -> Result<Mark> {
+    // NUL dropped first, so a trailing one does not keep the blanks before it.
+    let note = note.map(|n| crate::domain::contact::storable(&n).trim().to_string()).filter(|n| !n.is_empty());
+    if let Some(n) = note.as_ref().map(|n| n.chars().count()).filter(|n| *n > attendance::MAX_NOTE_CHARS) {
+        return Err(StoreError::invalid("note", format!("is {n} characters; at most {}", attendance::MAX_NOTE_CHARS)));
+    }
+    let mut tx = db.begin().await?;
+    let (target, name) = check_target(&mut tx, actor, session_id, Some(enrollment_id), today).await?;
+    let name = name.unwrap_or_default();
+    let before = marked(&mut tx, session_id, enrollment_id, &name).await?;
+    let sql = format!(
+        "UPDATE attendance_records SET note = $3, marked_by = $4, marked_at = $5 \
+         WHERE session_id = $1 AND enrollment_id = $2 RETURNING {MARK_COLUMNS}"
+    );
+    let mark: Mark = with_tx!(&mut tx, c => {
+        sqlx::query_as(&sql).bind(session_id).bind(enrollment_id).bind(&note).bind(actor.user_id).bind(now()).fetch_one(&mut *c).await?
+    });
+    let what = if note.is_some() { "noted" } else { "cleared the note of" };
+    let summary = format!("{what} {name} at \"{}\" of {}", target.title, target.date);
+    let change = Change::new("attendance_note", "session", Some(session_id), summary).diff(
+        &json!({ "enrollment_id": enrollment_id, "note": before.note }),
+        &json!({ "enrollment_id": enrollment_id, "note": note }),
+    );
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(mark)
+}
+
+/// `c` on the grid: checks the student in now; checked in already, out now; both
+/// kept already, nothing changes (refused, saying when). An unmarked student is
+/// marked present as they check in.
+pub async fn check_in_or_out(
+    db: &Db,
+    actor: &Actor,
+    session_id: i64,
+    enrollment_id: i64,
+    today: NaiveDate,
+) -> Result<Mark> {
+    let mut tx = db.begin().await?;
+    let (target, name) = check_target(&mut tx, actor, session_id, Some(enrollment_id), today).await?;
+    let name = name.unwrap_or_default();
+    let at = now();
+    let before: Option<Mark> = {
+        let sql = format!("SELECT {MARK_COLUMNS} FROM attendance_records WHERE session_id = $1 AND enrollment_id = $2");
+        with_tx!(&mut tx, c => sqlx::query_as(&sql).bind(session_id).bind(enrollment_id).fetch_optional(&mut *c).await?)
+    };
+    let (sql, what) = match &before {
+        None => (
+            format!(
+                "INSERT INTO attendance_records (session_id, enrollment_id, status, checked_in_at, marked_by, marked_at) \
+                 VALUES ($1, $2, 'present', $3, $4, $3) RETURNING {MARK_COLUMNS}"
+            ),
+            "checked in (present)",
+        ),
+        Some(m) if m.checked_in_at.is_none() => (
+            format!(
+                "UPDATE attendance_records SET checked_in_at = $3, marked_by = $4, marked_at = $3 \
+                 WHERE session_id = $1 AND enrollment_id = $2 RETURNING {MARK_COLUMNS}"
+            ),
+            "checked in",
+        ),
+        Some(m) if m.checked_out_at.is_none() => (
+            format!(
+                "UPDATE attendance_records SET checked_out_at = $3, marked_by = $4, marked_at = $3 \
+                 WHERE session_id = $1 AND enrollment_id = $2 RETURNING {MARK_COLUMNS}"
+            ),
+            "checked out",
+        ),
+        Some(m) => {
+            let when = |t: Option<DateTime<Utc>>| t.map_or(String::new(), |t| t.format("%H:%M UTC").to_string());
+            return Err(StoreError::refused(format!(
+                "{name} checked in at {} and out at {} already",
+                when(m.checked_in_at),
+                when(m.checked_out_at)
+            )));
+        }
+    };
+    let mark: Mark = with_tx!(&mut tx, c => {
+        sqlx::query_as(&sql).bind(session_id).bind(enrollment_id).bind(at).bind(actor.user_id).fetch_one(&mut *c).await?
+    });
+    let summary = format!("{name} {what} at \"{}\" of {}", target.title, target.date);
+    let change = Change::new("attendance_check", "session", Some(session_id), summary).diff(
+        &json!({ "enrollment_id": enrollment_id, "checked_in_at": before.as_ref().and_then(|m| m.checked_in_at), "checked_out_at": before.as_ref().and_then(|m| m.checked_out_at) }),
+        &json!({ "enrollment_id": enrollment_id, "checked_in_at": mark.checked_in_at, "checked_out_at": mark.checked_out_at }),
+    );
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(mark)
+}
+
+/// One student's attendance over every session of the cohort up to today (the
+/// newest `MAX_SESSIONS`), cancelled ones included and shown as such.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudentHistory {
+    pub name: String,
+    pub cohort: String,
+    pub enrollment_status: String,
+    pub counts: AttendanceCounts,
+    /// Session date, title, status, and the mark if any; oldest first.
+    pub rows: Vec<(NaiveDate, String, SessionStatus, Option<Mark>)>,
+}
+
+pub async fn student_history(db: &Db, enrollment_id: i64, today: NaiveDate) -> Result<StudentHistory> {
+    let who: Option<(String, String, String, i64)> = with_db!(db, p => {
+        sqlx::query_as(
+            "SELECT u.full_name, c.name, e.status, e.cohort_id FROM enrollments e JOIN users u ON u.id = e.user_id \
+             JOIN cohorts c ON c.id = e.cohort_id WHERE e.id = $1",
+        )
+        .bind(enrollment_id)
+        .fetch_optional(p)
+        .await?
+    });
+    let (name, cohort, enrollment_status, cohort_id) =
+        who.ok_or_else(|| StoreError::not_found("enrolment", enrollment_id))?;
+    let sessions_sql = format!(
+        "SELECT id, date, title, status FROM (SELECT id, date, starts_at, title, status FROM sessions \
+         WHERE cohort_id = $1 AND date <= $2 ORDER BY date DESC, starts_at DESC, id DESC LIMIT {MAX_SESSIONS}) s \
+         ORDER BY date, starts_at, id"
+    );
+    let marks_sql = format!(
+        "SELECT {} FROM attendance_records a JOIN sessions s ON s.id = a.session_id \
+         WHERE a.enrollment_id = $1 AND s.date <= $2",
+        MARK_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+    );
+    let (sessions, marks): (Vec<SessionColumn>, Vec<Mark>) = with_db!(db, p => {
+        let sessions = sqlx::query_as(&sessions_sql).bind(cohort_id).bind(today).fetch_all(p).await?;
+        let marks = sqlx::query_as(&marks_sql).bind(enrollment_id).bind(today).fetch_all(p).await?;
+        (sessions, marks)
+    });
+    // The rate's counts, the grid's way (every held session, not only those listed).
+    let grid = grid(db, cohort_id, today).await?;
+    let counts = grid.counts(enrollment_id);
+    let rows = sessions
+        .into_iter()
+        .map(|s| {
+            let m = marks.iter().find(|m| m.session_id == s.id).cloned();
+            (s.date, s.title, s.status, m)
+        })
+        .collect();
+    Ok(StudentHistory { name, cohort, enrollment_status, counts, rows })
 }

@@ -48,7 +48,7 @@ pub async fn create_post(db: &Db, actor: &Actor, title: &str, content: &str, pos
     let Some(author_id) = actor.user_id else {
         return Err(StoreError::refused("a post needs an author: log in as a user to write one"));
     };
-    let title = &crate::domain::contact::storable(title.trim());
+    let title = &crate::domain::contact::clean(title);
     let content = &crate::domain::contact::storable(content);
     if title.is_empty() {
         return Err(StoreError::invalid("title", "cannot be empty"));

@@ -44,7 +44,7 @@ impl LeadFields {
     /// (at most `domain::lead::MAX_BUDGET`). Pure, so the form shows the same message
     /// the store would give before sending.
     pub fn validated(&self) -> Result<LeadFields> {
-        let full_name = contact::storable(self.full_name.trim());
+        let full_name = contact::clean(&self.full_name);
         if full_name.is_empty() {
             return Err(StoreError::invalid("name", "cannot be empty"));
         }

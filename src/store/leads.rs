@@ -120,7 +120,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
 /// inserts and audits inside `tx`. The caller
 /// checks the permission and commits.
 pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, new: NewLead) -> Result<Lead> {
-    let full_name = contact::storable(new.full_name.trim());
+    let full_name = contact::clean(&new.full_name);
     if full_name.is_empty() {
         return Err(StoreError::invalid("name", "cannot be empty"));
     }
@@ -251,7 +251,7 @@ pub struct LeadNote {
 /// lead, so it also sets `last_contact_at` (DOMAIN.md section 2).
 pub async fn add_note(db: &Db, actor: &Actor, lead_id: i64, note_type: NoteType, text: &str) -> Result<LeadNote> {
     actor.require(Action::EditLeads)?;
-    let text = contact::storable(text.trim());
+    let text = contact::clean(text);
     if text.is_empty() {
         return Err(StoreError::invalid("note", "cannot be empty"));
     }

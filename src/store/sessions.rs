@@ -58,7 +58,7 @@ pub enum Outcome {
 }
 
 fn trimmed(v: &Option<String>, field: &'static str, max: usize) -> Result<Option<String>> {
-    let t = v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(crate::domain::contact::storable);
+    let t = v.as_deref().map(crate::domain::contact::storable).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     match t {
         Some(s) if s.chars().count() > max => {
             Err(StoreError::invalid(field, format!("is {} characters; at most {max}", s.chars().count())))
@@ -76,7 +76,7 @@ impl SessionFields {
     /// As `validated`, for an edit of `before`: a place left as it was is not
     /// checked again (a move of an older session without a room stays possible).
     fn validated_against(&self, before: Option<&SessionFields>) -> Result<SessionFields> {
-        let title = crate::domain::contact::storable(self.title.trim());
+        let title = crate::domain::contact::storable(&self.title).trim().to_string();
         if title.is_empty() {
             return Err(StoreError::invalid("title", "is needed"));
         }

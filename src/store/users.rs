@@ -117,7 +117,7 @@ pub async fn count(db: &Db) -> Result<i64> {
 /// Creates a user (audited). The email is normalised; a duplicate is refused by name.
 pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<User> {
     actor.require(Action::ManageUsers)?;
-    let full_name = contact::storable(new.full_name.trim());
+    let full_name = contact::clean(&new.full_name);
     if full_name.is_empty() {
         return Err(StoreError::invalid("name", "cannot be empty"));
     }

@@ -82,12 +82,18 @@ pub enum Popup {
     Choose(super::chooser::Chooser),
     /// A form (the lead form, a record screen's forms).
     Form(Box<super::widgets::form::Form>),
+    /// A report to read (a student's attendance history): lines that scroll.
+    Text {
+        title: String,
+        lines: Vec<String>,
+        scroll: usize,
+    },
 }
 
 impl Popup {
     /// A dialog of a screen (closed by `Cmd::CloseDialogs`), not the app's own.
     fn is_dialog(&self) -> bool {
-        matches!(self, Popup::Form(_) | Popup::Choose(_) | Popup::Prompt(_) | Popup::Input(_))
+        matches!(self, Popup::Form(_) | Popup::Choose(_) | Popup::Prompt(_) | Popup::Input(_) | Popup::Text { .. })
     }
 }
 
@@ -458,7 +464,7 @@ impl App {
     pub fn contexts(&self) -> Vec<Context> {
         match self.popups.last() {
             Some(Popup::Form(_) | Popup::Prompt(_) | Popup::Input(_)) => vec![Context::Form],
-            Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
+            Some(Popup::Choose(_) | Popup::Confirm { .. } | Popup::Text { .. }) => vec![Context::Popup],
             _ => self.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
         }
     }

@@ -149,6 +149,9 @@ crate::string_enum! {
         ExportCalendar => "export_calendar",
         CohortStatus => "cohort_status",
         FilterCalendar => "filter_calendar",
+        CellNote => "cell_note",
+        CheckInOut => "check_in_out",
+        SessionSummary => "session_summary",
     }
 }
 
@@ -194,6 +197,9 @@ impl Action {
             Action::ExportCalendar => "ics",
             Action::CohortStatus => "status",
             Action::FilterCalendar => "filter",
+            Action::CellNote => "note",
+            Action::CheckInOut => "in/out",
+            Action::SessionSummary => "summary",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -276,6 +282,9 @@ impl Action {
             Action::ExportCalendar => "write the cohort's calendar file (.ics) to the export folder",
             Action::CohortStatus => "move the cohort to another status (allowed moves)",
             Action::FilterCalendar => "show one cohort, program or instructor (or everything)",
+            Action::CellNote => "a note on the selected mark",
+            Action::CheckInOut => "check the student in now (again: out; unmarked: present)",
+            Action::SessionSummary => "the selected session's summary (counts, times, notes)",
         }
     }
 }

@@ -118,6 +118,21 @@ pub fn view(app: &App, f: &mut Frame) {
                 f.render_widget(Paragraph::new(lines).block(block), rect);
             }
             Popup::Form(form) => form.view(f, body, theme),
+            Popup::Text { title, lines, scroll } => {
+                let w = body.width.clamp(20, 90);
+                let h = u16::try_from(lines.len() + 3).unwrap_or(u16::MAX).min(body.height);
+                let rect = centered(body, w, h);
+                let room = usize::from(h.saturating_sub(3));
+                let start = (*scroll).min(lines.len().saturating_sub(room));
+                let inner = usize::from(w.saturating_sub(2));
+                let mut shown: Vec<Line> =
+                    lines.iter().skip(start).take(room).map(|l| Line::raw(text::fit(l, inner))).collect();
+                let more = if start + room < lines.len() { " · j/k scroll" } else { "" };
+                shown.push(Line::styled(format!("Esc closes{more}"), theme.dim));
+                f.render_widget(Clear, rect);
+                let block = Block::bordered().title(Span::styled(format!(" {} ", text::inert(title)), theme.title));
+                f.render_widget(Paragraph::new(shown).block(block), rect);
+            }
             Popup::Confirm { question, .. } => {
                 // Questions name records (a clash names another session): inert, and
                 // as tall as the words need (one line of slack for word wrapping).
@@ -176,7 +191,7 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
     let under = app.popups.iter().rev().nth(1);
     let mut contexts = match under {
         Some(Popup::Form(_) | Popup::Prompt(_) | Popup::Input(_)) => vec![Context::Form],
-        Some(Popup::Choose(_) | Popup::Confirm { .. }) => vec![Context::Popup],
+        Some(Popup::Choose(_) | Popup::Confirm { .. } | Popup::Text { .. }) => vec![Context::Popup],
         _ => app.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
     };
     contexts.push(Context::Global);

@@ -385,3 +385,97 @@ crate::on_both!(export_attendance_writes_the_grids_numbers_and_is_audited, |t: T
         crate::cli::staffroom(&["export", "attendance", "--cohort", "No Such Cohort", "--database-url", &t.url], &[]);
     crate::cli::assert_one_clear_line(&missing, "cohort");
 });
+
+crate::on_both!(notes_and_check_in_and_out_keep_to_the_marking_rules, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let ines = team.instructor.clone();
+    let c = class(&t.db, ines.user_id, &["Amal Fathy", "Bassem Adel"], 1).await;
+    let (amal, bassem) = (c.students[0], c.students[1]);
+    // A note needs a mark; then it is kept, replaced, removed — each audited.
+    refused(attendance::set_note(&t.db, &ines, c.today, amal, Some("late bus".into()), today()).await, "mark first");
+    attendance::mark(&t.db, &ines, c.today, amal, Late, today()).await.unwrap();
+    let m = attendance::set_note(&t.db, &ines, c.today, amal, Some("  late bus \u{0}".into()), today()).await.unwrap();
+    assert_eq!(m.note.as_deref(), Some("late bus"), "trimmed, NUL dropped");
+    let long = "x".repeat(staffroom::domain::attendance::MAX_NOTE_CHARS + 1);
+    assert!(matches!(
+        attendance::set_note(&t.db, &ines, c.today, amal, Some(long), today()).await,
+        Err(StoreError::Invalid { .. })
+    ));
+    let m = attendance::set_note(&t.db, &ines, c.today, amal, Some("  ".into()), today()).await.unwrap();
+    assert_eq!(m.note, None, "a blank note removes it");
+    assert_eq!(audit_count(&t.db, "attendance_note").await, 2);
+    // c: an unmarked student checks in as present, then out; a third time is refused.
+    let m = attendance::check_in_or_out(&t.db, &ines, c.today, bassem, today()).await.unwrap();
+    assert_eq!((m.status, m.checked_in_at.is_some(), m.checked_out_at), (Present, true, None));
+    let m = attendance::check_in_or_out(&t.db, &ines, c.today, bassem, today()).await.unwrap();
+    assert!(m.checked_out_at.is_some() && m.checked_out_at >= m.checked_in_at);
+    refused(attendance::check_in_or_out(&t.db, &ines, c.today, bassem, today()).await, "already");
+    // Late kept its check-in: c checks Amal out.
+    let m = attendance::check_in_or_out(&t.db, &ines, c.today, amal, today()).await.unwrap();
+    assert!(m.checked_in_at.is_some() && m.checked_out_at.is_some());
+    assert_eq!(audit_count(&t.db, "attendance_check").await, 3);
+    // The same rules as a mark: not a future session, not someone else's cohort.
+    refused(attendance::check_in_or_out(&t.db, &ines, c.tomorrow, amal, today()).await, "in the future");
+    let stranger = actor(&t.db, "Nour Elsewhere", Roles::INSTRUCTOR).await;
+    refused(attendance::set_note(&t.db, &stranger, c.today, amal, Some("x".into()), today()).await, "take its roll");
+    // The history: every session up to today, cancelled ones shown, the grid's rate.
+    let h = attendance::student_history(&t.db, amal, today()).await.unwrap();
+    assert_eq!(h.rows.len(), 3, "yesterday, yesterday's cancelled one and today: {:?}", h.rows);
+    assert!(h.rows.iter().any(|(_, _, s, _)| *s == staffroom::domain::attendance::SessionStatus::Cancelled));
+    assert_eq!((h.counts.held, h.counts.late), (2, 1));
+    assert_eq!(attendance_rate(h.counts), Some(0.5));
+});
+
+crate::on_both!(notes_history_and_summary_by_keys, |t: TestDb| async move {
+    let ines = login_user(&t.db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
+    let c = class(&t.db, ines.user_id, &["Amal Fathy", "فاطمة الزهراء"], 2).await;
+    let mut d = Driver::new(t.db.clone(), 100, 30);
+    d.login("ines@test.example", PASSWORD).await;
+    d.app.toasts.clear();
+    let effects = d.app.open(ScreenId::Attendance);
+    d.run(effects).await;
+    d.settle().await;
+    // n before a mark says what to do; after one, a note is typed and saved.
+    d.press(KeyCode::Char('n')).await;
+    assert!(d.screen().contains("mark the student first"), "{}", d.screen());
+    d.press(KeyCode::Char('l')).await;
+    d.settle().await;
+    d.press(KeyCode::Up).await;
+    d.press(KeyCode::Char('n')).await;
+    assert!(d.screen().contains("Note on Amal Fathy"), "{}", d.screen());
+    d.type_text("came from work").await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    let grid = attendance::grid(&t.db, c.cohort_id, today()).await.unwrap();
+    assert_eq!(grid.mark(c.today, c.students[0]).and_then(|m| m.note.clone()).as_deref(), Some("came from work"));
+    let screen = d.screen();
+    assert!(
+        screen.contains("L•") && screen.contains("Amal Fathy · late · in ") && screen.contains("“came from work”"),
+        "{screen}"
+    );
+    // c on Fatima (unmarked): present and checked in.
+    d.press(KeyCode::Down).await;
+    d.press(KeyCode::Char('c')).await;
+    d.settle().await;
+    let grid = attendance::grid(&t.db, c.cohort_id, today()).await.unwrap();
+    let m = grid.mark(c.today, c.students[1]).expect("checked in");
+    assert!(m.status == Present && m.checked_in_at.is_some());
+    assert!(d.screen().contains("فاطمة الزهراء · present · in "), "{}", d.screen());
+    // s: the session's summary; Enter: the student's history.
+    d.press(KeyCode::Char('s')).await;
+    let screen = d.screen();
+    assert!(screen.contains("2 students: 1 present · 1 late · 0 absent · 0 excused · 0 unmarked"), "{screen}");
+    d.press(KeyCode::Esc).await;
+    d.press(KeyCode::Up).await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    let screen = d.screen();
+    assert!(
+        screen.contains("rate 33%") && screen.contains("under 75%") && screen.contains("“came from work”"),
+        "{screen}"
+    );
+    assert!(screen.contains("(cancelled)"), "{screen}");
+    // Esc closes the report, not the screen.
+    d.press(KeyCode::Esc).await;
+    assert!(d.screen().contains("Attendance"), "{}", d.screen());
+});

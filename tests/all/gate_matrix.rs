@@ -264,6 +264,21 @@ impl Fixture {
                 let c = self.class(role).await;
                 Request::MarkAllPresent { session_id: c.today }
             }
+            RequestKind::NoteAttendance => {
+                let c = self.class(role).await;
+                let enrollment_id = c.students[0];
+                // A note needs a mark: one is given first, as the system.
+                staffroom::with_db!(&self.db, p => sqlx::query("INSERT INTO attendance_records (session_id, enrollment_id, status, marked_at) VALUES ($1, $2, 'present', $3)")
+                    .bind(c.today).bind(enrollment_id).bind(staffroom::store::now()).execute(p).await.expect("mark").rows_affected());
+                Request::NoteAttendance { session_id: c.today, enrollment_id, note: Some("gate note".into()) }
+            }
+            RequestKind::CheckAttendance => {
+                let c = self.class(role).await;
+                Request::CheckAttendance { session_id: c.today, enrollment_id: c.students[0] }
+            }
+            RequestKind::StudentAttendance => {
+                Request::StudentAttendance { enrollment_id: self.class(role).await.students[0] }
+            }
             RequestKind::SessionToEdit => Request::SessionToEdit { id: self.class(role).await.today },
             RequestKind::SaveSession => {
                 let c = self.class(role).await;

@@ -71,7 +71,7 @@ impl PackageFields {
     /// prices sorted by currency). Pure, so the form shows the store's message
     /// before sending. The slug's uniqueness is checked by the store.
     pub fn validated(&self) -> Result<PackageFields> {
-        let name = contact::storable(self.name.trim());
+        let name = contact::clean(&self.name);
         if name.is_empty() {
             return Err(StoreError::invalid(field::NAME, "cannot be empty"));
         }

@@ -82,6 +82,22 @@ impl App {
                     self.run_cmds(vec![crate::ui::cmd::Cmd::Call(owner, call)], owner)
                 }
             },
+            Popup::Text { lines, scroll, .. } => {
+                let last = lines.len().saturating_sub(1);
+                match popup_action {
+                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(Action::Down) => *scroll = (*scroll + 1).min(last),
+                    Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
+                    Some(Action::PageDown) => *scroll = (*scroll + 10).min(last),
+                    Some(Action::Top) => *scroll = 0,
+                    Some(Action::Bottom) => *scroll = last,
+                    Some(Action::Back | Action::No | Action::Open | Action::Yes) => {
+                        self.popups.pop();
+                    }
+                    _ => {}
+                }
+                Vec::new()
+            }
             Popup::Choose(chooser) => {
                 let outcome = match key.code {
                     KeyCode::Char(c @ '1'..='9') => chooser.on_digit(c),

@@ -6,6 +6,10 @@
 //! counts. The last column is the rate, (present + late) / (held − excused), flagged
 //! under `rules.attendance_threshold_percent`. Another instructor's marks arrive
 //! with the change notices (the grid reloads, keeping the cursor).
+//!
+//! `n` keeps a note on a mark, `c` checks a student in (then out), `s` shows the
+//! session's summary and Enter the student's history (read-only text popups); the
+//! last line names the selected cell.
 
 use super::{Command, Component, Cx, Permission, Vx, move_cursor};
 use crate::backend::{Reply, Request};
@@ -43,13 +47,19 @@ pub struct AttendanceScreen {
     pub loaded: bool,
     /// Marks shown ahead of the backend's answer, oldest first.
     pending: usize,
+    /// Opened on a student (the dashboard's "under the threshold"): show their
+    /// history once the grid is in.
+    history_first: bool,
+    /// The cell whose note form is open.
+    noting: Option<(i64, i64)>,
 }
 
 impl AttendanceScreen {
     /// A screen opened on a grid, selecting the session or student it was opened
     /// on (the dashboard's "Today's sessions", "Students under the threshold").
     pub fn opened_on(of: GridOf) -> AttendanceScreen {
-        AttendanceScreen { cohort: Some(of), ..AttendanceScreen::default() }
+        let history_first = matches!(of, GridOf::Enrollment(_));
+        AttendanceScreen { cohort: Some(of), history_first, ..AttendanceScreen::default() }
     }
 
     fn load(&self) -> Request {
@@ -57,6 +67,11 @@ impl AttendanceScreen {
             Some(of) => Request::AttendanceGrid { of },
             None => Request::AttendanceCohorts,
         }
+    }
+
+    fn selected_mark(&self) -> Option<&Mark> {
+        let (s, e) = self.selected()?;
+        self.grid.as_ref()?.mark(s, e)
     }
 
     fn selected(&self) -> Option<(i64, i64)> {
@@ -99,6 +114,7 @@ impl AttendanceScreen {
             status,
             note: None,
             checked_in_at: None,
+            checked_out_at: None,
             marked_by: cx.me,
             marked_at: cx.now,
         };
@@ -171,6 +187,44 @@ impl AttendanceScreen {
                 let title = format!("Move {} from {}", text::inert(&c.name), c.status.as_str().replace('_', " "));
                 vec![Cmd::Popup(Box::new(Popup::Choose(crate::ui::chooser::Chooser::new(title, items))))]
             }
+            Action::CellNote => match (self.selected(), self.selected_mark()) {
+                (Some((session_id, enrollment_id)), Some(m)) => {
+                    let who = grid.students.get(self.row).map_or("", |s| s.name.as_str());
+                    let date = grid.sessions.get(self.col).map(|s| s.date.to_string()).unwrap_or_default();
+                    let field = crate::ui::widgets::form::Field::line(
+                        "note",
+                        "note",
+                        crate::domain::attendance::MAX_NOTE_CHARS,
+                        false,
+                    )
+                    .hint("empty removes the note")
+                    .with(m.note.as_deref().unwrap_or(""));
+                    let title = format!("Note on {} at {date}", text::inert(who));
+                    self.noting = Some((session_id, enrollment_id));
+                    let form = crate::ui::widgets::form::Form::new(title, "note", vec![field]);
+                    vec![Cmd::Popup(Box::new(Popup::Form(Box::new(form))))]
+                }
+                (Some(_), None) => vec![Cmd::Toast("mark the student first (p a l e), then add a note".into())],
+                _ => Vec::new(),
+            },
+            Action::CheckInOut => match self.selected() {
+                Some((session_id, enrollment_id)) => {
+                    self.pending += 1;
+                    vec![Cmd::Send(Lane::Write(0), Request::CheckAttendance { session_id, enrollment_id })]
+                }
+                None => Vec::new(),
+            },
+            Action::Open => match grid.students.get(self.row) {
+                Some(s) => vec![Cmd::Send(Lane::Dialog, Request::StudentAttendance { enrollment_id: s.enrollment_id })],
+                None => Vec::new(),
+            },
+            Action::SessionSummary => match grid.sessions.get(self.col) {
+                Some(s) => {
+                    let (title, lines) = session_summary(grid, s.id, cx.tz);
+                    vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0 }))]
+                }
+                None => vec![Cmd::Toast("no session held yet".into())],
+            },
             Action::ChooseCohort => {
                 *self = AttendanceScreen { cohorts: std::mem::take(&mut self.cohorts), ..AttendanceScreen::default() };
                 vec![Cmd::Send(Lane::Load, self.load())]
@@ -208,16 +262,29 @@ impl AttendanceScreen {
         f.render_widget(Paragraph::new(lines), area);
     }
 
-    fn draw_grid(&self, f: &mut Frame, area: Rect, grid: &Grid, theme: &Theme, threshold: u8) {
+    fn draw_grid(&self, f: &mut Frame, area: Rect, grid: &Grid, vx: &Vx) {
+        let (theme, threshold, tz) = (vx.theme, vx.threshold, vx.tz);
         let w = usize::from(area.width);
-        let [cohort, head, months, days, body] = Layout::vertical([
+        let [cohort, head, months, days, body, foot] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Length(1),
             Constraint::Fill(1),
+            Constraint::Length(1),
         ])
         .areas(area);
+        // The selected cell in words: who, the mark, when in/out, the note.
+        let cell = match (grid.students.get(self.row), self.selected_mark()) {
+            (Some(st), Some(m)) => {
+                let detail = mark_detail(m, tz);
+                let sep = if detail.is_empty() { "" } else { " · " };
+                format!("{} · {}{sep}{detail}", st.name, m.status)
+            }
+            (Some(st), None) => format!("{} · not marked", st.name),
+            _ => String::new(),
+        };
+        f.render_widget(Paragraph::new(Line::styled(text::fit(&cell, w), theme.dim)), foot);
         let name_w = 22.min(w / 3).max(8);
         let fit_cols = w.saturating_sub(name_w + RATE) / CELL;
         // The window of session columns: the selected one always in it.
@@ -265,7 +332,8 @@ impl AttendanceScreen {
                     None => theme.dim,
                 };
                 let style = if on_row && *i == self.col { theme.selected.add_modifier(Modifier::BOLD) } else { style };
-                spans.push(Span::styled(format!(" {letter} "), style));
+                let noted = grid.mark(s.id, st.enrollment_id).is_some_and(|m| m.note.is_some());
+                spans.push(Span::styled(format!(" {letter}{}", if noted { '•' } else { ' ' }), style));
             }
             let pad = (fit_cols.max(1) - shown.len().min(fit_cols.max(1))) * CELL;
             spans.push(Span::raw(" ".repeat(pad)));
@@ -322,6 +390,9 @@ impl Component for AttendanceScreen {
             Command::hint(Action::MarkAllPresent, MARK),
             Command::hint(Action::ChooseCohort, None),
             Command::key(Action::CohortStatus, Some(Permission::ManageCohorts)),
+            Command::key(Action::CellNote, MARK),
+            Command::key(Action::CheckInOut, MARK),
+            Command::key(Action::SessionSummary, None),
             Command::key(Action::Left, None),
             Command::key(Action::Right, None),
             Command::key(Action::Open, None),
@@ -342,7 +413,7 @@ impl Component for AttendanceScreen {
         self.act(action, cx)
     }
 
-    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+    fn on_reply(&mut self, lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd> {
         match reply {
             Reply::AttendanceCohorts(list) => {
                 self.loaded = true;
@@ -357,19 +428,40 @@ impl Component for AttendanceScreen {
             }
             Reply::AttendanceGrid(grid) => {
                 self.on_grid(*grid);
+                // Opened on a student: their history first.
+                if std::mem::take(&mut self.history_first)
+                    && let Some(st) = self.grid.as_ref().and_then(|g| g.students.get(self.row))
+                {
+                    return vec![Cmd::Send(
+                        Lane::Dialog,
+                        Request::StudentAttendance { enrollment_id: st.enrollment_id },
+                    )];
+                }
                 Vec::new()
             }
             Reply::Marked(mark) => {
-                self.pending = self.pending.saturating_sub(1);
-                if let Some(g) = self.grid.as_mut()
-                    && let Some(m) = g
+                if let Some(g) = self.grid.as_mut() {
+                    match g
                         .marks
                         .iter_mut()
                         .find(|m| m.session_id == mark.session_id && m.enrollment_id == mark.enrollment_id)
-                {
-                    *m = mark;
+                    {
+                        Some(m) => *m = mark,
+                        None => g.marks.push(mark),
+                    }
                 }
+                if lane == Lane::Dialog {
+                    // The note form's answer.
+                    self.noting = None;
+                    return vec![Cmd::CloseDialogs, Cmd::Toast("note saved".into())];
+                }
+                self.pending = self.pending.saturating_sub(1);
                 Vec::new()
+            }
+            Reply::StudentHistory(h) => {
+                let lines = history_lines(&h, cx.settings.attendance_threshold_percent, cx.tz);
+                let title = text::inert(&h.name);
+                vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0 }))]
             }
             Reply::MarkedAll(n) => {
                 vec![Cmd::Toast(format!("{n} marked present")), Cmd::Reload]
@@ -399,9 +491,16 @@ impl Component for AttendanceScreen {
         Vec::new()
     }
 
+    fn on_call(&mut self, call: crate::ui::cmd::Call, _cx: &Cx) -> Vec<Cmd> {
+        let crate::ui::cmd::Call::Submit { tag: "note", values } = call else { return Vec::new() };
+        let Some((session_id, enrollment_id)) = self.noting else { return Vec::new() };
+        let note = Some(values.text("note")).filter(|n| !n.is_empty());
+        vec![Cmd::Send(Lane::Dialog, Request::NoteAttendance { session_id, enrollment_id, note })]
+    }
+
     fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
         match &self.grid {
-            Some(g) => self.draw_grid(f, area, g, vx.theme, vx.threshold),
+            Some(g) => self.draw_grid(f, area, g, vx),
             None if !self.loaded => f.render_widget(Paragraph::new("Loading…").style(vx.theme.dim), area),
             None => self.draw_cohorts(f, area, vx.theme),
         }
@@ -410,4 +509,93 @@ impl Component for AttendanceScreen {
     fn subtitle(&self) -> Option<String> {
         self.grid.as_ref().map(|g| text::inert(&g.cohort_name))
     }
+}
+
+fn hm(t: Option<chrono::DateTime<chrono::Utc>>, tz: chrono_tz::Tz) -> Option<String> {
+    t.map(|t| t.with_timezone(&tz).format("%H:%M").to_string())
+}
+
+/// "in 18:07 · out 20:01 · “came from work”" for one mark.
+fn mark_detail(m: &Mark, tz: chrono_tz::Tz) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = hm(m.checked_in_at, tz) {
+        parts.push(format!("in {t}"));
+    }
+    if let Some(t) = hm(m.checked_out_at, tz) {
+        parts.push(format!("out {t}"));
+    }
+    if let Some(n) = &m.note {
+        parts.push(format!("“{n}”"));
+    }
+    parts.join(" · ")
+}
+
+/// The `s` report: a session's counts, then each student's mark, times and note.
+fn session_summary(grid: &Grid, session_id: i64, tz: chrono_tz::Tz) -> (String, Vec<String>) {
+    let s = grid.sessions.iter().find(|s| s.id == session_id);
+    let title = s.map_or("Session".to_string(), |s| format!("{} · {}", s.date.format("%a %Y-%m-%d"), s.title));
+    let mut n = [0usize; 5];
+    let mut rows = Vec::new();
+    for st in &grid.students {
+        let m = grid.mark(session_id, st.enrollment_id);
+        let (letter, i) = match m.map(|m| m.status) {
+            Some(AttendanceStatus::Present) => ('P', 0),
+            Some(AttendanceStatus::Late) => ('L', 1),
+            Some(AttendanceStatus::Absent) => ('A', 2),
+            Some(AttendanceStatus::Excused) => ('E', 3),
+            None => ('·', 4),
+        };
+        n[i] += 1;
+        let detail = m.map_or(String::new(), |m| mark_detail(m, tz));
+        rows.push(format!("{letter}  {}  {detail}", text::pad(&st.name, 24)));
+    }
+    let mut lines = vec![
+        format!(
+            "{} students: {} present · {} late · {} absent · {} excused · {} unmarked",
+            grid.students.len(),
+            n[0],
+            n[1],
+            n[2],
+            n[3],
+            n[4]
+        ),
+        String::new(),
+    ];
+    lines.extend(rows);
+    (title, lines)
+}
+
+/// The history report (Enter on a student): the rate and counts, then every session.
+fn history_lines(h: &crate::store::attendance::StudentHistory, threshold: u8, tz: chrono_tz::Tz) -> Vec<String> {
+    let c = h.counts;
+    let rate = attendance_rate(c).map_or("no held sessions yet".to_string(), |r| format!("{:.0}%", r * 100.0));
+    let flag = if below_threshold(c, threshold) { format!(" — under {threshold}%") } else { String::new() };
+    let mut lines = vec![
+        format!("{} · enrolment {}", h.cohort, h.enrollment_status),
+        format!("rate {rate}{flag}: (present + late) / (held − excused)"),
+        format!(
+            "held {} · present {} · late {} · excused {} · absent or unmarked {}",
+            c.held,
+            c.present,
+            c.late,
+            c.excused,
+            (c.held - c.present - c.late - c.excused).max(0)
+        ),
+        String::new(),
+    ];
+    for (date, title, status, mark) in &h.rows {
+        let letter = match (status, mark) {
+            (crate::domain::attendance::SessionStatus::Cancelled, _) => "x".to_string(),
+            (_, Some(m)) => m.status.letter().to_string(),
+            (_, None) => "·".to_string(),
+        };
+        let detail = mark.as_ref().map_or(String::new(), |m| mark_detail(m, tz));
+        let cancelled =
+            if *status == crate::domain::attendance::SessionStatus::Cancelled { " (cancelled)" } else { "" };
+        lines.push(format!("{}  {letter}  {title}{cancelled}  {detail}", date.format("%a %Y-%m-%d")));
+    }
+    if h.rows.is_empty() {
+        lines.push("no sessions up to today".into());
+    }
+    lines
 }
