@@ -440,3 +440,28 @@ crate::on_both!(staff_and_viewers_read_the_calendar_but_plan_nothing, |t: TestDb
     assert_eq!(count(&t.db, "SELECT COUNT(*) FROM sessions").await, before);
     assert!(d.screen().contains("may not") || d.screen().contains("not allowed"), "{}", d.screen());
 });
+
+crate::on_both!(an_edit_meeting_someone_elses_change_names_them_and_keeps_the_typing, |t: TestDb| async move {
+    let ines = login_user(&t.db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
+    let admin = actor(&t.db, "Amira Admin", Roles::ADMIN).await;
+    let c = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
+    let mut d = calendar_as(&t.db, "ines@test.example").await;
+    d.press(KeyCode::Char('e')).await;
+    d.settle().await;
+    assert!(d.screen().contains("Edit \"Session of"), "{}", d.screen());
+    // Meanwhile the admin renames it.
+    let s = sessions::get(&t.db, c.today).await.unwrap();
+    let mut theirs = s.fields.clone();
+    theirs.title = "Renamed by admin".into();
+    saved(sessions::update(&t.db, &admin, c.today, s.version, theirs, true).await.unwrap());
+    to_field(&mut d, "location").await;
+    d.type_text("Lab 9").await;
+    ctrl_s(&mut d).await;
+    let screen = d.screen();
+    assert!(screen.contains("changed by Amira Admin") && screen.contains("Lab 9"), "{screen}");
+    // Saving again, knowingly, goes over their version.
+    ctrl_s(&mut d).await;
+    let s = sessions::get(&t.db, c.today).await.unwrap();
+    assert_eq!(s.fields.location.as_deref(), Some("Lab 9"));
+    assert_eq!(s.version, 3);
+});

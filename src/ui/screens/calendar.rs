@@ -605,6 +605,11 @@ impl Component for CalendarScreen {
                 }
                 Vec::new()
             }
+            // After a conflict: the stored version, for the next save of the open form.
+            Reply::SessionToEdit(s) if lane == Lane::More(1) => {
+                self.editing = Some(*s);
+                Vec::new()
+            }
             Reply::SessionToEdit(s) => {
                 let form = super::session_form::edit_session(&s);
                 self.editing = Some(*s);
@@ -665,7 +670,13 @@ impl Component for CalendarScreen {
             let moving = self.shifting.take().is_some();
             self.queued = 0;
             if moving || matches!(e, StoreError::Conflict { .. }) {
-                return vec![Cmd::Reload];
+                let mut cmds = vec![Cmd::Reload];
+                // The edit form stays open with what was typed (the app names who
+                // changed the session); its next save goes over their version.
+                if !moving && let Some(s) = &self.editing {
+                    cmds.push(Cmd::Send(Lane::More(1), Request::SessionToEdit { id: s.id }));
+                }
+                return cmds;
             }
         }
         Vec::new()
