@@ -140,23 +140,7 @@ async fn class(db: &Db) -> Class {
 
 #[path = "stats.rs"]
 mod stats;
-use stats::{median, p95};
-
-fn report(what: &str, took: Duration, budget: Duration) -> bool {
-    let verdict = if took <= budget {
-        "PASS"
-    } else if took <= budget * 2 {
-        "OVER"
-    } else {
-        "OVER (>2x)"
-    };
-    println!(
-        "{what:<64} {:>9.2} ms  budget {:>6.1} ms  {verdict}",
-        took.as_secs_f64() * 1e3,
-        budget.as_secs_f64() * 1e3
-    );
-    took > budget * 2
-}
+use stats::{median, p95, report};
 
 async fn bench(label: &str, db: &Db, mark_budget: Duration, concurrent: bool) -> bool {
     let c = class(db).await;

@@ -50,6 +50,7 @@ fn app() -> App {
         tz: chrono_tz::Tz::UTC,
         terminal: "bench".into(),
         lost_reasons: Vec::new(),
+        reject_reasons: Vec::new(),
         rot_days: Default::default(),
         export_dir: std::env::temp_dir(),
         attendance_threshold_percent: 75,

@@ -32,6 +32,7 @@ pub struct Config {
     pub rules: RulesConfig,
     pub display: DisplayConfig,
     pub pipeline: PipelineConfig,
+    pub moderation: ModerationConfig,
     /// `[keys.<context>] <action> = ["key", …]`: replaces those actions' keys.
     #[serde(default)]
     pub keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -59,6 +60,13 @@ pub struct SecurityConfig {
 pub struct RulesConfig {
     pub featured_testimonials_limit: i64,
     pub attendance_threshold_percent: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModerationConfig {
+    /// Presets offered when rejecting an item (a typed reason always works).
+    pub reject_reasons: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

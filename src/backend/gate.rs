@@ -52,6 +52,9 @@ crate::string_enum! {
         StudentAttendance => "student_attendance",
         Calendar => "calendar",
         CalendarChoices => "calendar_choices",
+        ModerationQueue => "moderation_queue",
+        ModerationPreview => "moderation_preview",
+        Decide => "decide",
         SessionToEdit => "session_to_edit",
         SaveSession => "save_session",
         ShiftSession => "shift_session",
@@ -125,6 +128,11 @@ pub const GATE: &[(RequestKind, Need)] = &[
     (K::StudentAttendance, Permission(Action::ViewCalendar)),
     (K::Calendar, Permission(Action::ViewCalendar)),
     (K::CalendarChoices, Permission(Action::ViewCalendar)),
+    // The queue is for those who moderate (admins, staff); each kind's decision
+    // also needs its own right in the store (an instructor application: admins).
+    (K::ModerationQueue, Permission(Action::ModerateContent)),
+    (K::ModerationPreview, Permission(Action::ModerateContent)),
+    (K::Decide, Permission(Action::ModerateContent)),
     // Planning: instructors (their own cohorts, checked by the store) and admins.
     (K::SessionToEdit, Permission(Action::ViewCalendar)),
     (K::SaveSession, Permission(Action::EditSessions)),
@@ -191,6 +199,9 @@ impl Request {
             Request::StudentAttendance { .. } => K::StudentAttendance,
             Request::Calendar { .. } => K::Calendar,
             Request::CalendarChoices => K::CalendarChoices,
+            Request::ModerationQueue { .. } => K::ModerationQueue,
+            Request::ModerationPreview { .. } => K::ModerationPreview,
+            Request::Decide { .. } => K::Decide,
             Request::SessionToEdit { .. } => K::SessionToEdit,
             Request::SaveSession { .. } => K::SaveSession,
             Request::ShiftSession { .. } => K::ShiftSession,

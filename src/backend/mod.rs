@@ -10,6 +10,7 @@ pub mod gate;
 mod help;
 mod leads;
 mod messages;
+mod moderation;
 mod office;
 mod packages;
 pub mod records;
@@ -233,6 +234,20 @@ pub enum Request {
         filter: crate::store::calendar::CalendarFilter,
     },
     CalendarChoices,
+    ModerationQueue {
+        kind: Option<crate::store::moderation::QueueKind>,
+        after: Option<crate::store::moderation::QueueKey>,
+        limit: i64,
+    },
+    ModerationPreview {
+        kind: crate::store::moderation::QueueKind,
+        id: i64,
+    },
+    /// One decision on these items (kind, id, version).
+    Decide {
+        items: Vec<(crate::store::moderation::QueueKind, i64, i64)>,
+        decision: crate::store::moderation::Decision,
+    },
     SessionToEdit {
         id: i64,
     },
@@ -326,6 +341,18 @@ pub enum Reply {
     Calendar(NaiveDate, NaiveDate, Vec<crate::store::calendar::Entry>),
     SessionToEdit(Box<crate::store::sessions::Session>),
     CalendarChoices(Vec<(crate::store::calendar::CalendarFilter, String)>),
+    ModerationQueue {
+        counts: Option<Vec<(crate::store::moderation::QueueKind, i64)>>,
+        items: Vec<crate::store::moderation::QueueItem>,
+        next: Option<crate::store::moderation::QueueKey>,
+        more: bool,
+    },
+    ModerationPreview(Box<crate::store::moderation::Preview>),
+    /// What was decided, and what was refused (with why).
+    Decided {
+        done: Vec<String>,
+        refused: Vec<String>,
+    },
     /// A session write landed: what was done.
     SessionSaved(String),
     /// Nothing was written: these clashes; `retry` saves anyway.

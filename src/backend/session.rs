@@ -90,6 +90,9 @@ impl Backend {
             | Request::SavePackage { .. }
             | Request::ReorderPackage { .. }
             | Request::SetPackageActive { .. }) => super::packages::handle(self, &actor, r).await,
+            r @ (Request::ModerationQueue { .. } | Request::ModerationPreview { .. } | Request::Decide { .. }) => {
+                super::moderation::handle(self, &actor, r).await
+            }
             r @ (Request::AttendanceCohorts
             | Request::AttendanceGrid { .. }
             | Request::MarkAttendance { .. }

@@ -31,6 +31,7 @@ pub mod lead_filter;
 pub mod lead_io;
 pub mod lead_merge;
 pub mod leads;
+pub mod moderation;
 pub mod packages;
 pub mod page;
 pub mod prefs;

@@ -38,6 +38,8 @@ pub struct Settings {
     pub terminal: String,
     /// Presets offered when closing a lead as lost.
     pub lost_reasons: Vec<String>,
+    /// Presets offered when rejecting in the moderation queue.
+    pub reject_reasons: Vec<String>,
     /// Days per stage before a card is marked as rotting.
     pub rot_days: std::collections::BTreeMap<String, i64>,
     /// Where `E` writes exports (empty: the current directory).

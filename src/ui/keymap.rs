@@ -31,6 +31,8 @@ pub enum Context {
     Attendance,
     /// The cohort calendar.
     Calendar,
+    /// The moderation queue.
+    Moderation,
 }
 
 impl Context {
@@ -49,6 +51,7 @@ impl Context {
         Context::Packages,
         Context::Attendance,
         Context::Calendar,
+        Context::Moderation,
     ];
 
     pub fn name(self) -> &'static str {
@@ -67,6 +70,7 @@ impl Context {
             Context::Packages => "packages",
             Context::Attendance => "attendance",
             Context::Calendar => "calendar",
+            Context::Moderation => "moderation",
         }
     }
 }
@@ -152,6 +156,10 @@ crate::string_enum! {
         CellNote => "cell_note",
         CheckInOut => "check_in_out",
         SessionSummary => "session_summary",
+        Approve => "approve",
+        Reject => "reject",
+        Waitlist => "waitlist",
+        ToggleMark => "toggle_mark",
     }
 }
 
@@ -200,6 +208,10 @@ impl Action {
             Action::CellNote => "note",
             Action::CheckInOut => "in/out",
             Action::SessionSummary => "summary",
+            Action::Approve => "approve",
+            Action::Reject => "reject",
+            Action::Waitlist => "waitlist",
+            Action::ToggleMark => "mark",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -285,6 +297,10 @@ impl Action {
             Action::CellNote => "a note on the selected mark",
             Action::CheckInOut => "check the student in now (again: out; unmarked: present)",
             Action::SessionSummary => "the selected session's summary (counts, times, notes)",
+            Action::Approve => "approve (the marked items, else the selected one)",
+            Action::Reject => "reject with a reason (a preset or typed)",
+            Action::Waitlist => "put a cohort application on the waitlist",
+            Action::ToggleMark => "mark / unmark for a decision on several",
         }
     }
 }

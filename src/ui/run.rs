@@ -31,6 +31,7 @@ pub fn settings(config: &Config) -> Result<Settings> {
         tz: super::time::zone(&config.display.time_zone).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?,
         terminal: std::env::var("TERM").unwrap_or_else(|_| "unknown".into()),
         lost_reasons: config.pipeline.lost_reasons.clone(),
+        reject_reasons: config.moderation.reject_reasons.clone(),
         rot_days: config.pipeline.rot_days.clone(),
         export_dir: std::path::PathBuf::from(&config.pipeline.export_dir),
         attendance_threshold_percent: config.rules.attendance_threshold_percent,

@@ -260,6 +260,22 @@ impl Fixture {
                 Request::Calendar { from: day - Duration::days(7), to: day + Duration::days(7), filter }
             }
             RequestKind::CalendarChoices => Request::CalendarChoices,
+            RequestKind::ModerationQueue => Request::ModerationQueue { kind: None, after: None, limit: 10 },
+            RequestKind::ModerationPreview => {
+                let t = staffroom::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
+                    .await
+                    .expect("testimonial");
+                Request::ModerationPreview { kind: staffroom::store::moderation::QueueKind::Testimonial, id: t.id }
+            }
+            RequestKind::Decide => {
+                let t = staffroom::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
+                    .await
+                    .expect("testimonial");
+                Request::Decide {
+                    items: vec![(staffroom::store::moderation::QueueKind::Testimonial, t.id, t.version)],
+                    decision: staffroom::store::moderation::Decision::Approve,
+                }
+            }
             RequestKind::MarkAllPresent => {
                 let c = self.class(role).await;
                 Request::MarkAllPresent { session_id: c.today }

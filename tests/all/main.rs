@@ -24,6 +24,7 @@ mod leads;
 mod live;
 mod login;
 mod messages_screen;
+mod moderation;
 mod packages;
 mod pipeline;
 mod pipeline_filter;

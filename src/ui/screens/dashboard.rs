@@ -57,8 +57,8 @@ impl Dashboard {
     fn open(&self) -> Vec<Cmd> {
         let Some(section) = self.sections.get(self.pane) else { return Vec::new() };
         let target = match section.kind {
-            SectionKind::LatestAudit => Ok(ScreenId::Audit),
-            SectionKind::Lockouts => Ok(ScreenId::Users),
+            SectionKind::LatestAudit => ScreenId::Audit,
+            SectionKind::Lockouts => ScreenId::Users,
             SectionKind::NewLeads | SectionKind::FollowUps => {
                 // A lead item opens that lead; an empty section opens the board.
                 return match section.items.get(self.cursor) {
@@ -66,7 +66,7 @@ impl Dashboard {
                     None => vec![Cmd::Open(ScreenId::Pipeline)],
                 };
             }
-            SectionKind::UnreadMessages => Ok(ScreenId::Messages),
+            SectionKind::UnreadMessages => ScreenId::Messages,
             SectionKind::TodaySessions | SectionKind::LowAttendance => {
                 use crate::store::attendance::GridOf;
                 let of = |id| {
@@ -83,12 +83,9 @@ impl Dashboard {
                     None => vec![Cmd::Open(ScreenId::Attendance)],
                 };
             }
-            SectionKind::ModerationQueue => Err("the moderation"),
+            SectionKind::ModerationQueue => ScreenId::Moderation,
         };
-        match target {
-            Ok(id) => vec![Cmd::Open(id)],
-            Err(name) => vec![Cmd::Toast(format!("{name} screen is not built yet"))],
-        }
+        vec![Cmd::Open(target)]
     }
 
     fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme) {

@@ -8,6 +8,7 @@ pub mod dashboard;
 pub mod lead;
 pub mod login;
 pub mod messages;
+pub mod moderation;
 pub mod pipeline;
 pub mod session_form;
 pub mod users;
@@ -34,6 +35,7 @@ pub enum ScreenId {
     Packages,
     Attendance,
     Calendar,
+    Moderation,
     /// One lead (opened from the board; not in the palette: it needs a lead).
     Lead,
 }
@@ -48,6 +50,7 @@ impl ScreenId {
         ScreenId::Packages,
         ScreenId::Calendar,
         ScreenId::Attendance,
+        ScreenId::Moderation,
         ScreenId::Audit,
         ScreenId::Users,
     ];
@@ -63,6 +66,7 @@ impl ScreenId {
             ScreenId::Packages => "packages",
             ScreenId::Attendance => "attendance",
             ScreenId::Calendar => "calendar",
+            ScreenId::Moderation => "moderation",
             ScreenId::Lead => "lead",
         }
     }
@@ -78,6 +82,7 @@ impl ScreenId {
             ScreenId::Packages => "service packages and their prices",
             ScreenId::Attendance => "a cohort's attendance grid; take roll with p a l e",
             ScreenId::Calendar => "sessions and events by month, week or agenda; clashes marked",
+            ScreenId::Moderation => "posts, testimonials and applications awaiting a decision; a approves, r rejects",
             ScreenId::Lead => "one lead and its timeline",
         }
     }
@@ -94,6 +99,7 @@ impl ScreenId {
             ScreenId::Packages => Some(Permission::ViewLeads),
             ScreenId::Attendance => Some(Permission::ViewCalendar),
             ScreenId::Calendar => Some(Permission::ViewCalendar),
+            ScreenId::Moderation => Some(Permission::ModerateContent),
             ScreenId::Lead => Some(Permission::ViewLeads),
         }
     }
@@ -205,6 +211,7 @@ pub enum Screen {
     Record(Box<crate::ui::records::RecordScreen>),
     Attendance(Box<attendance::AttendanceScreen>),
     Calendar(Box<calendar::CalendarScreen>),
+    Moderation(Box<moderation::ModerationScreen>),
 }
 
 impl Screen {
@@ -220,6 +227,7 @@ impl Screen {
             ScreenId::Packages => Screen::record(&crate::ui::records::packages::DECL),
             ScreenId::Attendance => Screen::Attendance(Box::default()),
             ScreenId::Calendar => Screen::Calendar(Box::default()),
+            ScreenId::Moderation => Screen::Moderation(Box::default()),
         }
     }
 
@@ -243,6 +251,7 @@ impl Screen {
             Screen::Record(s) => s.decl.id,
             Screen::Attendance(_) => ScreenId::Attendance,
             Screen::Calendar(_) => ScreenId::Calendar,
+            Screen::Moderation(_) => ScreenId::Moderation,
         }
     }
 
@@ -257,6 +266,7 @@ impl Screen {
             Screen::Record(s) => s.as_ref(),
             Screen::Attendance(s) => s.as_ref(),
             Screen::Calendar(s) => s.as_ref(),
+            Screen::Moderation(s) => s.as_ref(),
         }
     }
 
@@ -271,6 +281,7 @@ impl Screen {
             Screen::Record(s) => s.as_mut(),
             Screen::Attendance(s) => s.as_mut(),
             Screen::Calendar(s) => s.as_mut(),
+            Screen::Moderation(s) => s.as_mut(),
         }
     }
 }
