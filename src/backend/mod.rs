@@ -15,6 +15,7 @@ mod office;
 mod packages;
 pub mod records;
 mod session;
+mod testimonials;
 
 pub use session::{Backend, Who};
 
@@ -197,6 +198,27 @@ pub enum Request {
         id: i64,
         version: i64,
         active: bool,
+    },
+    Testimonials {
+        status: Option<&'static str>,
+        search: Option<String>,
+        after: Option<records::Cursor>,
+        limit: i64,
+    },
+    SaveTestimonial {
+        id: i64,
+        version: i64,
+        fields: Box<crate::store::testimonials::TestimonialFields>,
+    },
+    FeatureTestimonial {
+        id: i64,
+        version: i64,
+        featured: bool,
+    },
+    ReorderTestimonial {
+        id: i64,
+        version: i64,
+        up: bool,
     },
     /// The cohorts whose attendance grid the user may open.
     AttendanceCohorts,
@@ -386,6 +408,8 @@ pub struct Settings {
     /// Started by `staffroom demo`: demo accounts may log in without a password.
     pub demo: bool,
     pub attendance_threshold_percent: u8,
+    /// `rules.featured_testimonials_limit`.
+    pub featured_limit: i64,
     /// The office's zone, for times written into replies.
     pub tz: chrono_tz::Tz,
 }

@@ -90,6 +90,10 @@ impl Backend {
             | Request::SavePackage { .. }
             | Request::ReorderPackage { .. }
             | Request::SetPackageActive { .. }) => super::packages::handle(self, &actor, r).await,
+            r @ (Request::Testimonials { .. }
+            | Request::SaveTestimonial { .. }
+            | Request::FeatureTestimonial { .. }
+            | Request::ReorderTestimonial { .. }) => super::testimonials::handle(self, &actor, r).await,
             r @ (Request::ModerationQueue { .. } | Request::ModerationPreview { .. } | Request::Decide { .. }) => {
                 super::moderation::handle(self, &actor, r).await
             }

@@ -36,6 +36,7 @@ pub mod packages;
 pub mod page;
 pub mod prefs;
 pub mod sessions;
+pub mod testimonials;
 pub mod users;
 
 pub use actor::Actor;

@@ -260,6 +260,7 @@ fn answers(data: &serde_json::Value, fields: &mut Vec<(String, String)>) {
         for (k, v) in map {
             let v = match v {
                 serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => "—".into(),
                 other => other.to_string(),
             };
             fields.push((k.replace('_', " "), v));

@@ -42,6 +42,7 @@ pub fn backend_settings() -> backend::Settings {
     backend::Settings {
         login: LoginPolicy::default(),
         attendance_threshold_percent: 75,
+        featured_limit: 6,
         demo: false,
         tz: chrono_tz::Tz::UTC,
     }

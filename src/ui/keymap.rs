@@ -33,6 +33,7 @@ pub enum Context {
     Calendar,
     /// The moderation queue.
     Moderation,
+    Testimonials,
 }
 
 impl Context {
@@ -52,6 +53,7 @@ impl Context {
         Context::Attendance,
         Context::Calendar,
         Context::Moderation,
+        Context::Testimonials,
     ];
 
     pub fn name(self) -> &'static str {
@@ -71,6 +73,7 @@ impl Context {
             Context::Attendance => "attendance",
             Context::Calendar => "calendar",
             Context::Moderation => "moderation",
+            Context::Testimonials => "testimonials",
         }
     }
 }
@@ -160,6 +163,7 @@ crate::string_enum! {
         Reject => "reject",
         Waitlist => "waitlist",
         ToggleMark => "toggle_mark",
+        Feature => "feature",
     }
 }
 
@@ -212,6 +216,7 @@ impl Action {
             Action::Reject => "reject",
             Action::Waitlist => "waitlist",
             Action::ToggleMark => "mark",
+            Action::Feature => "feature",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -301,6 +306,7 @@ impl Action {
             Action::Reject => "reject with a reason (a preset or typed)",
             Action::Waitlist => "put a cohort application on the waitlist",
             Action::ToggleMark => "mark / unmark for a decision on several",
+            Action::Feature => "feature / unfeature (approved ones, within the limit)",
         }
     }
 }

@@ -59,6 +59,7 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
             window: chrono::Duration::minutes(config.security.lockout_window_minutes),
         },
         attendance_threshold_percent: config.rules.attendance_threshold_percent,
+        featured_limit: config.rules.featured_testimonials_limit,
         demo: matches!(start, Start::Demo { .. }),
         tz: app.settings.tz,
     };

@@ -117,6 +117,20 @@ impl Fixture {
         crate::attendance::class(&self.db, Some(me.id), &["Gate Student"], 0).await
     }
 
+    /// A testimonial (approved and featured when `featured`, written directly: the
+    /// featured limit would refuse the many samples).
+    async fn fresh_testimonial(&self, featured: bool) -> (i64, i64) {
+        let t = staffroom::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
+            .await
+            .expect("testimonial");
+        if featured {
+            let at = staffroom::store::now();
+            staffroom::with_db!(&self.db, p => sqlx::query("UPDATE testimonials SET status = 'approved', approved_at = $2, is_featured = $3 WHERE id = $1")
+                .bind(t.id).bind(at).bind(true).execute(p).await.expect("feature").rows_affected());
+        }
+        (t.id, t.version)
+    }
+
     async fn fresh_package(&self) -> staffroom::store::packages::Package {
         let fields = staffroom::store::packages::PackageFields {
             name: format!("Gate Pkg {}", self.next()),
@@ -240,6 +254,29 @@ impl Fixture {
             RequestKind::SetPackageActive => {
                 let p = self.fresh_package().await;
                 Request::SetPackageActive { id: p.id, version: p.version, active: false }
+            }
+            RequestKind::Testimonials => Request::Testimonials { status: None, search: None, after: None, limit: 10 },
+            RequestKind::SaveTestimonial => {
+                let (id, version) = self.fresh_testimonial(false).await;
+                let fields = staffroom::store::testimonials::TestimonialFields {
+                    author_name: "Gate Author".into(),
+                    author_role: None,
+                    content: "Gate text, edited".into(),
+                    rating: Some(4),
+                    testimonial_type: "student".into(),
+                    case_study: String::new(),
+                };
+                Request::SaveTestimonial { id, version, fields: Box::new(fields) }
+            }
+            RequestKind::FeatureTestimonial => {
+                // Unfeaturing: featuring could meet the limit after many samples.
+                let (id, version) = self.fresh_testimonial(true).await;
+                Request::FeatureTestimonial { id, version, featured: false }
+            }
+            RequestKind::ReorderTestimonial => {
+                let _ = self.fresh_testimonial(true).await;
+                let (id, version) = self.fresh_testimonial(true).await;
+                Request::ReorderTestimonial { id, version, up: true }
             }
             RequestKind::AttendanceCohorts => Request::AttendanceCohorts,
             RequestKind::AttendanceGrid => {

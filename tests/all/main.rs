@@ -32,4 +32,5 @@ mod records_screens;
 mod schema;
 mod session_rights;
 mod sessions;
+mod testimonials;
 mod ui;

@@ -5,6 +5,7 @@
 
 pub mod help_requests;
 pub mod packages;
+pub mod testimonials;
 
 use super::cmd::{Call, Cmd, Lane};
 use super::keymap::{Action, Context};
@@ -269,6 +270,13 @@ impl Component for RecordScreen {
                 Vec::new()
             }
             Reply::RecordSaved(what) => vec![Cmd::CloseDialogs, Cmd::Toast(text::inert(&what)), Cmd::Reload],
+            // A moderation decision taken from a record screen (a testimonial's a/r).
+            Reply::Decided { done, refused } => {
+                let said = if refused.is_empty() { done.join("; ") } else { refused.join("; ") };
+                let toast =
+                    if refused.is_empty() { Cmd::Toast(text::inert(&said)) } else { Cmd::Error(text::inert(&said)) };
+                vec![Cmd::CloseDialogs, toast, Cmd::Reload]
+            }
             _ => Vec::new(),
         }
     }

@@ -36,6 +36,7 @@ pub enum ScreenId {
     Attendance,
     Calendar,
     Moderation,
+    Testimonials,
     /// One lead (opened from the board; not in the palette: it needs a lead).
     Lead,
 }
@@ -51,6 +52,7 @@ impl ScreenId {
         ScreenId::Calendar,
         ScreenId::Attendance,
         ScreenId::Moderation,
+        ScreenId::Testimonials,
         ScreenId::Audit,
         ScreenId::Users,
     ];
@@ -67,6 +69,7 @@ impl ScreenId {
             ScreenId::Attendance => "attendance",
             ScreenId::Calendar => "calendar",
             ScreenId::Moderation => "moderation",
+            ScreenId::Testimonials => "testimonials",
             ScreenId::Lead => "lead",
         }
     }
@@ -83,6 +86,7 @@ impl ScreenId {
             ScreenId::Attendance => "a cohort's attendance grid; take roll with p a l e",
             ScreenId::Calendar => "sessions and events by month, week or agenda; clashes marked",
             ScreenId::Moderation => "posts, testimonials and applications awaiting a decision; a approves, r rejects",
+            ScreenId::Testimonials => "testimonials by status, the featured first; f features, J/K order",
             ScreenId::Lead => "one lead and its timeline",
         }
     }
@@ -100,6 +104,7 @@ impl ScreenId {
             ScreenId::Attendance => Some(Permission::ViewCalendar),
             ScreenId::Calendar => Some(Permission::ViewCalendar),
             ScreenId::Moderation => Some(Permission::ModerateContent),
+            ScreenId::Testimonials => Some(Permission::ViewContent),
             ScreenId::Lead => Some(Permission::ViewLeads),
         }
     }
@@ -225,6 +230,7 @@ impl Screen {
             ScreenId::Lead => Screen::Lead(Box::new(lead::LeadScreen::new(0))),
             ScreenId::HelpRequests => Screen::record(&crate::ui::records::help_requests::DECL),
             ScreenId::Packages => Screen::record(&crate::ui::records::packages::DECL),
+            ScreenId::Testimonials => Screen::record(&crate::ui::records::testimonials::DECL),
             ScreenId::Attendance => Screen::Attendance(Box::default()),
             ScreenId::Calendar => Screen::Calendar(Box::default()),
             ScreenId::Moderation => Screen::Moderation(Box::default()),

@@ -1,0 +1,98 @@
+//! Testimonials (`:testimonials`): all of them by status, the featured first in
+//! their display order. `a` approves and `r` rejects a pending one (with a reason),
+//! `f` features or unfeatures an approved one (within
+//! `rules.featured_testimonials_limit`, refused naming it when full), `K`/`J` move a
+//! featured one up or down, `e` edits the author, text, rating and case study.
+
+use super::{Act, Decl, Refusal};
+use crate::backend::Request;
+use crate::backend::records::{Cursor, Record};
+use crate::domain::permissions::Action as Permission;
+use crate::store::moderation::{Decision, QueueKind};
+use crate::store::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, TestimonialFields};
+use crate::ui::keymap::{Action, Context};
+use crate::ui::screens::{Command, ScreenId};
+use crate::ui::widgets::form::{Field, Form, Values};
+
+const MODERATE: Option<Permission> = Some(Permission::ModerateContent);
+
+pub static DECL: Decl = Decl {
+    id: ScreenId::Testimonials,
+    title: "Testimonials",
+    contexts: &[Context::Testimonials, Context::Records, Context::List],
+    commands: &[
+        Command::hint(Action::Approve, MODERATE),
+        Command::hint(Action::Reject, MODERATE),
+        Command::hint(Action::Feature, MODERATE),
+        Command::hint(Action::Edit, MODERATE),
+        Command::key(Action::MoveUp, MODERATE),
+        Command::key(Action::MoveDown, MODERATE),
+        Command::key(Action::Filter, None),
+    ],
+    columns: &[("★", 1), ("author", 18), ("rating", 5), ("text", 0), ("status", 8)],
+    tabs: &["pending", "approved", "rejected"],
+    load,
+    act,
+    submit,
+};
+
+fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
+    Request::Testimonials { status: tab, search, after, limit: 100 }
+}
+
+fn act(action: Action, r: Option<&Record>) -> Option<Act> {
+    let r = r?;
+    let one = vec![(QueueKind::Testimonial, r.id, r.version)];
+    Some(match action {
+        Action::Approve => Act::Send(Request::Decide { items: one, decision: Decision::Approve }),
+        Action::Reject => Act::Form(Form::new(
+            format!("Reject the testimonial by {}", r.value("author")),
+            "reject",
+            vec![Field::line("reason", "reason", 500, true).hint("stored with the testimonial and shown with it")],
+        )),
+        Action::Feature => {
+            let featured = r.value("featured") != "yes";
+            Act::Send(Request::FeatureTestimonial { id: r.id, version: r.version, featured })
+        }
+        Action::MoveUp | Action::MoveDown => {
+            Act::Send(Request::ReorderTestimonial { id: r.id, version: r.version, up: action == Action::MoveUp })
+        }
+        Action::Edit => Act::Form(Form::new(
+            format!("Edit the testimonial by {}", r.value("author")),
+            "edit",
+            vec![
+                Field::line("author", "author", MAX_NAME_CHARS, true).with(r.value("author")),
+                Field::line("role", "role", MAX_NAME_CHARS, false).with(r.value("role")),
+                Field::number("rating", "rating", 1, 5).hint("1 to 5 stars; empty: none").with(r.value("rating")),
+                Field::choice("type", "type", vec!["student", "client", "partner"]).with(r.value("type")),
+                Field::line("case study", "case study", 200, false)
+                    .hint("the case study's slug; empty: none")
+                    .with(r.value("case study")),
+                Field::multi("text", "text", MAX_TEXT_CHARS, true).with(r.value("text")),
+            ],
+        )),
+        _ => return None,
+    })
+}
+
+fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
+    let r = r.ok_or((None, "the testimonial is no longer in the list".to_string()))?;
+    match tag {
+        "reject" => Ok(Request::Decide {
+            items: vec![(QueueKind::Testimonial, r.id, r.version)],
+            decision: Decision::Reject(v.text("reason")),
+        }),
+        _ => Ok(Request::SaveTestimonial {
+            id: r.id,
+            version: r.version,
+            fields: Box::new(TestimonialFields {
+                author_name: v.text("author"),
+                author_role: Some(v.text("role")),
+                content: v.text("text"),
+                rating: v.number("rating"),
+                testimonial_type: v.text("type"),
+                case_study: v.text("case study"),
+            }),
+        }),
+    }
+}
