@@ -43,6 +43,10 @@ crate::string_enum! {
         SavePackage => "save_package",
         ReorderPackage => "reorder_package",
         SetPackageActive => "set_package_active",
+        Posts => "posts",
+        PostBody => "post_body",
+        SavePost => "save_post",
+        MovePost => "move_post",
         Testimonials => "testimonials",
         SaveTestimonial => "save_testimonial",
         FeatureTestimonial => "feature_testimonial",
@@ -121,6 +125,13 @@ pub const GATE: &[(RequestKind, Need)] = &[
     (K::SavePackage, Permission(Action::ManageSettings)),
     (K::ReorderPackage, Permission(Action::ManageSettings)),
     (K::SetPackageActive, Permission(Action::ManageSettings)),
+    // Posts: everyone who sees content reads them; admins and staff write and move
+    // them (approving, rejecting and publishing also need ModerateContent, checked
+    // by the store).
+    (K::Posts, Permission(Action::ViewContent)),
+    (K::PostBody, Permission(Action::ViewContent)),
+    (K::SavePost, Permission(Action::EditContent)),
+    (K::MovePost, Permission(Action::EditContent)),
     // Testimonials: everyone who sees content reads them; admins and staff edit,
     // feature and order them.
     (K::Testimonials, Permission(Action::ViewContent)),
@@ -200,6 +211,10 @@ impl Request {
             Request::SavePackage { .. } => K::SavePackage,
             Request::ReorderPackage { .. } => K::ReorderPackage,
             Request::SetPackageActive { .. } => K::SetPackageActive,
+            Request::Posts { .. } => K::Posts,
+            Request::PostBody { .. } => K::PostBody,
+            Request::SavePost { .. } => K::SavePost,
+            Request::MovePost { .. } => K::MovePost,
             Request::Testimonials { .. } => K::Testimonials,
             Request::SaveTestimonial { .. } => K::SaveTestimonial,
             Request::FeatureTestimonial { .. } => K::FeatureTestimonial,

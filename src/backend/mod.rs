@@ -13,6 +13,7 @@ mod messages;
 mod moderation;
 mod office;
 mod packages;
+mod posts;
 pub mod records;
 mod session;
 mod testimonials;
@@ -220,6 +221,26 @@ pub enum Request {
         version: i64,
         up: bool,
     },
+    Posts {
+        status: Option<&'static str>,
+        search: Option<String>,
+        after: Option<records::Cursor>,
+        limit: i64,
+    },
+    PostBody {
+        id: i64,
+    },
+    /// The editor's save: a new post (`id: None`) or an edit at its version.
+    SavePost {
+        id: Option<(i64, i64)>,
+        draft: Box<crate::store::posts::PostDraft>,
+    },
+    MovePost {
+        id: i64,
+        version: i64,
+        to: crate::domain::post::PostStatus,
+        reason: Option<String>,
+    },
     /// The cohorts whose attendance grid the user may open.
     AttendanceCohorts,
     /// A cohort's attendance grid as of the office's today.
@@ -370,6 +391,8 @@ pub enum Reply {
         more: bool,
     },
     ModerationPreview(Box<crate::store::moderation::Preview>),
+    PostBody(Box<crate::store::posts::PostBody>),
+    PostSaved(Box<crate::store::posts::PostBody>),
     /// What was decided, and what was refused (with why).
     Decided {
         done: Vec<String>,

@@ -90,6 +90,10 @@ impl Backend {
             | Request::SavePackage { .. }
             | Request::ReorderPackage { .. }
             | Request::SetPackageActive { .. }) => super::packages::handle(self, &actor, r).await,
+            r @ (Request::Posts { .. }
+            | Request::PostBody { .. }
+            | Request::SavePost { .. }
+            | Request::MovePost { .. }) => super::posts::handle(self, &actor, r).await,
             r @ (Request::Testimonials { .. }
             | Request::SaveTestimonial { .. }
             | Request::FeatureTestimonial { .. }

@@ -34,6 +34,7 @@ pub mod leads;
 pub mod moderation;
 pub mod packages;
 pub mod page;
+pub mod posts;
 pub mod prefs;
 pub mod sessions;
 pub mod testimonials;

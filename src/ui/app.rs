@@ -215,6 +215,10 @@ impl App {
                     p.paste(&text);
                 } else if let Some(Popup::Form(f)) = self.popups.last_mut() {
                     f.paste(&text);
+                } else if self.popups.is_empty()
+                    && let Some(s) = self.stack.last_mut().filter(|s| s.component().captures_text())
+                {
+                    s.component_mut().on_paste(&text);
                 }
                 Vec::new()
             }
@@ -484,6 +488,15 @@ impl App {
             return self.on_popup_key(key);
         }
         if self.stack.last().is_some_and(|s| s.component().captures_text()) {
+            // A screen that takes typing (the editor, a filter being typed) still
+            // lets the palette and help open on their non-printable keys (ctrl-p, F1).
+            let printable = matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
+            if !printable
+                && let Some(a @ (Action::Palette | Action::Help)) =
+                    self.settings.keymap.action(&[Context::Global], &key)
+            {
+                return self.on_action(a);
+            }
             let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
             let Some(screen) = self.stack.last_mut() else { return Vec::new() };
             let id = screen.id();

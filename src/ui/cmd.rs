@@ -88,5 +88,7 @@ pub enum Cmd {
     Call(ScreenId, Call),
     /// Load the screen on top again (after a write or a conflict).
     Reload,
+    /// Close the sending screen (the editor's Esc, once confirmed).
+    Leave,
     Quit,
 }

@@ -34,6 +34,7 @@ pub enum Context {
     /// The moderation queue.
     Moderation,
     Testimonials,
+    Posts,
 }
 
 impl Context {
@@ -54,6 +55,7 @@ impl Context {
         Context::Calendar,
         Context::Moderation,
         Context::Testimonials,
+        Context::Posts,
     ];
 
     pub fn name(self) -> &'static str {
@@ -74,6 +76,7 @@ impl Context {
             Context::Calendar => "calendar",
             Context::Moderation => "moderation",
             Context::Testimonials => "testimonials",
+            Context::Posts => "posts",
         }
     }
 }
@@ -164,6 +167,10 @@ crate::string_enum! {
         Waitlist => "waitlist",
         ToggleMark => "toggle_mark",
         Feature => "feature",
+        SubmitPost => "submit_for_review",
+        Publish => "publish",
+        Archive => "archive",
+        ToDraft => "to_draft",
     }
 }
 
@@ -217,6 +224,10 @@ impl Action {
             Action::Waitlist => "waitlist",
             Action::ToggleMark => "mark",
             Action::Feature => "feature",
+            Action::SubmitPost => "submit",
+            Action::Publish => "publish",
+            Action::Archive => "archive",
+            Action::ToDraft => "to draft",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -307,6 +318,10 @@ impl Action {
             Action::Waitlist => "put a cohort application on the waitlist",
             Action::ToggleMark => "mark / unmark for a decision on several",
             Action::Feature => "feature / unfeature (approved ones, within the limit)",
+            Action::SubmitPost => "submit a draft for review",
+            Action::Publish => "publish (an approved post; a draft directly for staff and admins)",
+            Action::Archive => "archive a published post",
+            Action::ToDraft => "back to draft (a rejected or archived post)",
         }
     }
 }

@@ -131,6 +131,22 @@ impl Fixture {
         (t.id, t.version)
     }
 
+    /// A draft by the gate's staff member.
+    async fn fresh_post(&self) -> (i64, i64) {
+        let author = Actor::user(self.staff_id, "Gate Staff", staffroom::domain::permissions::Roles::STAFF);
+        let title = format!("Gate draft {}", self.next());
+        let p = staffroom::store::content::create_post(
+            &self.db,
+            &author,
+            &title,
+            "body",
+            staffroom::domain::post::PostType::Article,
+        )
+        .await
+        .expect("post");
+        (p.id, p.version)
+    }
+
     async fn fresh_package(&self) -> staffroom::store::packages::Package {
         let fields = staffroom::store::packages::PackageFields {
             name: format!("Gate Pkg {}", self.next()),
@@ -254,6 +270,21 @@ impl Fixture {
             RequestKind::SetPackageActive => {
                 let p = self.fresh_package().await;
                 Request::SetPackageActive { id: p.id, version: p.version, active: false }
+            }
+            RequestKind::Posts => Request::Posts { status: None, search: None, after: None, limit: 10 },
+            RequestKind::PostBody => Request::PostBody { id: self.fresh_post().await.0 },
+            RequestKind::SavePost => {
+                let draft = staffroom::store::posts::PostDraft {
+                    title: format!("Gate post {}", self.next()),
+                    excerpt: None,
+                    content: "Gate body".into(),
+                    post_type: staffroom::domain::post::PostType::Article,
+                };
+                Request::SavePost { id: None, draft: Box::new(draft) }
+            }
+            RequestKind::MovePost => {
+                let (id, version) = self.fresh_post().await;
+                Request::MovePost { id, version, to: staffroom::domain::post::PostStatus::Pending, reason: None }
             }
             RequestKind::Testimonials => Request::Testimonials { status: None, search: None, after: None, limit: 10 },
             RequestKind::SaveTestimonial => {

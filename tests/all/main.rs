@@ -28,6 +28,7 @@ mod moderation;
 mod packages;
 mod pipeline;
 mod pipeline_filter;
+mod posts;
 mod records_screens;
 mod schema;
 mod session_rights;

@@ -34,6 +34,12 @@ impl App {
                     effects.extend(self.run_cmds(more, id));
                 }
                 Cmd::Reload => effects.extend(self.reload_current()),
+                Cmd::Leave => {
+                    if self.stack.len() > 1 && self.stack.last().is_some_and(|s| s.id() == from) {
+                        self.stack.pop();
+                        effects.extend(self.reload_current());
+                    }
+                }
                 Cmd::Quit => {
                     self.quit = true;
                     effects.push(Effect::Quit);

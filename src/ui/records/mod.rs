@@ -5,6 +5,7 @@
 
 pub mod help_requests;
 pub mod packages;
+pub mod posts;
 pub mod testimonials;
 
 use super::cmd::{Call, Cmd, Lane};
@@ -30,6 +31,8 @@ pub enum Act {
     /// Ask first ("withdraw Code Review?"), then send.
     Confirm(String, Request),
     Toast(String),
+    /// Anything else the app does (open the editor on a post).
+    Cmds(Vec<Cmd>),
 }
 
 /// A form's values refused before sending: the field at fault and why.
@@ -135,6 +138,7 @@ impl RecordScreen {
                 vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![Cmd::Send(Lane::Dialog, req)] }))]
             }
             Act::Toast(t) => vec![Cmd::Toast(t)],
+            Act::Cmds(cmds) => cmds,
         }
     }
 

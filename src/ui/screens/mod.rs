@@ -5,6 +5,7 @@ pub mod attendance;
 pub mod audit;
 pub mod calendar;
 pub mod dashboard;
+pub mod editor;
 pub mod lead;
 pub mod login;
 pub mod messages;
@@ -37,6 +38,9 @@ pub enum ScreenId {
     Calendar,
     Moderation,
     Testimonials,
+    Posts,
+    /// A new post (`:editor`); an existing one opens from the posts list.
+    Editor,
     /// One lead (opened from the board; not in the palette: it needs a lead).
     Lead,
 }
@@ -52,6 +56,8 @@ impl ScreenId {
         ScreenId::Calendar,
         ScreenId::Attendance,
         ScreenId::Moderation,
+        ScreenId::Posts,
+        ScreenId::Editor,
         ScreenId::Testimonials,
         ScreenId::Audit,
         ScreenId::Users,
@@ -70,6 +76,8 @@ impl ScreenId {
             ScreenId::Calendar => "calendar",
             ScreenId::Moderation => "moderation",
             ScreenId::Testimonials => "testimonials",
+            ScreenId::Posts => "posts",
+            ScreenId::Editor => "editor",
             ScreenId::Lead => "lead",
         }
     }
@@ -87,6 +95,8 @@ impl ScreenId {
             ScreenId::Calendar => "sessions and events by month, week or agenda; clashes marked",
             ScreenId::Moderation => "posts, testimonials and applications awaiting a decision; a approves, r rejects",
             ScreenId::Testimonials => "testimonials by status, the featured first; f features, J/K order",
+            ScreenId::Posts => "blog posts by status; e edits, s submits, p publishes",
+            ScreenId::Editor => "write a new post",
             ScreenId::Lead => "one lead and its timeline",
         }
     }
@@ -105,6 +115,8 @@ impl ScreenId {
             ScreenId::Calendar => Some(Permission::ViewCalendar),
             ScreenId::Moderation => Some(Permission::ModerateContent),
             ScreenId::Testimonials => Some(Permission::ViewContent),
+            ScreenId::Posts => Some(Permission::ViewContent),
+            ScreenId::Editor => Some(Permission::EditContent),
             ScreenId::Lead => Some(Permission::ViewLeads),
         }
     }
@@ -192,6 +204,8 @@ pub trait Component {
     fn has_unsaved(&self) -> bool {
         false
     }
+    /// Text pasted while the screen captures text (bracketed paste).
+    fn on_paste(&mut self, _pasted: &str) {}
 }
 
 /// What drawing may read: the theme and the instant of the last tick.
@@ -217,6 +231,7 @@ pub enum Screen {
     Attendance(Box<attendance::AttendanceScreen>),
     Calendar(Box<calendar::CalendarScreen>),
     Moderation(Box<moderation::ModerationScreen>),
+    Editor(Box<editor::EditorScreen>),
 }
 
 impl Screen {
@@ -231,6 +246,8 @@ impl Screen {
             ScreenId::HelpRequests => Screen::record(&crate::ui::records::help_requests::DECL),
             ScreenId::Packages => Screen::record(&crate::ui::records::packages::DECL),
             ScreenId::Testimonials => Screen::record(&crate::ui::records::testimonials::DECL),
+            ScreenId::Posts => Screen::record(&crate::ui::records::posts::DECL),
+            ScreenId::Editor => Screen::Editor(Box::default()),
             ScreenId::Attendance => Screen::Attendance(Box::default()),
             ScreenId::Calendar => Screen::Calendar(Box::default()),
             ScreenId::Moderation => Screen::Moderation(Box::default()),
@@ -258,6 +275,7 @@ impl Screen {
             Screen::Attendance(_) => ScreenId::Attendance,
             Screen::Calendar(_) => ScreenId::Calendar,
             Screen::Moderation(_) => ScreenId::Moderation,
+            Screen::Editor(_) => ScreenId::Editor,
         }
     }
 
@@ -273,6 +291,7 @@ impl Screen {
             Screen::Attendance(s) => s.as_ref(),
             Screen::Calendar(s) => s.as_ref(),
             Screen::Moderation(s) => s.as_ref(),
+            Screen::Editor(s) => s.as_ref(),
         }
     }
 
@@ -288,6 +307,7 @@ impl Screen {
             Screen::Attendance(s) => s.as_mut(),
             Screen::Calendar(s) => s.as_mut(),
             Screen::Moderation(s) => s.as_mut(),
+            Screen::Editor(s) => s.as_mut(),
         }
     }
 }

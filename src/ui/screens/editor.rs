@@ -1,0 +1,262 @@
+//! The post editor (`:editor` for a new post; `e` or Enter on a post): the title on
+//! one line and the markdown body in a ratatui-textarea (undo `ctrl-z`… as the
+//! textarea binds them: `ctrl-u` undo, `ctrl-r` redo), words and read time live in
+//! the status line. A new post starts on the title; Enter or Tab goes to the body,
+//! shift-Tab back. `ctrl-s` saves (a new post becomes a draft; an edit is guarded by
+//! its version: someone else's save meanwhile is named and nothing typed is lost).
+//! `Esc` leaves, asking first when something is unsaved.
+//!
+//! Every key goes to the editor (it captures text), so only `ctrl-s`, `Esc`, Tab
+//! and shift-Tab are its own; everything else is typing.
+
+use super::{Component, Cx, Vx};
+use crate::backend::{Reply, Request};
+use crate::domain::metrics::read_time_minutes;
+use crate::domain::post::PostType;
+use crate::store::StoreError;
+use crate::store::posts::{PostBody, PostDraft};
+use crate::ui::app::Popup;
+use crate::ui::cmd::{Cmd, Lane};
+use crate::ui::keymap::Context;
+use crate::ui::text;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+use tui_textarea::TextArea;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Focus {
+    #[default]
+    Title,
+    Body,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EditorScreen {
+    /// The post being edited and the version it was read at (`None`: a new post).
+    pub post: Option<(i64, i64)>,
+    pub title: String,
+    pub body: TextArea<'static>,
+    pub focus: Focus,
+    excerpt: Option<String>,
+    post_type: Option<PostType>,
+    status: String,
+    /// What was last saved or loaded (title, body): unsaved = different from it.
+    saved: (String, String),
+    /// Loading an existing post.
+    pub loading: bool,
+    saving: bool,
+    /// Why the last save failed.
+    pub error: Option<String>,
+}
+
+impl EditorScreen {
+    /// An editor on post `id` (its text loads first).
+    pub fn on_post(id: i64) -> EditorScreen {
+        EditorScreen { post: Some((id, 0)), loading: true, focus: Focus::Body, ..EditorScreen::default() }
+    }
+
+    pub fn text(&self) -> String {
+        self.body.lines().join("\n")
+    }
+
+    fn unsaved(&self) -> bool {
+        !self.loading && (self.title.as_str(), self.text().as_str()) != (self.saved.0.as_str(), self.saved.1.as_str())
+    }
+
+    fn loaded(&mut self, b: PostBody) {
+        self.post = Some((b.row.id, b.row.version));
+        self.title = b.row.title.clone();
+        self.body = TextArea::new(b.content.split('\n').map(str::to_string).collect());
+        self.excerpt = b.row.excerpt.clone();
+        self.post_type = PostType::parse(&b.row.post_type);
+        self.status = b.row.status.clone();
+        self.saved = (b.row.title, b.content);
+        self.loading = false;
+        self.saving = false;
+        self.error = None;
+    }
+
+    fn save(&mut self) -> Vec<Cmd> {
+        if self.saving || self.loading {
+            return vec![Cmd::Toast("still saving; a moment".into())];
+        }
+        self.saving = true;
+        self.error = None;
+        let draft = PostDraft {
+            title: self.title.clone(),
+            excerpt: self.excerpt.clone(),
+            content: self.text(),
+            post_type: self.post_type.unwrap_or(PostType::Article),
+        };
+        vec![Cmd::Send(Lane::Write(0), Request::SavePost { id: self.post, draft: Box::new(draft) })]
+    }
+
+    fn leave(&self) -> Vec<Cmd> {
+        if self.unsaved() {
+            let question = "Leave the editor and lose what is unsaved? (y/n; n goes back to it)".to_string();
+            return vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![Cmd::Leave] }))];
+        }
+        vec![Cmd::Leave]
+    }
+}
+
+impl Component for EditorScreen {
+    fn title(&self) -> String {
+        "Editor".into()
+    }
+
+    fn contexts(&self) -> &'static [Context] {
+        &[]
+    }
+
+    fn commands(&self) -> &'static [super::Command] {
+        &[]
+    }
+
+    fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
+        // Only the first load: a reload must not throw away what is being typed.
+        match self.post {
+            Some((id, _)) if self.loading => vec![Cmd::Send(Lane::Load, Request::PostBody { id })],
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_action(&mut self, _action: crate::ui::keymap::Action, _cx: &Cx) -> Vec<Cmd> {
+        Vec::new()
+    }
+
+    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+        match reply {
+            Reply::PostBody(b) => {
+                self.loaded(*b);
+                Vec::new()
+            }
+            Reply::PostSaved(b) => {
+                // Keep what was typed since the save was sent; take the new version.
+                // Typing that went on while saving stays, and stays unsaved.
+                let said = format!("saved \"{}\" (version {})", text::inert(&b.row.title), b.row.version);
+                self.post = Some((b.row.id, b.row.version));
+                self.status = b.row.status.clone();
+                self.saved = (b.row.title.clone(), b.content.clone());
+                self.saving = false;
+                vec![Cmd::Toast(said)]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn on_error(&mut self, _lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        self.saving = false;
+        self.loading = false;
+        self.error = Some(e.to_string());
+        Vec::new()
+    }
+
+    fn captures_text(&self) -> bool {
+        true
+    }
+
+    fn on_text_key(&mut self, key: KeyEvent, _cx: &Cx) -> Vec<Cmd> {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        match (key.code, self.focus) {
+            (KeyCode::Char('s'), _) if ctrl => return self.save(),
+            (KeyCode::Esc, _) => return self.leave(),
+            (KeyCode::Enter | KeyCode::Tab, Focus::Title) => self.focus = Focus::Body,
+            (KeyCode::BackTab, Focus::Body) => self.focus = Focus::Title,
+            (KeyCode::Backspace, Focus::Title) => {
+                self.title.pop();
+            }
+            (KeyCode::Char(c), Focus::Title)
+                if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && self.title.chars().count() < crate::store::posts::MAX_TITLE_CHARS =>
+            {
+                self.title.push(c)
+            }
+            (_, Focus::Body) if !self.loading => {
+                self.body.input(key);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn on_paste(&mut self, pasted: &str) {
+        match self.focus {
+            Focus::Title => self.title.push_str(&pasted.replace(['\n', '\r'], " ")),
+            Focus::Body => {
+                self.body.insert_str(pasted.replace("\r\n", "\n").replace('\r', "\n"));
+            }
+        }
+    }
+
+    fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
+        let theme = vx.theme;
+        if self.loading {
+            f.render_widget(Paragraph::new("Loading…").style(theme.dim), area);
+            return;
+        }
+        let [title, body, status] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+        let w = usize::from(title.width);
+        let focused = self.focus == Focus::Title;
+        let shown = if focused {
+            text::fit_end(&self.title, w.saturating_sub(9))
+        } else {
+            text::fit(&self.title, w.saturating_sub(7))
+        };
+        let mut spans = vec![
+            Span::styled("Title: ", if focused { theme.key } else { theme.dim }),
+            Span::styled(shown, theme.title),
+        ];
+        if focused {
+            spans.push(Span::styled("▏", theme.key));
+        }
+        if self.title.is_empty() && !focused {
+            spans.push(Span::styled("(no title yet)", theme.dim));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), title);
+        let mut area = self.body.clone();
+        let border = if self.focus == Focus::Body { theme.key } else { theme.border };
+        area.set_block(Block::bordered().border_style(border).title(" body (markdown) "));
+        area.set_cursor_line_style(theme.base);
+        f.render_widget(&area, body);
+        let text = self.text();
+        let words = text.split_whitespace().count();
+        let state = if self.saving {
+            "saving…"
+        } else if self.unsaved() {
+            "unsaved"
+        } else {
+            "saved"
+        };
+        let which = match self.post {
+            Some((id, v)) => format!("post #{id} v{v} · {}", self.status),
+            None => "new post".into(),
+        };
+        let line = match &self.error {
+            Some(e) => Line::styled(text::fit(e, usize::from(status.width)), theme.error),
+            None => Line::styled(
+                text::fit(
+                    &format!(
+                        "{words} words · {} min read · {state} · {which} · ctrl-s save · Tab/shift-Tab title/body · Esc leave",
+                        if words == 0 { 0 } else { read_time_minutes(&text) }
+                    ),
+                    usize::from(status.width),
+                ),
+                theme.dim,
+            ),
+        };
+        f.render_widget(Paragraph::new(line), status);
+    }
+
+    fn subtitle(&self) -> Option<String> {
+        Some(if self.title.is_empty() { "new post".into() } else { text::inert(&self.title) })
+    }
+
+    fn has_unsaved(&self) -> bool {
+        self.unsaved()
+    }
+}

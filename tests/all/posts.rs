@@ -1,0 +1,154 @@
+//! Posts and the editor: write, save, reopen the same text; a stale save names the
+//! other writer and keeps the typing; leaving unsaved asks; status moves from the
+//! list — on both backends.
+
+use crate::common::{PASSWORD, TestDb, actor, login_user};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use staffroom::domain::permissions::Roles;
+use staffroom::domain::post::PostType;
+use staffroom::store::Db;
+use staffroom::store::posts::{self, PostDraft};
+use staffroom::ui::driver::Driver;
+use staffroom::ui::screens::{Screen, ScreenId};
+
+async fn open(db: &Db, email: &str, id: ScreenId) -> Driver {
+    let mut d = Driver::new(db.clone(), 100, 30);
+    d.login(email, PASSWORD).await;
+    d.app.toasts.clear();
+    let effects = d.app.open(id);
+    d.run(effects).await;
+    d.settle().await;
+    d
+}
+
+async fn ctrl(d: &mut Driver, c: char) {
+    d.press_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)).await;
+    d.settle().await;
+}
+
+fn editor_text(d: &Driver) -> (String, String) {
+    match d.app.screen() {
+        Some(Screen::Editor(e)) => (e.title.clone(), e.text()),
+        _ => panic!("not the editor"),
+    }
+}
+
+crate::on_both!(a_post_is_written_saved_and_reopened_with_the_same_text, |t: TestDb| async move {
+    login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Editor).await;
+    d.type_text("Flexbox in 5 minutes · مرحبا").await;
+    d.press(KeyCode::Enter).await;
+    d.type_text("# Flexbox").await;
+    d.press(KeyCode::Enter).await;
+    d.type_text("Use display: flex; and gap.").await;
+    assert!(d.screen().contains("7 words · 1 min read · unsaved · new post"), "{}", d.screen());
+    ctrl(&mut d, 's').await;
+    let screen = d.screen();
+    assert!(
+        screen.contains("saved \"Flexbox in 5 minutes · مرحبا\" (version 1)") && screen.contains("· saved ·"),
+        "{screen}"
+    );
+    let written = editor_text(&d);
+    // Esc leaves at once (nothing unsaved); the list has it as a draft.
+    d.press(KeyCode::Esc).await;
+    let effects = d.app.open(ScreenId::Posts);
+    d.run(effects).await;
+    d.settle().await;
+    assert!(d.screen().contains("Flexbox in 5 minutes") && d.screen().contains("draft 1"), "{}", d.screen());
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    assert_eq!(editor_text(&d), written, "reopened: the same title and body");
+    // An edit, then Esc: it asks; n stays with the text; ctrl-s saves version 2.
+    d.type_text(" More.").await;
+    d.press(KeyCode::Esc).await;
+    assert!(d.screen().contains("lose what is unsaved"), "{}", d.screen());
+    d.press(KeyCode::Char('n')).await;
+    assert!(editor_text(&d).1.ends_with("gap. More.") || editor_text(&d).1.contains("More."), "{:?}", editor_text(&d));
+    ctrl(&mut d, 's').await;
+    assert!(d.screen().contains("(version 2)"), "{}", d.screen());
+    let stored: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title LIKE 'Flexbox%'").fetch_one(p).await.unwrap());
+    assert_eq!(stored, editor_text(&d).1);
+});
+
+crate::on_both!(a_stale_save_names_the_other_writer_and_keeps_the_typing, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let admin = actor(&t.db, "Amira Admin", Roles::ADMIN).await;
+    let draft = |title: &str, body: &str| PostDraft {
+        title: title.into(),
+        excerpt: None,
+        content: body.into(),
+        post_type: PostType::Article,
+    };
+    let p = posts::save(&t.db, &sami, None, draft("Grid", "first body")).await.unwrap();
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    // The editor opens at the top; ctrl-End goes to the end of the text.
+    d.press_key(KeyEvent::new(KeyCode::End, KeyModifiers::CONTROL)).await;
+    d.type_text(" and mine").await;
+    posts::save(&t.db, &admin, Some((p.row.id, p.row.version)), draft("Grid", "the admin's body")).await.unwrap();
+    ctrl(&mut d, 's').await;
+    let screen = d.screen();
+    let error = match d.app.screen() {
+        Some(Screen::Editor(e)) => e.error.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    assert!(screen.contains("changed by Amira Admin") && error.ends_with("nothing was overwritten"), "{screen}");
+    assert_eq!(editor_text(&d).1, "first body and mine", "the typing stays");
+    let stored: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title = 'Grid'").fetch_one(p).await.unwrap());
+    assert_eq!(stored, "the admin's body");
+});
+
+crate::on_both!(status_moves_from_the_list_follow_the_flow, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let d1 = PostDraft {
+        title: "One".into(),
+        excerpt: Some("short".into()),
+        content: "a b c".into(),
+        post_type: PostType::Tutorial,
+    };
+    let p = posts::save(&t.db, &sami, None, d1).await.unwrap();
+    assert_eq!(p.row.excerpt.as_deref(), Some("short"));
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    let status = || {
+        let db = t.db.clone();
+        async move {
+            let s: (String, Option<chrono::DateTime<chrono::Utc>>) = staffroom::with_db!(&db, p => sqlx::query_as("SELECT status, published_at FROM posts WHERE title = 'One'").fetch_one(p).await.unwrap());
+            s
+        }
+    };
+    // Staff publish a draft directly (BR-07: published_at set), audited as such.
+    d.press(KeyCode::Char('p')).await;
+    d.settle().await;
+    let (s, at) = status().await;
+    assert!(s == "published" && at.is_some(), "{s} {at:?}");
+    let direct: i64 = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'post' AND summary LIKE '%directly, skipping review%'").fetch_one(p).await.unwrap());
+    assert_eq!(direct, 1);
+    d.press(KeyCode::Char('x')).await;
+    d.settle().await;
+    assert_eq!(status().await.0, "archived");
+    // Archived → submit is refused naming the allowed moves; d goes back to draft.
+    d.press(KeyCode::Char('s')).await;
+    d.settle().await;
+    assert!(d.screen().contains("cannot move from archived to pending; allowed from archived: d"), "{}", d.screen());
+    d.press(KeyCode::Char('d')).await;
+    d.settle().await;
+    d.press(KeyCode::Char('s')).await;
+    d.settle().await;
+    assert_eq!(status().await.0, "pending");
+});
+
+crate::on_both!(viewers_read_posts_but_do_not_write, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    login_user(&t.db, "vera@test.example", "Vera Viewer", Roles::VIEWER).await;
+    let d1 = PostDraft { title: "Read me".into(), excerpt: None, content: "x".into(), post_type: PostType::Article };
+    posts::save(&t.db, &sami, None, d1).await.unwrap();
+    let mut d = open(&t.db, "vera@test.example", ScreenId::Posts).await;
+    assert!(d.screen().contains("Read me"), "{}", d.screen());
+    d.press(KeyCode::Char('p')).await;
+    d.settle().await;
+    assert!(d.screen().contains("may not edit content"), "{}", d.screen());
+    let effects = d.app.open(ScreenId::Editor);
+    d.run(effects).await;
+    assert!(d.screen().contains("may not open editor"), "{}", d.screen());
+});
