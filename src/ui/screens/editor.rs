@@ -53,6 +53,18 @@ pub struct EditorScreen {
 }
 
 impl EditorScreen {
+    /// An editor already holding this text, on the body (benches, tests).
+    pub fn with_text(title: &str, body: &str) -> EditorScreen {
+        let body_lines: Vec<String> = body.split('\n').map(str::to_string).collect();
+        EditorScreen {
+            title: title.to_string(),
+            body: TextArea::new(body_lines),
+            focus: Focus::Body,
+            saved: (title.to_string(), body.to_string()),
+            ..EditorScreen::default()
+        }
+    }
+
     /// An editor on post `id` (its text loads first).
     pub fn on_post(id: i64) -> EditorScreen {
         EditorScreen { post: Some((id, 0)), loading: true, focus: Focus::Body, ..EditorScreen::default() }
