@@ -75,6 +75,19 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             let db = Db::open(&database_url(&cli, &config)?).await?;
             super::attendance::export(&db, &config, args, out).await
         }
+        Some(Command::PublishDue) => {
+            let db = Db::open(&database_url(&cli, &config)?).await?;
+            let titles = crate::store::posts::publish_due(&db, &Actor::scheduler(), crate::store::now()).await?;
+            match titles.as_slice() {
+                [] => out.line("no post is due")?,
+                list => {
+                    let names: Vec<String> =
+                        list.iter().map(|t| format!("\"{}\"", crate::ui::text::inert(t))).collect();
+                    out.line(format!("published {} post(s): {}", list.len(), names.join(", ")))?
+                }
+            }
+            Ok(())
+        }
         Some(Command::Config { command }) => {
             match command {
                 ConfigCommand::Path => match config::user_config_path(cli.config.as_deref()) {

@@ -57,6 +57,8 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// Publish the approved posts whose publish time has come (for cron)
+    PublishDue,
     /// Show where the configuration lives and what is in force
     Config {
         #[command(subcommand)]

@@ -24,6 +24,12 @@ impl Actor {
 
     /// The command line run by whoever holds the database: an administrator with no
     /// user row (`actor_id` is NULL in the audit log, summary says `cli`).
+    /// The app's own scheduled jobs (publishing posts that are due), audited as such
+    /// (no user; the client says `scheduler`).
+    pub fn scheduler() -> Actor {
+        Actor { name: "scheduler".into(), client: format!("{} scheduler", client_name()), ..Actor::cli() }
+    }
+
     pub fn cli() -> Actor {
         Actor {
             user_id: None,

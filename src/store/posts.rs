@@ -192,3 +192,29 @@ pub async fn save(db: &Db, actor: &Actor, id: Option<(i64, i64)>, draft: PostDra
     tx.commit().await?;
     Ok(after)
 }
+
+/// Publishes every approved post whose `publish_at` has come (at most 500 a run,
+/// oldest first), each in its own audited transaction. Returns their titles. Run by
+/// the app every minute while it is open, and by `staffroom publish-due` (cron).
+pub async fn publish_due(db: &Db, actor: &Actor, now: DateTime<Utc>) -> Result<Vec<String>> {
+    let due: Vec<(i64, i64)> = with_db!(db, p => {
+        sqlx::query_as(
+            "SELECT id, version FROM posts WHERE status = 'approved' AND publish_at IS NOT NULL AND publish_at <= $1 \
+             ORDER BY publish_at, id LIMIT 500",
+        )
+        .bind(now)
+        .fetch_all(p)
+        .await?
+    });
+    let mut done = Vec::new();
+    for (id, version) in due {
+        match super::content::move_post(db, actor, id, version, crate::domain::post::PostStatus::Published, None).await
+        {
+            Ok(p) => done.push(p.title),
+            // Edited or moved meanwhile: the next run sees it as it is then.
+            Err(StoreError::Conflict { .. } | StoreError::Refused { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}

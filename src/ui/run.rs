@@ -69,6 +69,20 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     let worker = std::sync::Arc::new(backend::Backend::new(db.clone(), backend_settings, remote));
     let (cmd_tx, mut events_rx) = backend::spawn(worker);
     let mut notices = changes::watch(&db);
+    // Scheduled posts publish at their time while the app runs (cron runs
+    // `staffroom publish-due` when it does not); each is audited as the scheduler.
+    let scheduler_db = db.clone();
+    let _scheduler = tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            let at = crate::store::now();
+            if let Err(e) = crate::store::posts::publish_due(&scheduler_db, &crate::store::Actor::scheduler(), at).await
+            {
+                tracing::warn!("publishing due posts failed: {e}");
+            }
+        }
+    });
     let mouse = config.display.mouse;
     // Never dropped: ratatui's Terminal prints to stderr from its Drop when it cannot
     // show the cursor, and after a closed terminal that print panics. RestoreGuard

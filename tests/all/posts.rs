@@ -152,3 +152,42 @@ crate::on_both!(viewers_read_posts_but_do_not_write, |t: TestDb| async move {
     d.run(effects).await;
     assert!(d.screen().contains("may not open editor"), "{}", d.screen());
 });
+
+crate::on_both!(scheduled_posts_publish_when_due_and_only_then, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let mk = |title: &'static str| PostDraft {
+        title: title.into(),
+        excerpt: None,
+        content: "x y".into(),
+        post_type: PostType::Article,
+    };
+    let due = posts::save(&t.db, &sami, None, mk("Due")).await.unwrap();
+    let later = posts::save(&t.db, &sami, None, mk("Later")).await.unwrap();
+    let draft = posts::save(&t.db, &sami, None, mk("Still a draft")).await.unwrap();
+    let now = staffroom::store::now();
+    for (id, at, status) in [
+        (due.row.id, now - chrono::Duration::minutes(5), "approved"),
+        (later.row.id, now + chrono::Duration::days(1), "approved"),
+        (draft.row.id, now - chrono::Duration::minutes(5), "draft"),
+    ] {
+        staffroom::with_db!(&t.db, p => sqlx::query("UPDATE posts SET status = $2, publish_at = $3 WHERE id = $1").bind(id).bind(status).bind(at).execute(p).await.unwrap().rows_affected());
+    }
+    let out = crate::cli::staffroom(&["publish-due", "--database-url", &t.url], &[]);
+    assert_eq!(crate::cli::ok(&out).trim(), "published 1 post(s): \"Due\"");
+    let status = |id: i64| {
+        let db = t.db.clone();
+        async move {
+            let s: (String, Option<chrono::DateTime<chrono::Utc>>) = staffroom::with_db!(&db, p => sqlx::query_as("SELECT status, published_at FROM posts WHERE id = $1").bind(id).fetch_one(p).await.unwrap());
+            s
+        }
+    };
+    let (s, at) = status(due.row.id).await;
+    assert!(s == "published" && at.is_some(), "BR-07: {s} {at:?}");
+    assert_eq!(status(later.row.id).await.0, "approved", "not yet due");
+    assert_eq!(status(draft.row.id).await.0, "draft", "only approved posts are scheduled");
+    let by: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT client FROM audit_log WHERE entity_type = 'post' AND action = 'publish'").fetch_one(p).await.unwrap());
+    assert!(by.ends_with(" scheduler"), "{by}");
+    // Run again: nothing more is due.
+    let again = crate::cli::staffroom(&["publish-due", "--database-url", &t.url], &[]);
+    assert_eq!(crate::cli::ok(&again).trim(), "no post is due");
+});
