@@ -8,6 +8,7 @@ pub mod cmd;
 pub mod driver;
 pub mod form;
 pub mod keymap;
+pub mod markdown;
 pub mod msg;
 pub mod palette;
 pub mod prompt;

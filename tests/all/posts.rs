@@ -191,3 +191,41 @@ crate::on_both!(scheduled_posts_publish_when_due_and_only_then, |t: TestDb| asyn
     let again = crate::cli::staffroom(&["publish-due", "--database-url", &t.url], &[]);
     assert_eq!(crate::cli::ok(&again).trim(), "no post is due");
 });
+
+#[tokio::test]
+async fn the_preview_of_hostile_markdown_stays_inert() {
+    let t = TestDb::sqlite().await;
+    login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let mut d = Driver::new(t.db.clone(), 120, 24);
+    d.login("sami@test.example", PASSWORD).await;
+    d.app.toasts.clear();
+    let effects = d.app.open(ScreenId::Editor);
+    d.run(effects).await;
+    d.type_text("Hostile ✓").await;
+    d.press(KeyCode::Enter).await;
+    let hostile = "# Heading \u{1b}[31mred\n\n- item with **bold** and *soft*\n1. first\n\n> quoted مرحبا 🎓\n\n```\n\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}wipe\n```\n\n[click me](javascript:\u{1b}[8m) and `code\u{202e}`";
+    d.send(staffroom::ui::msg::Msg::Paste(hostile.into())).await;
+    // From the top: the preview follows the cursor.
+    d.press_key(KeyEvent::new(KeyCode::Home, KeyModifiers::CONTROL)).await;
+    let screen = d.screen();
+    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}') && !screen.contains('\u{202e}'), "{screen:?}");
+    insta::assert_snapshot!("editor_preview_hostile_120x24", screen);
+    // Wide: ctrl-t hides the preview.
+    ctrl(&mut d, 't').await;
+    assert!(!d.screen().contains("preview (ctrl-t)") && d.screen().contains("body (markdown)"), "{}", d.screen());
+    // Narrow: the body alone; ctrl-t shows the preview instead of it.
+    let mut n = Driver::new(t.db.clone(), 80, 24);
+    n.login("sami@test.example", PASSWORD).await;
+    let effects = n.app.open(ScreenId::Editor);
+    n.run(effects).await;
+    n.type_text("Narrow").await;
+    n.press(KeyCode::Enter).await;
+    n.type_text("**bold** text").await;
+    assert!(!n.screen().contains("preview (ctrl-t)"), "{}", n.screen());
+    ctrl(&mut n, 't').await;
+    let screen = n.screen();
+    assert!(
+        screen.contains("preview (ctrl-t)") && !screen.contains("body (markdown)") && screen.contains("bold text"),
+        "{screen}"
+    );
+}

@@ -50,7 +50,13 @@ pub struct EditorScreen {
     saving: bool,
     /// Why the last save failed.
     pub error: Option<String>,
+    /// The preview (`ctrl-t`): `None` follows the width (beside the body when
+    /// there is room for both), else on or off as toggled.
+    pub preview: Option<bool>,
 }
+
+/// From this width the preview sits beside the body.
+const SIDE_BY_SIDE: u16 = 120;
 
 impl EditorScreen {
     /// An editor already holding this text, on the body (benches, tests).
@@ -171,11 +177,22 @@ impl Component for EditorScreen {
         true
     }
 
-    fn on_text_key(&mut self, key: KeyEvent, _cx: &Cx) -> Vec<Cmd> {
+    fn on_text_key(&mut self, key: KeyEvent, cx: &Cx) -> Vec<Cmd> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match (key.code, self.focus) {
             (KeyCode::Char('s'), _) if ctrl => return self.save(),
+            (KeyCode::Char('t'), _) if ctrl => {
+                let wide = cx.width >= SIDE_BY_SIDE;
+                self.preview = Some(!self.preview.unwrap_or(wide));
+            }
             (KeyCode::Esc, _) => return self.leave(),
+            // The start and end of the text, as in most editors (the textarea's own
+            // keys for them are alt-< and alt->).
+            (KeyCode::Home, Focus::Body) if ctrl => self.body.move_cursor(tui_textarea::CursorMove::Top),
+            (KeyCode::End, Focus::Body) if ctrl => {
+                self.body.move_cursor(tui_textarea::CursorMove::Bottom);
+                self.body.move_cursor(tui_textarea::CursorMove::End);
+            }
             (KeyCode::Enter | KeyCode::Tab, Focus::Title) => self.focus = Focus::Body,
             (KeyCode::BackTab, Focus::Body) => self.focus = Focus::Title,
             (KeyCode::Backspace, Focus::Title) => {
@@ -230,12 +247,33 @@ impl Component for EditorScreen {
             spans.push(Span::styled("(no title yet)", theme.dim));
         }
         f.render_widget(Paragraph::new(Line::from(spans)), title);
-        let mut area = self.body.clone();
-        let border = if self.focus == Focus::Body { theme.key } else { theme.border };
-        area.set_block(Block::bordered().border_style(border).title(" body (markdown) "));
-        area.set_cursor_line_style(theme.base);
-        f.render_widget(&area, body);
         let text = self.text();
+        let wide = area.width >= SIDE_BY_SIDE;
+        let (editing, preview) = match (self.preview.unwrap_or(wide), wide) {
+            (false, _) => (Some(body), None),
+            (true, true) => {
+                let [l, r] = Layout::horizontal([Constraint::Percentage(50), Constraint::Fill(1)]).areas(body);
+                (Some(l), Some(r))
+            }
+            (true, false) => (None, Some(body)),
+        };
+        if let Some(rect) = editing {
+            let mut ta = self.body.clone();
+            let border = if self.focus == Focus::Body { theme.key } else { theme.border };
+            ta.set_block(Block::bordered().border_style(border).title(" body (markdown) "));
+            ta.set_cursor_line_style(theme.base);
+            f.render_widget(&ta, rect);
+        }
+        if let Some(rect) = preview {
+            let lines = crate::ui::markdown::render(&text, theme);
+            // The preview follows the cursor: the same share of the way down.
+            let row = self.body.cursor().0;
+            let total = self.body.lines().len().max(1);
+            let start = (lines.len() * row / total).saturating_sub(usize::from(rect.height) / 3);
+            let shown: Vec<Line> = lines.into_iter().skip(start).collect();
+            let block = Block::bordered().border_style(theme.border).title(" preview (ctrl-t) ");
+            f.render_widget(Paragraph::new(shown).wrap(ratatui::widgets::Wrap { trim: false }).block(block), rect);
+        }
         let words = text.split_whitespace().count();
         let state = if self.saving {
             "saving…"
@@ -253,7 +291,7 @@ impl Component for EditorScreen {
             None => Line::styled(
                 text::fit(
                     &format!(
-                        "{words} words · {} min read · {state} · {which} · ctrl-s save · Tab/shift-Tab title/body · Esc leave",
+                        "{words} words · {} min read · {state} · {which} · ctrl-s save · ctrl-t preview · Tab title/body · Esc leave",
                         if words == 0 { 0 } else { read_time_minutes(&text) }
                     ),
                     usize::from(status.width),
