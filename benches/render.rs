@@ -52,6 +52,7 @@ fn app() -> App {
         terminal: "bench".into(),
         lost_reasons: Vec::new(),
         reject_reasons: Vec::new(),
+        autosave_dir: None,
         rot_days: Default::default(),
         export_dir: std::env::temp_dir(),
         attendance_threshold_percent: 75,

@@ -40,6 +40,8 @@ pub struct Settings {
     pub lost_reasons: Vec<String>,
     /// Presets offered when rejecting in the moderation queue.
     pub reject_reasons: Vec<String>,
+    /// Where the editor keeps unsaved text (`None`: nowhere, as in most tests).
+    pub autosave_dir: Option<std::path::PathBuf>,
     /// Days per stage before a card is marked as rotting.
     pub rot_days: std::collections::BTreeMap<String, i64>,
     /// Where `E` writes exports (empty: the current directory).

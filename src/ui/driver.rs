@@ -32,6 +32,7 @@ pub fn settings() -> Settings {
         terminal: "test".into(),
         lost_reasons: vec!["price".into(), "timing".into()],
         reject_reasons: vec!["off-topic".into(), "duplicate".into()],
+        autosave_dir: None,
         rot_days: [("new".to_string(), 2), ("contacted".to_string(), 7)].into_iter().collect(),
         export_dir: std::env::temp_dir(),
         attendance_threshold_percent: 75,

@@ -3,6 +3,7 @@
 //! `run` is the one place that touches the real terminal.
 
 pub mod app;
+pub mod autosave;
 pub mod chooser;
 pub mod cmd;
 pub mod driver;

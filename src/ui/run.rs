@@ -32,6 +32,7 @@ pub fn settings(config: &Config) -> Result<Settings> {
         terminal: std::env::var("TERM").unwrap_or_else(|_| "unknown".into()),
         lost_reasons: config.pipeline.lost_reasons.clone(),
         reject_reasons: config.moderation.reject_reasons.clone(),
+        autosave_dir: crate::config::data_dir().ok().map(|d| d.join("autosave")),
         rot_days: config.pipeline.rot_days.clone(),
         export_dir: std::path::PathBuf::from(&config.pipeline.export_dir),
         attendance_threshold_percent: config.rules.attendance_threshold_percent,

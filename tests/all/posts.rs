@@ -229,3 +229,83 @@ async fn the_preview_of_hostile_markdown_stays_inert() {
         "{screen}"
     );
 }
+
+/// A driver whose editor keeps its autosave in `dir`.
+async fn editor_with_autosave(db: &Db, dir: &std::path::Path, id: Option<i64>) -> Driver {
+    let settings =
+        staffroom::ui::app::Settings { autosave_dir: Some(dir.to_path_buf()), ..staffroom::ui::driver::settings() };
+    let mut d = Driver::with_settings(db.clone(), 100, 30, settings);
+    d.login("sami@test.example", PASSWORD).await;
+    d.app.toasts.clear();
+    let effects = match id {
+        None => d.app.open(ScreenId::Editor),
+        // As Enter on the posts list does.
+        Some(id) => {
+            let effects = d.app.open(ScreenId::Posts);
+            d.run(effects).await;
+            d.settle().await;
+            let at = match d.app.screen() {
+                Some(Screen::Record(r)) => r.rows.iter().position(|row| row.id == id).expect("listed"),
+                _ => panic!("posts"),
+            };
+            for _ in 0..at {
+                d.press(KeyCode::Down).await;
+            }
+            d.press(KeyCode::Enter).await;
+            Vec::new()
+        }
+    };
+    d.run(effects).await;
+    d.settle().await;
+    d
+}
+
+crate::on_both!(unsaved_text_survives_a_dropped_session_and_is_offered_back, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let dir = crate::common::temp_path("autosave");
+    // A new post typed and never saved; the session ends without a goodbye.
+    {
+        let mut d = editor_with_autosave(&t.db, &dir, None).await;
+        d.type_text("Lost and found").await;
+        d.press(KeyCode::Enter).await;
+        d.type_text("every word counts").await;
+        d.tick().await;
+        d.tick().await;
+        d.press(KeyCode::End).await;
+    }
+    let mut d = editor_with_autosave(&t.db, &dir, None).await;
+    let question = match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Confirm { question, .. }) => question.clone(),
+        _ => String::new(),
+    };
+    assert!(
+        question.contains("Unsaved text of \"Lost and found\"") && question.contains("(3 words)"),
+        "{}",
+        d.screen()
+    );
+    d.press(KeyCode::Char('y')).await;
+    assert_eq!(editor_text(&d), ("Lost and found".to_string(), "every word counts".to_string()));
+    ctrl(&mut d, 's').await;
+    assert!(!dir.join("new.md").exists(), "a saved post's autosave is removed");
+    // An existing post: the kept edit is offered over the stored text.
+    let p = posts::save(
+        &t.db,
+        &sami,
+        None,
+        PostDraft { title: "Kept".into(), excerpt: None, content: "stored".into(), post_type: PostType::Article },
+    )
+    .await
+    .unwrap();
+    {
+        let mut d = editor_with_autosave(&t.db, &dir, Some(p.row.id)).await;
+        d.type_text("my edit, ").await;
+        d.tick().await;
+        d.tick().await;
+        d.press(KeyCode::Home).await;
+    }
+    let mut d = editor_with_autosave(&t.db, &dir, Some(p.row.id)).await;
+    assert!(d.screen().contains("Unsaved text of \"Kept\""), "{}", d.screen());
+    d.press(KeyCode::Char('n')).await;
+    assert_eq!(editor_text(&d).1, "stored", "n keeps the stored text");
+    let _ = std::fs::remove_dir_all(&dir);
+});

@@ -53,6 +53,12 @@ pub struct EditorScreen {
     /// The preview (`ctrl-t`): `None` follows the width (beside the body when
     /// there is room for both), else on or off as toggled.
     pub preview: Option<bool>,
+    /// When the autosave file was last written.
+    autosaved_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// An autosave found on opening, until restored or declined.
+    found: Option<crate::ui::autosave::Autosave>,
+    /// The autosave offer is made once.
+    offered: bool,
 }
 
 /// From this width the preview sits beside the body.
@@ -112,6 +118,48 @@ impl EditorScreen {
         vec![Cmd::Send(Lane::Write(0), Request::SavePost { id: self.post, draft: Box::new(draft) })]
     }
 
+    /// The autosave file's key: the post, or "new".
+    fn key(&self) -> String {
+        match self.post {
+            Some((id, _)) => format!("post-{id}"),
+            None => "new".into(),
+        }
+    }
+
+    /// Writes what is typed to the autosave file, at most every half second.
+    fn autosave(&mut self, cx: &Cx) {
+        let Some(dir) = &cx.settings.autosave_dir else { return };
+        if !self.unsaved() || self.autosaved_at.is_some_and(|t| cx.now - t < chrono::Duration::milliseconds(500)) {
+            return;
+        }
+        match crate::ui::autosave::write(dir, &self.key(), &self.title, &self.text(), cx.now) {
+            Ok(()) => self.autosaved_at = Some(cx.now),
+            Err(e) => tracing::warn!("autosave failed: {e}"),
+        }
+    }
+
+    /// On opening: an autosave that differs from the stored text is offered back.
+    fn offer(&mut self, cx: &Cx) -> Vec<Cmd> {
+        if std::mem::replace(&mut self.offered, true) {
+            return Vec::new();
+        }
+        let Some(dir) = &cx.settings.autosave_dir else { return Vec::new() };
+        let Some(found) = crate::ui::autosave::read(dir, &self.key()) else { return Vec::new() };
+        if (found.title.as_str(), found.body.as_str()) == (self.title.as_str(), self.text().as_str()) {
+            crate::ui::autosave::remove(dir, &self.key());
+            return Vec::new();
+        }
+        let words = found.body.split_whitespace().count();
+        let when = found.at.with_timezone(&cx.tz).format("%Y-%m-%d %H:%M");
+        let question = format!(
+            "Unsaved text of \"{}\" from {when} was kept ({words} words). Restore it? (y/n; n keeps the stored text, and the kept one until the next save)",
+            text::inert(&found.title)
+        );
+        self.found = Some(found);
+        let call = crate::ui::cmd::Call::Picked { tag: "restore", index: 0 };
+        vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![Cmd::Call(super::ScreenId::Editor, call)] }))]
+    }
+
     fn leave(&self) -> Vec<Cmd> {
         if self.unsaved() {
             let question = "Leave the editor and lose what is unsaved? (y/n; n goes back to it)".to_string();
@@ -134,28 +182,43 @@ impl Component for EditorScreen {
         &[]
     }
 
-    fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
+    fn reload(&mut self, cx: &Cx) -> Vec<Cmd> {
         // Only the first load: a reload must not throw away what is being typed.
         match self.post {
             Some((id, _)) if self.loading => vec![Cmd::Send(Lane::Load, Request::PostBody { id })],
-            _ => Vec::new(),
+            Some(_) => Vec::new(),
+            None => self.offer(cx),
         }
+    }
+
+    fn on_call(&mut self, call: crate::ui::cmd::Call, _cx: &Cx) -> Vec<Cmd> {
+        if let (crate::ui::cmd::Call::Picked { tag: "restore", .. }, Some(found)) = (call, self.found.take()) {
+            self.title = found.title;
+            self.body = TextArea::new(found.body.split('\n').map(str::to_string).collect());
+            return vec![Cmd::Toast("the kept text is back; ctrl-s saves it".into())];
+        }
+        Vec::new()
     }
 
     fn on_action(&mut self, _action: crate::ui::keymap::Action, _cx: &Cx) -> Vec<Cmd> {
         Vec::new()
     }
 
-    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+    fn on_reply(&mut self, _lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd> {
         match reply {
             Reply::PostBody(b) => {
                 self.loaded(*b);
-                Vec::new()
+                self.offer(cx)
             }
             Reply::PostSaved(b) => {
                 // Keep what was typed since the save was sent; take the new version.
                 // Typing that went on while saving stays, and stays unsaved.
                 let said = format!("saved \"{}\" (version {})", text::inert(&b.row.title), b.row.version);
+                // Saved: the kept text (under the old key, "new" for a new post) goes.
+                if let Some(dir) = &cx.settings.autosave_dir {
+                    crate::ui::autosave::remove(dir, &self.key());
+                    self.autosaved_at = None;
+                }
                 self.post = Some((b.row.id, b.row.version));
                 self.status = b.row.status.clone();
                 self.saved = (b.row.title.clone(), b.content.clone());
@@ -209,6 +272,7 @@ impl Component for EditorScreen {
             }
             _ => {}
         }
+        self.autosave(cx);
         Vec::new()
     }
 
