@@ -53,6 +53,8 @@ pub struct PostDraft {
     pub excerpt: Option<String>,
     pub content: String,
     pub post_type: PostType,
+    /// When an approved post publishes itself (`None`: when someone publishes it).
+    pub publish_at: Option<DateTime<Utc>>,
 }
 
 const SELECT: &str = "SELECT p.id, p.slug, p.title, p.excerpt, p.post_type, p.status, p.read_time_minutes, \
@@ -141,7 +143,7 @@ impl PostDraft {
         if n > MAX_BODY_CHARS {
             return Err(StoreError::invalid("body", format!("is {n} characters; at most {MAX_BODY_CHARS}")));
         }
-        Ok(PostDraft { title, excerpt, content, post_type: self.post_type })
+        Ok(PostDraft { title, excerpt, content, post_type: self.post_type, publish_at: self.publish_at })
     }
 }
 
@@ -153,8 +155,9 @@ pub async fn save(db: &Db, actor: &Actor, id: Option<(i64, i64)>, draft: PostDra
     let d = draft.validated()?;
     let Some((id, version)) = id else {
         let p = super::content::create_post(db, actor, &d.title, &d.content, d.post_type).await?;
-        if d.excerpt.is_some() {
-            // The excerpt is not part of `create_post`; set it in a second, audited edit.
+        if d.excerpt.is_some() || d.publish_at.is_some() {
+            // The excerpt and publish time are not part of `create_post`; a second,
+            // audited edit sets them.
             return Box::pin(save(db, actor, Some((p.id, p.version)), d)).await;
         }
         return get(db, p.id).await;
@@ -168,7 +171,7 @@ pub async fn save(db: &Db, actor: &Actor, id: Option<(i64, i64)>, draft: PostDra
     let updated: Option<i64> = with_tx!(&mut tx, c => {
         sqlx::query_scalar(
             "UPDATE posts SET title = $3, excerpt = $4, content = $5, post_type = $6, read_time_minutes = $7, \
-             version = version + 1, updated_at = $8 WHERE id = $1 AND version = $2 RETURNING id",
+             publish_at = $9, version = version + 1, updated_at = $8 WHERE id = $1 AND version = $2 RETURNING id",
         )
         .bind(id)
         .bind(version)
@@ -178,6 +181,7 @@ pub async fn save(db: &Db, actor: &Actor, id: Option<(i64, i64)>, draft: PostDra
         .bind(d.post_type.as_str())
         .bind(read_time_minutes(&d.content))
         .bind(at)
+        .bind(d.publish_at)
         .fetch_optional(&mut *c)
         .await?
     });
@@ -185,7 +189,10 @@ pub async fn save(db: &Db, actor: &Actor, id: Option<(i64, i64)>, draft: PostDra
         return Err(audit::conflict(&mut tx, "this post", "post", id).await);
     }
     let after = body_in(&mut tx, id).await?;
-    let view = |b: &PostBody| json!({"title": b.row.title, "excerpt": b.row.excerpt, "content": b.content, "post_type": b.row.post_type});
+    let view = |b: &PostBody| {
+        json!({"title": b.row.title, "excerpt": b.row.excerpt, "content": b.content, "post_type": b.row.post_type,
+               "publish_at": b.row.publish_at})
+    };
     let change = Change::new("update", "post", Some(id), format!("edited post {}", after.row.title))
         .diff(&view(&before), &view(&after));
     audit::record(&mut tx, actor, change).await?;

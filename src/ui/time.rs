@@ -28,6 +28,25 @@ pub fn at_hour(day: NaiveDate, hour: u32, tz: Tz) -> DateTime<Utc> {
     day.and_time(NaiveTime::MIN).and_utc()
 }
 
+/// An instant typed as a day and an optional time in the office's zone:
+/// `2026-12-24 18:30`, `+3 9:00`, `tomorrow` (09:00). A time a DST change skips is
+/// taken an hour later.
+pub fn parse_instant(text: &str, today: NaiveDate, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let mut words = text.split_whitespace();
+    let day = parse_day(words.next().unwrap_or(""), today)?;
+    let Some(at) = words.next() else { return Ok(at_hour(day, 9, tz)) };
+    if words.next().is_some() {
+        return Err("type a day and a time, e.g. 2026-12-24 18:30".into());
+    }
+    let time = crate::domain::session::parse_time(at)?.unwrap_or(NaiveTime::MIN);
+    let local = day.and_time(time);
+    tz.from_local_datetime(&local)
+        .earliest()
+        .or_else(|| tz.from_local_datetime(&(local + Duration::hours(1))).earliest())
+        .map(|t| t.with_timezone(&Utc))
+        .ok_or_else(|| format!("{local} does not exist in {tz}"))
+}
+
 /// A day typed by a person: `YYYY-MM-DD`, `+N` or `N` (days from today), `today`,
 /// `tomorrow`. `None`-free: every refusal says what is accepted.
 pub fn parse_day(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {

@@ -279,6 +279,7 @@ impl Fixture {
                     excerpt: None,
                     content: "Gate body".into(),
                     post_type: staffroom::domain::post::PostType::Article,
+                    publish_at: None,
                 };
                 Request::SavePost { id: None, draft: Box::new(draft) }
             }

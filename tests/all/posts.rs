@@ -78,6 +78,7 @@ crate::on_both!(a_stale_save_names_the_other_writer_and_keeps_the_typing, |t: Te
         excerpt: None,
         content: body.into(),
         post_type: PostType::Article,
+        publish_at: None,
     };
     let p = posts::save(&t.db, &sami, None, draft("Grid", "first body")).await.unwrap();
     let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
@@ -106,6 +107,7 @@ crate::on_both!(status_moves_from_the_list_follow_the_flow, |t: TestDb| async mo
         excerpt: Some("short".into()),
         content: "a b c".into(),
         post_type: PostType::Tutorial,
+        publish_at: None,
     };
     let p = posts::save(&t.db, &sami, None, d1).await.unwrap();
     assert_eq!(p.row.excerpt.as_deref(), Some("short"));
@@ -141,7 +143,13 @@ crate::on_both!(status_moves_from_the_list_follow_the_flow, |t: TestDb| async mo
 crate::on_both!(viewers_read_posts_but_do_not_write, |t: TestDb| async move {
     let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
     login_user(&t.db, "vera@test.example", "Vera Viewer", Roles::VIEWER).await;
-    let d1 = PostDraft { title: "Read me".into(), excerpt: None, content: "x".into(), post_type: PostType::Article };
+    let d1 = PostDraft {
+        title: "Read me".into(),
+        excerpt: None,
+        content: "x".into(),
+        post_type: PostType::Article,
+        publish_at: None,
+    };
     posts::save(&t.db, &sami, None, d1).await.unwrap();
     let mut d = open(&t.db, "vera@test.example", ScreenId::Posts).await;
     assert!(d.screen().contains("Read me"), "{}", d.screen());
@@ -160,6 +168,7 @@ crate::on_both!(scheduled_posts_publish_when_due_and_only_then, |t: TestDb| asyn
         excerpt: None,
         content: "x y".into(),
         post_type: PostType::Article,
+        publish_at: None,
     };
     let due = posts::save(&t.db, &sami, None, mk("Due")).await.unwrap();
     let later = posts::save(&t.db, &sami, None, mk("Later")).await.unwrap();
@@ -292,7 +301,13 @@ crate::on_both!(unsaved_text_survives_a_dropped_session_and_is_offered_back, |t:
         &t.db,
         &sami,
         None,
-        PostDraft { title: "Kept".into(), excerpt: None, content: "stored".into(), post_type: PostType::Article },
+        PostDraft {
+            title: "Kept".into(),
+            excerpt: None,
+            content: "stored".into(),
+            post_type: PostType::Article,
+            publish_at: None,
+        },
     )
     .await
     .unwrap();
@@ -308,4 +323,31 @@ crate::on_both!(unsaved_text_survives_a_dropped_session_and_is_offered_back, |t:
     d.press(KeyCode::Char('n')).await;
     assert_eq!(editor_text(&d).1, "stored", "n keeps the stored text");
     let _ = std::fs::remove_dir_all(&dir);
+});
+
+crate::on_both!(the_details_form_sets_excerpt_type_and_publish_time, |t: TestDb| async move {
+    login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Editor).await;
+    d.type_text("Scheduled one").await;
+    d.press(KeyCode::Enter).await;
+    d.type_text("body").await;
+    ctrl(&mut d, 'f').await;
+    assert!(d.screen().contains("Post details"), "{}", d.screen());
+    d.type_text("A short summary").await;
+    d.press(KeyCode::Tab).await;
+    d.press(KeyCode::Right).await;
+    d.press(KeyCode::Tab).await;
+    d.type_text("2030-01-15 25:00").await;
+    d.press(KeyCode::Enter).await;
+    assert!(d.screen().contains("not a time of day"), "{}", d.screen());
+    for _ in 0..5 {
+        d.press(KeyCode::Backspace).await;
+    }
+    d.type_text("18:30").await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    let row: (Option<String>, String, Option<chrono::DateTime<chrono::Utc>>) = staffroom::with_db!(&t.db, p => sqlx::query_as("SELECT excerpt, post_type, publish_at FROM posts WHERE title = 'Scheduled one'").fetch_one(p).await.unwrap());
+    assert_eq!(row.0.as_deref(), Some("A short summary"));
+    assert_eq!(row.1, "session_summary", "the next type after article");
+    assert_eq!(row.2.map(|t| t.to_rfc3339()), Some("2030-01-15T18:30:00+00:00".into()));
 });

@@ -42,6 +42,7 @@ pub struct EditorScreen {
     pub focus: Focus,
     excerpt: Option<String>,
     post_type: Option<PostType>,
+    publish_at: Option<chrono::DateTime<chrono::Utc>>,
     status: String,
     /// What was last saved or loaded (title, body): unsaved = different from it.
     saved: (String, String),
@@ -96,6 +97,7 @@ impl EditorScreen {
         self.body = TextArea::new(b.content.split('\n').map(str::to_string).collect());
         self.excerpt = b.row.excerpt.clone();
         self.post_type = PostType::parse(&b.row.post_type);
+        self.publish_at = b.row.publish_at;
         self.status = b.row.status.clone();
         self.saved = (b.row.title, b.content);
         self.loading = false;
@@ -114,8 +116,31 @@ impl EditorScreen {
             excerpt: self.excerpt.clone(),
             content: self.text(),
             post_type: self.post_type.unwrap_or(PostType::Article),
+            publish_at: self.publish_at,
         };
         vec![Cmd::Send(Lane::Write(0), Request::SavePost { id: self.post, draft: Box::new(draft) })]
+    }
+
+    /// `ctrl-f`: the post's other fields; saving the form saves the post.
+    fn details(&self, cx: &Cx) -> Vec<Cmd> {
+        use crate::ui::widgets::form::{Field, Form};
+        let types: Vec<&'static str> = PostType::ALL.iter().map(|t| t.as_str()).collect();
+        let at =
+            self.publish_at.map_or(String::new(), |t| t.with_timezone(&cx.tz).format("%Y-%m-%d %H:%M").to_string());
+        let form = Form::new(
+            "Post details (saving them saves the post)",
+            "details",
+            vec![
+                Field::line("excerpt", "excerpt", crate::store::posts::MAX_EXCERPT_CHARS, false)
+                    .hint("a sentence or two for lists and search")
+                    .with(self.excerpt.as_deref().unwrap_or("")),
+                Field::choice("type", "type", types).with(self.post_type.unwrap_or(PostType::Article).as_str()),
+                Field::line("publish_at", "publish at", 40, false)
+                    .hint("2026-12-24 09:00 in the office's zone: an approved post publishes then; empty: by hand")
+                    .with(&at),
+            ],
+        );
+        vec![Cmd::Popup(Box::new(Popup::Form(Box::new(form))))]
     }
 
     /// The autosave file's key: the post, or "new".
@@ -191,7 +216,24 @@ impl Component for EditorScreen {
         }
     }
 
-    fn on_call(&mut self, call: crate::ui::cmd::Call, _cx: &Cx) -> Vec<Cmd> {
+    fn on_call(&mut self, call: crate::ui::cmd::Call, cx: &Cx) -> Vec<Cmd> {
+        if let crate::ui::cmd::Call::Submit { tag: "details", values } = &call {
+            let typed = values.text("publish_at");
+            let at = if typed.trim().is_empty() {
+                None
+            } else {
+                match crate::ui::time::parse_instant(&typed, cx.today, cx.tz) {
+                    Ok(t) => Some(t),
+                    Err(why) => return vec![Cmd::FieldError { field: Some("publish_at"), why }],
+                }
+            };
+            self.excerpt = Some(values.text("excerpt")).filter(|e| !e.is_empty());
+            self.post_type = PostType::parse(&values.text("type"));
+            self.publish_at = at;
+            let mut cmds = vec![Cmd::CloseDialogs];
+            cmds.extend(self.save());
+            return cmds;
+        }
         if let (crate::ui::cmd::Call::Picked { tag: "restore", .. }, Some(found)) = (call, self.found.take()) {
             self.title = found.title;
             self.body = TextArea::new(found.body.split('\n').map(str::to_string).collect());
@@ -244,6 +286,7 @@ impl Component for EditorScreen {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match (key.code, self.focus) {
             (KeyCode::Char('s'), _) if ctrl => return self.save(),
+            (KeyCode::Char('f'), _) if ctrl => return self.details(cx),
             (KeyCode::Char('t'), _) if ctrl => {
                 let wide = cx.width >= SIDE_BY_SIDE;
                 self.preview = Some(!self.preview.unwrap_or(wide));
@@ -355,7 +398,7 @@ impl Component for EditorScreen {
             None => Line::styled(
                 text::fit(
                     &format!(
-                        "{words} words · {} min read · {state} · {which} · ctrl-s save · ctrl-t preview · Tab title/body · Esc leave",
+                        "{words} words · {} min read · {state} · {which} · ctrl-s save · ctrl-f details · ctrl-t preview · Esc leave",
                         if words == 0 { 0 } else { read_time_minutes(&text) }
                     ),
                     usize::from(status.width),
