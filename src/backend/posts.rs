@@ -61,7 +61,6 @@ fn record(p: &PostRow, tz: chrono_tz::Tz) -> Record {
             p.updated_at.with_timezone(&tz).format("%m-%d").to_string(),
             p.title.clone(),
             p.author.clone(),
-            format!("{}m", p.read_time_minutes),
             p.status.clone(),
         ],
         detail,

@@ -30,7 +30,8 @@ pub static DECL: Decl = Decl {
         Command::key(Action::Open, EDIT),
         Command::key(Action::Filter, None),
     ],
-    columns: &[("day", 5), ("title", 0), ("author", 16), ("read", 4), ("status", 9)],
+    // The title takes what is left: at 80 columns that is still 14 cells.
+    columns: &[("day", 5), ("title", 0), ("author", 12), ("status", 9)],
     tabs: &["draft", "pending", "approved", "rejected", "published", "archived"],
     load,
     act,
