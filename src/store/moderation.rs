@@ -319,6 +319,27 @@ pub async fn decide(
     }
 }
 
+/// Records a review decision on an application row of `table` (one of this
+/// module's table names, never user input): status, reason, who and when.
+async fn reviewed(
+    tx: &mut Tx,
+    table: &'static str,
+    id: i64,
+    to: &str,
+    reason: Option<&str>,
+    actor: &Actor,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let sql = format!(
+        "UPDATE {table} SET status = $2, rejection_reason = $3, reviewed_by = $4, reviewed_at = $5, \
+         version = version + 1, updated_at = $5 WHERE id = $1"
+    );
+    with_tx!(tx, c => {
+        sqlx::query(&sql).bind(id).bind(to).bind(reason).bind(actor.user_id).bind(at).execute(&mut *c).await?;
+    });
+    Ok(())
+}
+
 /// Approving sets the user's instructor flag in the same transaction.
 async fn instructor_application(db: &Db, actor: &Actor, id: i64, version: i64, d: &Decision) -> Result<String> {
     let mut tx = db.begin().await?;
@@ -343,19 +364,7 @@ async fn instructor_application(db: &Db, actor: &Actor, id: i64, version: i64, d
         _ => ("approved", None),
     };
     let at = now();
-    with_tx!(&mut tx, c => {
-        sqlx::query(
-            "UPDATE instructor_applications SET status = $2, rejection_reason = $3, reviewed_by = $4, reviewed_at = $5, \
-             version = version + 1, updated_at = $5 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(to)
-        .bind(&reason)
-        .bind(actor.user_id)
-        .bind(at)
-        .execute(&mut *c)
-        .await?;
-    });
+    reviewed(&mut tx, "instructor_applications", id, to, reason.as_deref(), actor, at).await?;
     let action = if to == "approved" { "approve" } else { "reject" };
     let change =
         Change::new(action, "instructor_application", Some(id), format!("{to} {name}'s instructor application"))
@@ -411,19 +420,7 @@ async fn application(db: &Db, actor: &Actor, id: i64, version: i64, d: &Decision
         let enrolled = enroll_applicant(&mut tx, actor, id, cohort_id, &name, email, phone, at).await?;
         said = format!("{name} approved and enrolled in {enrolled}");
     }
-    with_tx!(&mut tx, c => {
-        sqlx::query(
-            "UPDATE applications SET status = $2, rejection_reason = $3, reviewed_by = $4, reviewed_at = $5, \
-             version = version + 1, updated_at = $5 WHERE id = $1",
-        )
-        .bind(id)
-        .bind(to)
-        .bind(&reason)
-        .bind(actor.user_id)
-        .bind(at)
-        .execute(&mut *c)
-        .await?;
-    });
+    reviewed(&mut tx, "applications", id, to, reason.as_deref(), actor, at).await?;
     let action = match to {
         "approved" => "approve",
         "rejected" => "reject",

@@ -275,12 +275,7 @@ impl Component for RecordScreen {
             }
             Reply::RecordSaved(what) => vec![Cmd::CloseDialogs, Cmd::Toast(text::inert(&what)), Cmd::Reload],
             // A moderation decision taken from a record screen (a testimonial's a/r).
-            Reply::Decided { done, refused } => {
-                let said = if refused.is_empty() { done.join("; ") } else { refused.join("; ") };
-                let toast =
-                    if refused.is_empty() { Cmd::Toast(text::inert(&said)) } else { Cmd::Error(text::inert(&said)) };
-                vec![Cmd::CloseDialogs, toast, Cmd::Reload]
-            }
+            Reply::Decided { done, refused } => super::screens::moderation::decided(&done, &refused),
             _ => Vec::new(),
         }
     }

@@ -170,6 +170,20 @@ impl ModerationScreen {
     }
 }
 
+/// What the user is told after decisions (here or on a record screen), and the
+/// reload that shows the list as it now is.
+pub fn decided(done: &[String], refused: &[String]) -> Vec<Cmd> {
+    let mut said = match done {
+        [one] => one.clone(),
+        many => format!("{} decided", many.len()),
+    };
+    if !refused.is_empty() {
+        said = format!("{said}; {} refused: {}", refused.len(), refused.join("; "));
+    }
+    let toast = if refused.is_empty() { Cmd::Toast(text::inert(&said)) } else { Cmd::Error(text::inert(&said)) };
+    vec![Cmd::CloseDialogs, toast, Cmd::Reload]
+}
+
 const DECIDE: Option<Permission> = Some(Permission::ModerateContent);
 
 impl Component for ModerationScreen {
@@ -272,16 +286,7 @@ impl Component for ModerationScreen {
             Reply::Decided { done, refused } => {
                 self.marked.clear();
                 self.rejecting.clear();
-                let mut said = match done.as_slice() {
-                    [one] => one.clone(),
-                    many => format!("{} decided", many.len()),
-                };
-                if !refused.is_empty() {
-                    said = format!("{said}; {} refused: {}", refused.len(), refused.join("; "));
-                }
-                let toast =
-                    if refused.is_empty() { Cmd::Toast(text::inert(&said)) } else { Cmd::Error(text::inert(&said)) };
-                vec![Cmd::CloseDialogs, toast, Cmd::Reload]
+                decided(&done, &refused)
             }
             _ => Vec::new(),
         }
