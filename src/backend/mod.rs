@@ -241,6 +241,16 @@ pub enum Request {
         to: crate::domain::post::PostStatus,
         reason: Option<String>,
     },
+    /// The bodies a published post kept, with the post as it is now.
+    PostRevisions {
+        id: i64,
+    },
+    /// Put a kept body back (itself a save: the replaced body is kept in turn).
+    RestoreRevision {
+        id: i64,
+        version: i64,
+        revision: i64,
+    },
     /// The cohorts whose attendance grid the user may open.
     AttendanceCohorts,
     /// A cohort's attendance grid as of the office's today.
@@ -393,6 +403,10 @@ pub enum Reply {
     ModerationPreview(Box<crate::store::moderation::Preview>),
     PostBody(Box<crate::store::posts::PostBody>),
     PostSaved(Box<crate::store::posts::PostBody>),
+    PostRevisions {
+        current: Box<crate::store::posts::PostBody>,
+        revisions: Vec<crate::store::posts::Revision>,
+    },
     /// What was decided, and what was refused (with why).
     Decided {
         done: Vec<String>,

@@ -30,6 +30,13 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             let p = content::move_post(db, actor, id, version, to, reason.as_deref()).await?;
             Ok(Reply::RecordSaved(format!("\"{}\" is {}", p.title, p.status)))
         }
+        Request::PostRevisions { id } => Ok(Reply::PostRevisions {
+            current: Box::new(posts::get(db, id).await?),
+            revisions: posts::revisions(db, id).await?,
+        }),
+        Request::RestoreRevision { id, version, revision } => {
+            Ok(Reply::PostSaved(Box::new(posts::restore(db, actor, id, version, revision).await?)))
+        }
         other => Err(StoreError::Other(format!("{} is not a posts request", other.kind()))),
     }
 }

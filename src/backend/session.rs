@@ -93,7 +93,9 @@ impl Backend {
             r @ (Request::Posts { .. }
             | Request::PostBody { .. }
             | Request::SavePost { .. }
-            | Request::MovePost { .. }) => super::posts::handle(self, &actor, r).await,
+            | Request::MovePost { .. }
+            | Request::PostRevisions { .. }
+            | Request::RestoreRevision { .. }) => super::posts::handle(self, &actor, r).await,
             r @ (Request::Testimonials { .. }
             | Request::SaveTestimonial { .. }
             | Request::FeatureTestimonial { .. }

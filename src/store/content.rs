@@ -182,43 +182,67 @@ pub async fn set_post_tags(db: &Db, actor: &Actor, post_id: i64, names: &[&str])
     actor.require(Action::EditContent)?;
     let at = now();
     let mut tx = db.begin().await?;
-    let old: Vec<(i64, String)> = with_tx!(&mut tx, c => {
+    let (old_names, new_names) = replace_post_tags(&mut tx, post_id, names, at).await?;
+    let change = Change::new("update", "post", Some(post_id), format!("set tags of post #{post_id}"))
+        .diff(&json!({"id": post_id, "tags": old_names}), &json!({"id": post_id, "tags": new_names}));
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(new_names)
+}
+
+/// A post's tag names, by name.
+pub async fn post_tags_in(tx: &mut Tx, post_id: i64) -> Result<Vec<String>> {
+    Ok(with_tx!(tx, c => {
+        sqlx::query_scalar("SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 ORDER BY t.name")
+            .bind(post_id)
+            .fetch_all(&mut *c)
+            .await?
+    }))
+}
+
+/// Inside a transaction: the post's tags become `names` (unknown ones are created),
+/// and every touched tag is recounted (BR-15). Returns the names before and after.
+pub async fn replace_post_tags<S: AsRef<str>>(
+    tx: &mut Tx,
+    post_id: i64,
+    names: &[S],
+    at: DateTime<Utc>,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let old: Vec<(i64, String)> = with_tx!(tx, c => {
         sqlx::query_as("SELECT t.id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 ORDER BY t.name")
             .bind(post_id)
             .fetch_all(&mut *c)
             .await?
     });
     let mut new_ids = Vec::new();
-    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        let id = tag_id(&mut tx, name, at).await?;
+    for name in names.iter().map(|n| crate::domain::contact::clean(n.as_ref())).filter(|n| !n.is_empty()) {
+        let id = tag_id(tx, &name, at).await?;
         if !new_ids.contains(&id) {
             new_ids.push(id);
         }
     }
-    with_tx!(&mut tx, c => sqlx::query("DELETE FROM post_tags WHERE post_id = $1").bind(post_id).execute(&mut *c).await?.rows_affected());
+    let mut old_ids: Vec<i64> = old.iter().map(|(id, _)| *id).collect();
+    old_ids.sort_unstable();
+    let mut sorted_new = new_ids.clone();
+    sorted_new.sort_unstable();
+    let old_names: Vec<String> = old.into_iter().map(|(_, n)| n).collect();
+    if old_ids == sorted_new {
+        return Ok((old_names.clone(), old_names));
+    }
+    with_tx!(tx, c => sqlx::query("DELETE FROM post_tags WHERE post_id = $1").bind(post_id).execute(&mut *c).await?.rows_affected());
     for id in &new_ids {
-        with_tx!(&mut tx, c => {
+        with_tx!(tx, c => {
             sqlx::query("INSERT INTO post_tags (post_id, tag_id, created_at) VALUES ($1, $2, $3)").bind(post_id).bind(id).bind(at).execute(&mut *c).await?.rows_affected()
         });
     }
-    let mut touched: Vec<i64> = old.iter().map(|(id, _)| *id).chain(new_ids.iter().copied()).collect();
+    let mut touched: Vec<i64> = old_ids.into_iter().chain(new_ids).collect();
     touched.sort_unstable();
     touched.dedup();
     for id in touched {
-        recount_tag(&mut tx, id).await?;
+        recount_tag(tx, id).await?;
     }
-    let new_names: Vec<String> = with_tx!(&mut tx, c => {
-        sqlx::query_scalar("SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 ORDER BY t.name")
-            .bind(post_id)
-            .fetch_all(&mut *c)
-            .await?
-    });
-    let old_names: Vec<&String> = old.iter().map(|(_, n)| n).collect();
-    let change = Change::new("update", "post", Some(post_id), format!("set tags of post #{post_id}"))
-        .diff(&json!({"id": post_id, "tags": old_names}), &json!({"id": post_id, "tags": new_names}));
-    audit::record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(new_names)
+    let new_names = post_tags_in(tx, post_id).await?;
+    Ok((old_names, new_names))
 }
 
 /// BR-15: use_count := uses in post_tags + case_study_tags.

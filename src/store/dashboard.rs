@@ -257,6 +257,8 @@ async fn moderation(db: &Db) -> Result<Section> {
     let posts = count(db, "SELECT COUNT(*) FROM posts WHERE status = 'pending'").await?;
     let testimonials = count(db, "SELECT COUNT(*) FROM testimonials WHERE status = 'pending'").await?;
     let applications = count(db, "SELECT COUNT(*) FROM applications WHERE status = 'pending'").await?;
+    let reviews = count(db, "SELECT COUNT(*) FROM reviews WHERE status = 'new'").await?;
+    let comments = count(db, "SELECT COUNT(*) FROM comments WHERE status = 'visible' AND reviewed_at IS NULL").await?;
     let items = vec![
         Item { id: 0, title: format!("{posts} posts awaiting review"), detail: String::new(), alert: posts > 0 },
         Item {
@@ -266,8 +268,14 @@ async fn moderation(db: &Db) -> Result<Section> {
             alert: testimonials > 0,
         },
         Item { id: 2, title: format!("{applications} applications pending"), detail: String::new(), alert: false },
+        Item {
+            id: 3,
+            title: format!("{reviews} reviews, {comments} comments new"),
+            detail: String::new(),
+            alert: false,
+        },
     ];
-    Ok(Section { kind: SectionKind::ModerationQueue, total: posts + testimonials, items })
+    Ok(Section { kind: SectionKind::ModerationQueue, total: posts + testimonials + reviews + comments, items })
 }
 
 async fn lockouts(db: &Db) -> Result<Section> {

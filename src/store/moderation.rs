@@ -29,6 +29,8 @@ crate::string_enum! {
         Testimonial => "testimonial",
         InstructorApplication => "instructor_application",
         Application => "application",
+        Review => "review",
+        Comment => "comment",
     }
 }
 
@@ -40,12 +42,16 @@ impl QueueKind {
             QueueKind::Testimonial => "testimonials",
             QueueKind::InstructorApplication => "instructor applications",
             QueueKind::Application => "cohort applications",
+            QueueKind::Review => "course reviews",
+            QueueKind::Comment => "comments",
         }
     }
 
     fn needs(self) -> Action {
         match self {
-            QueueKind::Post | QueueKind::Testimonial => Action::ModerateContent,
+            QueueKind::Post | QueueKind::Testimonial | QueueKind::Review | QueueKind::Comment => {
+                Action::ModerateContent
+            }
             QueueKind::Application => Action::ReviewApplications,
             QueueKind::InstructorApplication => Action::ManageUsers,
         }
@@ -96,7 +102,13 @@ const QUEUE: &str = "\
     UNION ALL \
     SELECT 'application', a.id, a.version, a.submitted_at, 'applies to ' || c.name, ap.full_name, NULL \
     FROM applications a JOIN applicants ap ON ap.id = a.applicant_id JOIN cohorts c ON c.id = a.cohort_id \
-    WHERE a.status = 'pending'";
+    WHERE a.status = 'pending' \
+    UNION ALL \
+    SELECT 'review', r.id, r.version, r.created_at, substr(COALESCE(r.comment, ''), 1, 160), u.full_name, r.rating \
+    FROM reviews r JOIN users u ON u.id = r.user_id WHERE r.status = 'new' \
+    UNION ALL \
+    SELECT 'comment', c.id, c.version, c.created_at, substr(c.content, 1, 160), u.full_name, NULL \
+    FROM comments c JOIN users u ON u.id = c.author_id WHERE c.status = 'visible' AND c.reviewed_at IS NULL";
 
 /// The items still awaiting a decision that `actor` may decide, of `kind` (or all),
 /// after `after`, oldest first.
@@ -148,6 +160,8 @@ pub async fn counts(db: &Db, actor: &Actor) -> Result<Vec<(QueueKind, i64)>> {
             QueueKind::Testimonial => "SELECT COUNT(*) FROM testimonials WHERE status = 'pending'",
             QueueKind::InstructorApplication => "SELECT COUNT(*) FROM instructor_applications WHERE status = 'pending'",
             QueueKind::Application => "SELECT COUNT(*) FROM applications WHERE status = 'pending'",
+            QueueKind::Review => "SELECT COUNT(*) FROM reviews WHERE status = 'new'",
+            QueueKind::Comment => "SELECT COUNT(*) FROM comments WHERE status = 'visible' AND reviewed_at IS NULL",
         };
         let n: i64 = with_db!(db, p => sqlx::query_scalar(sql).fetch_one(p).await?);
         out.push((k, n));
@@ -198,10 +212,7 @@ pub async fn preview(db: &Db, kind: QueueKind, id: i64) -> Result<Preview> {
             }
             fields.push(("type".into(), kind));
             if let Some(r) = rating {
-                fields.push((
-                    "rating".into(),
-                    format!("{}{}", "★".repeat(r.clamp(0, 5) as usize), "☆".repeat((5 - r).clamp(0, 5) as usize)),
-                ));
+                fields.push(("rating".into(), stars(r)));
             }
             fields.push(("case study".into(), case.unwrap_or_else(|| "none linked".into())));
             content
@@ -250,8 +261,56 @@ pub async fn preview(db: &Db, kind: QueueKind, id: i64) -> Result<Preview> {
             }
             String::new()
         }
+        QueueKind::Review => {
+            let row: Option<(String, String, i64, Option<String>)> = with_db!(db, p => {
+                sqlx::query_as(
+                    "SELECT u.full_name, pr.title, r.rating, r.comment FROM reviews r JOIN users u ON u.id = r.user_id \
+                     JOIN programs pr ON pr.id = r.program_id WHERE r.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+            });
+            let (name, program, rating, comment) = row.ok_or_else(|| StoreError::not_found("review", id))?;
+            fields.push(("student".into(), name));
+            fields.push(("program".into(), program));
+            fields.push(("rating".into(), stars(rating)));
+            fields.push(("p".into(), "promotes it to a pending testimonial".into()));
+            comment.unwrap_or_default()
+        }
+        QueueKind::Comment => {
+            type Row = (String, String, i64, i64, Option<String>);
+            let row: Option<Row> = with_db!(db, p => {
+                sqlx::query_as(
+                    "SELECT u.full_name, p.title, c.reports, c.upvotes, parent.content FROM comments c \
+                     JOIN users u ON u.id = c.author_id JOIN posts p ON p.id = c.post_id \
+                     LEFT JOIN comments parent ON parent.id = c.parent_id WHERE c.id = $1",
+                )
+                .bind(id)
+                .fetch_optional(p)
+                .await?
+            });
+            let (name, post, reports, upvotes, parent) = row.ok_or_else(|| StoreError::not_found("comment", id))?;
+            let content: String = with_db!(db, p => {
+                sqlx::query_scalar("SELECT content FROM comments WHERE id = $1").bind(id).fetch_one(p).await?
+            });
+            fields.push(("author".into(), name));
+            fields.push(("on the post".into(), post));
+            fields.push(("reported".into(), if reports == 0 { "no".into() } else { format!("{reports} times") }));
+            fields.push(("upvotes".into(), upvotes.to_string()));
+            if let Some(p) = parent {
+                fields.push(("in reply to".into(), p.chars().take(200).collect()));
+            }
+            fields.push(("a / h".into(), "a keeps it (seen); h hides it".into()));
+            content
+        }
     };
     Ok(Preview { kind, id, text, fields })
+}
+
+/// A rating as five stars.
+fn stars(r: i64) -> String {
+    format!("{}{}", "★".repeat(r.clamp(0, 5) as usize), "☆".repeat((5 - r).clamp(0, 5) as usize))
 }
 
 /// A form's answers as labelled fields (nested values as their JSON text).
@@ -276,6 +335,11 @@ pub enum Decision {
     Reject(String),
     /// A cohort application only: the cohort is full.
     Waitlist,
+    /// A comment only: hide it (it stays for the record), or show it again.
+    Hide,
+    Unhide,
+    /// A course review only: it becomes a pending testimonial.
+    Promote,
 }
 
 /// Decides one item; the line says what was done.
@@ -314,8 +378,21 @@ pub async fn decide(
         (QueueKind::InstructorApplication, Decision::Approve | Decision::Reject(_)) => {
             instructor_application(db, actor, id, version, decision).await
         }
-        (QueueKind::Application, _) => application(db, actor, id, version, decision).await,
+        (QueueKind::Application, Decision::Approve | Decision::Reject(_) | Decision::Waitlist) => {
+            application(db, actor, id, version, decision).await
+        }
+        (QueueKind::Review, Decision::Approve | Decision::Reject(_) | Decision::Promote) => {
+            review(db, actor, id, version, decision).await
+        }
+        (QueueKind::Comment, Decision::Approve | Decision::Hide | Decision::Unhide) => {
+            comment(db, actor, id, version, decision).await
+        }
+        (QueueKind::Comment, Decision::Reject(_)) => {
+            Err(StoreError::refused("a comment is not rejected: h hides it (it stays for the record)"))
+        }
         (_, Decision::Waitlist) => Err(StoreError::refused("only an application to a cohort goes to a waitlist")),
+        (_, Decision::Hide | Decision::Unhide) => Err(StoreError::refused("only a comment is hidden or shown")),
+        (_, Decision::Promote) => Err(StoreError::refused("only a course review is promoted to a testimonial")),
     }
 }
 
@@ -413,7 +490,7 @@ async fn application(db: &Db, actor: &Actor, id: i64, version: i64, d: &Decision
     let (to, reason) = match d {
         Decision::Approve => ("approved", None),
         Decision::Reject(r) => ("rejected", Some(crate::domain::contact::clean(r))),
-        Decision::Waitlist => ("waitlisted", None),
+        _ => ("waitlisted", None),
     };
     let mut said = format!("{name}'s application {to}");
     if to == "approved" {
@@ -517,4 +594,131 @@ async fn enroll_applicant(
         .with_new(json!({"id": enrollment, "user_id": user_id, "cohort_id": cohort_id, "application_id": application_id, "status": "active"}));
     audit::record(tx, actor, change).await?;
     Ok(cohort)
+}
+
+/// A course review: approved (it stays on the course page), rejected with a
+/// reason, or promoted — a pending testimonial with its words and rating, linked
+/// from the review, in the same transaction.
+async fn review(db: &Db, actor: &Actor, id: i64, version: i64, d: &Decision) -> Result<String> {
+    let mut tx = db.begin().await?;
+    type Row = (String, i64, Option<String>, String, i64, String);
+    let row: Option<Row> = with_tx!(&mut tx, c => {
+        sqlx::query_as(
+            "SELECT r.status, r.rating, r.comment, u.full_name, r.version, pr.title FROM reviews r \
+             JOIN users u ON u.id = r.user_id JOIN programs pr ON pr.id = r.program_id WHERE r.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?
+    });
+    let (status, rating, comment, name, current, program) = row.ok_or_else(|| StoreError::not_found("review", id))?;
+    if current != version || status != "new" {
+        return Err(audit::conflict(&mut tx, "this review", "review", id).await);
+    }
+    let at = now();
+    let (to, reason, testimonial) = match d {
+        Decision::Approve => ("approved", None, None),
+        Decision::Reject(r) => ("rejected", Some(crate::domain::contact::clean(r)), None),
+        _ => {
+            let words = comment.as_deref().map(crate::domain::contact::clean).unwrap_or_default();
+            if words.is_empty() {
+                return Err(StoreError::refused(format!(
+                    "the review by {name} has no words: only its rating, so it cannot become a testimonial"
+                )));
+            }
+            let t: i64 = with_tx!(&mut tx, c => {
+                sqlx::query_scalar(
+                    "INSERT INTO testimonials (author_name, author_role, content, rating, testimonial_type, status, \
+                     created_at, updated_at) VALUES ($1, $2, $3, $4, 'student', 'pending', $5, $5) RETURNING id",
+                )
+                .bind(&name)
+                .bind(format!("{program} student"))
+                .bind(&words)
+                .bind(rating)
+                .bind(at)
+                .fetch_one(&mut *c)
+                .await?
+            });
+            let change = Change::new(
+                "create",
+                "testimonial",
+                Some(t),
+                format!("promoted the review by {name} to a testimonial"),
+            )
+            .with_new(json!({"id": t, "author_name": name, "rating": rating, "status": "pending", "review_id": id}));
+            audit::record(&mut tx, actor, change).await?;
+            ("promoted", None, Some(t))
+        }
+    };
+    with_tx!(&mut tx, c => {
+        sqlx::query(
+            "UPDATE reviews SET status = $2, rejection_reason = $3, reviewed_by = $4, reviewed_at = $5, \
+             testimonial_id = $6, version = version + 1, updated_at = $5 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(to)
+        .bind(&reason)
+        .bind(actor.user_id)
+        .bind(at)
+        .bind(testimonial)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    let change = Change::new("moderate", "review", Some(id), format!("{to} the review by {name}")).diff(
+        &json!({"id": id, "status": "new"}),
+        &json!({"id": id, "status": to, "rejection_reason": reason, "testimonial_id": testimonial}),
+    );
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(match testimonial {
+        Some(_) => format!("the review by {name} is a pending testimonial now"),
+        None => format!("review by {name} {to}"),
+    })
+}
+
+/// A comment: kept (seen, it leaves the queue), hidden, or shown again.
+async fn comment(db: &Db, actor: &Actor, id: i64, version: i64, d: &Decision) -> Result<String> {
+    let mut tx = db.begin().await?;
+    let row: Option<(String, i64, String)> = with_tx!(&mut tx, c => {
+        sqlx::query_as("SELECT c.status, c.version, u.full_name FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?
+    });
+    let (status, current, name) = row.ok_or_else(|| StoreError::not_found("comment", id))?;
+    if current != version {
+        return Err(audit::conflict(&mut tx, "this comment", "comment", id).await);
+    }
+    let (to, said) = match d {
+        Decision::Hide => ("hidden", format!("comment by {name} hidden · h again shows it")),
+        Decision::Unhide => ("visible", format!("comment by {name} shown again")),
+        _ => ("visible", format!("comment by {name} kept")),
+    };
+    let at = now();
+    with_tx!(&mut tx, c => {
+        sqlx::query(
+            "UPDATE comments SET status = $2, reviewed_by = $3, reviewed_at = $4, version = version + 1, updated_at = $4 \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(to)
+        .bind(actor.user_id)
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    let action = match d {
+        Decision::Hide => "hide",
+        Decision::Unhide => "unhide",
+        _ => "moderate",
+    };
+    let change = Change::new(action, "comment", Some(id), said.clone()).diff(
+        &json!({"id": id, "status": status, "reviewed": false}),
+        &json!({"id": id, "status": to, "reviewed": true}),
+    );
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(said)
 }

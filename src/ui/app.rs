@@ -86,11 +86,15 @@ pub enum Popup {
     Choose(super::chooser::Chooser),
     /// A form (the lead form, a record screen's forms).
     Form(Box<super::widgets::form::Form>),
-    /// A report to read (a student's attendance history): lines that scroll.
+    /// A report to read (a student's attendance history, a diff): lines that
+    /// scroll. With `on_yes`, `y` runs its commands (restore this revision).
     Text {
         title: String,
         lines: Vec<String>,
         scroll: usize,
+        on_yes: Option<(&'static str, Vec<Cmd>)>,
+        /// Lines are a diff (`ui::diff`): `+`/`-` lines are coloured.
+        diff: bool,
     },
 }
 

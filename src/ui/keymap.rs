@@ -171,6 +171,9 @@ crate::string_enum! {
         Publish => "publish",
         Archive => "archive",
         ToDraft => "to_draft",
+        Revisions => "revisions",
+        HideComment => "hide_comment",
+        Promote => "promote",
     }
 }
 
@@ -228,6 +231,9 @@ impl Action {
             Action::Publish => "publish",
             Action::Archive => "archive",
             Action::ToDraft => "to draft",
+            Action::Revisions => "revisions",
+            Action::HideComment => "hide",
+            Action::Promote => "promote",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -322,6 +328,9 @@ impl Action {
             Action::Publish => "publish (an approved post; a draft directly for staff and admins)",
             Action::Archive => "archive a published post",
             Action::ToDraft => "back to draft (a rejected or archived post)",
+            Action::Revisions => "the bodies a published post kept: diff against now, restore one",
+            Action::HideComment => "hide / unhide a comment",
+            Action::Promote => "promote a course review to a pending testimonial",
         }
     }
 }

@@ -6,6 +6,7 @@ pub mod app;
 pub mod autosave;
 pub mod chooser;
 pub mod cmd;
+pub mod diff;
 pub mod driver;
 pub mod form;
 pub mod keymap;

@@ -118,17 +118,27 @@ pub fn view(app: &App, f: &mut Frame) {
                 f.render_widget(Paragraph::new(lines).block(block), rect);
             }
             Popup::Form(form) => form.view(f, body, theme),
-            Popup::Text { title, lines, scroll } => {
+            Popup::Text { title, lines, scroll, on_yes, diff } => {
                 let w = body.width.clamp(20, 90);
                 let h = u16::try_from(lines.len() + 3).unwrap_or(u16::MAX).min(body.height);
                 let rect = centered(body, w, h);
                 let room = usize::from(h.saturating_sub(3));
                 let start = (*scroll).min(lines.len().saturating_sub(room));
                 let inner = usize::from(w.saturating_sub(2));
-                let mut shown: Vec<Line> =
-                    lines.iter().skip(start).take(room).map(|l| Line::raw(text::fit(l, inner))).collect();
+                let style = |l: &str| match (diff, l.as_bytes().first()) {
+                    (true, Some(b'+')) => theme.ok,
+                    (true, Some(b'-')) => theme.alert,
+                    _ => theme.base,
+                };
+                let mut shown: Vec<Line> = lines
+                    .iter()
+                    .skip(start)
+                    .take(room)
+                    .map(|l| Line::styled(text::fit(&text::inert(l), inner), style(l)))
+                    .collect();
                 let more = if start + room < lines.len() { " · j/k scroll" } else { "" };
-                shown.push(Line::styled(format!("Esc closes{more}"), theme.dim));
+                let yes = on_yes.as_ref().map_or(String::new(), |(what, _)| format!("y {what} · "));
+                shown.push(Line::styled(format!("{yes}Esc closes{more}"), theme.dim));
                 f.render_widget(Clear, rect);
                 let block = Block::bordered().title(Span::styled(format!(" {} ", text::inert(title)), theme.title));
                 f.render_widget(Paragraph::new(shown).block(block), rect);

@@ -147,6 +147,27 @@ impl Fixture {
         (p.id, p.version)
     }
 
+    /// A published post edited once: it holds one revision.
+    async fn published_post_with_revision(&self) -> (i64, i64, i64) {
+        let author = Actor::user(self.staff_id, "Gate Staff", staffroom::domain::permissions::Roles::STAFF);
+        let (id, version) = self.fresh_post().await;
+        let p = staffroom::store::content::move_post(
+            &self.db,
+            &author,
+            id,
+            version,
+            staffroom::domain::post::PostStatus::Published,
+            None,
+        )
+        .await
+        .expect("publish");
+        let body = staffroom::store::posts::get(&self.db, id).await.expect("post");
+        let draft = staffroom::store::posts::PostDraft { content: "edited body".into(), ..body.draft() };
+        let saved = staffroom::store::posts::save(&self.db, &author, Some((id, p.version)), draft).await.expect("edit");
+        let revisions = staffroom::store::posts::revisions(&self.db, id).await.expect("revisions");
+        (id, saved.row.version, revisions[0].id)
+    }
+
     async fn fresh_package(&self) -> staffroom::store::packages::Package {
         let fields = staffroom::store::packages::PackageFields {
             name: format!("Gate Pkg {}", self.next()),
@@ -276,16 +297,19 @@ impl Fixture {
             RequestKind::SavePost => {
                 let draft = staffroom::store::posts::PostDraft {
                     title: format!("Gate post {}", self.next()),
-                    excerpt: None,
                     content: "Gate body".into(),
-                    post_type: staffroom::domain::post::PostType::Article,
-                    publish_at: None,
+                    ..Default::default()
                 };
                 Request::SavePost { id: None, draft: Box::new(draft) }
             }
             RequestKind::MovePost => {
                 let (id, version) = self.fresh_post().await;
                 Request::MovePost { id, version, to: staffroom::domain::post::PostStatus::Pending, reason: None }
+            }
+            RequestKind::PostRevisions => Request::PostRevisions { id: self.fresh_post().await.0 },
+            RequestKind::RestoreRevision => {
+                let (id, version, revision) = self.published_post_with_revision().await;
+                Request::RestoreRevision { id, version, revision }
             }
             RequestKind::Testimonials => Request::Testimonials { status: None, search: None, after: None, limit: 10 },
             RequestKind::SaveTestimonial => {

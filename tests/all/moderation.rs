@@ -313,3 +313,150 @@ crate::on_both!(viewers_and_instructors_cannot_open_the_queue, |t: TestDb| async
     let screen = d.screen();
     assert!(screen.contains("may not open moderation") && !screen.contains("staffroom › Moderation"), "{screen}");
 });
+
+/// A course review by `user` on a fresh program.
+async fn review(db: &Db, user: i64, rating: i64, comment: Option<&str>) -> i64 {
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let now = staffroom::store::now();
+    staffroom::with_db!(db, p => {
+        let program: i64 = sqlx::query_scalar(
+            "INSERT INTO programs (slug, title, price_minor, price_currency, created_at, updated_at) \
+             VALUES ($1, 'Data Track', 0, 'USD', $2, $2) RETURNING id",
+        )
+        .bind(format!("r-{n}"))
+        .bind(now)
+        .fetch_one(p)
+        .await
+        .unwrap();
+        sqlx::query_scalar(
+            "INSERT INTO reviews (program_id, user_id, rating, comment, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(program)
+        .bind(user)
+        .bind(rating)
+        .bind(comment)
+        .bind(now)
+        .fetch_one(p)
+        .await
+        .unwrap()
+    })
+}
+
+/// A comment by `user` on post `post`, reported `reports` times.
+async fn comment(db: &Db, post: i64, user: i64, text: &str, reports: i64) -> i64 {
+    let now = staffroom::store::now();
+    staffroom::with_db!(db, p => {
+        sqlx::query_scalar(
+            "INSERT INTO comments (post_id, author_id, content, reports, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+        )
+        .bind(post)
+        .bind(user)
+        .bind(text)
+        .bind(reports)
+        .bind(now)
+        .fetch_one(p)
+        .await
+        .unwrap()
+    })
+}
+
+async fn version(db: &Db, table: &str, id: i64) -> i64 {
+    scalar(db, &format!("SELECT version FROM {table} WHERE id = {id}")).await
+}
+
+crate::on_both!(course_reviews_are_kept_rejected_or_promoted_to_a_testimonial, |t: TestDb| async move {
+    let admin = actor(&t.db, "Amira Admin", Roles::ADMIN).await;
+    let student =
+        login_user(&t.db, "sara@test.example", "Sara Student", Roles { student: true, ..Roles::VIEWER }).await;
+    let sid = student.user_id.unwrap();
+    let kept = review(&t.db, sid, 5, Some("Loved it")).await;
+    let promoted = review(&t.db, sid, 4, Some("Real projects, kind mentors")).await;
+    let rejected = review(&t.db, sid, 1, Some("spam spam")).await;
+    let silent = review(&t.db, sid, 3, None).await;
+    let (items, _) = moderation::page(&t.db, &admin, Some(QueueKind::Review), None, 50).await.unwrap();
+    assert_eq!(items.len(), 4);
+    assert_eq!(items[1].rating, Some(4));
+    // A rejection needs its reason; with none nothing changes.
+    let e = moderation::decide(&t.db, &admin, QueueKind::Review, rejected, 1, &Decision::Reject(" ".into())).await;
+    assert!(e.is_err());
+    assert_eq!(text(&t.db, &format!("SELECT status FROM reviews WHERE id = {rejected}")).await.as_deref(), Some("new"));
+    moderation::decide(&t.db, &admin, QueueKind::Review, kept, 1, &Decision::Approve).await.unwrap();
+    moderation::decide(&t.db, &admin, QueueKind::Review, rejected, 1, &Decision::Reject("spam".into())).await.unwrap();
+    let said = moderation::decide(&t.db, &admin, QueueKind::Review, promoted, 1, &Decision::Promote).await.unwrap();
+    assert!(said.contains("pending testimonial"), "{said}");
+    // The testimonial waits for its own decision, with the review's words and rating.
+    let t_row: (String, String, i64, String) = staffroom::with_db!(&t.db, p => sqlx::query_as("SELECT t.author_name, t.content, t.rating, t.status FROM testimonials t JOIN reviews r ON r.testimonial_id = t.id WHERE r.id = $1").bind(promoted).fetch_one(p).await.unwrap());
+    assert_eq!(t_row, ("Sara Student".into(), "Real projects, kind mentors".into(), 4, "pending".into()));
+    let (items, _) = moderation::page(&t.db, &admin, None, None, 50).await.unwrap();
+    assert!(items.iter().any(|i| i.kind == QueueKind::Testimonial), "the promoted review is now a pending testimonial");
+    // A review without words cannot be promoted; a decided one cannot be decided again.
+    let e = moderation::decide(&t.db, &admin, QueueKind::Review, silent, 1, &Decision::Promote).await.unwrap_err();
+    assert!(e.to_string().contains("has no words"), "{e}");
+    let e = moderation::decide(&t.db, &admin, QueueKind::Review, kept, 2, &Decision::Reject("late".into())).await;
+    assert!(matches!(e, Err(StoreError::Conflict { .. })), "{e:?}");
+    let statuses: Vec<String> = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT status FROM reviews ORDER BY id").fetch_all(p).await.unwrap());
+    assert_eq!(statuses, vec!["approved", "promoted", "rejected", "new"]);
+    let audited = scalar(&t.db, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'review'").await;
+    assert_eq!(audited, 3);
+    // A viewer may not decide them.
+    let viewer = actor(&t.db, "Vera Viewer", Roles::VIEWER).await;
+    let e = moderation::decide(&t.db, &viewer, QueueKind::Review, silent, 1, &Decision::Approve).await;
+    assert!(matches!(e, Err(StoreError::Refused { .. })), "{e:?}");
+});
+
+crate::on_both!(comments_are_kept_hidden_and_shown_again_from_the_queue_by_keys, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let student =
+        login_user(&t.db, "sara@test.example", "Sara Student", Roles { student: true, ..Roles::VIEWER }).await;
+    let post = pending_post(&t.db, &sami, "Commented").await;
+    content::move_post(&t.db, &sami, post, 2, staffroom::domain::post::PostStatus::Approved, None).await.unwrap();
+    let sid = student.user_id.unwrap();
+    let fine = comment(&t.db, post, sid, "Thanks, this helped", 0).await;
+    let spam = comment(&t.db, post, sid, "cheap answers \u{1b}]52;c;ZXZpbA==\u{7} here", 3).await;
+    let mut drv = Driver::new(t.db.clone(), 100, 30);
+    drv.login("sami@test.example", PASSWORD).await;
+    drv.app.toasts.clear();
+    let effects = drv.app.open(ScreenId::Moderation);
+    drv.run(effects).await;
+    drv.settle().await;
+    let screen = drv.screen();
+    assert!(screen.contains("comments 2") && screen.contains("Thanks, this helped"), "{screen}");
+    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'), "comments are drawn inert");
+    // a keeps the first: seen, it leaves the queue, still visible.
+    drv.press(KeyCode::Char('a')).await;
+    drv.settle().await;
+    let row: (String, bool) = staffroom::with_db!(&t.db, p => sqlx::query_as("SELECT status, reviewed_at IS NOT NULL FROM comments WHERE id = $1").bind(fine).fetch_one(p).await.unwrap());
+    assert_eq!(row, ("visible".into(), true));
+    // The reported one: its preview says so; h hides it and it stays listed.
+    assert!(drv.screen().contains("3 times"), "{}", drv.screen());
+    drv.press(KeyCode::Char('h')).await;
+    drv.settle().await;
+    assert_eq!(text(&t.db, &format!("SELECT status FROM comments WHERE id = {spam}")).await.as_deref(), Some("hidden"));
+    assert!(drv.screen().contains("(hidden)") && drv.screen().contains("h again shows it"), "{}", drv.screen());
+    // h again shows it; twice more hides it again (the version followed).
+    drv.press(KeyCode::Char('h')).await;
+    drv.settle().await;
+    assert_eq!(
+        text(&t.db, &format!("SELECT status FROM comments WHERE id = {spam}")).await.as_deref(),
+        Some("visible")
+    );
+    drv.press(KeyCode::Char('h')).await;
+    drv.settle().await;
+    assert_eq!(text(&t.db, &format!("SELECT status FROM comments WHERE id = {spam}")).await.as_deref(), Some("hidden"));
+    assert_eq!(version(&t.db, "comments", spam).await, 4);
+    let actions: Vec<String> = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_type = 'comment' ORDER BY id").fetch_all(p).await.unwrap());
+    assert_eq!(actions, vec!["moderate", "hide", "unhide", "hide"]);
+    // r on a comment is refused by name; p on a comment too.
+    let e =
+        moderation::decide(&t.db, &sami, QueueKind::Comment, spam, 4, &Decision::Reject("x".into())).await.unwrap_err();
+    assert!(e.to_string().contains("h hides it"), "{e}");
+    drv.press(KeyCode::Char('p')).await;
+    assert!(drv.screen().contains("only a course review is promoted"), "{}", drv.screen());
+    // Reloaded, the hidden one has left the queue.
+    let effects = drv.app.open(ScreenId::Moderation);
+    drv.run(effects).await;
+    drv.settle().await;
+    assert!(drv.screen().contains("nothing awaits a decision"), "{}", drv.screen());
+});

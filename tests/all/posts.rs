@@ -79,6 +79,7 @@ crate::on_both!(a_stale_save_names_the_other_writer_and_keeps_the_typing, |t: Te
         content: body.into(),
         post_type: PostType::Article,
         publish_at: None,
+        ..Default::default()
     };
     let p = posts::save(&t.db, &sami, None, draft("Grid", "first body")).await.unwrap();
     let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
@@ -94,10 +95,28 @@ crate::on_both!(a_stale_save_names_the_other_writer_and_keeps_the_typing, |t: Te
         Some(Screen::Editor(e)) => e.error.clone().unwrap_or_default(),
         _ => String::new(),
     };
-    assert!(screen.contains("changed by Amira Admin") && error.ends_with("nothing was overwritten"), "{screen}");
+    assert!(screen.contains("changed by Amira Admin") && error.contains("changed by Amira Admin"), "{screen}");
     assert_eq!(editor_text(&d).1, "first body and mine", "the typing stays");
+    // Their version is shown against ours, line by line.
+    let screen = d.screen();
+    assert!(screen.contains("Their version (-) against yours (+)"), "{screen}");
+    assert!(screen.contains("- the admin's body") && screen.contains("+ first body and mine"), "{screen}");
     let stored: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title = 'Grid'").fetch_one(p).await.unwrap());
     assert_eq!(stored, "the admin's body");
+    // Having seen it, the next save goes over their version.
+    d.press(KeyCode::Esc).await;
+    let error = match d.app.screen() {
+        Some(Screen::Editor(e)) => e.error.clone().unwrap_or_default(),
+        _ => String::new(),
+    };
+    assert!(
+        error.contains("changed by Amira Admin") && error.ends_with(": ctrl-s now saves yours over theirs"),
+        "{error}"
+    );
+    ctrl(&mut d, 's').await;
+    assert!(d.screen().contains("(version 3)"), "{}", d.screen());
+    let stored: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title = 'Grid'").fetch_one(p).await.unwrap());
+    assert_eq!(stored, "first body and mine");
 });
 
 crate::on_both!(status_moves_from_the_list_follow_the_flow, |t: TestDb| async move {
@@ -108,6 +127,7 @@ crate::on_both!(status_moves_from_the_list_follow_the_flow, |t: TestDb| async mo
         content: "a b c".into(),
         post_type: PostType::Tutorial,
         publish_at: None,
+        ..Default::default()
     };
     let p = posts::save(&t.db, &sami, None, d1).await.unwrap();
     assert_eq!(p.row.excerpt.as_deref(), Some("short"));
@@ -149,6 +169,7 @@ crate::on_both!(viewers_read_posts_but_do_not_write, |t: TestDb| async move {
         content: "x".into(),
         post_type: PostType::Article,
         publish_at: None,
+        ..Default::default()
     };
     posts::save(&t.db, &sami, None, d1).await.unwrap();
     let mut d = open(&t.db, "vera@test.example", ScreenId::Posts).await;
@@ -169,6 +190,7 @@ crate::on_both!(scheduled_posts_publish_when_due_and_only_then, |t: TestDb| asyn
         content: "x y".into(),
         post_type: PostType::Article,
         publish_at: None,
+        ..Default::default()
     };
     let due = posts::save(&t.db, &sami, None, mk("Due")).await.unwrap();
     let later = posts::save(&t.db, &sami, None, mk("Later")).await.unwrap();
@@ -307,6 +329,7 @@ crate::on_both!(unsaved_text_survives_a_dropped_session_and_is_offered_back, |t:
             content: "stored".into(),
             post_type: PostType::Article,
             publish_at: None,
+            ..Default::default()
         },
     )
     .await
@@ -333,10 +356,16 @@ crate::on_both!(the_details_form_sets_excerpt_type_and_publish_time, |t: TestDb|
     d.type_text("body").await;
     ctrl(&mut d, 'f').await;
     assert!(d.screen().contains("Post details"), "{}", d.screen());
+    // slug, then excerpt; category and tags; type; the links and SEO; publish at.
+    d.press(KeyCode::Tab).await;
     d.type_text("A short summary").await;
-    d.press(KeyCode::Tab).await;
+    for _ in 0..3 {
+        d.press(KeyCode::Tab).await;
+    }
     d.press(KeyCode::Right).await;
-    d.press(KeyCode::Tab).await;
+    for _ in 0..5 {
+        d.press(KeyCode::Tab).await;
+    }
     d.type_text("2030-01-15 25:00").await;
     d.press(KeyCode::Enter).await;
     assert!(d.screen().contains("not a time of day"), "{}", d.screen());
@@ -350,4 +379,205 @@ crate::on_both!(the_details_form_sets_excerpt_type_and_publish_time, |t: TestDb|
     assert_eq!(row.0.as_deref(), Some("A short summary"));
     assert_eq!(row.1, "session_summary", "the next type after article");
     assert_eq!(row.2.map(|t| t.to_rfc3339()), Some("2030-01-15T18:30:00+00:00".into()));
+});
+
+async fn category(db: &Db, name: &str) {
+    let at = staffroom::store::now();
+    let slug = staffroom::domain::slug::slugify(name);
+    staffroom::with_db!(db, p => sqlx::query("INSERT INTO categories (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3)").bind(name).bind(&slug).bind(at).execute(p).await.unwrap().rows_affected());
+}
+
+async fn use_count(db: &Db, tag: &str) -> i64 {
+    staffroom::store::content::tag_use_count(db, tag).await.unwrap()
+}
+
+crate::on_both!(details_save_slug_category_tags_links_and_seo, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    category(&t.db, "Frontend").await;
+    let d = PostDraft {
+        title: "Grid layouts".into(),
+        content: "body".into(),
+        slug: Some("css-grid".into()),
+        category: Some("Frontend".into()),
+        tags: vec!["css".into(), "Layout".into(), "CSS".into()],
+        cover_image_url: Some("https://img.example/grid.png".into()),
+        video_url: Some("https://video.example/grid".into()),
+        seo_title: Some("CSS grid, the short way".into()),
+        seo_description: Some("Rows, columns and gaps.".into()),
+        ..Default::default()
+    };
+    let p = posts::save(&t.db, &sami, None, d).await.unwrap();
+    assert_eq!(p.row.slug, "css-grid");
+    assert_eq!(p.row.category.as_deref(), Some("Frontend"));
+    assert_eq!(p.tags, vec!["Layout".to_string(), "css".to_string()], "the same tag twice is kept once");
+    assert_eq!(p.row.cover_image_url.as_deref(), Some("https://img.example/grid.png"));
+    assert_eq!(p.row.seo_title.as_deref(), Some("CSS grid, the short way"));
+    assert_eq!((use_count(&t.db, "css").await, use_count(&t.db, "layout").await), (1, 1));
+    // BR-15 on an edit: a tag dropped counts one fewer, a new one is created.
+    let edit = PostDraft { tags: vec!["css".into(), "grid".into()], ..p.draft() };
+    let p2 = posts::save(&t.db, &sami, Some((p.row.id, p.row.version)), edit).await.unwrap();
+    assert_eq!(p2.tags, vec!["css".to_string(), "grid".to_string()]);
+    assert_eq!((use_count(&t.db, "layout").await, use_count(&t.db, "grid").await), (0, 1));
+    // BR-02: another post may not take the slug; the refusal names the post.
+    let other =
+        posts::save(&t.db, &sami, None, PostDraft { title: "Other".into(), ..Default::default() }).await.unwrap();
+    let taken = PostDraft { slug: Some("css-grid".into()), ..other.draft() };
+    let e = posts::save(&t.db, &sami, Some((other.row.id, other.row.version)), taken).await.unwrap_err();
+    assert!(e.to_string().contains("\"css-grid\" is taken by the post \"Grid layouts\""), "{e}");
+    // Bad values are refused, naming the field; nothing changes.
+    for (bad, says) in [
+        (PostDraft { slug: Some("Not A Slug".into()), ..other.draft() }, "slug"),
+        (
+            PostDraft { category: Some("Nope".into()), ..other.draft() },
+            "no category is called \"Nope\"; there are: Frontend",
+        ),
+        (PostDraft { cover_image_url: Some("javascript:alert(1)".into()), ..other.draft() }, "https://"),
+        (PostDraft { tags: vec!["x".repeat(61)], ..other.draft() }, "at most 60 characters"),
+        (PostDraft { tags: (0..21).map(|i| format!("t{i}")).collect(), ..other.draft() }, "at most 20 tags"),
+    ] {
+        let e = posts::save(&t.db, &sami, Some((other.row.id, other.row.version)), bad).await.unwrap_err();
+        assert!(e.to_string().contains(says), "{e}");
+    }
+    assert_eq!(posts::get(&t.db, other.row.id).await.unwrap().row.version, other.row.version);
+    let tags: i64 =
+        staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM tags").fetch_one(p).await.unwrap());
+    assert_eq!(tags, 3, "a refused save creates no tag");
+});
+
+crate::on_both!(the_details_form_sets_the_fields_from_the_keyboard, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    category(&t.db, "Backend").await;
+    let p =
+        posts::save(&t.db, &sami, None, PostDraft { title: "Tokio".into(), content: "x".into(), ..Default::default() })
+            .await
+            .unwrap();
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    ctrl(&mut d, 'f').await;
+    assert!(d.screen().contains("Post details"), "{}", d.screen());
+    // slug (first), excerpt, category (a choice), tags.
+    for _ in 0..10 {
+        d.press(KeyCode::Backspace).await;
+    }
+    d.type_text("async-rust").await;
+    d.press(KeyCode::Tab).await;
+    d.press(KeyCode::Tab).await;
+    d.press(KeyCode::Char(' ')).await;
+    d.press(KeyCode::Tab).await;
+    d.type_text("rust, async").await;
+    ctrl(&mut d, 's').await;
+    let b = posts::get(&t.db, p.row.id).await.unwrap();
+    assert_eq!(b.row.slug, "async-rust", "{}", d.screen());
+    assert_eq!(b.row.category.as_deref(), Some("Backend"));
+    assert_eq!(b.tags, vec!["async".to_string(), "rust".to_string()]);
+    assert_eq!(use_count(&t.db, "rust").await, 1);
+    // Reopened, the form shows what was saved.
+    ctrl(&mut d, 'f').await;
+    let screen = d.screen();
+    assert!(
+        screen.contains("async-rust") && screen.contains("‹ Backend ›") && screen.contains("async, rust"),
+        "{screen}"
+    );
+});
+
+crate::on_both!(a_published_post_keeps_revisions_and_restores_one, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let admin = actor(&t.db, "Amira Admin", Roles::ADMIN).await;
+    let p = posts::save(
+        &t.db,
+        &sami,
+        None,
+        PostDraft { title: "Ownership".into(), content: "first\nbody".into(), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    // A draft keeps no revisions.
+    let p = posts::save(
+        &t.db,
+        &sami,
+        Some((p.row.id, p.row.version)),
+        PostDraft { content: "draft edit\nbody".into(), ..p.draft() },
+    )
+    .await
+    .unwrap();
+    assert!(posts::revisions(&t.db, p.row.id).await.unwrap().is_empty());
+    let moved = staffroom::store::content::move_post(
+        &t.db,
+        &sami,
+        p.row.id,
+        p.row.version,
+        staffroom::domain::post::PostStatus::Published,
+        None,
+    )
+    .await
+    .unwrap();
+    let p = posts::get(&t.db, moved.id).await.unwrap();
+    // Two saves of the published post keep the two bodies they replaced.
+    let p = posts::save(
+        &t.db,
+        &admin,
+        Some((p.row.id, p.row.version)),
+        PostDraft { content: "published edit\nbody".into(), ..p.draft() },
+    )
+    .await
+    .unwrap();
+    // A save that changes neither title nor body keeps nothing.
+    let p = posts::save(
+        &t.db,
+        &admin,
+        Some((p.row.id, p.row.version)),
+        PostDraft { excerpt: Some("short".into()), ..p.draft() },
+    )
+    .await
+    .unwrap();
+    assert_eq!(posts::revisions(&t.db, p.row.id).await.unwrap().len(), 1);
+    let p = posts::save(
+        &t.db,
+        &sami,
+        Some((p.row.id, p.row.version)),
+        PostDraft { content: "latest\nbody".into(), ..p.draft() },
+    )
+    .await
+    .unwrap();
+    let revs = posts::revisions(&t.db, p.row.id).await.unwrap();
+    assert_eq!(
+        revs.iter().map(|r| r.content.as_str()).collect::<Vec<_>>(),
+        vec!["published edit\nbody", "draft edit\nbody"]
+    );
+    assert_eq!((revs[1].written_by.as_str(), revs[1].replaced_by.as_str()), ("Sami Staff", "Amira Admin"));
+    assert_eq!(revs[0].written_by, "Amira Admin");
+    // From the list: R, pick the older one, its diff against now, y restores it.
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    d.press(KeyCode::Char('R')).await;
+    d.settle().await;
+    let screen = d.screen();
+    assert!(screen.contains("Revisions of \"Ownership\"") && screen.contains("by Sami Staff"), "{screen}");
+    d.press(KeyCode::Down).await;
+    d.press(KeyCode::Enter).await;
+    let screen = d.screen();
+    assert!(
+        screen.contains("- draft edit") && screen.contains("+ latest") && screen.contains("y restores"),
+        "{screen}"
+    );
+    d.press(KeyCode::Char('y')).await;
+    d.settle().await;
+    assert!(d.screen().contains("is back as it was"), "{}", d.screen());
+    let now = posts::get(&t.db, p.row.id).await.unwrap();
+    assert_eq!((now.content.as_str(), now.row.status.as_str()), ("draft edit\nbody", "published"));
+    // The restore is itself a revision, and audited as a restore.
+    let revs = posts::revisions(&t.db, p.row.id).await.unwrap();
+    assert_eq!(revs.len(), 3);
+    assert_eq!(revs[0].content, "latest\nbody");
+    let audited: i64 = staffroom::with_db!(&t.db, c => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'restore' AND entity_type = 'post' AND entity_id = $1").bind(p.row.id).fetch_one(c).await.unwrap());
+    assert_eq!(audited, 1);
+    // A restore at a stale version is a conflict; nothing changes.
+    let e = posts::restore(&t.db, &admin, p.row.id, p.row.version, revs[1].id).await.unwrap_err();
+    assert!(matches!(e, staffroom::store::StoreError::Conflict { .. }), "{e}");
+    assert_eq!(posts::get(&t.db, p.row.id).await.unwrap().content, "draft edit\nbody");
+    // A revision of another post is not found.
+    let other =
+        posts::save(&t.db, &sami, None, PostDraft { title: "Other".into(), ..Default::default() }).await.unwrap();
+    let e = posts::restore(&t.db, &admin, other.row.id, other.row.version, revs[1].id).await.unwrap_err();
+    assert!(e.to_string().contains("revision"), "{e}");
 });

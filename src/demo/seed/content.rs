@@ -19,6 +19,9 @@ pub(super) async fn content(tx: &mut Tx, ctx: &Ctx, people: &People) -> Result<(
     let tags = tags(tx, ctx).await?;
     let posts = posts(tx, ctx, people, &categories, &tags).await?;
     comments(tx, ctx, people, &posts).await?;
+    if let Some(first) = posts.first() {
+        revision(tx, ctx, first.0).await?;
+    }
     let case_studies = super::portfolio::case_studies(tx, ctx, &tags).await?;
     testimonials(tx, ctx, case_studies.first().copied()).await?;
     // BR-15: use_count equals the junction rows, recounted in this same transaction.
@@ -285,33 +288,80 @@ async fn write_post(tx: &mut Tx, ctx: &Ctx, p: &Post, cats: &Ids) -> Result<i64>
     Ok(id)
 }
 
+/// A published post edited after publishing: the body it had is kept as a
+/// revision (its last paragraph was added by the edit).
+async fn revision(tx: &mut Tx, ctx: &Ctx, id: i64) -> Result<()> {
+    let (title, content, version, author, updated): (String, String, i64, i64, DateTime<Utc>) = crate::with_tx!(tx, c => {
+        sqlx::query_as("SELECT title, content, version, author_id, updated_at FROM posts WHERE id = $1 AND status = 'published'")
+            .bind(id)
+            .fetch_one(&mut *c)
+            .await?
+    });
+    let before = match content.trim_end().rfind("\n\n") {
+        Some(cut) => content[..cut].to_string(),
+        None => format!("{content}\n\n(draft ending)"),
+    };
+    let edited = (updated + Duration::days(2)).min(ctx.at);
+    insert(
+        tx,
+        "post_revisions",
+        cols![
+            "post_id" => id, "post_version" => version, "title" => title.as_str(), "content" => before.as_str(),
+            "written_by" => author, "written_at" => updated, "replaced_by" => ctx.admin.id, "created_at" => edited,
+        ],
+    )
+    .await?;
+    exec(
+        tx,
+        "UPDATE posts SET version = version + 1, edited_by = $1, updated_at = $2 WHERE id = $3",
+        cols!["edited_by" => ctx.admin.id, "updated_at" => edited, "id" => id],
+    )
+    .await?;
+    audit_diff(
+        tx,
+        &ctx.admin.actor,
+        "update",
+        "post",
+        id,
+        format!("edited post {title}"),
+        json!({"id": id, "content": before}),
+        json!({"id": id, "content": content}),
+    )
+    .await
+}
+
 async fn comments(tx: &mut Tx, ctx: &Ctx, people: &People, posts: &[(i64, &'static str)]) -> Result<()> {
     let post = |i: usize| posts.get(i).map_or(0, |(id, _)| *id);
-    // (post, author, reply to (index in this list), text, hidden, upvotes, days ago)
-    type Row = (i64, i64, Option<usize>, &'static str, bool, i64, i64);
+    // (post, author, reply to (index in this list), text, hidden, upvotes, days ago,
+    // reports). Comments older than a week were seen by staff; newer or reported
+    // visible ones wait in the moderation queue.
+    type Row = (i64, i64, Option<usize>, &'static str, bool, i64, i64, i64);
     #[rustfmt::skip]
-    let rows: [Row; 9] = [
-        (post(0), people.s(0).id, None, "This saved my capstone! Rebasing finally makes sense.", false, 12, 20),
-        (post(0), ctx.instructor.id, Some(0), "Glad it helped, Sara! Next: interactive rebase. 🚀", false, 8, 19),
-        (post(0), people.s(0).id, Some(1), "Yes please!", false, 3, 19),
-        (post(0), people.s(2).id, None, "Can we have a cheat sheet as a PDF?", false, 5, 18),
+    let rows: [Row; 10] = [
+        (post(0), people.s(0).id, None, "This saved my capstone! Rebasing finally makes sense.", false, 12, 20, 0),
+        (post(0), ctx.instructor.id, Some(0), "Glad it helped, Sara! Next: interactive rebase. 🚀", false, 8, 19, 0),
+        (post(0), people.s(0).id, Some(1), "Yes please!", false, 3, 19, 0),
+        (post(0), people.s(2).id, None, "Can we have a cheat sheet as a PDF?", false, 5, 18, 0),
         // Moderated: hidden by staff, kept for the record.
-        (post(0), people.s(9).id, None, "Buy followers cheap!!! http://spam.example", true, 0, 17),
-        (post(2), people.s(7).id, None, "مقال رائع، شكراً!", false, 9, 10),
-        (post(2), ctx.staff.id, Some(5), "العفو يا مريم ❤️", false, 4, 10),
-        (post(1), people.s(5).id, None, "The cleanup function part finally clicked for me.", false, 2, 5),
-        (post(10), people.s(11).id, None, "قصة ملهمة، بالتوفيق يا مريم 🎓", false, 6, 2),
+        (post(0), people.s(9).id, None, "Buy followers cheap!!! http://spam.example", true, 0, 17, 3),
+        (post(2), people.s(7).id, None, "مقال رائع، شكراً!", false, 9, 10, 0),
+        (post(2), ctx.staff.id, Some(5), "العفو يا مريم ❤️", false, 4, 10, 0),
+        (post(1), people.s(5).id, None, "The cleanup function part finally clicked for me.", false, 2, 5, 0),
+        (post(10), people.s(11).id, None, "قصة ملهمة، بالتوفيق يا مريم 🎓", false, 6, 2, 0),
+        (post(1), people.s(9).id, None, "DM me for cheap exam answers \u{1b}[31mnow\u{1b}[0m", false, 0, 1, 2),
     ];
     let mut ids: Vec<i64> = Vec::new();
-    for (post_id, author, parent, text, hidden, upvotes, days) in rows {
+    for (post_id, author, parent, text, hidden, upvotes, days, reports) in rows {
         let at = ctx.days_ago(days) + Duration::hours(ids.len() as i64);
+        let seen = (hidden || days > 7).then(|| at + Duration::hours(1));
         let id = insert(
             tx,
             "comments",
             cols![
                 "post_id" => post_id, "author_id" => author, "parent_id" => parent.and_then(|p| ids.get(p).copied()),
                 "content" => text,
-                "status" => if hidden { "hidden" } else { "visible" }, "upvotes" => upvotes,
+                "status" => if hidden { "hidden" } else { "visible" }, "upvotes" => upvotes, "reports" => reports,
+                "reviewed_by" => seen.map(|_| ctx.staff.id), "reviewed_at" => seen,
                 "version" => if hidden { 2 } else { 1 }, "created_at" => at,
                 "updated_at" => if hidden { at + Duration::hours(1) } else { at },
             ],

@@ -318,11 +318,17 @@ async fn reviews(tx: &mut Tx, ctx: &Ctx, cat: &Catalog, people: &People) -> Resu
     ];
     for (n, (who, rating, comment)) in rows.into_iter().enumerate() {
         let at = ctx.days_ago(50 - n as i64);
+        // The assistant's was approved; the others wait in the moderation queue
+        // (to be approved, rejected or promoted into a testimonial).
+        let approved = n == 3;
         insert(
             tx,
             "reviews",
             cols![
                 "program_id" => cat.fullstack, "user_id" => who.id, "rating" => rating, "comment" => comment,
+                "status" => if approved { "approved" } else { "new" },
+                "reviewed_by" => approved.then_some(ctx.admin.id),
+                "reviewed_at" => approved.then(|| at + chrono::Duration::days(1)),
                 "created_at" => at, "updated_at" => at,
             ],
         )

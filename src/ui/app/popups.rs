@@ -82,8 +82,13 @@ impl App {
                     self.run_cmds(vec![crate::ui::cmd::Cmd::Call(owner, call)], owner)
                 }
             },
-            Popup::Text { lines, scroll, .. } => {
+            Popup::Text { lines, scroll, on_yes, .. } => {
                 let last = lines.len().saturating_sub(1);
+                if let (Some(Action::Yes), Some((_, cmds))) = (popup_action, on_yes.as_ref()) {
+                    let cmds = cmds.clone();
+                    self.popups.pop();
+                    return self.run_cmds(cmds, owner);
+                }
                 match popup_action {
                     Some(Action::Up) => *scroll = scroll.saturating_sub(1),
                     Some(Action::Down) => *scroll = (*scroll + 1).min(last),

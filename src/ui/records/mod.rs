@@ -54,6 +54,13 @@ pub struct Decl {
     pub act: fn(Action, Option<&Record>) -> Option<Act>,
     /// A form's checked values → the request that saves them.
     pub submit: fn(&'static str, Option<&Record>, &Values) -> Result<Request, Refusal>,
+    /// A reply of the area's own (a post's revisions); `no_reply` when none.
+    pub reply: fn(Reply, Option<&Record>, &Cx) -> Vec<Cmd>,
+}
+
+/// For a declaration whose replies are all the generic ones.
+pub fn no_reply(_: Reply, _: Option<&Record>, _: &Cx) -> Vec<Cmd> {
+    Vec::new()
 }
 
 #[derive(Clone)]
@@ -267,7 +274,7 @@ impl Component for RecordScreen {
         }
     }
 
-    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+    fn on_reply(&mut self, _lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd> {
         match reply {
             Reply::Records(page) => {
                 self.on_page(*page);
@@ -276,7 +283,7 @@ impl Component for RecordScreen {
             Reply::RecordSaved(what) => vec![Cmd::CloseDialogs, Cmd::Toast(text::inert(&what)), Cmd::Reload],
             // A moderation decision taken from a record screen (a testimonial's a/r).
             Reply::Decided { done, refused } => super::screens::moderation::decided(&done, &refused),
-            _ => Vec::new(),
+            other => (self.decl.reply)(other, self.selected(), cx),
         }
     }
 

@@ -34,6 +34,7 @@ pub static DECL: Decl = Decl {
     load,
     act,
     submit,
+    reply: super::no_reply,
 };
 
 fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {

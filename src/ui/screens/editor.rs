@@ -40,9 +40,12 @@ pub struct EditorScreen {
     pub title: String,
     pub body: TextArea<'static>,
     pub focus: Focus,
-    excerpt: Option<String>,
-    post_type: Option<PostType>,
-    publish_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The other fields (slug, category, tags, links, SEO, schedule), as loaded or
+    /// as set in the details form; its title and body are not used.
+    pub fields: PostDraft,
+    /// The categories and most used tags there are, for the details form.
+    categories: Vec<String>,
+    known_tags: Vec<String>,
     status: String,
     /// What was last saved or loaded (title, body): unsaved = different from it.
     saved: (String, String),
@@ -61,6 +64,14 @@ pub struct EditorScreen {
     /// The autosave offer is made once.
     offered: bool,
 }
+
+/// The category choice that means none.
+const NO_CATEGORY: &str = "(none)";
+
+/// The lane of the save, and of reading the other writer's version after a
+/// conflict (it must not replace what is typed, as the first load does).
+const SAVE: Lane = Lane::Write(0);
+const THEIRS: Lane = Lane::Write(1);
 
 /// From this width the preview sits beside the body.
 const SIDE_BY_SIDE: u16 = 120;
@@ -95,9 +106,9 @@ impl EditorScreen {
         self.post = Some((b.row.id, b.row.version));
         self.title = b.row.title.clone();
         self.body = TextArea::new(b.content.split('\n').map(str::to_string).collect());
-        self.excerpt = b.row.excerpt.clone();
-        self.post_type = PostType::parse(&b.row.post_type);
-        self.publish_at = b.row.publish_at;
+        self.fields = b.draft();
+        self.categories = b.categories.clone();
+        self.known_tags = b.known_tags.clone();
         self.status = b.row.status.clone();
         self.saved = (b.row.title, b.content);
         self.loading = false;
@@ -111,36 +122,89 @@ impl EditorScreen {
         }
         self.saving = true;
         self.error = None;
-        let draft = PostDraft {
-            title: self.title.clone(),
-            excerpt: self.excerpt.clone(),
-            content: self.text(),
-            post_type: self.post_type.unwrap_or(PostType::Article),
-            publish_at: self.publish_at,
-        };
-        vec![Cmd::Send(Lane::Write(0), Request::SavePost { id: self.post, draft: Box::new(draft) })]
+        let draft = PostDraft { title: self.title.clone(), content: self.text(), ..self.fields.clone() };
+        vec![Cmd::Send(SAVE, Request::SavePost { id: self.post, draft: Box::new(draft) })]
     }
 
     /// `ctrl-f`: the post's other fields; saving the form saves the post.
     fn details(&self, cx: &Cx) -> Vec<Cmd> {
+        use crate::store::posts as limits;
         use crate::ui::widgets::form::{Field, Form};
+        let d = &self.fields;
         let types: Vec<&'static str> = PostType::ALL.iter().map(|t| t.as_str()).collect();
-        let at =
-            self.publish_at.map_or(String::new(), |t| t.with_timezone(&cx.tz).format("%Y-%m-%d %H:%M").to_string());
+        let mut categories = vec![NO_CATEGORY.to_string()];
+        categories.extend(self.categories.iter().cloned());
+        let at = d.publish_at.map_or(String::new(), |t| t.with_timezone(&cx.tz).format("%Y-%m-%d %H:%M").to_string());
+        let tags_hint = if self.known_tags.is_empty() {
+            "comma-separated; new ones are created".to_string()
+        } else {
+            format!("comma-separated; new ones are created; used most: {}", self.known_tags.join(", "))
+        };
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         let form = Form::new(
             "Post details (saving them saves the post)",
             "details",
             vec![
-                Field::line("excerpt", "excerpt", crate::store::posts::MAX_EXCERPT_CHARS, false)
+                Field::line("slug", "slug", limits::MAX_TITLE_CHARS, false)
+                    .hint("the address: lower-case words and hyphens; empty: made from the title")
+                    .with(&opt(&d.slug)),
+                Field::line("excerpt", "excerpt", limits::MAX_EXCERPT_CHARS, false)
                     .hint("a sentence or two for lists and search")
-                    .with(self.excerpt.as_deref().unwrap_or("")),
-                Field::choice("type", "type", types).with(self.post_type.unwrap_or(PostType::Article).as_str()),
+                    .with(&opt(&d.excerpt)),
+                Field::pick("category", "category", categories).with(d.category.as_deref().unwrap_or(NO_CATEGORY)),
+                Field::line("tags", "tags", limits::MAX_TAGS * (limits::MAX_TAG_CHARS + 2), false)
+                    .hint(tags_hint)
+                    .with(&d.tags.join(", ")),
+                Field::choice("type", "type", types).with(d.post_type.as_str()),
+                Field::line("cover_image_url", "cover image", limits::MAX_URL_CHARS, false)
+                    .hint("https://… of the picture shown above the post")
+                    .with(&opt(&d.cover_image_url)),
+                Field::line("video_url", "video", limits::MAX_URL_CHARS, false)
+                    .hint("https://… of a video shown with the post")
+                    .with(&opt(&d.video_url)),
+                Field::line("seo_title", "SEO title", limits::MAX_SEO_TITLE_CHARS, false)
+                    .hint("search engines show about 60 characters; empty: the title")
+                    .soft_max(limits::SEO_TITLE_SHOWN)
+                    .with(&opt(&d.seo_title)),
+                Field::line("seo_description", "SEO text", limits::MAX_SEO_DESCRIPTION_CHARS, false)
+                    .hint("search engines show about 160 characters; empty: the excerpt")
+                    .soft_max(limits::SEO_DESCRIPTION_SHOWN)
+                    .with(&opt(&d.seo_description)),
                 Field::line("publish_at", "publish at", 40, false)
                     .hint("2026-12-24 09:00 in the office's zone: an approved post publishes then; empty: by hand")
                     .with(&at),
             ],
         );
         vec![Cmd::Popup(Box::new(Popup::Form(Box::new(form))))]
+    }
+
+    /// The details form's values into `fields` (or why the publish time is not one).
+    fn take_details(&mut self, values: &crate::ui::widgets::form::Values, cx: &Cx) -> Result<(), String> {
+        let typed = values.text("publish_at");
+        let at = if typed.trim().is_empty() {
+            None
+        } else {
+            match crate::ui::time::parse_instant(&typed, cx.today, cx.tz) {
+                Ok(t) => Some(t),
+                Err(why) => return Err(why),
+            }
+        };
+        let some = |key: &str| Some(values.text(key)).filter(|v| !v.trim().is_empty());
+        let category = values.text("category");
+        self.fields = PostDraft {
+            slug: some("slug"),
+            excerpt: some("excerpt"),
+            category: Some(category).filter(|c| c != NO_CATEGORY),
+            tags: values.text("tags").split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
+            post_type: PostType::parse(&values.text("type")).unwrap_or(PostType::Article),
+            cover_image_url: some("cover_image_url"),
+            video_url: some("video_url"),
+            seo_title: some("seo_title"),
+            seo_description: some("seo_description"),
+            publish_at: at,
+            ..PostDraft::default()
+        };
+        Ok(())
     }
 
     /// The autosave file's key: the post, or "new".
@@ -185,6 +249,29 @@ impl EditorScreen {
         vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![Cmd::Call(super::ScreenId::Editor, call)] }))]
     }
 
+    /// After a conflict: their version against what is typed, as a line diff. The
+    /// typing stays; the next save goes over their version (it has been seen).
+    fn against_theirs(&mut self, theirs: PostBody) -> Vec<Cmd> {
+        let mut lines = Vec::new();
+        if theirs.row.title != self.title {
+            lines.push(format!("- title: {}", theirs.row.title));
+            lines.push(format!("+ title: {}", self.title));
+            lines.push(String::new());
+        }
+        lines.extend(crate::ui::diff::lines(&theirs.content, &self.text()));
+        if lines.is_empty() {
+            lines.push("Their text is the same as yours; only other fields differ.".into());
+        }
+        self.post = Some((theirs.row.id, theirs.row.version));
+        self.status = theirs.row.status.clone();
+        // Shorter than the conflict's own words, which end "; nothing was overwritten".
+        let why = self.error.take().unwrap_or_default();
+        let who = why.split(" since you opened it").next().unwrap_or(&why);
+        self.error = Some(format!("{who}: ctrl-s now saves yours over theirs"));
+        let title = "Their version (-) against yours (+)".to_string();
+        vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0, on_yes: None, diff: true }))]
+    }
+
     fn leave(&self) -> Vec<Cmd> {
         if self.unsaved() {
             let question = "Leave the editor and lose what is unsaved? (y/n; n goes back to it)".to_string();
@@ -218,18 +305,9 @@ impl Component for EditorScreen {
 
     fn on_call(&mut self, call: crate::ui::cmd::Call, cx: &Cx) -> Vec<Cmd> {
         if let crate::ui::cmd::Call::Submit { tag: "details", values } = &call {
-            let typed = values.text("publish_at");
-            let at = if typed.trim().is_empty() {
-                None
-            } else {
-                match crate::ui::time::parse_instant(&typed, cx.today, cx.tz) {
-                    Ok(t) => Some(t),
-                    Err(why) => return vec![Cmd::FieldError { field: Some("publish_at"), why }],
-                }
-            };
-            self.excerpt = Some(values.text("excerpt")).filter(|e| !e.is_empty());
-            self.post_type = PostType::parse(&values.text("type"));
-            self.publish_at = at;
+            if let Err(why) = self.take_details(values, cx) {
+                return vec![Cmd::FieldError { field: Some("publish_at"), why }];
+            }
             let mut cmds = vec![Cmd::CloseDialogs];
             cmds.extend(self.save());
             return cmds;
@@ -246,8 +324,9 @@ impl Component for EditorScreen {
         Vec::new()
     }
 
-    fn on_reply(&mut self, _lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd> {
+    fn on_reply(&mut self, lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd> {
         match reply {
+            Reply::PostBody(theirs) if lane == THEIRS => self.against_theirs(*theirs),
             Reply::PostBody(b) => {
                 self.loaded(*b);
                 self.offer(cx)
@@ -264,18 +343,24 @@ impl Component for EditorScreen {
                 self.post = Some((b.row.id, b.row.version));
                 self.status = b.row.status.clone();
                 self.saved = (b.row.title.clone(), b.content.clone());
+                self.fields = b.draft();
                 self.saving = false;
+                self.error = None;
                 vec![Cmd::Toast(said)]
             }
             _ => Vec::new(),
         }
     }
 
-    fn on_error(&mut self, _lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+    fn on_error(&mut self, lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
         self.saving = false;
         self.loading = false;
         self.error = Some(e.to_string());
-        Vec::new()
+        // Someone saved meanwhile: read their version to show it against ours.
+        match (lane, e, self.post) {
+            (SAVE, StoreError::Conflict { .. }, Some((id, _))) => vec![Cmd::Send(THEIRS, Request::PostBody { id })],
+            _ => Vec::new(),
+        }
     }
 
     fn captures_text(&self) -> bool {

@@ -1,9 +1,13 @@
 //! The moderation queue (`:moderation`): everything awaiting a decision, oldest
 //! first, with a tab per kind and its count (posts, testimonials, instructor and
-//! cohort applications); the selected item's full text and fields beside the list.
+//! cohort applications, course reviews, comments); the selected item's full text and fields beside the list.
 //! `a` approves, `r` rejects with a reason (a preset from `moderation.reject_reasons`
 //! or typed), `w` puts a cohort application on the waitlist. Space marks several
 //! items: a decision then applies to all of them after a confirm with the count.
+//! Course reviews: `a` keeps one, `r` rejects it, `p` promotes it to a pending
+//! testimonial. Comments (visible ones no moderator has seen, reported ones among
+//! them): `a` keeps one (seen), `h` hides it — it stays listed, marked, so `h`
+//! again shows it.
 
 use super::{Command, Component, Cx, Permission, Vx, move_cursor};
 use crate::backend::{Reply, Request};
@@ -21,6 +25,8 @@ use ratatui::widgets::Paragraph;
 use std::collections::BTreeSet;
 
 const PAGE: i64 = 100;
+/// The lane of hiding or showing a comment (the list stays as it is).
+const HIDE: Lane = Lane::Write(2);
 /// The lane of the preview load (superseded as the cursor moves).
 const PREVIEW: Lane = Lane::More(1);
 
@@ -39,6 +45,11 @@ pub struct ModerationScreen {
     loading_more: bool,
     /// The items a reject form or reason list is for.
     rejecting: Vec<(QueueKind, i64, i64)>,
+    /// Comments hidden from here: they stay in the list (marked) until the next
+    /// load, so `h` again shows them.
+    pub hidden: BTreeSet<i64>,
+    /// The comment a hide or show is on its way for.
+    hiding: Option<(i64, bool)>,
 }
 
 impl ModerationScreen {
@@ -84,6 +95,9 @@ impl ModerationScreen {
             Decision::Approve => "approve".to_string(),
             Decision::Reject(r) => format!("reject (\"{}\")", text::inert(r)),
             Decision::Waitlist => "put on the waitlist".to_string(),
+            Decision::Hide => "hide".to_string(),
+            Decision::Unhide => "show again".to_string(),
+            Decision::Promote => "promote to testimonials".to_string(),
         };
         let n = items.len();
         let send = Cmd::Send(Lane::Dialog, Request::Decide { items, decision });
@@ -92,6 +106,20 @@ impl ModerationScreen {
         }
         let question = format!("{verb} {n} marked items? Each is decided on its own. (y/n)");
         vec![Cmd::CloseDialogs, Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![send] }))]
+    }
+
+    /// `h` on a comment: hide it, or show it again when it was hidden from here.
+    fn hide(&mut self) -> Vec<Cmd> {
+        let Some(i) = self.selected().filter(|i| i.kind == QueueKind::Comment).cloned() else {
+            return vec![Cmd::Toast("h hides a comment; this is not one".into())];
+        };
+        if self.hiding.is_some() {
+            return vec![Cmd::Toast("still hiding the last one; a moment".into())];
+        }
+        let hide = !self.hidden.contains(&i.id);
+        let decision = if hide { Decision::Hide } else { Decision::Unhide };
+        self.hiding = Some((i.id, hide));
+        vec![Cmd::Send(HIDE, Request::Decide { items: vec![(i.kind, i.id, i.version)], decision })]
     }
 
     fn reject(&mut self, cx: &Cx) -> Vec<Cmd> {
@@ -139,9 +167,13 @@ impl ModerationScreen {
                 QueueKind::Testimonial => "testim.",
                 QueueKind::InstructorApplication => "teacher",
                 QueueKind::Application => "applic.",
+                QueueKind::Review => "review",
+                QueueKind::Comment => "comment",
             };
+            let hidden =
+                if self.hidden.contains(&item.id) && item.kind == QueueKind::Comment { "(hidden) " } else { "" };
             let day = item.at.with_timezone(&vx.tz).format("%m-%d");
-            let line = format!("{mark}{day} {:<7} {} · {}", kind, item.author, item.title.replace('\n', " "));
+            let line = format!("{mark}{day} {:<7} {} · {hidden}{}", kind, item.author, item.title.replace('\n', " "));
             let style = if i == self.cursor { theme.selected } else { theme.base };
             lines.push(Line::styled(text::pad(&line, w), style));
         }
@@ -201,6 +233,8 @@ impl Component for ModerationScreen {
             Command::hint(Action::Reject, DECIDE),
             Command::hint(Action::Waitlist, Some(Permission::ReviewApplications)),
             Command::hint(Action::ToggleMark, DECIDE),
+            Command::key(Action::HideComment, DECIDE),
+            Command::key(Action::Promote, DECIDE),
         ];
         C
     }
@@ -228,6 +262,14 @@ impl Component for ModerationScreen {
                 }
                 return self.decide(items, Decision::Waitlist);
             }
+            Action::HideComment => return self.hide(),
+            Action::Promote => {
+                let items: Vec<_> = self.targets();
+                if items.iter().any(|(k, _, _)| *k != QueueKind::Review) {
+                    return vec![Cmd::Toast("only a course review is promoted to a testimonial".into())];
+                }
+                return self.decide(items, Decision::Promote);
+            }
             Action::ToggleMark => {
                 if let Some(i) = self.selected() {
                     let key = (i.kind, i.id);
@@ -254,8 +296,24 @@ impl Component for ModerationScreen {
         cmds
     }
 
-    fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+    fn on_reply(&mut self, lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
         match reply {
+            Reply::Decided { done, refused } if lane == HIDE => {
+                if let Some((id, hide)) = self.hiding.take()
+                    && refused.is_empty()
+                {
+                    if hide {
+                        self.hidden.insert(id);
+                    } else {
+                        self.hidden.remove(&id);
+                    }
+                    if let Some(item) = self.items.iter_mut().find(|i| i.kind == QueueKind::Comment && i.id == id) {
+                        item.version += 1;
+                    }
+                }
+                let said = done.into_iter().chain(refused).collect::<Vec<_>>().join("; ");
+                vec![Cmd::Toast(text::inert(&said))]
+            }
             Reply::ModerationQueue { counts, items, next, more } => {
                 if let Some(c) = counts {
                     self.counts = c;
@@ -295,6 +353,10 @@ impl Component for ModerationScreen {
     fn on_error(&mut self, lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
         self.loaded = true;
         self.loading_more = false;
+        if lane == HIDE {
+            self.hiding = None;
+            return vec![Cmd::Reload];
+        }
         // Decided meanwhile by someone else, or refused: show the queue as it is.
         if lane == Lane::Dialog && !matches!(e, StoreError::Invalid { .. }) {
             return vec![Cmd::CloseDialogs, Cmd::Reload];

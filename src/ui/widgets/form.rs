@@ -27,7 +27,7 @@ pub enum Kind {
     /// Several lines (tui-textarea), up to `max` characters.
     Multi { max: usize, required: bool },
     /// One of these values (shown with `_` as spaces).
-    Choice(Vec<&'static str>),
+    Choice(Vec<std::borrow::Cow<'static, str>>),
     /// A whole number in a range (empty allowed unless `required`).
     Number { min: i64, max: i64, required: bool },
     /// An amount of money in minor units (e.g. `1,250.50`); empty means none.
@@ -50,14 +50,17 @@ pub struct Field {
     pub choice: usize,
     pub error: Option<String>,
     /// What to type here, shown at the foot while the field has the cursor.
-    pub hint: Option<&'static str>,
+    pub hint: Option<std::borrow::Cow<'static, str>>,
+    /// How many characters are shown elsewhere (a search engine's title): the
+    /// count is drawn beside the value, in the alert colour past it.
+    pub soft_max: Option<usize>,
 }
 
 /// A checked value, ready for a request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Value {
     Text(String),
-    Choice(&'static str),
+    Choice(String),
     Number(Option<i64>),
     /// Minor units.
     Money(Option<i64>),
@@ -72,7 +75,7 @@ impl Values {
     pub fn text(&self, key: &str) -> String {
         match self.get(key) {
             Some(Value::Text(t)) => t.clone(),
-            Some(Value::Choice(c)) => (*c).to_string(),
+            Some(Value::Choice(c)) => c.clone(),
             _ => String::new(),
         }
     }
@@ -89,10 +92,24 @@ impl Values {
 
 impl Field {
     fn new(key: &'static str, label: &'static str, kind: Kind) -> Field {
-        Field { key, label, kind, line: String::new(), area: TextArea::default(), choice: 0, error: None, hint: None }
+        Field {
+            key,
+            label,
+            kind,
+            line: String::new(),
+            area: TextArea::default(),
+            choice: 0,
+            error: None,
+            hint: None,
+            soft_max: None,
+        }
     }
-    pub fn hint(mut self, hint: &'static str) -> Field {
-        self.hint = Some(hint);
+    pub fn hint(mut self, hint: impl Into<std::borrow::Cow<'static, str>>) -> Field {
+        self.hint = Some(hint.into());
+        self
+    }
+    pub fn soft_max(mut self, shown: usize) -> Field {
+        self.soft_max = Some(shown);
         self
     }
     pub fn line(key: &'static str, label: &'static str, max: usize, required: bool) -> Field {
@@ -102,7 +119,11 @@ impl Field {
         Field::new(key, label, Kind::Multi { max, required })
     }
     pub fn choice(key: &'static str, label: &'static str, options: Vec<&'static str>) -> Field {
-        Field::new(key, label, Kind::Choice(options))
+        Field::new(key, label, Kind::Choice(options.into_iter().map(std::borrow::Cow::Borrowed).collect()))
+    }
+    /// A choice among values read from the database (category names…).
+    pub fn pick(key: &'static str, label: &'static str, options: Vec<String>) -> Field {
+        Field::new(key, label, Kind::Choice(options.into_iter().map(std::borrow::Cow::Owned).collect()))
     }
     pub fn number(key: &'static str, label: &'static str, min: i64, max: i64) -> Field {
         Field::new(key, label, Kind::Number { min, max, required: false })
@@ -118,7 +139,7 @@ impl Field {
     pub fn with(mut self, value: &str) -> Field {
         match &self.kind {
             Kind::Multi { .. } => self.area = TextArea::new(value.split('\n').map(str::to_string).collect()),
-            Kind::Choice(options) => self.choice = options.iter().position(|o| *o == value).unwrap_or(0),
+            Kind::Choice(options) => self.choice = options.iter().position(|o| o == value).unwrap_or(0),
             _ => self.line = value.to_string(),
         }
         self
@@ -136,7 +157,7 @@ impl Field {
     pub fn raw(&self) -> String {
         match &self.kind {
             Kind::Multi { .. } => self.area.lines().join("\n"),
-            Kind::Choice(options) => options.get(self.choice).map_or(String::new(), |o| (*o).to_string()),
+            Kind::Choice(options) => options.get(self.choice).map_or(String::new(), |o| o.to_string()),
             _ => self.line.clone(),
         }
     }
@@ -157,7 +178,7 @@ impl Field {
                 Ok(Value::Text(t.to_string()))
             }
             Kind::Choice(options) => {
-                options.get(self.choice).map(|o| Value::Choice(o)).ok_or_else(|| "pick one".to_string())
+                options.get(self.choice).map(|o| Value::Choice(o.to_string())).ok_or_else(|| "pick one".to_string())
             }
             Kind::Number { min, max, required } => {
                 if t.is_empty() {
@@ -370,25 +391,27 @@ impl Form {
                     rows.push((Line::raw(""), Some(i)));
                 }
                 Kind::Choice(options) => {
-                    let shown = options.get(field.choice).map_or("—", |o| o).replace('_', " ");
+                    let shown = text::inert(options.get(field.choice).map_or("—", |o| o.as_ref())).replace('_', " ");
                     let style = if focused { theme.selected } else { theme.base };
                     rows.push((Line::from(vec![label, Span::styled(format!("‹ {shown} ›"), style)]), None));
                 }
                 _ => {
+                    let count = field.soft_max.map(|most| {
+                        let n = field.line.chars().count();
+                        let style = if n > most { theme.alert } else { theme.dim };
+                        Span::styled(format!(" {n}/{most}"), style)
+                    });
+                    let room = value_w.saturating_sub(count.as_ref().map_or(0, |c| c.content.chars().count()));
                     let shown = text::inert(&field.line);
-                    let shown = if focused {
-                        text::fit_end(&shown, value_w.saturating_sub(1))
-                    } else {
-                        text::fit(&shown, value_w)
-                    };
-                    rows.push((
-                        Line::from(vec![
-                            label,
-                            Span::styled(shown, if focused { theme.selected } else { theme.base }),
-                            Span::styled(if focused { "▏" } else { "" }, theme.key),
-                        ]),
-                        None,
-                    ));
+                    let shown =
+                        if focused { text::fit_end(&shown, room.saturating_sub(1)) } else { text::fit(&shown, room) };
+                    let mut spans = vec![
+                        label,
+                        Span::styled(shown, if focused { theme.selected } else { theme.base }),
+                        Span::styled(if focused { "▏" } else { "" }, theme.key),
+                    ];
+                    spans.extend(count);
+                    rows.push((Line::from(spans), None));
                 }
             }
             if let Some(e) = &field.error {
@@ -399,8 +422,8 @@ impl Form {
         let foot = match (&self.error, self.saving) {
             (_, true) => Line::styled("saving…", theme.dim),
             (Some(e), _) => Line::styled(text::inert(e), theme.error),
-            (None, _) => match self.fields.get(self.focus).and_then(|f| f.hint) {
-                Some(hint) => Line::styled(format!("{hint} · Tab next · ctrl-s saves"), theme.dim),
+            (None, _) => match self.fields.get(self.focus).and_then(|f| f.hint.as_deref()) {
+                Some(hint) => Line::styled(format!("{} · Tab next · ctrl-s saves", text::inert(hint)), theme.dim),
                 None => Line::styled("Tab next field · Enter/ctrl-s saves · Esc closes", theme.dim),
             },
         };

@@ -224,7 +224,7 @@ impl AttendanceScreen {
             Action::SessionSummary => match grid.sessions.get(self.col) {
                 Some(s) => {
                     let (title, lines) = session_summary(grid, s.id, cx.tz);
-                    vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0 }))]
+                    vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0, on_yes: None, diff: false }))]
                 }
                 None => vec![Cmd::Toast("no session held yet".into())],
             },
@@ -464,7 +464,7 @@ impl Component for AttendanceScreen {
             Reply::StudentHistory(h) => {
                 let lines = history_lines(&h, cx.settings.attendance_threshold_percent, cx.tz);
                 let title = text::inert(&h.name);
-                vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0 }))]
+                vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0, on_yes: None, diff: false }))]
             }
             Reply::MarkedAll(n) => {
                 vec![Cmd::Toast(format!("{n} marked present")), Cmd::Reload]
