@@ -71,6 +71,21 @@ fn install_panic_hook() {
 }
 
 /// Ctrl-Z: give the terminal back, stop, and take it again when resumed (`fg`).
+/// Runs `f` with the terminal as the shell had it (an external editor), then takes
+/// it back and redraws everything.
+pub fn handed<T>(term: &mut Term, mouse: bool, f: impl FnOnce() -> T) -> io::Result<T> {
+    restore();
+    let out = f();
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    execute!(io::stdout(), EnterAlternateScreen, EnableBracketedPaste, cursor::Hide)?;
+    if mouse {
+        execute!(io::stdout(), EnableMouseCapture)?;
+    }
+    term.clear()?;
+    Ok(out)
+}
+
 pub fn suspend(term: &mut Term, mouse: bool) -> io::Result<()> {
     restore();
     // SAFETY: raise() only sends a signal to this process; SIGTSTP's default action

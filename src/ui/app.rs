@@ -236,6 +236,10 @@ impl App {
             Msg::Tick(now) => self.on_tick(now),
             Msg::Backend(ev) => self.on_event(*ev),
             Msg::Changed(_) => self.reload_current(),
+            Msg::Edited { screen, tag, text } => {
+                self.dirty = true;
+                self.run_cmds(vec![Cmd::Call(screen, crate::ui::cmd::Call::Edited { tag, text })], screen)
+            }
         }
     }
 

@@ -61,6 +61,8 @@ pub enum Call {
     /// A line of a pick list the screen built: its tag and the line's index in the
     /// list the screen keeps.
     Picked { tag: &'static str, index: usize },
+    /// The text came back from the user's own editor (`Cmd::External`), or why not.
+    Edited { tag: &'static str, text: Result<String, String> },
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +86,12 @@ pub enum Cmd {
     Error(String),
     /// Put text on the user's clipboard (OSC 52).
     Copy(String),
+    /// Edit `text` in the user's own editor (`$VISUAL`, `$EDITOR`, else `vi`), the
+    /// TUI suspended meanwhile; the result comes back as `Call::Edited`.
+    External {
+        tag: &'static str,
+        text: String,
+    },
     /// Tell a screen something from one of its popups.
     Call(ScreenId, Call),
     /// Load the screen on top again (after a write or a conflict).

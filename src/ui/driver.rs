@@ -63,6 +63,9 @@ pub struct Driver {
     pub copied: Vec<String>,
     /// The instant ticks carry; `tick` moves it on.
     pub clock: DateTime<Utc>,
+    /// The "user's editor" for `Cmd::External` (a shell command run on the file);
+    /// `None`: there is none, and the screen is told so.
+    pub editor: Option<String>,
     /// Late mode: the shuffle's state (`None`: replies in order).
     late: Option<u64>,
     queue: Vec<Command>,
@@ -94,6 +97,7 @@ impl Driver {
             quit: false,
             copied: Vec::new(),
             clock,
+            editor: None,
             late: None,
             queue: Vec::new(),
         }
@@ -123,6 +127,13 @@ impl Driver {
                 Effect::Quit => self.quit = true,
                 Effect::Suspend => {}
                 Effect::Copy(text) => self.copied.push(text),
+                Effect::External { screen, tag, text } => {
+                    let out = match &self.editor {
+                        Some(editor) => crate::ui::external::edit(editor, &text),
+                        None => Err("no editor in the test driver".to_string()),
+                    };
+                    effects.extend(self.app.update(Msg::Edited { screen, tag, text: out }));
+                }
             }
         }
     }

@@ -8,6 +8,7 @@ pub mod chooser;
 pub mod cmd;
 pub mod diff;
 pub mod driver;
+pub mod external;
 pub mod form;
 pub mod keymap;
 pub mod markdown;

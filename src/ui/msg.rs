@@ -2,6 +2,7 @@
 
 use crate::backend::changes::Notice;
 use crate::backend::{Command, Event};
+use crate::ui::screens::ScreenId;
 use crossterm::event::KeyEvent;
 
 #[derive(Debug)]
@@ -15,6 +16,12 @@ pub enum Msg {
     Tick(chrono::DateTime<chrono::Utc>),
     Backend(Box<Event>),
     Changed(Notice),
+    /// What the user's own editor gave back to a screen (`Effect::External`).
+    Edited {
+        screen: ScreenId,
+        tag: &'static str,
+        text: Result<String, String>,
+    },
 }
 
 /// Everything `update` wants done in the world; the event loop does it.
@@ -27,6 +34,12 @@ pub enum Effect {
     /// Put text on the user's own clipboard with OSC 52 (works over SSH when the
     /// local terminal allows it).
     Copy(String),
+    /// Hand the terminal to the user's editor on `text`; `Msg::Edited` follows.
+    External {
+        screen: ScreenId,
+        tag: &'static str,
+        text: String,
+    },
 }
 
 /// The effects of several messages handled together (keys typed or pasted in one

@@ -102,6 +102,7 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
     loop {
+        let mut edited = None;
         for effect in effects.drain(..) {
             match effect {
                 Effect::Send(cmd) => {
@@ -114,6 +115,17 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
                     terminal::suspend(&mut term, mouse)?;
                     app.dirty = true;
                 }
+                Effect::External { screen, tag, text } => {
+                    // The input stream reads the terminal from a thread of its own:
+                    // it is dropped while the editor runs, or it would take keys
+                    // meant for the editor.
+                    drop(input);
+                    let editor = crate::ui::external::editor_command();
+                    let out = terminal::handed(&mut term, mouse, || crate::ui::external::edit(&editor, &text))?;
+                    input = EventStream::new();
+                    edited = Some(Msg::Edited { screen, tag, text: out });
+                    app.dirty = true;
+                }
                 Effect::Copy(text) => {
                     // Best effort: a terminal without OSC 52 ignores it, and the
                     // text is on screen to select by hand.
@@ -123,6 +135,10 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
                     );
                 }
             }
+        }
+        if let Some(msg) = edited {
+            effects = app.update(msg);
+            continue;
         }
         if app.dirty {
             if let Err(e) = term.draw(|f| view(&app, f)) {

@@ -581,3 +581,30 @@ crate::on_both!(a_published_post_keeps_revisions_and_restores_one, |t: TestDb| a
     let e = posts::restore(&t.db, &admin, other.row.id, other.row.version, revs[1].id).await.unwrap_err();
     assert!(e.to_string().contains("revision"), "{e}");
 });
+
+crate::on_both!(ctrl_e_edits_the_body_in_the_users_own_editor, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let p = posts::save(
+        &t.db,
+        &sami,
+        None,
+        PostDraft { title: "Vim users".into(), content: "line one\nline two".into(), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    // An editor that fails changes nothing and says why.
+    d.editor = Some("false".into());
+    ctrl(&mut d, 'e').await;
+    assert!(d.screen().contains("the text is as it was"), "{}", d.screen());
+    assert_eq!(editor_text(&d).1, "line one\nline two");
+    // One that edits: the text comes back unsaved; ctrl-s saves it.
+    d.editor = Some("sed -i -e 's/two/2/' -e '$a line three'".into());
+    ctrl(&mut d, 'e').await;
+    assert_eq!(editor_text(&d).1, "line one\nline 2\nline three");
+    assert!(d.screen().contains("· unsaved ·"), "{}", d.screen());
+    ctrl(&mut d, 's').await;
+    assert_eq!(posts::get(&t.db, p.row.id).await.unwrap().content, "line one\nline 2\nline three");
+});

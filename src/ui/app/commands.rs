@@ -27,6 +27,7 @@ impl App {
                 Cmd::Toast(text) => self.toast(text),
                 Cmd::Error(text) => self.toast_error(text),
                 Cmd::Copy(text) => effects.push(Effect::Copy(text)),
+                Cmd::External { tag, text } => effects.push(Effect::External { screen: from, tag, text }),
                 Cmd::Call(id, call) => {
                     let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
                     let Some(screen) = self.stack.iter_mut().rev().find(|s| s.id() == id) else { continue };

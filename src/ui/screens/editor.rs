@@ -4,7 +4,9 @@
 //! the status line. A new post starts on the title; Enter or Tab goes to the body,
 //! shift-Tab back. `ctrl-s` saves (a new post becomes a draft; an edit is guarded by
 //! its version: someone else's save meanwhile is named and nothing typed is lost).
-//! `Esc` leaves, asking first when something is unsaved.
+//! `Esc` leaves, asking first when something is unsaved. `ctrl-e` opens the body
+//! in the user's own editor (`$VISUAL`/`$EDITOR`), the TUI suspended meanwhile;
+//! what comes back is unsaved until `ctrl-s`.
 //!
 //! Every key goes to the editor (it captures text), so only `ctrl-s`, `Esc`, Tab
 //! and shift-Tab are its own; everything else is typing.
@@ -312,6 +314,22 @@ impl Component for EditorScreen {
             cmds.extend(self.save());
             return cmds;
         }
+        if let crate::ui::cmd::Call::Edited { tag: "body", text } = call {
+            return match text {
+                Ok(t) => {
+                    let t = t.replace("\r\n", "\n");
+                    if t != self.text() {
+                        self.body = TextArea::new(t.split('\n').map(str::to_string).collect());
+                        self.focus = Focus::Body;
+                        self.autosave(cx);
+                        vec![Cmd::Toast("the body is back from your editor; ctrl-s saves it".into())]
+                    } else {
+                        vec![Cmd::Toast("back from your editor: no change".into())]
+                    }
+                }
+                Err(why) => vec![Cmd::Error(why)],
+            };
+        }
         if let (crate::ui::cmd::Call::Picked { tag: "restore", .. }, Some(found)) = (call, self.found.take()) {
             self.title = found.title;
             self.body = TextArea::new(found.body.split('\n').map(str::to_string).collect());
@@ -372,6 +390,10 @@ impl Component for EditorScreen {
         match (key.code, self.focus) {
             (KeyCode::Char('s'), _) if ctrl => return self.save(),
             (KeyCode::Char('f'), _) if ctrl => return self.details(cx),
+            // The body in the user's own editor; the TUI waits meanwhile.
+            (KeyCode::Char('e'), _) if ctrl && !self.loading => {
+                return vec![Cmd::External { tag: "body", text: self.text() }];
+            }
             (KeyCode::Char('t'), _) if ctrl => {
                 let wide = cx.width >= SIDE_BY_SIDE;
                 self.preview = Some(!self.preview.unwrap_or(wide));
@@ -483,7 +505,7 @@ impl Component for EditorScreen {
             None => Line::styled(
                 text::fit(
                     &format!(
-                        "{words} words · {} min read · {state} · {which} · ctrl-s save · ctrl-f details · ctrl-t preview · Esc leave",
+                        "{words} words · {} min read · {state} · {which} · ctrl-s save · ctrl-f details · ctrl-t preview · ctrl-e $EDITOR · Esc leave",
                         if words == 0 { 0 } else { read_time_minutes(&text) }
                     ),
                     usize::from(status.width),

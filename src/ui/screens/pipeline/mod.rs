@@ -474,7 +474,7 @@ impl Component for PipelineScreen {
                 }
                 Err((field, why)) => vec![Cmd::FieldError { field, why }],
             },
-            Call::Submit { .. } | Call::Picked { .. } => Vec::new(),
+            Call::Submit { .. } | Call::Picked { .. } | Call::Edited { .. } => Vec::new(),
         }
     }
 
