@@ -96,6 +96,12 @@ impl Backend {
             | Request::MovePost { .. }
             | Request::PostRevisions { .. }
             | Request::RestoreRevision { .. }) => super::posts::handle(self, &actor, r).await,
+            r @ (Request::CaseStudies { .. }
+            | Request::SaveCaseStudy { .. }
+            | Request::MoveCaseStudy { .. }
+            | Request::FeatureCaseStudy { .. }
+            | Request::ReorderCaseStudy { .. }
+            | Request::AddCaseStudyMedia { .. }) => super::case_studies::handle(self, &actor, r).await,
             r @ (Request::Testimonials { .. }
             | Request::SaveTestimonial { .. }
             | Request::FeatureTestimonial { .. }

@@ -7,6 +7,7 @@
 pub mod enums;
 pub mod attendance;
 pub mod capacity;
+pub mod case_study;
 pub mod contact;
 pub mod help_request;
 pub mod lead;

@@ -192,12 +192,7 @@ pub async fn set_post_tags(db: &Db, actor: &Actor, post_id: i64, names: &[&str])
 
 /// A post's tag names, by name.
 pub async fn post_tags_in(tx: &mut Tx, post_id: i64) -> Result<Vec<String>> {
-    Ok(with_tx!(tx, c => {
-        sqlx::query_scalar("SELECT t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 ORDER BY t.name")
-            .bind(post_id)
-            .fetch_all(&mut *c)
-            .await?
-    }))
+    tags_in(tx, Tagged::Post, post_id).await
 }
 
 /// Inside a transaction: the post's tags become `names` (unknown ones are created),
@@ -208,17 +203,54 @@ pub async fn replace_post_tags<S: AsRef<str>>(
     names: &[S],
     at: DateTime<Utc>,
 ) -> Result<(Vec<String>, Vec<String>)> {
-    let old: Vec<(i64, String)> = with_tx!(tx, c => {
-        sqlx::query_as("SELECT t.id, t.name FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = $1 ORDER BY t.name")
-            .bind(post_id)
-            .fetch_all(&mut *c)
-            .await?
-    });
+    replace_tags(tx, Tagged::Post, post_id, names, at).await
+}
+
+/// What carries tags, and its junction table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tagged {
+    Post,
+    CaseStudy,
+}
+
+impl Tagged {
+    /// (junction table, owner column): this crate's names, never user input.
+    fn junction(self) -> (&'static str, &'static str) {
+        match self {
+            Tagged::Post => ("post_tags", "post_id"),
+            Tagged::CaseStudy => ("case_study_tags", "case_study_id"),
+        }
+    }
+}
+
+/// A post's or case study's tag names, by name.
+pub async fn tags_in(tx: &mut Tx, of: Tagged, id: i64) -> Result<Vec<String>> {
+    let (table, owner) = of.junction();
+    let sql =
+        format!("SELECT t.name FROM {table} j JOIN tags t ON t.id = j.tag_id WHERE j.{owner} = $1 ORDER BY t.name");
+    Ok(with_tx!(tx, c => sqlx::query_scalar(&sql).bind(id).fetch_all(&mut *c).await?))
+}
+
+/// Inside a transaction: the tags of `of` #`id` become `names` (unknown ones are
+/// created), and every touched tag is recounted (BR-15). Returns the names before
+/// and after.
+pub async fn replace_tags<S: AsRef<str>>(
+    tx: &mut Tx,
+    of: Tagged,
+    id: i64,
+    names: &[S],
+    at: DateTime<Utc>,
+) -> Result<(Vec<String>, Vec<String>)> {
+    let (table, owner) = of.junction();
+    let sql = format!(
+        "SELECT t.id, t.name FROM {table} j JOIN tags t ON t.id = j.tag_id WHERE j.{owner} = $1 ORDER BY t.name"
+    );
+    let old: Vec<(i64, String)> = with_tx!(tx, c => sqlx::query_as(&sql).bind(id).fetch_all(&mut *c).await?);
     let mut new_ids = Vec::new();
     for name in names.iter().map(|n| crate::domain::contact::clean(n.as_ref())).filter(|n| !n.is_empty()) {
-        let id = tag_id(tx, &name, at).await?;
-        if !new_ids.contains(&id) {
-            new_ids.push(id);
+        let tag = tag_id(tx, &name, at).await?;
+        if !new_ids.contains(&tag) {
+            new_ids.push(tag);
         }
     }
     let mut old_ids: Vec<i64> = old.iter().map(|(id, _)| *id).collect();
@@ -229,19 +261,19 @@ pub async fn replace_post_tags<S: AsRef<str>>(
     if old_ids == sorted_new {
         return Ok((old_names.clone(), old_names));
     }
-    with_tx!(tx, c => sqlx::query("DELETE FROM post_tags WHERE post_id = $1").bind(post_id).execute(&mut *c).await?.rows_affected());
-    for id in &new_ids {
-        with_tx!(tx, c => {
-            sqlx::query("INSERT INTO post_tags (post_id, tag_id, created_at) VALUES ($1, $2, $3)").bind(post_id).bind(id).bind(at).execute(&mut *c).await?.rows_affected()
-        });
+    let delete = format!("DELETE FROM {table} WHERE {owner} = $1");
+    with_tx!(tx, c => sqlx::query(&delete).bind(id).execute(&mut *c).await?.rows_affected());
+    let insert = format!("INSERT INTO {table} ({owner}, tag_id, created_at) VALUES ($1, $2, $3)");
+    for tag in &new_ids {
+        with_tx!(tx, c => sqlx::query(&insert).bind(id).bind(tag).bind(at).execute(&mut *c).await?.rows_affected());
     }
     let mut touched: Vec<i64> = old_ids.into_iter().chain(new_ids).collect();
     touched.sort_unstable();
     touched.dedup();
-    for id in touched {
-        recount_tag(tx, id).await?;
+    for tag in touched {
+        recount_tag(tx, tag).await?;
     }
-    let new_names = post_tags_in(tx, post_id).await?;
+    let new_names = tags_in(tx, of, id).await?;
     Ok((old_names, new_names))
 }
 

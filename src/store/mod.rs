@@ -19,6 +19,7 @@ pub mod audit;
 pub mod board;
 pub mod calendar;
 pub mod calendar_ics;
+pub mod case_studies;
 pub mod cohorts;
 pub mod contact_messages;
 pub mod content;

@@ -254,6 +254,12 @@ impl App {
         if self.toasts.len() != before {
             self.dirty = true;
         }
+        if self.session.is_some() && !self.locked {
+            let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
+            if let Some(top) = self.stack.last_mut() {
+                top.component_mut().on_tick(&cx);
+            }
+        }
         if self.busy() {
             self.spinner = self.spinner.wrapping_add(1);
             self.dirty = true;

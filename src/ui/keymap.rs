@@ -34,6 +34,7 @@ pub enum Context {
     /// The moderation queue.
     Moderation,
     Testimonials,
+    CaseStudies,
     Posts,
 }
 
@@ -55,6 +56,7 @@ impl Context {
         Context::Calendar,
         Context::Moderation,
         Context::Testimonials,
+        Context::CaseStudies,
         Context::Posts,
     ];
 
@@ -76,6 +78,7 @@ impl Context {
             Context::Calendar => "calendar",
             Context::Moderation => "moderation",
             Context::Testimonials => "testimonials",
+            Context::CaseStudies => "case_studies",
             Context::Posts => "posts",
         }
     }
@@ -174,6 +177,7 @@ crate::string_enum! {
         Revisions => "revisions",
         HideComment => "hide_comment",
         Promote => "promote",
+        AddMedia => "add_media",
     }
 }
 
@@ -234,6 +238,7 @@ impl Action {
             Action::Revisions => "revisions",
             Action::HideComment => "hide",
             Action::Promote => "promote",
+            Action::AddMedia => "media",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -331,6 +336,7 @@ impl Action {
             Action::Revisions => "the bodies a published post kept: diff against now, restore one",
             Action::HideComment => "hide / unhide a comment",
             Action::Promote => "promote a course review to a pending testimonial",
+            Action::AddMedia => "add a picture or video (one of them the thumbnail)",
         }
     }
 }

@@ -127,3 +127,76 @@ fn starts_draws_quits_and_restores_the_terminal() {
     }
     let _ = std::fs::remove_file(&db);
 }
+
+/// Starts staffroom as the demo's staff member with its data directory in `data`.
+fn start_staff(db: &Path, data: &Path, tag: &str) -> Tmux {
+    let tmux = Tmux { socket: format!("staffroom-e2e-{}-{tag}", std::process::id()) };
+    let bin = env!("CARGO_BIN_EXE_staffroom");
+    let script = format!(
+        "XDG_DATA_HOME={} {bin} demo --as staff --database-url sqlite://{}; sleep 30",
+        data.display(),
+        db.display()
+    );
+    let ok = tmux
+        .cmd()
+        .args(["new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh", "-c", &script])
+        .env("TERM", "xterm-256color")
+        .status()
+        .expect("tmux");
+    assert!(ok.success());
+    tmux
+}
+
+#[test]
+fn unsaved_text_survives_kill_9_and_is_offered_back() {
+    if !have("tmux") {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "tmux is required in CI");
+        eprintln!("!!!!!!!! SKIPPING e2e terminal tests: tmux is not installed !!!!!!!!");
+        return;
+    }
+    let db = temp_path("db");
+    let data = temp_path("data");
+    let prep = Command::new(env!("CARGO_BIN_EXE_staffroom"))
+        .args(["demo", "--no-open", "--database-url", &format!("sqlite://{}", db.display())])
+        .output()
+        .unwrap();
+    assert!(prep.status.success(), "{}", String::from_utf8_lossy(&prep.stderr));
+    let keys = |t: &Tmux, literal: bool, k: &str| {
+        let mut c = t.cmd();
+        c.args(["send-keys", "-t", "e2e"]);
+        if literal {
+            c.arg("-l");
+        }
+        c.arg(k).status().unwrap();
+    };
+    {
+        let tmux = start_staff(&db, &data, "kill1");
+        tmux.wait_for("staff");
+        keys(&tmux, true, ":");
+        keys(&tmux, true, "editor");
+        keys(&tmux, false, "Enter");
+        tmux.wait_for("Title:");
+        keys(&tmux, true, "Power cut");
+        keys(&tmux, false, "Enter");
+        keys(&tmux, true, "every word counts");
+        tmux.wait_for("every word counts");
+        // The autosave is written within a second of the last key.
+        std::thread::sleep(Duration::from_millis(1500));
+        let pid = tmux.app_pid();
+        Command::new("kill").args(["-9", &pid]).status().unwrap();
+    }
+    let kept = data.join("staffroom").join("autosave").join("new.md");
+    let text = std::fs::read_to_string(&kept).unwrap_or_else(|e| panic!("{}: {e}", kept.display()));
+    assert!(text.contains("every word counts"), "{text}");
+    let tmux = start_staff(&db, &data, "kill2");
+    tmux.wait_for("staff");
+    keys(&tmux, true, ":");
+    keys(&tmux, true, "editor");
+    keys(&tmux, false, "Enter");
+    tmux.wait_for("Unsaved text of \"Power cut\"");
+    keys(&tmux, true, "y");
+    let screen = tmux.wait_for("the kept text is back");
+    assert!(screen.contains("every word counts") && screen.contains("Title: Power cut"), "{screen}");
+    let _ = std::fs::remove_file(&db);
+    let _ = std::fs::remove_dir_all(&data);
+}

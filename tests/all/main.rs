@@ -8,6 +8,7 @@ mod attendance;
 mod audit_chain;
 mod calendar;
 mod calendar_snapshots;
+mod case_studies;
 mod cli;
 mod concurrency;
 mod contact_messages;

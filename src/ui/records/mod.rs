@@ -3,6 +3,7 @@
 //! `/` search as you type, a detail pane, forms and actions. A simple area is one
 //! declaration here plus its store module and backend handler.
 
+pub mod case_studies;
 pub mod help_requests;
 pub mod packages;
 pub mod posts;

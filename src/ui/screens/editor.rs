@@ -61,6 +61,8 @@ pub struct EditorScreen {
     pub preview: Option<bool>,
     /// When the autosave file was last written.
     autosaved_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Typed since the autosave file was last written (the tick writes it).
+    autosave_due: bool,
     /// An autosave found on opening, until restored or declined.
     found: Option<crate::ui::autosave::Autosave>,
     /// The autosave offer is made once.
@@ -217,10 +219,20 @@ impl EditorScreen {
         }
     }
 
-    /// Writes what is typed to the autosave file, at most every half second.
+    /// After an edit: what is typed goes to the autosave file, at most every half
+    /// second; what the last half second held is written by the next tick.
     fn autosave(&mut self, cx: &Cx) {
+        self.autosave_due = true;
+        self.flush_autosave(cx);
+    }
+
+    fn flush_autosave(&mut self, cx: &Cx) {
         let Some(dir) = &cx.settings.autosave_dir else { return };
-        if !self.unsaved() || self.autosaved_at.is_some_and(|t| cx.now - t < chrono::Duration::milliseconds(500)) {
+        if !self.autosave_due || self.autosaved_at.is_some_and(|t| cx.now - t < chrono::Duration::milliseconds(500)) {
+            return;
+        }
+        self.autosave_due = false;
+        if !self.unsaved() {
             return;
         }
         match crate::ui::autosave::write(dir, &self.key(), &self.title, &self.text(), cx.now) {
@@ -426,7 +438,12 @@ impl Component for EditorScreen {
         Vec::new()
     }
 
+    fn on_tick(&mut self, cx: &Cx) {
+        self.flush_autosave(cx);
+    }
+
     fn on_paste(&mut self, pasted: &str) {
+        self.autosave_due = true;
         match self.focus {
             Focus::Title => self.title.push_str(&pasted.replace(['\n', '\r'], " ")),
             Focus::Body => {

@@ -38,6 +38,7 @@ pub enum ScreenId {
     Calendar,
     Moderation,
     Testimonials,
+    CaseStudies,
     Posts,
     /// A new post (`:editor`); an existing one opens from the posts list.
     Editor,
@@ -59,6 +60,7 @@ impl ScreenId {
         ScreenId::Posts,
         ScreenId::Editor,
         ScreenId::Testimonials,
+        ScreenId::CaseStudies,
         ScreenId::Audit,
         ScreenId::Users,
     ];
@@ -76,6 +78,7 @@ impl ScreenId {
             ScreenId::Calendar => "calendar",
             ScreenId::Moderation => "moderation",
             ScreenId::Testimonials => "testimonials",
+            ScreenId::CaseStudies => "case-studies",
             ScreenId::Posts => "posts",
             ScreenId::Editor => "editor",
             ScreenId::Lead => "lead",
@@ -95,6 +98,7 @@ impl ScreenId {
             ScreenId::Calendar => "sessions and events by month, week or agenda; clashes marked",
             ScreenId::Moderation => "posts, testimonials and applications awaiting a decision; a approves, r rejects",
             ScreenId::Testimonials => "testimonials by status, the featured first; f features, J/K order",
+            ScreenId::CaseStudies => "portfolio case studies: fields, tags, stack, media; publish with one thumbnail",
             ScreenId::Posts => "blog posts by status; e edits, s submits, p publishes",
             ScreenId::Editor => "write a new post",
             ScreenId::Lead => "one lead and its timeline",
@@ -115,6 +119,7 @@ impl ScreenId {
             ScreenId::Calendar => Some(Permission::ViewCalendar),
             ScreenId::Moderation => Some(Permission::ModerateContent),
             ScreenId::Testimonials => Some(Permission::ViewContent),
+            ScreenId::CaseStudies => Some(Permission::ViewContent),
             ScreenId::Posts => Some(Permission::ViewContent),
             ScreenId::Editor => Some(Permission::EditContent),
             ScreenId::Lead => Some(Permission::ViewLeads),
@@ -206,6 +211,9 @@ pub trait Component {
     }
     /// Text pasted while the screen captures text (bracketed paste).
     fn on_paste(&mut self, _pasted: &str) {}
+    /// The frame tick, to the screen on top (the editor writes its autosave after
+    /// the last key, not only on the next one).
+    fn on_tick(&mut self, _cx: &Cx) {}
 }
 
 /// What drawing may read: the theme and the instant of the last tick.
@@ -246,6 +254,7 @@ impl Screen {
             ScreenId::HelpRequests => Screen::record(&crate::ui::records::help_requests::DECL),
             ScreenId::Packages => Screen::record(&crate::ui::records::packages::DECL),
             ScreenId::Testimonials => Screen::record(&crate::ui::records::testimonials::DECL),
+            ScreenId::CaseStudies => Screen::record(&crate::ui::records::case_studies::DECL),
             ScreenId::Posts => Screen::record(&crate::ui::records::posts::DECL),
             ScreenId::Editor => Screen::Editor(Box::default()),
             ScreenId::Attendance => Screen::Attendance(Box::default()),

@@ -379,8 +379,12 @@ impl Form {
         let label_w = 12usize;
         let value_w = usize::from(w.saturating_sub(4)).saturating_sub(label_w + 1);
         let mut rows: Vec<(Line, Option<usize>)> = Vec::new();
+        // The rows of the focused field, so a form taller than the screen scrolls
+        // to keep it in view.
+        let mut focus_rows = (0, 0);
         for (i, field) in self.fields.iter().enumerate() {
             let focused = i == self.focus;
+            let first_row = rows.len();
             let label = Span::styled(
                 format!(" {} ", text::pad(field.label, label_w)),
                 if focused { theme.key } else { theme.dim },
@@ -417,6 +421,9 @@ impl Form {
             if let Some(e) = &field.error {
                 rows.push((Line::styled(format!("   {} {}", field.label, text::inert(e)), theme.error), None));
             }
+            if focused {
+                focus_rows = (first_row, rows.len());
+            }
         }
         rows.push((Line::raw(""), None));
         let foot = match (&self.error, self.saving) {
@@ -427,14 +434,35 @@ impl Form {
                 None => Line::styled("Tab next field · Enter/ctrl-s saves · Esc closes", theme.dim),
             },
         };
-        rows.push((foot, None));
         let area_h = 4u16;
-        let h = rows.iter().map(|(_, a)| if a.is_some() { area_h } else { 1 }).sum::<u16>() + 2;
+        let height = |rows: &[(Line, Option<usize>)]| {
+            rows.iter().map(|(_, a)| if a.is_some() { area_h } else { 1 }).sum::<u16>()
+        };
+        // Taller than the room: the first rows scroll out until the focused field
+        // (and the foot, always last) fit; the title says there is more.
+        let room = area.height.saturating_sub(3);
+        let mut start = 0;
+        while start < focus_rows.0 && height(&rows[start..focus_rows.1.max(start)]) > room {
+            start += 1;
+        }
+        let hidden_above = start > 0;
+        // (The last row is the blank before the foot: it may go unseen.)
+        let hidden_below = height(&rows[start..rows.len().saturating_sub(1).max(start)]) > room;
+        rows.drain(..start);
+        let h = (height(&rows) + 1).min(room + 1) + 2;
         let rect = crate::ui::view::centered(area, w, h);
         f.render_widget(Clear, rect);
-        let block = Block::bordered().title(Span::styled(format!(" {} ", text::inert(&self.title)), theme.title));
+        let more = match (hidden_above, hidden_below) {
+            (true, true) => " (more ↑↓) ",
+            (true, false) => " (more ↑) ",
+            (false, true) => " (more ↓) ",
+            (false, false) => " ",
+        };
+        let block = Block::bordered().title(Span::styled(format!(" {}{more}", text::inert(&self.title)), theme.title));
         let inner = block.inner(rect);
         f.render_widget(block, rect);
+        f.render_widget(Paragraph::new(foot), Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner });
+        let inner = Rect { height: inner.height.saturating_sub(1), ..inner };
         let mut y = inner.y;
         for (line, text_area) in rows {
             if y >= inner.bottom() {

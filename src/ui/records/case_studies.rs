@@ -1,0 +1,174 @@
+//! Case studies (`:case-studies`): the portfolio by status, in display order. `e`
+//! edits the fields (title, slug, subtitle, kinds, dates, links, tags, tech stack,
+//! and the story: role, problem, solution, results, lessons), `N` a new one; `f`
+//! features or unfeatures, `K`/`J` move one up or down; `m` adds a picture or video
+//! (as the thumbnail it replaces the one before); `p` publishes (with exactly one
+//! thumbnail, BR-04), `x` archives, `d` takes it back to draft.
+
+use super::{Act, Decl, Refusal};
+use crate::backend::Request;
+use crate::backend::records::{Cursor, Record};
+use crate::domain::case_study::{CaseStudyStatus, ClientType, MediaType, ProjectType};
+use crate::domain::permissions::Action as Permission;
+use crate::store::case_studies::{CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia};
+use crate::ui::keymap::{Action, Context};
+use crate::ui::screens::{Command, ScreenId};
+use crate::ui::widgets::form::{Field, Form, Value, Values};
+
+const EDIT: Option<Permission> = Some(Permission::EditContent);
+
+pub static DECL: Decl = Decl {
+    id: ScreenId::CaseStudies,
+    title: "Case studies",
+    contexts: &[Context::CaseStudies, Context::Records, Context::List],
+    commands: &[
+        Command::hint(Action::Edit, EDIT),
+        Command::hint(Action::New, EDIT),
+        Command::hint(Action::AddMedia, EDIT),
+        Command::hint(Action::Publish, EDIT),
+        Command::key(Action::Feature, EDIT),
+        Command::key(Action::MoveUp, EDIT),
+        Command::key(Action::MoveDown, EDIT),
+        Command::key(Action::Archive, EDIT),
+        Command::key(Action::ToDraft, EDIT),
+        Command::key(Action::Filter, None),
+    ],
+    columns: &[("★", 1), ("title", 0), ("type", 10), ("status", 9)],
+    tabs: &["draft", "published", "archived"],
+    load,
+    act,
+    submit,
+    reply: super::no_reply,
+};
+
+fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
+    Request::CaseStudies { status: tab, search, after, limit: 100 }
+}
+
+fn form(title: String, r: Option<&Record>) -> Form {
+    let v = |key: &str| r.map_or("", |r| r.value(key));
+    let projects: Vec<&'static str> = ProjectType::ALL.iter().map(|t| t.as_str()).collect();
+    let clients: Vec<&'static str> = ClientType::ALL.iter().map(|t| t.as_str()).collect();
+    Form::new(
+        title,
+        if r.is_some() { "edit" } else { "new" },
+        vec![
+            Field::line("title", "title", MAX_TITLE_CHARS, true).with(v("title")),
+            Field::line("slug", "slug", MAX_TITLE_CHARS, false)
+                .hint("the address: lower-case words and hyphens; empty: made from the title")
+                .with(v("slug")),
+            Field::line("subtitle", "subtitle", MAX_TITLE_CHARS, false).with(v("subtitle")),
+            Field::choice("project_type", "project", projects).with(v("project_type")),
+            Field::choice("client_type", "client", clients).with(if r.is_some() {
+                v("client_type")
+            } else {
+                "business"
+            }),
+            Field::date("started_at", "started").with(v("started_at")),
+            Field::date("completed_at", "completed")
+                .hint("not before the start; empty: ongoing")
+                .with(v("completed_at")),
+            Field::line("live_url", "live link", MAX_URL_CHARS, false).hint("https://…").with(v("live_url")),
+            Field::line("repo_url", "repository", MAX_URL_CHARS, false).hint("https://…").with(v("repo_url")),
+            Field::line("tags", "tags", 1_000, false).hint("comma-separated; new ones are created").with(v("tags")),
+            Field::line("tech", "tech stack", 1_000, false)
+                .hint("comma-separated names from the tech stack (React, PostgreSQL…)")
+                .with(v("tech")),
+            Field::line("role", "our role", MAX_TITLE_CHARS, false).with(v("role")),
+            Field::multi("problem", "problem", MAX_TEXT_CHARS, false).with(v("problem")),
+            Field::multi("solution", "solution", MAX_TEXT_CHARS, false).with(v("solution")),
+            Field::multi("results", "results", MAX_TEXT_CHARS, false).with(v("results")),
+            Field::multi("lessons_learned", "lessons", MAX_TEXT_CHARS, false).with(v("lessons_learned")),
+        ],
+    )
+}
+
+fn act(action: Action, r: Option<&Record>) -> Option<Act> {
+    if action == Action::New {
+        return Some(Act::Form(form("New case study".into(), None)));
+    }
+    let r = r?;
+    let to = |to: CaseStudyStatus| Act::Send(Request::MoveCaseStudy { id: r.id, version: r.version, to });
+    Some(match action {
+        Action::Edit | Action::Open => Act::Form(form(format!("Edit {}", r.value("title")), Some(r))),
+        Action::Feature => Act::Send(Request::FeatureCaseStudy {
+            id: r.id,
+            version: r.version,
+            featured: r.value("featured") != "yes",
+        }),
+        Action::MoveUp | Action::MoveDown => {
+            Act::Send(Request::ReorderCaseStudy { id: r.id, version: r.version, up: action == Action::MoveUp })
+        }
+        Action::AddMedia => {
+            let types: Vec<&'static str> = MediaType::ALL.iter().map(|t| t.as_str()).collect();
+            Act::Form(Form::new(
+                format!("Add media to {}", r.value("title")),
+                "media",
+                vec![
+                    Field::line("file_url", "link", MAX_URL_CHARS, true).hint("https://… of the picture or video"),
+                    Field::choice("media_type", "type", types),
+                    Field::line("caption", "caption", MAX_TITLE_CHARS, false),
+                    Field::line("alt_text", "alt text", MAX_TITLE_CHARS, false)
+                        .hint("what the picture shows, for screen readers"),
+                    Field::choice("thumbnail", "thumbnail", vec!["no", "yes"])
+                        .hint("yes: it becomes the one thumbnail (the one before is no longer)"),
+                ],
+            ))
+        }
+        Action::Publish => to(CaseStudyStatus::Published),
+        Action::Archive => to(CaseStudyStatus::Archived),
+        Action::ToDraft => to(CaseStudyStatus::Draft),
+        _ => return None,
+    })
+}
+
+fn list(v: &Values, key: &str) -> Vec<String> {
+    v.text(key).split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
+}
+
+fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
+    let some = |key: &str| Some(v.text(key)).filter(|t| !t.trim().is_empty());
+    let day = |key: &str| match v.get(key) {
+        Some(Value::Date(d)) => *d,
+        _ => None,
+    };
+    match tag {
+        "media" => {
+            let r = r.ok_or((None, "the case study is no longer in the list".to_string()))?;
+            let media = NewMedia {
+                media_type: v.text("media_type"),
+                file_url: v.text("file_url"),
+                caption: some("caption"),
+                alt_text: some("alt_text"),
+                thumbnail: v.text("thumbnail") == "yes",
+            };
+            Ok(Request::AddCaseStudyMedia { id: r.id, version: r.version, media: Box::new(media) })
+        }
+        _ => {
+            let fields = CaseStudyFields {
+                title: v.text("title"),
+                slug: some("slug"),
+                subtitle: some("subtitle"),
+                problem: some("problem"),
+                solution: some("solution"),
+                role: some("role"),
+                results: some("results"),
+                lessons_learned: some("lessons_learned"),
+                project_type: v.text("project_type"),
+                client_type: v.text("client_type"),
+                live_url: some("live_url"),
+                repo_url: some("repo_url"),
+                started_at: day("started_at"),
+                completed_at: day("completed_at"),
+                tags: list(v, "tags"),
+                tech: list(v, "tech"),
+            };
+            let id = match (tag, r) {
+                ("new", _) => None,
+                (_, Some(r)) => Some((r.id, r.version)),
+                (_, None) => return Err((None, "the case study is no longer in the list".to_string())),
+            };
+            Ok(Request::SaveCaseStudy { id, fields: Box::new(fields) })
+        }
+    }
+}
