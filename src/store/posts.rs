@@ -137,13 +137,56 @@ const SELECT: &str = "SELECT p.id, p.slug, p.title, p.excerpt, p.post_type, p.st
 /// Keyset key: newest change first.
 pub type Key = (DateTime<Utc>, i64);
 
+/// Posts per status, and "scheduled": approved ones with a publish time.
 pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
-    Ok(with_db!(db, p => {
+    let mut counts: Vec<(String, i64)> = with_db!(db, p => {
         sqlx::query_as("SELECT status, COUNT(*) FROM posts GROUP BY status ORDER BY status").fetch_all(p).await?
-    }))
+    });
+    let scheduled: i64 = with_db!(db, p => {
+        sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE status = 'approved' AND publish_at IS NOT NULL").fetch_one(p).await?
+    });
+    let all = counts.iter().map(|(_, n)| n).sum();
+    counts.push((SCHEDULED.to_string(), scheduled));
+    counts.push(("all".to_string(), all));
+    Ok(counts)
 }
 
-/// A page of one status (or all), matching `search` in the title, excerpt or author.
+/// The list's tab of approved posts waiting for their publish time.
+pub const SCHEDULED: &str = "scheduled";
+
+/// What the list's search holds: words to find, and filters written as
+/// `type:tutorial`, `tag:rust`, `category:frontend` (by slug or name) and
+/// `author:sami` (part of the name; `_` for a space in a value).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PostSearch {
+    pub words: String,
+    pub post_type: Option<String>,
+    pub tag: Option<String>,
+    pub category: Option<String>,
+    pub author: Option<String>,
+}
+
+impl PostSearch {
+    pub fn parse(search: &str) -> PostSearch {
+        let mut s = PostSearch::default();
+        let mut words = Vec::new();
+        for token in search.split_whitespace() {
+            let value = |v: &str| Some(v.replace('_', " ")).filter(|v| !v.is_empty());
+            match token.split_once(':') {
+                Some(("type", v)) => s.post_type = value(v).map(|v| v.replace(' ', "_")),
+                Some(("tag", v)) => s.tag = value(v).map(|v| crate::domain::slug::slugify(&v)),
+                Some(("category", v)) => s.category = value(v).map(|v| crate::domain::slug::slugify(&v)),
+                Some(("author", v)) => s.author = value(v),
+                _ => words.push(token),
+            }
+        }
+        s.words = words.join(" ");
+        s
+    }
+}
+
+/// A page of one status (or all), matching `search` (`PostSearch`): its words in
+/// the title, excerpt or author, and its filters.
 pub async fn page(
     db: &Db,
     status: Option<&str>,
@@ -152,14 +195,39 @@ pub async fn page(
     limit: i64,
 ) -> Result<Page<PostRow, Key>> {
     let limit = page::limit(limit);
-    let pattern = search.and_then(page::contains_pattern);
+    let search = PostSearch::parse(search.unwrap_or(""));
+    let pattern = page::contains_pattern(&search.words);
+    let author = search.author.as_deref().and_then(page::contains_pattern);
     let mut args = page::Args::default();
     let mut sql = format!("{SELECT} WHERE 1 = 1");
+    // "scheduled" is not a status: approved, with a publish time.
+    let (status, scheduled) = match status {
+        Some(SCHEDULED) => (Some("approved"), true),
+        other => (other, false),
+    };
     if status.is_some() {
         sql += &format!(" AND p.status = {}", args.arg());
     }
+    if scheduled {
+        sql += " AND p.publish_at IS NOT NULL";
+    }
     if pattern.is_some() {
         sql += &page::any_like(&["p.title", "COALESCE(p.excerpt, '')", "COALESCE(u.full_name, '')"], &args.arg());
+    }
+    if search.post_type.is_some() {
+        sql += &format!(" AND p.post_type = {}", args.arg());
+    }
+    if search.tag.is_some() {
+        sql += &format!(
+            " AND EXISTS (SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = {})",
+            args.arg()
+        );
+    }
+    if search.category.is_some() {
+        sql += &format!(" AND cat.slug = {}", args.arg());
+    }
+    if author.is_some() {
+        sql += &page::any_like(&["COALESCE(u.full_name, '')"], &args.arg());
     }
     if after.is_some() {
         sql += &format!(" AND (p.updated_at, p.id) < ({}, {})", args.arg(), args.arg());
@@ -172,6 +240,9 @@ pub async fn page(
         }
         if let Some(pattern) = &pattern {
             q = q.bind(pattern);
+        }
+        for filter in [&search.post_type, &search.tag, &search.category, &author].into_iter().flatten() {
+            q = q.bind(filter);
         }
         if let Some((at, id)) = after {
             q = q.bind(at).bind(id);

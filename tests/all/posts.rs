@@ -203,6 +203,12 @@ crate::on_both!(scheduled_posts_publish_when_due_and_only_then, |t: TestDb| asyn
     ] {
         staffroom::with_db!(&t.db, p => sqlx::query("UPDATE posts SET status = $2, publish_at = $3 WHERE id = $1").bind(id).bind(status).bind(at).execute(p).await.unwrap().rows_affected());
     }
+    // The list's "scheduled" tab: approved posts with a publish time; "all" counts
+    // each post once.
+    let scheduled = posts::page(&t.db, Some(posts::SCHEDULED), None, None, 50).await.unwrap();
+    assert_eq!(scheduled.rows.len(), 2);
+    let counts = posts::counts(&t.db).await.unwrap();
+    assert!(counts.contains(&("scheduled".to_string(), 2)) && counts.contains(&("all".to_string(), 3)), "{counts:?}");
     let out = crate::cli::staffroom(&["publish-due", "--database-url", &t.url], &[]);
     assert_eq!(crate::cli::ok(&out).trim(), "published 1 post(s): \"Due\"");
     let status = |id: i64| {
@@ -607,4 +613,80 @@ crate::on_both!(ctrl_e_edits_the_body_in_the_users_own_editor, |t: TestDb| async
     assert!(d.screen().contains("· unsaved ·"), "{}", d.screen());
     ctrl(&mut d, 's').await;
     assert_eq!(posts::get(&t.db, p.row.id).await.unwrap().content, "line one\nline 2\nline three");
+});
+
+crate::on_both!(the_list_filters_by_type_tag_category_and_author, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let mona = login_user(&t.db, "mona@test.example", "Mona Writer", Roles::STAFF).await;
+    category(&t.db, "Front End").await;
+    let mk = |title: &str, kind: PostType, tags: &[&str], cat: Option<&str>| PostDraft {
+        title: title.into(),
+        post_type: kind,
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        category: cat.map(str::to_string),
+        ..Default::default()
+    };
+    posts::save(&t.db, &sami, None, mk("Flexbox basics", PostType::Tutorial, &["css"], Some("Front End")))
+        .await
+        .unwrap();
+    posts::save(&t.db, &sami, None, mk("Grid deep dive", PostType::Article, &["css", "layout"], None)).await.unwrap();
+    posts::save(&t.db, &mona, None, mk("Cohort 7 recap", PostType::SessionSummary, &[], None)).await.unwrap();
+    let titles = |search: &'static str| {
+        let db = t.db.clone();
+        async move {
+            let page = posts::page(&db, None, Some(search), None, 50).await.unwrap();
+            let mut v: Vec<String> = page.rows.into_iter().map(|r| r.title).collect();
+            v.sort();
+            v
+        }
+    };
+    assert_eq!(titles("type:tutorial").await, vec!["Flexbox basics"]);
+    assert_eq!(titles("type:session_summary").await, vec!["Cohort 7 recap"]);
+    assert_eq!(titles("tag:CSS").await, vec!["Flexbox basics", "Grid deep dive"]);
+    assert_eq!(titles("tag:css grid").await, vec!["Grid deep dive"], "a filter and words together");
+    assert_eq!(titles("category:front_end").await, vec!["Flexbox basics"]);
+    assert_eq!(titles("author:mona").await, vec!["Cohort 7 recap"]);
+    assert_eq!(titles("author:sami tag:layout").await, vec!["Grid deep dive"]);
+    assert!(titles("tag:nothing").await.is_empty());
+    assert_eq!(titles("50%_off type:").await, Vec::<String>::new(), "LIKE metacharacters match themselves");
+    // Typed on the screen as a search.
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    d.press(KeyCode::Char('/')).await;
+    d.type_text("tag:layout").await;
+    d.settle().await;
+    let screen = d.screen();
+    assert!(screen.contains("Grid deep dive") && !screen.contains("Flexbox basics"), "{screen}");
+});
+
+crate::on_both!(ctrl_g_finds_text_in_the_body, |t: TestDb| async move {
+    login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Editor).await;
+    d.type_text("Find me").await;
+    d.press(KeyCode::Enter).await;
+    d.type_text("alpha (1+1)").await;
+    d.press(KeyCode::Enter).await;
+    d.type_text("beta (1+1) gamma").await;
+    d.press_key(KeyEvent::new(KeyCode::Home, KeyModifiers::CONTROL)).await;
+    ctrl(&mut d, 'g').await;
+    d.type_text("(1+1) g").await;
+    assert!(d.screen().contains("find: (1+1) g"), "{}", d.screen());
+    d.press(KeyCode::Enter).await;
+    let cursor = match d.app.screen() {
+        Some(Screen::Editor(e)) => e.body.cursor(),
+        _ => panic!("not the editor"),
+    };
+    assert_eq!(cursor, (1, 5), "on the match in the second line: the pattern is taken literally");
+    ctrl(&mut d, 'g').await;
+    for _ in 0..7 {
+        d.press(KeyCode::Backspace).await;
+    }
+    d.type_text("delta").await;
+    d.press(KeyCode::Enter).await;
+    assert!(d.screen().contains("\"delta\" is not in the body"), "{}", d.screen());
+    // Enter again finds the next one; Esc closes the find line and typing goes to
+    // the body again, at the last match.
+    d.press(KeyCode::Esc).await;
+    assert!(!d.screen().contains("find:"), "{}", d.screen());
+    d.type_text("!").await;
+    assert_eq!(editor_text(&d).1, "alpha (1+1)\nbeta !(1+1) gamma");
 });

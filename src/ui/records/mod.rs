@@ -178,7 +178,12 @@ impl RecordScreen {
     fn draw(&self, f: &mut Frame, area: Rect, vx: &Vx) {
         let theme = vx.theme;
         let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-        let total: i64 = self.counts.iter().map(|(_, n)| n).sum();
+        // A store whose tabs overlap (posts' "scheduled" are approved ones) says
+        // the total itself, as "all".
+        let total: i64 = match self.counts.iter().find(|(s, _)| s == "all") {
+            Some((_, n)) => *n,
+            None => self.counts.iter().map(|(_, n)| n).sum(),
+        };
         let mut items = vec![("all".to_string(), total)];
         for t in self.decl.tabs {
             let n = self.counts.iter().find(|(s, _)| s == t).map_or(0, |(_, n)| *n);

@@ -1,5 +1,6 @@
 //! Posts (`:posts`): blog posts by status, newest change first, with search as you
-//! type. `e` or Enter opens the editor on one, `N` a new post; `s` submits a draft
+//! type; the search also takes filters — `type:tutorial`, `tag:rust`,
+//! `category:frontend`, `author:sami` — with any words. `e` or Enter opens the editor on one, `N` a new post; `s` submits a draft
 //! for review, `p` publishes (an approved post, or a draft directly for staff and
 //! admins — audited as such), `x` archives a published one, `d` takes a rejected or
 //! archived one back to draft. Approving and rejecting are in `:moderation`. `R`
@@ -39,7 +40,7 @@ pub static DECL: Decl = Decl {
     ],
     // The title takes what is left: at 80 columns that is still 14 cells.
     columns: &[("day", 5), ("title", 0), ("author", 12), ("status", 9)],
-    tabs: &["draft", "pending", "approved", "rejected", "published", "archived"],
+    tabs: &["draft", "pending", "approved", "rejected", "scheduled", "published", "archived"],
     load,
     act,
     submit,

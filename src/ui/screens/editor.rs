@@ -6,7 +6,8 @@
 //! its version: someone else's save meanwhile is named and nothing typed is lost).
 //! `Esc` leaves, asking first when something is unsaved. `ctrl-e` opens the body
 //! in the user's own editor (`$VISUAL`/`$EDITOR`), the TUI suspended meanwhile;
-//! what comes back is unsaved until `ctrl-s`.
+//! what comes back is unsaved until `ctrl-s`. `ctrl-g` finds a text in the body
+//! (`Enter` the next match, highlighted).
 //!
 //! Every key goes to the editor (it captures text), so only `ctrl-s`, `Esc`, Tab
 //! and shift-Tab are its own; everything else is typing.
@@ -63,10 +64,26 @@ pub struct EditorScreen {
     autosaved_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Typed since the autosave file was last written (the tick writes it).
     autosave_due: bool,
+    /// `ctrl-g`: the text being looked for while it is typed, and the last one.
+    finding: Option<String>,
+    found_last: String,
     /// An autosave found on opening, until restored or declined.
     found: Option<crate::ui::autosave::Autosave>,
     /// The autosave offer is made once.
     offered: bool,
+}
+
+/// A regular expression matching `text` as written (the find line looks for
+/// words, not patterns).
+fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 2);
+    for c in text.chars() {
+        if "\\.+*?()|[]{}^$#&-~".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The category choice that means none.
@@ -263,6 +280,40 @@ impl EditorScreen {
         vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![Cmd::Call(super::ScreenId::Editor, call)] }))]
     }
 
+    /// A key while `ctrl-g`'s find line is open: typing the text, `Enter` the next
+    /// match after the cursor (the matches are highlighted), `Esc` closes it.
+    fn find_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
+        let Some(query) = self.finding.as_mut() else { return Vec::new() };
+        match key.code {
+            KeyCode::Esc => {
+                self.finding = None;
+                let _ = self.body.set_search_pattern("");
+            }
+            KeyCode::Backspace => {
+                query.pop();
+            }
+            KeyCode::Enter => {
+                let q = query.clone();
+                self.found_last = q.clone();
+                self.focus = Focus::Body;
+                if q.is_empty() {
+                    return Vec::new();
+                }
+                if self.body.set_search_pattern(literal(&q)).is_err() || !self.body.search_forward(false) {
+                    return vec![Cmd::Toast(format!("\"{}\" is not in the body", text::inert(&q)))];
+                }
+            }
+            KeyCode::Char(c)
+                if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+                    && query.chars().count() < 200 =>
+            {
+                query.push(c);
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
     /// After a conflict: their version against what is typed, as a line diff. The
     /// typing stays; the next save goes over their version (it has been seen).
     fn against_theirs(&mut self, theirs: PostBody) -> Vec<Cmd> {
@@ -399,7 +450,14 @@ impl Component for EditorScreen {
 
     fn on_text_key(&mut self, key: KeyEvent, cx: &Cx) -> Vec<Cmd> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        if self.finding.is_some() {
+            return self.find_key(key);
+        }
         match (key.code, self.focus) {
+            (KeyCode::Char('g'), _) if ctrl && !self.loading => {
+                self.finding = Some(self.found_last.clone());
+                return Vec::new();
+            }
             (KeyCode::Char('s'), _) if ctrl => return self.save(),
             (KeyCode::Char('f'), _) if ctrl => return self.details(cx),
             // The body in the user's own editor; the TUI waits meanwhile.
@@ -517,12 +575,17 @@ impl Component for EditorScreen {
             Some((id, v)) => format!("post #{id} v{v} · {}", self.status),
             None => "new post".into(),
         };
-        let line = match &self.error {
-            Some(e) => Line::styled(text::fit(e, usize::from(status.width)), theme.error),
-            None => Line::styled(
+        let line = match (&self.error, &self.finding) {
+            (_, Some(q)) => Line::from(vec![
+                Span::styled("find: ", theme.key),
+                Span::styled(text::fit_end(q, usize::from(status.width).saturating_sub(40)), theme.title),
+                Span::styled("▏ Enter next match · Esc close", theme.dim),
+            ]),
+            (Some(e), None) => Line::styled(text::fit(e, usize::from(status.width)), theme.error),
+            (None, None) => Line::styled(
                 text::fit(
                     &format!(
-                        "{words} words · {} min read · {state} · {which} · ctrl-s save · ctrl-f details · ctrl-t preview · ctrl-e $EDITOR · Esc leave",
+                        "{words} words · {} min read · {state} · {which} · ^S save ^F details ^T preview ^G find ^E $EDITOR",
                         if words == 0 { 0 } else { read_time_minutes(&text) }
                     ),
                     usize::from(status.width),
