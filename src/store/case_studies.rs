@@ -473,11 +473,16 @@ pub async fn set_featured(db: &Db, actor: &Actor, id: i64, version: i64, feature
 }
 
 /// Moves one place up or down in the display order (all case studies renumbered
-/// 1, 2, 3… with the two swapped, in one transaction).
-pub async fn reorder(db: &Db, actor: &Actor, id: i64, version: i64, up: bool) -> Result<CaseStudy> {
+/// 1, 2, 3… with the two swapped, in one transaction). A move is relative to the
+/// order as it is now and overwrites nothing, so it does not need the version the
+/// list showed: `J` pressed twice quickly moves twice.
+pub async fn reorder(db: &Db, actor: &Actor, id: i64, _version: i64, up: bool) -> Result<CaseStudy> {
     actor.require(Action::EditContent)?;
     let mut tx = db.begin().await?;
-    let before = current(&mut tx, id, version).await?;
+    let now_at: Option<i64> = with_tx!(&mut tx, c => {
+        sqlx::query_scalar("SELECT version FROM case_studies WHERE id = $1").bind(id).fetch_optional(&mut *c).await?
+    });
+    let before = current(&mut tx, id, now_at.ok_or_else(|| StoreError::not_found("case study", id))?).await?;
     let mut order: Vec<(i64, i64)> = with_tx!(&mut tx, c => {
         sqlx::query_as("SELECT id, display_order FROM case_studies ORDER BY display_order, id").fetch_all(&mut *c).await?
     });

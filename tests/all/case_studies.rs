@@ -143,6 +143,11 @@ crate::on_both!(case_studies_are_featured_and_reordered, |t: TestDb| async move 
     assert_eq!(order(t.db.clone()).await, vec!["Alpha", "Beta", "Gamma"]);
     case_studies::reorder(&t.db, &sami, c.row.id, c.row.version, true).await.unwrap();
     assert_eq!(order(t.db.clone()).await, vec!["Alpha", "Gamma", "Beta"]);
+    // Pressed twice quickly: the second, sent with the version the list showed,
+    // moves it again.
+    case_studies::reorder(&t.db, &sami, c.row.id, c.row.version, true).await.unwrap();
+    assert_eq!(order(t.db.clone()).await, vec!["Gamma", "Alpha", "Beta"]);
+    case_studies::reorder(&t.db, &sami, c.row.id, c.row.version, false).await.unwrap();
     let e = case_studies::reorder(&t.db, &sami, a.row.id, a.row.version, true).await.unwrap_err();
     assert!(e.to_string().contains("first case study already"), "{e}");
     let b = case_studies::set_featured(&t.db, &sami, b.row.id, b.row.version, true).await.unwrap();
