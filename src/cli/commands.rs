@@ -58,7 +58,12 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             Ok(())
         }
         Some(Command::User { command }) => run_user(&cli, &config, command, out).await,
-        Some(Command::Audit { command: AuditCommand::Verify }) => run_verify(&cli, &config, out).await,
+        Some(Command::Audit { command: AuditCommand::Verify { checkpoints } }) => {
+            run_verify(&cli, &config, checkpoints.as_deref(), out).await
+        }
+        Some(Command::Audit { command: AuditCommand::Checkpoint { output } }) => {
+            run_checkpoint(&cli, &config, output.as_deref(), out).await
+        }
         Some(Command::Import { command: ImportCommand::Leads(args) }) => {
             let db = Db::open(&database_url(&cli, &config)?).await?;
             super::leads::import(&db, args, out).await
@@ -202,7 +207,52 @@ async fn run_user(
     Ok(())
 }
 
-async fn run_verify(cli: &Cli, config: &Config, out: &mut Printer<impl Write + Send>) -> Result<()> {
+/// Reads a checkpoint file: one JSON object a line (blank lines skipped).
+fn read_checkpoints(path: &std::path::Path) -> Result<Vec<audit::Checkpoint>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| {
+            serde_json::from_str(l).with_context(|| format!("{} line {} is not a checkpoint", path.display(), n + 1))
+        })
+        .collect()
+}
+
+async fn run_checkpoint(
+    cli: &Cli,
+    config: &Config,
+    output: Option<&std::path::Path>,
+    out: &mut Printer<impl Write + Send>,
+) -> Result<()> {
+    let db = Db::open(&database_url(cli, config)?).await?;
+    // A checkpoint of a broken chain would vouch for it: verify first.
+    if let Verdict::Broken { id, why } = audit::verify(&db, &mut |_| {}).await? {
+        bail!("no checkpoint written: the audit chain is broken at row #{id}: {why}");
+    }
+    let Some(c) = audit::checkpoint(&db).await? else { bail!("no checkpoint written: the audit log is empty") };
+    let path = match output {
+        Some(p) => p.to_path_buf(),
+        None => config::data_dir()?.join("audit-checkpoints.jsonl"),
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .with_context(|| format!("cannot open {}", path.display()))?;
+    writeln!(file, "{}", serde_json::to_string(&c)?).with_context(|| format!("cannot write {}", path.display()))?;
+    file.sync_all().with_context(|| format!("cannot write {}", path.display()))?;
+    out.line(format!("checkpoint: row #{} {} appended to {}", c.id, c.hash, path.display()))?;
+    Ok(())
+}
+
+async fn run_verify(
+    cli: &Cli,
+    config: &Config,
+    checkpoints: Option<&std::path::Path>,
+    out: &mut Printer<impl Write + Send>,
+) -> Result<()> {
+    let checkpoints = checkpoints.map(read_checkpoints).transpose()?;
     let db = Db::open(&database_url(cli, config)?).await?;
     let total = audit::count(&db).await?;
     let bar = ProgressBar::new(u64::try_from(total).unwrap_or(0));
@@ -212,13 +262,20 @@ async fn run_verify(cli: &Cli, config: &Config, out: &mut Printer<impl Write + S
     );
     let verdict = audit::verify(&db, &mut |n| bar.set_position(n)).await?;
     bar.finish_and_clear();
-    match verdict {
-        Verdict::Intact { rows } => {
-            out.line(format!("audit chain intact: {rows} rows verified"))?;
-            Ok(())
-        }
+    let rows = match verdict {
+        Verdict::Intact { rows } => rows,
         Verdict::Broken { id, why } => bail!("audit chain broken at row #{id}: {why}"),
+    };
+    match checkpoints {
+        None => out.line(format!("audit chain intact: {rows} rows verified"))?,
+        Some(list) => match audit::check_checkpoints(&db, &list).await? {
+            Verdict::Intact { rows: n } => {
+                out.line(format!("audit chain intact: {rows} rows verified, {n} checkpoints hold"))?
+            }
+            Verdict::Broken { id, why } => bail!("audit chain broken at row #{id}: {why}"),
+        },
     }
+    Ok(())
 }
 
 async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs, out: &mut Printer<impl Write + Send>) -> Result<()> {

@@ -121,8 +121,21 @@ pub enum UserCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Recompute the hash chain; exit 0 when intact, 1 naming the first broken row
-    Verify,
+    /// Recompute the hash chain and check it ends at its head; with --checkpoints,
+    /// also that every checkpointed row is still there unchanged. Exit 0 only when
+    /// intact; otherwise one line names the row or checkpoint that breaks
+    Verify {
+        /// A file written by `audit checkpoint`
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<std::path::PathBuf>,
+    },
+    /// Append the chain's head (last id, hash, time) to a file kept outside the
+    /// database (default: audit-checkpoints.jsonl in the data directory); run it
+    /// from cron and keep the file somewhere the database's users cannot write
+    Checkpoint {
+        #[arg(long, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

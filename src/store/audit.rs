@@ -227,7 +227,81 @@ pub async fn insert_rows(tx: &mut Tx, rows: &[AuditRow]) -> Result<()> {
             q.execute(&mut *c).await?;
         });
     }
+    if let Some(last) = rows.last() {
+        set_head(tx, last.id, &last.hash, last.created_at).await?;
+    }
     Ok(())
+}
+
+/// The head moves with the rows, in their transaction (`audit_head`).
+async fn set_head(tx: &mut Tx, id: i64, hash: &str, at: DateTime<Utc>) -> Result<()> {
+    with_tx!(tx, c => {
+        sqlx::query(
+            "INSERT INTO audit_head (id, last_id, last_hash, updated_at) VALUES (1, $1, $2, $3) \
+             ON CONFLICT (id) DO UPDATE SET last_id = excluded.last_id, last_hash = excluded.last_hash, \
+             updated_at = excluded.updated_at",
+        )
+        .bind(id)
+        .bind(hash)
+        .bind(at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
+    });
+    Ok(())
+}
+
+/// The stored head: (last id, its hash); `None` when no row was ever written.
+pub async fn head(db: &Db) -> Result<Option<(i64, String)>> {
+    Ok(
+        with_db!(db, p => sqlx::query_as("SELECT last_id, last_hash FROM audit_head WHERE id = 1").fetch_optional(p).await?),
+    )
+}
+
+/// One line of a checkpoint file: the head at a moment, kept outside the database.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    pub id: i64,
+    pub hash: String,
+    pub at: DateTime<Utc>,
+}
+
+/// The head as a checkpoint to write down (the last row as the log has it, which
+/// `verify` has checked against the stored head).
+pub async fn checkpoint(db: &Db) -> Result<Option<Checkpoint>> {
+    let last: Option<(i64, String)> = with_db!(db, p => sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetch_optional(p).await?);
+    Ok(last.map(|(id, hash)| Checkpoint { id, hash, at: now() }))
+}
+
+/// Checks the log against checkpoints written earlier: each checkpointed row must
+/// still be there with the same hash. With the chain intact this proves every row
+/// up to it unchanged, so a truncation or a rewritten chain (head included) is
+/// named by the checkpoint it breaks.
+pub async fn check_checkpoints(db: &Db, checkpoints: &[Checkpoint]) -> Result<Verdict> {
+    for c in checkpoints {
+        let found: Option<String> = with_db!(db, p => sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = $1").bind(c.id).fetch_optional(p).await?);
+        let when = c.at.format("%Y-%m-%d %H:%M:%S UTC");
+        match found {
+            None => {
+                return Ok(Verdict::Broken {
+                    id: c.id,
+                    why: format!("the checkpoint of {when} names row #{} and it is gone (the log was truncated)", c.id),
+                });
+            }
+            Some(h) if h != c.hash => {
+                return Ok(Verdict::Broken {
+                    id: c.id,
+                    why: format!(
+                        "the checkpoint of {when} holds another hash for row #{} (the chain was rewritten)",
+                        c.id
+                    ),
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    let rows = checkpoints.len() as u64;
+    Ok(Verdict::Intact { rows })
 }
 
 /// The outcome of `verify`.
@@ -247,9 +321,17 @@ pub enum Verdict {
 pub async fn verify(db: &Db, progress: &mut dyn FnMut(u64)) -> Result<Verdict> {
     let (lo, hi): (Option<i64>, Option<i64>) =
         with_db!(db, p => sqlx::query_as("SELECT MIN(id), MAX(id) FROM audit_log").fetch_one(p).await?);
+    let stored_head = head(db).await?;
     let (Some(lo), Some(hi)) = (lo, hi) else {
         progress(0);
-        return Ok(Verdict::Intact { rows: 0 });
+        // No rows: intact only if none was ever written.
+        return Ok(match stored_head {
+            Some((id, _)) if id > 0 => Verdict::Broken {
+                id,
+                why: format!("the log is empty but its head names row #{id} (every row was deleted)"),
+            },
+            _ => Verdict::Intact { rows: 0 },
+        });
     };
     let parts = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4) as i64;
     let step = ((hi - lo + 1) / parts).max(1);
@@ -289,7 +371,19 @@ pub async fn verify(db: &Db, progress: &mut dyn FnMut(u64)) -> Result<Verdict> {
         rows += seg.rows;
     }
     progress(rows);
-    Ok(Verdict::Intact { rows })
+    // The chain links up; does it end where the head says?
+    match stored_head {
+        None => Ok(Verdict::Broken { id: hi, why: "the chain's head is missing (audit_head was emptied)".into() }),
+        Some((id, hash)) if id != hi || hash != prev_last => {
+            let why = if id > hi {
+                format!("the log ends at row #{hi} but its head names row #{id} (the newest rows were deleted)")
+            } else {
+                format!("the log ends at row #{hi} but its head names row #{id} (the head does not match)")
+            };
+            Ok(Verdict::Broken { id: id.max(hi), why })
+        }
+        Some(_) => Ok(Verdict::Intact { rows }),
+    }
 }
 
 const BROKEN_LINK: &str = "its prev_hash does not match the row before it (a row was removed or inserted)";

@@ -129,3 +129,81 @@ crate::on_both!(hostile_text_in_the_trail_still_verifies, |t: TestDb| async move
     let n = audit::count(&t.db).await.unwrap();
     assert_eq!(audit::verify(&t.db, &mut |_| {}).await.unwrap(), Verdict::Intact { rows: n as u64 });
 });
+
+/// More audited writes by a new staff member called `who`.
+async fn more_history(t: &TestDb, who: &str) {
+    let a = crate::common::actor(&t.db, who, staffroom::domain::permissions::Roles::STAFF).await;
+    for i in 0..3 {
+        let full_name = format!("{who} lead {i}");
+        let email = Some(format!("lead{i}.{}@test.example", who.len()));
+        leads::create(&t.db, &a, NewLead { full_name, email, ..NewLead::default() }).await.unwrap();
+    }
+}
+
+crate::on_both!(deleting_the_newest_rows_or_all_of_them_is_named, |t: TestDb| async move {
+    some_history(&t).await;
+    let last = audit::count(&t.db).await.unwrap();
+    assert!(matches!(audit::verify(&t.db, &mut |_| {}).await.unwrap(), Verdict::Intact { .. }));
+    assert_eq!(audit::head(&t.db).await.unwrap().map(|h| h.0), Some(last), "every write moves the head");
+    // The newest two rows go: the chain still links, but it no longer ends at its head.
+    exec(&t.db, &format!("DELETE FROM audit_log WHERE id > {}", last - 2)).await;
+    match audit::verify(&t.db, &mut |_| {}).await.unwrap() {
+        Verdict::Broken { id, why } => {
+            assert_eq!(id, last);
+            assert!(
+                why.contains(&format!("ends at row #{}", last - 2)) && why.contains("newest rows were deleted"),
+                "{why}"
+            );
+        }
+        other => panic!("truncation not detected: {other:?}"),
+    }
+    // All of them.
+    exec(&t.db, "DELETE FROM audit_log").await;
+    match audit::verify(&t.db, &mut |_| {}).await.unwrap() {
+        Verdict::Broken { why, .. } => assert!(why.contains("every row was deleted"), "{why}"),
+        other => panic!("an emptied log verified: {other:?}"),
+    }
+    // And the head with them: the head is missing while rows remain is named too.
+    more_history(&t, "Second Writer").await;
+    exec(&t.db, "DELETE FROM audit_head").await;
+    match audit::verify(&t.db, &mut |_| {}).await.unwrap() {
+        Verdict::Broken { why, .. } => assert!(why.contains("head is missing"), "{why}"),
+        other => panic!("a missing head verified: {other:?}"),
+    }
+});
+
+crate::on_both!(checkpoints_catch_a_truncation_that_also_rewrote_the_head, |t: TestDb| async move {
+    some_history(&t).await;
+    let cp = audit::checkpoint(&t.db).await.unwrap().expect("a head");
+    more_history(&t, "Third Writer").await;
+    assert!(matches!(
+        audit::check_checkpoints(&t.db, std::slice::from_ref(&cp)).await.unwrap(),
+        Verdict::Intact { rows: 1 }
+    ));
+    // Someone with write access deletes back past the checkpoint and fixes the head
+    // to match: the chain and its head agree again…
+    exec(&t.db, &format!("DELETE FROM audit_log WHERE id >= {}", cp.id)).await;
+    exec(
+        &t.db,
+        &format!(
+            "UPDATE audit_head SET last_id = {0}, last_hash = (SELECT hash FROM audit_log WHERE id = {0})",
+            cp.id - 1
+        ),
+    )
+    .await;
+    assert!(matches!(audit::verify(&t.db, &mut |_| {}).await.unwrap(), Verdict::Intact { .. }));
+    // …but the checkpoint kept outside names what is missing.
+    match audit::check_checkpoints(&t.db, std::slice::from_ref(&cp)).await.unwrap() {
+        Verdict::Broken { id, why } => {
+            assert_eq!(id, cp.id);
+            assert!(why.contains("is gone (the log was truncated)"), "{why}");
+        }
+        other => panic!("{other:?}"),
+    }
+    // A rewritten row at the checkpoint (a whole chain rehashed) is named as well.
+    let forged = audit::Checkpoint { hash: "f".repeat(64), ..audit::checkpoint(&t.db).await.unwrap().unwrap() };
+    match audit::check_checkpoints(&t.db, &[forged]).await.unwrap() {
+        Verdict::Broken { why, .. } => assert!(why.contains("another hash"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+});

@@ -244,3 +244,35 @@ fn user_commands_print_names_inert() {
     assert!(!drives_a_terminal(&refused.stderr), "{:?}", String::from_utf8_lossy(&refused.stderr));
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn audit_checkpoint_then_verify_with_checkpoints_from_the_cli() {
+    let path = crate::common::temp_path("db");
+    let url = format!("sqlite://{}", path.display());
+    ok(&staffroom(
+        &["init", "--email", "a@academy.org", "--name", "A", "--database-url", &url],
+        &[("STAFFROOM_ADMIN_PASSWORD", "s3cret-pass")],
+    ));
+    let file = crate::common::temp_path("checkpoints");
+    let file_s = file.display().to_string();
+    let said = ok(&staffroom(&["audit", "checkpoint", "--output", &file_s, "--database-url", &url], &[]));
+    assert!(said.contains("checkpoint: row #") && said.contains("appended to"), "{said}");
+    ok(&staffroom(&["audit", "checkpoint", "--output", &file_s, "--database-url", &url], &[]));
+    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 2, "appended, not overwritten");
+    let said = ok(&staffroom(&["audit", "verify", "--checkpoints", &file_s, "--database-url", &url], &[]));
+    assert!(said.contains("2 checkpoints hold"), "{said}");
+    // Truncated (every row, and the head to match): refused naming the checkpoint.
+    let status = Command::new("sqlite3").arg(&path).arg("DELETE FROM audit_log; DELETE FROM audit_head;").status();
+    if status.map(|s| s.success()).unwrap_or(false) {
+        let out = staffroom(&["audit", "verify", "--checkpoints", &file_s, "--database-url", &url], &[]);
+        assert_one_clear_line(&out, "the log was truncated");
+        let out = staffroom(&["audit", "checkpoint", "--output", &file_s, "--database-url", &url], &[]);
+        assert_one_clear_line(&out, "the audit log is empty");
+    }
+    // A file that is not a checkpoint file: one clear line.
+    std::fs::write(&file, "not json\n").unwrap();
+    let out = staffroom(&["audit", "verify", "--checkpoints", &file_s, "--database-url", &url], &[]);
+    assert_one_clear_line(&out, "line 1 is not a checkpoint");
+    let _ = std::fs::remove_file(&path);
+    let _ = std::fs::remove_file(&file);
+}
