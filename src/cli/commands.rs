@@ -76,6 +76,10 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             let db = Db::open(&database_url(&cli, &config)?).await?;
             super::attendance::export_calendar(&db, &config, args, out).await
         }
+        Some(Command::Export { command: ExportCommand::Audit(args) }) => {
+            let db = Db::open(&database_url(&cli, &config)?).await?;
+            super::audit_export::export(&db, &config, args, out).await
+        }
         Some(Command::Export { command: ExportCommand::Attendance(args) }) => {
             let db = Db::open(&database_url(&cli, &config)?).await?;
             super::attendance::export(&db, &config, args, out).await

@@ -2,6 +2,7 @@
 //! Each command returns `anyhow::Result`; `main` prints the error as one line.
 
 pub mod attendance;
+pub mod audit_export;
 pub mod commands;
 pub mod leads;
 pub mod out;
@@ -173,6 +174,33 @@ pub enum ExportCommand {
     Attendance(ExportAttendanceArgs),
     /// Export a cohort's sessions as an iCalendar (.ics) file
     Calendar(ExportCalendarArgs),
+    /// Export the audit trail's rows matching the filters, oldest first, read in
+    /// pages (the export is itself audited)
+    Audit(ExportAuditArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportAuditArgs {
+    /// From this day or instant on (YYYY-MM-DD or "YYYY-MM-DD HH:MM", display.time_zone)
+    #[arg(long, value_name = "WHEN")]
+    pub since: Option<String>,
+    /// Before this day or instant (a day: up to its end)
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// Rows by this user (email)
+    #[arg(long, value_name = "EMAIL")]
+    pub actor: Option<String>,
+    /// Rows of this action (create, update, publish…)
+    #[arg(long, value_name = "ACTION")]
+    pub action: Option<String>,
+    /// Rows about this entity type, or one entity (lead:42)
+    #[arg(long, value_name = "TYPE[:ID]")]
+    pub entity: Option<String>,
+    #[arg(long, default_value = "csv", value_parser = ["csv", "json"])]
+    pub format: String,
+    /// Write here instead of stdout (replaced only when the export succeeds)
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@
 pub mod actor;
 pub mod attendance;
 pub mod audit;
+pub mod audit_query;
 pub mod board;
 pub mod calendar;
 pub mod calendar_ics;

@@ -6,6 +6,7 @@ mod pg;
 
 mod attendance;
 mod audit_chain;
+mod audit_query;
 mod calendar;
 mod calendar_snapshots;
 mod case_studies;

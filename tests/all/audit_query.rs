@@ -1,0 +1,163 @@
+//! Reading the audit trail: who reads which rows (enforced in the query), filters,
+//! keyset pages from either end, and `staffroom export audit` — on both backends.
+
+use crate::attendance::class;
+use crate::common::{TestDb, team};
+use staffroom::store::audit::{self, Change};
+use staffroom::store::audit_query::{self, AuditFilter, From, Scope};
+use staffroom::store::{Actor, Db};
+
+async fn write(db: &Db, who: &Actor, action: &str, entity: &str, id: i64, summary: &str) {
+    let mut tx = db.begin().await.unwrap();
+    audit::record(&mut tx, who, Change::new(action, entity, Some(id), summary)).await.unwrap();
+    tx.commit().await.unwrap();
+}
+
+async fn summaries(db: &Db, scope: Scope, f: &AuditFilter) -> Vec<String> {
+    let page = audit_query::page(db, scope, f, From::Newest, 500).await.unwrap();
+    page.rows.into_iter().map(|r| r.summary).collect()
+}
+
+crate::on_both!(each_role_reads_only_its_rows_in_the_query, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let ines = team.instructor.user_id.unwrap();
+    let mine = class(&t.db, Some(ines), &[], 1).await;
+    let theirs = class(&t.db, None, &[], 1).await;
+    write(&t.db, &team.admin, "update", "lead", 1, "admin edited a lead").await;
+    write(&t.db, &team.admin, "update", "user", 7, "admin changed a user").await;
+    write(&t.db, &team.staff, "update", "user_preference", 3, "staff saved a filter").await;
+    write(&t.db, &team.admin, "update", "session", mine.today, "admin moved Ines's session").await;
+    write(&t.db, &team.admin, "update", "session", theirs.today, "admin moved another session").await;
+    write(&t.db, &team.admin, "update", "cohort", mine.cohort_id, "admin edited Ines's cohort").await;
+    let all = AuditFilter::default();
+    let admin = summaries(&t.db, Scope::of(&team.admin, false), &all).await;
+    assert!(
+        admin.iter().any(|s| s == "admin changed a user") && admin.iter().any(|s| s == "admin moved another session")
+    );
+    let staff = summaries(&t.db, Scope::of(&team.staff, false), &all).await;
+    assert!(
+        staff.contains(&"admin edited a lead".to_string()) && staff.contains(&"staff saved a filter".to_string()),
+        "{staff:?}"
+    );
+    assert!(
+        !staff.iter().any(|s| s.contains("user") && s.starts_with("admin")),
+        "staff do not read user changes: {staff:?}"
+    );
+    assert!(!staff.iter().any(|s| s.contains("session")), "{staff:?}");
+    let instructor = summaries(&t.db, Scope::of(&team.instructor, false), &all).await;
+    assert!(
+        instructor.contains(&"admin moved Ines's session".to_string())
+            && instructor.contains(&"admin edited Ines's cohort".to_string()),
+        "{instructor:?}"
+    );
+    assert!(!instructor.iter().any(|s| s.contains("another") || s.contains("lead")), "{instructor:?}");
+    // Viewers: nothing, unless the config grants it.
+    assert!(summaries(&t.db, Scope::of(&team.viewer, false), &all).await.is_empty());
+    assert_eq!(Scope::of(&team.viewer, true), Scope::All);
+    assert!(Scope::of(&team.viewer, false).refusal().unwrap().contains("audit.viewers_read"));
+});
+
+crate::on_both!(filters_combine_and_pages_walk_from_either_end, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    for i in 0..30 {
+        let who = if i % 2 == 0 { &team.admin } else { &team.staff };
+        let action = if i % 3 == 0 { "publish" } else { "update" };
+        write(&t.db, who, action, "post", 100 + i % 5, &format!("row {i} 50%_off")).await;
+    }
+    let scope = Scope::All;
+    let by = |actor: &str| AuditFilter { actor: Some(actor.into()), ..AuditFilter::default() };
+    assert_eq!(summaries(&t.db, scope, &by("sami.staff@test.example")).await.len(), 15, "by email");
+    assert_eq!(summaries(&t.db, scope, &by("amira")).await.len(), 15, "by part of the name");
+    let f = AuditFilter {
+        action: Some("publish".into()),
+        entity_type: Some("post".into()),
+        entity_id: Some(100),
+        ..AuditFilter::default()
+    };
+    // i ≡ 0 (mod 3) and i ≡ 0 (mod 5): 0, 15.
+    assert_eq!(summaries(&t.db, scope, &f).await, vec!["row 15 50%_off", "row 0 50%_off"]);
+    let text = AuditFilter { text: Some("%_".into()), ..AuditFilter::default() };
+    assert_eq!(summaries(&t.db, scope, &text).await.len(), 30, "LIKE metacharacters match themselves");
+    let none = AuditFilter { text: Some("row 1_".into()), ..AuditFilter::default() };
+    assert!(summaries(&t.db, scope, &none).await.is_empty());
+    let future =
+        AuditFilter { since: Some(staffroom::store::now() + chrono::Duration::days(1)), ..AuditFilter::default() };
+    assert!(summaries(&t.db, scope, &future).await.is_empty());
+    // Pages: newest first by 7, then from the oldest end, newer by 7; no gaps.
+    let only = AuditFilter { entity_type: Some("post".into()), ..AuditFilter::default() };
+    let mut seen = Vec::new();
+    let mut from = From::Newest;
+    loop {
+        let p = audit_query::page(&t.db, scope, &only, from, 7).await.unwrap();
+        seen.extend(p.rows.iter().map(|r| r.id));
+        match p.next {
+            Some(id) => from = From::Before(id),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 30);
+    assert!(seen.windows(2).all(|w| w[0] > w[1]));
+    let oldest = audit_query::page(&t.db, scope, &only, From::Oldest, 7).await.unwrap();
+    assert_eq!(oldest.rows.last().map(|r| r.id), seen.last().copied(), "G: the oldest row at the bottom");
+    assert!(oldest.rows.windows(2).all(|w| w[0].id > w[1].id), "read newest first like every page");
+    let newer = audit_query::page(&t.db, scope, &only, From::After(oldest.next.unwrap()), 7).await.unwrap();
+    assert_eq!(newer.rows.last().unwrap().id, oldest.rows[0].id + 1, "the next page up continues without a gap");
+});
+
+crate::on_both!(export_audit_writes_exactly_the_filtered_rows_and_is_audited, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    write(&t.db, &team.staff, "update", "lead", 42, "edited lead 42 \u{1b}[2J").await;
+    write(&t.db, &team.staff, "update", "lead", 43, "edited lead 43").await;
+    write(&t.db, &team.admin, "publish", "post", 9, "published a post").await;
+    let file = crate::common::temp_path("audit.csv");
+    let out = crate::cli::staffroom(
+        &[
+            "export",
+            "audit",
+            "--entity",
+            "lead:42",
+            "--format",
+            "csv",
+            "--output",
+            &file.display().to_string(),
+            "--database-url",
+            &t.url,
+        ],
+        &[],
+    );
+    crate::cli::ok(&out);
+    let mut reader = csv::Reader::from_path(&file).unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(&rows[0][6], "edited lead 42 \u{1b}[2J", "a file keeps the bytes as stored");
+    // JSON lines to stdout (not a terminal here: byte-exact), by actor and since a day.
+    let out = crate::cli::staffroom(
+        &[
+            "export",
+            "audit",
+            "--actor",
+            "sami.staff@test.example",
+            "--since",
+            "2000-01-01",
+            "--format",
+            "json",
+            "--database-url",
+            &t.url,
+        ],
+        &[],
+    );
+    let text = crate::cli::ok(&out);
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["entity_id"], 42, "oldest first");
+    // The export is audited with its filter and count.
+    let last = audit_query::page(&t.db, Scope::All, &AuditFilter::default(), From::Newest, 1).await.unwrap();
+    assert_eq!(last.rows[0].action, "export");
+    assert!(last.rows[0].summary.contains("exported 2 audit rows"), "{}", last.rows[0].summary);
+    // Bad filters: one clear line.
+    let bad = crate::cli::staffroom(&["export", "audit", "--entity", "lead:x", "--database-url", &t.url], &[]);
+    crate::cli::assert_one_clear_line(&bad, "TYPE:ID");
+    let bad = crate::cli::staffroom(&["export", "audit", "--since", "2026-02-30", "--database-url", &t.url], &[]);
+    crate::cli::assert_one_clear_line(&bad, "--since");
+    let _ = std::fs::remove_file(&file);
+});
