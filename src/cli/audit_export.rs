@@ -112,10 +112,11 @@ fn json_record(r: &AuditRow) -> serde_json::Value {
 /// Writes every matching row to `w`; returns how many.
 pub async fn write(db: &Db, scope: Scope, f: &AuditFilter, json: bool, w: impl Write) -> Result<u64> {
     enum Out<W: Write> {
-        Csv(csv::Writer<W>),
+        // Boxed: the CSV writer carries its buffer.
+        Csv(Box<csv::Writer<W>>),
         Json(W),
     }
-    let mut out = if json { Out::Json(w) } else { Out::Csv(csv::Writer::from_writer(w)) };
+    let mut out = if json { Out::Json(w) } else { Out::Csv(Box::new(csv::Writer::from_writer(w))) };
     if let Out::Csv(c) = &mut out {
         c.write_record(HEADER)?;
     }
