@@ -111,7 +111,7 @@ fn audit() -> Screen {
             hash: "f".repeat(64),
         })
         .collect();
-    Screen::Audit(AuditScreen { rows, next: Some(1), cursor: 40, loading: None, loaded: true, detail: true })
+    Screen::Audit(AuditScreen { rows, next: Some(1), cursor: 40, loaded: true, detail: true, ..AuditScreen::default() })
 }
 
 /// A month of 2,000 sessions (about 48 a day), some in clashes: the budget

@@ -33,6 +33,7 @@ pub struct Config {
     pub display: DisplayConfig,
     pub pipeline: PipelineConfig,
     pub moderation: ModerationConfig,
+    pub audit: AuditConfig,
     /// `[keys.<context>] <action> = ["key", …]`: replaces those actions' keys.
     #[serde(default)]
     pub keys: BTreeMap<String, BTreeMap<String, Vec<String>>>,
@@ -60,6 +61,13 @@ pub struct SecurityConfig {
 pub struct RulesConfig {
     pub featured_testimonials_limit: i64,
     pub attendance_threshold_percent: u8,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditConfig {
+    /// Viewers read the whole audit trail (an auditor's account); otherwise none of it.
+    pub viewers_read: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

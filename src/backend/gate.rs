@@ -90,6 +90,9 @@ pub enum Need {
     Session,
     /// A logged-in, active user whose roles allow this.
     Permission(Action),
+    /// `ViewAudit`, and for a viewer also `audit.viewers_read` (what each reader
+    /// sees is then decided in the query: `audit_query::Scope`).
+    AuditReader,
 }
 
 use Need::*;
@@ -101,7 +104,7 @@ pub const GATE: &[(RequestKind, Need)] = &[
     (K::DemoLogin, Nothing),
     (K::Unlock, Session),
     (K::Dashboard, Session),
-    (K::AuditPage, Permission(Action::ViewAudit)),
+    (K::AuditPage, AuditReader),
     (K::Board, Permission(Action::ViewLeads)),
     (K::BoardMore, Permission(Action::ViewLeads)),
     (K::MoveLead, Permission(Action::EditLeads)),

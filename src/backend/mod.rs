@@ -64,8 +64,10 @@ pub enum Request {
     Dashboard {
         today: NaiveDate,
     },
+    /// The audit rows the user may read that match `filter`, from `from`.
     AuditPage {
-        before: Option<i64>,
+        filter: Box<crate::store::audit_query::AuditFilter>,
+        from: crate::store::audit_query::From,
         limit: i64,
     },
     /// The board. `filter: None` loads the user's saved filter; `save` keeps the
@@ -384,7 +386,11 @@ pub enum OnDuplicate {
 pub enum Reply {
     Login(Result<LoggedIn, LoginRefused>),
     Dashboard(Vec<Section>),
-    AuditPage(Page<AuditRow, i64>),
+    /// A page of audit rows and the names of their actors.
+    AuditPage {
+        page: Page<AuditRow, i64>,
+        names: Vec<(i64, String)>,
+    },
     /// The columns, the filter they were loaded with, and why a saved filter was
     /// dropped (unreadable or out of range) if it was.
     Board(Vec<Column>, LeadFilter, Option<String>),
@@ -479,6 +485,8 @@ pub struct Settings {
     pub attendance_threshold_percent: u8,
     /// `rules.featured_testimonials_limit`.
     pub featured_limit: i64,
+    /// `audit.viewers_read`.
+    pub audit_viewers_read: bool,
     /// The office's zone, for times written into replies.
     pub tz: chrono_tz::Tz,
 }

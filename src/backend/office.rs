@@ -3,7 +3,7 @@
 
 use super::{Backend, Reply, Request};
 use crate::store::users;
-use crate::store::{Actor, StoreError, audit, dashboard};
+use crate::store::{Actor, StoreError, dashboard};
 
 /// Login and demo login: the only requests that run without a session. A success
 /// starts the session on this backend.
@@ -40,7 +40,14 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
         Request::Dashboard { today } => {
             Ok(Reply::Dashboard(dashboard::load(db, actor, today, b.settings.attendance_threshold_percent).await?))
         }
-        Request::AuditPage { before, limit } => Ok(Reply::AuditPage(audit::page(db, before, limit).await?)),
+        Request::AuditPage { filter, from, limit } => {
+            // The gate let this reader in (`Need::AuditReader`); the scope decides
+            // the rows.
+            let scope = crate::store::audit_query::Scope::of(actor, b.settings.audit_viewers_read);
+            let page = crate::store::audit_query::page(db, scope, &filter, from, limit).await?;
+            let names = crate::store::audit_query::actor_names(db, &page.rows).await?;
+            Ok(Reply::AuditPage { page, names })
+        }
         Request::UsersPage { after, limit } => Ok(Reply::UsersPage(users::list(db, after, limit).await?)),
         other => Err(StoreError::Other(format!("{} is not an office request", other.kind()))),
     }

@@ -161,6 +161,15 @@ impl Backend {
         {
             return Err((e, Some(who)));
         }
+        if need == Need::AuditReader {
+            if let Err(e) = actor.require(crate::domain::permissions::Action::ViewAudit) {
+                return Err((e, Some(who)));
+            }
+            let scope = crate::store::audit_query::Scope::of(&actor, self.settings.audit_viewers_read);
+            if let Some(why) = scope.refusal() {
+                return Err((StoreError::refused(why), Some(who)));
+            }
+        }
         Ok((actor, who))
     }
 }

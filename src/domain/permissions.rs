@@ -57,7 +57,9 @@ pub const MATRIX: &[(Action, &[Role])] = &[
     (ReviewApplications, &[Admin, Staff]),
     (ViewPayments, &[Admin, Viewer]),
     (RefundPayments, &[Admin]),
-    (ViewAudit, &[Admin, Staff, Viewer]),
+    // Each reader sees only their share (`store::audit_query::Scope`); a viewer
+    // only when `audit.viewers_read` grants it.
+    (ViewAudit, &[Admin, Staff, Instructor, Viewer]),
     (ManageUsers, &[Admin]),
     (ManageSettings, &[Admin]),
     (ImportData, &[Admin, Staff]),

@@ -57,7 +57,9 @@ impl Scope {
     /// Why a reader sees nothing, when they do not.
     pub fn refusal(self) -> Option<&'static str> {
         match self {
-            Scope::Nothing => Some("the audit trail is not open to viewers here (audit.viewers_read in the config)"),
+            Scope::Nothing => {
+                Some("viewers may not read the audit trail here (audit.viewers_read in the config grants it)")
+            }
             _ => None,
         }
     }
@@ -260,4 +262,24 @@ pub async fn each_page(
         from = From::After(last);
     }
     Ok(n)
+}
+
+/// The names of the actors of `rows` (one query for the page).
+pub async fn actor_names(db: &Db, rows: &[AuditRow]) -> Result<Vec<(i64, String)>> {
+    let mut ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args = page::Args::default();
+    let list: Vec<String> = ids.iter().map(|_| args.arg()).collect();
+    let sql = format!("SELECT id, full_name FROM users WHERE id IN ({})", list.join(", "));
+    Ok(with_db!(db, p => {
+        let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+        for id in &ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(p).await?
+    }))
 }

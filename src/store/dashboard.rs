@@ -60,7 +60,9 @@ impl SectionKind {
         if r.admin {
             out.push(SectionKind::Lockouts);
         }
-        if (r.admin || viewer) && actor.roles.can(Action::ViewAudit) {
+        // The latest audit entries are every row: admins only (a viewer reads the
+        // trail in `:audit` when `audit.viewers_read` grants it).
+        if r.admin && actor.roles.can(Action::ViewAudit) {
             out.push(SectionKind::LatestAudit);
         }
         out

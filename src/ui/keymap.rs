@@ -178,6 +178,8 @@ crate::string_enum! {
         HideComment => "hide_comment",
         Promote => "promote",
         AddMedia => "add_media",
+        AuditFilter => "filter_audit",
+        History => "history",
     }
 }
 
@@ -239,6 +241,8 @@ impl Action {
             Action::HideComment => "hide",
             Action::Promote => "promote",
             Action::AddMedia => "media",
+            Action::AuditFilter => "filter",
+            Action::History => "history",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -337,6 +341,8 @@ impl Action {
             Action::HideComment => "hide / unhide a comment",
             Action::Promote => "promote a course review to a pending testimonial",
             Action::AddMedia => "add a picture or video (one of them the thumbnail)",
+            Action::AuditFilter => "filter by who, action, entity, time range and text",
+            Action::History => "the whole history of the selected row's record",
         }
     }
 }

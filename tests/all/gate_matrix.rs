@@ -42,6 +42,11 @@ fn allows(kind: RequestKind, roles: Roles) -> bool {
     match gate::need(kind) {
         Some(Need::Nothing | Need::Session) => true,
         Some(Need::Permission(a)) => roles.can(a),
+        // The test backend leaves `audit.viewers_read` off: viewers are refused.
+        Some(Need::AuditReader) => {
+            roles.can(staffroom::domain::permissions::Action::ViewAudit)
+                && (roles.admin || roles.staff || roles.instructor)
+        }
         None => false,
     }
 }
@@ -225,7 +230,11 @@ impl Fixture {
             RequestKind::DemoLogin => Request::DemoLogin { email: email_of(role), terminal },
             RequestKind::Unlock => Request::Unlock { password: "not-the-password".into(), terminal },
             RequestKind::Dashboard => Request::Dashboard { today: staffroom::store::now().date_naive() },
-            RequestKind::AuditPage => Request::AuditPage { before: None, limit: 10 },
+            RequestKind::AuditPage => Request::AuditPage {
+                filter: Box::default(),
+                from: staffroom::store::audit_query::From::Newest,
+                limit: 10,
+            },
             RequestKind::Board => Request::Board { per_column: 5, filter: Some(LeadFilter::default()), save: false },
             RequestKind::BoardMore => Request::BoardMore {
                 status: LeadStatus::New,

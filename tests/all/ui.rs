@@ -252,8 +252,14 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     d.press(KeyCode::Enter).await;
     // Two loads for the same screen: the first is superseded by the second.
     let token = Token::Screen(ScreenId::Audit, Lane::Load);
-    let first = d.app.request(token, Request::AuditPage { before: None, limit: 10 });
-    let second = d.app.request(token, Request::AuditPage { before: None, limit: 10 });
+    let first = d.app.request(
+        token,
+        Request::AuditPage { filter: Box::default(), from: staffroom::store::audit_query::From::Newest, limit: 10 },
+    );
+    let second = d.app.request(
+        token,
+        Request::AuditPage { filter: Box::default(), from: staffroom::store::audit_query::From::Newest, limit: 10 },
+    );
     let (Effect::Send(a), Effect::Send(b)) = (first, second) else { panic!("requests") };
     let mut stale_rows = staffroom::store::audit::page(&t.db, None, 1).await.unwrap().rows;
     stale_rows[0].summary = "STALE RESULT".into();
@@ -262,12 +268,12 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     // The newer reply arrives first, then the stale one: the stale one is ignored.
     d.app.update(Msg::Backend(Box::new(Event {
         req_id: b.req_id,
-        result: Ok(Reply::AuditPage(Page { rows: fresh_rows, next: None })),
+        result: Ok(Reply::AuditPage { page: Page { rows: fresh_rows, next: None }, names: Vec::new() }),
         who: None,
     })));
     d.app.update(Msg::Backend(Box::new(Event {
         req_id: a.req_id,
-        result: Ok(Reply::AuditPage(Page { rows: stale_rows, next: None })),
+        result: Ok(Reply::AuditPage { page: Page { rows: stale_rows, next: None }, names: Vec::new() }),
         who: None,
     })));
     let s = d.screen();

@@ -1,14 +1,22 @@
-//! The audit trail, newest first, paged with keyset queries as the cursor moves.
+//! The audit trail (`:audit`), newest first, paged with keyset queries as the
+//! cursor moves — the rows the user may read, decided by the backend's query.
+//! `f` filters (actor, action, entity, time range, text; the header names the
+//! filter), `F` clears it; `g`/`G` (Home/End) jump to the newest and the oldest row
+//! of the log or of the filter, by keyset, never OFFSET; `Enter` opens the detail:
+//! each changed field old → new, long texts as a line diff, where from and with
+//! what; `H` shows the selected row's entity's whole history.
 
 use super::{Command, Component, Cx, Vx, move_cursor};
 use crate::backend::{Reply, Request};
 use crate::store::StoreError;
 use crate::store::audit::AuditRow;
-use crate::store::page::Page;
-use crate::ui::cmd::{Cmd, Lane};
+use crate::store::audit_query::{AuditFilter, From};
+use crate::ui::app::Popup;
+use crate::ui::cmd::{Call, Cmd, Lane};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::text;
 use crate::ui::theme::Theme;
+use crate::ui::widgets::form::{Field, Form, Value, Values};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -18,70 +26,266 @@ const PAGE: i64 = 100;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Load {
-    /// The first page again, keeping the cursor on the same row.
+    /// The newest page again, keeping the cursor on the same row.
     Reload,
-    /// The page after the last loaded row.
-    More,
+    /// `g`: the newest page, the cursor on top.
+    Newest,
+    /// `G`: the oldest page, the cursor on the last row.
+    Oldest,
+    /// The page below the last loaded row.
+    Older,
+    /// The page above the first loaded row (after `G`).
+    Newer,
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct AuditScreen {
+    /// Newest first.
     pub rows: Vec<AuditRow>,
+    /// Where the list goes on downwards (`None`: the oldest row is loaded).
     pub next: Option<i64>,
+    /// Where it goes on upwards (`None`: the newest row is loaded).
+    pub newer: Option<i64>,
     pub cursor: usize,
     pub loading: Option<Load>,
     pub loaded: bool,
     /// Detail pane open (Enter).
     pub detail: bool,
+    pub filter: AuditFilter,
+    /// Actor names by id, for the rows loaded.
+    pub names: Vec<(i64, String)>,
+    /// Why nothing can be shown (a viewer without `audit.viewers_read`).
+    pub refused: Option<String>,
 }
 
 impl AuditScreen {
-    pub fn load(&mut self) -> Request {
-        self.loading = Some(Load::Reload);
-        let limit = (self.rows.len() as i64).clamp(PAGE, crate::store::page::MAX_PAGE);
-        Request::AuditPage { before: None, limit }
+    fn request(&mut self, load: Load, from: From) -> Cmd {
+        self.loading = Some(load);
+        let lane = match load {
+            Load::Older | Load::Newer => Lane::More(0),
+            _ => Lane::Load,
+        };
+        Cmd::Send(lane, Request::AuditPage { filter: Box::new(self.filter.clone()), from, limit: PAGE })
     }
 
-    pub fn on_page(&mut self, page: Page<AuditRow, i64>) {
+    pub fn on_page(&mut self, page: crate::store::page::Page<AuditRow, i64>, names: Vec<(i64, String)>) {
         let kind = self.loading.take().unwrap_or(Load::Reload);
         self.loaded = true;
+        self.refused = None;
+        for n in names {
+            if !self.names.iter().any(|(id, _)| *id == n.0) {
+                self.names.push(n);
+            }
+        }
         match kind {
-            Load::Reload => {
-                let keep = self.rows.get(self.cursor).map(|r| r.id);
+            Load::Reload | Load::Newest => {
+                let keep = self.rows.get(self.cursor).map(|r| r.id).filter(|_| kind == Load::Reload);
                 self.rows = page.rows;
                 self.next = page.next;
+                self.newer = None;
                 self.cursor = keep.and_then(|id| self.rows.iter().position(|r| r.id == id)).unwrap_or(0);
             }
-            Load::More => {
+            Load::Oldest => {
+                self.rows = page.rows;
+                self.newer = page.next;
+                self.next = None;
+                self.cursor = self.rows.len().saturating_sub(1);
+            }
+            Load::Older => {
                 self.rows.extend(page.rows);
                 self.next = page.next;
+            }
+            Load::Newer => {
+                let n = page.rows.len();
+                let mut rows = page.rows;
+                rows.append(&mut self.rows);
+                self.rows = rows;
+                self.newer = page.next;
+                self.cursor += n;
             }
         }
     }
 
-    fn act(&mut self, action: Action) -> Vec<Cmd> {
-        if action == Action::Open {
-            self.detail = !self.detail;
-            return Vec::new();
+    fn act(&mut self, action: Action, tz: chrono_tz::Tz) -> Vec<Cmd> {
+        match action {
+            Action::Open => {
+                self.detail = !self.detail;
+                return Vec::new();
+            }
+            Action::Top => return vec![self.request(Load::Newest, From::Newest)],
+            Action::Bottom => return vec![self.request(Load::Oldest, From::Oldest)],
+            Action::AuditFilter => return vec![self.filter_form(tz)],
+            Action::ClearFilter => {
+                self.filter = AuditFilter::default();
+                return vec![self.request(Load::Newest, From::Newest)];
+            }
+            Action::History => {
+                let Some(r) = self.rows.get(self.cursor) else { return Vec::new() };
+                let Some(id) = r.entity_id else {
+                    return vec![Cmd::Toast("this row is about no single record".into())];
+                };
+                self.filter = AuditFilter {
+                    entity_type: Some(r.entity_type.clone()),
+                    entity_id: Some(id),
+                    ..AuditFilter::default()
+                };
+                return vec![self.request(Load::Newest, From::Newest)];
+            }
+            _ => {}
+        }
+        if action == Action::Up
+            && self.cursor == 0
+            && self.loading.is_none()
+            && let (Some(after), Some(_)) = (self.newer, self.rows.first())
+        {
+            return vec![self.request(Load::Newer, From::After(after))];
         }
         if let Some(c) = move_cursor(self.cursor, self.rows.len(), action, 20) {
             self.cursor = c;
         }
         // Fetch the next page before the cursor reaches the end.
         if let Some(before) = self.next.filter(|_| self.cursor + 20 >= self.rows.len() && self.loading.is_none()) {
-            self.loading = Some(Load::More);
-            return vec![Cmd::Send(Lane::More(0), Request::AuditPage { before: Some(before), limit: PAGE })];
+            return vec![self.request(Load::Older, From::Before(before))];
         }
         Vec::new()
     }
 
+    fn filter_form(&self, tz: chrono_tz::Tz) -> Cmd {
+        let f = &self.filter;
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let when = |t: Option<chrono::DateTime<chrono::Utc>>| {
+            t.map_or(String::new(), |t| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string())
+        };
+        let form = Form::new(
+            "Filter the audit trail (empty fields filter nothing)",
+            "filter",
+            vec![
+                Field::line("actor", "who", 200, false).hint("an email, or part of a name").with(&opt(&f.actor)),
+                Field::line("action", "action", 60, false)
+                    .hint("create, update, publish, mark_attendance, login…")
+                    .with(&opt(&f.action)),
+                Field::line("entity_type", "entity", 60, false)
+                    .hint("lead, post, session, user…")
+                    .with(&opt(&f.entity_type)),
+                Field::number("entity_id", "entity id", 1, i64::MAX)
+                    .with(&f.entity_id.map_or(String::new(), |i| i.to_string())),
+                Field::line("since", "since", 40, false)
+                    .hint("2026-11-01 or 2026-11-01 09:00, in the office's zone")
+                    .with(&when(f.since)),
+                Field::line("until", "until", 40, false).hint("before this day or time").with(&when(f.until)),
+                Field::line("text", "text", 200, false).hint("part of the summary").with(&opt(&f.text)),
+            ],
+        );
+        Cmd::Popup(Box::new(Popup::Form(Box::new(form))))
+    }
+
+    fn take_filter(&mut self, v: &Values, cx: &Cx) -> Result<(), (&'static str, String)> {
+        let some = |k: &str| Some(v.text(k).trim().to_string()).filter(|t| !t.is_empty());
+        let instant =
+            |k: &'static str, end: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, (&'static str, String)> {
+                let Some(t) = some(k) else { return Ok(None) };
+                // A day alone means its start (since) or the start of the next (until).
+                if let Ok(day) = chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
+                    let day = if end { day.succ_opt().unwrap_or(day) } else { day };
+                    use chrono::TimeZone;
+                    return Ok(cx
+                        .tz
+                        .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
+                        .earliest()
+                        .map(|t| t.with_timezone(&chrono::Utc)));
+                }
+                crate::ui::time::parse_instant(&t, cx.today, cx.tz).map(Some).map_err(|why| (k, why))
+            };
+        let filter = AuditFilter {
+            actor: some("actor"),
+            action: some("action"),
+            entity_type: some("entity_type"),
+            entity_id: match v.get("entity_id") {
+                Some(Value::Number(n)) => *n,
+                _ => None,
+            },
+            since: instant("since", false)?,
+            until: instant("until", true)?,
+            text: some("text"),
+        };
+        if let (Some(s), Some(u)) = (filter.since, filter.until)
+            && u <= s
+        {
+            return Err(("until", "is not after since".into()));
+        }
+        self.filter = filter;
+        Ok(())
+    }
+
+    fn name(&self, id: Option<i64>) -> String {
+        match id {
+            None => "system".into(),
+            Some(id) => self.names.iter().find(|(i, _)| *i == id).map_or(format!("user #{id}"), |(_, n)| n.clone()),
+        }
+    }
+
+    /// The changed fields of `row`: short values as old → new, long or multi-line
+    /// ones as a line diff.
+    fn changes(row: &AuditRow, theme: &Theme) -> Vec<Line<'static>> {
+        let parse = |v: &Option<String>| -> serde_json::Map<String, serde_json::Value> {
+            v.as_deref()
+                .and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok())
+                .and_then(|v| v.as_object().cloned())
+                .unwrap_or_default()
+        };
+        let (old, new) = (parse(&row.old_values), parse(&row.new_values));
+        let mut keys: Vec<&String> = old.keys().chain(new.keys()).filter(|k| k.as_str() != "id").collect();
+        keys.sort();
+        keys.dedup();
+        let show = |v: Option<&serde_json::Value>| match v {
+            None | Some(serde_json::Value::Null) => "—".to_string(),
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        let mut lines = Vec::new();
+        for k in keys {
+            let (o, n) = (show(old.get(k)), show(new.get(k)));
+            if o.contains('\n') || n.contains('\n') || o.chars().count() + n.chars().count() > 60 {
+                lines.push(Line::styled(format!("{}:", text::inert(k)), theme.key));
+                for l in crate::ui::diff::lines(&o, &n) {
+                    let style = match l.as_bytes().first() {
+                        Some(b'+') => theme.ok,
+                        Some(b'-') => theme.alert,
+                        _ => theme.dim,
+                    };
+                    lines.push(Line::styled(format!("  {}", text::inert(&l)), style));
+                }
+            } else {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{}: ", text::inert(k)), theme.key),
+                    Span::styled(text::inert(&o), theme.alert),
+                    Span::styled(" → ", theme.dim),
+                    Span::styled(text::inert(&n), theme.ok),
+                ]));
+            }
+        }
+        lines
+    }
+
     pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, tz: chrono_tz::Tz) {
+        let [head, area] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let filter = if self.filter.is_empty() { "everything".to_string() } else { self.filter.describe(tz) };
+        let head_line = Line::from(vec![
+            Span::styled("showing ", theme.dim),
+            Span::styled(text::fit(&filter, usize::from(head.width).saturating_sub(40)), theme.title),
+            Span::styled("  · f filter · F clear · H history · g/G newest/oldest", theme.dim),
+        ]);
+        f.render_widget(Paragraph::new(head_line), head);
+        if let Some(why) = &self.refused {
+            f.render_widget(Paragraph::new(text::inert(why)).style(theme.dim), area);
+            return;
+        }
         if !self.loaded {
             f.render_widget(Paragraph::new("Loading…").style(theme.dim), area);
             return;
         }
-        let (list_area, detail_area) = if self.detail && area.height > 10 {
-            let [a, b] = Layout::vertical([Constraint::Fill(1), Constraint::Length(8)]).areas(area);
+        let (list_area, detail_area) = if self.detail && area.height > 12 {
+            let [a, b] = Layout::vertical([Constraint::Percentage(45), Constraint::Fill(1)]).areas(area);
             (a, Some(b))
         } else {
             (area, None)
@@ -89,7 +293,7 @@ impl AuditScreen {
         let height = usize::from(list_area.height);
         let start = self.cursor.saturating_sub(height.saturating_sub(1));
         let width = usize::from(list_area.width);
-        let lines: Vec<Line> = self
+        let mut lines: Vec<Line> = self
             .rows
             .iter()
             .enumerate()
@@ -97,9 +301,10 @@ impl AuditScreen {
             .take(height)
             .map(|(i, r)| {
                 let head = format!(
-                    "{:>8} {} {:<14} ",
+                    "{:>8} {} {} {:<14} ",
                     r.id,
                     crate::ui::time::stamp(r.created_at, tz),
+                    text::pad(&self.name(r.actor_id), 14),
                     text::fit(&r.action, 14)
                 );
                 let rest = text::fit(&r.summary, width.saturating_sub(text::width(&head)));
@@ -110,21 +315,30 @@ impl AuditScreen {
                 ])
             })
             .collect();
+        if self.rows.is_empty() {
+            lines.push(Line::styled("no audit row matches", theme.dim));
+        }
         f.render_widget(Paragraph::new(lines), list_area);
         if let (Some(rect), Some(row)) = (detail_area, self.rows.get(self.cursor)) {
-            let block =
-                Block::bordered().title(Span::styled(format!(" #{} {} ", row.id, row.entity_type), theme.title));
-            let body = vec![
+            let title = format!(
+                " #{} {} {} ",
+                row.id,
+                text::inert(&row.entity_type),
+                row.entity_id.map_or(String::new(), |i| format!("#{i}"))
+            );
+            let block = Block::bordered().title(Span::styled(title, theme.title));
+            let mut body = vec![
                 Line::from(format!(
-                    "by user {} from {} with {}",
-                    row.actor_id.map_or("system".into(), |a| format!("#{a}")),
+                    "{} · {} · from {} with {}",
+                    crate::ui::time::stamp(row.created_at, tz),
+                    text::inert(&self.name(row.actor_id)),
                     text::inert(&row.remote),
                     text::inert(&row.client)
                 )),
-                Line::from(format!("old: {}", text::inert(row.old_values.as_deref().unwrap_or("—")))),
-                Line::from(format!("new: {}", text::inert(row.new_values.as_deref().unwrap_or("—")))),
-                Line::styled(format!("hash {}…", &row.hash.get(..16).unwrap_or("")), theme.dim),
+                Line::from(text::inert(&row.summary)),
             ];
+            body.extend(Self::changes(row, theme));
+            body.push(Line::styled(format!("hash {}…", &row.hash.get(..16).unwrap_or("")), theme.dim));
             f.render_widget(Paragraph::new(body).wrap(Wrap { trim: false }).block(block), rect);
         }
     }
@@ -141,31 +355,50 @@ impl Component for AuditScreen {
 
     fn commands(&self) -> &'static [Command] {
         const C: &[Command] = &[
-            Command::hint(Action::Down, None),
             Command::hint(Action::Open, None),
+            Command::hint(Action::AuditFilter, None),
+            Command::hint(Action::History, None),
+            Command::key(Action::ClearFilter, None),
+            Command::key(Action::Top, None),
             Command::hint(Action::Bottom, None),
         ];
         C
     }
 
     fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
-        vec![Cmd::Send(Lane::Load, self.load())]
+        // Browsing older rows after `G`: a change elsewhere does not pull the list
+        // back to the newest.
+        if self.newer.is_some() {
+            return Vec::new();
+        }
+        vec![self.request(Load::Reload, From::Newest)]
     }
 
-    fn on_action(&mut self, action: Action, _cx: &Cx) -> Vec<Cmd> {
-        self.act(action)
+    fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
+        self.act(action, cx.tz)
+    }
+
+    fn on_call(&mut self, call: Call, cx: &Cx) -> Vec<Cmd> {
+        let Call::Submit { tag: "filter", values } = call else { return Vec::new() };
+        match self.take_filter(&values, cx) {
+            Ok(()) => vec![Cmd::CloseDialogs, self.request(Load::Newest, From::Newest)],
+            Err((field, why)) => vec![Cmd::FieldError { field: Some(field), why }],
+        }
     }
 
     fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
-        if let Reply::AuditPage(page) = reply {
-            self.on_page(page);
+        if let Reply::AuditPage { page, names } = reply {
+            self.on_page(page, names);
         }
         Vec::new()
     }
 
-    fn on_error(&mut self, _lane: Lane, _e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+    fn on_error(&mut self, _lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
         self.loading = None;
         self.loaded = true;
+        if let StoreError::Refused { reason } = e {
+            self.refused = Some(reason.clone());
+        }
         Vec::new()
     }
 
