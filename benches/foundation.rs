@@ -7,6 +7,10 @@
 //! | lead counts per stage (SQLite)                   | ≤ 20 ms median |
 //! | `audit verify` of 1M rows (SQLite)               | ≤ 10 s  |
 //! | the same audit page on PostgreSQL                | ≤ 2 ms median |
+//! | audit viewer: open, newest 100 rows              | ≤ 100 ms |
+//! | audit viewer: jump to the oldest                 | ≤ 50 ms |
+//! | audit viewer: a filter change (each filter)      | ≤ 100 ms |
+//! | export of 100k filtered audit rows               | ≤ 3 s   |
 //!
 //! Run: `cargo bench --bench foundation`. The SQLite database is kept in
 //! target/bench-large.db between runs (delete it to time generation again);
@@ -50,6 +54,59 @@ async fn audit_pages(db: &Db) -> Vec<Duration> {
     times
 }
 
+/// The audit viewer's budgets (issue 13) on the `--large` log: what a key costs
+/// in the backend (the query; drawing is measured in `render`).
+async fn audit_viewer(db: &Db) {
+    use staffroom::store::audit_query::{self, AuditFilter, From, Scope};
+    let time = |label: &'static str, budget_ms: u64, f: AuditFilter, from: From, scope: Scope| {
+        let db = db.clone();
+        async move {
+            let mut times = Vec::new();
+            let mut n = 0;
+            for _ in 0..15 {
+                let t = Instant::now();
+                let page = audit_query::page(&db, scope, &f, from, 100).await.expect("page");
+                times.push(t.elapsed());
+                n = page.rows.len();
+            }
+            report(&format!("{label} ({n} rows), median"), median(times), Duration::from_millis(budget_ms));
+        }
+    };
+    let busiest: (i64, String) = staffroom::with_db!(db, p => sqlx::query_as(
+        "SELECT u.id, u.email FROM audit_log a JOIN users u ON u.id = a.actor_id \
+         GROUP BY u.id, u.email ORDER BY COUNT(*) DESC LIMIT 1").fetch_one(p).await.expect("busiest"));
+    let lead: i64 = staffroom::with_db!(db, p => sqlx::query_scalar(
+        "SELECT entity_id FROM audit_log WHERE entity_type = 'lead' AND entity_id IS NOT NULL ORDER BY id LIMIT 1").fetch_one(p).await.expect("a lead"));
+    let now = staffroom::store::now();
+    let all = AuditFilter::default();
+    time("viewer: open, newest", 100, all.clone(), From::Newest, Scope::All).await;
+    time("viewer: G, the oldest", 50, all.clone(), From::Oldest, Scope::All).await;
+    let by = AuditFilter { actor: Some(busiest.1.clone()), ..AuditFilter::default() };
+    time("filter: by the busiest actor", 100, by, From::Newest, Scope::All).await;
+    let action = AuditFilter { action: Some("status_change".into()), ..AuditFilter::default() };
+    time("filter: one action", 100, action.clone(), From::Newest, Scope::All).await;
+    time("filter: one action, G", 100, action, From::Oldest, Scope::All).await;
+    let entity = AuditFilter { entity_type: Some("lead".into()), entity_id: Some(lead), ..AuditFilter::default() };
+    time("filter: one lead's history", 100, entity, From::Newest, Scope::All).await;
+    let week = AuditFilter {
+        since: Some(now - chrono::Duration::days(37)),
+        until: Some(now - chrono::Duration::days(30)),
+        ..AuditFilter::default()
+    };
+    time("filter: a week a month ago", 100, week, From::Newest, Scope::All).await;
+    let text = AuditFilter { text: Some("won".into()), ..AuditFilter::default() };
+    time("filter: text in the summary", 100, text, From::Newest, Scope::All).await;
+    time("staff's own share, newest", 100, all.clone(), From::Newest, Scope::Staff(busiest.0)).await;
+    // An export of 100k rows: the newest 100k by time, to nowhere (the writing is
+    // what is timed, as the CLI does it).
+    let since: chrono::DateTime<chrono::Utc> = staffroom::with_db!(db, p => sqlx::query_scalar(
+        "SELECT created_at FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET 99999").fetch_one(p).await.expect("cut"));
+    let f = AuditFilter { since: Some(since), ..AuditFilter::default() };
+    let t = Instant::now();
+    let n = staffroom::cli::audit_export::write(db, Scope::All, &f, false, std::io::sink()).await.expect("export");
+    report(&format!("export {n} filtered rows as CSV"), t.elapsed(), Duration::from_secs(3));
+}
+
 async fn bench_sqlite() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-large.db");
     let url = format!("sqlite://{}", path.display());
@@ -84,6 +141,7 @@ async fn bench_sqlite() {
         }
     }
     report("first board page (50 leads) of a stage, median", median(board), Duration::from_millis(5));
+    audit_viewer(&db).await;
     let t = Instant::now();
     let verdict = audit::verify(&db, &mut |_| {}).await.expect("verify");
     report("audit verify (all rows)", t.elapsed(), Duration::from_secs(10));
@@ -111,6 +169,7 @@ async fn bench_postgres() {
         counts.push(t.elapsed());
     }
     report("lead counts per stage, median", median(counts), Duration::from_millis(20));
+    audit_viewer(&db).await;
     let t = Instant::now();
     audit::verify(&db, &mut |_| {}).await.expect("verify");
     report("audit verify (all rows)", t.elapsed(), Duration::from_secs(10));

@@ -3,7 +3,9 @@
 
 use super::out::Printer;
 use super::password::read_new_password;
-use super::{AuditCommand, Cli, Command, ConfigCommand, DemoArgs, ExportCommand, ImportCommand, InitArgs, UserCommand};
+use super::{
+    AuditCommand, Cli, Command, ConfigCommand, DbCommand, DemoArgs, ExportCommand, ImportCommand, InitArgs, UserCommand,
+};
 use crate::config::{self, Config};
 use crate::demo;
 use crate::domain::permissions::Roles;
@@ -58,6 +60,12 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             Ok(())
         }
         Some(Command::User { command }) => run_user(&cli, &config, command, out).await,
+        Some(Command::Db { command: DbCommand::Grant { role } }) => {
+            let db = Db::open(&database_url(&cli, &config)?).await?;
+            db.grant_app_role(role).await?;
+            out.line(format!("{role} is in staffroom_app: it reads and writes the app's tables, and only inserts and reads audit rows"))?;
+            Ok(())
+        }
         Some(Command::Audit { command: AuditCommand::Verify { checkpoints } }) => {
             run_verify(&cli, &config, checkpoints.as_deref(), out).await
         }

@@ -60,6 +60,11 @@ pub enum Command {
     },
     /// Publish the approved posts whose publish time has come (for cron)
     PublishDue,
+    /// PostgreSQL roles: who may connect and what they may do
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
     /// Show where the configuration lives and what is in force
     Config {
         #[command(subcommand)]
@@ -118,6 +123,17 @@ pub enum UserCommand {
     Roles { email: String, roles: String },
     /// Deactivate a user: they can no longer log in; their history stays
     Deactivate { email: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Put LOGIN_ROLE (the role staff connect as) in the staffroom_app group: it
+    /// may read and write what the app needs, and only insert and read audit rows.
+    /// Run it as the owner that ran the migrations
+    Grant {
+        #[arg(value_name = "LOGIN_ROLE")]
+        role: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -143,18 +143,33 @@ pub async fn page(db: &Db, scope: Scope, filter: &AuditFilter, from: From, limit
     let mut binds: Vec<Bind> = Vec::new();
     where_clauses(scope, filter, &mut sql, &mut args, &mut binds);
     let ascending = matches!(from, From::Oldest | From::After(_));
-    match from {
-        From::Before(id) => {
-            sql += &format!(" AND a.id < {}", args.arg());
-            binds.push(Bind::Int(id));
+    // With a time range the rows are walked in time order, on the (created_at, id)
+    // index: walking ids from the newest and skipping the rows outside a range a
+    // month back reads a quarter of a million rows first. The keyset then compares
+    // (created_at, id), the time read from the row the page stopped at.
+    let by_time = filter.since.is_some() || filter.until.is_some();
+    let (key, cmp) = if by_time { ("(a.created_at, a.id)", true) } else { ("a.id", false) };
+    let bound = |args: &mut page::Args| {
+        if cmp {
+            let (t, i) = (args.arg(), args.arg());
+            format!("((SELECT created_at FROM audit_log WHERE id = {t}), {i})")
+        } else {
+            args.arg()
         }
-        From::After(id) => {
-            sql += &format!(" AND a.id > {}", args.arg());
+    };
+    match from {
+        From::Before(id) | From::After(id) => {
+            let op = if ascending { ">" } else { "<" };
+            sql += &format!(" AND {key} {op} {}", bound(&mut args));
             binds.push(Bind::Int(id));
+            if cmp {
+                binds.push(Bind::Int(id));
+            }
         }
         From::Newest | From::Oldest => {}
     }
-    sql += if ascending { " ORDER BY a.id ASC" } else { " ORDER BY a.id DESC" };
+    let dir = if ascending { "ASC" } else { "DESC" };
+    sql += &if by_time { format!(" ORDER BY a.created_at {dir}, a.id {dir}") } else { format!(" ORDER BY a.id {dir}") };
     sql += &format!(" LIMIT {}", args.arg());
     binds.push(Bind::Int(limit + 1));
     let rows: Vec<AuditRow> = with_db!(db, p => {

@@ -222,6 +222,47 @@ impl Db {
         }
     }
 
+    /// PostgreSQL: puts `role` (a login role) in the `staffroom_app` group that
+    /// migration 0013 created and granted.
+    pub async fn grant_app_role(&self, role: &str) -> Result<()> {
+        let Db::Postgres(p) = self else {
+            return Err(StoreError::refused(
+                "only PostgreSQL has roles; a SQLite database is guarded by its file's permissions",
+            ));
+        };
+        let exists: Option<bool> = sqlx::query_scalar("SELECT rolcanlogin FROM pg_roles WHERE rolname = $1")
+            .bind(role)
+            .fetch_optional(p)
+            .await?;
+        match exists {
+            None => {
+                return Err(StoreError::invalid(
+                    "role",
+                    format!("no role is called \"{role}\"; create it first (CREATE ROLE … LOGIN)"),
+                ));
+            }
+            Some(false) => {
+                return Err(StoreError::invalid(
+                    "role",
+                    format!("\"{role}\" cannot log in; grant the group to the role staff connect as"),
+                ));
+            }
+            Some(true) => {}
+        }
+        let group: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'staffroom_app')")
+            .fetch_one(p)
+            .await?;
+        if !group {
+            return Err(StoreError::refused(
+                "the staffroom_app group does not exist: the migrations ran as a role that may not create roles (see the README)",
+            ));
+        }
+        // A role name is an identifier, not a value: quoted, with its quotes doubled.
+        let quoted = format!("\"{}\"", role.replace('"', "\"\""));
+        sqlx::query(&format!("GRANT staffroom_app TO {quoted}")).execute(p).await?;
+        Ok(())
+    }
+
     /// Applies pending migrations; refuses a schema newer than this binary.
     pub async fn migrate(&self) -> Result<()> {
         let known = self.migrator().iter().map(|m| m.version).max().unwrap_or(0);
@@ -237,6 +278,11 @@ impl Db {
             return Err(StoreError::Schema(format!(
                 "this database has schema version {v}, newer than this staffroom knows ({known}); upgrade staffroom"
             )));
+        }
+        // Up to date: nothing to run, so no DDL is attempted (a role that may only
+        // read and write the app's tables — `staffroom_app` — opens it too).
+        if applied == Some(known) {
+            return Ok(());
         }
         let result = with_db!(self, p => self.migrator().run(p).await);
         result.map_err(|e| {

@@ -28,6 +28,7 @@ mod login;
 mod messages_screen;
 mod moderation;
 mod packages;
+mod pg_roles;
 mod pipeline;
 mod pipeline_filter;
 mod posts;
