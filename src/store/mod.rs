@@ -249,12 +249,15 @@ impl Db {
             }
             Some(true) => {}
         }
+        // The group and its grants as migration 0013 makes them (idempotent): a
+        // group a superuser created after the migrations ran is granted here.
+        sqlx::raw_sql(include_str!("../../migrations/postgres/0013_app_role.sql")).execute(p).await?;
         let group: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'staffroom_app')")
             .fetch_one(p)
             .await?;
         if !group {
             return Err(StoreError::refused(
-                "the staffroom_app group does not exist: the migrations ran as a role that may not create roles (see the README)",
+                "the staffroom_app group does not exist and this role may not create it: a superuser runs CREATE ROLE staffroom_app NOLOGIN once (see the README)",
             ));
         }
         // A role name is an identifier, not a value: quoted, with its quotes doubled.
