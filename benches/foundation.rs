@@ -103,7 +103,7 @@ async fn audit_viewer(db: &Db) {
         "SELECT created_at FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET 99999").fetch_one(p).await.expect("cut"));
     let f = AuditFilter { since: Some(since), ..AuditFilter::default() };
     let t = Instant::now();
-    let n = staffroom::cli::audit_export::write(db, Scope::All, &f, false, std::io::sink()).await.expect("export");
+    let n = staffroom::store::audit_io::write(db, Scope::All, &f, false, std::io::sink()).await.expect("export");
     report(&format!("export {n} filtered rows as CSV"), t.elapsed(), Duration::from_secs(3));
 }
 

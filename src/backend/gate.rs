@@ -18,6 +18,8 @@ crate::string_enum! {
         Unlock => "unlock",
         Dashboard => "dashboard",
         AuditPage => "audit_page",
+        VerifyAudit => "verify_audit",
+        ExportAudit => "export_audit",
         Board => "board",
         BoardMore => "board_more",
         MoveLead => "move_lead",
@@ -105,6 +107,10 @@ pub const GATE: &[(RequestKind, Need)] = &[
     (K::Unlock, Session),
     (K::Dashboard, Session),
     (K::AuditPage, AuditReader),
+    // Verifying reads every row: admins (as `staffroom audit verify` is the
+    // operator's). Exporting takes data home: those who may export, their share.
+    (K::VerifyAudit, Permission(Action::ManageSettings)),
+    (K::ExportAudit, Permission(Action::ExportData)),
     (K::Board, Permission(Action::ViewLeads)),
     (K::BoardMore, Permission(Action::ViewLeads)),
     (K::MoveLead, Permission(Action::EditLeads)),
@@ -206,6 +212,8 @@ impl Request {
             Request::Unlock { .. } => K::Unlock,
             Request::Dashboard { .. } => K::Dashboard,
             Request::AuditPage { .. } => K::AuditPage,
+            Request::VerifyAudit => K::VerifyAudit,
+            Request::ExportAudit { .. } => K::ExportAudit,
             Request::Board { .. } => K::Board,
             Request::BoardMore { .. } => K::BoardMore,
             Request::MoveLead { .. } => K::MoveLead,

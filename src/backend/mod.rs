@@ -64,6 +64,13 @@ pub enum Request {
     Dashboard {
         today: NaiveDate,
     },
+    /// Recompute the whole chain (off the render path), with its head.
+    VerifyAudit,
+    /// The audit rows the user may read that match `filter`, as CSV into `dir`.
+    ExportAudit {
+        filter: Box<crate::store::audit_query::AuditFilter>,
+        dir: std::path::PathBuf,
+    },
     /// The audit rows the user may read that match `filter`, from `from`.
     AuditPage {
         filter: Box<crate::store::audit_query::AuditFilter>,
@@ -386,6 +393,7 @@ pub enum OnDuplicate {
 pub enum Reply {
     Login(Result<LoggedIn, LoginRefused>),
     Dashboard(Vec<Section>),
+    AuditVerified(crate::store::audit::Verdict),
     /// A page of audit rows and the names of their actors.
     AuditPage {
         page: Page<AuditRow, i64>,

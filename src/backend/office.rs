@@ -40,6 +40,53 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
         Request::Dashboard { today } => {
             Ok(Reply::Dashboard(dashboard::load(db, actor, today, b.settings.attendance_threshold_percent).await?))
         }
+        Request::VerifyAudit => Ok(Reply::AuditVerified(crate::store::audit::verify(db, &mut |_| {}).await?)),
+        Request::ExportAudit { filter, dir } => {
+            let scope = crate::store::audit_query::Scope::of(actor, b.settings.audit_viewers_read);
+            let at = crate::store::now();
+            // A name of its own (two exports in one second do not overwrite each
+            // other): reserved by creating it, then replaced whole by the rename.
+            let stem = format!("audit-{}", at.with_timezone(&b.settings.tz).format("%Y%m%d-%H%M%S"));
+            let mut path = dir.join(format!("{stem}.csv"));
+            for n in 2.. {
+                match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+                    Ok(_) => break,
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && n < 1000 => {
+                        path = dir.join(format!("{stem}-{n}.csv"));
+                    }
+                    Err(e) => return Err(StoreError::Io(format!("cannot write {}: {e}", path.display()))),
+                }
+            }
+            let io = |e: std::io::Error| StoreError::Io(format!("cannot write {}: {e}", path.display()));
+            let tmp = path.with_extension("csv.partial");
+            let file = std::fs::File::create(&tmp).map_err(io)?;
+            let mut w = std::io::BufWriter::new(file);
+            let written = crate::store::audit_io::write(db, scope, &filter, false, &mut w).await;
+            let n = match written.and_then(|n| {
+                std::io::Write::flush(&mut w).map_err(io)?;
+                std::fs::rename(&tmp, &path).map_err(io)?;
+                Ok(n)
+            }) {
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    let _ = std::fs::remove_file(&path);
+                    return Err(e);
+                }
+            };
+            let what = filter.describe(b.settings.tz);
+            let mut tx = db.begin().await?;
+            let change = crate::store::audit::Change::new(
+                "export",
+                "audit_log",
+                None,
+                format!("exported {n} audit rows ({what}) to {}", path.display()),
+            )
+            .with_new(serde_json::json!({"rows": n, "to": path.display().to_string(), "filter": what}));
+            crate::store::audit::record(&mut tx, actor, change).await?;
+            tx.commit().await?;
+            Ok(Reply::RecordSaved(format!("exported {n} audit rows to {}", path.display())))
+        }
         Request::AuditPage { filter, from, limit } => {
             // The gate let this reader in (`Need::AuditReader`); the scope decides
             // the rows.

@@ -78,6 +78,8 @@ impl Backend {
             r @ (Request::Unlock { .. }
             | Request::Dashboard { .. }
             | Request::AuditPage { .. }
+            | Request::VerifyAudit
+            | Request::ExportAudit { .. }
             | Request::UsersPage { .. }) => super::office::handle(self, &actor, r).await,
             r @ (Request::Messages { .. }
             | Request::SetMessageStatus { .. }

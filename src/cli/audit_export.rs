@@ -5,8 +5,8 @@
 use super::ExportAuditArgs;
 use super::out::Printer;
 use crate::config::Config;
-use crate::store::audit::{self, AuditRow, Change};
-use crate::store::audit_query::{self, AuditFilter, Scope};
+use crate::store::audit::{self, Change};
+use crate::store::audit_query::{AuditFilter, Scope};
 use crate::store::{Actor, Db, StoreError};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
@@ -61,85 +61,6 @@ pub fn filter(args: &ExportAuditArgs, tz: chrono_tz::Tz) -> Result<AuditFilter> 
     Ok(f)
 }
 
-const HEADER: [&str; 13] = [
-    "id",
-    "created_at",
-    "actor_id",
-    "action",
-    "entity_type",
-    "entity_id",
-    "summary",
-    "old_values",
-    "new_values",
-    "remote",
-    "client",
-    "prev_hash",
-    "hash",
-];
-
-fn csv_record(r: &AuditRow) -> [String; 13] {
-    let opt = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
-    [
-        r.id.to_string(),
-        r.created_at.to_rfc3339(),
-        opt(r.actor_id),
-        r.action.clone(),
-        r.entity_type.clone(),
-        opt(r.entity_id),
-        r.summary.clone(),
-        r.old_values.clone().unwrap_or_default(),
-        r.new_values.clone().unwrap_or_default(),
-        r.remote.clone(),
-        r.client.clone(),
-        r.prev_hash.clone(),
-        r.hash.clone(),
-    ]
-}
-
-fn json_record(r: &AuditRow) -> serde_json::Value {
-    let parsed = |v: &Option<String>| {
-        v.as_deref()
-            .map(|s| serde_json::from_str::<serde_json::Value>(s).unwrap_or(serde_json::Value::String(s.into())))
-    };
-    serde_json::json!({
-        "id": r.id, "created_at": r.created_at, "actor_id": r.actor_id, "action": r.action,
-        "entity_type": r.entity_type, "entity_id": r.entity_id, "summary": r.summary,
-        "old_values": parsed(&r.old_values), "new_values": parsed(&r.new_values),
-        "remote": r.remote, "client": r.client, "prev_hash": r.prev_hash, "hash": r.hash,
-    })
-}
-
-/// Writes every matching row to `w`; returns how many.
-pub async fn write(db: &Db, scope: Scope, f: &AuditFilter, json: bool, w: impl Write) -> Result<u64> {
-    enum Out<W: Write> {
-        // Boxed: the CSV writer carries its buffer.
-        Csv(Box<csv::Writer<W>>),
-        Json(W),
-    }
-    let mut out = if json { Out::Json(w) } else { Out::Csv(Box::new(csv::Writer::from_writer(w))) };
-    if let Out::Csv(c) = &mut out {
-        c.write_record(HEADER)?;
-    }
-    let n = audit_query::each_page(db, scope, f, |rows| {
-        for r in rows {
-            match &mut out {
-                Out::Csv(c) => c.write_record(csv_record(r)).map_err(std::io::Error::other)?,
-                Out::Json(w) => {
-                    serde_json::to_writer(&mut *w, &json_record(r))?;
-                    w.write_all(b"\n")?;
-                }
-            }
-        }
-        Ok(())
-    })
-    .await?;
-    match &mut out {
-        Out::Csv(c) => c.flush()?,
-        Out::Json(w) => w.flush()?,
-    }
-    Ok(n)
-}
-
 pub async fn export(
     db: &Db,
     config: &Config,
@@ -155,7 +76,7 @@ pub async fn export(
     let (n, to) = match &args.output {
         None => {
             let mut data = out.data();
-            let n = write(db, scope, &f, json, &mut data).await?;
+            let n = crate::store::audit_io::write(db, scope, &f, json, &mut data).await?;
             data.flush()?;
             (n, "standard output".to_string())
         }
@@ -165,7 +86,7 @@ pub async fn export(
             let tmp = path.with_file_name(format!(".{name}.partial"));
             let file = std::fs::File::create(&tmp).map_err(io)?;
             let mut w = std::io::BufWriter::new(file);
-            let written = write(db, scope, &f, json, &mut w).await;
+            let written = crate::store::audit_io::write(db, scope, &f, json, &mut w).await;
             let done = written.and_then(|n| {
                 w.flush().map_err(io)?;
                 std::fs::rename(&tmp, path).map_err(io)?;
@@ -178,7 +99,7 @@ pub async fn export(
                 }
                 Err(e) => {
                     let _ = std::fs::remove_file(&tmp);
-                    return Err(e);
+                    return Err(e.into());
                 }
             }
         }

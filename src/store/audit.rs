@@ -318,7 +318,7 @@ pub enum Verdict {
 /// segment per core, each read on its own connection and checked in parallel; the
 /// links between segments are checked when they are joined. The first broken row
 /// in id order is reported, as a sequential walk would.
-pub async fn verify(db: &Db, progress: &mut dyn FnMut(u64)) -> Result<Verdict> {
+pub async fn verify(db: &Db, progress: &mut (dyn FnMut(u64) + Send)) -> Result<Verdict> {
     let (lo, hi): (Option<i64>, Option<i64>) =
         with_db!(db, p => sqlx::query_as("SELECT MIN(id), MAX(id) FROM audit_log").fetch_one(p).await?);
     let stored_head = head(db).await?;

@@ -16,6 +16,7 @@
 pub mod actor;
 pub mod attendance;
 pub mod audit;
+pub mod audit_io;
 pub mod audit_query;
 pub mod board;
 pub mod calendar;
@@ -282,9 +283,17 @@ impl Db {
                 "this database has schema version {v}, newer than this staffroom knows ({known}); upgrade staffroom"
             )));
         }
-        // Up to date: nothing to run, so no DDL is attempted (a role that may only
-        // read and write the app's tables — `staffroom_app` — opens it too).
-        if applied == Some(known) {
+        // Up to date (every migration applied): nothing to run, so no DDL is
+        // attempted, and a role that may only read and write the app's tables —
+        // `staffroom_app` — opens it too.
+        let done: Vec<i64> = with_db!(self, p => {
+            sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(p)
+                .await
+                .unwrap_or_default()
+        });
+        let all: Vec<i64> = self.migrator().iter().map(|m| m.version).collect();
+        if done == all {
             return Ok(());
         }
         let result = with_db!(self, p => self.migrator().run(p).await);

@@ -180,6 +180,8 @@ crate::string_enum! {
         AddMedia => "add_media",
         AuditFilter => "filter_audit",
         History => "history",
+        VerifyChain => "verify",
+        ExportAudit => "export_audit",
     }
 }
 
@@ -243,6 +245,8 @@ impl Action {
             Action::AddMedia => "media",
             Action::AuditFilter => "filter",
             Action::History => "history",
+            Action::VerifyChain => "verify",
+            Action::ExportAudit => "export",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -343,6 +347,8 @@ impl Action {
             Action::AddMedia => "add a picture or video (one of them the thumbnail)",
             Action::AuditFilter => "filter by who, action, entity, time range and text",
             Action::History => "the whole history of the selected row's record",
+            Action::VerifyChain => "verify the audit chain (it runs in the background)",
+            Action::ExportAudit => "export the filtered rows as CSV (to pipeline.export_dir)",
         }
     }
 }

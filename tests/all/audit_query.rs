@@ -259,3 +259,44 @@ crate::on_both!(the_viewer_filters_jumps_to_either_end_and_shows_the_changes, |t
     let mut v = audit_screen(&t.db, "vera@test.example").await;
     assert!(v.screen().contains("viewers may not read the audit trail"), "{}", v.screen());
 });
+
+crate::on_both!(v_verifies_in_the_background_and_e_exports_the_filtered_rows, |t: TestDb| async move {
+    use crate::common::login_user;
+    use crossterm::event::KeyCode;
+    use staffroom::domain::permissions::Roles;
+    login_user(&t.db, "amira@test.example", "Amira Admin", Roles::ADMIN).await;
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    for i in 0..5 {
+        write(&t.db, &sami, "update", "lead", 500 + i, &format!("export me {i}")).await;
+    }
+    let mut d = audit_screen(&t.db, "amira@test.example").await;
+    d.press(KeyCode::Char('V')).await;
+    d.settle().await;
+    assert!(d.screen().contains("The audit chain is intact"), "{}", d.screen());
+    d.press(KeyCode::Esc).await;
+    // Filtered to Sami's rows, E writes exactly those.
+    d.press(KeyCode::Char('f')).await;
+    d.type_text("sami@test.example").await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    d.app.toasts.clear();
+    d.press(KeyCode::Char('E')).await;
+    d.settle().await;
+    let said = d.app.toasts.iter().map(|t| t.text.clone()).collect::<Vec<_>>().join(" ");
+    let path = said.split(" to ").nth(1).unwrap_or_default().trim().to_string();
+    assert!(said.contains("exported 5 audit rows"), "{said}");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(text.lines().count(), 6, "a header and Sami's five rows: {text}");
+    assert!(text.contains("export me 4") && !text.contains("logged in"), "{text}");
+    let _ = std::fs::remove_file(&path);
+    // Tampered with, V names the row.
+    staffroom::with_db!(&t.db, p => sqlx::query("UPDATE audit_log SET summary = 'nothing to see' WHERE id = 3").execute(p).await.unwrap().rows_affected());
+    d.press(KeyCode::Char('V')).await;
+    d.settle().await;
+    assert!(d.screen().contains("BROKEN") && d.screen().contains("at row #3"), "{}", d.screen());
+    // Staff: not offered V, and refused if it is sent anyway.
+    let mut s = audit_screen(&t.db, "sami@test.example").await;
+    s.press(KeyCode::Char('V')).await;
+    s.settle().await;
+    assert!(s.screen().contains("may not"), "{}", s.screen());
+});

@@ -230,6 +230,8 @@ impl Fixture {
             RequestKind::DemoLogin => Request::DemoLogin { email: email_of(role), terminal },
             RequestKind::Unlock => Request::Unlock { password: "not-the-password".into(), terminal },
             RequestKind::Dashboard => Request::Dashboard { today: staffroom::store::now().date_naive() },
+            RequestKind::VerifyAudit => Request::VerifyAudit,
+            RequestKind::ExportAudit => Request::ExportAudit { filter: Box::default(), dir: std::env::temp_dir() },
             RequestKind::AuditPage => Request::AuditPage {
                 filter: Box::default(),
                 from: staffroom::store::audit_query::From::Newest,

@@ -4,7 +4,9 @@
 //! filter), `F` clears it; `g`/`G` (Home/End) jump to the newest and the oldest row
 //! of the log or of the filter, by keyset, never OFFSET; `Enter` opens the detail:
 //! each changed field old → new, long texts as a line diff, where from and with
-//! what; `H` shows the selected row's entity's whole history.
+//! what; `H` shows the selected row's entity's whole history. `V` verifies the
+//! chain in the backend (the screen stays usable) and shows the verdict; `E`
+//! writes exactly the filtered rows as CSV to `pipeline.export_dir`.
 
 use super::{Command, Component, Cx, Vx, move_cursor};
 use crate::backend::{Reply, Request};
@@ -56,6 +58,8 @@ pub struct AuditScreen {
     pub names: Vec<(i64, String)>,
     /// Why nothing can be shown (a viewer without `audit.viewers_read`).
     pub refused: Option<String>,
+    /// `V` sent, its verdict not back yet (the app stays usable meanwhile).
+    pub verifying: bool,
 }
 
 impl AuditScreen {
@@ -106,7 +110,7 @@ impl AuditScreen {
         }
     }
 
-    fn act(&mut self, action: Action, tz: chrono_tz::Tz) -> Vec<Cmd> {
+    fn act(&mut self, action: Action, tz: chrono_tz::Tz, export_dir: &std::path::Path) -> Vec<Cmd> {
         match action {
             Action::Open => {
                 self.detail = !self.detail;
@@ -118,6 +122,19 @@ impl AuditScreen {
             Action::ClearFilter => {
                 self.filter = AuditFilter::default();
                 return vec![self.request(Load::Newest, From::Newest)];
+            }
+            Action::VerifyChain => {
+                if self.verifying {
+                    return vec![Cmd::Toast("still verifying; a moment".into())];
+                }
+                self.verifying = true;
+                return vec![Cmd::Send(Lane::Write(0), Request::VerifyAudit)];
+            }
+            Action::ExportAudit => {
+                return vec![Cmd::Send(
+                    Lane::Write(1),
+                    Request::ExportAudit { filter: Box::new(self.filter.clone()), dir: export_dir.to_path_buf() },
+                )];
             }
             Action::History => {
                 let Some(r) = self.rows.get(self.cursor) else { return Vec::new() };
@@ -273,7 +290,14 @@ impl AuditScreen {
         let head_line = Line::from(vec![
             Span::styled("showing ", theme.dim),
             Span::styled(text::fit(&filter, usize::from(head.width).saturating_sub(40)), theme.title),
-            Span::styled("  · f filter · F clear · H history · g/G newest/oldest", theme.dim),
+            Span::styled(
+                if self.verifying {
+                    "  · verifying the chain…"
+                } else {
+                    "  · f filter · F clear · H history · g/G newest/oldest"
+                },
+                theme.dim,
+            ),
         ]);
         f.render_widget(Paragraph::new(head_line), head);
         if let Some(why) = &self.refused {
@@ -359,6 +383,8 @@ impl Component for AuditScreen {
             Command::hint(Action::AuditFilter, None),
             Command::hint(Action::History, None),
             Command::key(Action::ClearFilter, None),
+            Command::key(Action::VerifyChain, Some(super::Permission::ManageSettings)),
+            Command::key(Action::ExportAudit, Some(super::Permission::ExportData)),
             Command::key(Action::Top, None),
             Command::hint(Action::Bottom, None),
         ];
@@ -375,7 +401,7 @@ impl Component for AuditScreen {
     }
 
     fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
-        self.act(action, cx.tz)
+        self.act(action, cx.tz, &cx.settings.export_dir)
     }
 
     fn on_call(&mut self, call: Call, cx: &Cx) -> Vec<Cmd> {
@@ -387,13 +413,31 @@ impl Component for AuditScreen {
     }
 
     fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
-        if let Reply::AuditPage { page, names } = reply {
-            self.on_page(page, names);
+        match reply {
+            Reply::AuditPage { page, names } => self.on_page(page, names),
+            Reply::AuditVerified(v) => {
+                self.verifying = false;
+                let (title, lines) = match v {
+                    crate::store::audit::Verdict::Intact { rows } => (
+                        "The audit chain is intact".to_string(),
+                        vec![format!("{rows} rows verified; the chain ends at its head.")],
+                    ),
+                    crate::store::audit::Verdict::Broken { id, why } => {
+                        ("The audit chain is BROKEN".to_string(), vec![format!("at row #{id}: {why}")])
+                    }
+                };
+                return vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0, on_yes: None, diff: false }))];
+            }
+            Reply::RecordSaved(said) => return vec![Cmd::Toast(text::inert(&said))],
+            _ => {}
         }
         Vec::new()
     }
 
-    fn on_error(&mut self, _lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+    fn on_error(&mut self, lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
+        if lane == Lane::Write(0) {
+            self.verifying = false;
+        }
         self.loading = None;
         self.loaded = true;
         if let StoreError::Refused { reason } = e {
