@@ -25,6 +25,7 @@ mod lead_io;
 mod leads;
 mod live;
 mod login;
+mod lost_updates;
 mod messages_screen;
 mod moderation;
 mod packages;
