@@ -300,3 +300,40 @@ crate::on_both!(v_verifies_in_the_background_and_e_exports_the_filtered_rows, |t
     s.settle().await;
     assert!(s.screen().contains("may not"), "{}", s.screen());
 });
+
+crate::on_both!(h_on_a_record_screen_opens_that_records_history, |t: TestDb| async move {
+    use crate::common::login_user;
+    use crossterm::event::KeyCode;
+    use staffroom::domain::permissions::Roles;
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let p = staffroom::store::posts::save(
+        &t.db,
+        &sami,
+        None,
+        staffroom::store::posts::PostDraft { title: "Traced".into(), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    staffroom::store::posts::save(
+        &t.db,
+        &sami,
+        Some((p.row.id, p.row.version)),
+        staffroom::store::posts::PostDraft { content: "edited".into(), ..p.draft() },
+    )
+    .await
+    .unwrap();
+    let mut d = staffroom::ui::driver::Driver::new(t.db.clone(), 110, 30);
+    d.login("sami@test.example", crate::common::PASSWORD).await;
+    let effects = d.app.open(staffroom::ui::screens::ScreenId::Posts);
+    d.run(effects).await;
+    d.settle().await;
+    d.press(KeyCode::Char('H')).await;
+    d.settle().await;
+    let screen = d.screen();
+    assert!(screen.contains(&format!("post #{}", p.row.id)) && screen.contains("edited post Traced"), "{screen}");
+    assert_eq!(audit_rows(&d), vec!["edited post Traced".to_string(), "created post Traced".to_string()]);
+    // Esc goes back to the list.
+    d.press(KeyCode::Esc).await;
+    d.settle().await;
+    assert!(d.screen().contains("Posts"), "{}", d.screen());
+});

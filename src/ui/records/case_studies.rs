@@ -32,12 +32,14 @@ pub static DECL: Decl = Decl {
         Command::key(Action::Archive, EDIT),
         Command::key(Action::ToDraft, EDIT),
         Command::key(Action::Filter, None),
+        Command::key(Action::History, Some(Permission::ViewAudit)),
     ],
     columns: &[("★", 1), ("title", 0), ("type", 10), ("status", 9)],
     tabs: &["draft", "published", "archived"],
     load,
     act,
     submit,
+    entity: "case_study",
     reply: super::no_reply,
 };
 

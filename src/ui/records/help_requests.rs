@@ -23,6 +23,7 @@ pub static DECL: Decl = Decl {
         Command::hint(Action::Resolve, EDIT),
         Command::hint(Action::CloseRecord, EDIT),
         Command::key(Action::Filter, None),
+        Command::key(Action::History, Some(Permission::ViewAudit)),
         Command::key(Action::NextPane, None),
     ],
     columns: &[("day", 5), ("from", 18), ("subject", 0), ("status", 11)],
@@ -30,6 +31,7 @@ pub static DECL: Decl = Decl {
     load,
     act,
     submit,
+    entity: "help_request",
     reply: super::no_reply,
 };
 

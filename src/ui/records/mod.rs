@@ -55,6 +55,8 @@ pub struct Decl {
     pub act: fn(Action, Option<&Record>) -> Option<Act>,
     /// A form's checked values → the request that saves them.
     pub submit: fn(&'static str, Option<&Record>, &Values) -> Result<Request, Refusal>,
+    /// The audit trail's entity type of its records (`H` opens a record's history).
+    pub entity: &'static str,
     /// A reply of the area's own (a post's revisions); `no_reply` when none.
     pub reply: fn(Reply, Option<&Record>, &Cx) -> Vec<Cmd>,
 }
@@ -262,6 +264,12 @@ impl Component for RecordScreen {
             Action::Filter => {
                 self.typing = Some(self.search.clone());
                 return Vec::new();
+            }
+            // The selected record's whole history, in the audit viewer.
+            Action::History => {
+                let Some(r) = self.selected() else { return Vec::new() };
+                let audit = super::screens::audit::AuditScreen::of_entity(self.decl.entity, r.id);
+                return vec![Cmd::Push(Box::new(super::screens::Screen::Audit(audit)))];
             }
             _ => {}
         }

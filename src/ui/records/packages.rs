@@ -26,12 +26,14 @@ pub static DECL: Decl = Decl {
         Command::hint(Action::MoveDown, ADMIN),
         Command::key(Action::ToggleActive, ADMIN),
         Command::key(Action::Filter, None),
+        Command::key(Action::History, Some(Permission::ViewAudit)),
     ],
     columns: &[("#", 3), ("name", 0), ("EGP", 14), ("USD", 12), ("status", 8)],
     tabs: &["active", "inactive"],
     load,
     act,
     submit,
+    entity: "service_package",
     reply: super::no_reply,
 };
 

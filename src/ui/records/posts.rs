@@ -37,6 +37,7 @@ pub static DECL: Decl = Decl {
         Command::key(Action::Open, EDIT),
         Command::key(Action::Revisions, None),
         Command::key(Action::Filter, None),
+        Command::key(Action::History, Some(Permission::ViewAudit)),
     ],
     // The title takes what is left: at 80 columns that is still 14 cells.
     columns: &[("day", 5), ("title", 0), ("author", 12), ("status", 9)],
@@ -44,6 +45,7 @@ pub static DECL: Decl = Decl {
     load,
     act,
     submit,
+    entity: "post",
     reply,
 };
 

@@ -28,12 +28,14 @@ pub static DECL: Decl = Decl {
         Command::key(Action::MoveUp, MODERATE),
         Command::key(Action::MoveDown, MODERATE),
         Command::key(Action::Filter, None),
+        Command::key(Action::History, Some(Permission::ViewAudit)),
     ],
     columns: &[("★", 1), ("author", 18), ("rating", 5), ("text", 0), ("status", 8)],
     tabs: &["pending", "approved", "rejected"],
     load,
     act,
     submit,
+    entity: "testimonial",
     reply: super::no_reply,
 };
 

@@ -63,6 +63,13 @@ pub struct AuditScreen {
 }
 
 impl AuditScreen {
+    /// The viewer on one record's history (`H` on a record screen).
+    pub fn of_entity(entity_type: &str, id: i64) -> AuditScreen {
+        let filter =
+            AuditFilter { entity_type: Some(entity_type.to_string()), entity_id: Some(id), ..AuditFilter::default() };
+        AuditScreen { filter, ..AuditScreen::default() }
+    }
+
     fn request(&mut self, load: Load, from: From) -> Cmd {
         self.loading = Some(load);
         let lane = match load {
