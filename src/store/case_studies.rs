@@ -22,7 +22,7 @@ use serde_json::json;
 /// The longest title, and each long text, in characters.
 pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_TEXT_CHARS: usize = 20_000;
-pub const MAX_URL_CHARS: usize = 2_000;
+pub const MAX_URL_CHARS: usize = super::fields::MAX_URL_CHARS;
 
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct CaseStudyRow {
@@ -200,25 +200,6 @@ pub async fn get(db: &Db, id: i64) -> Result<CaseStudy> {
     Ok(c)
 }
 
-fn text(field: &'static str, value: &Option<String>, max: usize) -> Result<Option<String>> {
-    let v = value.as_deref().map(crate::domain::contact::clean).filter(|v| !v.is_empty());
-    if v.as_ref().is_some_and(|v| v.chars().count() > max) {
-        return Err(StoreError::invalid(field, format!("is longer than {max} characters")));
-    }
-    Ok(v)
-}
-
-fn link(field: &'static str, value: &Option<String>) -> Result<Option<String>> {
-    let v = text(field, value, MAX_URL_CHARS)?;
-    if let Some(url) = &v {
-        let lower = url.to_ascii_lowercase();
-        if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {
-            return Err(StoreError::invalid(field, "must be a web link starting with https:// and without spaces"));
-        }
-    }
-    Ok(v)
-}
-
 impl CaseStudyFields {
     fn validated(&self) -> Result<CaseStudyFields> {
         let title = crate::domain::contact::clean(&self.title);
@@ -264,16 +245,20 @@ impl CaseStudyFields {
         Ok(CaseStudyFields {
             title,
             slug,
-            subtitle: text("subtitle", &self.subtitle, MAX_TITLE_CHARS)?,
-            problem: text("problem", &self.problem, MAX_TEXT_CHARS)?,
-            solution: text("solution", &self.solution, MAX_TEXT_CHARS)?,
-            role: text("role", &self.role, MAX_TITLE_CHARS)?,
-            results: text("results", &self.results, MAX_TEXT_CHARS)?,
-            lessons_learned: text("lessons_learned", &self.lessons_learned, MAX_TEXT_CHARS)?,
+            subtitle: super::fields::optional("subtitle", self.subtitle.as_deref(), MAX_TITLE_CHARS)?,
+            problem: super::fields::optional("problem", self.problem.as_deref(), MAX_TEXT_CHARS)?,
+            solution: super::fields::optional("solution", self.solution.as_deref(), MAX_TEXT_CHARS)?,
+            role: super::fields::optional("role", self.role.as_deref(), MAX_TITLE_CHARS)?,
+            results: super::fields::optional("results", self.results.as_deref(), MAX_TEXT_CHARS)?,
+            lessons_learned: super::fields::optional(
+                "lessons_learned",
+                self.lessons_learned.as_deref(),
+                MAX_TEXT_CHARS,
+            )?,
             project_type: self.project_type.clone(),
             client_type: self.client_type.clone(),
-            live_url: link("live_url", &self.live_url)?,
-            repo_url: link("repo_url", &self.repo_url)?,
+            live_url: super::fields::link("live_url", self.live_url.as_deref())?,
+            repo_url: super::fields::link("repo_url", self.repo_url.as_deref())?,
             started_at: self.started_at,
             completed_at: self.completed_at,
             tags: list(&self.tags, "tags")?,
@@ -521,13 +506,13 @@ pub async fn reorder(db: &Db, actor: &Actor, id: i64, _version: i64, up: bool) -
 /// there is never more than one, BR-04).
 pub async fn add_media(db: &Db, actor: &Actor, id: i64, version: i64, media: NewMedia) -> Result<CaseStudy> {
     actor.require(Action::EditContent)?;
-    let url =
-        link("file_url", &Some(media.file_url.clone()))?.ok_or_else(|| StoreError::invalid("file_url", "is needed"))?;
+    let url = super::fields::link("file_url", Some(media.file_url.as_str()))?
+        .ok_or_else(|| StoreError::invalid("file_url", "is needed"))?;
     if MediaType::parse(&media.media_type).is_none() {
         return Err(StoreError::invalid("media_type", "is image, video or gif"));
     }
-    let caption = text("caption", &media.caption, MAX_TITLE_CHARS)?;
-    let alt = text("alt_text", &media.alt_text, MAX_TITLE_CHARS)?;
+    let caption = super::fields::optional("caption", media.caption.as_deref(), MAX_TITLE_CHARS)?;
+    let alt = super::fields::optional("alt_text", media.alt_text.as_deref(), MAX_TITLE_CHARS)?;
     let mut tx = db.begin().await?;
     let before = current(&mut tx, id, version).await?;
     let at = now();

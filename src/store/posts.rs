@@ -24,7 +24,7 @@ pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_EXCERPT_CHARS: usize = 1_000;
 pub const MAX_BODY_CHARS: usize = 1_000_000;
 /// Links, SEO fields and tags, in characters; at most `MAX_TAGS` tags a post.
-pub const MAX_URL_CHARS: usize = 2_000;
+pub const MAX_URL_CHARS: usize = super::fields::MAX_URL_CHARS;
 pub const MAX_SEO_TITLE_CHARS: usize = 200;
 pub const MAX_SEO_DESCRIPTION_CHARS: usize = 500;
 pub const MAX_TAG_CHARS: usize = 60;
@@ -276,27 +276,6 @@ pub async fn get(db: &Db, id: i64) -> Result<PostBody> {
     Ok(b)
 }
 
-/// An optional one-line field: cleaned, empty is none, refused over `max`.
-fn optional(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>> {
-    let v = value.map(crate::domain::contact::clean).filter(|v| !v.is_empty());
-    if v.as_ref().is_some_and(|v| v.chars().count() > max) {
-        return Err(StoreError::invalid(field, format!("is longer than {max} characters")));
-    }
-    Ok(v)
-}
-
-/// A link: a web address without spaces.
-fn link(field: &'static str, value: Option<&str>) -> Result<Option<String>> {
-    let v = optional(field, value, MAX_URL_CHARS)?;
-    if let Some(url) = &v {
-        let lower = url.to_ascii_lowercase();
-        if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {
-            return Err(StoreError::invalid(field, "must be a web link starting with https:// and without spaces"));
-        }
-    }
-    Ok(v)
-}
-
 impl PostDraft {
     fn validated(&self) -> Result<PostDraft> {
         let title = crate::domain::contact::clean(&self.title);
@@ -306,7 +285,7 @@ impl PostDraft {
         if title.chars().count() > MAX_TITLE_CHARS {
             return Err(StoreError::invalid("title", format!("is longer than {MAX_TITLE_CHARS} characters")));
         }
-        let excerpt = optional("excerpt", self.excerpt.as_deref(), MAX_EXCERPT_CHARS)?;
+        let excerpt = super::fields::optional("excerpt", self.excerpt.as_deref(), MAX_EXCERPT_CHARS)?;
         let content = crate::domain::contact::storable(&self.content);
         let n = content.chars().count();
         if n > MAX_BODY_CHARS {
@@ -339,12 +318,16 @@ impl PostDraft {
             post_type: self.post_type,
             publish_at: self.publish_at,
             slug,
-            category: optional("category", self.category.as_deref(), MAX_TITLE_CHARS)?,
+            category: super::fields::optional("category", self.category.as_deref(), MAX_TITLE_CHARS)?,
             tags,
-            cover_image_url: link("cover_image_url", self.cover_image_url.as_deref())?,
-            video_url: link("video_url", self.video_url.as_deref())?,
-            seo_title: optional("seo_title", self.seo_title.as_deref(), MAX_SEO_TITLE_CHARS)?,
-            seo_description: optional("seo_description", self.seo_description.as_deref(), MAX_SEO_DESCRIPTION_CHARS)?,
+            cover_image_url: super::fields::link("cover_image_url", self.cover_image_url.as_deref())?,
+            video_url: super::fields::link("video_url", self.video_url.as_deref())?,
+            seo_title: super::fields::optional("seo_title", self.seo_title.as_deref(), MAX_SEO_TITLE_CHARS)?,
+            seo_description: super::fields::optional(
+                "seo_description",
+                self.seo_description.as_deref(),
+                MAX_SEO_DESCRIPTION_CHARS,
+            )?,
         })
     }
 }

@@ -1,0 +1,28 @@
+//! Checks shared by the content forms' optional fields: a line of text (cleaned,
+//! empty is none, refused over its limit) and a web link.
+
+use super::{Result, StoreError};
+
+/// The longest link, in characters.
+pub const MAX_URL_CHARS: usize = 2_000;
+
+/// An optional field: cleaned, empty is none, refused over `max` characters.
+pub fn optional(field: &'static str, value: Option<&str>, max: usize) -> Result<Option<String>> {
+    let v = value.map(crate::domain::contact::clean).filter(|v| !v.is_empty());
+    if v.as_ref().is_some_and(|v| v.chars().count() > max) {
+        return Err(StoreError::invalid(field, format!("is longer than {max} characters")));
+    }
+    Ok(v)
+}
+
+/// An optional link: a web address (`http(s)://`) without spaces.
+pub fn link(field: &'static str, value: Option<&str>) -> Result<Option<String>> {
+    let v = optional(field, value, MAX_URL_CHARS)?;
+    if let Some(url) = &v {
+        let lower = url.to_ascii_lowercase();
+        if !(lower.starts_with("https://") || lower.starts_with("http://")) || url.contains(char::is_whitespace) {
+            return Err(StoreError::invalid(field, "must be a web link starting with https:// and without spaces"));
+        }
+    }
+    Ok(v)
+}
