@@ -37,6 +37,7 @@ fn user() -> User {
         last_login_at: None,
         failed_logins: 0,
         locked_until: None,
+        must_change_password: false,
         version: 1,
         created_at: now,
         updated_at: now,

@@ -18,6 +18,7 @@ mod posts;
 pub mod records;
 mod session;
 mod testimonials;
+mod users;
 
 pub use session::{Backend, Who};
 
@@ -36,9 +37,20 @@ use crate::store::lead_filter::LeadFilter;
 use crate::store::leads::{Detail, Lead, LeadFields};
 use crate::store::packages::PackageFields;
 use crate::store::page::Page;
-use crate::store::users::{LoggedIn, LoginPolicy, LoginRefused, User};
+use crate::store::users::{LoggedIn, LoginPolicy, LoginRefused};
 use chrono::NaiveDate;
 use tokio::sync::mpsc;
+
+/// A password on its way: never printed by `{:?}` (requests and replies are
+/// logged and shown in test failures).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
 
 /// A request id: replies carry it back so stale ones can be dropped (latest wins).
 pub type ReqId = u64;
@@ -96,9 +108,47 @@ pub enum Request {
         to: LeadStatus,
         input: MoveInput,
     },
-    UsersPage {
-        after: Option<i64>,
+    /// The users screen (admins): accounts in a state (`user_list::STATES`),
+    /// searched by name, email or phone.
+    Users {
+        state: Option<&'static str>,
+        search: Option<String>,
+        after: Option<records::Cursor>,
         limit: i64,
+    },
+    /// Adds a user with this password, or (`None`) a one-time one shown once.
+    AddUser {
+        fields: Box<crate::store::users::UserFields>,
+        password: Option<Secret>,
+    },
+    EditUser {
+        id: i64,
+        version: i64,
+        fields: Box<crate::store::users::UserFields>,
+    },
+    /// A new password typed by the admin, or (`None`) a one-time one shown once;
+    /// either clears a lockout.
+    ResetPassword {
+        id: i64,
+        version: i64,
+        password: Option<Secret>,
+    },
+    SetUserActive {
+        id: i64,
+        version: i64,
+        active: bool,
+    },
+    UnlockUser {
+        id: i64,
+        version: i64,
+    },
+    /// A user's latest login attempts.
+    LoginHistory {
+        id: i64,
+    },
+    /// The session's own user replaces their (one-time) password.
+    ChangeOwnPassword {
+        password: Secret,
     },
     LeadDetail {
         id: i64,
@@ -407,7 +457,12 @@ pub enum Reply {
     LeadDetail(Box<Detail>),
     /// A note, assignment or follow-up was saved.
     LeadChanged,
-    UsersPage(Page<User, i64>),
+    /// A password made for someone, to be shown once: (whose, the password).
+    OneTimePassword(String, Secret),
+    /// Whose, and their latest login attempts, newest first.
+    LoginHistory(String, Vec<crate::store::users::LoginAttempt>),
+    /// The session's own password was changed.
+    PasswordChanged,
     /// A lead was created, edited or merged: the stored lead.
     LeadSaved(Box<Lead>),
     /// Open leads that look like the same person.

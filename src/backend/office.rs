@@ -95,7 +95,6 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             let names = crate::store::audit_query::actor_names(db, &page.rows).await?;
             Ok(Reply::AuditPage { page, names })
         }
-        Request::UsersPage { after, limit } => Ok(Reply::UsersPage(users::list(db, after, limit).await?)),
         other => Err(StoreError::Other(format!("{} is not an office request", other.kind()))),
     }
 }

@@ -70,7 +70,7 @@ impl Backend {
             });
             return (result, who);
         }
-        let (actor, who) = match self.authorize(need).await {
+        let (actor, who) = match self.authorize(need, kind).await {
             Ok(pair) => pair,
             Err((e, who)) => return (Err(e), who),
         };
@@ -79,8 +79,15 @@ impl Backend {
             | Request::Dashboard { .. }
             | Request::AuditPage { .. }
             | Request::VerifyAudit
-            | Request::ExportAudit { .. }
-            | Request::UsersPage { .. }) => super::office::handle(self, &actor, r).await,
+            | Request::ExportAudit { .. }) => super::office::handle(self, &actor, r).await,
+            r @ (Request::Users { .. }
+            | Request::AddUser { .. }
+            | Request::EditUser { .. }
+            | Request::ResetPassword { .. }
+            | Request::SetUserActive { .. }
+            | Request::UnlockUser { .. }
+            | Request::LoginHistory { .. }
+            | Request::ChangeOwnPassword { .. }) => super::users::handle(self, &actor, r).await,
             r @ (Request::Messages { .. }
             | Request::SetMessageStatus { .. }
             | Request::ConvertMessage { .. }
@@ -133,7 +140,7 @@ impl Backend {
     }
 
     /// The gate: reads the session's user as stored now and checks `need`.
-    async fn authorize(&self, need: Need) -> Result<(Actor, Who), (StoreError, Option<Who>)> {
+    async fn authorize(&self, need: Need, kind: gate::RequestKind) -> Result<(Actor, Who), (StoreError, Option<Who>)> {
         let Some(id) = self.session_user_id() else {
             return Err((StoreError::refused("log in first"), None));
         };
@@ -150,6 +157,13 @@ impl Backend {
             self.end_session();
             let why = if user.is_active { "banned" } else { "deactivated" };
             return Err((StoreError::refused(format!("your account was {why}; the session has ended")), Some(who)));
+        }
+        // A one-time password opens nothing but the form that replaces it.
+        if user.must_change_password
+            && !matches!(kind, gate::RequestKind::ChangeOwnPassword | gate::RequestKind::Unlock)
+        {
+            let why = "your password is a one-time one: choose a new password first";
+            return Err((StoreError::refused(why), Some(who)));
         }
         let actor = Actor {
             user_id: Some(user.id),

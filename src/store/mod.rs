@@ -35,6 +35,7 @@ pub mod lead_filter;
 pub mod lead_io;
 pub mod lead_merge;
 pub mod leads;
+pub mod login;
 pub mod moderation;
 mod moderation_feedback;
 pub mod packages;
@@ -43,6 +44,7 @@ pub mod posts;
 pub mod prefs;
 pub mod sessions;
 pub mod testimonials;
+pub mod user_list;
 pub mod users;
 
 pub use actor::Actor;

@@ -36,14 +36,16 @@ pub struct User {
     pub last_login_at: Option<DateTime<Utc>>,
     pub failed_logins: i64,
     pub locked_until: Option<DateTime<Utc>>,
+    /// The password is a one-time one: the next login asks for a new one.
+    pub must_change_password: bool,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
-const USER_COLUMNS: &str = "id, email, phone, full_name, password_hash, is_admin, is_staff, is_instructor, \
-     is_student, is_active, banned, ban_until, last_login_at, failed_logins, locked_until, version, \
-     created_at, updated_at";
+pub(super) const USER_COLUMNS: &str = "id, email, phone, full_name, password_hash, is_admin, is_staff, is_instructor, \
+     is_student, is_active, banned, ban_until, last_login_at, failed_logins, locked_until, must_change_password, \
+     version, created_at, updated_at";
 
 impl User {
     pub fn roles(&self) -> Roles {
@@ -77,7 +79,7 @@ pub fn hash_password(password: &str) -> Result<String> {
         .map_err(|e| StoreError::Other(format!("could not hash the password: {e}")))
 }
 
-fn password_matches(password: &str, hash: &str) -> bool {
+pub(super) fn password_matches(password: &str, hash: &str) -> bool {
     Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
 }
 
@@ -100,6 +102,12 @@ async fn get_in(tx: &mut Tx, email: &str) -> Result<User> {
         .ok_or_else(|| StoreError::not_found("user", email))
 }
 
+async fn get_id_in(tx: &mut Tx, id: i64) -> Result<User> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    with_tx!(tx, c => sqlx::query_as::<_, User>(&sql).bind(id).fetch_optional(&mut *c).await?)
+        .ok_or_else(|| StoreError::not_found("user", id))
+}
+
 /// Users in id order, keyset-paged.
 pub async fn list(db: &Db, after_id: Option<i64>, limit: i64) -> Result<Page<User, i64>> {
     let limit = page::limit(limit);
@@ -114,24 +122,52 @@ pub async fn count(db: &Db) -> Result<i64> {
     Ok(with_db!(db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users").fetch_one(p).await?))
 }
 
-/// Creates a user (audited). The email is normalised; a duplicate is refused by name.
-pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<User> {
-    actor.require(Action::ManageUsers)?;
-    let full_name = contact::clean(&new.full_name);
+/// A user's name and contact, checked: the name cleaned and non-empty, the email and
+/// phone normalised, at least one of them given.
+pub fn checked_contact(name: &str, email: Option<&str>, phone: Option<&str>) -> Result<Contact> {
+    let full_name = contact::clean(name);
     if full_name.is_empty() {
         return Err(StoreError::invalid("name", "cannot be empty"));
     }
-    let email = match new.email.as_deref().filter(|e| !e.trim().is_empty()) {
+    if full_name.chars().count() > MAX_NAME_CHARS {
+        return Err(StoreError::invalid("name", format!("is longer than {MAX_NAME_CHARS} characters")));
+    }
+    let email = match email.filter(|e| !e.trim().is_empty()) {
         Some(e) => Some(contact::normalize_email(e).map_err(|why| StoreError::invalid("email", why))?),
         None => None,
     };
-    let phone = match new.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+    let phone = match phone.filter(|p| !p.trim().is_empty()) {
         Some(p) => Some(contact::normalize_phone(p).map_err(|why| StoreError::invalid("phone", why))?),
         None => None,
     };
     if email.is_none() && phone.is_none() {
         return Err(StoreError::invalid("email", "a user needs an email or a phone"));
     }
+    Ok(Contact { full_name, email, phone })
+}
+
+/// The longest name accepted.
+pub const MAX_NAME_CHARS: usize = 200;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// Creates a user (audited). The email is normalised; a duplicate is refused by name.
+/// `must_change`: the password is a one-time one, to be replaced at the first login.
+pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<User> {
+    create_with(db, actor, new, false).await
+}
+
+/// Creates a user whose password is a one-time one: shown once to the admin, and
+/// replaced by the user at their first login.
+pub async fn create_with(db: &Db, actor: &Actor, new: NewUser, must_change: bool) -> Result<User> {
+    actor.require(Action::ManageUsers)?;
+    let Contact { full_name, email, phone } =
+        checked_contact(&new.full_name, new.email.as_deref(), new.phone.as_deref())?;
     // Hash before the transaction: argon2 takes tens of milliseconds.
     let hash = new.password.as_deref().map(hash_password).transpose()?;
     let at = now();
@@ -147,7 +183,8 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<User> {
     let r = new.roles;
     let sql = format!(
         "INSERT INTO users (email, phone, full_name, password_hash, is_admin, is_staff, is_instructor, is_student, \
-         is_active, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING {USER_COLUMNS}"
+         is_active, must_change_password, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING {USER_COLUMNS}"
     );
     let user: User = with_tx!(&mut tx, c => {
         sqlx::query_as(&sql)
@@ -160,6 +197,7 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<User> {
             .bind(r.instructor)
             .bind(r.student)
             .bind(true)
+            .bind(must_change && hash.is_some())
             .bind(at)
             .fetch_one(&mut *c)
             .await?
@@ -167,25 +205,52 @@ pub async fn create(db: &Db, actor: &Actor, new: NewUser) -> Result<User> {
     let summary = format!("created user {} ({})", user.full_name, r.label());
     let new_values = json!({
         "id": user.id, "email": user.email, "phone": user.phone, "full_name": user.full_name,
-        "roles": r.label(), "password_set": hash.is_some(),
+        "roles": r.label(), "password_set": hash.is_some(), "one_time_password": user.must_change_password,
     });
     audit::record(&mut tx, actor, Change::new("create", "user", Some(user.id), summary).with_new(new_values)).await?;
     tx.commit().await?;
     Ok(user)
 }
 
-/// Applies one audited update to the user with `email`, guarded by its version.
+/// Which user an update is for: by email (the CLI), or by id at the version the
+/// screen showed (the TUI: a stale version is a conflict naming who changed it).
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Email(&'a str),
+    Id { id: i64, version: i64 },
+}
+
+/// Applies one audited update to the target user, guarded by its version.
+///
+/// Every active admin's row is locked first (a no-op UPDATE: row locks on
+/// PostgreSQL; on SQLite `BEGIN IMMEDIATE` already serialises writers), and the
+/// patch sees how many there are. So two admins demoting or deactivating each other
+/// at the same moment are served one after the other, and the second is refused
+/// as the last admin instead of both succeeding and leaving none.
 async fn update_user(
     db: &Db,
     actor: &Actor,
-    email: &str,
+    target: Target<'_>,
     set_sql: &str,
-    bind: impl FnOnce(&User) -> UserPatch,
+    bind: impl FnOnce(&User, i64) -> UserPatch,
 ) -> Result<User> {
     actor.require(Action::ManageUsers)?;
     let mut tx = db.begin().await?;
-    let before = get_in(&mut tx, email).await?;
-    let patch = bind(&before);
+    let admins: Vec<i64> = with_tx!(&mut tx, c => {
+        sqlx::query_scalar("UPDATE users SET version = version WHERE is_admin = $1 AND is_active = $1 RETURNING id")
+            .bind(true)
+            .fetch_all(&mut *c)
+            .await?
+    });
+    let (before, version) = match target {
+        Target::Email(email) => {
+            let u = get_in(&mut tx, email).await?;
+            let v = u.version;
+            (u, v)
+        }
+        Target::Id { id, version } => (get_id_in(&mut tx, id).await?, version),
+    };
+    let patch = bind(&before, admins.len() as i64);
     if let Some(reason) = patch.refuse {
         return Err(StoreError::refused(reason));
     }
@@ -194,7 +259,7 @@ async fn update_user(
          RETURNING {USER_COLUMNS}"
     );
     let after: Option<User> = with_tx!(&mut tx, c => {
-        let mut q = sqlx::query_as::<_, User>(&sql).bind(before.id).bind(before.version).bind(now());
+        let mut q = sqlx::query_as::<_, User>(&sql).bind(before.id).bind(version).bind(now());
         for v in &patch.values {
             q = match v {
                 PatchValue::Text(s) => q.bind(s.clone()),
@@ -228,302 +293,196 @@ struct UserPatch {
     refuse: Option<String>,
 }
 
-/// Sets a new password (the audit records that it changed, never the hash).
+impl UserPatch {
+    fn new(action: &'static str, summary: &'static str, values: Vec<PatchValue>) -> UserPatch {
+        UserPatch { values, action, summary, old: json!({}), new: json!({}), refuse: None }
+    }
+    fn audit(mut self, old: serde_json::Value, new: serde_json::Value) -> UserPatch {
+        self.old = old;
+        self.new = new;
+        self
+    }
+    fn refuse(mut self, why: Option<String>) -> UserPatch {
+        self.refuse = why;
+        self
+    }
+}
+
+/// Why a user may not lose the admin role or be deactivated, if so: an admin
+/// cannot do it to themself (another admin can), and the last active admin stays.
+fn keeps_an_admin(actor: &Actor, u: &User, admins: i64, what: &str) -> Option<String> {
+    if !(u.is_admin && u.is_active) {
+        return None;
+    }
+    if actor.user_id == Some(u.id) {
+        return Some(format!("you cannot {what} yourself; another admin can"));
+    }
+    (admins <= 1).then(|| format!("{} is the last active admin; make someone else admin first", u.full_name))
+}
+
+/// Sets a new password (the audit records that it changed, never the hash) and
+/// clears the lockout. `one_time`: the user must replace it at their next login.
 pub async fn set_password(db: &Db, actor: &Actor, email: &str, password: &str) -> Result<User> {
+    reset_password(db, actor, Target::Email(email), password, false).await
+}
+
+pub async fn reset_password(
+    db: &Db,
+    actor: &Actor,
+    target: Target<'_>,
+    password: &str,
+    one_time: bool,
+) -> Result<User> {
     let hash = hash_password(password)?;
-    update_user(db, actor, email, "password_hash = $4, failed_logins = 0, locked_until = NULL", |u| UserPatch {
-        values: vec![PatchValue::Text(Some(hash))],
-        action: "update",
-        summary: "changed the password of",
-        old: json!({"id": u.id, "password": "(old)"}),
-        new: json!({"id": u.id, "password": "(changed)"}),
-        refuse: None,
+    let set = "password_hash = $4, must_change_password = $5, failed_logins = 0, locked_until = NULL";
+    update_user(db, actor, target, set, |u, _| {
+        UserPatch::new(
+            "update",
+            "reset the password of",
+            vec![PatchValue::Text(Some(hash)), PatchValue::Bool(one_time)],
+        )
+        .audit(
+            json!({"id": u.id, "password": "(old)", "locked_until": u.locked_until}),
+            json!({"id": u.id, "password": if one_time { "(one-time)" } else { "(changed)" }, "locked_until": null}),
+        )
     })
     .await
 }
 
-/// Replaces the role flags. The last active admin cannot lose the admin role.
+/// A user's own new password, replacing a one-time one (or their old one) after
+/// they logged in with it. Needs no admin right: the session is theirs.
+pub async fn change_own_password(db: &Db, actor: &Actor, password: &str) -> Result<User> {
+    let id = actor.user_id.ok_or_else(|| StoreError::refused("only a logged-in user changes their password"))?;
+    let hash = hash_password(password)?;
+    let mut tx = db.begin().await?;
+    let before = get_id_in(&mut tx, id).await?;
+    if before.password_hash.as_deref().is_some_and(|h| password_matches(password, h)) {
+        return Err(StoreError::invalid("password", "is the one you have; choose a new one"));
+    }
+    let sql = format!(
+        "UPDATE users SET password_hash = $2, must_change_password = $3, version = version + 1, updated_at = $4 \
+         WHERE id = $1 RETURNING {USER_COLUMNS}"
+    );
+    let after: User = with_tx!(&mut tx, c => {
+        sqlx::query_as(&sql).bind(id).bind(&hash).bind(false).bind(now()).fetch_one(&mut *c).await?
+    });
+    let change = Change::new("update", "user", Some(id), format!("{} chose a new password", after.full_name))
+        .diff(&json!({"password": "(old)"}), &json!({"password": "(changed)"}));
+    audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Replaces the role flags. An admin keeps their own admin role, and the last
+/// active admin keeps theirs.
 pub async fn set_roles(db: &Db, actor: &Actor, email: &str, roles: Roles) -> Result<User> {
-    let admins = active_admins(db).await?;
-    update_user(db, actor, email, "is_admin = $4, is_staff = $5, is_instructor = $6", |u| UserPatch {
-        values: vec![PatchValue::Bool(roles.admin), PatchValue::Bool(roles.staff), PatchValue::Bool(roles.instructor)],
-        action: "update",
-        summary: "changed the roles of",
-        old: json!({"id": u.id, "roles": u.roles().label()}),
-        new: json!({"id": u.id, "roles": Roles { student: u.is_student, ..roles }.label()}),
-        refuse: (u.is_admin && u.is_active && !roles.admin && admins <= 1)
-            .then(|| format!("{} is the last active admin; make someone else admin first", u.full_name)),
+    update_user(db, actor, Target::Email(email), "is_admin = $4, is_staff = $5, is_instructor = $6", |u, admins| {
+        let values =
+            vec![PatchValue::Bool(roles.admin), PatchValue::Bool(roles.staff), PatchValue::Bool(roles.instructor)];
+        UserPatch::new("update", "changed the roles of", values)
+            .audit(
+                json!({"id": u.id, "roles": u.roles().label()}),
+                json!({"id": u.id, "roles": Roles { student: u.is_student, ..roles }.label()}),
+            )
+            .refuse(if roles.admin { None } else { keeps_an_admin(actor, u, admins, "remove the admin role of") })
     })
     .await
+}
+
+/// What an admin edits of a user on the users screen.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UserFields {
+    pub full_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub roles: Roles,
+}
+
+/// Edits a user's name, contact and roles in one audited, versioned write, with the
+/// same admin rules as `set_roles`.
+pub async fn edit(db: &Db, actor: &Actor, id: i64, version: i64, fields: &UserFields) -> Result<User> {
+    let c = checked_contact(&fields.full_name, fields.email.as_deref(), fields.phone.as_deref())?;
+    let roles = fields.roles;
+    let set =
+        "full_name = $4, email = $5, phone = $6, is_admin = $7, is_staff = $8, is_instructor = $9, is_student = $10";
+    let taken = |field: &str, value: &Option<String>| {
+        StoreError::invalid(field, format!("{} is already used by another user", value.as_deref().unwrap_or("")))
+    };
+    let (email, phone) = (c.email.clone(), c.phone.clone());
+    update_user(db, actor, Target::Id { id, version }, set, |u, admins| {
+        let values = vec![
+            PatchValue::Text(Some(c.full_name.clone())),
+            PatchValue::Text(c.email.clone()),
+            PatchValue::Text(c.phone.clone()),
+            PatchValue::Bool(roles.admin),
+            PatchValue::Bool(roles.staff),
+            PatchValue::Bool(roles.instructor),
+            PatchValue::Bool(roles.student),
+        ];
+        UserPatch::new("update", "edited", values)
+            .audit(
+                json!({"full_name": u.full_name, "email": u.email, "phone": u.phone, "roles": u.roles().label()}),
+                json!({"full_name": c.full_name, "email": c.email, "phone": c.phone, "roles": roles.label()}),
+            )
+            .refuse(if roles.admin { None } else { keeps_an_admin(actor, u, admins, "remove the admin role of") })
+    })
+    .await
+    // The unique indexes are the check (no window between a look and the write).
+    .map_err(|e| match e {
+        StoreError::Invalid { field, .. } if field.contains("email") => taken("email", &email),
+        StoreError::Invalid { field, .. } if field.contains("phone") => taken("phone", &phone),
+        other => other,
+    })
 }
 
 /// Soft-deletes a user (BR-13): they can no longer log in; their history stays.
 pub async fn deactivate(db: &Db, actor: &Actor, email: &str) -> Result<User> {
-    let admins = active_admins(db).await?;
-    update_user(db, actor, email, "is_active = $4", |u| UserPatch {
-        values: vec![PatchValue::Bool(false)],
-        action: "deactivate",
-        summary: "deactivated",
-        old: json!({"id": u.id, "is_active": u.is_active}),
-        new: json!({"id": u.id, "is_active": false}),
-        refuse: if !u.is_active {
-            Some(format!("{} is already deactivated", u.full_name))
-        } else if u.is_admin && admins <= 1 {
-            Some(format!("{} is the last active admin and cannot be deactivated", u.full_name))
+    set_active(db, actor, Target::Email(email), false).await
+}
+
+/// Deactivates or reactivates a user. Not oneself, not the last active admin.
+pub async fn set_active(db: &Db, actor: &Actor, target: Target<'_>, active: bool) -> Result<User> {
+    let (action, summary) = if active { ("reactivate", "reactivated") } else { ("deactivate", "deactivated") };
+    update_user(db, actor, target, "is_active = $4", |u, admins| {
+        let refuse = if u.is_active == active {
+            Some(format!("{} is already {}", u.full_name, if active { "active" } else { "deactivated" }))
+        } else if !active {
+            keeps_an_admin(actor, u, admins, "deactivate")
         } else {
             None
-        },
+        };
+        UserPatch::new(action, summary, vec![PatchValue::Bool(active)])
+            .audit(json!({"is_active": u.is_active}), json!({"is_active": active}))
+            .refuse(refuse)
     })
     .await
 }
 
-async fn active_admins(db: &Db) -> Result<i64> {
-    Ok(with_db!(db, p => {
-        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE is_admin = $1 AND is_active = $1")
-            .bind(true)
-            .fetch_one(p)
-            .await?
-    }))
+/// Lifts a lockout after failed logins (the password stays).
+pub async fn unlock(db: &Db, actor: &Actor, id: i64, version: i64) -> Result<User> {
+    let at = now();
+    update_user(db, actor, Target::Id { id, version }, "failed_logins = 0, locked_until = NULL", |u, _| {
+        let refuse = (u.locked_until.is_none_or(|t| t <= at) && u.failed_logins == 0)
+            .then(|| format!("{} is not locked", u.full_name));
+        UserPatch::new("unlock", "unlocked", Vec::new())
+            .audit(
+                json!({"failed_logins": u.failed_logins, "locked_until": u.locked_until}),
+                json!({"failed_logins": 0, "locked_until": null}),
+            )
+            .refuse(refuse)
+    })
+    .await
 }
 
-/// Lockout settings (config `[security]`).
-#[derive(Debug, Clone, Copy)]
-pub struct LoginPolicy {
-    pub max_failures: i64,
-    pub window: chrono::Duration,
+/// A fresh one-time password: 16 letters and digits from the OS's random source,
+/// without the look-alikes (0/O, 1/l/I) so it can be read out over the phone.
+pub fn one_time_password() -> Result<String> {
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Other(format!("no random source: {e}")))?;
+    // 256 is not a multiple of 56; the small bias (a few letters 1/56 + 1/256 more
+    // likely) costs far less than a bit of the 92 bits these carry.
+    Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
 }
 
-impl Default for LoginPolicy {
-    fn default() -> Self {
-        LoginPolicy { max_failures: 5, window: chrono::Duration::minutes(15) }
-    }
-}
-
-/// A successful login.
-#[derive(Debug, Clone)]
-pub struct LoggedIn {
-    pub user: User,
-    /// When and from where this user last logged in before now.
-    pub previous: Option<(DateTime<Utc>, String)>,
-}
-
-/// Why a login was refused. The wording never reveals whether the email exists or
-/// which of email and password was wrong.
-///
-/// A locked account answers `BadCredentials` too: only an existing account can be
-/// locked, so "too many failed attempts" after N wrong passwords told anyone trying
-/// emails which ones have an account (an unknown email kept answering "wrong email
-/// or password"). The message says that failures lock an account, for the real user;
-/// the login history records `locked`, and the admin dashboard lists locked accounts.
-/// The other refusals need the right password, so they reveal nothing new.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum LoginRefused {
-    #[error("wrong email or password (repeated failures lock an account for a while)")]
-    BadCredentials,
-    #[error("this account is deactivated; ask an administrator")]
-    Inactive,
-    #[error("this account is banned; ask an administrator")]
-    Banned,
-    #[error("student accounts do not use staffroom")]
-    NotStaff,
-}
-
-/// Checks a login attempt and records it in `login_history` and the audit log.
-/// `at` is the attempt's instant (a parameter so lockout windows can be tested).
-pub async fn login(
-    db: &Db,
-    email: &str,
-    password: &str,
-    remote: &str,
-    terminal: &str,
-    at: DateTime<Utc>,
-    policy: LoginPolicy,
-) -> Result<std::result::Result<LoggedIn, LoginRefused>> {
-    let user = find_by_email(db, email).await?;
-    // Verify outside any transaction (argon2 is slow on purpose); an unknown email
-    // still costs one verification so timing does not reveal which emails exist.
-    let password_ok = match user.as_ref().and_then(|u| u.password_hash.as_deref()) {
-        Some(hash) => password_matches(password, hash),
-        None => {
-            password_matches(password, dummy_hash());
-            false
-        }
-    };
-    let system = Actor {
-        user_id: None,
-        name: "login".into(),
-        roles: Roles::VIEWER,
-        remote: remote.into(),
-        client: super::actor::client_name(),
-    };
-    let mut tx = db.begin().await?;
-    let Some(user) = user else {
-        history(&mut tx, None, false, Some("unknown_email"), remote, terminal, at).await?;
-        let summary = "failed login for an unknown email".to_string();
-        audit::record(&mut tx, &system, Change::new("login_failed", "user", None, summary)).await?;
-        tx.commit().await?;
-        return Ok(Err(LoginRefused::BadCredentials));
-    };
-    let refusal = if user.locked_until.is_some_and(|u| u > at) {
-        Some((LoginRefused::BadCredentials, "locked"))
-    } else if !password_ok {
-        None // counted below
-    } else if !user.is_active {
-        Some((LoginRefused::Inactive, "inactive"))
-    } else if user.banned && user.ban_until.is_none_or(|u| u > at) {
-        Some((LoginRefused::Banned, "banned"))
-    } else if user.roles().is_student_only() {
-        Some((LoginRefused::NotStaff, "student"))
-    } else {
-        return Ok(Ok(record_success(tx, user, remote, terminal, at, "logged in").await?));
-    };
-    if let Some((refusal, reason)) = refusal {
-        history(&mut tx, Some(user.id), false, Some(reason), remote, terminal, at).await?;
-        let summary = format!("refused login for {} ({reason})", user.full_name);
-        audit::record(&mut tx, &system, Change::new("login_failed", "user", Some(user.id), summary)).await?;
-        tx.commit().await?;
-        return Ok(Err(refusal));
-    }
-    // A wrong password: count the failures in the window since the last success.
-    history(&mut tx, Some(user.id), false, Some("bad_password"), remote, terminal, at).await?;
-    let since = user.last_login_at.map_or(at - policy.window, |l| l.max(at - policy.window));
-    let failures: i64 = with_tx!(&mut tx, c => {
-        sqlx::query_scalar(
-            "SELECT COUNT(*) FROM login_history WHERE user_id = $1 AND success = $2 AND failure_reason = 'bad_password' \
-             AND created_at > $3",
-        )
-        .bind(user.id)
-        .bind(false)
-        .bind(since)
-        .fetch_one(&mut *c)
-        .await?
-    });
-    let locked_until = (failures >= policy.max_failures).then(|| at + policy.window);
-    with_tx!(&mut tx, c => {
-        sqlx::query("UPDATE users SET failed_logins = $2, locked_until = $3 WHERE id = $1")
-            .bind(user.id)
-            .bind(failures)
-            .bind(locked_until)
-            .execute(&mut *c)
-            .await?.rows_affected()
-    });
-    let summary = match locked_until {
-        Some(_) => format!("failed login for {}; locked after {failures} failures", user.full_name),
-        None => format!("failed login for {} ({failures} in a row)", user.full_name),
-    };
-    audit::record(&mut tx, &system, Change::new("login_failed", "user", Some(user.id), summary)).await?;
-    tx.commit().await?;
-    // Locked now or not, the answer is the one an unknown email gets.
-    Ok(Err(LoginRefused::BadCredentials))
-}
-
-/// An argon2id hash of a string nobody types, verified for unknown emails so they
-/// cost the same time as known ones.
-fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash_password("no such user, no such password").unwrap_or_default())
-}
-
-/// Records a successful login in `tx` (history, audit, last_login_at) and commits.
-async fn record_success(
-    mut tx: Tx,
-    user: User,
-    remote: &str,
-    terminal: &str,
-    at: DateTime<Utc>,
-    how: &str,
-) -> Result<LoggedIn> {
-    let previous = last_success(&mut tx, user.id).await?;
-    with_tx!(&mut tx, c => {
-        sqlx::query("UPDATE users SET last_login_at = $2, failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(user.id)
-            .bind(at)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
-    });
-    history(&mut tx, Some(user.id), true, None, remote, terminal, at).await?;
-    let actor = Actor { remote: remote.into(), ..user.actor() };
-    let summary = format!("{} {how}", user.full_name);
-    audit::record(&mut tx, &actor, Change::new("login", "user", Some(user.id), summary)).await?;
-    tx.commit().await?;
-    Ok(LoggedIn { user: User { last_login_at: Some(at), failed_logins: 0, locked_until: None, ..user }, previous })
-}
-
-/// Logs a demo user in without asking the password: `staffroom demo --as ROLE`,
-/// run by whoever holds the demo database file. Only accounts of the demo domain,
-/// only active staff accounts, and recorded like any login.
-pub async fn login_demo(db: &Db, email: &str, remote: &str, terminal: &str, at: DateTime<Utc>) -> Result<LoggedIn> {
-    if !email.ends_with(&format!("@{DEMO_DOMAIN}")) {
-        return Err(StoreError::refused("only demo accounts log in without a password"));
-    }
-    let user = find_by_email(db, email).await?.ok_or_else(|| StoreError::not_found("user", email))?;
-    if !user.is_active || user.roles().is_student_only() {
-        return Err(StoreError::refused(format!("{} cannot log in", user.full_name)));
-    }
-    let tx = db.begin().await?;
-    record_success(tx, user, remote, terminal, at, "logged in (demo --as)").await
-}
-
-async fn last_success(tx: &mut Tx, user_id: i64) -> Result<Option<(DateTime<Utc>, String)>> {
-    Ok(with_tx!(tx, c => {
-        sqlx::query_as(
-            "SELECT created_at, remote FROM login_history WHERE user_id = $1 AND success = $2 \
-             ORDER BY created_at DESC LIMIT 1",
-        )
-        .bind(user_id)
-        .bind(true)
-        .fetch_optional(&mut *c)
-        .await?
-    }))
-}
-
-async fn history(
-    tx: &mut Tx,
-    user_id: Option<i64>,
-    success: bool,
-    failure_reason: Option<&str>,
-    remote: &str,
-    terminal: &str,
-    at: DateTime<Utc>,
-) -> Result<()> {
-    with_tx!(tx, c => {
-        sqlx::query(
-            "INSERT INTO login_history (user_id, success, failure_reason, remote, terminal, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(user_id)
-        .bind(success)
-        .bind(failure_reason)
-        .bind(remote)
-        .bind(terminal)
-        .bind(at)
-        .execute(&mut *c)
-        .await?.rows_affected()
-    });
-    Ok(())
-}
-
-/// One login attempt as stored.
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct LoginAttempt {
-    pub user_id: Option<i64>,
-    pub success: bool,
-    pub failure_reason: Option<String>,
-    pub remote: String,
-    pub created_at: DateTime<Utc>,
-}
-
-/// The latest attempts of one user, newest first.
-pub async fn login_attempts(db: &Db, user_id: i64, limit: i64) -> Result<Vec<LoginAttempt>> {
-    Ok(with_db!(db, p => {
-        sqlx::query_as::<_, LoginAttempt>(
-            "SELECT user_id, success, failure_reason, remote, created_at FROM login_history \
-             WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2",
-        )
-        .bind(user_id)
-        .bind(limit)
-        .fetch_all(p)
-        .await?
-    }))
-}
+pub use super::login::{LoggedIn, LoginAttempt, LoginPolicy, LoginRefused, login, login_attempts, login_demo};

@@ -324,6 +324,13 @@ impl App {
         }
         match (token, ev.result) {
             (Token::Login, Ok(Reply::Login(outcome))) => self.on_login(outcome),
+            (Token::Login, Ok(Reply::PasswordChanged)) => {
+                self.locked = false;
+                self.login = LoginForm::default();
+                self.toast("Your new password is saved");
+                self.stack.clear();
+                self.open(ScreenId::Dashboard)
+            }
             (Token::Login, Ok(_)) => Vec::new(),
             (Token::Login, Err(e)) => {
                 self.login.outcome = Some(LoginOutcome::Error(describe_error(&e)));
@@ -393,11 +400,13 @@ impl App {
                     // The form stays open with everything typed, and says why (at
                     // the field the store names).
                     (Lane::Dialog, Some(Popup::Form(form))) => {
-                        let field = match &e {
-                            StoreError::Invalid { field, .. } => Some(field.as_str()),
-                            _ => None,
-                        };
-                        form.refused(field, why);
+                        // At its field the message needs no field name ("email: …").
+                        match &e {
+                            StoreError::Invalid { field, why } if form.has(field) => {
+                                form.refused(Some(field.as_str()), why.clone())
+                            }
+                            _ => form.refused(None, why),
+                        }
                     }
                     _ => self.toast_error(why),
                 }
@@ -422,6 +431,14 @@ impl App {
                 }
                 let previous = ok.previous.clone();
                 let roles = ok.user.roles();
+                // A one-time password: nothing opens until the user chose their own
+                // (the backend refuses every other request meanwhile).
+                if ok.user.must_change_password {
+                    self.login = LoginForm::choose_new(ok.user.email.as_deref().unwrap_or(""));
+                    self.session = Some(Session { user: ok.user, roles, previous: ok.previous });
+                    self.locked = true;
+                    return Vec::new();
+                }
                 self.session = Some(Session { user: ok.user, roles, previous: ok.previous });
                 self.login = LoginForm::default();
                 if let Some((at, from)) = previous {
@@ -474,7 +491,9 @@ impl App {
     fn submit_login(&mut self) -> Vec<Effect> {
         let Some((email, password)) = self.login.submit() else { return Vec::new() };
         let terminal = self.settings.terminal.clone();
-        let request = if self.locked {
+        let request = if self.login.choose {
+            Request::ChangeOwnPassword { password: crate::backend::Secret(password) }
+        } else if self.locked {
             Request::Unlock { password, terminal }
         } else {
             Request::Login { email, password, terminal }

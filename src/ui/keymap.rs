@@ -36,6 +36,8 @@ pub enum Context {
     Testimonials,
     CaseStudies,
     Posts,
+    /// User administration.
+    Users,
 }
 
 impl Context {
@@ -58,6 +60,7 @@ impl Context {
         Context::Testimonials,
         Context::CaseStudies,
         Context::Posts,
+        Context::Users,
     ];
 
     pub fn name(self) -> &'static str {
@@ -80,6 +83,7 @@ impl Context {
             Context::Testimonials => "testimonials",
             Context::CaseStudies => "case_studies",
             Context::Posts => "posts",
+            Context::Users => "users",
         }
     }
 }
@@ -182,6 +186,10 @@ crate::string_enum! {
         History => "history",
         VerifyChain => "verify",
         ExportAudit => "export_audit",
+        ResetPassword => "reset_password",
+        UnlockAccount => "unlock_account",
+        LoginHistory => "login_history",
+        SetActive => "set_active",
     }
 }
 
@@ -247,6 +255,10 @@ impl Action {
             Action::History => "history",
             Action::VerifyChain => "verify",
             Action::ExportAudit => "export",
+            Action::ResetPassword => "password",
+            Action::UnlockAccount => "unlock",
+            Action::LoginHistory => "logins",
+            Action::SetActive => "(de)activate",
             other => other.describe().split(" (").next().unwrap_or(""),
         }
     }
@@ -349,6 +361,10 @@ impl Action {
             Action::History => "the whole history of the selected row's record",
             Action::VerifyChain => "verify the audit chain (it runs in the background)",
             Action::ExportAudit => "export the filtered rows as CSV (to pipeline.export_dir)",
+            Action::ResetPassword => "reset the password: a one-time one shown once, or one typed twice",
+            Action::UnlockAccount => "lift a lockout after failed logins",
+            Action::LoginHistory => "the user's latest logins: when, success or why not, from where",
+            Action::SetActive => "deactivate / reactivate the account (never your own, nor the last admin)",
         }
     }
 }

@@ -91,6 +91,29 @@ impl Fixture {
         create_lead(&self.db, self.next()).await
     }
 
+    /// A staff account of its own, locked out (so unlocking it has work to do).
+    async fn fresh_user(&self) -> users::User {
+        let n = self.next();
+        let new = NewUser {
+            email: Some(format!("gate-user-{n}@mail.example")),
+            full_name: format!("Gate User {n}"),
+            password: Some("long enough password".into()),
+            roles: Roles::STAFF,
+            ..NewUser::default()
+        };
+        let u = users::create(&self.db, &Actor::cli(), new).await.expect("create user");
+        let until = staffroom::store::now() + Duration::hours(1);
+        staffroom::with_db!(&self.db, p => {
+            sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 5 WHERE id = $2")
+                .bind(until)
+                .bind(u.id)
+                .execute(p)
+                .await
+                .expect("lock user");
+        });
+        users::get(&self.db, u.id).await.expect("reread user")
+    }
+
     async fn fresh_message(&self) -> staffroom::store::contact_messages::ContactMessage {
         let n = self.next();
         let email = format!("gate-msg-{n}@mail.example");
@@ -253,7 +276,43 @@ impl Fixture {
                     input: MoveInput::default(),
                 }
             }
-            RequestKind::UsersPage => Request::UsersPage { after: None, limit: 10 },
+            RequestKind::Users => Request::Users { state: None, search: None, after: None, limit: 10 },
+            RequestKind::AddUser => {
+                let n = self.next();
+                let fields = users::UserFields {
+                    full_name: format!("Gate Added {n}"),
+                    email: Some(format!("gate-added-{n}@mail.example")),
+                    phone: None,
+                    roles: Roles::STAFF,
+                };
+                Request::AddUser { fields: Box::new(fields), password: None }
+            }
+            RequestKind::EditUser => {
+                let u = self.fresh_user().await;
+                let fields = users::UserFields {
+                    full_name: format!("{} (edited)", u.full_name),
+                    email: u.email.clone(),
+                    phone: None,
+                    roles: Roles::INSTRUCTOR,
+                };
+                Request::EditUser { id: u.id, version: u.version, fields: Box::new(fields) }
+            }
+            RequestKind::ResetPassword => {
+                let u = self.fresh_user().await;
+                Request::ResetPassword { id: u.id, version: u.version, password: None }
+            }
+            RequestKind::SetUserActive => {
+                let u = self.fresh_user().await;
+                Request::SetUserActive { id: u.id, version: u.version, active: false }
+            }
+            RequestKind::UnlockUser => {
+                let u = self.fresh_user().await;
+                Request::UnlockUser { id: u.id, version: u.version }
+            }
+            RequestKind::LoginHistory => Request::LoginHistory { id: self.staff_id },
+            RequestKind::ChangeOwnPassword => Request::ChangeOwnPassword {
+                password: staffroom::backend::Secret(format!("a new password {}", self.next())),
+            },
             RequestKind::LeadDetail => Request::LeadDetail { id: self.lead.id },
             RequestKind::AddNote => {
                 Request::AddNote { lead_id: self.lead.id, note_type: NoteType::General, text: "gate note".into() }

@@ -39,3 +39,4 @@ mod session_rights;
 mod sessions;
 mod testimonials;
 mod ui;
+mod user_admin;

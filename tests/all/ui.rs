@@ -81,7 +81,7 @@ async fn a_staff_member_cannot_open_users_even_by_name() {
     assert!(s.contains("no match"), "the palette offers only allowed screens: {s}");
     d.press(KeyCode::Esc).await;
     // Even a forged request is refused by the backend.
-    let forged = staffroom::backend::Request::UsersPage { after: None, limit: 10 };
+    let forged = staffroom::backend::Request::Users { state: None, search: None, after: None, limit: 10 };
     let err = d.backend.handle(forged).await.0.unwrap_err();
     assert!(err.to_string().contains("may not manage users"), "{err}");
 }

@@ -8,6 +8,7 @@ pub mod help_requests;
 pub mod packages;
 pub mod posts;
 pub mod testimonials;
+pub mod users;
 
 use super::cmd::{Call, Cmd, Lane};
 use super::keymap::{Action, Context};

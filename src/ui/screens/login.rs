@@ -28,6 +28,9 @@ pub struct LoginForm {
     pub focus: Field,
     /// Unlocking after idle: the email is fixed.
     pub unlock: bool,
+    /// After logging in with a one-time password: `email` holds the new password
+    /// and `password` the same again (both masked).
+    pub choose: bool,
     pub outcome: Option<LoginOutcome>,
 }
 
@@ -43,8 +46,39 @@ impl LoginForm {
         LoginForm { email: email.into(), focus: Field::Password, unlock: true, ..LoginForm::default() }
     }
 
+    /// The form that replaces a one-time password.
+    pub fn choose_new(email: &str) -> LoginForm {
+        LoginForm {
+            choose: true,
+            outcome: Some(LoginOutcome::Refused(format!(
+                "{} logged in with a one-time password: choose your own (at least {} characters)",
+                email,
+                crate::store::users::MIN_PASSWORD_LEN
+            ))),
+            ..LoginForm::default()
+        }
+    }
+
     /// Email and password when both are filled; otherwise moves focus to the gap.
+    /// Choosing a new password: the password twice, when they agree.
     pub fn submit(&mut self) -> Option<(String, String)> {
+        if self.choose {
+            let min = crate::store::users::MIN_PASSWORD_LEN;
+            let why = if self.email.chars().count() < min {
+                Some((Field::Email, format!("the new password needs at least {min} characters")))
+            } else if self.email != self.password {
+                Some((Field::Password, "the two passwords differ; type the same one twice".to_string()))
+            } else {
+                None
+            };
+            if let Some((focus, why)) = why {
+                self.outcome = Some(LoginOutcome::Refused(why));
+                self.focus = focus;
+                self.password.clear();
+                return None;
+            }
+            return Some((String::new(), self.email.clone()));
+        }
         if self.email.trim().is_empty() {
             self.focus = Field::Email;
             return None;
@@ -109,23 +143,33 @@ impl LoginForm {
         let [_, rect, _] =
             Layout::horizontal([Constraint::Fill(1), Constraint::Length(w), Constraint::Fill(1)]).areas(mid);
         f.render_widget(Clear, rect);
-        let title =
-            if self.unlock { " staffroom — locked ".to_string() } else { " staffroom — log in ".to_string() };
+        let title = if self.choose {
+            " staffroom — choose your password ".to_string()
+        } else if self.unlock {
+            " staffroom — locked ".to_string()
+        } else {
+            " staffroom — log in ".to_string()
+        };
         let block = Block::bordered().title(Span::styled(title, theme.title)).border_style(theme.border);
         let inner = block.inner(rect);
         f.render_widget(block, rect);
         let field_w = usize::from(inner.width.saturating_sub(12));
         let mark = |on: bool| if on { "›" } else { " " };
-        let email = text::fit(&self.email, field_w);
+        let email = if self.choose {
+            "•".repeat(self.email.chars().count().min(field_w))
+        } else {
+            text::fit(&self.email, field_w)
+        };
+        let (first, second) = if self.choose { ("New      ", "Again    ") } else { ("Email    ", "Password ") };
         let stars = "•".repeat(self.password.chars().count().min(field_w));
         let mut lines = vec![
             Line::from(""),
             Line::from(vec![
-                Span::raw(format!("{} Email    ", mark(self.focus == Field::Email))),
+                Span::raw(format!("{} {first}", mark(self.focus == Field::Email))),
                 Span::styled(email, if self.focus == Field::Email { theme.selected } else { theme.base }),
             ]),
             Line::from(vec![
-                Span::raw(format!("{} Password ", mark(self.focus == Field::Password))),
+                Span::raw(format!("{} {second}", mark(self.focus == Field::Password))),
                 Span::styled(stars, if self.focus == Field::Password { theme.selected } else { theme.base }),
             ]),
             Line::from(""),
@@ -140,6 +184,6 @@ impl LoginForm {
             }
             (None, _) => lines.push(Line::styled("Enter to log in · Tab to switch field · Esc to quit", theme.dim)),
         }
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }).alignment(Alignment::Left), inner);
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).alignment(Alignment::Left), inner);
     }
 }

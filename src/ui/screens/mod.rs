@@ -12,7 +12,6 @@ pub mod messages;
 pub mod moderation;
 pub mod pipeline;
 pub mod session_form;
-pub mod users;
 
 use super::cmd::{Call, Cmd, Lane};
 use super::keymap::{Action, Context};
@@ -231,7 +230,6 @@ pub enum Screen {
     Dashboard(dashboard::Dashboard),
     Pipeline(Box<pipeline::PipelineScreen>),
     Audit(audit::AuditScreen),
-    Users(users::UsersScreen),
     Messages(messages::MessagesScreen),
     Lead(Box<lead::LeadScreen>),
     /// A simple area, from its declaration in `ui/records/`.
@@ -248,7 +246,7 @@ impl Screen {
             ScreenId::Dashboard => Screen::Dashboard(dashboard::Dashboard::default()),
             ScreenId::Pipeline => Screen::Pipeline(Box::new(pipeline::PipelineScreen::new(settings.rot_days.clone()))),
             ScreenId::Audit => Screen::Audit(audit::AuditScreen::default()),
-            ScreenId::Users => Screen::Users(users::UsersScreen::default()),
+            ScreenId::Users => Screen::record(&crate::ui::records::users::DECL),
             ScreenId::Messages => Screen::Messages(messages::MessagesScreen::default()),
             ScreenId::Lead => Screen::Lead(Box::new(lead::LeadScreen::new(0))),
             ScreenId::HelpRequests => Screen::record(&crate::ui::records::help_requests::DECL),
@@ -277,7 +275,6 @@ impl Screen {
             Screen::Dashboard(_) => ScreenId::Dashboard,
             Screen::Pipeline(_) => ScreenId::Pipeline,
             Screen::Audit(_) => ScreenId::Audit,
-            Screen::Users(_) => ScreenId::Users,
             Screen::Messages(_) => ScreenId::Messages,
             Screen::Lead(_) => ScreenId::Lead,
             Screen::Record(s) => s.decl.id,
@@ -293,7 +290,6 @@ impl Screen {
             Screen::Dashboard(s) => s,
             Screen::Pipeline(s) => s.as_ref(),
             Screen::Audit(s) => s,
-            Screen::Users(s) => s,
             Screen::Messages(s) => s,
             Screen::Lead(s) => s.as_ref(),
             Screen::Record(s) => s.as_ref(),
@@ -309,7 +305,6 @@ impl Screen {
             Screen::Dashboard(s) => s,
             Screen::Pipeline(s) => s.as_mut(),
             Screen::Audit(s) => s,
-            Screen::Users(s) => s,
             Screen::Messages(s) => s,
             Screen::Lead(s) => s.as_mut(),
             Screen::Record(s) => s.as_mut(),

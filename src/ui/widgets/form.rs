@@ -19,6 +19,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_textarea::TextArea;
 
+/// The longest password a form accepts (argon2 takes any length; this bounds work).
+pub const MAX_SECRET_CHARS: usize = 200;
+
 /// What a field holds and how it is checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
@@ -54,6 +57,8 @@ pub struct Field {
     /// How many characters are shown elsewhere (a search engine's title): the
     /// count is drawn beside the value, in the alert colour past it.
     pub soft_max: Option<usize>,
+    /// A password: drawn as dots, never as typed.
+    pub secret: bool,
 }
 
 /// A checked value, ready for a request.
@@ -102,6 +107,7 @@ impl Field {
             error: None,
             hint: None,
             soft_max: None,
+            secret: false,
         }
     }
     pub fn hint(mut self, hint: impl Into<std::borrow::Cow<'static, str>>) -> Field {
@@ -124,6 +130,10 @@ impl Field {
     /// A choice among values read from the database (category names…).
     pub fn pick(key: &'static str, label: &'static str, options: Vec<String>) -> Field {
         Field::new(key, label, Kind::Choice(options.into_iter().map(std::borrow::Cow::Owned).collect()))
+    }
+    /// A password, drawn as dots. Not trimmed: spaces are part of a password.
+    pub fn secret(key: &'static str, label: &'static str) -> Field {
+        Field { secret: true, ..Field::new(key, label, Kind::Line { max: MAX_SECRET_CHARS, required: false }) }
     }
     pub fn number(key: &'static str, label: &'static str, min: i64, max: i64) -> Field {
         Field::new(key, label, Kind::Number { min, max, required: false })
@@ -171,6 +181,7 @@ impl Field {
                 if *required && t.is_empty() {
                     return Err("is needed".into());
                 }
+                let t = if self.secret { raw.as_str() } else { t };
                 let n = t.chars().count();
                 if n > *max {
                     return Err(format!("is {n} characters; at most {max}"));
@@ -237,6 +248,11 @@ impl Form {
 
     pub fn changed(&self) -> bool {
         self.fields.iter().map(Field::raw).collect::<Vec<_>>() != self.initial
+    }
+
+    /// Has it a field with this key?
+    pub fn has(&self, key: &str) -> bool {
+        self.fields.iter().any(|f| f.key == key)
     }
 
     /// The store refused: show why, at the field it names when there is one.
@@ -406,7 +422,11 @@ impl Form {
                         Span::styled(format!(" {n}/{most}"), style)
                     });
                     let room = value_w.saturating_sub(count.as_ref().map_or(0, |c| c.content.chars().count()));
-                    let shown = text::inert(&field.line);
+                    let shown = if field.secret {
+                        "•".repeat(field.line.chars().count().min(value_w))
+                    } else {
+                        text::inert(&field.line)
+                    };
                     let shown =
                         if focused { text::fit_end(&shown, room.saturating_sub(1)) } else { text::fit(&shown, room) };
                     let mut spans = vec![
