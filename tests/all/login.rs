@@ -192,3 +192,35 @@ crate::on_both!(a_lockout_answers_like_an_unknown_email, |t: TestDb| async move 
     users::set_password(&t.db, &Actor::cli(), "real@academy.org", "a brand new password").await.unwrap();
     login("real@academy.org", "a brand new password", t1 + Duration::minutes(1)).await.expect("passwd unlocks");
 });
+
+/// An unknown email costs what a wrong password costs: both verify one argon2 hash
+/// (the unknown one against a dummy), so the time does not tell which emails have
+/// an account. Medians of interleaved attempts, with a wide margin: what this
+/// catches is a path that skips argon2 (a tenth of the time or less), not noise.
+#[tokio::test]
+async fn an_unknown_email_takes_about_as_long_as_a_wrong_password() {
+    let t = TestDb::sqlite().await;
+    account(&t, "timing@academy.org").await;
+    // Many failures would lock the account (answering the same, but skipping the
+    // count); a window of a second keeps every attempt a plain wrong password.
+    let policy = LoginPolicy { max_failures: 1_000, window: Duration::seconds(1) };
+    let time = |email: &'static str| {
+        let db = t.db.clone();
+        async move {
+            let start = std::time::Instant::now();
+            let r = users::login(&db, email, "not the password", "x", "t", now(), policy).await.unwrap();
+            assert_eq!(r.unwrap_err(), LoginRefused::BadCredentials, "the same answer for {email}");
+            start.elapsed()
+        }
+    };
+    let (mut known, mut unknown) = (Vec::new(), Vec::new());
+    for _ in 0..7 {
+        known.push(time("timing@academy.org").await);
+        unknown.push(time("nobody@academy.org").await);
+    }
+    known.sort();
+    unknown.sort();
+    let (k, u) = (known[3].as_secs_f64(), unknown[3].as_secs_f64());
+    let ratio = u / k;
+    assert!((0.5..=2.0).contains(&ratio), "unknown email {u:.4}s vs wrong password {k:.4}s (ratio {ratio:.2})");
+}

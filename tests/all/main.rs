@@ -14,6 +14,7 @@ mod cli;
 mod concurrency;
 mod contact_messages;
 mod content;
+mod crash;
 mod e2e;
 mod enrollments;
 mod fuzz_keys;
