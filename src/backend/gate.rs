@@ -17,6 +17,7 @@ crate::string_enum! {
         DemoLogin => "demo_login",
         Unlock => "unlock",
         Dashboard => "dashboard",
+        Ping => "ping",
         AuditPage => "audit_page",
         VerifyAudit => "verify_audit",
         ExportAudit => "export_audit",
@@ -113,6 +114,8 @@ pub const GATE: &[(RequestKind, Need)] = &[
     (K::DemoLogin, Nothing),
     (K::Unlock, Session),
     (K::Dashboard, Session),
+    // The gate's own read of the session's user is the probe.
+    (K::Ping, Session),
     (K::AuditPage, AuditReader),
     // Verifying reads every row: admins (as `staffroom audit verify` is the
     // operator's). Exporting takes data home: those who may export, their share.
@@ -228,6 +231,7 @@ impl Request {
             Request::DemoLogin { .. } => K::DemoLogin,
             Request::Unlock { .. } => K::Unlock,
             Request::Dashboard { .. } => K::Dashboard,
+            Request::Ping => K::Ping,
             Request::AuditPage { .. } => K::AuditPage,
             Request::VerifyAudit => K::VerifyAudit,
             Request::ExportAudit { .. } => K::ExportAudit,

@@ -76,6 +76,8 @@ pub enum Request {
     Dashboard {
         today: NaiveDate,
     },
+    /// Is the database there? Sent while it is unavailable, to notice its return.
+    Ping,
     /// Recompute the whole chain (off the render path), with its head.
     VerifyAudit,
     /// The audit rows the user may read that match `filter`, as CSV into `dir`.
@@ -463,6 +465,8 @@ pub enum Reply {
     LoginHistory(String, Vec<crate::store::users::LoginAttempt>),
     /// The session's own password was changed.
     PasswordChanged,
+    /// The database answered a `Ping`.
+    Pong,
     /// A lead was created, edited or merged: the stored lead.
     LeadSaved(Box<Lead>),
     /// Open leads that look like the same person.

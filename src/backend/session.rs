@@ -75,6 +75,7 @@ impl Backend {
             Err((e, who)) => return (Err(e), who),
         };
         let result = match request {
+            Request::Ping => Ok(Reply::Pong),
             r @ (Request::Unlock { .. }
             | Request::Dashboard { .. }
             | Request::AuditPage { .. }
@@ -160,7 +161,10 @@ impl Backend {
         }
         // A one-time password opens nothing but the form that replaces it.
         if user.must_change_password
-            && !matches!(kind, gate::RequestKind::ChangeOwnPassword | gate::RequestKind::Unlock)
+            && !matches!(
+                kind,
+                gate::RequestKind::ChangeOwnPassword | gate::RequestKind::Unlock | gate::RequestKind::Ping
+            )
         {
             let why = "your password is a one-time one: choose a new password first";
             return Err((StoreError::refused(why), Some(who)));

@@ -64,6 +64,11 @@ impl From<sqlx::Error> for StoreError {
             E::Io(_) | E::PoolTimedOut | E::PoolClosed | E::Tls(_) | E::WorkerCrashed => {
                 StoreError::Unavailable(one_line(&e.to_string()))
             }
+            // The server shutting down or restarting under an open connection
+            // (SQLSTATE class 08, and 57P01-57P03) is an outage, not a bad query.
+            E::Database(db) if db.code().is_some_and(|c| c.starts_with("08") || c.starts_with("57P0")) => {
+                StoreError::Unavailable(one_line(db.message()))
+            }
             E::Database(db) => {
                 let msg = one_line(db.message());
                 match db.kind() {

@@ -4,7 +4,10 @@
 //! test feeding messages. The app knows no area: screens answer with `Cmd` values.
 
 mod commands;
+mod outage;
 mod popups;
+
+pub use outage::Outage;
 
 use super::cmd::{Cmd, Lane, Token};
 use super::keymap::{Action, Context, Keymap};
@@ -125,6 +128,11 @@ pub struct App {
     pub quit: bool,
     /// Something visible changed since the last draw.
     pub dirty: bool,
+    /// The database is unavailable (the banner shows it).
+    pub outage: Option<Outage>,
+    /// Writes on their way, and those kept for a retry when the database is back.
+    sent: Vec<outage::Sent>,
+    retry: Vec<outage::Sent>,
 }
 
 /// The context handed to screens, from the app's fields (borrowed apart from the
@@ -160,6 +168,9 @@ impl App {
             size: (80, 24),
             quit: false,
             dirty: true,
+            outage: None,
+            sent: Vec::new(),
+            retry: Vec::new(),
         }
     }
 
@@ -270,6 +281,10 @@ impl App {
                 self.lock();
             }
         }
+        let probe = self.probe_tick();
+        if !probe.is_empty() {
+            return probe;
+        }
         // Past midnight in the office's zone: "today" moved, so what is on screen
         // (the dashboard's due items, days in stage) is asked again.
         if self.session.is_some() && self.today() != day_before {
@@ -306,6 +321,7 @@ impl App {
             self.pending.retain(|(t, _)| *t != token);
         }
         self.pending.push((token, req_id));
+        self.remember(req_id, token, &request, false);
         // A load that also saves (the board keeping a filter) is never cut short.
         let supersedes = token.supersede_key().filter(|_| !request.saves());
         Effect::Send(Box::new(Command { req_id, supersedes, request }))
@@ -317,6 +333,15 @@ impl App {
         };
         let (token, _) = self.pending.remove(pos);
         self.dirty = true;
+        let (kept, mut effects) = self.watch(ev.req_id, &ev.result);
+        if kept {
+            return effects;
+        }
+        effects.extend(self.route(token, ev));
+        effects
+    }
+
+    fn route(&mut self, token: Token, ev: Event) -> Vec<Effect> {
         if let Some(who) = &ev.who
             && self.follow_session(who)
         {
@@ -331,7 +356,8 @@ impl App {
                 self.stack.clear();
                 self.open(ScreenId::Dashboard)
             }
-            (Token::Login, Ok(_)) => Vec::new(),
+            (Token::Login | Token::Probe, Ok(_)) => Vec::new(),
+            (Token::Probe, Err(_)) => Vec::new(),
             (Token::Login, Err(e)) => {
                 self.login.outcome = Some(LoginOutcome::Error(describe_error(&e)));
                 Vec::new()

@@ -33,6 +33,8 @@ impl Lane {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Token {
     Login,
+    /// The app's own probe while the database is unavailable.
+    Probe,
     Screen(ScreenId, Lane),
 }
 

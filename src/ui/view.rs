@@ -43,10 +43,14 @@ pub fn view(app: &App, f: &mut Frame) {
     let room = usize::from(header.width).saturating_sub(text::width(&who) + title.len() + 16);
     let left = format!(" staffroom › {title} {}{}", text::fit(&sub, room), spin.map(String::from).unwrap_or_default());
     let gap = usize::from(header.width).saturating_sub(text::width(&left) + text::width(&who));
-    f.render_widget(
-        Line::from(vec![Span::styled(left, theme.title), Span::raw(" ".repeat(gap)), Span::styled(who, theme.dim)]),
-        header,
-    );
+    match &app.outage {
+        // The banner takes the header's place: it must not be missed.
+        Some(o) => f.render_widget(Line::styled(outage_banner(app, o, usize::from(header.width)), theme.error), header),
+        None => f.render_widget(
+            Line::from(vec![Span::styled(left, theme.title), Span::raw(" ".repeat(gap)), Span::styled(who, theme.dim)]),
+            header,
+        ),
+    }
     if let Some(screen) = app.screen() {
         let vx = Vx { theme, now: app.now, tz: app.settings.tz, threshold: app.settings.attendance_threshold_percent };
         screen.component().view(f, body, &vx);
@@ -276,6 +280,18 @@ fn palette(app: &App, p: &super::palette::Palette, f: &mut Frame, area: Rect) {
         lines.push(Line::styled(" no match", theme.dim));
     }
     f.render_widget(Paragraph::new(lines).block(block), rect);
+}
+
+/// "⚠ database unavailable since 20:31 — reconnecting · nothing typed is lost · 1 change waits".
+fn outage_banner(app: &App, o: &crate::ui::app::Outage, width: usize) -> String {
+    let since = o.since.with_timezone(&app.settings.tz).format("%H:%M:%S");
+    let waiting = match app.waiting_writes() {
+        0 => String::new(),
+        1 => " · 1 change waits to be sent".to_string(),
+        n => format!(" · {n} changes wait to be sent"),
+    };
+    let line = format!(" ⚠ database unavailable since {since} — reconnecting · nothing typed is lost{waiting}");
+    text::pad(&line, width)
 }
 
 fn toasts(app: &App, f: &mut Frame, area: Rect) {

@@ -276,6 +276,7 @@ impl Fixture {
                     input: MoveInput::default(),
                 }
             }
+            RequestKind::Ping => Request::Ping,
             RequestKind::Users => Request::Users { state: None, search: None, after: None, limit: 10 },
             RequestKind::AddUser => {
                 let n = self.next();

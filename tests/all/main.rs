@@ -29,6 +29,7 @@ mod login;
 mod lost_updates;
 mod messages_screen;
 mod moderation;
+mod outage;
 mod packages;
 mod pg_roles;
 mod pipeline;

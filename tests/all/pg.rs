@@ -97,7 +97,54 @@ fn start() -> Result<Cluster, String> {
     let bin = find_bin().ok_or("no server binaries (initdb, pg_ctl) found; install postgresql to run these tests")?;
     let root = is_root();
     remove_stale_clusters(&bin, root);
-    let dir = std::env::temp_dir().join(format!("{PREFIX}{}", std::process::id()));
+    start_at(&bin, root, &std::process::id().to_string(), 5432)
+}
+
+/// A cluster of a test's own, which it may stop and start again (an outage); the
+/// shared one must stay up for the others. Removed with the test process.
+pub struct OwnCluster {
+    pub cluster: Cluster,
+    bin: PathBuf,
+    root: bool,
+}
+
+impl OwnCluster {
+    /// `None` where the shared cluster is skipped (no server binaries).
+    pub fn start(name: &str, port: u16) -> Option<OwnCluster> {
+        cluster()?;
+        let bin = find_bin()?;
+        let root = is_root();
+        let c = start_at(&bin, root, &format!("{}-{name}", std::process::id()), port)
+            .unwrap_or_else(|why| panic!("own PostgreSQL cluster: {why}"));
+        Some(OwnCluster { cluster: c, bin, root })
+    }
+
+    pub fn url(&self, db: &str) -> String {
+        url(&self.cluster, db)
+    }
+
+    /// Stops the server (`-m fast`: open connections are cut, as an administrator's
+    /// restart does; not `immediate`, which with this cluster's `fsync=off` would
+    /// also lose the last commits).
+    pub fn stop(&self) {
+        let ok = pg_command(&self.bin, "pg_ctl", self.root)
+            .arg("-D")
+            .arg(self.cluster.dir.join("data"))
+            .args(["-m", "fast", "-w", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "pg_ctl stop failed");
+    }
+
+    pub fn restart(&self) {
+        pg_ctl_start(&self.bin, self.root, &self.cluster.dir, self.cluster.port).expect("pg_ctl start again");
+    }
+}
+
+fn start_at(bin: &Path, root: bool, name: &str, port: u16) -> Result<Cluster, String> {
+    let dir = std::env::temp_dir().join(format!("{PREFIX}{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     std::fs::write(dir.join("owner"), std::process::id().to_string()).map_err(|e| e.to_string())?;
@@ -107,9 +154,8 @@ fn start() -> Result<Cluster, String> {
             return Err(format!("cannot chown {} to the postgres user", dir.display()));
         }
     }
-    let port = 5432;
-    watchdog(&bin, &dir, root);
-    let out = pg_command(&bin, "initdb", root)
+    watchdog(bin, &dir, root);
+    let out = pg_command(bin, "initdb", root)
         .arg("-D")
         .arg(dir.join("data"))
         .args(["--auth=trust", "-U", "postgres", "-E", "UTF8", "--no-locale", "--no-sync"])
@@ -118,12 +164,17 @@ fn start() -> Result<Cluster, String> {
     if !out.status.success() {
         return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
+    pg_ctl_start(bin, root, &dir, port)?;
+    Ok(Cluster { dir, port })
+}
+
+fn pg_ctl_start(bin: &Path, root: bool, dir: &Path, port: u16) -> Result<(), String> {
     let opts = format!(
         "-k {} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
          -c max_connections=200",
         dir.display()
     );
-    let out = pg_command(&bin, "pg_ctl", root)
+    let out = pg_command(bin, "pg_ctl", root)
         .arg("-D")
         .arg(dir.join("data"))
         .arg("-l")
@@ -138,7 +189,7 @@ fn start() -> Result<Cluster, String> {
         let log = std::fs::read_to_string(dir.join("log")).unwrap_or_default();
         return Err(format!("pg_ctl start failed: {} {log}", String::from_utf8_lossy(&out.stderr)));
     }
-    Ok(Cluster { dir, port })
+    Ok(())
 }
 
 fn stop_script(bin: &Path, dir: &Path, root: bool) -> String {
