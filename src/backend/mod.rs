@@ -15,6 +15,7 @@ mod moderation;
 mod office;
 mod packages;
 mod posts;
+pub mod progress;
 pub mod records;
 mod session;
 mod testimonials;
@@ -467,6 +468,11 @@ pub enum Reply {
     PasswordChanged,
     /// The database answered a `Ping`.
     Pong,
+    /// How far a long request has come (sent while it runs, before its answer).
+    Progress {
+        done: u64,
+        total: u64,
+    },
     /// A lead was created, edited or merged: the stored lead.
     LeadSaved(Box<Lead>),
     /// Open leads that look like the same person.
@@ -541,6 +547,8 @@ pub struct Event {
     /// The session's user as the gate saw them for this request (roles and active
     /// state as stored now), so the UI's hints follow a demotion at once.
     pub who: Option<Who>,
+    /// A progress report (`Reply::Progress`): the answer is still to come.
+    pub partial: bool,
 }
 
 /// Settings the worker needs from the configuration.
@@ -581,12 +589,17 @@ pub fn spawn(backend: std::sync::Arc<Backend>) -> (mpsc::UnboundedSender<Command
             let mine = ticket.clone();
             let task = tokio::spawn(async move {
                 let req_id = cmd.req_id;
-                let (result, who) = interrupt::interruptible(mine, backend.handle(cmd.request)).await;
+                let progress_tx = ev_tx.clone();
+                let reporter: progress::Reporter = std::sync::Arc::new(move |reply| {
+                    let _ = progress_tx.send(Event { req_id, result: Ok(reply), who: None, partial: true });
+                });
+                let work = progress::reporting(reporter, backend.handle(cmd.request));
+                let (result, who) = interrupt::interruptible(mine, work).await;
                 if let Err(e) = &result {
                     tracing::warn!("request {req_id} failed: {e}");
                 }
                 // The UI may be gone (quitting): nothing to do then.
-                let _ = ev_tx.send(Event { req_id, result, who });
+                let _ = ev_tx.send(Event { req_id, result, who, partial: false });
             });
             if let Some(k) = key {
                 loads.insert(k, (ticket, task.abort_handle()));

@@ -40,7 +40,12 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
         Request::Dashboard { today } => {
             Ok(Reply::Dashboard(dashboard::load(db, actor, today, b.settings.attendance_threshold_percent).await?))
         }
-        Request::VerifyAudit => Ok(Reply::AuditVerified(crate::store::audit::verify(db, &mut |_| {}).await?)),
+        Request::VerifyAudit => {
+            // The head's id is the number of rows, near enough for a progress bar.
+            let total = crate::store::audit::head(db).await?.map_or(0, |(id, _)| id.max(0) as u64);
+            let mut report = |done: u64| super::progress::report(Reply::Progress { done, total });
+            Ok(Reply::AuditVerified(crate::store::audit::verify(db, &mut report).await?))
+        }
         Request::ExportAudit { filter, dir } => {
             let scope = crate::store::audit_query::Scope::of(actor, b.settings.audit_viewers_read);
             let at = crate::store::now();

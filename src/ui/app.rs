@@ -331,6 +331,13 @@ impl App {
         let Some(pos) = self.pending.iter().position(|(_, id)| *id == ev.req_id) else {
             return Vec::new(); // stale: a newer request superseded it
         };
+        // Progress: to the screen that asked, which still waits for the answer.
+        if ev.partial {
+            return match (self.pending[pos].0, ev.result) {
+                (Token::Screen(id, lane), Ok(reply)) => self.reply_to_screen(id, lane, Ok(reply)),
+                _ => Vec::new(),
+            };
+        }
         let (token, _) = self.pending.remove(pos);
         self.dirty = true;
         let (kept, mut effects) = self.watch(ev.req_id, &ev.result);

@@ -150,7 +150,7 @@ impl Driver {
     async fn answer(&self, cmd: Command) -> Event {
         let req_id = cmd.req_id;
         let (result, who) = self.backend.handle(cmd.request).await;
-        Event { req_id, result, who }
+        Event { req_id, result, who, partial: false }
     }
 
     /// Late mode: answers one queued request, chosen by the shuffle. False when none.

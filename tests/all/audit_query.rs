@@ -337,3 +337,65 @@ crate::on_both!(h_on_a_record_screen_opens_that_records_history, |t: TestDb| asy
     d.settle().await;
     assert!(d.screen().contains("Posts"), "{}", d.screen());
 });
+
+/// `V` with a progress bar: the worker reports how far verification has come before
+/// its verdict, and the viewer draws the reports as a bar while it waits.
+#[tokio::test]
+async fn v_shows_how_far_verification_has_come() {
+    use crossterm::event::KeyCode;
+    use staffroom::backend::{Backend, Command, Event, Reply, Request};
+    use staffroom::domain::permissions::Roles;
+    use staffroom::ui::cmd::{Lane, Token};
+    use staffroom::ui::msg::{Effect, Msg};
+    let t = TestDb::sqlite().await;
+    let amira = crate::common::login_user(&t.db, "amira@test.example", "Amira Admin", Roles::ADMIN).await;
+    for i in 0..40 {
+        write(&t.db, &amira, "update", "lead", i, &format!("row {i}")).await;
+    }
+    // The real worker: progress events (partial) first, then the verdict.
+    let backend = std::sync::Arc::new(Backend::new(t.db.clone(), crate::driver::backend_settings(), "test"));
+    let login = Request::Login {
+        email: "amira@test.example".into(),
+        password: crate::common::PASSWORD.into(),
+        terminal: "t".into(),
+    };
+    assert!(matches!(backend.handle(login).await.0, Ok(Reply::Login(Ok(_)))));
+    let (tx, mut rx) = staffroom::backend::spawn(backend);
+    tx.send(Command { req_id: 9, supersedes: None, request: Request::VerifyAudit }).unwrap();
+    let mut events: Vec<Event> = Vec::new();
+    while let Some(ev) = rx.recv().await {
+        let last = !ev.partial;
+        events.push(ev);
+        if last {
+            break;
+        }
+    }
+    let head = audit::head(&t.db).await.unwrap().unwrap().0 as u64;
+    let (last, reports) = events.split_last().unwrap();
+    assert!(!reports.is_empty(), "at least one report before the verdict");
+    for r in reports {
+        assert!(r.partial && r.req_id == 9);
+        assert!(matches!(r.result, Ok(Reply::Progress { done, total }) if total == head && done <= total), "{r:?}");
+    }
+    assert!(matches!(last.result, Ok(Reply::AuditVerified(audit::Verdict::Intact { .. }))), "{last:?}");
+
+    // The viewer: a report arriving while the verdict is awaited is drawn as a bar.
+    let mut d = audit_screen(&t.db, "amira@test.example").await.late(7);
+    d.press(KeyCode::Char('V')).await;
+    let Effect::Send(cmd) =
+        d.app.request(Token::Screen(staffroom::ui::screens::ScreenId::Audit, Lane::Write(0)), Request::VerifyAudit)
+    else {
+        panic!("a request")
+    };
+    d.app.update(Msg::Backend(Box::new(Event {
+        req_id: cmd.req_id,
+        result: Ok(Reply::Progress { done: 61, total: 100 }),
+        who: None,
+        partial: true,
+    })));
+    let s = d.screen();
+    assert!(s.contains("verifying the chain ▕██████░░░░▏ 61% (61 of 100)"), "{s}");
+    d.settle().await;
+    let s = d.screen();
+    assert!(s.contains("The audit chain is intact") && !s.contains("61%"), "{s}");
+}

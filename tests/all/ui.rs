@@ -270,11 +270,13 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
         req_id: b.req_id,
         result: Ok(Reply::AuditPage { page: Page { rows: fresh_rows, next: None }, names: Vec::new() }),
         who: None,
+        partial: false,
     })));
     d.app.update(Msg::Backend(Box::new(Event {
         req_id: a.req_id,
         result: Ok(Reply::AuditPage { page: Page { rows: stale_rows, next: None }, names: Vec::new() }),
         who: None,
+        partial: false,
     })));
     let s = d.screen();
     assert!(s.contains("FRESH RESULT") && !s.contains("STALE RESULT"), "{s}");

@@ -60,6 +60,8 @@ pub struct AuditScreen {
     pub refused: Option<String>,
     /// `V` sent, its verdict not back yet (the app stays usable meanwhile).
     pub verifying: bool,
+    /// Rows verified so far, of about how many (while `verifying`).
+    pub progress: Option<(u64, u64)>,
 }
 
 impl AuditScreen {
@@ -296,12 +298,12 @@ impl AuditScreen {
         let filter = if self.filter.is_empty() { "everything".to_string() } else { self.filter.describe(tz) };
         let head_line = Line::from(vec![
             Span::styled("showing ", theme.dim),
-            Span::styled(text::fit(&filter, usize::from(head.width).saturating_sub(40)), theme.title),
+            Span::styled(text::fit(&filter, usize::from(head.width).saturating_sub(48)), theme.title),
             Span::styled(
                 if self.verifying {
-                    "  · verifying the chain…"
+                    format!("  · verifying the chain {}", progress_bar(self.progress))
                 } else {
-                    "  · f filter · F clear · H history · g/G newest/oldest"
+                    "  · f filter · F clear · H history · g/G newest/oldest".to_string()
                 },
                 theme.dim,
             ),
@@ -422,8 +424,10 @@ impl Component for AuditScreen {
     fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
         match reply {
             Reply::AuditPage { page, names } => self.on_page(page, names),
+            Reply::Progress { done, total } => self.progress = Some((done, total)),
             Reply::AuditVerified(v) => {
                 self.verifying = false;
+                self.progress = None;
                 let (title, lines) = match v {
                     crate::store::audit::Verdict::Intact { rows } => (
                         "The audit chain is intact".to_string(),
@@ -456,4 +460,12 @@ impl Component for AuditScreen {
     fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
         self.draw(f, area, vx.theme, vx.tz)
     }
+}
+
+/// `▕██████░░░░▏ 61% (612000 of 1000000)` — or just `…` before the first report.
+fn progress_bar(progress: Option<(u64, u64)>) -> String {
+    let Some((done, total)) = progress.filter(|(_, t)| *t > 0) else { return "…".to_string() };
+    let done = done.min(total);
+    let filled = (done * 10 / total) as usize;
+    format!("▕{}{}▏ {}% ({} of {})", "█".repeat(filled), "░".repeat(10 - filled), done * 100 / total, done, total)
 }
