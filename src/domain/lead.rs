@@ -281,6 +281,12 @@ mod tests {
 /// 0008 cleared those older versions wrote) and never summed.
 pub const MAX_BUDGET: i64 = 1_000_000_000_000;
 
+/// The longest name, first message, budget text and note of a lead, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+pub const MAX_MESSAGE_CHARS: usize = 10_000;
+pub const MAX_BUDGET_RANGE_CHARS: usize = 100;
+pub const MAX_NOTE_CHARS: usize = 20_000;
+
 /// `MAX_BUDGET` as messages show it.
 pub const MAX_BUDGET_TEXT: &str = "1,000,000,000,000";
 

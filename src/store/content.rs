@@ -324,9 +324,10 @@ pub async fn create_testimonial(
     if !(1..=5).contains(&rating) {
         return Err(StoreError::invalid("rating", "must be between 1 and 5"));
     }
-    if author_name.trim().is_empty() || content.trim().is_empty() {
-        return Err(StoreError::invalid("testimonial", "needs an author and a text"));
-    }
+    // The testimonials screen's limits (its form checks the same).
+    use super::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
+    let author_name = super::fields::required("author", author_name, MAX_NAME_CHARS)?;
+    let content = super::fields::required("text", content, MAX_TEXT_CHARS)?;
     let at = now();
     let mut tx = db.begin().await?;
     let sql = format!(
@@ -334,7 +335,7 @@ pub async fn create_testimonial(
          VALUES ($1, $2, $3, 'student', 'pending', $4, $4) RETURNING {TESTIMONIAL_COLUMNS}"
     );
     let t: Testimonial = with_tx!(&mut tx, c => {
-        sqlx::query_as(&sql).bind(author_name.trim()).bind(content.trim()).bind(rating).bind(at).fetch_one(&mut *c).await?
+        sqlx::query_as(&sql).bind(&author_name).bind(&content).bind(rating).bind(at).fetch_one(&mut *c).await?
     });
     let change =
         Change::new("create", "testimonial", Some(t.id), format!("recorded a testimonial by {}", t.author_name))

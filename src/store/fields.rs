@@ -1,5 +1,5 @@
-//! Checks shared by the content forms' optional fields: a line of text (cleaned,
-//! empty is none, refused over its limit) and a web link.
+//! Checks shared by the forms' text fields: a line of text (cleaned, empty is none
+//! or refused, refused over its limit) and a web link.
 
 use super::{Result, StoreError};
 
@@ -13,6 +13,14 @@ pub fn optional(field: &'static str, value: Option<&str>, max: usize) -> Result<
         return Err(StoreError::invalid(field, format!("is longer than {max} characters")));
     }
     Ok(v)
+}
+
+/// A required field: cleaned, refused when empty or over `max` characters.
+pub fn required(field: &'static str, value: &str, max: usize) -> Result<String> {
+    match optional(field, Some(value), max)? {
+        Some(v) => Ok(v),
+        None => Err(StoreError::invalid(field, "cannot be empty")),
+    }
 }
 
 /// An optional link: a web address (`http(s)://`) without spaces.

@@ -44,9 +44,10 @@ impl LeadFields {
     /// (at most `domain::lead::MAX_BUDGET`). Pure, so the form shows the same message
     /// the store would give before sending.
     pub fn validated(&self) -> Result<LeadFields> {
-        let full_name = contact::clean(&self.full_name);
-        if full_name.is_empty() {
-            return Err(StoreError::invalid("name", "cannot be empty"));
+        use crate::domain::lead::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS};
+        let full_name = super::fields::required("name", &self.full_name, MAX_NAME_CHARS)?;
+        if self.message.as_ref().is_some_and(|m| m.chars().count() > MAX_MESSAGE_CHARS) {
+            return Err(StoreError::invalid("message", format!("is longer than {MAX_MESSAGE_CHARS} characters")));
         }
         let c = validate_contact(self.email.as_deref(), self.phone.as_deref(), self.whatsapp.as_deref())?;
         let (budget_range, _) = validate_budget(self.budget_range.as_deref())?;

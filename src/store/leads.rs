@@ -86,6 +86,10 @@ pub fn validate_budget(range: Option<&str>) -> Result<(Option<String>, Option<i6
     let Some(budget) = range.map(str::trim).filter(|b| !b.is_empty()).map(contact::storable) else {
         return Ok((None, None));
     };
+    let most = crate::domain::lead::MAX_BUDGET_RANGE_CHARS;
+    if budget.chars().count() > most {
+        return Err(StoreError::invalid("budget", format!("is longer than {most} characters")));
+    }
     let estimate = parse_budget(&budget).map_err(|why| StoreError::invalid("budget", why))?;
     Ok((Some(budget), estimate))
 }
@@ -120,11 +124,12 @@ pub async fn create(db: &Db, actor: &Actor, new: NewLead) -> Result<Lead> {
 /// inserts and audits inside `tx`. The caller
 /// checks the permission and commits.
 pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, new: NewLead) -> Result<Lead> {
-    let full_name = contact::clean(&new.full_name);
-    if full_name.is_empty() {
-        return Err(StoreError::invalid("name", "cannot be empty"));
-    }
+    use crate::domain::lead::{MAX_MESSAGE_CHARS, MAX_NAME_CHARS};
+    let full_name = super::fields::required("name", &new.full_name, MAX_NAME_CHARS)?;
     let message = new.message.as_deref().map(contact::storable);
+    if message.as_ref().is_some_and(|m| m.chars().count() > MAX_MESSAGE_CHARS) {
+        return Err(StoreError::invalid("message", format!("is longer than {MAX_MESSAGE_CHARS} characters")));
+    }
     let c = validate_contact(new.email.as_deref(), new.phone.as_deref(), new.whatsapp.as_deref())?;
     let (budget, estimate) = validate_budget(new.budget_range.as_deref())?;
     let at = now();
@@ -251,10 +256,7 @@ pub struct LeadNote {
 /// lead, so it also sets `last_contact_at` (DOMAIN.md section 2).
 pub async fn add_note(db: &Db, actor: &Actor, lead_id: i64, note_type: NoteType, text: &str) -> Result<LeadNote> {
     actor.require(Action::EditLeads)?;
-    let text = contact::clean(text);
-    if text.is_empty() {
-        return Err(StoreError::invalid("note", "cannot be empty"));
-    }
+    let text = super::fields::required("note", text, crate::domain::lead::MAX_NOTE_CHARS)?;
     let at = now();
     let mut tx = db.begin().await?;
     let lead = get_in(&mut tx, lead_id).await?;

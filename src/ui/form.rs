@@ -32,7 +32,8 @@ fn form(title: &str, tag: &'static str, lead: Option<&Lead>) -> Form {
         title,
         tag,
         vec![
-            Field::line("name", "name", 200, false).with(&lead.map_or(String::new(), |l| l.full_name.clone())),
+            Field::line("name", "name", crate::domain::lead::MAX_NAME_CHARS, false)
+                .with(&lead.map_or(String::new(), |l| l.full_name.clone())),
             Field::line("email", "email", 254, false).with(&opt(lead.and_then(|l| l.email.as_ref()))),
             Field::line("phone", "phone", 40, false).with(&opt(lead.and_then(|l| l.phone.as_ref()))),
             Field::line("whatsapp", "whatsapp", 40, false).with(&opt(lead.and_then(|l| l.whatsapp.as_ref()))),
@@ -42,10 +43,12 @@ fn form(title: &str, tag: &'static str, lead: Option<&Lead>) -> Form {
                 .with(lead.map_or("other", |l| &l.source)),
             Field::choice("interest", "interest", names(Interest::ALL, Interest::as_str))
                 .with(lead.map_or("other", |l| &l.interested_in)),
-            Field::line("budget", "budget", 100, false).with(&opt(lead.and_then(|l| l.budget_range.as_ref()))),
+            Field::line("budget", "budget", crate::domain::lead::MAX_BUDGET_RANGE_CHARS, false)
+                .with(&opt(lead.and_then(|l| l.budget_range.as_ref()))),
             Field::choice("urgency", "urgency", urgencies)
                 .with(lead.and_then(|l| l.urgency.as_deref()).unwrap_or(NONE)),
-            Field::multi("message", "message", 4000, false).with(&opt(lead.and_then(|l| l.message.as_ref()))),
+            Field::multi("message", "message", crate::domain::lead::MAX_MESSAGE_CHARS, false)
+                .with(&opt(lead.and_then(|l| l.message.as_ref()))),
         ],
     )
 }

@@ -21,6 +21,7 @@ mod fuzz_keys;
 mod fuzz_late;
 mod gate_matrix;
 mod help_requests;
+mod injection;
 mod lead_edit;
 mod lead_io;
 mod leads;
