@@ -326,7 +326,8 @@ impl Db {
             Db::Sqlite(p) => {
                 sqlx::query_scalar::<_, String>(
                     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
-                     AND name <> '_sqlx_migrations' AND name NOT LIKE 'lead_search%' ORDER BY name",
+                     AND name <> '_sqlx_migrations' AND name NOT LIKE 'lead_search%' \
+                     AND name NOT LIKE 'audit_search%' ORDER BY name",
                 )
                 .fetch_all(p)
                 .await?
@@ -350,7 +351,7 @@ impl Db {
                 sqlx::query_scalar::<_, String>(
                     "SELECT m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c \
                      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations' \
-                     AND m.name NOT LIKE 'lead_search%'",
+                     AND m.name NOT LIKE 'lead_search%' AND m.name NOT LIKE 'audit_search%'",
                 )
                 .fetch_all(p)
                 .await?

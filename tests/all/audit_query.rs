@@ -80,6 +80,20 @@ crate::on_both!(filters_combine_and_pages_walk_from_either_end, |t: TestDb| asyn
     assert_eq!(summaries(&t.db, scope, &text).await.len(), 30, "LIKE metacharacters match themselves");
     let none = AuditFilter { text: Some("row 1_".into()), ..AuditFilter::default() };
     assert!(summaries(&t.db, scope, &none).await.is_empty());
+    // A substring in any case, served by the trigram index (SQLite: FTS5 fed by a
+    // trigger on insert, so rows written now are found; quotes are literal).
+    let sub = AuditFilter { text: Some("OW 2".into()), ..AuditFilter::default() };
+    assert_eq!(
+        summaries(&t.db, scope, &sub).await.len(),
+        11,
+        "row 2, 20-29: {:?}",
+        summaries(&t.db, scope, &sub).await
+    );
+    write(&t.db, &team.admin, "update", "lead", 1, "said \"quoted\" Wonderful").await;
+    let quoted = AuditFilter { text: Some("\"quoted\" wonder".into()), ..AuditFilter::default() };
+    assert_eq!(summaries(&t.db, scope, &quoted).await, vec!["said \"quoted\" Wonderful"]);
+    let short = AuditFilter { text: Some("9 ".into()), ..AuditFilter::default() };
+    assert_eq!(summaries(&t.db, scope, &short).await.len(), 3, "two characters: rows 9, 19, 29");
     let future =
         AuditFilter { since: Some(staffroom::store::now() + chrono::Duration::days(1)), ..AuditFilter::default() };
     assert!(summaries(&t.db, scope, &future).await.is_empty());
