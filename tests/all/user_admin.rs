@@ -260,6 +260,9 @@ async fn the_users_screen_adds_a_user_and_shows_the_password_once() {
     users::create(&t.db, &Actor::cli(), new).await.unwrap();
     actor(&t.db, "Gone Staff", Roles::STAFF).await;
     users::deactivate(&t.db, &Actor::cli(), "gone.staff@test.example").await.unwrap();
+    let evil = "Evil \u{1b}]52;c;ZXZpbA==\u{7}\u{202e} Name";
+    let hostile = NewUser { email: Some("evil@academy.org".into()), full_name: evil.into(), ..NewUser::default() };
+    users::create(&t.db, &Actor::cli(), hostile).await.unwrap();
     let backend = Backend::new(t.db.clone(), Settings { demo: true, ..crate::driver::backend_settings() }, "test");
     let mut d = Driver::with_backend(t.db.clone(), backend, 140, 40, crate::driver::settings());
     let effects = d.app.demo_login(&email);
@@ -267,8 +270,9 @@ async fn the_users_screen_adds_a_user_and_shows_the_password_once() {
     let effects = d.app.open(ScreenId::Users);
     d.run(effects).await;
     let s = d.screen();
-    assert!(s.contains("all 2") && s.contains("active 1") && s.contains("inactive 1"), "{s}");
+    assert!(s.contains("all 3") && s.contains("active 2") && s.contains("inactive 1"), "{s}");
     assert!(s.contains("x Gone Staff"), "a deactivated account is marked: {s}");
+    assert!(s.contains("Evil ␛]52") && !s.contains('\u{1b}') && !s.contains('\u{202e}'), "names drawn inert: {s}");
 
     // N: name, email, staff; a typed password that differs is refused at "again".
     d.shift('N').await;
@@ -305,6 +309,6 @@ async fn the_users_screen_adds_a_user_and_shows_the_password_once() {
     assert!(hoda.is_staff && !hoda.is_admin && hoda.must_change_password);
     d.press(KeyCode::Esc).await;
     let s = d.screen();
-    assert!(s.contains("Hoda Hired") && s.contains("all 3"), "{s}");
+    assert!(s.contains("Hoda Hired") && s.contains("all 4"), "{s}");
     assert!(!s.contains("One-time password"), "gone once closed: {s}");
 }
