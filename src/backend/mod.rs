@@ -583,6 +583,9 @@ pub fn spawn(backend: std::sync::Arc<Backend>) -> (mpsc::UnboundedSender<Command
             let key = cmd.supersedes;
             if let Some((ticket, task)) = key.and_then(|k| loads.remove(&k)) {
                 ticket.store(true, std::sync::atomic::Ordering::Relaxed);
+                // SQLite stops at the ticket; PostgreSQL is told to cancel.
+                let db = backend.db.clone();
+                tokio::spawn(async move { interrupt::cancel_postgres(&db, &ticket).await });
                 task.abort();
             }
             let ticket = Ticket::default();

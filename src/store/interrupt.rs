@@ -75,3 +75,40 @@ pub(super) async fn on_release(conn: &mut SqliteConnection) -> Result<bool, sqlx
     assign(conn, None).await?;
     Ok(true)
 }
+
+/// PostgreSQL (`after_connect` and `before_acquire`, as for SQLite): each connection
+/// taken for a load is named after the load's ticket
+/// (`application_name`, visible in `pg_stat_activity`), so a superseded load's
+/// statement can be cancelled on the server (`cancel_postgres`) rather than left to
+/// run to its end while its dropped future waits for the connection to drain.
+pub(super) async fn on_acquire_postgres(conn: &mut sqlx::postgres::PgConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Executor;
+    if let Some(t) = current() {
+        conn.execute(format!("SET application_name = '{}'", load_name(&t)).as_str()).await?;
+    }
+    Ok(true)
+}
+
+/// The name a load's connection carries: its ticket's address (unique while the
+/// load lives), never anything typed.
+fn load_name(ticket: &Ticket) -> String {
+    format!("staffroom load {:x}", Arc::as_ptr(ticket) as usize)
+}
+
+/// Cancels the statement a superseded load is running on PostgreSQL, if it still
+/// is: only a backend still named after this ticket and active is signalled, so a
+/// connection already given to another request is left alone.
+pub async fn cancel_postgres(db: &super::Db, ticket: &Ticket) {
+    let super::Db::Postgres(pool) = db else { return };
+    let name = load_name(ticket);
+    let r = sqlx::query(
+        "SELECT pg_cancel_backend(pid) FROM pg_stat_activity \
+         WHERE application_name = $1 AND state = 'active' AND pid <> pg_backend_pid()",
+    )
+    .bind(&name)
+    .execute(pool)
+    .await;
+    if let Err(e) = r {
+        tracing::warn!("could not cancel a superseded load: {e}");
+    }
+}

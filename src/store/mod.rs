@@ -154,6 +154,8 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(5))
+                .after_connect(|c, _| Box::pin(async move { interrupt::on_acquire_postgres(c).await.map(|_| ()) }))
+                .before_acquire(|c, _| Box::pin(interrupt::on_acquire_postgres(c)))
                 .connect_with(opts)
                 .await
                 .map_err(|e| unavailable(url, e))?;

@@ -9,6 +9,7 @@ mod audit_chain;
 mod audit_query;
 mod calendar;
 mod calendar_snapshots;
+mod cancel;
 mod case_studies;
 mod cli;
 mod concurrency;
