@@ -4,6 +4,9 @@
 //! again for every request, so a demotion or a deactivation from the CLI, another
 //! admin or another process takes effect on the next key press).
 //!
+//! Each row also names the area whose handler serves the request, so adding a
+//! request to an area is its variant, its row here and its handler's arm.
+//!
 //! The table is data so a test can walk it: every request kind × every role, on both
 //! backends. A kind without a row is refused here and fails that test.
 
@@ -109,113 +112,134 @@ use Need::*;
 use RequestKind as K;
 
 /// The gate's table: one row per kind of request.
-pub const GATE: &[(RequestKind, Need)] = &[
-    (K::Login, Nothing),
-    (K::DemoLogin, Nothing),
-    (K::Unlock, Session),
-    (K::Dashboard, Session),
+pub const GATE: &[(RequestKind, Need, Area)] = &[
+    (K::Login, Nothing, Area::Office),
+    (K::DemoLogin, Nothing, Area::Office),
+    (K::Unlock, Session, Area::Office),
+    (K::Dashboard, Session, Area::Office),
     // The gate's own read of the session's user is the probe.
-    (K::Ping, Session),
-    (K::AuditPage, AuditReader),
+    (K::Ping, Session, Area::Office),
+    (K::AuditPage, AuditReader, Area::Office),
     // Verifying reads every row: admins (as `staffroom audit verify` is the
     // operator's). Exporting takes data home: those who may export, their share.
-    (K::VerifyAudit, Permission(Action::ManageSettings)),
-    (K::ExportAudit, Permission(Action::ExportData)),
-    (K::Board, Permission(Action::ViewLeads)),
-    (K::BoardMore, Permission(Action::ViewLeads)),
-    (K::MoveLead, Permission(Action::EditLeads)),
+    (K::VerifyAudit, Permission(Action::ManageSettings), Area::Office),
+    (K::ExportAudit, Permission(Action::ExportData), Area::Office),
+    (K::Board, Permission(Action::ViewLeads), Area::Leads),
+    (K::BoardMore, Permission(Action::ViewLeads), Area::Leads),
+    (K::MoveLead, Permission(Action::EditLeads), Area::Leads),
     // User administration is the admins'; the store checks again inside the
     // transaction that an admin keeps their own admin role and one admin stays.
-    (K::Users, Permission(Action::ManageUsers)),
-    (K::AddUser, Permission(Action::ManageUsers)),
-    (K::EditUser, Permission(Action::ManageUsers)),
-    (K::ResetPassword, Permission(Action::ManageUsers)),
-    (K::SetUserActive, Permission(Action::ManageUsers)),
-    (K::UnlockUser, Permission(Action::ManageUsers)),
-    (K::LoginHistory, Permission(Action::ManageUsers)),
+    (K::Users, Permission(Action::ManageUsers), Area::Users),
+    (K::AddUser, Permission(Action::ManageUsers), Area::Users),
+    (K::EditUser, Permission(Action::ManageUsers), Area::Users),
+    (K::ResetPassword, Permission(Action::ManageUsers), Area::Users),
+    (K::SetUserActive, Permission(Action::ManageUsers), Area::Users),
+    (K::UnlockUser, Permission(Action::ManageUsers), Area::Users),
+    (K::LoginHistory, Permission(Action::ManageUsers), Area::Users),
     // Anyone logged in replaces their own password (a one-time one must be).
-    (K::ChangeOwnPassword, Session),
-    (K::LeadDetail, Permission(Action::ViewLeads)),
-    (K::AddNote, Permission(Action::EditLeads)),
-    (K::AssignLead, Permission(Action::EditLeads)),
-    (K::SetFollowUp, Permission(Action::EditLeads)),
-    (K::CreateLead, Permission(Action::EditLeads)),
-    (K::UpdateLead, Permission(Action::EditLeads)),
-    (K::Assignees, Permission(Action::EditLeads)),
-    (K::LeadDuplicates, Permission(Action::EditLeads)),
-    (K::Messages, Permission(Action::ViewLeads)),
-    (K::SetMessageStatus, Permission(Action::EditLeads)),
-    (K::ConvertMessage, Permission(Action::EditLeads)),
-    (K::LinkMessage, Permission(Action::EditLeads)),
+    (K::ChangeOwnPassword, Session, Area::Users),
+    (K::LeadDetail, Permission(Action::ViewLeads), Area::Leads),
+    (K::AddNote, Permission(Action::EditLeads), Area::Leads),
+    (K::AssignLead, Permission(Action::EditLeads), Area::Leads),
+    (K::SetFollowUp, Permission(Action::EditLeads), Area::Leads),
+    (K::CreateLead, Permission(Action::EditLeads), Area::Leads),
+    (K::UpdateLead, Permission(Action::EditLeads), Area::Leads),
+    (K::Assignees, Permission(Action::EditLeads), Area::Leads),
+    (K::LeadDuplicates, Permission(Action::EditLeads), Area::Leads),
+    (K::Messages, Permission(Action::ViewLeads), Area::Messages),
+    (K::SetMessageStatus, Permission(Action::EditLeads), Area::Messages),
+    (K::ConvertMessage, Permission(Action::EditLeads), Area::Messages),
+    (K::LinkMessage, Permission(Action::EditLeads), Area::Messages),
     // Personal data leaving the building: the matrix gives exporting to admin and
     // staff only (a viewer may read the board, not take it home).
-    (K::ExportLeads, Permission(Action::ExportData)),
-    (K::MergeLeads, Permission(Action::EditLeads)),
+    (K::ExportLeads, Permission(Action::ExportData), Area::Leads),
+    (K::MergeLeads, Permission(Action::EditLeads), Area::Leads),
     // Help requests are answered by staff and admins; everyone who sees content
     // may read them.
-    (K::HelpRequests, Permission(Action::ViewContent)),
-    (K::RespondHelp, Permission(Action::EditContent)),
-    (K::SetHelpStatus, Permission(Action::EditContent)),
+    (K::HelpRequests, Permission(Action::ViewContent), Area::Help),
+    (K::RespondHelp, Permission(Action::EditContent), Area::Help),
+    (K::SetHelpStatus, Permission(Action::EditContent), Area::Help),
     // Packages are the academy's price list: staff and viewers read it (as they
     // read leads), admins change it.
-    (K::Packages, Permission(Action::ViewLeads)),
-    (K::SavePackage, Permission(Action::ManageSettings)),
-    (K::ReorderPackage, Permission(Action::ManageSettings)),
-    (K::SetPackageActive, Permission(Action::ManageSettings)),
+    (K::Packages, Permission(Action::ViewLeads), Area::Packages),
+    (K::SavePackage, Permission(Action::ManageSettings), Area::Packages),
+    (K::ReorderPackage, Permission(Action::ManageSettings), Area::Packages),
+    (K::SetPackageActive, Permission(Action::ManageSettings), Area::Packages),
     // Posts: everyone who sees content reads them; admins and staff write and move
     // them (approving, rejecting and publishing also need ModerateContent, checked
     // by the store).
-    (K::Posts, Permission(Action::ViewContent)),
-    (K::PostBody, Permission(Action::ViewContent)),
-    (K::SavePost, Permission(Action::EditContent)),
-    (K::MovePost, Permission(Action::EditContent)),
-    (K::PostRevisions, Permission(Action::ViewContent)),
+    (K::Posts, Permission(Action::ViewContent), Area::Posts),
+    (K::PostBody, Permission(Action::ViewContent), Area::Posts),
+    (K::SavePost, Permission(Action::EditContent), Area::Posts),
+    (K::MovePost, Permission(Action::EditContent), Area::Posts),
+    (K::PostRevisions, Permission(Action::ViewContent), Area::Posts),
     // Case studies: read by everyone who sees content; written by admins and staff.
-    (K::CaseStudies, Permission(Action::ViewContent)),
-    (K::SaveCaseStudy, Permission(Action::EditContent)),
-    (K::MoveCaseStudy, Permission(Action::EditContent)),
-    (K::FeatureCaseStudy, Permission(Action::EditContent)),
-    (K::ReorderCaseStudy, Permission(Action::EditContent)),
-    (K::AddCaseStudyMedia, Permission(Action::EditContent)),
-    (K::RestoreRevision, Permission(Action::EditContent)),
+    (K::CaseStudies, Permission(Action::ViewContent), Area::CaseStudies),
+    (K::SaveCaseStudy, Permission(Action::EditContent), Area::CaseStudies),
+    (K::MoveCaseStudy, Permission(Action::EditContent), Area::CaseStudies),
+    (K::FeatureCaseStudy, Permission(Action::EditContent), Area::CaseStudies),
+    (K::ReorderCaseStudy, Permission(Action::EditContent), Area::CaseStudies),
+    (K::AddCaseStudyMedia, Permission(Action::EditContent), Area::CaseStudies),
+    (K::RestoreRevision, Permission(Action::EditContent), Area::Posts),
     // Testimonials: everyone who sees content reads them; admins and staff edit,
     // feature and order them.
-    (K::Testimonials, Permission(Action::ViewContent)),
-    (K::SaveTestimonial, Permission(Action::ModerateContent)),
-    (K::FeatureTestimonial, Permission(Action::ModerateContent)),
-    (K::ReorderTestimonial, Permission(Action::ModerateContent)),
+    (K::Testimonials, Permission(Action::ViewContent), Area::Testimonials),
+    (K::SaveTestimonial, Permission(Action::ModerateContent), Area::Testimonials),
+    (K::FeatureTestimonial, Permission(Action::ModerateContent), Area::Testimonials),
+    (K::ReorderTestimonial, Permission(Action::ModerateContent), Area::Testimonials),
     // Attendance: everyone who sees the calendar reads the grid; instructors and
     // admins mark (the store also checks that an instructor teaches the cohort).
-    (K::AttendanceCohorts, Permission(Action::ViewCalendar)),
-    (K::AttendanceGrid, Permission(Action::ViewCalendar)),
-    (K::MarkAttendance, Permission(Action::TakeAttendance)),
-    (K::MarkAllPresent, Permission(Action::TakeAttendance)),
-    (K::NoteAttendance, Permission(Action::TakeAttendance)),
-    (K::CheckAttendance, Permission(Action::TakeAttendance)),
-    (K::StudentAttendance, Permission(Action::ViewCalendar)),
-    (K::Calendar, Permission(Action::ViewCalendar)),
-    (K::CalendarChoices, Permission(Action::ViewCalendar)),
+    (K::AttendanceCohorts, Permission(Action::ViewCalendar), Area::Attendance),
+    (K::AttendanceGrid, Permission(Action::ViewCalendar), Area::Attendance),
+    (K::MarkAttendance, Permission(Action::TakeAttendance), Area::Attendance),
+    (K::MarkAllPresent, Permission(Action::TakeAttendance), Area::Attendance),
+    (K::NoteAttendance, Permission(Action::TakeAttendance), Area::Attendance),
+    (K::CheckAttendance, Permission(Action::TakeAttendance), Area::Attendance),
+    (K::StudentAttendance, Permission(Action::ViewCalendar), Area::Attendance),
+    (K::Calendar, Permission(Action::ViewCalendar), Area::Attendance),
+    (K::CalendarChoices, Permission(Action::ViewCalendar), Area::Attendance),
     // The queue is for those who moderate (admins, staff); each kind's decision
     // also needs its own right in the store (an instructor application: admins).
-    (K::ModerationQueue, Permission(Action::ModerateContent)),
-    (K::ModerationPreview, Permission(Action::ModerateContent)),
-    (K::Decide, Permission(Action::ModerateContent)),
+    (K::ModerationQueue, Permission(Action::ModerateContent), Area::Moderation),
+    (K::ModerationPreview, Permission(Action::ModerateContent), Area::Moderation),
+    (K::Decide, Permission(Action::ModerateContent), Area::Moderation),
     // Planning: instructors (their own cohorts, checked by the store) and admins.
-    (K::SessionToEdit, Permission(Action::ViewCalendar)),
-    (K::SaveSession, Permission(Action::EditSessions)),
-    (K::ShiftSession, Permission(Action::EditSessions)),
-    (K::CancelSession, Permission(Action::EditSessions)),
-    (K::CohortHeader, Permission(Action::ViewCalendar)),
+    (K::SessionToEdit, Permission(Action::ViewCalendar), Area::Attendance),
+    (K::SaveSession, Permission(Action::EditSessions), Area::Attendance),
+    (K::ShiftSession, Permission(Action::EditSessions), Area::Attendance),
+    (K::CancelSession, Permission(Action::EditSessions), Area::Attendance),
+    (K::CohortHeader, Permission(Action::ViewCalendar), Area::Attendance),
     // A cohort's lifecycle (and its website announcement) is the admins'.
-    (K::MoveCohort, Permission(Action::ManageCohorts)),
+    (K::MoveCohort, Permission(Action::ManageCohorts), Area::Attendance),
     // Calendar files are for those who teach and plan (instructors: their own
     // cohorts); staff and viewers read the calendar on screen.
-    (K::ExportCalendar, Permission(Action::EditSessions)),
+    (K::ExportCalendar, Permission(Action::EditSessions), Area::Attendance),
 ];
 
 /// The gate's row for a kind; `None` (refused) when the table lacks one.
 pub fn need(kind: RequestKind) -> Option<Need> {
-    GATE.iter().find(|(k, _)| *k == kind).map(|(_, n)| *n)
+    GATE.iter().find(|(k, _, _)| *k == kind).map(|(_, n, _)| *n)
+}
+
+/// Which area's handler serves a kind (`Backend::handle` routes by it).
+pub fn area(kind: RequestKind) -> Option<Area> {
+    GATE.iter().find(|(k, _, _)| *k == kind).map(|(_, _, a)| *a)
+}
+
+/// The backend's areas: one handler module each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Office,
+    Users,
+    Leads,
+    Messages,
+    Help,
+    Packages,
+    Posts,
+    CaseStudies,
+    Testimonials,
+    Moderation,
+    Attendance,
 }
 
 impl Request {
@@ -313,7 +337,7 @@ mod tests {
     #[test]
     fn every_kind_has_exactly_one_row() {
         for &k in RequestKind::ALL {
-            assert_eq!(GATE.iter().filter(|(x, _)| *x == k).count(), 1, "{k}");
+            assert_eq!(GATE.iter().filter(|(x, _, _)| *x == k).count(), 1, "{k}");
         }
     }
 }

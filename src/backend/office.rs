@@ -40,6 +40,7 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
         Request::Dashboard { today } => {
             Ok(Reply::Dashboard(dashboard::load(db, actor, today, b.settings.attendance_threshold_percent).await?))
         }
+        Request::Ping => Ok(Reply::Pong),
         Request::VerifyAudit => {
             // The head's id is the number of rows, near enough for a progress bar.
             let total = crate::store::audit::head(db).await?.map_or(0, |(id, _)| id.max(0) as u64);

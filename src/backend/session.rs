@@ -74,68 +74,22 @@ impl Backend {
             Ok(pair) => pair,
             Err((e, who)) => return (Err(e), who),
         };
-        let result = match request {
-            Request::Ping => Ok(Reply::Pong),
-            r @ (Request::Unlock { .. }
-            | Request::Dashboard { .. }
-            | Request::AuditPage { .. }
-            | Request::VerifyAudit
-            | Request::ExportAudit { .. }) => super::office::handle(self, &actor, r).await,
-            r @ (Request::Users { .. }
-            | Request::AddUser { .. }
-            | Request::EditUser { .. }
-            | Request::ResetPassword { .. }
-            | Request::SetUserActive { .. }
-            | Request::UnlockUser { .. }
-            | Request::LoginHistory { .. }
-            | Request::ChangeOwnPassword { .. }) => super::users::handle(self, &actor, r).await,
-            r @ (Request::Messages { .. }
-            | Request::SetMessageStatus { .. }
-            | Request::ConvertMessage { .. }
-            | Request::LinkMessage { .. }) => super::messages::handle(self, &actor, r).await,
-            r @ (Request::HelpRequests { .. } | Request::RespondHelp { .. } | Request::SetHelpStatus { .. }) => {
-                super::help::handle(self, &actor, r).await
-            }
-            r @ (Request::Packages { .. }
-            | Request::SavePackage { .. }
-            | Request::ReorderPackage { .. }
-            | Request::SetPackageActive { .. }) => super::packages::handle(self, &actor, r).await,
-            r @ (Request::Posts { .. }
-            | Request::PostBody { .. }
-            | Request::SavePost { .. }
-            | Request::MovePost { .. }
-            | Request::PostRevisions { .. }
-            | Request::RestoreRevision { .. }) => super::posts::handle(self, &actor, r).await,
-            r @ (Request::CaseStudies { .. }
-            | Request::SaveCaseStudy { .. }
-            | Request::MoveCaseStudy { .. }
-            | Request::FeatureCaseStudy { .. }
-            | Request::ReorderCaseStudy { .. }
-            | Request::AddCaseStudyMedia { .. }) => super::case_studies::handle(self, &actor, r).await,
-            r @ (Request::Testimonials { .. }
-            | Request::SaveTestimonial { .. }
-            | Request::FeatureTestimonial { .. }
-            | Request::ReorderTestimonial { .. }) => super::testimonials::handle(self, &actor, r).await,
-            r @ (Request::ModerationQueue { .. } | Request::ModerationPreview { .. } | Request::Decide { .. }) => {
-                super::moderation::handle(self, &actor, r).await
-            }
-            r @ (Request::AttendanceCohorts
-            | Request::AttendanceGrid { .. }
-            | Request::MarkAttendance { .. }
-            | Request::MarkAllPresent { .. }
-            | Request::NoteAttendance { .. }
-            | Request::CheckAttendance { .. }
-            | Request::StudentAttendance { .. }
-            | Request::Calendar { .. }
-            | Request::CalendarChoices
-            | Request::SessionToEdit { .. }
-            | Request::SaveSession { .. }
-            | Request::ShiftSession { .. }
-            | Request::CancelSession { .. }
-            | Request::CohortHeader { .. }
-            | Request::MoveCohort { .. }
-            | Request::ExportCalendar { .. }) => super::attendance::handle(self, &actor, r).await,
-            r => super::leads::handle(self, &actor, r).await,
+        use gate::Area;
+        let Some(area) = gate::area(kind) else {
+            return (Err(StoreError::refused(format!("{kind}: no handler; refused"))), Some(who));
+        };
+        let result = match area {
+            Area::Office => super::office::handle(self, &actor, request).await,
+            Area::Users => super::users::handle(self, &actor, request).await,
+            Area::Leads => super::leads::handle(self, &actor, request).await,
+            Area::Messages => super::messages::handle(self, &actor, request).await,
+            Area::Help => super::help::handle(self, &actor, request).await,
+            Area::Packages => super::packages::handle(self, &actor, request).await,
+            Area::Posts => super::posts::handle(self, &actor, request).await,
+            Area::CaseStudies => super::case_studies::handle(self, &actor, request).await,
+            Area::Testimonials => super::testimonials::handle(self, &actor, request).await,
+            Area::Moderation => super::moderation::handle(self, &actor, request).await,
+            Area::Attendance => super::attendance::handle(self, &actor, request).await,
         };
         (result, Some(who))
     }
