@@ -4,6 +4,7 @@
 //! test feeding messages. The app knows no area: screens answer with `Cmd` values.
 
 mod commands;
+mod login;
 mod outage;
 mod popups;
 
@@ -19,7 +20,7 @@ use super::theme::Theme;
 use crate::backend::{Command, Event, Reply, ReqId, Request, Who};
 use crate::domain::permissions::Roles;
 use crate::store::StoreError;
-use crate::store::users::{LoggedIn, User};
+use crate::store::users::User;
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -177,19 +178,6 @@ impl App {
     /// The office's calendar day now.
     pub fn today(&self) -> NaiveDate {
         super::time::today(self.now, self.settings.tz)
-    }
-
-    /// Logs in straight away with these credentials.
-    pub fn auto_login(&mut self, email: &str, password: &str) -> Vec<Effect> {
-        self.login = LoginForm::prefilled(email, password);
-        self.submit_login()
-    }
-
-    /// `staffroom demo --as ROLE`: opens logged in as that demo account.
-    pub fn demo_login(&mut self, email: &str) -> Vec<Effect> {
-        self.login = LoginForm::prefilled(email, "");
-        let terminal = self.settings.terminal.clone();
-        vec![self.request(Token::Login, Request::DemoLogin { email: email.to_string(), terminal })]
     }
 
     pub fn roles(&self) -> Roles {
@@ -356,13 +344,7 @@ impl App {
         }
         match (token, ev.result) {
             (Token::Login, Ok(Reply::Login(outcome))) => self.on_login(outcome),
-            (Token::Login, Ok(Reply::PasswordChanged)) => {
-                self.locked = false;
-                self.login = LoginForm::default();
-                self.toast("Your new password is saved");
-                self.stack.clear();
-                self.open(ScreenId::Dashboard)
-            }
+            (Token::Login, Ok(Reply::PasswordChanged)) => self.on_password_changed(),
             (Token::Login | Token::Probe, Ok(_)) => Vec::new(),
             (Token::Probe, Err(_)) => Vec::new(),
             (Token::Login, Err(e)) => {
@@ -449,44 +431,6 @@ impl App {
         self.run_cmds(cmds, id)
     }
 
-    fn on_login(&mut self, outcome: Result<LoggedIn, crate::store::users::LoginRefused>) -> Vec<Effect> {
-        match outcome {
-            Err(refused) => {
-                self.login.refused(refused.to_string());
-                Vec::new()
-            }
-            Ok(ok) => {
-                if self.locked {
-                    // Unlock: resume exactly where the user was.
-                    self.locked = false;
-                    self.login = LoginForm::default();
-                    return Vec::new();
-                }
-                let previous = ok.previous.clone();
-                let roles = ok.user.roles();
-                // A one-time password: nothing opens until the user chose their own
-                // (the backend refuses every other request meanwhile).
-                if ok.user.must_change_password {
-                    self.login = LoginForm::choose_new(ok.user.email.as_deref().unwrap_or(""));
-                    self.session = Some(Session { user: ok.user, roles, previous: ok.previous });
-                    self.locked = true;
-                    return Vec::new();
-                }
-                self.session = Some(Session { user: ok.user, roles, previous: ok.previous });
-                self.login = LoginForm::default();
-                if let Some((at, from)) = previous {
-                    self.toast(format!(
-                        "Last login {} from {}",
-                        super::time::stamp(at, self.settings.tz),
-                        super::text::inert(&from)
-                    ));
-                }
-                self.stack.clear();
-                self.open(ScreenId::Dashboard)
-            }
-        }
-    }
-
     /// Opens a screen on top of the stack (or goes back to it if already open).
     pub fn open(&mut self, id: ScreenId) -> Vec<Effect> {
         let Some(session) = &self.session else { return Vec::new() };
@@ -519,19 +463,6 @@ impl App {
         let id = screen.id();
         let cmds = screen.component_mut().reload(&cx);
         self.run_cmds(cmds, id)
-    }
-
-    fn submit_login(&mut self) -> Vec<Effect> {
-        let Some((email, password)) = self.login.submit() else { return Vec::new() };
-        let terminal = self.settings.terminal.clone();
-        let request = if self.login.choose {
-            Request::ChangeOwnPassword { password: crate::backend::Secret(password) }
-        } else if self.locked {
-            Request::Unlock { password, terminal }
-        } else {
-            Request::Login { email, password, terminal }
-        };
-        vec![self.request(Token::Login, request)]
     }
 
     /// Contexts of the keymap that apply now, most specific first.
@@ -636,23 +567,6 @@ impl App {
         match entry {
             super::palette::Entry::Screen(id) => self.open(id),
             super::palette::Entry::Action(a) => self.on_action(a),
-        }
-    }
-
-    fn on_login_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        if self.is_pending(Token::Login) {
-            return Vec::new();
-        }
-        match key.code {
-            KeyCode::Enter => self.submit_login(),
-            KeyCode::Esc if !self.locked => {
-                self.quit = true;
-                vec![Effect::Quit]
-            }
-            _ => {
-                self.login.on_key(key);
-                Vec::new()
-            }
         }
     }
 }

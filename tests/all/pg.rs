@@ -42,6 +42,20 @@ pub async fn fresh_database_url() -> Option<String> {
     let name = format!("t{}_{}", std::process::id(), NEXT_DB.fetch_add(1, Ordering::SeqCst));
     let admin = url(c, "postgres");
     let pool = sqlx::PgPool::connect(&admin).await.expect("connect to the test cluster");
+    // The cluster's `staffroom_app` role, made once before any test database
+    // migrates: two databases running 0013 at the same moment would both create it,
+    // and the later fail on the role's unique name.
+    static ROLE: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
+    ROLE.get_or_init(|| async {
+        sqlx::query(
+            "DO $$ BEGIN CREATE ROLE staffroom_app NOLOGIN; \
+             EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$",
+        )
+        .execute(&pool)
+        .await
+        .expect("create the app role");
+    })
+    .await;
     sqlx::query(&format!("CREATE DATABASE {name}")).execute(&pool).await.expect("create test database");
     pool.close().await;
     Some(url(c, &name))

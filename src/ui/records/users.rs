@@ -187,7 +187,7 @@ fn history_lines(attempts: &[LoginAttempt], tz: chrono_tz::Tz) -> Vec<String> {
                 }
             };
             let terminal = a.terminal.as_deref().unwrap_or("—");
-            text::inert(&format!("{when}  {outcome:<26} from {:<18} on {terminal}", a.remote))
+            text::inert(&format!("{when}  {outcome:<24} from {} on {terminal}", a.remote))
         })
         .collect()
 }
