@@ -16,6 +16,7 @@ use crate::domain::permissions::Action;
 crate::string_enum! {
     /// What a request is, without its data (one per `Request` variant).
     RequestKind {
+        Area => "area",
         Login => "login",
         DemoLogin => "demo_login",
         Unlock => "unlock",
@@ -106,6 +107,8 @@ pub enum Need {
     /// `ViewAudit`, and for a viewer also `audit.viewers_read` (what each reader
     /// sees is then decided in the query: `audit_query::Scope`).
     AuditReader,
+    /// What the simple area's own row says for the operation (`AreaDecl::gate`).
+    AreaRow,
 }
 
 use Need::*;
@@ -113,6 +116,7 @@ use RequestKind as K;
 
 /// The gate's table: one row per kind of request.
 pub const GATE: &[(RequestKind, Need, Area)] = &[
+    (K::Area, AreaRow, Area::Simple),
     (K::Login, Nothing, Area::Office),
     (K::DemoLogin, Nothing, Area::Office),
     (K::Unlock, Session, Area::Office),
@@ -221,6 +225,16 @@ pub fn need(kind: RequestKind) -> Option<Need> {
     GATE.iter().find(|(k, _, _)| *k == kind).map(|(_, n, _)| *n)
 }
 
+/// What this request needs: its kind's row, and for a simple area's operation
+/// that area's row (`None`, refused, when there is none).
+pub fn need_of(request: &Request) -> Option<Need> {
+    match (need(request.kind())?, request) {
+        (AreaRow, Request::Area { area, op, .. }) => crate::store::areas::need(area, op).map(Permission),
+        (AreaRow, _) => None,
+        (n, _) => Some(n),
+    }
+}
+
 /// Which area's handler serves a kind (`Backend::handle` routes by it).
 pub fn area(kind: RequestKind) -> Option<Area> {
     GATE.iter().find(|(k, _, _)| *k == kind).map(|(_, _, a)| *a)
@@ -229,6 +243,8 @@ pub fn area(kind: RequestKind) -> Option<Area> {
 /// The backend's areas: one handler module each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Area {
+    /// The simple areas of `store/areas/`, each its own handler.
+    Simple,
     Office,
     Users,
     Leads,
@@ -251,6 +267,7 @@ impl Request {
 
     pub fn kind(&self) -> RequestKind {
         match self {
+            Request::Area { .. } => K::Area,
             Request::Login { .. } => K::Login,
             Request::DemoLogin { .. } => K::DemoLogin,
             Request::Unlock { .. } => K::Unlock,

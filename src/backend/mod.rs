@@ -4,6 +4,7 @@
 //! hands it to the handler of its area. Other sessions' writes become change notices.
 //! The UI never touches the database; it only sends commands.
 
+mod areas;
 mod attendance;
 mod case_studies;
 pub mod changes;
@@ -16,7 +17,8 @@ mod office;
 mod packages;
 mod posts;
 pub mod progress;
-pub mod records;
+/// The record screens' page shapes (kept in the store, which simple areas fill).
+pub use crate::store::records;
 mod session;
 mod testimonials;
 mod users;
@@ -58,6 +60,13 @@ pub type ReqId = u64;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
+    /// An operation of a simple area (`store/areas/`): its gate row and handler
+    /// are the area's own.
+    Area {
+        area: &'static str,
+        op: &'static str,
+        args: Box<crate::store::areas::Args>,
+    },
     Login {
         email: String,
         password: String,

@@ -59,8 +59,8 @@ impl Backend {
     /// the session's user as the gate saw them.
     pub async fn handle(&self, request: Request) -> (Result<Reply, StoreError>, Option<Who>) {
         let kind = request.kind();
-        let Some(need) = gate::need(kind) else {
-            return (Err(StoreError::refused(format!("{kind}: no permission rule; refused"))), None);
+        let Some(need) = gate::need_of(&request) else {
+            return (Err(StoreError::refused(format!("{}: no permission rule; refused", label(&request)))), None);
         };
         if need == Need::Nothing {
             let result = super::office::login(self, request).await;
@@ -79,6 +79,7 @@ impl Backend {
             return (Err(StoreError::refused(format!("{kind}: no handler; refused"))), Some(who));
         };
         let result = match area {
+            Area::Simple => super::areas::handle(self, &actor, request).await,
             Area::Office => super::office::handle(self, &actor, request).await,
             Area::Users => super::users::handle(self, &actor, request).await,
             Area::Leads => super::leads::handle(self, &actor, request).await,
@@ -145,6 +146,14 @@ impl Backend {
             }
         }
         Ok((actor, who))
+    }
+}
+
+/// A request's name in a refusal: its kind, or the simple area's operation.
+fn label(request: &Request) -> String {
+    match request {
+        Request::Area { area, op, .. } => format!("{area} {op}"),
+        other => other.kind().to_string(),
     }
 }
 

@@ -1,5 +1,5 @@
-//! State machines of cohorts, applications, enrollments and calendar sessions
-//! (DOMAIN.md sections 3 and 5). Each is a table of allowed targets per state.
+//! State machines of cohorts, applications, enrollments, calendar sessions and
+//! public events (DOMAIN.md sections 3, 4 and 5). Each is a table of allowed targets per state.
 
 use super::MoveRefused;
 
@@ -139,6 +139,38 @@ impl SessionStatus {
 }
 
 string_enum! {
+    /// A webinar or public event (DOMAIN.md section 4).
+    EventStatus {
+        Scheduled => "scheduled",
+        Live => "live",
+        Completed => "completed",
+        Cancelled => "cancelled",
+    }
+}
+
+impl EventStatus {
+    pub fn allowed_moves(self) -> &'static [EventStatus] {
+        use EventStatus::*;
+        match self {
+            Scheduled => &[Live, Completed, Cancelled],
+            Live => &[Completed, Cancelled],
+            // A cancelled event can be put back on; a held one stays held.
+            Cancelled => &[Scheduled],
+            Completed => &[],
+        }
+    }
+
+    pub fn check_move(self, to: EventStatus) -> Result<(), MoveRefused> {
+        check_transition("an event", self, to, self.allowed_moves())
+    }
+
+    /// Only an event that takes place may be shown on the website.
+    pub fn publishable(self) -> bool {
+        self != EventStatus::Cancelled
+    }
+}
+
+string_enum! {
     AttendanceStatus { Present => "present", Absent => "absent", Late => "late", Excused => "excused" }
 }
 
@@ -155,6 +187,19 @@ mod tests {
         assert!(err.to_string().contains("none (final state)"), "{err}");
         assert!(Planned.check_move(Running).is_err(), "cannot skip enrolment");
         assert!(ComingSoon.announces() && !Open.announces());
+    }
+
+    #[test]
+    fn event_moves() {
+        use EventStatus::*;
+        assert!(Scheduled.check_move(Live).is_ok());
+        assert!(Live.check_move(Completed).is_ok());
+        assert!(Cancelled.check_move(Scheduled).is_ok());
+        assert!(Completed.check_move(Live).is_err(), "a held event stays held");
+        assert!(Live.check_move(Scheduled).is_err());
+        let err = Cancelled.check_move(Live).unwrap_err();
+        assert!(err.to_string().contains("scheduled"), "the refusal names the allowed move: {err}");
+        assert!(Scheduled.publishable() && !Cancelled.publishable());
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //!   produced by SQL, so both backends store and compare them alike.
 
 pub mod actor;
+pub mod areas;
 pub mod attendance;
 pub mod audit;
 pub mod audit_io;
@@ -42,6 +43,7 @@ pub mod packages;
 pub mod page;
 pub mod posts;
 pub mod prefs;
+pub mod records;
 pub mod sessions;
 pub mod testimonials;
 pub mod user_list;

@@ -373,7 +373,7 @@ impl App {
             let roles = who.roles;
             self.stack.retain(|s| s.id().requires().is_none_or(|p| roles.can(p)));
             if self.stack.is_empty() {
-                self.stack.push(Screen::new(ScreenId::Dashboard, &self.settings));
+                self.stack.push(Screen::Dashboard(Default::default()));
             }
             self.toast_error(format!("your roles changed: you are now {label}"));
         }
@@ -446,8 +446,10 @@ impl App {
             self.stack.truncate(pos + 1);
             return self.reload_current();
         }
-        let screen = Screen::new(id, &self.settings);
-        self.push(screen)
+        match Screen::new(id, &self.settings) {
+            Some(screen) => self.push(screen),
+            None => Vec::new(),
+        }
     }
 
     fn push(&mut self, screen: Screen) -> Vec<Effect> {

@@ -23,8 +23,6 @@ pub enum Context {
     Popup,
     /// Every record screen (help requests, packages, …).
     Records,
-    HelpRequests,
-    Packages,
     /// Forms.
     Form,
     /// The attendance grid.
@@ -33,14 +31,13 @@ pub enum Context {
     Calendar,
     /// The moderation queue.
     Moderation,
-    Testimonials,
-    CaseStudies,
-    Posts,
-    /// User administration.
-    Users,
+    /// A record screen's own keys, by the name its declaration gives them
+    /// (`[keys.packages]`): a new area needs no variant here.
+    Area(&'static str),
 }
 
 impl Context {
+    /// The fixed contexts (the record screens' own follow in `all`).
     pub const ALL: &'static [Context] = &[
         Context::Global,
         Context::List,
@@ -52,16 +49,24 @@ impl Context {
         Context::Popup,
         Context::Form,
         Context::Records,
-        Context::HelpRequests,
-        Context::Packages,
         Context::Attendance,
         Context::Calendar,
         Context::Moderation,
-        Context::Testimonials,
-        Context::CaseStudies,
-        Context::Posts,
-        Context::Users,
     ];
+
+    /// Every context a `[keys.<context>]` table may name: the fixed ones and each
+    /// record screen's own.
+    pub fn all() -> Vec<Context> {
+        let mut all = Self::ALL.to_vec();
+        for d in crate::ui::records::DECLS {
+            for c in d.contexts {
+                if !all.contains(c) {
+                    all.push(*c);
+                }
+            }
+        }
+        all
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -75,15 +80,10 @@ impl Context {
             Context::Popup => "popup",
             Context::Form => "form",
             Context::Records => "records",
-            Context::HelpRequests => "help_requests",
-            Context::Packages => "packages",
             Context::Attendance => "attendance",
             Context::Calendar => "calendar",
+            Context::Area(name) => name,
             Context::Moderation => "moderation",
-            Context::Testimonials => "testimonials",
-            Context::CaseStudies => "case_studies",
-            Context::Posts => "posts",
-            Context::Users => "users",
         }
     }
 }
@@ -527,10 +527,11 @@ impl Keymap {
     /// Sets the keys of each action named in `table`.
     fn apply(&mut self, table: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Result<(), String> {
         for (ctx_name, actions) in table {
-            let ctx = Context::ALL.iter().copied().find(|c| c.name() == ctx_name).ok_or_else(|| {
+            let all = Context::all();
+            let ctx = all.iter().copied().find(|c| c.name() == ctx_name).ok_or_else(|| {
                 format!(
                     "keys.{ctx_name}: no such key context ({})",
-                    Context::ALL.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
+                    all.iter().map(|c| c.name()).collect::<Vec<_>>().join(", ")
                 )
             })?;
             for (action_name, keys) in actions {

@@ -46,11 +46,8 @@ pub enum PaletteOutcome {
 impl Palette {
     /// Entries this actor may use: screens their roles allow, and the global actions.
     pub fn new(roles: Roles) -> Palette {
-        let mut entries: Vec<Entry> = ScreenId::ALL
-            .iter()
-            .filter(|id| id.requires().is_none_or(|p| roles.can(p)))
-            .map(|id| Entry::Screen(*id))
-            .collect();
+        let mut entries: Vec<Entry> =
+            ScreenId::all().filter(|id| id.requires().is_none_or(|p| roles.can(p))).map(Entry::Screen).collect();
         entries.extend([Entry::Action(Action::Refresh), Entry::Action(Action::Help), Entry::Action(Action::Quit)]);
         Palette { query: String::new(), entries, cursor: 0 }
     }

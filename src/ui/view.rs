@@ -215,10 +215,13 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
     for ctx in contexts {
         for (action, keys) in app.settings.keymap.bindings(ctx) {
             let keys = keys.iter().map(|k| k.to_string()).collect::<Vec<_>>().join(", ");
-            let denied = commands.iter().find(|c| c.action == action).and_then(|c| c.needs).filter(|p| !roles.can(*p));
+            let command = commands.iter().find(|c| c.action == action);
+            let denied = command.and_then(|c| c.needs).filter(|p| !roles.can(*p));
+            // The screen's own words for a shared verb ("publish" a post or an event).
+            let describe = command.and_then(|c| c.about).unwrap_or(action.describe());
             let what = match denied {
-                Some(_) => format!("{} (not for your role)", action.describe()),
-                None => action.describe().to_string(),
+                Some(_) => format!("{describe} (not for your role)"),
+                None => describe.to_string(),
             };
             out.push((keys, what));
         }

@@ -338,7 +338,7 @@ crate::on_both!(h_on_a_record_screen_opens_that_records_history, |t: TestDb| asy
     .unwrap();
     let mut d = staffroom::ui::driver::Driver::new(t.db.clone(), 110, 30);
     d.login("sami@test.example", crate::common::PASSWORD).await;
-    let effects = d.app.open(staffroom::ui::screens::ScreenId::Posts);
+    let effects = d.app.open(staffroom::ui::screens::ScreenId::Record("posts"));
     d.run(effects).await;
     d.settle().await;
     d.press(KeyCode::Char('H')).await;

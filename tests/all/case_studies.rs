@@ -164,7 +164,7 @@ crate::on_both!(the_case_studies_screen_by_keys_at_80x24, |t: TestDb| async move
     let mut d = Driver::new(t.db.clone(), 80, 24);
     d.login("sami@test.example", PASSWORD).await;
     d.app.toasts.clear();
-    let effects = d.app.open(ScreenId::CaseStudies);
+    let effects = d.app.open(ScreenId::Record("case-studies"));
     d.run(effects).await;
     d.settle().await;
     let screen = d.screen();

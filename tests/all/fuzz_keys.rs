@@ -71,7 +71,8 @@ async fn random_keys_at_random_sizes_never_panic() {
         if round % 6 != 5 {
             d.login(&demo::demo_user(role).email, demo::DEMO_PASSWORD).await;
             // Start each round on a different screen, so every screen gets keys.
-            let screen = staffroom::ui::screens::ScreenId::ALL[round % staffroom::ui::screens::ScreenId::ALL.len()];
+            let all: Vec<_> = staffroom::ui::screens::ScreenId::all().collect();
+            let screen = all[round % all.len()];
             let effects = d.app.open(screen);
             d.run(effects).await;
         }

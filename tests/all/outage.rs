@@ -40,7 +40,7 @@ async fn postgres_stopped_under_an_open_form_then_back() {
     let mut d = Driver::with_backend(db.clone(), backend, 120, 36, crate::driver::settings());
     let effects = d.app.demo_login(&email);
     d.run(effects).await;
-    let effects = d.app.open(ScreenId::Packages);
+    let effects = d.app.open(ScreenId::Record("packages"));
     d.run(effects).await;
 
     // A new package typed, and the database stops before it is saved.

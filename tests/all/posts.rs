@@ -51,7 +51,7 @@ crate::on_both!(a_post_is_written_saved_and_reopened_with_the_same_text, |t: Tes
     let written = editor_text(&d);
     // Esc leaves at once (nothing unsaved); the list has it as a draft.
     d.press(KeyCode::Esc).await;
-    let effects = d.app.open(ScreenId::Posts);
+    let effects = d.app.open(ScreenId::Record("posts"));
     d.run(effects).await;
     d.settle().await;
     assert!(d.screen().contains("Flexbox in 5 minutes") && d.screen().contains("draft 1"), "{}", d.screen());
@@ -82,7 +82,7 @@ crate::on_both!(a_stale_save_names_the_other_writer_and_keeps_the_typing, |t: Te
         ..Default::default()
     };
     let p = posts::save(&t.db, &sami, None, draft("Grid", "first body")).await.unwrap();
-    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Record("posts")).await;
     d.press(KeyCode::Enter).await;
     d.settle().await;
     // The editor opens at the top; ctrl-End goes to the end of the text.
@@ -131,7 +131,7 @@ crate::on_both!(status_moves_from_the_list_follow_the_flow, |t: TestDb| async mo
     };
     let p = posts::save(&t.db, &sami, None, d1).await.unwrap();
     assert_eq!(p.row.excerpt.as_deref(), Some("short"));
-    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Record("posts")).await;
     let status = || {
         let db = t.db.clone();
         async move {
@@ -172,7 +172,7 @@ crate::on_both!(viewers_read_posts_but_do_not_write, |t: TestDb| async move {
         ..Default::default()
     };
     posts::save(&t.db, &sami, None, d1).await.unwrap();
-    let mut d = open(&t.db, "vera@test.example", ScreenId::Posts).await;
+    let mut d = open(&t.db, "vera@test.example", ScreenId::Record("posts")).await;
     assert!(d.screen().contains("Read me"), "{}", d.screen());
     d.press(KeyCode::Char('p')).await;
     d.settle().await;
@@ -278,7 +278,7 @@ async fn editor_with_autosave(db: &Db, dir: &std::path::Path, id: Option<i64>) -
         None => d.app.open(ScreenId::Editor),
         // As Enter on the posts list does.
         Some(id) => {
-            let effects = d.app.open(ScreenId::Posts);
+            let effects = d.app.open(ScreenId::Record("posts"));
             d.run(effects).await;
             d.settle().await;
             let at = match d.app.screen() {
@@ -457,7 +457,7 @@ crate::on_both!(the_details_form_sets_the_fields_from_the_keyboard, |t: TestDb| 
         posts::save(&t.db, &sami, None, PostDraft { title: "Tokio".into(), content: "x".into(), ..Default::default() })
             .await
             .unwrap();
-    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Record("posts")).await;
     d.press(KeyCode::Enter).await;
     d.settle().await;
     ctrl(&mut d, 'f').await;
@@ -554,7 +554,7 @@ crate::on_both!(a_published_post_keeps_revisions_and_restores_one, |t: TestDb| a
     assert_eq!((revs[1].written_by.as_str(), revs[1].replaced_by.as_str()), ("Sami Staff", "Amira Admin"));
     assert_eq!(revs[0].written_by, "Amira Admin");
     // From the list: R, pick the older one, its diff against now, y restores it.
-    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Record("posts")).await;
     d.press(KeyCode::Char('R')).await;
     d.settle().await;
     let screen = d.screen();
@@ -598,7 +598,7 @@ crate::on_both!(ctrl_e_edits_the_body_in_the_users_own_editor, |t: TestDb| async
     )
     .await
     .unwrap();
-    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Record("posts")).await;
     d.press(KeyCode::Enter).await;
     d.settle().await;
     // An editor that fails changes nothing and says why.
@@ -650,7 +650,7 @@ crate::on_both!(the_list_filters_by_type_tag_category_and_author, |t: TestDb| as
     assert!(titles("tag:nothing").await.is_empty());
     assert_eq!(titles("50%_off type:").await, Vec::<String>::new(), "LIKE metacharacters match themselves");
     // Typed on the screen as a search.
-    let mut d = open(&t.db, "sami@test.example", ScreenId::Posts).await;
+    let mut d = open(&t.db, "sami@test.example", ScreenId::Record("posts")).await;
     d.press(KeyCode::Char('/')).await;
     d.type_text("tag:layout").await;
     d.settle().await;

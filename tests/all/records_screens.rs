@@ -65,7 +65,7 @@ async fn open(t: &TestDb, email: &str, roles: Roles, screen: ScreenId) -> Driver
 
 crate::on_both!(staff_respond_to_a_help_request_and_the_request_moves_to_resolved, |t: TestDb| async move {
     let (hr, _) = fixture(&t).await;
-    let mut d = open(&t, "sami@academy.org", Roles::STAFF, ScreenId::HelpRequests).await;
+    let mut d = open(&t, "sami@academy.org", Roles::STAFF, ScreenId::Record("help-requests")).await;
     let s = d.screen();
     assert!(s.contains("pending 1") && s.contains("Cannot open lesson 3"), "tabs with counts and the row: {s}");
     assert!(s.lines().last().unwrap_or("").contains("respond"), "staff are offered e: {s}");
@@ -96,7 +96,7 @@ crate::on_both!(staff_respond_to_a_help_request_and_the_request_moves_to_resolve
 
 crate::on_both!(a_viewer_reads_help_requests_and_packages_but_changes_nothing, |t: TestDb| async move {
     let (hr, pkg) = fixture(&t).await;
-    let mut d = open(&t, "vera@academy.org", Roles::VIEWER, ScreenId::HelpRequests).await;
+    let mut d = open(&t, "vera@academy.org", Roles::VIEWER, ScreenId::Record("help-requests")).await;
     let s = d.screen();
     assert!(s.contains("Cannot open lesson 3"), "{s}");
     assert!(!s.lines().last().unwrap_or("").contains("respond"), "a viewer is not offered e: {s}");
@@ -104,7 +104,7 @@ crate::on_both!(a_viewer_reads_help_requests_and_packages_but_changes_nothing, |
     assert!(d.screen().contains("may not edit content"), "{}", d.screen());
     d.press(KeyCode::Char('r')).await;
     assert_eq!(help_requests::get(&t.db, hr).await.unwrap().status, HelpStatus::Pending);
-    let effects = d.app.open(ScreenId::Packages);
+    let effects = d.app.open(ScreenId::Record("packages"));
     d.run(effects).await;
     d.shift('J').await;
     assert!(d.screen().contains("may not manage settings"));
@@ -114,7 +114,7 @@ crate::on_both!(a_viewer_reads_help_requests_and_packages_but_changes_nothing, |
 
 crate::on_both!(an_admin_edits_a_package_with_prices_as_money_and_reorders_it, |t: TestDb| async move {
     let (_, pkg) = fixture(&t).await;
-    let mut d = open(&t, "amira@academy.org", Roles::ADMIN, ScreenId::Packages).await;
+    let mut d = open(&t, "amira@academy.org", Roles::ADMIN, ScreenId::Record("packages")).await;
     assert!(d.screen().contains("Code Review"));
     d.press(KeyCode::Char('e')).await;
     // Down to the EGP price (name, slug, description, features, deliverables, for, weeks, EGP).

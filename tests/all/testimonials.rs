@@ -116,7 +116,7 @@ crate::on_both!(testimonials_by_keys_approve_feature_and_reject_with_a_reason, |
     let mut d = Driver::new(t.db.clone(), 110, 30);
     d.login("sami@test.example", PASSWORD).await;
     d.app.toasts.clear();
-    let effects = d.app.open(ScreenId::Testimonials);
+    let effects = d.app.open(ScreenId::Record("testimonials"));
     d.run(effects).await;
     d.settle().await;
     assert!(d.screen().contains("pending 2") && d.screen().contains("Omar"), "{}", d.screen());

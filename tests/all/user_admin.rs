@@ -267,7 +267,7 @@ async fn the_users_screen_adds_a_user_and_shows_the_password_once() {
     let mut d = Driver::with_backend(t.db.clone(), backend, 140, 40, crate::driver::settings());
     let effects = d.app.demo_login(&email);
     d.run(effects).await;
-    let effects = d.app.open(ScreenId::Users);
+    let effects = d.app.open(ScreenId::Record("users"));
     d.run(effects).await;
     let s = d.screen();
     assert!(s.contains("all 3") && s.contains("active 2") && s.contains("inactive 1"), "{s}");

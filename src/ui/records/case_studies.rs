@@ -12,15 +12,17 @@ use crate::domain::case_study::{CaseStudyStatus, ClientType, MediaType, ProjectT
 use crate::domain::permissions::Action as Permission;
 use crate::store::case_studies::{CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia};
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::{Command, ScreenId};
+use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Value, Values};
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
 
 pub static DECL: Decl = Decl {
-    id: ScreenId::CaseStudies,
+    name: "case-studies",
+    describe: "portfolio case studies: fields, tags, stack, media; publish with one thumbnail",
+    requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Case studies",
-    contexts: &[Context::CaseStudies, Context::Records, Context::List],
+    contexts: &[Context::Area("case_studies"), Context::Records, Context::List],
     commands: &[
         Command::hint(Action::Edit, EDIT),
         Command::hint(Action::New, EDIT),

@@ -8,15 +8,17 @@ use crate::backend::records::{Cursor, Record};
 use crate::domain::help_request::{HelpStatus, MAX_RESPONSE_CHARS};
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::{Command, ScreenId};
+use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
 
 pub static DECL: Decl = Decl {
-    id: ScreenId::HelpRequests,
+    name: "help-requests",
+    describe: "students' and teachers' questions; e responds",
+    requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Help requests",
-    contexts: &[Context::HelpRequests, Context::Records, Context::List],
+    contexts: &[Context::Area("help_requests"), Context::Records, Context::List],
     commands: &[
         Command::hint(Action::Respond, EDIT),
         Command::hint(Action::InProgress, EDIT),

@@ -3,16 +3,18 @@
 //! `/` search as you type, a detail pane, forms and actions. A simple area is one
 //! declaration here plus its store module and backend handler.
 
-pub mod case_studies;
-pub mod help_requests;
-pub mod packages;
-pub mod posts;
-pub mod testimonials;
-pub mod users;
+// One module per file of this folder, and `DECLS`, every file's `DECL` (build.rs):
+// a new area is a new file here, listed nowhere else.
+include!(concat!(env!("OUT_DIR"), "/records.rs"));
+
+/// The declaration opened by this palette name.
+pub fn decl(name: &str) -> Option<&'static Decl> {
+    DECLS.iter().copied().find(|d| d.name == name)
+}
 
 use super::cmd::{Call, Cmd, Lane};
 use super::keymap::{Action, Context};
-use super::screens::{Command, Component, Cx, ScreenId, Vx, move_cursor};
+use super::screens::{Command, Component, Cx, Vx, move_cursor};
 use super::text;
 use super::widgets::form::{Form, Values};
 use super::widgets::{detail, list, tabs};
@@ -42,8 +44,13 @@ pub type Refusal = (Option<&'static str>, String);
 
 /// One simple area, declared.
 pub struct Decl {
-    pub id: ScreenId,
+    /// The palette name (`:help-requests`); its screen is `ScreenId::Record(name)`.
+    pub name: &'static str,
     pub title: &'static str,
+    /// One line for the palette.
+    pub describe: &'static str,
+    /// The permission needed to open it (the backend checks it again).
+    pub requires: Option<crate::domain::permissions::Action>,
     pub contexts: &'static [Context],
     pub commands: &'static [Command],
     /// Column headers and widths (0: takes the room left).
@@ -60,6 +67,36 @@ pub struct Decl {
     pub entity: &'static str,
     /// A reply of the area's own (a post's revisions); `no_reply` when none.
     pub reply: fn(Reply, Option<&Record>, &Cx) -> Vec<Cmd>,
+}
+
+/// A simple area's operation (`store/areas/`) on the selected record with a form's
+/// values as text: numbers and money as digits (minor units), days `YYYY-MM-DD`.
+pub fn area_call(area: &'static str, op: &'static str, r: Option<&Record>, v: &Values) -> Request {
+    use super::widgets::form::Value;
+    let fields =
+        v.0.iter()
+            .map(|(k, value)| {
+                let text = match value {
+                    Value::Text(t) | Value::Choice(t) => t.clone(),
+                    Value::Number(n) | Value::Money(n) => n.map_or(String::new(), |n| n.to_string()),
+                    Value::Date(d) => d.map_or(String::new(), |d| d.format("%Y-%m-%d").to_string()),
+                };
+                (*k, text)
+            })
+            .collect();
+    let args = crate::store::areas::Args { record: r.map(|r| (r.id, r.version)), fields, ..Default::default() };
+    Request::Area { area, op, args: Box::new(args) }
+}
+
+/// A simple area's page: its `list` operation.
+pub fn area_list(
+    area: &'static str,
+    tab: Option<&'static str>,
+    search: Option<String>,
+    after: Option<Cursor>,
+) -> Request {
+    let args = crate::store::areas::Args { tab, search, after, limit: 100, ..Default::default() };
+    Request::Area { area, op: "list", args: Box::new(args) }
 }
 
 /// For a declaration whose replies are all the generic ones.

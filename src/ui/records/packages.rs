@@ -10,15 +10,17 @@ use crate::domain::package::{PackageStatus, TargetAudience};
 use crate::domain::permissions::Action as Permission;
 use crate::store::packages::{PackageFields, field};
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::{Command, ScreenId};
+use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
 
 const ADMIN: Option<Permission> = Some(Permission::ManageSettings);
 
 pub static DECL: Decl = Decl {
-    id: ScreenId::Packages,
+    name: "packages",
+    describe: "service packages and their prices",
+    requires: Some(crate::domain::permissions::Action::ViewLeads),
     title: "Service packages",
-    contexts: &[Context::Packages, Context::Records, Context::List],
+    contexts: &[Context::Area("packages"), Context::Records, Context::List],
     commands: &[
         Command::hint(Action::Edit, ADMIN),
         Command::hint(Action::New, ADMIN),

@@ -17,16 +17,18 @@ use crate::ui::app::Popup;
 use crate::ui::cmd::Cmd;
 use crate::ui::cmd::Lane;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::{Command, Screen, ScreenId};
+use crate::ui::screens::{Command, Screen};
 use crate::ui::text;
 use crate::ui::widgets::form::Values;
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
 
 pub static DECL: Decl = Decl {
-    id: ScreenId::Posts,
+    name: "posts",
+    describe: "blog posts by status; e edits, s submits, p publishes",
+    requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Posts",
-    contexts: &[Context::Posts, Context::Records, Context::List],
+    contexts: &[Context::Area("posts"), Context::Records, Context::List],
     commands: &[
         Command::hint(Action::Edit, EDIT),
         Command::hint(Action::New, EDIT),
@@ -55,7 +57,7 @@ fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>
 
 fn act(action: Action, r: Option<&Record>) -> Option<Act> {
     if action == Action::New {
-        return Some(Act::Cmds(vec![Cmd::Open(ScreenId::Editor)]));
+        return Some(Act::Cmds(vec![Cmd::Open(crate::ui::screens::ScreenId::Editor)]));
     }
     let r = r?;
     let to = |to: PostStatus| Act::Send(Request::MovePost { id: r.id, version: r.version, to, reason: None });

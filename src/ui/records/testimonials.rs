@@ -11,15 +11,17 @@ use crate::domain::permissions::Action as Permission;
 use crate::store::moderation::{Decision, QueueKind};
 use crate::store::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, TestimonialFields};
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::{Command, ScreenId};
+use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
 
 const MODERATE: Option<Permission> = Some(Permission::ModerateContent);
 
 pub static DECL: Decl = Decl {
-    id: ScreenId::Testimonials,
+    name: "testimonials",
+    describe: "testimonials by status, the featured first; f features, J/K order",
+    requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Testimonials",
-    contexts: &[Context::Testimonials, Context::Records, Context::List],
+    contexts: &[Context::Area("testimonials"), Context::Records, Context::List],
     commands: &[
         Command::hint(Action::Approve, MODERATE),
         Command::hint(Action::Reject, MODERATE),

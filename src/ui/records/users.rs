@@ -13,16 +13,18 @@ use crate::store::users::{LoginAttempt, MAX_NAME_CHARS, MIN_PASSWORD_LEN, UserFi
 use crate::ui::app::Popup;
 use crate::ui::cmd::Cmd;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::{Command, Cx, ScreenId};
+use crate::ui::screens::{Command, Cx};
 use crate::ui::text;
 use crate::ui::widgets::form::{Field, Form, Values};
 
 const ADMIN: Option<Permission> = Some(Permission::ManageUsers);
 
 pub static DECL: Decl = Decl {
-    id: ScreenId::Users,
+    name: "users",
+    describe: "user accounts",
+    requires: Some(crate::domain::permissions::Action::ManageUsers),
     title: "Users",
-    contexts: &[Context::Users, Context::Records, Context::List],
+    contexts: &[Context::Area("users"), Context::Records, Context::List],
     commands: &[
         Command::hint(Action::New, ADMIN),
         Command::hint(Action::Edit, ADMIN),

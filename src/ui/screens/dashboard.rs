@@ -58,7 +58,7 @@ impl Dashboard {
         let Some(section) = self.sections.get(self.pane) else { return Vec::new() };
         let target = match section.kind {
             SectionKind::LatestAudit => ScreenId::Audit,
-            SectionKind::Lockouts => ScreenId::Users,
+            SectionKind::Lockouts => ScreenId::Record("users"),
             SectionKind::NewLeads | SectionKind::FollowUps => {
                 // A lead item opens that lead; an empty section opens the board.
                 return match section.items.get(self.cursor) {

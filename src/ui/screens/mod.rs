@@ -29,58 +29,57 @@ pub enum ScreenId {
     Dashboard,
     Pipeline,
     Audit,
-    Users,
     Messages,
-    HelpRequests,
-    Packages,
     Attendance,
     Calendar,
     Moderation,
-    Testimonials,
-    CaseStudies,
-    Posts,
     /// A new post (`:editor`); an existing one opens from the posts list.
     Editor,
     /// One lead (opened from the board; not in the palette: it needs a lead).
     Lead,
+    /// A record screen, by its declaration's name (`ui/records/`).
+    Record(&'static str),
 }
 
 impl ScreenId {
-    /// The screens the palette opens by name.
-    pub const ALL: &'static [ScreenId] = &[
+    /// The bespoke screens the palette opens by name (the record screens follow).
+    const BESPOKE: &'static [ScreenId] = &[
         ScreenId::Dashboard,
         ScreenId::Pipeline,
         ScreenId::Messages,
-        ScreenId::HelpRequests,
-        ScreenId::Packages,
         ScreenId::Calendar,
         ScreenId::Attendance,
         ScreenId::Moderation,
-        ScreenId::Posts,
         ScreenId::Editor,
-        ScreenId::Testimonials,
-        ScreenId::CaseStudies,
         ScreenId::Audit,
-        ScreenId::Users,
     ];
+
+    /// Every screen the palette opens by name: the bespoke ones, then each record
+    /// screen declared in `ui/records/`.
+    pub fn all() -> impl Iterator<Item = ScreenId> {
+        let records = crate::ui::records::DECLS.iter().map(|d| ScreenId::Record(d.name));
+        Self::BESPOKE.iter().copied().chain(records)
+    }
+
+    fn decl(self) -> Option<&'static crate::ui::records::Decl> {
+        match self {
+            ScreenId::Record(name) => crate::ui::records::decl(name),
+            _ => None,
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
             ScreenId::Dashboard => "dashboard",
             ScreenId::Pipeline => "pipeline",
             ScreenId::Audit => "audit",
-            ScreenId::Users => "users",
             ScreenId::Messages => "messages",
-            ScreenId::HelpRequests => "help-requests",
-            ScreenId::Packages => "packages",
             ScreenId::Attendance => "attendance",
             ScreenId::Calendar => "calendar",
             ScreenId::Moderation => "moderation",
-            ScreenId::Testimonials => "testimonials",
-            ScreenId::CaseStudies => "case-studies",
-            ScreenId::Posts => "posts",
             ScreenId::Editor => "editor",
             ScreenId::Lead => "lead",
+            ScreenId::Record(name) => name,
         }
     }
 
@@ -89,18 +88,13 @@ impl ScreenId {
             ScreenId::Dashboard => "what needs you today",
             ScreenId::Pipeline => "leads by stage (kanban)",
             ScreenId::Audit => "the audit trail, newest first",
-            ScreenId::Users => "user accounts",
             ScreenId::Messages => "incoming contact messages; c converts one into a lead",
-            ScreenId::HelpRequests => "students' and teachers' questions; e responds",
-            ScreenId::Packages => "service packages and their prices",
             ScreenId::Attendance => "a cohort's attendance grid; take roll with p a l e",
             ScreenId::Calendar => "sessions and events by month, week or agenda; clashes marked",
             ScreenId::Moderation => "posts, testimonials and applications awaiting a decision; a approves, r rejects",
-            ScreenId::Testimonials => "testimonials by status, the featured first; f features, J/K order",
-            ScreenId::CaseStudies => "portfolio case studies: fields, tags, stack, media; publish with one thumbnail",
-            ScreenId::Posts => "blog posts by status; e edits, s submits, p publishes",
             ScreenId::Editor => "write a new post",
             ScreenId::Lead => "one lead and its timeline",
+            ScreenId::Record(_) => self.decl().map_or("", |d| d.describe),
         }
     }
 
@@ -110,18 +104,14 @@ impl ScreenId {
             ScreenId::Dashboard => None,
             ScreenId::Pipeline => Some(Permission::ViewLeads),
             ScreenId::Audit => Some(Permission::ViewAudit),
-            ScreenId::Users => Some(Permission::ManageUsers),
             ScreenId::Messages => Some(Permission::ViewLeads),
-            ScreenId::HelpRequests => Some(Permission::ViewContent),
-            ScreenId::Packages => Some(Permission::ViewLeads),
             ScreenId::Attendance => Some(Permission::ViewCalendar),
             ScreenId::Calendar => Some(Permission::ViewCalendar),
             ScreenId::Moderation => Some(Permission::ModerateContent),
-            ScreenId::Testimonials => Some(Permission::ViewContent),
-            ScreenId::CaseStudies => Some(Permission::ViewContent),
-            ScreenId::Posts => Some(Permission::ViewContent),
             ScreenId::Editor => Some(Permission::EditContent),
             ScreenId::Lead => Some(Permission::ViewLeads),
+            // An unknown name opens nothing: it needs what nobody has.
+            ScreenId::Record(_) => self.decl().map_or(Some(Permission::ManageSettings), |d| d.requires),
         }
     }
 }
@@ -162,14 +152,19 @@ pub struct Command {
     pub needs: Option<Permission>,
     /// Shown in the hint bar (the rest only in `?`).
     pub hint: bool,
+    /// What `?` says it does here, when the action's own words fit another screen.
+    pub about: Option<&'static str>,
 }
 
 impl Command {
     pub const fn hint(action: Action, needs: Option<Permission>) -> Command {
-        Command { action, needs, hint: true }
+        Command { action, needs, hint: true, about: None }
     }
     pub const fn key(action: Action, needs: Option<Permission>) -> Command {
-        Command { action, needs, hint: false }
+        Command { action, needs, hint: false, about: None }
+    }
+    pub const fn about(self, about: &'static str) -> Command {
+        Command { about: Some(about), ..self }
     }
 }
 
@@ -241,24 +236,20 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub fn new(id: ScreenId, settings: &crate::ui::app::Settings) -> Screen {
-        match id {
+    /// The screen `id` names; `None` for a record name nothing declares.
+    pub fn new(id: ScreenId, settings: &crate::ui::app::Settings) -> Option<Screen> {
+        Some(match id {
             ScreenId::Dashboard => Screen::Dashboard(dashboard::Dashboard::default()),
             ScreenId::Pipeline => Screen::Pipeline(Box::new(pipeline::PipelineScreen::new(settings.rot_days.clone()))),
             ScreenId::Audit => Screen::Audit(audit::AuditScreen::default()),
-            ScreenId::Users => Screen::record(&crate::ui::records::users::DECL),
             ScreenId::Messages => Screen::Messages(messages::MessagesScreen::default()),
             ScreenId::Lead => Screen::Lead(Box::new(lead::LeadScreen::new(0))),
-            ScreenId::HelpRequests => Screen::record(&crate::ui::records::help_requests::DECL),
-            ScreenId::Packages => Screen::record(&crate::ui::records::packages::DECL),
-            ScreenId::Testimonials => Screen::record(&crate::ui::records::testimonials::DECL),
-            ScreenId::CaseStudies => Screen::record(&crate::ui::records::case_studies::DECL),
-            ScreenId::Posts => Screen::record(&crate::ui::records::posts::DECL),
             ScreenId::Editor => Screen::Editor(Box::default()),
             ScreenId::Attendance => Screen::Attendance(Box::default()),
             ScreenId::Calendar => Screen::Calendar(Box::default()),
             ScreenId::Moderation => Screen::Moderation(Box::default()),
-        }
+            ScreenId::Record(_) => Screen::record(id.decl()?),
+        })
     }
 
     fn record(decl: &'static crate::ui::records::Decl) -> Screen {
@@ -277,7 +268,7 @@ impl Screen {
             Screen::Audit(_) => ScreenId::Audit,
             Screen::Messages(_) => ScreenId::Messages,
             Screen::Lead(_) => ScreenId::Lead,
-            Screen::Record(s) => s.decl.id,
+            Screen::Record(s) => ScreenId::Record(s.decl.name),
             Screen::Attendance(_) => ScreenId::Attendance,
             Screen::Calendar(_) => ScreenId::Calendar,
             Screen::Moderation(_) => ScreenId::Moderation,

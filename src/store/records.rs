@@ -1,14 +1,15 @@
 //! The shape every simple area's list takes on its way to the generic record screen:
 //! rows as display cells, a detail, the values a form starts from, and the status
-//! tab counts. Each area's handler (help requests, packages) turns its store rows
-//! into these, so the screen needs no code per area beyond its declaration.
+//! tab counts. Each area's handler (help requests, packages, or a simple area's own
+//! `areas::AreaDecl`) turns its store rows into these, so the screen needs no code
+//! per area beyond its declaration.
 
 use chrono::{DateTime, Utc};
 
 /// Where a keyset page continues.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cursor {
-    /// Newest first: (created_at, id).
+    /// Latest first: (a time such as created_at or starts_at, id).
     Time(DateTime<Utc>, i64),
     /// In display order: (display_order, id).
     Order(i64, i64),

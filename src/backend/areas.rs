@@ -1,0 +1,19 @@
+//! The simple areas' requests: the gate has already checked the area's own row for
+//! the operation; this hands the call to the area's handler and its answer to the
+//! record screen as the generic replies.
+
+use super::{Backend, Reply, Request};
+use crate::store::areas::{self, Call, Outcome};
+use crate::store::{Actor, StoreError};
+
+pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Result<Reply, StoreError> {
+    let Request::Area { area, op, args } = request else {
+        return Err(StoreError::Other(format!("{} is not a simple area's request", request.kind())));
+    };
+    let decl = areas::find(area).ok_or_else(|| areas::unknown(area, op))?;
+    let call = Call { db: &b.db, actor, tz: b.settings.tz, op, args: *args };
+    Ok(match (decl.handle)(call).await? {
+        Outcome::Page(page) => Reply::Records(Box::new(page)),
+        Outcome::Saved(what) => Reply::RecordSaved(what),
+    })
+}

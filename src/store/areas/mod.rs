@@ -1,0 +1,124 @@
+//! Simple areas: a record screen's whole backend in one file of this folder. Each
+//! file declares an `AREA`: its operations with the permission each needs (the
+//! backend's one gate reads these rows as it reads its own table), the handler that
+//! runs them with real SQL, and one valid sample per operation for the gate test.
+//!
+//! The screen speaks to it through one generic request (`Request::Area`: the area's
+//! name, an operation, `Args`), and it answers with a page of records or what was
+//! saved, which the generic record screen knows how to show. So a new simple area
+//! is its file here, its declaration under `ui/records/`, its keys in
+//! `config/default.toml` and its tests: no request, reply, gate row or module list
+//! to extend (build.rs lists this folder's files into `AREAS`).
+
+use super::records::{Cursor, RecordPage};
+use super::{Actor, Db, Result, StoreError};
+use crate::domain::permissions::Action;
+use std::future::Future;
+use std::pin::Pin;
+
+// One module per file of this folder, and `AREAS`, every file's `AREA` (build.rs).
+include!(concat!(env!("OUT_DIR"), "/areas.rs"));
+
+/// What an operation is given: the record it acts on, the list's tab, search and
+/// place, and a form's values as text by field key (numbers and money as digits in
+/// minor units, days as `YYYY-MM-DD`). The area checks every value itself: the
+/// screen's checks are a convenience, not a guard.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Args {
+    /// (id, version) as the user saw it.
+    pub record: Option<(i64, i64)>,
+    pub tab: Option<&'static str>,
+    pub search: Option<String>,
+    pub after: Option<Cursor>,
+    pub limit: i64,
+    pub fields: Vec<(&'static str, String)>,
+}
+
+impl Args {
+    /// A form field's text, trimmed (`""` when absent).
+    pub fn field(&self, key: &str) -> &str {
+        self.fields.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v.trim())
+    }
+
+    /// The record the operation acts on.
+    pub fn record(&self) -> Result<(i64, i64)> {
+        self.record.ok_or_else(|| StoreError::refused("no record was chosen"))
+    }
+}
+
+/// What an operation answers.
+#[derive(Debug)]
+pub enum Outcome {
+    Page(RecordPage),
+    /// Saved: what to tell the user.
+    Saved(String),
+}
+
+/// One operation's call.
+#[derive(Debug)]
+pub struct Call<'a> {
+    pub db: &'a Db,
+    /// Built by the backend's gate from the session's user as stored now.
+    pub actor: &'a Actor,
+    /// The office's zone: times typed and shown are in it.
+    pub tz: chrono_tz::Tz,
+    pub op: &'static str,
+    pub args: Args,
+}
+
+pub type Answer<'a> = Pin<Box<dyn Future<Output = Result<Outcome>> + Send + 'a>>;
+pub type Samples<'a> = Pin<Box<dyn Future<Output = Result<Vec<(&'static str, Args)>>> + Send + 'a>>;
+
+/// A simple area, declared.
+pub struct AreaDecl {
+    /// The name requests give (`Request::Area { area, .. }`).
+    pub name: &'static str,
+    /// Each operation and what it needs. An operation without a row is refused by
+    /// the gate before the handler runs.
+    pub gate: &'static [(&'static str, Action)],
+    pub handle: for<'a> fn(Call<'a>) -> Answer<'a>,
+    /// For the gate test: one valid call per operation on rows of its own (made
+    /// here, as the system), numbered `n` so repeated samples do not collide.
+    pub samples: for<'a> fn(&'a Db, u32) -> Samples<'a>,
+}
+
+impl std::fmt::Debug for AreaDecl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AreaDecl").field("name", &self.name).field("gate", &self.gate).finish()
+    }
+}
+
+/// The area of this name.
+pub fn find(name: &str) -> Option<&'static AreaDecl> {
+    AREAS.iter().copied().find(|a| a.name == name)
+}
+
+/// What `op` of `area` needs; `None` when either is not declared (refused).
+pub fn need(area: &str, op: &str) -> Option<Action> {
+    find(area)?.gate.iter().find(|(o, _)| *o == op).map(|(_, a)| *a)
+}
+
+/// Refuses an operation the area has no arm for (its gate row exists but the
+/// handler forgot it: the gate test catches this).
+pub fn unknown(area: &str, op: &str) -> StoreError {
+    StoreError::Other(format!("{area} has no operation {op}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn areas_have_unique_names_and_ops() {
+        let mut names: Vec<&str> = AREAS.iter().map(|a| a.name).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), AREAS.len(), "two areas share a name");
+        for a in AREAS {
+            let mut ops: Vec<&str> = a.gate.iter().map(|(o, _)| *o).collect();
+            ops.sort();
+            ops.dedup();
+            assert_eq!(ops.len(), a.gate.len(), "{}: an operation has two gate rows", a.name);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! Events (`:events`), the first simple area built from one file under
+//! `store/areas/` and one declaration under `ui/records/`: the store's rules (slug
+//! BR-02, the start in the office's zone, a limit never under the seats taken
+//! BR-08, the status machine, the website only for events that take place, stale
+//! versions, one audit row per write) and the screen through keys, with late
+//! replies, for staff and a viewer — on both backends.
+
+use crate::common::{PASSWORD, TestDb, login_user};
+use crate::driver::{Driver, backend_settings, settings};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use staffroom::backend::Backend;
+use staffroom::domain::lifecycle::EventStatus;
+use staffroom::domain::permissions::Roles;
+use staffroom::store::areas::Args;
+use staffroom::store::areas::events::{self, Event, Input, field, sample_fields};
+use staffroom::store::{Actor, Db, StoreError, audit};
+use staffroom::ui::screens::ScreenId;
+
+const CAIRO: chrono_tz::Tz = chrono_tz::Africa::Cairo;
+
+fn input(fields: Vec<(&'static str, String)>) -> Result<Input, StoreError> {
+    Input::read(&Args { fields, ..Args::default() }, CAIRO)
+}
+
+/// The sample form with `key` set to `value`.
+fn with(title: &str, key: &'static str, value: &str) -> Vec<(&'static str, String)> {
+    let mut f: Vec<_> = sample_fields(title).into_iter().filter(|(k, _)| *k != key).collect();
+    f.push((key, value.to_string()));
+    f
+}
+
+async fn create(db: &Db, title: &str) -> Event {
+    events::create(db, &Actor::cli(), input(sample_fields(title)).expect("valid form")).await.expect("create")
+}
+
+async fn register(db: &Db, event: i64, people: usize) {
+    for n in 0..people {
+        staffroom::with_db!(db, p => {
+            sqlx::query("INSERT INTO event_registrations (event_id, full_name, registered_at) VALUES ($1, $2, $3)")
+                .bind(event)
+                .bind(format!("Guest {n}"))
+                .bind(staffroom::store::now())
+                .execute(p)
+                .await
+                .expect("register");
+        });
+    }
+}
+
+async fn audit_count(db: &Db, id: i64) -> usize {
+    audit::for_entity(db, "event", id).await.expect("audit rows").len()
+}
+
+fn invalid_field(r: Result<impl std::fmt::Debug, StoreError>) -> (String, String) {
+    match r {
+        Err(StoreError::Invalid { field, why }) => (field, why),
+        other => panic!("expected a field refused, got {other:?}"),
+    }
+}
+
+crate::on_both!(the_form_is_checked_field_by_field_in_the_office_zone, |t: TestDb| async move {
+    let e = create(&t.db, "React night").await;
+    assert_eq!(e.slug, "react-night", "the slug comes from the title");
+    // 18:00 in Cairo is 16:00 UTC in December (UTC+2).
+    let dec = with("Winter talk", field::DAY, "2026-12-10");
+    let i = input(dec).unwrap();
+    assert_eq!(i.starts_at.to_rfc3339(), "2026-12-10T16:00:00+00:00");
+    assert_eq!(create(&t.db, "React night").await.slug, "react-night-2", "BR-02: a free slug is found");
+    // A typed slug that is taken is refused, naming the event that has it.
+    let taken = input(with("Other", field::SLUG, "react-night")).unwrap();
+    let (f, why) = invalid_field(events::create(&t.db, &Actor::cli(), taken).await);
+    assert_eq!(f, field::SLUG);
+    assert!(why.contains("React night"), "{why}");
+    // Absurd values are refused at their field, before any write.
+    for (key, value, says) in [
+        (field::MINUTES, "0", "between 1 and"),
+        (field::MINUTES, "99999999999999999999999", "whole number"),
+        (field::MAX, "-3", "between 1 and"),
+        (field::PRICE, "999999999999999999", "between 0 and"),
+        (field::TIME, "25:00", "18:00"),
+        (field::DAY, "2026-02-30", "2026-12-05"),
+        (field::MEETING, "javascript:alert(1)", "https://"),
+        (field::TYPE, "rave", "workshop"),
+        (field::CURRENCY, "BTC", "EGP or USD"),
+        (field::TITLE, "   ", "empty"),
+    ] {
+        let (f, why) = invalid_field(input(with("Absurd", key, value)));
+        assert_eq!(f, key, "{key}={value}: {why}");
+        assert!(why.contains(says), "{key}={value}: {why}");
+    }
+    let long = "x".repeat(events::MAX_TITLE_CHARS + 1);
+    assert_eq!(invalid_field(input(with("", field::TITLE, &long))).0, field::TITLE);
+});
+
+crate::on_both!(a_limit_never_falls_under_the_seats_taken, |t: TestDb| async move {
+    let e = create(&t.db, "Portfolio clinic").await;
+    register(&t.db, e.id, 3).await;
+    let before = audit_count(&t.db, e.id).await;
+    let two = input(with("Portfolio clinic", field::MAX, "2")).unwrap();
+    let (f, why) = invalid_field(events::update(&t.db, &Actor::cli(), e.id, e.version, two).await);
+    assert_eq!(f, field::MAX);
+    assert!(why.contains("3 people are registered"), "{why}");
+    let stored = events::get(&t.db, e.id).await.unwrap();
+    assert_eq!((stored.max_attendees, stored.version), (Some(20), e.version), "nothing was written");
+    assert_eq!(audit_count(&t.db, e.id).await, before, "no audit row for a refusal");
+    let three = input(with("Portfolio clinic", field::MAX, "3")).unwrap();
+    let saved = events::update(&t.db, &Actor::cli(), e.id, e.version, three).await.unwrap();
+    assert_eq!(events::seats(&saved), "3 of 3 (full)");
+    assert_eq!(audit_count(&t.db, e.id).await, before + 1, "one audit row per write");
+    // Someone else's save since: a conflict, and theirs stays.
+    let stale = input(with("Portfolio clinic", field::TITLE, "Mine")).unwrap();
+    let r = events::update(&t.db, &Actor::cli(), e.id, e.version, stale).await;
+    assert!(matches!(r, Err(StoreError::Conflict { .. })), "{r:?}");
+    assert_eq!(events::get(&t.db, e.id).await.unwrap().title, "Portfolio clinic");
+});
+
+crate::on_both!(status_moves_follow_the_machine_and_the_website_only_shows_what_takes_place, |t: TestDb| async move {
+    let a = Actor::cli();
+    let e = create(&t.db, "Live Q&A").await;
+    let e = events::publish(&t.db, &a, e.id, e.version, true).await.unwrap();
+    assert!(e.is_published);
+    let e = events::set_status(&t.db, &a, e.id, e.version, EventStatus::Live).await.unwrap();
+    let back = events::set_status(&t.db, &a, e.id, e.version, EventStatus::Scheduled).await;
+    match back {
+        Err(StoreError::Refused { reason }) => assert!(reason.contains("completed, cancelled"), "{reason}"),
+        other => panic!("live -> scheduled must be refused: {other:?}"),
+    }
+    let done = events::set_status(&t.db, &a, e.id, e.version, EventStatus::Completed).await.unwrap();
+    assert!(done.is_published, "a held event stays on the website");
+    let r = events::set_status(&t.db, &a, done.id, done.version, EventStatus::Live).await;
+    assert!(matches!(r, Err(StoreError::Refused { reason }) if reason.contains("final state")));
+    // Cancelling takes it off the website, and it cannot go back on while cancelled.
+    let c = create(&t.db, "Open day").await;
+    let c = events::publish(&t.db, &a, c.id, c.version, true).await.unwrap();
+    let c = events::set_status(&t.db, &a, c.id, c.version, EventStatus::Cancelled).await.unwrap();
+    assert!(!c.is_published);
+    let r = events::publish(&t.db, &a, c.id, c.version, true).await;
+    assert!(matches!(r, Err(StoreError::Refused { reason }) if reason.contains("cancelled")));
+    let rows = audit::for_entity(&t.db, "event", c.id).await.unwrap();
+    assert_eq!(rows.len(), 3, "create, publish, cancel: {rows:?}");
+    // A viewer's actor is refused by the store itself too.
+    let viewer = Actor { roles: Roles::VIEWER, ..Actor::cli() };
+    let r = events::set_status(&t.db, &viewer, c.id, c.version, EventStatus::Scheduled).await;
+    assert!(matches!(r, Err(StoreError::Refused { reason }) if reason.contains("may not manage events")));
+});
+
+async fn open(t: &TestDb, email: &str, name: &str, roles: Roles, late: Option<u64>) -> Driver {
+    login_user(&t.db, email, name, roles).await;
+    let backend = Backend::new(t.db.clone(), backend_settings(), "test");
+    let mut d = Driver::with_backend(t.db.clone(), backend, 120, 40, settings());
+    if let Some(seed) = late {
+        d = d.late(seed);
+    }
+    d.login(email, PASSWORD).await;
+    d.settle().await;
+    d.app.toasts.clear();
+    let effects = d.app.open(ScreenId::Record("events"));
+    d.run(effects).await;
+    d.settle().await;
+    d
+}
+
+fn ctrl(c: char) -> KeyEvent {
+    KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)
+}
+
+crate::on_both!(staff_add_move_and_publish_an_event_from_the_keyboard, |t: TestDb| async move {
+    let held = create(&t.db, "Weekly live: debugging").await;
+    let held = events::set_status(&t.db, &Actor::cli(), held.id, held.version, EventStatus::Completed).await.unwrap();
+    // Replies arrive late and out of order throughout.
+    let mut d = open(&t, "sami@academy.org", "Sami Staff", Roles::STAFF, Some(7)).await;
+    let s = d.screen();
+    assert!(s.contains("completed 1") && s.contains("Weekly live: debugging"), "tabs with counts: {s}");
+    assert!(s.lines().last().unwrap_or("").contains("publish"), "staff are offered p: {s}");
+    // A held event moves no further: said, nothing sent.
+    d.press(KeyCode::Char('m')).await;
+    assert!(d.screen().contains("moves no further"), "{}", d.screen());
+    // N: the form; saving it empty is refused at the title, nothing sent.
+    d.shift('N').await;
+    assert!(d.screen().contains("New event"));
+    d.press_key(ctrl('s')).await;
+    d.settle().await;
+    assert!(d.screen().contains("title is needed"), "{}", d.screen());
+    d.type_text("Rust for beginners").await;
+    for _ in 0..3 {
+        d.press(KeyCode::Tab).await; // slug, type, day
+    }
+    d.type_text("2026-12-20").await;
+    d.press(KeyCode::Tab).await;
+    d.type_text("25:00").await; // refused by the store, at the field
+    d.press_key(ctrl('s')).await;
+    d.settle().await;
+    let s = d.screen();
+    assert!(
+        s.contains("18:00") && s.contains("Rust for beginners"),
+        "the store's refusal at the field, typing kept: {s}"
+    );
+    for _ in 0..5 {
+        d.press(KeyCode::Backspace).await;
+    }
+    d.type_text("19:30").await;
+    d.press_key(ctrl('s')).await;
+    d.settle().await;
+    let page = events::page(&t.db, None, Some("Rust for"), None, 10).await.unwrap();
+    let e = page.rows.first().expect("the event was created").clone();
+    assert_eq!(e.starts_at.to_rfc3339(), "2026-12-20T19:30:00+00:00", "the test office is in UTC");
+    assert_eq!((e.status, e.is_published), (EventStatus::Scheduled, false));
+    let s = d.screen();
+    assert!(s.contains("Rust for beginners") && s.contains("scheduled 1"), "listed and counted: {s}");
+    // The new event starts latest: it is first. m → live.
+    d.press(KeyCode::Char('g')).await;
+    d.press(KeyCode::Char('m')).await;
+    assert!(d.screen().contains("Move Rust for beginners (scheduled) to"), "{}", d.screen());
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    assert_eq!(events::get(&t.db, e.id).await.unwrap().status, EventStatus::Live);
+    // p twice quickly, before the first answer: one publish lands, the second was
+    // sent at the version both presses saw, so it is a conflict; nothing is lost.
+    d.press(KeyCode::Char('p')).await;
+    d.press(KeyCode::Char('p')).await;
+    d.settle().await;
+    assert!(events::get(&t.db, e.id).await.unwrap().is_published, "{}", d.screen());
+    let published = audit::for_entity(&t.db, "event", e.id).await.unwrap();
+    assert_eq!(published.iter().filter(|r| r.summary.starts_with("published")).count(), 1, "{published:?}");
+    assert!(audit_count(&t.db, e.id).await >= 3, "create, move, publish");
+    assert!(audit_count(&t.db, held.id).await >= 2);
+});
+
+crate::on_both!(a_viewer_reads_events_and_changes_nothing, |t: TestDb| async move {
+    let hostile = "Night \u{1b}]52;c;cHduZWQ=\u{7} \u{1b}[2Jtalk";
+    let e = create(&t.db, hostile).await;
+    let mut d = open(&t, "vera@academy.org", "Vera Viewer", Roles::VIEWER, None).await;
+    let s = d.screen();
+    assert!(s.contains("Night") && s.contains("talk"), "{s}");
+    assert!(!s.contains('\u{1b}') && !s.contains('\u{7}'), "a hostile title is drawn inert");
+    assert!(!s.lines().last().unwrap_or("").contains("publish"), "a viewer is not offered p: {s}");
+    d.press(KeyCode::Char('p')).await;
+    d.settle().await;
+    assert!(d.screen().contains("may not manage events"), "{}", d.screen());
+    d.shift('N').await;
+    assert!(!d.screen().contains("New event"), "no form for a viewer");
+    let stored = events::get(&t.db, e.id).await.unwrap();
+    assert_eq!((stored.version, stored.is_published), (e.version, false));
+});
