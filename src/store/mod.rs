@@ -62,10 +62,24 @@ use std::time::Duration;
 static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
 static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
 
+tokio::task_local! {
+    /// The instant `now` answers inside `at` (a test's or a benchmark's fixed clock).
+    static FIXED_NOW: DateTime<Utc>;
+}
+
 /// The current instant, cut to microseconds: PostgreSQL keeps microseconds, so a value
 /// written and read back is equal on both backends (the audit hash depends on it).
+/// Every time the store and the demo write comes from here, so `at` fixes them all.
 pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
+    FIXED_NOW.try_with(|t| *t).unwrap_or_else(|_| Utc::now().trunc_subsecs(6))
+}
+
+/// Runs `work` with the store's clock standing at `instant`: every row it writes
+/// (and the demo's whole story, told from `now`) carries times derived from it, so
+/// what is drawn from them is the same on every run. Work on this task only: a task
+/// `work` spawns reads the real clock.
+pub async fn at<F: std::future::Future>(instant: DateTime<Utc>, work: F) -> F::Output {
+    FIXED_NOW.scope(instant.trunc_subsecs(6), work).await
 }
 
 /// `prefix` followed by `rows` groups of `cols` placeholders, numbered on:
