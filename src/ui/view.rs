@@ -220,7 +220,8 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
             // The screen's own words for a shared verb ("publish" a post or an event).
             let describe = command.and_then(|c| c.about).unwrap_or(action.describe());
             let what = match denied {
-                Some(_) => format!("{describe} (not for your role)"),
+                // Marked first: a narrow help column cuts the end of the line.
+                Some(_) => format!("✗ {describe} (not for your role)"),
                 None => describe.to_string(),
             };
             out.push((keys, what));

@@ -90,6 +90,15 @@ crate::on_both!(the_form_is_checked_field_by_field_in_the_office_zone, |t: TestD
     }
     let long = "x".repeat(events::MAX_TITLE_CHARS + 1);
     assert_eq!(invalid_field(input(with("", field::TITLE, &long))).0, field::TITLE);
+    let paste = "x".repeat(10 * 1024 * 1024);
+    let (f, why) = invalid_field(input(with("Big", field::DESCRIPTION, &paste)));
+    assert_eq!(f, field::DESCRIPTION);
+    assert!(why.contains("5000"), "the limit is named: {why}");
+    // Hostile text is stored as typed (bound, never built into SQL) and shown inert.
+    let hostile = "Q&A '; DROP TABLE events; -- \u{1b}]52;c;eA==\u{7} \u{202e}%_\\";
+    let e = events::create(&t.db, &Actor::cli(), input(sample_fields(hostile)).unwrap()).await.unwrap();
+    assert_eq!(events::get(&t.db, e.id).await.unwrap().title, hostile);
+    assert_eq!(events::page(&t.db, None, Some("%_"), None, 10).await.unwrap().rows.len(), 1, "% and _ are literal");
 });
 
 crate::on_both!(a_limit_never_falls_under_the_seats_taken, |t: TestDb| async move {
@@ -239,6 +248,11 @@ crate::on_both!(a_viewer_reads_events_and_changes_nothing, |t: TestDb| async mov
     assert!(d.screen().contains("may not manage events"), "{}", d.screen());
     d.shift('N').await;
     assert!(!d.screen().contains("New event"), "no form for a viewer");
+    // Help lists the screen's own words, and marks first what the role may not do.
+    let help = staffroom::ui::view::help_lines(&d.app);
+    let line = |words: &str| help.iter().find(|(_, w)| w.contains(words)).map(|(_, w)| w.clone());
+    assert_eq!(line("on / off the website").as_deref(), Some("✗ on / off the website (not for your role)"));
+    assert_eq!(line("search title, place, slug").as_deref(), Some("search title, place, slug"));
     let stored = events::get(&t.db, e.id).await.unwrap();
     assert_eq!((stored.version, stored.is_published), (e.version, false));
 });

@@ -520,6 +520,15 @@ pub fn seats(e: &Event) -> String {
     }
 }
 
+/// The list's column: "3/30", "8/8 full", or "12" without a limit.
+fn seats_short(e: &Event) -> String {
+    match e.max_attendees {
+        Some(max) if capacity::seats_left(Some(max), e.registered) == Some(0) => format!("{}/{max} full", e.registered),
+        Some(max) => format!("{}/{max}", e.registered),
+        None => e.registered.to_string(),
+    }
+}
+
 fn price(e: &Event) -> String {
     if e.price_minor == 0 { "free".to_string() } else { format!("{} {}", e.currency, format_minor(e.price_minor)) }
 }
@@ -530,7 +539,8 @@ fn record(e: &Event, tz: chrono_tz::Tz) -> Record {
     let yes = |b: bool| if b { "yes".to_string() } else { "no".to_string() };
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
     let mut detail = vec![
-        ("when".into(), format!("{}–{} {tz}", local.format("%a %Y-%m-%d %H:%M"), ends.format("%H:%M"))),
+        ("day".into(), local.format("%a %Y-%m-%d").to_string()),
+        ("time".into(), format!("{}–{} ({} min)", local.format("%H:%M"), ends.format("%H:%M"), e.duration_minutes)),
         ("type".into(), e.event_type.replace('_', " ")),
         ("status".into(), e.status.to_string()),
         ("website".into(), if e.is_published { "published".into() } else { "not published".into() }),
@@ -541,7 +551,7 @@ fn record(e: &Event, tz: chrono_tz::Tz) -> Record {
         ("slug".into(), e.slug.clone()),
     ];
     if e.status == EventStatus::Completed {
-        detail.insert(5, ("attended".into(), format!("{} of {} registered", e.attended, e.registered)));
+        detail.insert(6, ("attended".into(), format!("{} of {} registered", e.attended, e.registered)));
         detail.push(("recording".into(), opt(&e.recording_url)));
     }
     detail.push(("description".into(), e.description.clone().unwrap_or_default()));
@@ -554,7 +564,7 @@ fn record(e: &Event, tz: chrono_tz::Tz) -> Record {
         id: e.id,
         version: e.version,
         status: e.status.to_string(),
-        cells: vec![marker.into(), local.format("%d %b %H:%M").to_string(), e.title.clone(), seats(e)],
+        cells: vec![marker.into(), e.title.clone(), local.format("%d %b %H:%M").to_string(), seats_short(e)],
         detail,
         values: vec![
             (field::TITLE, e.title.clone()),
