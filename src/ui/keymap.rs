@@ -31,13 +31,13 @@ pub enum Context {
     Calendar,
     /// The moderation queue.
     Moderation,
-    /// A record screen's own keys, by the name its declaration gives them
-    /// (`[keys.packages]`): a new area needs no variant here.
+    /// A screen's own keys, by the name of its table in `config/default.toml`
+    /// (`[keys.packages]`): a new screen needs no variant here.
     Area(&'static str),
 }
 
 impl Context {
-    /// The fixed contexts (the record screens' own follow in `all`).
+    /// The shared contexts (each screen's own follow in `all`).
     pub const ALL: &'static [Context] = &[
         Context::Global,
         Context::List,
@@ -54,18 +54,22 @@ impl Context {
         Context::Moderation,
     ];
 
-    /// Every context a `[keys.<context>]` table may name: the fixed ones and each
-    /// record screen's own.
-    pub fn all() -> Vec<Context> {
-        let mut all = Self::ALL.to_vec();
-        for d in crate::ui::records::DECLS {
-            for c in d.contexts {
-                if !all.contains(c) {
-                    all.push(*c);
+    /// Every context a `[keys.<context>]` table may name: the fixed ones, and each
+    /// screen's own, declared by being a table of the embedded default
+    /// configuration (so a new screen's keys need no variant here).
+    pub fn all() -> &'static [Context] {
+        static ALL: std::sync::OnceLock<Vec<Context>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| {
+            let mut all = Context::ALL.to_vec();
+            for name in default_table().into_keys() {
+                if !all.iter().any(|c| c.name() == name) {
+                    // Once per process, a few bytes per table: the names live as long
+                    // as the contexts that carry them.
+                    all.push(Context::Area(Box::leak(name.into_boxed_str())));
                 }
             }
-        }
-        all
+            all
+        })
     }
 
     pub fn name(self) -> &'static str {

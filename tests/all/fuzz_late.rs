@@ -109,7 +109,7 @@ fn bound_keys(contexts: &[Context]) -> Vec<KeyEvent> {
 /// Every key bound in every context, plus upper-case letters, digits and the keys
 /// forms and prompts read.
 fn alphabet() -> Vec<KeyEvent> {
-    let mut keys = bound_keys(&Context::all());
+    let mut keys = bound_keys(Context::all());
     keys.extend(('A'..='Z').map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::SHIFT)));
     keys.extend(('0'..='9').map(|c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
     keys.extend([KeyCode::Enter, KeyCode::Esc, KeyCode::Tab].map(|c| KeyEvent::new(c, KeyModifiers::NONE)));

@@ -374,3 +374,19 @@ impl Component for RecordScreen {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_declaration_is_reachable_and_its_keys_are_in_the_default_config() {
+        for d in DECLS {
+            assert_eq!(decl(d.name).map(|x| x.title), Some(d.title), "{} opens by its name", d.name);
+            for c in d.contexts {
+                assert!(Context::all().contains(c), "{}: [keys.{}] is not in config/default.toml", d.name, c.name());
+            }
+        }
+        assert!(DECLS.len() >= 7, "build.rs listed the folder");
+    }
+}
