@@ -19,7 +19,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::json;
 use std::collections::BTreeMap;
 
-const LEAD_COLS: usize = 20;
+const LEAD_COLS: usize = 21;
 /// Rows per INSERT. Small on purpose: sqlx's cost per parameter grows with the
 /// statement's parameter count (see `audit::insert_rows`).
 const LEAD_BATCH: usize = 10;
@@ -336,7 +336,7 @@ async fn insert_leads(
     let progress = bar(count, "leads");
     let prefix = "INSERT INTO leads (full_name, email, phone, whatsapp, lead_type, source, message, interested_in, status, \
          lost_reason, budget_range, budget_estimate, urgency, assigned_to, next_follow_up_at, converted_at, \
-         last_contact_at, version, created_at, updated_at) VALUES ";
+         last_contact_at, version, created_at, updated_at, stage_since) VALUES ";
     let full_sql = values_sql(prefix, LEAD_BATCH, LEAD_COLS);
     let first_id: i64 = with_tx!(tx, c => {
         sqlx::query_scalar::<_, i64>("SELECT COALESCE(MAX(id), 0) + 1 FROM leads").fetch_one(&mut *c).await?
@@ -372,6 +372,8 @@ async fn insert_leads(
                     .bind(r.last_contact_at)
                     .bind(r.version)
                     .bind(r.created_at)
+                    .bind(r.updated_at)
+                    // The last move, or the creation: the timeline's last instant.
                     .bind(r.updated_at);
             }
             q.execute(&mut *c).await?;

@@ -213,8 +213,8 @@ pub struct Card {
     pub lead: Lead,
     /// Initials of the assignee ("AH"), if assigned.
     pub assignee: Option<String>,
-    /// When the lead entered its current stage: the last status change in the audit
-    /// log, or its creation.
+    /// When the lead entered its current stage: its last move (`leads.stage_since`),
+    /// or its creation.
     pub stage_since: DateTime<Utc>,
 }
 
@@ -303,32 +303,13 @@ pub async fn more(
     Ok(Page { rows: cards(db, page.rows).await?, next: page.next })
 }
 
-/// Adds initials and stage-entry times to leads, in two queries for all of them.
+/// Adds initials and stage-entry times to leads, in one query for all of them. The
+/// stage entry is the lead's own `stage_since` (set by every move): reading it from
+/// the audit log's latest status change cost a query per board.
 pub async fn cards(db: &Db, leads: Vec<Lead>) -> Result<Vec<Card>> {
     if leads.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = leads.iter().map(|l| l.id).collect();
-    let placeholders = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(",");
-    // SQLite's planner prefers the wider (entity_type, entity_id) index and then reads
-    // every audit row of each lead to check its action (10 ms for a board); the
-    // partial index of migration 0007 answers from the index alone (under 1 ms).
-    let hint = match db.backend() {
-        Backend::Sqlite => " INDEXED BY ix_audit_log_lead_stage_entry",
-        Backend::Postgres => "",
-    };
-    let sql = format!(
-        "SELECT entity_id, MAX(created_at) FROM audit_log{hint} WHERE entity_type = 'lead' \
-         AND action = 'status_change' AND entity_id IN ({placeholders}) GROUP BY entity_id"
-    );
-    let moved: Vec<(i64, DateTime<Utc>)> = with_db!(db, p => {
-        let mut q = sqlx::query_as(&sql);
-        for id in &ids {
-            q = q.bind(id);
-        }
-        q.fetch_all(p).await?
-    });
-    let moved: HashMap<i64, DateTime<Utc>> = moved.into_iter().collect();
     let mut assignees: Vec<i64> = leads.iter().filter_map(|l| l.assigned_to).collect();
     assignees.sort_unstable();
     assignees.dedup();
@@ -350,7 +331,7 @@ pub async fn cards(db: &Db, leads: Vec<Lead>) -> Result<Vec<Card>> {
         .into_iter()
         .map(|lead| Card {
             assignee: lead.assigned_to.and_then(|id| names.get(&id)).map(|n| initials(n)),
-            stage_since: moved.get(&lead.id).copied().unwrap_or(lead.created_at),
+            stage_since: lead.stage_since.unwrap_or(lead.created_at),
             lead,
         })
         .collect())

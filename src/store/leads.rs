@@ -38,6 +38,9 @@ pub struct Lead {
     pub last_contact_at: Option<DateTime<Utc>>,
     /// A number parsed from `budget_range`, summed in the board's column headers.
     pub budget_estimate: Option<i64>,
+    /// When it entered its current stage (every move sets it; `None` only for rows
+    /// written outside the store, which count from `created_at`).
+    pub stage_since: Option<DateTime<Utc>>,
     pub version: i64,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -45,7 +48,7 @@ pub struct Lead {
 
 pub const LEAD_COLUMNS: &str = "id, full_name, email, phone, whatsapp, lead_type, source, message, interested_in, \
      status, lost_reason, budget_range, urgency, assigned_to, next_follow_up_at, converted_at, last_contact_at, \
-     budget_estimate, version, created_at, updated_at";
+     budget_estimate, stage_since, version, created_at, updated_at";
 
 impl Lead {
     /// The stored status as the domain enum (the CHECK constraint keeps it valid).
@@ -135,8 +138,8 @@ pub(crate) async fn create_in(tx: &mut Tx, actor: &Actor, new: NewLead) -> Resul
     let at = now();
     let sql = format!(
         "INSERT INTO leads (full_name, email, phone, whatsapp, source, message, interested_in, assigned_to, \
-         lead_type, budget_range, budget_estimate, urgency, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $11, $12, $13, $9, $9) RETURNING {LEAD_COLUMNS}"
+         lead_type, budget_range, budget_estimate, urgency, created_at, updated_at, stage_since) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $11, $12, $13, $9, $9, $9) RETURNING {LEAD_COLUMNS}"
     );
     let lead: Lead = with_tx!(tx, conn => {
         sqlx::query_as(&sql)
@@ -210,7 +213,7 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
     let estimate = budget.as_deref().and_then(budget_estimate);
     let sql = format!(
         "UPDATE leads SET status = $3, lost_reason = $4, converted_at = $5, next_follow_up_at = $7, budget_range = $8, \
-         budget_estimate = $9, version = version + 1, updated_at = $6 WHERE id = $1 AND version = $2 \
+         budget_estimate = $9, stage_since = $6, version = version + 1, updated_at = $6 WHERE id = $1 AND version = $2 \
          RETURNING {LEAD_COLUMNS}"
     );
     let after: Option<Lead> = with_tx!(&mut tx, c => {

@@ -167,7 +167,7 @@ async fn a_conflicting_move_rolls_back_naming_who_changed_the_lead() {
 }
 
 #[tokio::test]
-async fn days_in_stage_come_from_the_audit_log() {
+async fn days_in_stage_count_from_the_last_move() {
     let (t, staff, _) = board_db().await;
     let lead = leads::create(
         &t.db,
@@ -176,18 +176,20 @@ async fn days_in_stage_come_from_the_audit_log() {
     )
     .await
     .unwrap();
+    assert_eq!(lead.stage_since, Some(lead.created_at), "a new lead entered its stage when it was created");
     let moved = leads::move_to(&t.db, &staff, lead.id, lead.version, LeadStatus::Contacted, &MoveInput::default())
         .await
         .unwrap();
-    // Backdate the status change in the audit log (and nothing else) by 9 days.
-    let nine_days_ago = staffroom::store::now() - chrono::Duration::days(9);
-    let sql = "UPDATE audit_log SET created_at = $1 WHERE entity_type = 'lead' AND entity_id = $2 AND action = 'status_change'";
-    match &t.db {
-        Db::Sqlite(p) => sqlx::query(sql).bind(nine_days_ago).bind(lead.id).execute(p).await.unwrap(),
-        Db::Postgres(_) => unreachable!(),
-    };
+    assert_eq!(moved.stage_since, Some(moved.updated_at), "a move sets when the stage was entered");
     let cards = board::cards(&t.db, vec![moved.clone()]).await.unwrap();
-    assert_eq!(cards[0].stage_since, nine_days_ago);
+    assert_eq!(cards[0].stage_since, moved.updated_at);
+    // An edit that is not a move leaves it alone: backdate it 9 days, then assign.
+    let nine_days_ago = staffroom::store::now() - chrono::Duration::days(9);
+    staffroom::with_db!(&t.db, p => {
+        sqlx::query("UPDATE leads SET stage_since = $1 WHERE id = $2").bind(nine_days_ago).bind(lead.id).execute(p).await.unwrap();
+    });
+    let assigned = leads::assign(&t.db, &staff, lead.id, moved.version, staff.user_id).await.unwrap();
+    assert_eq!(assigned.stage_since, Some(nine_days_ago), "assigning is not a move");
     let mut d = open_board(&t.db, 160, 40).await;
     let s = d.screen();
     assert!(s.contains(" 9d*"), "9 days in contacted is past the 7-day rot limit: {s}");

@@ -1,6 +1,6 @@
 //! About 40 leads in every pipeline stage, each with the notes, follow-ups and
 //! audited moves (BR-06) that brought it there, back-dated over the last ~120 days:
-//! the board's "days in stage" (from the last move in the audit log) ranges up to
+//! the board's "days in stage" (since the last move, as the audit log tells it) ranges up to
 //! 60 days, with every fourth open lead past its stage's rot limit.
 
 use super::academy::Catalog;
@@ -401,6 +401,7 @@ async fn write_lead(
             "converted_at" => converted,
             "last_contact_at" => last_contact, "version" => 1 + moves.len() as i64, "created_at" => created,
             "updated_at" => updated,
+            "stage_since" => moves.last().map_or(created, |(_, _, at)| *at),
         ],
     )
     .await?;

@@ -34,12 +34,12 @@ impl PipelineScreen {
         self.undo.push((lead.id, f.from, f.to));
         let mut confirmed = f.card.clone();
         confirmed.lead = lead.clone();
-        confirmed.stage_since = lead.updated_at;
+        confirmed.stage_since = lead.stage_since.unwrap_or(lead.updated_at);
         for col in &mut self.columns {
             for card in &mut col.cards {
                 if card.lead.id == lead.id {
                     card.lead = Lead { status: card.lead.status.clone(), ..lead.clone() };
-                    card.stage_since = lead.updated_at;
+                    card.stage_since = lead.stage_since.unwrap_or(lead.updated_at);
                 }
             }
         }
