@@ -152,49 +152,82 @@ pub async fn first_pages_in_scope(db: &Db, scope: &Scope, limit: i64) -> Result<
 /// dozen matches.
 const FEW_MATCHES: i64 = 64;
 
-/// SQLite, a search, given each stage's count of matches (`totals_by_status`): the
-/// first page of every stage that has any, in one statement. The matching ids are
-/// found once (`m`, materialised); a stage with many matches walks its (status,
-/// updated_at) index in board order keeping the ids in `m`, one with few looks them
-/// up and sorts them. "sara" (3,188 of 100k leads) 120 -> 13 ms on the --large demo;
-/// no match at all costs no page query.
-async fn first_pages_searched_sqlite(
-    db: &Db,
+/// SQLite, a search: the stage totals and the first page of every stage that has
+/// a match. The full-text search runs once, into a temporary table of the matching
+/// ids keyed by id on this connection (temp tables are the connection's own, so two
+/// boards searching at once do not meet), which the totals and every stage then
+/// probe: a `WITH` of the matches was scanned again into a list for each stage, and
+/// the totals searched once more ("sara", 3,188 of 100k leads: totals 10 and pages
+/// 11 ms warm, now 6 and 1 ms after a 2 ms search). A stage with many matches walks
+/// its (status, updated_at) index in board order probing each id, one with few looks
+/// its matches up and sorts them; a stage without a match costs no page query.
+async fn searched_sqlite(
+    pool: &sqlx::SqlitePool,
     scope: &Scope,
-    limit: i64,
-    totals: &[StageTotal],
-) -> Result<Vec<Page<Lead, BoardKey>>> {
-    let limit = page::limit(limit);
-    let stages: Vec<&StageTotal> = totals.iter().filter(|t| t.count > 0).collect();
-    if stages.is_empty() {
-        return Ok(by_stage(Vec::new(), limit));
-    }
-    // Many matches: `+id` keeps SQLite walking the stage's index in board order,
-    // testing each id against `m`. Few: `id` lets it look each match up by rowid.
-    let walk = scope.sql_matching(db.backend(), 2, "+id IN m");
-    let lookup = scope.sql_matching(db.backend(), 2, "id IN m");
-    let Some(fts) = walk.fts_match else {
+    per_column: i64,
+) -> Result<(Vec<StageTotal>, Vec<Page<Lead, BoardKey>>)> {
+    const MATCHES: &str = "temp.board_match";
+    let limit = page::limit(per_column);
+    let totals_where = scope.sql_matching(Backend::Sqlite, 1, &format!("id IN {MATCHES}"));
+    let Some(text) = totals_where.fts_text.clone() else {
         return Err(super::StoreError::Other("a search without a full-text query".into()));
     };
-    // Stage names are the enum's own text, not user input.
-    let selects = stages
-        .iter()
-        .map(|t| {
-            format!(
-                "SELECT * FROM (SELECT {LEAD_COLUMNS} FROM leads WHERE status = '{}' {} \
-                 ORDER BY updated_at DESC, id DESC LIMIT $1)",
-                t.status.as_str(),
-                if t.count <= FEW_MATCHES { &lookup.sql } else { &walk.sql }
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(" UNION ALL ");
-    let sql =
-        format!("WITH m (id) AS MATERIALIZED (SELECT rowid FROM lead_search WHERE lead_search MATCH ${fts}) {selects}");
-    let rows: Vec<Lead> = with_db!(db, p => {
-        bind_where!(sqlx::query_as::<_, Lead>(&sql).bind(limit + 1), &walk.binds).fetch_all(p).await?
-    });
-    Ok(by_stage(rows, limit))
+    let mut c = pool.acquire().await?;
+    sqlx::query("CREATE TEMP TABLE IF NOT EXISTS board_match (id INTEGER PRIMARY KEY)").execute(&mut *c).await?;
+    sqlx::query(&format!("DELETE FROM {MATCHES}")).execute(&mut *c).await?;
+    let found =
+        sqlx::query(&format!("INSERT INTO {MATCHES} (id) SELECT rowid FROM lead_search WHERE lead_search MATCH $1"))
+            .bind(&text)
+            .execute(&mut *c)
+            .await;
+    let result = async {
+        found?;
+        let sum = budget_sum_sql(Backend::Sqlite);
+        // Each matching id looked up in the narrow index of migration 0009, not in
+        // the table's wide rows.
+        let sql = format!(
+            "SELECT status, COUNT(*), {sum} FROM leads INDEXED BY ix_leads_id_status_budget WHERE 1 = 1 {} \
+             GROUP BY status",
+            totals_where.sql
+        );
+        let rows: Vec<(String, i64, i64)> =
+            bind_where!(sqlx::query_as(&sql), &totals_where.binds).fetch_all(&mut *c).await?;
+        let totals: Vec<StageTotal> = LeadStatus::ALL
+            .iter()
+            .map(|s| {
+                let row = rows.iter().find(|(name, ..)| name == s.as_str());
+                StageTotal { status: *s, count: row.map_or(0, |r| r.1), budget: row.map_or(0, |r| r.2) }
+            })
+            .collect();
+        let stages: Vec<&StageTotal> = totals.iter().filter(|t| t.count > 0).collect();
+        if stages.is_empty() {
+            return Ok((totals, by_stage(Vec::new(), limit)));
+        }
+        // Many matches: `+id` keeps SQLite walking the stage's index in board order,
+        // probing each id. Few: `id` lets it look each match up by rowid.
+        let walk = scope.sql_matching(Backend::Sqlite, 2, &format!("+id IN {MATCHES}"));
+        let lookup = scope.sql_matching(Backend::Sqlite, 2, &format!("id IN {MATCHES}"));
+        // Stage names are the enum's own text, not user input.
+        let sql = stages
+            .iter()
+            .map(|t| {
+                format!(
+                    "SELECT * FROM (SELECT {LEAD_COLUMNS} FROM leads WHERE status = '{}' {} \
+                     ORDER BY updated_at DESC, id DESC LIMIT $1)",
+                    t.status.as_str(),
+                    if t.count <= FEW_MATCHES { &lookup.sql } else { &walk.sql }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let rows: Vec<Lead> =
+            bind_where!(sqlx::query_as::<_, Lead>(&sql).bind(limit + 1), &walk.binds).fetch_all(&mut *c).await?;
+        Ok::<_, super::StoreError>((totals, by_stage(rows, limit)))
+    }
+    .await;
+    // Emptied for the next use of this connection, whatever happened.
+    let _ = sqlx::query(&format!("DELETE FROM {MATCHES}")).execute(&mut *c).await;
+    result
 }
 
 /// Rows of several stages → one page per stage, in board order.
@@ -231,21 +264,23 @@ pub struct Column {
 /// Every stage's count, budget and first page of cards, of the leads in `scope`.
 /// The totals (a scan of the matching leads) run beside the pages and card extras,
 /// on another connection, so the board costs the longer of the two, not the sum;
-/// except for a search on SQLite, whose pages are chosen by the totals (5 ms).
+/// except for a search on SQLite, where one connection finds the matches once for
+/// both (`searched_sqlite`).
 pub async fn load(db: &Db, scope: &Scope, per_column: i64) -> Result<Vec<Column>> {
-    let pages_and_cards = |totals: Option<Vec<StageTotal>>| async move {
-        let pages = first_pages(db, scope, per_column, totals.as_deref()).await?;
+    let with_cards = |pages: Vec<Page<Lead, BoardKey>>| async move {
         // One pass for the extras of every card on the board, not one per column.
         let leads: Vec<Lead> = pages.iter().flat_map(|p| p.rows.iter().cloned()).collect();
         let cards = cards(db, leads).await?;
         Ok::<_, super::StoreError>((pages, cards.into_iter()))
     };
-    let (totals, (pages, mut cards)) = if db.backend() == Backend::Sqlite && scope.filter.searches() {
-        let totals = totals_by_status(db, scope).await?;
-        let rest = pages_and_cards(Some(totals.clone())).await?;
-        (totals, rest)
-    } else {
-        tokio::try_join!(totals_by_status(db, scope), pages_and_cards(None))?
+    let (totals, (pages, mut cards)) = match db {
+        Db::Sqlite(pool) if scope.filter.searches() => {
+            let (totals, pages) = searched_sqlite(pool, scope, per_column).await?;
+            (totals, with_cards(pages).await?)
+        }
+        _ => tokio::try_join!(totals_by_status(db, scope), async {
+            with_cards(first_pages(db, scope, per_column).await?).await
+        })?,
     };
     Ok(totals
         .into_iter()
@@ -260,28 +295,14 @@ pub async fn load(db: &Db, scope: &Scope, per_column: i64) -> Result<Vec<Column>
         .collect())
 }
 
-/// The first page of every stage, in board order. `totals`, when known, lets a
-/// search on SQLite skip the stages without a match and pick each stage's plan.
-pub async fn first_pages(
-    db: &Db,
-    scope: &Scope,
-    per_column: i64,
-    totals: Option<&[StageTotal]>,
-) -> Result<Vec<Page<Lead, BoardKey>>> {
-    // A search on PostgreSQL: rank the matches once rather than repeat the trigram
-    // scan per stage (55 -> 39 ms on the --large demo). On SQLite a window sort of
-    // the matches is slower than paging per stage, but repeating the search per
-    // stage costs 7 FTS lookups: one query searches once and pages every stage.
+/// The first page of every stage, in board order.
+pub async fn first_pages(db: &Db, scope: &Scope, per_column: i64) -> Result<Vec<Page<Lead, BoardKey>>> {
     if scope.filter.searches() {
-        return match db.backend() {
-            Backend::Postgres => first_pages_in_scope(db, scope, per_column).await,
-            Backend::Sqlite => {
-                let totals = match totals {
-                    Some(t) => t.to_vec(),
-                    None => totals_by_status(db, scope).await?,
-                };
-                first_pages_searched_sqlite(db, scope, per_column, &totals).await
-            }
+        return match db {
+            // A search on PostgreSQL: rank the matches once rather than repeat the
+            // trigram scan per stage (55 -> 39 ms on the --large demo).
+            Db::Postgres(_) => first_pages_in_scope(db, scope, per_column).await,
+            Db::Sqlite(pool) => Ok(searched_sqlite(pool, scope, per_column).await?.1),
         };
     }
     let mut pages = Vec::with_capacity(LeadStatus::ALL.len());

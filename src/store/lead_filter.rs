@@ -58,8 +58,9 @@ pub enum Bind {
 pub struct Where {
     pub sql: String,
     pub binds: Vec<Bind>,
-    /// SQLite: the placeholder of the full-text query, when the filter searches.
-    pub fts_match: Option<usize>,
+    /// SQLite, with `where_sql_matching`'s clause: the full-text query, which the
+    /// caller runs itself (it is not among `binds`).
+    pub fts_text: Option<String>,
 }
 
 /// Binds a `Where`'s values onto a query (either backend, `query` or `query_as`).
@@ -175,9 +176,9 @@ impl LeadFilter {
         self.where_sql_matching(backend, me, now, first, None)
     }
 
-    /// `where_sql`, but on SQLite the search is the clause `matches` (`+id IN m`),
-    /// reading a table of the matching ids that the query defines itself (a `WITH`
-    /// of `Where::fts_match`), so a query over several stages runs the full-text
+    /// `where_sql`, but on SQLite the search is the clause `matches` (`+id IN
+    /// temp.board_match`), reading a table of the matching ids that the caller fills
+    /// from `Where::fts_text`, so queries over several stages run the full-text
     /// search once, not once per stage.
     pub fn where_sql_matching(
         &self,
@@ -223,11 +224,14 @@ impl LeadFilter {
             }
         }
         if !fts.is_empty() {
-            let n = push(&mut w, Bind::Text(fts.join(" AND ")));
-            w.fts_match = Some(n);
+            let text = fts.join(" AND ");
             match matches {
-                Some(clause) => w.sql.push_str(&format!(" AND {clause}")),
+                Some(clause) => {
+                    w.sql.push_str(&format!(" AND {clause}"));
+                    w.fts_text = Some(text);
+                }
                 None => {
+                    let n = push(&mut w, Bind::Text(text));
                     w.sql.push_str(&format!(" AND id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ${n})"))
                 }
             }
@@ -394,10 +398,12 @@ mod tests {
         let w = f.where_sql(Backend::Sqlite, Some(7), Utc::now(), 1);
         assert_eq!(w.binds[0], Bind::Text("\"sara\" AND \"0100\"".into()));
         assert!(w.sql.contains("lead_search MATCH $1"));
-        assert_eq!((w.fts_match, w.binds[1].clone()), (Some(1), Bind::Int(7)), "one MATCH for every word");
+        assert_eq!(w.binds[1].clone(), Bind::Int(7), "one MATCH for every word");
         let m = f.where_sql_matching(Backend::Sqlite, Some(7), Utc::now(), 1, Some("+id IN m"));
         assert!(m.sql.contains("+id IN m") && !m.sql.contains("MATCH"), "{}", m.sql);
-        assert_eq!(m.binds, w.binds, "the same values, the search read from the table");
+        assert!(m.sql.contains("assigned_to = $1"), "the search takes no placeholder: {}", m.sql);
+        assert_eq!(m.fts_text.as_deref(), Some("\"sara\" AND \"0100\""), "the caller runs the search");
+        assert_eq!(m.binds, w.binds[1..], "the other values, the search read from the table");
         assert_eq!(f.describe(), "\"Sara 0100\" · mine · source whatsapp");
     }
 

@@ -211,7 +211,10 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(5));
+                .busy_timeout(Duration::from_secs(5))
+                // The board's search keeps its matching ids in a temporary table
+                // (`board::searched_sqlite`): in memory, never a file.
+                .pragma("temp_store", "memory");
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .after_connect(|c, _| Box::pin(interrupt::on_connect(c)))
