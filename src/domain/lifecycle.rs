@@ -1,5 +1,5 @@
-//! State machines of cohorts, applications, enrollments, calendar sessions and
-//! public events (DOMAIN.md sections 3, 4 and 5). Each is a table of allowed targets per state.
+//! State machines of cohorts, applications, enrollments, calendar sessions, public
+//! events and internal projects (DOMAIN.md sections 3, 4, 5 and 8). Each is a table of allowed targets per state.
 
 use super::MoveRefused;
 
@@ -171,6 +171,35 @@ impl EventStatus {
 }
 
 string_enum! {
+    /// An internal project (DOMAIN.md section 8, seed 003).
+    ProjectStatus {
+        Planning => "planning",
+        Active => "active",
+        OnHold => "on_hold",
+        Completed => "completed",
+        Cancelled => "cancelled",
+    }
+}
+
+impl ProjectStatus {
+    pub fn allowed_moves(self) -> &'static [ProjectStatus] {
+        use ProjectStatus::*;
+        match self {
+            Planning => &[Active, Cancelled],
+            Active => &[OnHold, Completed, Cancelled],
+            OnHold => &[Active, Cancelled],
+            // A cancelled project can be planned again; a completed one stays done.
+            Cancelled => &[Planning],
+            Completed => &[],
+        }
+    }
+
+    pub fn check_move(self, to: ProjectStatus) -> Result<(), MoveRefused> {
+        check_transition("a project", self, to, self.allowed_moves())
+    }
+}
+
+string_enum! {
     AttendanceStatus { Present => "present", Absent => "absent", Late => "late", Excused => "excused" }
 }
 
@@ -200,6 +229,16 @@ mod tests {
         let err = Cancelled.check_move(Live).unwrap_err();
         assert!(err.to_string().contains("scheduled"), "the refusal names the allowed move: {err}");
         assert!(Scheduled.publishable() && !Cancelled.publishable());
+    }
+
+    #[test]
+    fn project_moves() {
+        use ProjectStatus::*;
+        assert!(Planning.check_move(Active).is_ok());
+        assert!(Active.check_move(OnHold).is_ok() && OnHold.check_move(Active).is_ok());
+        assert!(Planning.check_move(Completed).is_err(), "a project is worked on before it is done");
+        assert!(Completed.check_move(Active).is_err());
+        assert!(Cancelled.check_move(Planning).is_ok());
     }
 
     #[test]

@@ -1,0 +1,95 @@
+//! Internal projects (`:projects`): the office's own work by status, the latest
+//! changed first, with their tasks done. `N` adds one, `e` edits it, `m` moves it to
+//! another status (the allowed ones only). The store (`store/areas/projects.rs`)
+//! checks everything again: dates in order, a budget as money.
+
+use super::{Act, Decl, Refusal, area_call, area_list};
+use crate::backend::Request;
+use crate::backend::records::{Cursor, Record};
+use crate::domain::lifecycle::ProjectStatus;
+use crate::domain::permissions::Action as Permission;
+use crate::store::areas::projects::{MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS, PRIORITIES, field};
+use crate::ui::keymap::{Action, Context};
+use crate::ui::screens::Command;
+use crate::ui::widgets::form::{Field, Form, Values};
+
+const AREA: &str = "projects";
+const EDIT: Option<Permission> = Some(Permission::EditContent);
+
+pub static DECL: Decl = Decl {
+    name: "projects",
+    title: "Projects",
+    describe: "internal projects by status, with their tasks done; N adds, m moves",
+    requires: Some(Permission::ViewContent),
+    contexts: &[Context::Area("projects"), Context::Records, Context::List],
+    commands: &[
+        Command::hint(Action::New, EDIT).about("new project"),
+        Command::hint(Action::Edit, EDIT).about("edit the project"),
+        Command::hint(Action::MoveTo, EDIT).about("move to another status (the allowed ones)"),
+        Command::key(Action::Filter, None).about("search title, place, description"),
+        Command::key(Action::History, Some(Permission::ViewAudit)),
+        Command::key(Action::NextPane, None),
+    ],
+    // The first column: ! urgent, + high priority.
+    columns: &[(" ", 1), ("title", 0), ("priority", 8), ("ends", 10), ("tasks", 5)],
+    tabs: &["planning", "active", "on_hold", "completed", "cancelled"],
+    load,
+    act,
+    submit,
+    entity: "project",
+    reply: super::no_reply,
+};
+
+fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
+    area_list(AREA, tab, search, after)
+}
+
+fn fields(r: Option<&Record>) -> Vec<Field> {
+    let v = |key: &str| r.map_or("", |r| r.value(key));
+    vec![
+        Field::line(field::TITLE, "title", MAX_TITLE_CHARS, true).with(v(field::TITLE)),
+        Field::choice(field::PRIORITY, "priority", PRIORITIES.to_vec()).with(if r.is_some() {
+            v(field::PRIORITY)
+        } else {
+            "medium"
+        }),
+        Field::date(field::START, "starts").hint("2026-12-05, +7, tomorrow; empty: not set").with(v(field::START)),
+        Field::date(field::END, "ends").hint("not before the start").with(v(field::END)),
+        Field::money(field::BUDGET, "budget").hint("empty: none").with(v(field::BUDGET)),
+        Field::choice(field::CURRENCY, "currency", vec!["EGP", "USD"]).with(v(field::CURRENCY)),
+        Field::line(field::LOCATION, "location", MAX_LOCATION_CHARS, false).with(v(field::LOCATION)),
+        Field::multi(field::DESCRIPTION, "description", MAX_DESCRIPTION_CHARS, false).with(v(field::DESCRIPTION)),
+    ]
+}
+
+fn act(action: Action, r: Option<&Record>) -> Option<Act> {
+    if action == Action::New {
+        return Some(Act::Form(Form::new("New project", "new", fields(None))));
+    }
+    let r = r?;
+    let title = r.value(field::TITLE);
+    Some(match action {
+        Action::Edit | Action::Open => Act::Form(Form::new(format!("Edit {title}"), "edit", fields(Some(r)))),
+        Action::MoveTo => {
+            let now: ProjectStatus = r.status.parse().ok()?;
+            let allowed: Vec<&'static str> = now.allowed_moves().iter().map(|s| s.as_str()).collect();
+            if allowed.is_empty() {
+                return Some(Act::Toast(format!("{title} is {now}: it moves no further")));
+            }
+            let to = Field::choice(field::TO, "to", allowed);
+            Act::Form(Form::new(format!("Move {title} ({now}) to"), "move", vec![to]))
+        }
+        _ => return None,
+    })
+}
+
+fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
+    match tag {
+        "new" => Ok(area_call(AREA, "save", None, v)),
+        "edit" | "move" => match r {
+            Some(_) => Ok(area_call(AREA, if tag == "edit" { "save" } else { "move" }, r, v)),
+            None => Err((None, "the project is no longer in the list".to_string())),
+        },
+        other => Err((None, format!("no form {other}"))),
+    }
+}
