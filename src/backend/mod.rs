@@ -22,8 +22,10 @@ pub use crate::store::records;
 mod session;
 mod testimonials;
 mod users;
+mod worker;
 
 pub use session::{Backend, Who};
+pub use worker::spawn;
 
 use crate::domain::attendance::AttendanceStatus;
 use crate::domain::help_request::HelpStatus;
@@ -35,14 +37,12 @@ use crate::store::audit::AuditRow;
 use crate::store::board::{BoardKey, Card, Column};
 use crate::store::contact_messages::{ContactMessage, MessageKey};
 use crate::store::dashboard::Section;
-use crate::store::interrupt::{self, Ticket};
 use crate::store::lead_filter::LeadFilter;
 use crate::store::leads::{Detail, Lead, LeadFields};
 use crate::store::packages::PackageFields;
 use crate::store::page::Page;
 use crate::store::users::{LoggedIn, LoginPolicy, LoginRefused};
 use chrono::NaiveDate;
-use tokio::sync::mpsc;
 
 /// A password on its way: never printed by `{:?}` (requests and replies are
 /// logged and shown in test failures).
@@ -573,51 +573,4 @@ pub struct Settings {
     pub audit_viewers_read: bool,
     /// The office's zone, for times written into replies.
     pub tz: chrono_tz::Tz,
-}
-
-/// Starts the worker on the current tokio runtime. Each command runs in its own task,
-/// so a slow query never holds up a fast one; a load superseded by a newer one of
-/// the same key is aborted (if still queued it never runs).
-pub fn spawn(backend: std::sync::Arc<Backend>) -> (mpsc::UnboundedSender<Command>, mpsc::UnboundedReceiver<Event>) {
-    let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
-    let (ev_tx, ev_rx) = mpsc::unbounded_channel::<Event>();
-    tokio::spawn(async move {
-        // Loads in flight by their supersede key: the newer one cancels the older's
-        // ticket (its SQLite statements stop) and aborts its task.
-        let mut loads: std::collections::HashMap<u64, (Ticket, tokio::task::AbortHandle)> =
-            std::collections::HashMap::new();
-        while let Some(cmd) = cmd_rx.recv().await {
-            let backend = backend.clone();
-            let ev_tx = ev_tx.clone();
-            let key = cmd.supersedes;
-            if let Some((ticket, task)) = key.and_then(|k| loads.remove(&k)) {
-                ticket.store(true, std::sync::atomic::Ordering::Relaxed);
-                // SQLite stops at the ticket; PostgreSQL is told to cancel.
-                let db = backend.db.clone();
-                tokio::spawn(async move { interrupt::cancel_postgres(&db, &ticket).await });
-                task.abort();
-            }
-            let ticket = Ticket::default();
-            let mine = ticket.clone();
-            let task = tokio::spawn(async move {
-                let req_id = cmd.req_id;
-                let progress_tx = ev_tx.clone();
-                let reporter: progress::Reporter = std::sync::Arc::new(move |reply| {
-                    let _ = progress_tx.send(Event { req_id, result: Ok(reply), who: None, partial: true });
-                });
-                let work = progress::reporting(reporter, backend.handle(cmd.request));
-                let (result, who) = interrupt::interruptible(mine, work).await;
-                if let Err(e) = &result {
-                    tracing::warn!("request {req_id} failed: {e}");
-                }
-                // The UI may be gone (quitting): nothing to do then.
-                let _ = ev_tx.send(Event { req_id, result, who, partial: false });
-            });
-            if let Some(k) = key {
-                loads.insert(k, (ticket, task.abort_handle()));
-            }
-            loads.retain(|_, (_, h)| !h.is_finished());
-        }
-    });
-    (cmd_tx, ev_rx)
 }

@@ -2,6 +2,7 @@
 //! functions that never mutate, with keys from `keymap` and styles from `theme`.
 //! `run` is the one place that touches the real terminal.
 
+mod action_words;
 pub mod app;
 pub mod autosave;
 pub mod chooser;

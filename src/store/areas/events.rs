@@ -15,7 +15,7 @@ use crate::domain::slug;
 use crate::store::audit::{self, Change};
 use crate::store::content::free_slug;
 use crate::store::page::{self, Page};
-use crate::store::records::{Cursor, Record, RecordPage};
+use crate::store::records::{Record, RecordPage};
 use crate::store::{Actor, Db, Result, StoreError, Tx, fields, now};
 use crate::{with_db, with_tx};
 use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
@@ -113,9 +113,7 @@ async fn handle(call: Call<'_>) -> Result<Outcome> {
         }
         "move" => {
             let (id, version) = args.record()?;
-            let to = args.field(field::TO).parse::<EventStatus>().map_err(|_| {
-                StoreError::invalid(field::TO, format!("'{}' is not an event status", args.field(field::TO)))
-            })?;
+            let to: EventStatus = args.parsed(field::TO, "an event status")?;
             let saved = set_status(db, actor, id, version, to).await?;
             Ok(Outcome::Saved(format!("{} is {}", saved.title, saved.status)))
         }
@@ -128,17 +126,6 @@ async fn handle(call: Call<'_>) -> Result<Outcome> {
         }
         other => Err(super::unknown(AREA.name, other)),
     }
-}
-
-/// Events per status, in `EventStatus::ALL` order (zero included).
-pub async fn counts(db: &Db) -> Result<Vec<(EventStatus, i64)>> {
-    let rows: Vec<(String, i64)> = with_db!(db, p => {
-        sqlx::query_as("SELECT status, COUNT(*) FROM events GROUP BY status").fetch_all(p).await?
-    });
-    Ok(EventStatus::ALL
-        .iter()
-        .map(|s| (*s, rows.iter().find(|(name, _)| name == s.as_str()).map_or(0, |r| r.1)))
-        .collect())
 }
 
 /// One page of events in a status (`None`: all) matching `search` (title, location,
@@ -181,27 +168,10 @@ pub async fn page(
 }
 
 async fn list(db: &Db, args: &Args, tz: chrono_tz::Tz) -> Result<RecordPage> {
-    let status = match args.tab {
-        Some(t) => {
-            Some(t.parse::<EventStatus>().map_err(|_| StoreError::invalid("tab", format!("'{t}' is no status")))?)
-        }
-        None => None,
-    };
-    let after = match args.after {
-        Some(Cursor::Time(at, id)) => Some((at, id)),
-        _ => None,
-    };
-    let counts = match after {
-        None => Some(counts(db).await?.into_iter().map(|(s, n)| (s.to_string(), n)).collect()),
-        Some(_) => None,
-    };
-    let page = page(db, status, args.search.as_deref(), after, args.limit).await?;
-    Ok(RecordPage {
-        counts,
-        rows: page.rows.iter().map(|e| record(e, tz)).collect(),
-        next: page.next.map(|(at, id)| Cursor::Time(at, id)),
-        more: after.is_some(),
-    })
+    let after = args.after_time();
+    let page = page(db, args.tab::<EventStatus>()?, args.search.as_deref(), after, args.limit).await?;
+    let statuses = EventStatus::ALL.iter().map(|s| s.as_str());
+    super::record_page(db, "events", statuses, after.is_none(), page, |e| record(e, tz)).await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Event> {

@@ -10,9 +10,11 @@
 //! `config/default.toml` and its tests: no request, reply, gate row or module list
 //! to extend (build.rs lists this folder's files into `AREAS`).
 
-use super::records::{Cursor, RecordPage};
+use super::page::Page;
+use super::records::{Cursor, Record, RecordPage};
 use super::{Actor, Db, Result, StoreError};
 use crate::domain::permissions::Action;
+use chrono::{DateTime, Utc};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -44,6 +46,59 @@ impl Args {
     pub fn record(&self) -> Result<(i64, i64)> {
         self.record.ok_or_else(|| StoreError::refused("no record was chosen"))
     }
+
+    /// A field parsed as `T` (a status, a kind), refused naming it otherwise.
+    pub fn parsed<T: std::str::FromStr>(&self, key: &'static str, what: &str) -> Result<T> {
+        let text = self.field(key);
+        text.parse().map_err(|_| StoreError::invalid(key, format!("'{text}' is not {what}")))
+    }
+
+    /// The list's tab as a status `T` (`None`: all).
+    pub fn tab<T: std::str::FromStr>(&self) -> Result<Option<T>> {
+        self.tab.map(|t| t.parse().map_err(|_| StoreError::invalid("tab", format!("'{t}' is no status")))).transpose()
+    }
+
+    /// Where a list newest-first by a time continues.
+    pub fn after_time(&self) -> Option<(DateTime<Utc>, i64)> {
+        match self.after {
+            Some(Cursor::Time(at, id)) => Some((at, id)),
+            _ => None,
+        }
+    }
+}
+
+/// Rows of `table` per stored status (every one of `statuses`, zero included), for
+/// a record screen's tabs.
+pub async fn status_counts(
+    db: &Db,
+    table: &'static str,
+    statuses: impl IntoIterator<Item = &'static str>,
+) -> Result<Vec<(String, i64)>> {
+    let sql = format!("SELECT status, COUNT(*) FROM {table} GROUP BY status");
+    let rows: Vec<(String, i64)> = crate::with_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await?);
+    Ok(statuses
+        .into_iter()
+        .map(|s| (s.to_string(), rows.iter().find(|(name, _)| name == s).map_or(0, |r| r.1)))
+        .collect())
+}
+
+/// A page of a list newest-first by a time as the record screen takes it, with the
+/// tab counts of `table` on the first page.
+pub async fn record_page<T>(
+    db: &Db,
+    table: &'static str,
+    statuses: impl IntoIterator<Item = &'static str>,
+    first: bool,
+    page: Page<T, (DateTime<Utc>, i64)>,
+    record: impl Fn(&T) -> Record,
+) -> Result<RecordPage> {
+    let counts = if first { Some(status_counts(db, table, statuses).await?) } else { None };
+    Ok(RecordPage {
+        counts,
+        rows: page.rows.iter().map(record).collect(),
+        next: page.next.map(|(at, id)| Cursor::Time(at, id)),
+        more: !first,
+    })
 }
 
 /// What an operation answers.

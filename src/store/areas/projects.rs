@@ -11,7 +11,7 @@ use crate::domain::money::{self, Currency, format_minor};
 use crate::domain::permissions::Action;
 use crate::store::audit::{self, Change};
 use crate::store::page::{self, Page};
-use crate::store::records::{Cursor, Record, RecordPage};
+use crate::store::records::{Record, RecordPage};
 use crate::store::{Actor, Db, Result, StoreError, Tx, fields, now};
 use crate::{with_db, with_tx};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -84,25 +84,12 @@ async fn handle(call: Call<'_>) -> Result<Outcome> {
         }
         "move" => {
             let (id, version) = args.record()?;
-            let to = args.field(field::TO).parse::<ProjectStatus>().map_err(|_| {
-                StoreError::invalid(field::TO, format!("'{}' is not a project status", args.field(field::TO)))
-            })?;
+            let to: ProjectStatus = args.parsed(field::TO, "a project status")?;
             let saved = set_status(db, actor, id, version, to).await?;
             Ok(Outcome::Saved(format!("{} is {}", saved.title, saved.status.as_str().replace('_', " "))))
         }
         other => Err(super::unknown(AREA.name, other)),
     }
-}
-
-/// Projects per status, in `ProjectStatus::ALL` order (zero included).
-pub async fn counts(db: &Db) -> Result<Vec<(ProjectStatus, i64)>> {
-    let rows: Vec<(String, i64)> = with_db!(db, p => {
-        sqlx::query_as("SELECT status, COUNT(*) FROM projects GROUP BY status").fetch_all(p).await?
-    });
-    Ok(ProjectStatus::ALL
-        .iter()
-        .map(|s| (*s, rows.iter().find(|(name, _)| name == s.as_str()).map_or(0, |r| r.1)))
-        .collect())
 }
 
 /// One page of projects in a status (`None`: all) matching `search` (title,
@@ -145,27 +132,10 @@ pub async fn page(
 }
 
 async fn list(db: &Db, args: &Args) -> Result<RecordPage> {
-    let status = match args.tab {
-        Some(t) => {
-            Some(t.parse::<ProjectStatus>().map_err(|_| StoreError::invalid("tab", format!("'{t}' is no status")))?)
-        }
-        None => None,
-    };
-    let after = match args.after {
-        Some(Cursor::Time(at, id)) => Some((at, id)),
-        _ => None,
-    };
-    let counts = match after {
-        None => Some(counts(db).await?.into_iter().map(|(s, n)| (s.to_string(), n)).collect()),
-        Some(_) => None,
-    };
-    let page = page(db, status, args.search.as_deref(), after, args.limit).await?;
-    Ok(RecordPage {
-        counts,
-        rows: page.rows.iter().map(record).collect(),
-        next: page.next.map(|(at, id)| Cursor::Time(at, id)),
-        more: after.is_some(),
-    })
+    let after = args.after_time();
+    let page = page(db, args.tab::<ProjectStatus>()?, args.search.as_deref(), after, args.limit).await?;
+    let statuses = ProjectStatus::ALL.iter().map(|s| s.as_str());
+    super::record_page(db, "projects", statuses, after.is_none(), page, record).await
 }
 
 pub async fn get(db: &Db, id: i64) -> Result<Project> {

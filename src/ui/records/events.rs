@@ -4,7 +4,7 @@
 //! off. The store (`store/areas/events.rs`) checks everything again: the slug, the
 //! start in the office's zone, a limit never under the seats already taken.
 
-use super::{Act, Decl, Refusal, area_call, area_list};
+use super::{Act, Decl, Refusal, area_list};
 use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::lifecycle::EventStatus;
@@ -81,15 +81,7 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
         Action::Edit | Action::Open => Act::Form(Form::new(format!("Edit {title}"), "edit", fields(Some(r)))),
         Action::MoveTo => {
             let now: EventStatus = r.status.parse().ok()?;
-            let allowed: Vec<&'static str> = now.allowed_moves().iter().map(|s| s.as_str()).collect();
-            if allowed.is_empty() {
-                return Some(Act::Toast(format!("{title} is {now}: it moves no further")));
-            }
-            Act::Form(Form::new(
-                format!("Move {title} ({now}) to"),
-                "move",
-                vec![Field::choice(field::TO, "to", allowed)],
-            ))
+            super::move_form(title, now.as_str(), now.allowed_moves().iter().map(|s| s.as_str()).collect())
         }
         Action::Publish => {
             let on = r.value(field::PUBLISHED) != "yes";
@@ -105,12 +97,5 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
 }
 
 fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
-    match tag {
-        "new" => Ok(area_call(AREA, "save", None, v)),
-        "edit" | "move" => match r {
-            Some(_) => Ok(area_call(AREA, if tag == "edit" { "save" } else { "move" }, r, v)),
-            None => Err((None, "the event is no longer in the list".to_string())),
-        },
-        other => Err((None, format!("no form {other}"))),
-    }
+    super::area_submit(AREA, "the event", tag, r, v)
 }

@@ -88,6 +88,35 @@ pub fn area_call(area: &'static str, op: &'static str, r: Option<&Record>, v: &V
     Request::Area { area, op, args: Box::new(args) }
 }
 
+/// A simple area's forms: "new" saves without a record, "edit" saves the selected
+/// one, "move" moves it (`move_form`); `what` names the record when it has left the
+/// list meanwhile.
+pub fn area_submit(
+    area: &'static str,
+    what: &str,
+    tag: &'static str,
+    r: Option<&Record>,
+    v: &Values,
+) -> Result<Request, Refusal> {
+    match (tag, r) {
+        ("new", _) => Ok(area_call(area, "save", None, v)),
+        (_, None) => Err((None, format!("{what} is no longer in the list"))),
+        ("edit", r) => Ok(area_call(area, "save", r, v)),
+        ("move", r) => Ok(area_call(area, "move", r, v)),
+        (other, _) => Err((None, format!("no form {other}"))),
+    }
+}
+
+/// The form of a status move to one of `allowed` (the domain's moves from `now`),
+/// or why there is none.
+pub fn move_form(title: &str, now: &str, allowed: Vec<&'static str>) -> Act {
+    if allowed.is_empty() {
+        return Act::Toast(format!("{title} is {now}: it moves no further"));
+    }
+    let to = super::widgets::form::Field::choice("to", "to", allowed);
+    Act::Form(Form::new(format!("Move {title} ({now}) to"), "move", vec![to]))
+}
+
 /// A simple area's page: its `list` operation.
 pub fn area_list(
     area: &'static str,

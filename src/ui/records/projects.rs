@@ -3,7 +3,7 @@
 //! another status (the allowed ones only). The store (`store/areas/projects.rs`)
 //! checks everything again: dates in order, a budget as money.
 
-use super::{Act, Decl, Refusal, area_call, area_list};
+use super::{Act, Decl, Refusal, area_list};
 use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::lifecycle::ProjectStatus;
@@ -72,24 +72,12 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
         Action::Edit | Action::Open => Act::Form(Form::new(format!("Edit {title}"), "edit", fields(Some(r)))),
         Action::MoveTo => {
             let now: ProjectStatus = r.status.parse().ok()?;
-            let allowed: Vec<&'static str> = now.allowed_moves().iter().map(|s| s.as_str()).collect();
-            if allowed.is_empty() {
-                return Some(Act::Toast(format!("{title} is {now}: it moves no further")));
-            }
-            let to = Field::choice(field::TO, "to", allowed);
-            Act::Form(Form::new(format!("Move {title} ({now}) to"), "move", vec![to]))
+            super::move_form(title, now.as_str(), now.allowed_moves().iter().map(|s| s.as_str()).collect())
         }
         _ => return None,
     })
 }
 
 fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
-    match tag {
-        "new" => Ok(area_call(AREA, "save", None, v)),
-        "edit" | "move" => match r {
-            Some(_) => Ok(area_call(AREA, if tag == "edit" { "save" } else { "move" }, r, v)),
-            None => Err((None, "the project is no longer in the list".to_string())),
-        },
-        other => Err((None, format!("no form {other}"))),
-    }
+    super::area_submit(AREA, "the project", tag, r, v)
 }
