@@ -12,6 +12,7 @@ pub async fn export(
     db: &Db,
     config: &Config,
     args: &ExportAttendanceArgs,
+    audited: bool,
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
     let tz =
@@ -39,7 +40,9 @@ pub async fn export(
             path.display().to_string()
         }
     };
-    attendance::record_export(db, &Actor::cli(), &grid, &to).await?;
+    if audited {
+        attendance::record_export(db, &Actor::cli(), &grid, &to).await?;
+    }
     Ok(())
 }
 

@@ -65,6 +65,7 @@ pub async fn export(
     db: &Db,
     config: &Config,
     args: &ExportAuditArgs,
+    audited: bool,
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
     let tz =
@@ -104,6 +105,9 @@ pub async fn export(
             }
         }
     };
+    if !audited {
+        return Ok(());
+    }
     let mut tx = db.begin().await?;
     let change =
         Change::new("export", "audit_log", None, format!("exported {n} audit rows ({}) to {to}", f.describe(tz)))

@@ -11,7 +11,7 @@ use crate::demo;
 use crate::domain::permissions::Roles;
 use crate::store::audit::{self, Verdict};
 use crate::store::users::{self, NewUser};
-use crate::store::{Actor, Db, StoreError};
+use crate::store::{Access, Actor, Db, StoreError};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -28,10 +28,48 @@ pub fn database_url(cli: &Cli, config: &Config) -> Result<String> {
     Ok(format!("sqlite://{}", config::data_dir()?.join("staffroom.db").display()))
 }
 
+/// Opens the database in force as `access` allows: only `init`, `migrate` and `demo`
+/// create one, and commands that only read open it read-only.
+async fn open(cli: &Cli, config: &Config, access: Access) -> Result<Db> {
+    Ok(kept(Db::open_as(&database_url(cli, config)?, access).await?))
+}
+
+/// An export is audited, so it opens the database for writing; from a file that
+/// cannot be written (a read-only backup an auditor was handed) it reads, and says
+/// that this export goes unrecorded. Returns the database and whether to record.
+async fn open_for_export(cli: &Cli, config: &Config) -> Result<(Db, bool)> {
+    let url = database_url(cli, config)?;
+    if crate::store::sqlite_file_read_only(&url) {
+        let db = kept(Db::open_as(&url, Access::ReadOnly).await?);
+        eprintln!(
+            "note: {} is read-only, so this export is not recorded in its audit trail",
+            crate::ui::text::inert(&crate::store::redact(&url))
+        );
+        return Ok((db, false));
+    }
+    Ok((kept(Db::open_as(&url, Access::Existing).await?), true))
+}
+
+/// Every database a command opened, closed before the process exits: SQLite then
+/// checkpoints its write-ahead log into the file, so the file alone is the whole
+/// database (a copy of it is a complete backup) and no `-wal` is left beside it.
+static OPENED: std::sync::Mutex<Vec<Db>> = std::sync::Mutex::new(Vec::new());
+
+fn kept(db: Db) -> Db {
+    if let Ok(mut list) = OPENED.lock() {
+        list.push(db.clone());
+    }
+    db
+}
+
 /// Runs a command, printing to standard output.
 pub async fn run(cli: Cli) -> Result<()> {
     let mut out = Printer::stdout();
     let result = run_to(cli, &mut out).await;
+    let opened = OPENED.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
+    for db in opened {
+        db.close().await;
+    }
     out.flush()?;
     result
 }
@@ -42,7 +80,7 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
     match &cli.command {
         None => {
             let url = database_url(&cli, &config)?;
-            let db = Db::open(&url).await?;
+            let db = kept(Db::open_as(&url, Access::Existing).await?);
             if users::count(&db).await? == 0 {
                 bail!(
                     "{} has no users yet: run `staffroom init` first (or try `staffroom demo`)",
@@ -55,13 +93,18 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
         Some(Command::Init(args)) => run_init(&cli, &config, args, out).await,
         Some(Command::Migrate) => {
             let url = database_url(&cli, &config)?;
-            Db::open(&url).await?;
+            kept(Db::open(&url).await?);
             out.line(format!("schema of {} is up to date", crate::store::redact(&url)))?;
             Ok(())
         }
         Some(Command::User { command }) => run_user(&cli, &config, command, out).await,
         Some(Command::Db { command: DbCommand::Grant { role } }) => {
-            let db = Db::open(&database_url(&cli, &config)?).await?;
+            let url = database_url(&cli, &config)?;
+            if url.trim().starts_with("sqlite:") {
+                // Said before opening: a SQLite path is not even looked at.
+                bail!("only PostgreSQL has roles; a SQLite database is guarded by its file's permissions");
+            }
+            let db = kept(Db::open_as(&url, Access::Existing).await?);
             db.grant_app_role(role).await?;
             out.line(format!("{role} is in staffroom_app: it reads and writes the app's tables, and only inserts and reads audit rows"))?;
             Ok(())
@@ -73,27 +116,27 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             run_checkpoint(&cli, &config, output.as_deref(), out).await
         }
         Some(Command::Import { command: ImportCommand::Leads(args) }) => {
-            let db = Db::open(&database_url(&cli, &config)?).await?;
+            let db = open(&cli, &config, Access::Existing).await?;
             super::leads::import(&db, args, out).await
         }
         Some(Command::Export { command: ExportCommand::Leads(args) }) => {
-            let db = Db::open(&database_url(&cli, &config)?).await?;
-            super::leads::export(&db, args, out).await
+            let (db, audited) = open_for_export(&cli, &config).await?;
+            super::leads::export(&db, args, audited, out).await
         }
         Some(Command::Export { command: ExportCommand::Calendar(args) }) => {
-            let db = Db::open(&database_url(&cli, &config)?).await?;
+            let db = open(&cli, &config, Access::ReadOnly).await?;
             super::attendance::export_calendar(&db, &config, args, out).await
         }
         Some(Command::Export { command: ExportCommand::Audit(args) }) => {
-            let db = Db::open(&database_url(&cli, &config)?).await?;
-            super::audit_export::export(&db, &config, args, out).await
+            let (db, audited) = open_for_export(&cli, &config).await?;
+            super::audit_export::export(&db, &config, args, audited, out).await
         }
         Some(Command::Export { command: ExportCommand::Attendance(args) }) => {
-            let db = Db::open(&database_url(&cli, &config)?).await?;
-            super::attendance::export(&db, &config, args, out).await
+            let (db, audited) = open_for_export(&cli, &config).await?;
+            super::attendance::export(&db, &config, args, audited, out).await
         }
         Some(Command::PublishDue) => {
-            let db = Db::open(&database_url(&cli, &config)?).await?;
+            let db = open(&cli, &config, Access::Existing).await?;
             let titles = crate::store::posts::publish_due(&db, &Actor::scheduler(), crate::store::now()).await?;
             match titles.as_slice() {
                 [] => out.line("no post is due")?,
@@ -127,7 +170,7 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
 
 async fn run_init(cli: &Cli, config: &Config, args: &InitArgs, out: &mut Printer<impl Write + Send>) -> Result<()> {
     let url = database_url(cli, config)?;
-    let db = Db::open(&url).await?;
+    let db = kept(Db::open(&url).await?);
     if users::count(&db).await? > 0 {
         bail!("{} already has users; add more with `staffroom user add`", crate::store::redact(&url));
     }
@@ -155,7 +198,8 @@ async fn run_user(
     command: &UserCommand,
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
-    let db = Db::open(&database_url(cli, config)?).await?;
+    let access = if matches!(command, UserCommand::List) { Access::ReadOnly } else { Access::Existing };
+    let db = open(cli, config, access).await?;
     let actor = Actor::cli();
     match command {
         UserCommand::Add { email, name, phone, roles, no_password } => {
@@ -237,7 +281,7 @@ async fn run_checkpoint(
     output: Option<&std::path::Path>,
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
-    let db = Db::open(&database_url(cli, config)?).await?;
+    let db = open(cli, config, Access::ReadOnly).await?;
     // A checkpoint of a broken chain would vouch for it: verify first.
     if let Verdict::Broken { id, why } = audit::verify(&db, &mut |_| {}).await? {
         bail!("no checkpoint written: the audit chain is broken at row #{id}: {why}");
@@ -265,7 +309,7 @@ async fn run_verify(
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
     let checkpoints = checkpoints.map(read_checkpoints).transpose()?;
-    let db = Db::open(&database_url(cli, config)?).await?;
+    let db = open(cli, config, Access::ReadOnly).await?;
     let total = audit::count(&db).await?;
     let bar = ProgressBar::new(u64::try_from(total).unwrap_or(0));
     bar.set_style(
@@ -296,9 +340,16 @@ async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs, out: &mut Printer
         None => format!("sqlite://{}", config::data_dir()?.join("demo.db").display()),
     };
     if args.reset {
-        demo::reset(&url).await?;
+        let plan = match demo::plan_reset(&url).await {
+            Err(StoreError::Refused { reason }) => bail!("{reason}"),
+            other => other?,
+        };
+        if let Some(plan) = plan {
+            confirm_reset(&plan, args.yes)?;
+            demo::reset(&url).await?;
+        }
     }
-    let db = Db::open(&url).await?;
+    let db = kept(Db::open(&url).await?);
     let summary = match demo::ensure(&db, args.large).await {
         Err(StoreError::Refused { reason }) => bail!("{reason}"),
         other => other.context("generating the demo data")?,
@@ -311,4 +362,25 @@ async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs, out: &mut Printer
     }
     let as_email = args.as_role.as_deref().map(|role| demo::demo_user(role).email);
     crate::ui::run::run(db, config, crate::ui::run::Start::Demo { as_email }).await
+}
+
+/// `demo --reset` on a database with data says what goes and asks; without a
+/// terminal to ask on, only `--yes` agrees (a script never wipes by accident).
+fn confirm_reset(plan: &demo::ResetPlan, yes: bool) -> Result<()> {
+    use std::io::IsTerminal;
+    let said = crate::ui::text::inert(&plan.to_string());
+    if yes {
+        super::out::note(format!("{said}; --yes given"));
+        return Ok(());
+    }
+    if !std::io::stdin().is_terminal() {
+        bail!("{said}; nothing was deleted: add --yes to confirm");
+    }
+    eprint!("{said}.\nDelete it and generate the demo again? [y/N] ");
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer).context("reading the answer")?;
+    if !matches!(answer.trim().to_lowercase().as_str(), "y" | "yes") {
+        bail!("nothing was deleted");
+    }
+    Ok(())
 }

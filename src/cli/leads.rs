@@ -93,7 +93,13 @@ pub async fn filter_from_args(db: &Db, args: &ExportLeadsArgs) -> Result<LeadFil
     Ok(filter)
 }
 
-pub async fn export(db: &Db, args: &ExportLeadsArgs, out: &mut Printer<impl Write + Send>) -> Result<()> {
+/// `audited` is false only for a read-only database, where the export cannot be recorded.
+pub async fn export(
+    db: &Db,
+    args: &ExportLeadsArgs,
+    audited: bool,
+    out: &mut Printer<impl Write + Send>,
+) -> Result<()> {
     let filter = filter_from_args(db, args).await?;
     let format = Format::parse(&args.format).unwrap_or(Format::Csv);
     let scope = Scope::new(filter, None);
@@ -103,11 +109,15 @@ pub async fn export(db: &Db, args: &ExportLeadsArgs, out: &mut Printer<impl Writ
             let n = lead_io::export(db, &scope, format, &mut data).await?;
             data.flush()?;
             drop(data);
-            lead_io::record_export(db, &Actor::cli(), &scope.filter, n, "standard output").await?;
+            if audited {
+                lead_io::record_export(db, &Actor::cli(), &scope.filter, n, "standard output").await?;
+            }
         }
         Some(path) => {
             let n = lead_io::export_to_file(db, &scope, format, path).await?;
-            lead_io::record_export(db, &Actor::cli(), &scope.filter, n, &path.display().to_string()).await?;
+            if audited {
+                lead_io::record_export(db, &Actor::cli(), &scope.filter, n, &path.display().to_string()).await?;
+            }
             note(format!("exported {} to {}", plural(n, "lead", "leads"), path.display()));
         }
     }

@@ -77,9 +77,12 @@ pub struct DemoArgs {
     /// Also generate 100,000 leads and 1,000,000 audit rows (for trying speed)
     #[arg(long)]
     pub large: bool,
-    /// Throw the demo database away and generate it again
+    /// Throw the demo database away and generate it again (says what it deletes and asks)
     #[arg(long)]
     pub reset: bool,
+    /// Answer yes to --reset's question (needed when standard input is not a terminal)
+    #[arg(long, requires = "reset")]
+    pub yes: bool,
     /// Prepare the database and print what it holds, without opening the app
     #[arg(long)]
     pub no_open: bool,

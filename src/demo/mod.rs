@@ -157,8 +157,66 @@ async fn counts(db: &Db) -> Result<Vec<(&'static str, i64)>> {
     Ok(out)
 }
 
+/// What `demo --reset` would throw away, shown before it asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetPlan {
+    /// The database, its password hidden.
+    pub what: String,
+    pub counts: Vec<(&'static str, i64)>,
+    /// Accounts outside the demo domain: someone added them by hand.
+    pub added_by_hand: Vec<String>,
+}
+
+impl fmt::Display for ResetPlan {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let held: Vec<String> =
+            self.counts.iter().filter(|(_, n)| *n > 0).map(|(t, n)| format!("{n} {}", t.replace('_', " "))).collect();
+        write!(f, "demo --reset deletes the demo database {}: {}", self.what, held.join(", "))?;
+        if !self.added_by_hand.is_empty() {
+            let names = &self.added_by_hand;
+            write!(f, "; it also holds {} account(s) added by hand: {}", names.len(), names.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Looks at what `--reset` would delete. `None`: nothing to delete (no file yet,
+/// or an empty database). A database that holds real data is refused exactly as
+/// `demo` refuses it, before anything is touched.
+pub async fn plan_reset(url: &str) -> Result<Option<ResetPlan>> {
+    if let Some(path) = url.trim().strip_prefix("sqlite://") {
+        let path = path.split('?').next().unwrap_or(path);
+        if !std::path::Path::new(path).exists() {
+            return Ok(None);
+        }
+    }
+    let db = Db::open(url).await?;
+    let total = users::count(&db).await?;
+    if total == 0 {
+        db.close().await;
+        return Ok(None);
+    }
+    if users::find_by_email(&db, &demo_user("admin").email).await?.is_none() {
+        db.close().await;
+        return Err(StoreError::refused(
+            "refusing to reset: this database holds real data, not demo data; use another --database-url or none for the default demo file",
+        ));
+    }
+    let added_by_hand: Vec<String> = with_db!(&db, p => {
+        sqlx::query_scalar::<_, String>(
+            "SELECT COALESCE(email, full_name) FROM users WHERE email IS NULL OR email NOT LIKE $1 ORDER BY id",
+        )
+        .bind(format!("%@{DEMO_DOMAIN}"))
+        .fetch_all(p)
+        .await?
+    });
+    let plan = ResetPlan { what: crate::store::redact(url), counts: counts(&db).await?, added_by_hand };
+    db.close().await;
+    Ok(Some(plan))
+}
+
 /// Starts the demo over. SQLite: the file is removed. PostgreSQL: the schema is
-/// dropped, but only when the database holds demo data and nothing else.
+/// dropped. Only after `plan_reset` allowed it and the user agreed.
 pub async fn reset(url: &str) -> Result<()> {
     if let Some(path) = url.strip_prefix("sqlite://") {
         let path = path.split('?').next().unwrap_or(path);
@@ -173,10 +231,6 @@ pub async fn reset(url: &str) -> Result<()> {
         return Ok(());
     }
     let db = Db::open(url).await?;
-    let total = users::count(&db).await?;
-    if total > 0 && users::find_by_email(&db, &demo_user("admin").email).await?.is_none() {
-        return Err(StoreError::refused("refusing to reset: this database holds real data, not demo data"));
-    }
     if let Db::Postgres(p) = &db {
         sqlx::raw_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;").execute(p).await?;
     }

@@ -101,6 +101,20 @@ pub fn values_sql(prefix: &str, rows: usize, cols: usize) -> String {
     sql
 }
 
+/// How a command may use its database. Only `init`, `migrate` and `demo` create
+/// one; commands that only read open it read-only, so an auditor can verify a
+/// read-only backup and a read never changes a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Created when missing, migrated.
+    Create,
+    /// Must exist; migrated.
+    Existing,
+    /// Must exist; opened read-only (SQLite `mode=ro`, PostgreSQL read-only
+    /// transactions), never migrated.
+    ReadOnly,
+}
+
 /// Which backend a `Db` talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -156,17 +170,36 @@ impl Db {
     /// embedded migrations. A database whose schema is newer than this binary is
     /// refused rather than touched.
     pub async fn open(url: &str) -> Result<Db> {
-        let db = Self::connect(url).await?;
-        db.migrate().await?;
+        Self::open_as(url, Access::Create).await
+    }
+
+    /// Opens a database that must already exist, as `access` says. A mistyped
+    /// SQLite path is refused naming the file, so a cron job on a wrong path fails
+    /// instead of "verifying" an empty database it has just created; a read-only
+    /// open migrates nothing and refuses an out-of-date schema.
+    pub async fn open_as(url: &str, access: Access) -> Result<Db> {
+        let db = Self::connect_as(url, access).await?;
+        match access {
+            Access::ReadOnly => db.check_schema_current(url).await?,
+            Access::Create | Access::Existing => db.migrate().await?,
+        }
         Ok(db)
     }
 
     /// Connects without migrating (used by `open` and by tests of old schemas).
     pub async fn connect(url: &str) -> Result<Db> {
+        Self::connect_as(url, Access::Create).await
+    }
+
+    async fn connect_as(url: &str, access: Access) -> Result<Db> {
         let url = url.trim();
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url)
+            let mut opts = PgConnectOptions::from_str(url)
                 .map_err(|e| StoreError::invalid("database url", error::one_line(&e.to_string())))?;
+            if access == Access::ReadOnly {
+                // The server itself refuses any write on these connections.
+                opts = opts.options([("default_transaction_read_only", "on")]);
+            }
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(5))
@@ -199,17 +232,28 @@ impl Db {
                 ));
             }
             let file = std::path::Path::new(path);
+            if access != Access::Create && !file.exists() {
+                return Err(StoreError::Unavailable(format!(
+                    "there is no database at {path}: check the path (`staffroom init` creates a new one)"
+                )));
+            }
             if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty() && !d.is_dir()) {
                 return Err(StoreError::Unavailable(format!(
                     "cannot create {path}: directory {} does not exist",
                     dir.display()
                 )));
             }
-            let opts = SqliteConnectOptions::new()
+            let mut opts = SqliteConnectOptions::new()
                 .filename(file)
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Normal)
+                .create_if_missing(access == Access::Create)
+                .read_only(access == Access::ReadOnly)
+                .immutable(access == Access::ReadOnly && wal_cannot_be_opened(file));
+            if access != Access::ReadOnly {
+                // Setting the journal mode is itself a write; a read-only open reads
+                // whatever mode the file is in.
+                opts = opts.journal_mode(SqliteJournalMode::Wal).synchronous(SqliteSynchronous::Normal);
+            }
+            let opts = opts
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(5))
                 // The board's search keeps its matching ids in a temporary table
@@ -289,6 +333,39 @@ impl Db {
         // A role name is an identifier, not a value: quoted, with its quotes doubled.
         let quoted = format!("\"{}\"", role.replace('"', "\"\""));
         sqlx::query(&format!("GRANT staffroom_app TO {quoted}")).execute(p).await?;
+        Ok(())
+    }
+
+    /// For a read-only open: the schema must be exactly this binary's (applying
+    /// migrations would write).
+    async fn check_schema_current(&self, url: &str) -> Result<()> {
+        let read: std::result::Result<Vec<i64>, sqlx::Error> = with_db!(self, p => {
+            sqlx::query_scalar::<_, i64>("SELECT version FROM _sqlx_migrations WHERE success ORDER BY version")
+                .fetch_all(p)
+                .await
+        });
+        let done = match read {
+            Ok(done) => done,
+            // No table of migrations: not one of ours (or an empty file).
+            Err(sqlx::Error::Database(e)) if e.message().contains("_sqlx_migrations") => Vec::new(),
+            Err(e) => return Err(unavailable(url, e)),
+        };
+        let all: Vec<i64> = self.migrator().iter().map(|m| m.version).collect();
+        if done.is_empty() {
+            return Err(StoreError::Schema(format!("{} is not a staffroom database (it has no schema)", redact(url))));
+        }
+        if done.iter().any(|v| !all.contains(v)) {
+            return Err(StoreError::Schema(format!(
+                "{} has a schema newer than this staffroom knows; upgrade staffroom",
+                redact(url)
+            )));
+        }
+        if done != all {
+            return Err(StoreError::Schema(format!(
+                "the schema of {} is older than this staffroom; `staffroom migrate` brings it up to date",
+                redact(url)
+            )));
+        }
         Ok(())
     }
 
@@ -414,6 +491,35 @@ impl Tx {
 
 fn unavailable(what: &str, e: sqlx::Error) -> StoreError {
     StoreError::Unavailable(format!("cannot open {}: {}", redact(what), error::one_line(&e.to_string())))
+}
+
+/// A WAL database is read through its `-shm` index, which a reader creates when
+/// missing; in a folder nobody may write (a backup on read-only media) it cannot,
+/// and nobody can be writing either, so the file is read as immutable.
+fn wal_cannot_be_opened(file: &std::path::Path) -> bool {
+    let shm = format!("{}-shm", file.display());
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    !std::path::Path::new(&shm).exists() && cannot_write(dir)
+}
+
+/// `access(2)` for writing: false for root on a writable file system, whatever the mode.
+fn cannot_write(p: &std::path::Path) -> bool {
+    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()) else { return false };
+    // SAFETY: `c` is a valid NUL-terminated path that lives across the call.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK) != 0 }
+}
+
+/// True when `url` names a SQLite file this process cannot write: its mode says
+/// read-only (root included), or the file or its folder refuses writing (a
+/// read-only mount, another owner's file). PostgreSQL URLs are never read-only here.
+pub fn sqlite_file_read_only(url: &str) -> bool {
+    let Some(rest) = url.trim().strip_prefix("sqlite:") else { return false };
+    let path = rest.strip_prefix("//").unwrap_or(rest);
+    let path = path.split('?').next().unwrap_or(path);
+    let file = std::path::Path::new(path);
+    let Ok(meta) = std::fs::metadata(file) else { return false };
+    let dir = file.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(std::path::Path::new("."));
+    meta.permissions().readonly() || cannot_write(file) || cannot_write(dir)
 }
 
 /// Hides a password in a URL before it reaches a message or a log.

@@ -406,6 +406,8 @@ fn cli_import_and_export_fail_with_one_clear_line() {
     let url = format!("sqlite://{}", db.display());
     let missing = temp_path("csv");
     let m = missing.to_str().unwrap();
+    // Only init, migrate and demo create a database: the others need one.
+    crate::cli::ok(&staffroom(&["--database-url", &url, "migrate"], &[]));
     assert_one_clear_line(&staffroom(&["--database-url", &url, "import", "leads", m], &[]), "cannot open");
     assert_one_clear_line(
         &staffroom(&["--database-url", &url, "export", "leads", "--since", "yesterday"], &[]),
