@@ -162,6 +162,14 @@ impl Config {
         if self.rules.attendance_threshold_percent > 100 {
             bail!("invalid configuration: rules.attendance_threshold_percent is a percentage (0-100)");
         }
+        // An unknown zone is refused here, once, so no command runs with it.
+        if let Err(e) = crate::ui::time::zone(&self.display.time_zone) {
+            bail!("invalid configuration: {e}");
+        }
+        // Keys too, so `config show` and every command refuse what the app would.
+        if let Err(e) = crate::ui::keymap::Keymap::from_config(&self.keys) {
+            bail!("invalid configuration: {e}");
+        }
         if theme_source(&self.display.theme).is_none() {
             bail!("invalid configuration: display.theme: no theme '{}' (known: {})", self.display.theme, theme_names());
         }

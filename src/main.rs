@@ -21,11 +21,18 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(cli::commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        // The reader went away (`staffroom user list | head -1`): what they wanted
+        // was printed, so exit quietly as other filters do.
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
             fail(&format!("{e:#}"))
         }
     }
+}
+
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 /// Prints `staffroom: error: …` as exactly one line.

@@ -90,10 +90,7 @@ fn record(u: &User, b: &Backend, now: chrono::DateTime<chrono::Utc>) -> Record {
     let tz = b.settings.tz;
     let when = |t: chrono::DateTime<chrono::Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
     let state = user_list::state(u, now);
-    let flags =
-        [(u.is_admin, "admin"), (u.is_staff, "staff"), (u.is_instructor, "instructor"), (u.is_student, "student")];
-    let roles: Vec<&str> = flags.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect();
-    let roles = if roles.is_empty() { "viewer".to_string() } else { roles.join(",") };
+    let roles = u.roles().describe();
     let last = u.last_login_at.map_or_else(|| "never".to_string(), when);
     let mut detail = vec![
         ("name".to_string(), u.full_name.clone()),

@@ -235,7 +235,7 @@ async fn run_user(
                         u.id,
                         crate::ui::text::inert(u.email.as_deref().unwrap_or("-")),
                         crate::ui::text::inert(&u.full_name),
-                        u.roles().label(),
+                        u.roles().describe(),
                         if u.is_active { "yes" } else { "no" },
                     ))?;
                 }
@@ -253,7 +253,7 @@ async fn run_user(
         UserCommand::Roles { email, roles } => {
             let roles = Roles::parse_list(roles)?;
             let u = users::set_roles(&db, &actor, email, roles).await?;
-            out.line(format!("{} is now {}", u.full_name, u.roles().label()))?;
+            out.line(format!("{} is now {}", u.full_name, u.roles().describe()))?;
         }
         UserCommand::Deactivate { email } => {
             let u = users::deactivate(&db, &actor, email).await?;

@@ -50,6 +50,13 @@ pub fn normalize_phone(raw: &str) -> Result<String, &'static str> {
     Ok(if plus { format!("+{digits}") } else { digits })
 }
 
+/// `text` with its Arabic-Indic and Eastern Arabic-Indic digits as ASCII digits,
+/// everything else unchanged: what a number, a rating or a searched phone typed on
+/// an Arabic keyboard means.
+pub fn ascii_digits(text: &str) -> String {
+    text.chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
+}
+
 /// ASCII, Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits as ASCII.
 fn ascii_digit(c: char) -> Option<char> {
     match c {

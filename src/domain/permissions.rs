@@ -123,6 +123,16 @@ impl Roles {
         Ok(roles)
     }
 
+    /// Every flag of the account as people read it — `staff,instructor`,
+    /// `student`, `viewer` only when there is none — so the CLI and the users
+    /// screen name an account alike.
+    pub fn describe(self) -> String {
+        let flags =
+            [(self.admin, "admin"), (self.staff, "staff"), (self.instructor, "instructor"), (self.student, "student")];
+        let names: Vec<&str> = flags.iter().filter(|(on, _)| *on).map(|(_, name)| *name).collect();
+        if names.is_empty() { "viewer".to_string() } else { names.join(",") }
+    }
+
     /// `admin,staff` — the inverse of `parse_list`.
     pub fn label(self) -> String {
         self.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")

@@ -198,7 +198,8 @@ impl LeadFilter {
         let mut fts = Vec::new();
         for word in self.words() {
             // Phones are stored normalised (+201001234567): also match the digits typed.
-            let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+            let digits: String =
+                crate::domain::contact::ascii_digits(&word).chars().filter(char::is_ascii_digit).collect();
             let digits =
                 (digits.len() >= MIN_WORD && digits != word && digits.len() * 2 >= word.len()).then_some(digits);
             match backend {

@@ -254,6 +254,11 @@ async fn update_user(
     if let Some(reason) = patch.refuse {
         return Err(StoreError::refused(reason));
     }
+    // Setting what is already there (roles a user already has) changes nothing:
+    // no new version, no audit row.
+    if patch.old != json!({}) && patch.old == patch.new {
+        return Ok(before);
+    }
     let sql = format!(
         "UPDATE users SET {set_sql}, version = version + 1, updated_at = $3 WHERE id = $1 AND version = $2 \
          RETURNING {USER_COLUMNS}"

@@ -349,7 +349,43 @@ impl Keymap {
     pub fn from_config(user: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Result<Keymap, String> {
         let mut map = Keymap::default();
         map.apply(user)?;
+        // A key the user bound that already does something else where it is
+        // pressed (the same context, or global keys under a screen's) would
+        // silently lose one of the two. The defaults' own deliberate overlays
+        // (`q` closes a popup) stay allowed.
+        let defaults = Keymap::default().clashes();
+        for (bound, other, key) in map.clashes() {
+            let named = |(c, a): (Context, Action)| user.get(c.name()).is_some_and(|t| t.contains_key(a.as_str()));
+            if (named(bound) || named(other)) && !defaults.contains(&(bound, other, key)) {
+                let name = |(c, a): (Context, Action)| format!("keys.{}.{}", c.name(), a.as_str());
+                return Err(format!(
+                    "{} and {} both use \"{key}\"; a key does one thing there: change one of them",
+                    name(other),
+                    name(bound)
+                ));
+            }
+        }
         Ok(map)
+    }
+
+    /// Pairs of bindings one key press would choose between: two actions of one
+    /// context, or a global action and a screen context's.
+    #[allow(clippy::type_complexity)]
+    fn clashes(&self) -> Vec<((Context, Action), (Context, Action), Key)> {
+        let mut out = Vec::new();
+        let all: Vec<(&(Context, Action), &Vec<Key>)> = self.bindings.iter().collect();
+        for (i, (a, keys_a)) in all.iter().enumerate() {
+            for (b, keys_b) in &all[i + 1..] {
+                let reach = a.0 == b.0 || a.0 == Context::Global || b.0 == Context::Global;
+                if !reach || a.1 == b.1 {
+                    continue;
+                }
+                if let Some(k) = keys_a.iter().find(|k| keys_b.contains(k)) {
+                    out.push((**a, **b, *k));
+                }
+            }
+        }
+        out
     }
 
     /// Sets the keys of each action named in `table`.
@@ -445,5 +481,24 @@ mod tests {
         assert_eq!(m.action(&[], &ev(KeyCode::Char('?'), KeyModifiers::NONE)), Some(Action::Help));
         user.insert("global".to_string(), BTreeMap::from([("fly".to_string(), vec!["x".to_string()])]));
         assert!(Keymap::from_config(&user).unwrap_err().contains("no such action"));
+    }
+
+    #[test]
+    fn a_key_bound_twice_where_it_is_pressed_is_a_config_error_naming_both() {
+        let pipeline = |keys: &[&str]| {
+            BTreeMap::from([(
+                "pipeline".to_string(),
+                BTreeMap::from([("move_forward".to_string(), keys.iter().map(|k| k.to_string()).collect())]),
+            )])
+        };
+        let err = Keymap::from_config(&pipeline(&["q"])).unwrap_err();
+        assert!(err.contains("keys.global.quit") && err.contains("keys.pipeline.move_forward"), "{err}");
+        assert!(err.contains("\"q\""), "{err}");
+        // Two actions of one context.
+        let err = Keymap::from_config(&pipeline(&["m"])).unwrap_err();
+        assert!(err.contains("keys.pipeline.move_to") && err.contains("keys.pipeline.move_forward"), "{err}");
+        // A free key is fine, and so are the defaults' own overlays.
+        assert!(Keymap::from_config(&pipeline(&["ctrl-l"])).is_ok());
+        assert!(Keymap::from_config(&BTreeMap::new()).is_ok());
     }
 }

@@ -195,7 +195,9 @@ impl Field {
                 if t.is_empty() {
                     return if *required { Err("is needed".into()) } else { Ok(Value::Number(None)) };
                 }
-                let n: i64 = t.parse().map_err(|_| format!("'{}' is not a whole number", text::inert(t)))?;
+                let n: i64 = crate::domain::contact::ascii_digits(t)
+                    .parse()
+                    .map_err(|_| format!("'{}' is not a whole number", text::inert(t)))?;
                 if n < *min || n > *max {
                     return Err(format!("must be between {min} and {max}"));
                 }
@@ -580,6 +582,20 @@ mod tests {
         assert_eq!(v.text("notes"), "line one\nline two");
         assert_eq!(v.text("kind"), "b");
         assert!(f.saving);
+    }
+
+    #[test]
+    fn a_number_typed_in_arabic_indic_digits_is_that_number() {
+        let mut f = form();
+        typed(&mut f, "Sara");
+        press(&mut f, KeyCode::Tab);
+        typed(&mut f, "٣");
+        let FormOutcome::Submit(v) =
+            f.on_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL), &Keymap::default(), today())
+        else {
+            panic!("submits: {:?}", f.fields.iter().map(|x| &x.error).collect::<Vec<_>>())
+        };
+        assert_eq!(v.number("weeks"), Some(3));
     }
 
     #[test]
