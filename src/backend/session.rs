@@ -92,7 +92,7 @@ impl Backend {
             Area::Moderation => super::moderation::handle(self, &actor, request).await,
             Area::Attendance => super::attendance::handle(self, &actor, request).await,
         };
-        (result, Some(who))
+        (result.map_err(|e| e.seen_by(actor.user_id)), Some(who))
     }
 
     /// The gate: reads the session's user as stored now and checks `need`.

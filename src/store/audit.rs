@@ -554,9 +554,11 @@ pub async fn for_entity(db: &Db, entity_type: &str, entity_id: i64) -> Result<Ve
 /// Builds the Conflict error for a row whose version moved: names the last writer
 /// and when, from the audit log (read inside the failing transaction).
 pub async fn conflict(tx: &mut Tx, entity: &'static str, entity_type: &str, id: i64) -> StoreError {
-    let last: Option<(Option<String>, DateTime<Utc>)> = with_tx!(tx, c => {
+    type Last = (Option<String>, DateTime<Utc>, Option<i64>, String);
+    let last: Option<Last> = with_tx!(tx, c => {
         sqlx::query_as(
-            "SELECT u.full_name, a.created_at FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+            "SELECT u.full_name, a.created_at, a.actor_id, a.summary FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.actor_id \
              WHERE a.entity_type = $1 AND a.entity_id = $2 ORDER BY a.id DESC LIMIT 1",
         )
         .bind(entity_type)
@@ -567,8 +569,15 @@ pub async fn conflict(tx: &mut Tx, entity: &'static str, entity_type: &str, id: 
         .flatten()
     });
     match last {
-        Some((by, at)) => StoreError::Conflict { entity, by: Some(by.unwrap_or_else(|| "cli".into())), at: Some(at) },
-        None => StoreError::Conflict { entity, by: None, at: None },
+        Some((by, at, by_id, summary)) => StoreError::Conflict {
+            entity,
+            by: Some(by.unwrap_or_else(|| "cli".into())),
+            at: Some(at),
+            by_id,
+            last: Some(summary),
+            mine: false,
+        },
+        None => StoreError::Conflict { entity, by: None, at: None, by_id: None, last: None, mine: false },
     }
 }
 

@@ -8,8 +8,18 @@ pub enum StoreError {
     NotFound { entity: &'static str, id: String },
 
     /// Someone else changed the row since it was read (optimistic concurrency).
-    #[error("{}", conflict_line(.entity, .by, .at))]
-    Conflict { entity: &'static str, by: Option<String>, at: Option<DateTime<Utc>> },
+    /// `last` is the row's latest change as the audit log tells it, `by_id` its
+    /// writer; `mine` is set by the backend when that writer is the one asking (a
+    /// key pressed twice), which is said as what already happened.
+    #[error("{}", conflict_line(.entity, .by, .at, .last.as_deref(), *.mine))]
+    Conflict {
+        entity: &'static str,
+        by: Option<String>,
+        at: Option<DateTime<Utc>>,
+        by_id: Option<i64>,
+        last: Option<String>,
+        mine: bool,
+    },
 
     /// The rules or the user's permissions do not allow this.
     #[error("{reason}")]
@@ -32,7 +42,16 @@ pub enum StoreError {
     Io(String),
 }
 
-fn conflict_line(entity: &str, by: &Option<String>, at: &Option<DateTime<Utc>>) -> String {
+fn conflict_line(
+    entity: &str,
+    by: &Option<String>,
+    at: &Option<DateTime<Utc>>,
+    last: Option<&str>,
+    mine: bool,
+) -> String {
+    if let (true, Some(last), Some(at)) = (mine, last, at) {
+        return format!("already done: you {last} at {}; nothing more was changed", at.format("%Y-%m-%d %H:%M UTC"));
+    }
     let who = by.as_deref().unwrap_or("someone else");
     match at {
         Some(at) => format!(
@@ -44,6 +63,18 @@ fn conflict_line(entity: &str, by: &Option<String>, at: &Option<DateTime<Utc>>) 
 }
 
 impl StoreError {
+    /// The error as `user_id` meets it: a conflict with their own latest change
+    /// (the same key pressed twice, a second window) is theirs, not someone else's.
+    pub fn seen_by(self, user_id: Option<i64>) -> StoreError {
+        match self {
+            StoreError::Conflict { entity, by, at, by_id, last, .. } => {
+                let mine = by_id.is_some() && by_id == user_id;
+                StoreError::Conflict { entity, by, at, by_id, last, mine }
+            }
+            other => other,
+        }
+    }
+
     pub fn refused(reason: impl Into<String>) -> Self {
         StoreError::Refused { reason: reason.into() }
     }

@@ -175,6 +175,12 @@ impl Driver {
         true
     }
 
+    /// Whether a toast on screen says `needle` (toasts wrap, so the drawn screen
+    /// may split the words across lines).
+    pub fn toasted(&self, needle: &str) -> bool {
+        self.app.toasts.iter().any(|t| t.text.contains(needle))
+    }
+
     /// Late mode: answers everything queued (and what those answers ask for).
     pub async fn settle(&mut self) {
         while self.step().await {}

@@ -120,6 +120,45 @@ pub fn fit_end(text: &str, max: usize) -> String {
     kept.concat()
 }
 
+/// Sanitises `text` and wraps it at word boundaries into lines of at most `max`
+/// cells (a word longer than a line is broken), at most `lines` of them: the last
+/// one ends in `…` when more was left. For messages that must be read whole.
+pub fn wrap(text: &str, max: usize, lines: usize) -> Vec<String> {
+    let clean = inert(text);
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let max = max.max(1);
+    for word in clean.split_whitespace() {
+        let sep = usize::from(!line.is_empty());
+        if width(&line) + sep + width(word) <= max {
+            if sep == 1 {
+                line.push(' ');
+            }
+            line.push_str(word);
+            continue;
+        }
+        if !line.is_empty() {
+            out.push(std::mem::take(&mut line));
+        }
+        // A word wider than a line goes on in pieces.
+        for g in word.graphemes(true) {
+            if width(&line) + grapheme_width(g) > max {
+                out.push(std::mem::take(&mut line));
+            }
+            line.push_str(g);
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    if out.len() > lines && lines > 0 {
+        let rest = out[lines - 1..].join(" ");
+        out.truncate(lines - 1);
+        out.push(fit(&rest, max));
+    }
+    out
+}
+
 /// `fit`, then padded with spaces to exactly `width` cells (table columns).
 pub fn pad(text: &str, width: usize) -> String {
     let mut out = fit(text, width);
@@ -131,6 +170,19 @@ pub fn pad(text: &str, width: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrap_keeps_every_word_within_the_width() {
+        let said = "refused: the maximum budget of 1,000,000,000,000 is over the limit for this lead";
+        let lines = wrap(said, 30, 5);
+        assert!(lines.iter().all(|l| width(l) <= 30), "{lines:?}");
+        assert_eq!(lines.join(" "), said, "nothing cut");
+        assert_eq!(wrap("a\u{1b}[2J b", 10, 2), vec!["a␛[2J b"]);
+        let cut = wrap(said, 20, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('…'));
+        assert_eq!(wrap("مرحبا😀😀😀", 4, 9).iter().map(|l| width(l)).max(), Some(4));
+    }
 
     #[test]
     fn escapes_become_visible() {

@@ -300,14 +300,20 @@ fn outage_banner(app: &App, o: &crate::ui::app::Outage, width: usize) -> String 
 
 fn toasts(app: &App, f: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
-    for (i, t) in app.toasts.iter().rev().take(3).enumerate() {
-        let text = text::fit(&t.text, usize::from(area.width.saturating_sub(6)).min(70));
-        let w = (text::width(&text) as u16 + 4).min(area.width);
-        let y = area.bottom().saturating_sub(3 * (i as u16 + 1));
-        let rect = Rect { x: area.right().saturating_sub(w), y, width: w, height: 3 }.intersection(area);
+    // Toasts stack up from the bottom; each wraps so that it is read whole (up to
+    // four lines at 80 columns holds any message the app says).
+    let mut bottom = area.bottom();
+    for t in app.toasts.iter().rev().take(3) {
+        let lines = text::wrap(&t.text, usize::from(area.width.saturating_sub(6)).min(70), 4);
+        let w = (lines.iter().map(|l| text::width(l)).max().unwrap_or(0) as u16 + 4).min(area.width);
+        let h = lines.len() as u16 + 2;
+        let y = bottom.saturating_sub(h).max(area.y);
+        bottom = y;
+        let rect = Rect { x: area.right().saturating_sub(w), y, width: w, height: h }.intersection(area);
         f.render_widget(Clear, rect);
         let style = if t.error { theme.error } else { theme.ok };
-        f.render_widget(Paragraph::new(Span::styled(text, style)).block(Block::bordered().border_style(style)), rect);
+        let text: Vec<Line> = lines.into_iter().map(|l| Line::styled(l, style)).collect();
+        f.render_widget(Paragraph::new(text).block(Block::bordered().border_style(style)), rect);
     }
 }
 

@@ -100,3 +100,21 @@ async fn viewers_read_messages_but_cannot_convert_them() {
     assert_eq!(selected(&d).lead_id, None);
     assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap().iter().map(|c| c.1).sum::<i64>(), 0);
 }
+
+crate::on_both!(c_pressed_twice_before_the_answer_says_it_is_already_a_lead, |t: TestDb| async move {
+    person(&t.db, "omar@academy.org", Roles::STAFF).await;
+    receive(&t.db, "Lina Saleh", Some("lina@example.com"), None, staffroom::store::now()).await;
+    let mut d = open(&t.db, "omar@academy.org").await.late(3);
+    // Both presses leave before the first answer: the second meets the first's write.
+    d.press(KeyCode::Char('c')).await;
+    d.press(KeyCode::Char('c')).await;
+    d.settle().await;
+    let lead_id = selected(&d).lead_id.expect("converted once");
+    let said = format!("already done: you converted contact message from Lina Saleh into lead #{lead_id}");
+    assert!(d.app.toasts.iter().any(|t| t.text.starts_with(&said)), "{:?}", d.app.toasts);
+    // Read whole on the screen too: the toast wraps instead of cutting.
+    let s = d.screen();
+    assert!(s.contains("already done: you converted") && s.contains("nothing more was changed"), "{s}");
+    assert!(!s.contains("changed by"), "not a conflict with someone else: {s}");
+    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 1, "one lead");
+});

@@ -460,3 +460,26 @@ crate::on_both!(comments_are_kept_hidden_and_shown_again_from_the_queue_by_keys,
     drv.settle().await;
     assert!(drv.screen().contains("nothing awaits a decision"), "{}", drv.screen());
 });
+
+crate::on_both!(a_pressed_twice_says_it_is_already_approved, |t: TestDb| async move {
+    let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
+    let a = pending_post(&t.db, &sami, "First post").await;
+    pending_post(&t.db, &sami, "Second post").await;
+    let mut drv = Driver::new(t.db.clone(), 100, 30);
+    drv.login("sami@test.example", PASSWORD).await;
+    drv.app.toasts.clear();
+    let effects = drv.app.open(ScreenId::Moderation);
+    drv.run(effects).await;
+    let mut drv = drv.late(5);
+    drv.settle().await;
+    // Both presses leave before the first answer.
+    drv.press(KeyCode::Char('a')).await;
+    drv.press(KeyCode::Char('a')).await;
+    drv.settle().await;
+    let approved = scalar(&t.db, "SELECT COUNT(*) FROM posts WHERE status = 'approved'").await;
+    assert_eq!(approved, 1, "the second press decided nothing");
+    assert!(drv.toasted("already done: you"), "{:?}", drv.app.toasts);
+    assert!(!drv.toasted("changed by Sami Staff"), "{:?}", drv.app.toasts);
+    let post = text(&t.db, &format!("SELECT status FROM posts WHERE id = {a}")).await;
+    assert_eq!(post.as_deref(), Some("approved"));
+});

@@ -152,7 +152,7 @@ crate::on_both!(status_moves_from_the_list_follow_the_flow, |t: TestDb| async mo
     // Archived → submit is refused naming the allowed moves; d goes back to draft.
     d.press(KeyCode::Char('s')).await;
     d.settle().await;
-    assert!(d.screen().contains("cannot move from archived to pending; allowed from archived: d"), "{}", d.screen());
+    assert!(d.toasted("cannot move from archived to pending; allowed from archived: d"), "{}", d.screen());
     d.press(KeyCode::Char('d')).await;
     d.settle().await;
     d.press(KeyCode::Char('s')).await;
