@@ -60,6 +60,7 @@ pub struct SecurityConfig {
 #[serde(deny_unknown_fields)]
 pub struct RulesConfig {
     pub featured_testimonials_limit: i64,
+    pub featured_case_studies_limit: i64,
     pub attendance_threshold_percent: u8,
 }
 
@@ -158,6 +159,9 @@ impl Config {
             if crate::domain::lead::LeadStatus::parse(stage).is_none() {
                 bail!("invalid configuration: pipeline.rot_days.{stage}: no such stage");
             }
+        }
+        if self.rules.featured_testimonials_limit < 0 || self.rules.featured_case_studies_limit < 0 {
+            bail!("invalid configuration: rules.featured_*_limit cannot be negative");
         }
         if self.rules.attendance_threshold_percent > 100 {
             bail!("invalid configuration: rules.attendance_threshold_percent is a percentage (0-100)");

@@ -31,7 +31,8 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             saved(c, &what)
         }
         Request::FeatureCaseStudy { id, version, featured } => {
-            let c = case_studies::set_featured(db, actor, id, version, featured).await?;
+            let limit = b.settings.featured_case_studies_limit;
+            let c = case_studies::set_featured(db, actor, id, version, featured, limit).await?;
             saved(c, if featured { "is featured" } else { "is no longer featured" })
         }
         Request::ReorderCaseStudy { id, version, up } => {

@@ -569,6 +569,8 @@ pub struct Settings {
     pub attendance_threshold_percent: u8,
     /// `rules.featured_testimonials_limit`.
     pub featured_limit: i64,
+    /// `rules.featured_case_studies_limit`.
+    pub featured_case_studies_limit: i64,
     /// `audit.viewers_read`.
     pub audit_viewers_read: bool,
     /// The office's zone, for times written into replies.

@@ -23,9 +23,12 @@ const HEADER: [&str; 13] = [
     "hash",
 ];
 
+/// One row as CSV cells. Summaries quote what people typed (a check-in's summary
+/// starts with a student's name), so every cell gets the lead export's guard
+/// against spreadsheet formulas (`lead_io::protect`: a leading `'`).
 fn csv_record(r: &AuditRow) -> [String; 13] {
     let opt = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
-    [
+    let cells = [
         r.id.to_string(),
         r.created_at.to_rfc3339(),
         opt(r.actor_id),
@@ -39,7 +42,8 @@ fn csv_record(r: &AuditRow) -> [String; 13] {
         r.client.clone(),
         r.prev_hash.clone(),
         r.hash.clone(),
-    ]
+    ];
+    cells.map(|c| super::lead_io::protect(&c).into_owned())
 }
 
 fn json_record(r: &AuditRow) -> serde_json::Value {

@@ -441,9 +441,36 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: CaseStud
     Ok(after)
 }
 
-pub async fn set_featured(db: &Db, actor: &Actor, id: i64, version: i64, featured: bool) -> Result<CaseStudy> {
+/// Features or unfeatures one. At most `limit` are featured at once
+/// (`rules.featured_case_studies_limit`), counted inside the transaction with the
+/// featured rows locked, so two features at once cannot both pass the count.
+pub async fn set_featured(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    featured: bool,
+    limit: i64,
+) -> Result<CaseStudy> {
     actor.require(Action::EditContent)?;
     let mut tx = db.begin().await?;
+    if featured {
+        with_tx!(&mut tx, c => {
+            sqlx::query("UPDATE case_studies SET featured = featured WHERE featured = $1").bind(true).execute(&mut *c).await?.rows_affected()
+        });
+        let n: i64 = with_tx!(&mut tx, c => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM case_studies WHERE featured = $1 AND id <> $2")
+                .bind(true)
+                .bind(id)
+                .fetch_one(&mut *c)
+                .await?
+        });
+        if n >= limit {
+            return Err(StoreError::refused(format!(
+                "{n} case studies are already featured (the limit is {limit}); unfeature one first"
+            )));
+        }
+    }
     let before = current(&mut tx, id, version).await?;
     with_tx!(&mut tx, c => {
         sqlx::query("UPDATE case_studies SET featured = $2 WHERE id = $1").bind(id).bind(featured).execute(&mut *c).await?.rows_affected()
@@ -464,10 +491,13 @@ pub async fn set_featured(db: &Db, actor: &Actor, id: i64, version: i64, feature
 pub async fn reorder(db: &Db, actor: &Actor, id: i64, _version: i64, up: bool) -> Result<CaseStudy> {
     actor.require(Action::EditContent)?;
     let mut tx = db.begin().await?;
-    let now_at: Option<i64> = with_tx!(&mut tx, c => {
-        sqlx::query_scalar("SELECT version FROM case_studies WHERE id = $1").bind(id).fetch_optional(&mut *c).await?
+    // The place in the list is not the case study's content: no row gets a new
+    // version or `updated_at` (an edit open meanwhile still saves). One reorder at a
+    // time on PostgreSQL: the no-op UPDATE locks every row before the order is read.
+    with_tx!(&mut tx, c => {
+        sqlx::query("UPDATE case_studies SET display_order = display_order").execute(&mut *c).await?.rows_affected()
     });
-    let before = current(&mut tx, id, now_at.ok_or_else(|| StoreError::not_found("case study", id))?).await?;
+    let before = get_in(&mut tx, id).await?;
     let mut order: Vec<(i64, i64)> = with_tx!(&mut tx, c => {
         sqlx::query_as("SELECT id, display_order FROM case_studies ORDER BY display_order, id").fetch_all(&mut *c).await?
     });

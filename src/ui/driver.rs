@@ -44,6 +44,7 @@ pub fn backend_settings() -> backend::Settings {
         login: LoginPolicy::default(),
         attendance_threshold_percent: 75,
         featured_limit: 6,
+        featured_case_studies_limit: 6,
         audit_viewers_read: false,
         demo: false,
         tz: chrono_tz::Tz::UTC,

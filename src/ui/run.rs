@@ -61,6 +61,7 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
         },
         attendance_threshold_percent: config.rules.attendance_threshold_percent,
         featured_limit: config.rules.featured_testimonials_limit,
+        featured_case_studies_limit: config.rules.featured_case_studies_limit,
         audit_viewers_read: config.audit.viewers_read,
         demo: matches!(start, Start::Demo { .. }),
         tz: app.settings.tz,

@@ -413,3 +413,16 @@ async fn v_shows_how_far_verification_has_come() {
     let s = d.screen();
     assert!(s.contains("The audit chain is intact") && !s.contains("61%"), "{s}");
 }
+
+crate::on_both!(the_audit_csv_guards_cells_a_spreadsheet_would_run, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    write(&t.db, &team.staff, "check_in", "attendance", 7, "=HYPERLINK(\"http://evil\") checked in").await;
+    write(&t.db, &team.staff, "update", "lead", 8, "+20 100 called back").await;
+    let out = crate::cli::staffroom(&["export", "audit", "--format", "csv", "--database-url", &t.url], &[]);
+    let text = crate::cli::ok(&out);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let summaries: Vec<String> = reader.records().map(|r| r.unwrap()[6].to_string()).collect();
+    assert!(summaries.contains(&"'=HYPERLINK(\"http://evil\") checked in".to_string()), "{summaries:?}");
+    assert!(summaries.contains(&"'+20 100 called back".to_string()), "{summaries:?}");
+    assert!(summaries.iter().all(|s| !s.starts_with(['=', '+', '-', '@'])), "{summaries:?}");
+});

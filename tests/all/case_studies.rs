@@ -150,7 +150,7 @@ crate::on_both!(case_studies_are_featured_and_reordered, |t: TestDb| async move 
     case_studies::reorder(&t.db, &sami, c.row.id, c.row.version, false).await.unwrap();
     let e = case_studies::reorder(&t.db, &sami, a.row.id, a.row.version, true).await.unwrap_err();
     assert!(e.to_string().contains("first case study already"), "{e}");
-    let b = case_studies::set_featured(&t.db, &sami, b.row.id, b.row.version, true).await.unwrap();
+    let b = case_studies::set_featured(&t.db, &sami, b.row.id, b.row.version, true, 6).await.unwrap();
     assert!(b.row.featured);
     // The page goes on by keyset from where it stopped.
     let first = case_studies::page(&t.db, None, None, None, 2).await.unwrap();
@@ -202,4 +202,34 @@ crate::on_both!(the_case_studies_screen_by_keys_at_80x24, |t: TestDb| async move
     d.settle().await;
     let lessons: Option<String> = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT lessons_learned FROM case_studies").fetch_one(p).await.unwrap());
     assert_eq!(lessons.as_deref(), Some("Ship a thin slice first"), "{}", d.screen());
+});
+
+crate::on_both!(moving_a_case_study_in_the_list_is_not_an_edit, |t: TestDb| async move {
+    let sami = actor(&t.db, "Sami Staff", Roles::STAFF).await;
+    let a = case_studies::save(&t.db, &sami, None, fields("Alpha")).await.unwrap();
+    let b = case_studies::save(&t.db, &sami, None, fields("Beta")).await.unwrap();
+    case_studies::reorder(&t.db, &sami, b.row.id, b.row.version, true).await.unwrap();
+    for before in [&a, &b] {
+        let now = case_studies::get(&t.db, before.row.id).await.unwrap();
+        assert_eq!((now.row.version, now.row.updated_at), (before.row.version, before.row.updated_at), "{}", now.row.title);
+    }
+    // An edit opened before the move still saves.
+    case_studies::save(&t.db, &sami, Some((a.row.id, a.row.version)), fields("Alpha 2")).await.unwrap();
+});
+
+crate::on_both!(at_most_the_featured_limit_of_case_studies_are_featured, |t: TestDb| async move {
+    let sami = actor(&t.db, "Sami Staff", Roles::STAFF).await;
+    let mut rows = Vec::new();
+    for title in ["One", "Two", "Three"] {
+        rows.push(case_studies::save(&t.db, &sami, None, fields(title)).await.unwrap());
+    }
+    let one = case_studies::set_featured(&t.db, &sami, rows[0].row.id, rows[0].row.version, true, 2).await.unwrap();
+    case_studies::set_featured(&t.db, &sami, rows[1].row.id, rows[1].row.version, true, 2).await.unwrap();
+    let e = case_studies::set_featured(&t.db, &sami, rows[2].row.id, rows[2].row.version, true, 2).await.unwrap_err();
+    assert_eq!(e.to_string(), "2 case studies are already featured (the limit is 2); unfeature one first");
+    assert!(!case_studies::get(&t.db, rows[2].row.id).await.unwrap().row.featured);
+    // Unfeaturing one makes room.
+    case_studies::set_featured(&t.db, &sami, one.row.id, one.row.version, false, 2).await.unwrap();
+    let three = case_studies::set_featured(&t.db, &sami, rows[2].row.id, rows[2].row.version, true, 2).await.unwrap();
+    assert!(three.row.featured);
 });

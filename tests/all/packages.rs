@@ -246,10 +246,11 @@ crate::on_both!(reorder_swaps_with_the_neighbour_and_is_audited, |t: TestDb| asy
     assert_eq!(order(&t.db).await, vec!["A", "B", "C"]);
 
     let moved = packages::reorder(&t.db, &team.admin, c.id, c.version, Direction::Up).await.unwrap();
-    assert_eq!((moved.display_order, moved.version), (b.display_order, c.version + 1));
+    // A place in the list is not an edit: no new version, no new updated_at.
+    assert_eq!((moved.display_order, moved.version, moved.updated_at), (b.display_order, c.version, c.updated_at));
     assert_eq!(order(&t.db).await, vec!["A", "C", "B"]);
     let b_now = packages::get(&t.db, b.id).await.unwrap();
-    assert_eq!((b_now.display_order, b_now.version), (c.display_order, b.version + 1), "the neighbour moved too");
+    assert_eq!((b_now.display_order, b_now.version), (c.display_order, b.version), "the neighbour moved too");
     for (id, from, to) in [(c.id, 3, 2), (b.id, 2, 3)] {
         let row = audit::for_entity(&t.db, "service_package", id).await.unwrap().pop().unwrap();
         assert_eq!((row.action.as_str(), row.actor_id), ("reorder", team.admin.user_id));
@@ -269,9 +270,11 @@ crate::on_both!(reorder_swaps_with_the_neighbour_and_is_audited, |t: TestDb| asy
     let a_now = packages::get(&t.db, a.id).await.unwrap();
     packages::reorder(&t.db, &team.admin, a_now.id, a_now.version, Direction::Down).await.unwrap();
     assert_eq!(order(&t.db).await, vec!["C", "B", "A"]);
-    // A stale version is a conflict, not a move.
-    let err = packages::reorder(&t.db, &team.admin, a.id, a.version, Direction::Up).await.unwrap_err();
-    assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    // A move is relative to the order now: the version the list showed is enough,
+    // and an edit opened before the moves still saves.
+    packages::reorder(&t.db, &team.admin, a.id, a.version, Direction::Up).await.unwrap();
+    assert_eq!(order(&t.db).await, vec!["C", "A", "B"]);
+    packages::update(&t.db, &team.admin, b.id, b.version, b.fields()).await.unwrap();
 
     // Equal display orders (an import) are renumbered first, then swapped.
     staffroom::with_db!(&t.db, p => sqlx::query("UPDATE service_packages SET display_order = 7").execute(p).await.unwrap().rows_affected());

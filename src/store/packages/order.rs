@@ -20,13 +20,21 @@ struct Slot {
 
 /// Moves a package one step up or down the display order of all packages (active
 /// and inactive: the order is one list) by swapping its `display_order` with its
-/// neighbour's, in one transaction. Both rows get a new version and an audit row.
-/// The first package cannot move up nor the last down. Equal display orders (left
-/// by an import) are first renumbered 1, 2, 3… in the current order, audited.
-pub async fn reorder(db: &Db, actor: &Actor, id: i64, version: i64, direction: Direction) -> Result<Package> {
+/// neighbour's, in one transaction, with an audit row for each. The place in the
+/// list is not the package's content: neither row gets a new version or
+/// `updated_at`, so an edit open meanwhile still saves and the move needs no listed
+/// version (`J` pressed twice quickly moves twice). The first package cannot move
+/// up nor the last down. Equal display orders (left by an import) are first
+/// renumbered 1, 2, 3… in the current order, audited.
+pub async fn reorder(db: &Db, actor: &Actor, id: i64, _version: i64, direction: Direction) -> Result<Package> {
     actor.require(Action::ManageSettings)?;
     let mut tx = db.begin().await?;
-    let before = fetch_for_write(&mut tx, id, version).await?;
+    // One reorder at a time (PostgreSQL): the no-op UPDATE locks every row, so the
+    // order read next is the one the swap changes.
+    with_tx!(&mut tx, c => {
+        sqlx::query("UPDATE service_packages SET display_order = display_order").execute(&mut *c).await?.rows_affected()
+    });
+    let before = get_in(&mut tx, id).await?;
     let Some(mut other) = neighbour(&mut tx, before.display_order, id, direction).await? else {
         let edge = if direction == Direction::Up { "first" } else { "last" };
         return Err(StoreError::refused(format!("service package {} is already {edge}", before.name)));
@@ -37,20 +45,16 @@ pub async fn reorder(db: &Db, actor: &Actor, id: i64, version: i64, direction: D
         mine = order_of(&mut tx, id).await?;
         other.display_order = order_of(&mut tx, other.id).await?;
     }
-    // Each UPDATE is guarded, so a concurrent move of either row (PostgreSQL lets
-    // two run at once) turns into a conflict instead of two packages on one place.
-    let at = now();
+    // Each UPDATE is guarded by the place it expects, so a move that somehow met
+    // another turns into a conflict instead of two packages on one place.
     let guarded = [
-        (id, other.display_order, "version", before.version, "this service package"),
-        (other.id, mine, "display_order", other.display_order, "the service package next to it"),
+        (id, other.display_order, mine, "this service package"),
+        (other.id, mine, other.display_order, "the service package next to it"),
     ];
-    for (row, order, column, expected, what) in guarded {
-        let sql = format!(
-            "UPDATE service_packages SET display_order = $2, version = version + 1, updated_at = $3 \
-             WHERE id = $1 AND {column} = $4"
-        );
+    for (row, order, expected, what) in guarded {
+        let sql = "UPDATE service_packages SET display_order = $2 WHERE id = $1 AND display_order = $3";
         let n = with_tx!(&mut tx, c => {
-            sqlx::query(&sql).bind(row).bind(order).bind(at).bind(expected).execute(&mut *c).await?.rows_affected()
+            sqlx::query(sql).bind(row).bind(order).bind(expected).execute(&mut *c).await?.rows_affected()
         });
         if n == 0 {
             return Err(audit::conflict(&mut tx, what, "service_package", row).await);
