@@ -1,5 +1,6 @@
 //! The dashboard: a few short lists per role, each item pointing at a screen.
 
+use super::lead_filter::LIVE;
 use super::{Actor, Db, Result, now};
 use crate::domain::metrics::{AttendanceCounts, attendance_rate, below_threshold};
 use crate::domain::permissions::Action;
@@ -112,12 +113,12 @@ async fn count(db: &Db, sql: &str) -> Result<i64> {
 }
 
 async fn new_leads(db: &Db) -> Result<Section> {
-    let total = count(db, "SELECT COUNT(*) FROM leads WHERE status = 'new'").await?;
+    let total = count(db, &format!("SELECT COUNT(*) FROM leads WHERE status = 'new'{LIVE}")).await?;
     let rows: Vec<(i64, String, String, String)> = with_db!(db, p => {
-        sqlx::query_as(
-            "SELECT id, full_name, source, interested_in FROM leads WHERE status = 'new' \
+        sqlx::query_as(&format!(
+            "SELECT id, full_name, source, interested_in FROM leads WHERE status = 'new'{LIVE} \
              ORDER BY updated_at DESC, id DESC LIMIT $1",
-        )
+        ))
         .bind(SHOWN)
         .fetch_all(p)
         .await?
@@ -137,7 +138,7 @@ async fn new_leads(db: &Db) -> Result<Section> {
 async fn follow_ups(db: &Db, me: i64, day_end: DateTime<Utc>) -> Result<Section> {
     // Open stages listed (not "NOT IN closed") so the index serves each as a range.
     const OPEN_MINE_DUE: &str = "FROM leads WHERE assigned_to = $1 AND next_follow_up_at < $2 \
-         AND status IN ('new', 'contacted', 'qualified', 'proposal_sent', 'nurturing')";
+         AND status IN ('new', 'contacted', 'qualified', 'proposal_sent', 'nurturing') AND merged_into_id IS NULL";
     let total: i64 = with_db!(db, p => {
         sqlx::query_scalar(&format!("SELECT COUNT(*) {OPEN_MINE_DUE}")).bind(me).bind(day_end).fetch_one(p).await?
     });

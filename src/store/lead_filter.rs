@@ -519,12 +519,21 @@ impl Scope {
 
     /// The clauses for `backend`, with placeholders from `$first`.
     pub fn sql(&self, backend: Backend, first: usize) -> Where {
-        self.filter.where_sql(backend, self.me, self.now, first)
+        live(self.filter.where_sql(backend, self.me, self.now, first))
     }
 
     /// The clauses with the SQLite search as the clause `matches` (see
     /// `LeadFilter::where_sql_matching`).
     pub fn sql_matching(&self, backend: Backend, first: usize, matches: &str) -> Where {
-        self.filter.where_sql_matching(backend, self.me, self.now, first, Some(matches))
+        live(self.filter.where_sql_matching(backend, self.me, self.now, first, Some(matches)))
     }
+}
+
+/// Leads merged into another are kept (soft delete) but belong to no list: every
+/// board, export and count reads only the live ones. One place for the rule.
+pub const LIVE: &str = " AND merged_into_id IS NULL";
+
+fn live(mut w: Where) -> Where {
+    w.sql.push_str(LIVE);
+    w
 }

@@ -7,7 +7,6 @@ use super::{Actor, Db, Result, StoreError, now};
 use crate::domain::lead::budget_estimate;
 use crate::domain::permissions::Action;
 use crate::with_tx;
-use chrono::{DateTime, Utc};
 use serde_json::json;
 
 /// Tables whose rows point at a lead, moved to the kept lead by a merge.
@@ -15,11 +14,13 @@ const LEAD_REFERENCES: &[&str] =
     &["lead_notes", "contact_messages", "mentorships", "code_review_requests", "event_registrations"];
 
 /// Merges two leads that are one person: the older lead is kept and takes the
-/// other's notes and links, and any contact detail it lacks; the newer one is
-/// deleted. The audit log keeps both: a `merge` row on the kept lead and a `delete`
-/// row holding every field of the removed one. Both versions must be the ones the
-/// user saw: they are checked when read and again by every write (the kept lead's
-/// UPDATE and the other's DELETE say `AND version = …`), because on PostgreSQL a
+/// other's notes and links, and any contact detail it lacks; the newer one is kept
+/// too (soft delete: nothing is deleted) with `merged_into_id` pointing at the kept
+/// lead, which hides it from the board, dashboards, duplicate checks and exports
+/// (`lead_filter::LIVE`); its own history stays under its id. The audit log has a
+/// `merge` row on each. Both versions must be the ones the user saw: they are
+/// checked when read and again by every write (both UPDATEs say
+/// `AND version = …`), because on PostgreSQL a
 /// colleague's edit can commit between this transaction's reads and its writes. A
 /// miss is `StoreError::Conflict` naming who changed the lead, and the transaction
 /// is dropped: nothing of the merge is written.
@@ -30,6 +31,17 @@ pub async fn merge(db: &Db, actor: &Actor, a: (i64, i64), b: (i64, i64)) -> Resu
     }
     let mut tx = db.begin().await?;
     let (la, lb) = (get_in(&mut tx, a.0).await?, get_in(&mut tx, b.0).await?);
+    for lead in [&la, &lb] {
+        let into: Option<i64> = with_tx!(&mut tx, c => {
+            sqlx::query_scalar("SELECT merged_into_id FROM leads WHERE id = $1").bind(lead.id).fetch_one(&mut *c).await?
+        });
+        if let Some(into) = into {
+            return Err(StoreError::refused(format!(
+                "lead #{} {} was merged into #{into} already",
+                lead.id, lead.full_name
+            )));
+        }
+    }
     for (lead, version) in [(&la, a.1), (&lb, b.1)] {
         if lead.version != version {
             return Err(audit::conflict(&mut tx, "one of the leads", "lead", lead.id).await);
@@ -76,15 +88,19 @@ pub async fn merge(db: &Db, actor: &Actor, a: (i64, i64), b: (i64, i64)) -> Resu
             sqlx::query(&sql).bind(keep.id).bind(gone.id).execute(&mut *c).await?.rows_affected()
         });
     }
-    let deleted = with_tx!(&mut tx, c => {
-        sqlx::query("DELETE FROM leads WHERE id = $1 AND version = $2")
-            .bind(gone.id)
-            .bind(gone.version)
-            .execute(&mut *c)
-            .await?
-            .rows_affected()
+    let marked = with_tx!(&mut tx, c => {
+        sqlx::query(
+            "UPDATE leads SET merged_into_id = $3, version = version + 1, updated_at = $4 WHERE id = $1 AND version = $2",
+        )
+        .bind(gone.id)
+        .bind(gone.version)
+        .bind(keep.id)
+        .bind(now())
+        .execute(&mut *c)
+        .await?
+        .rows_affected()
     });
-    if deleted != 1 {
+    if marked != 1 {
         return Err(audit::conflict(&mut tx, "one of the leads", "lead", gone.id).await);
     }
     let fields = |l: &Lead| {
@@ -103,63 +119,16 @@ pub async fn merge(db: &Db, actor: &Actor, a: (i64, i64), b: (i64, i64)) -> Resu
     )
     .diff(&fields(&keep), &new);
     audit::record(&mut tx, actor, change).await?;
-    let removed = serde_json::to_value(LeadSnapshot::of(&gone)).map_err(|e| StoreError::Other(e.to_string()))?;
-    let change =
-        Change::new("delete", "lead", Some(gone.id), format!("lead {} merged into #{}", gone.full_name, keep.id));
-    let change = Change { old: Some(removed), new: Some(json!({"merged_into": keep.id})), ..change };
+    let change = Change::new(
+        "merge",
+        "lead",
+        Some(gone.id),
+        format!("lead #{} {} merged into #{} {}", gone.id, gone.full_name, keep.id, keep.full_name),
+    )
+    .diff(&json!({"id": gone.id, "merged_into": null}), &json!({"id": gone.id, "merged_into": keep.id}));
     audit::record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(merged)
-}
-
-/// Every field of a lead, as the audit log keeps a removed one.
-#[derive(serde::Serialize)]
-struct LeadSnapshot<'a> {
-    id: i64,
-    full_name: &'a str,
-    email: &'a Option<String>,
-    phone: &'a Option<String>,
-    whatsapp: &'a Option<String>,
-    lead_type: &'a str,
-    source: &'a str,
-    message: &'a Option<String>,
-    interested_in: &'a str,
-    status: &'a str,
-    lost_reason: &'a Option<String>,
-    budget_range: &'a Option<String>,
-    urgency: &'a Option<String>,
-    assigned_to: Option<i64>,
-    next_follow_up_at: Option<DateTime<Utc>>,
-    converted_at: Option<DateTime<Utc>>,
-    last_contact_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-impl<'a> LeadSnapshot<'a> {
-    fn of(l: &'a Lead) -> LeadSnapshot<'a> {
-        LeadSnapshot {
-            id: l.id,
-            full_name: &l.full_name,
-            email: &l.email,
-            phone: &l.phone,
-            whatsapp: &l.whatsapp,
-            lead_type: &l.lead_type,
-            source: &l.source,
-            message: &l.message,
-            interested_in: &l.interested_in,
-            status: &l.status,
-            lost_reason: &l.lost_reason,
-            budget_range: &l.budget_range,
-            urgency: &l.urgency,
-            assigned_to: l.assigned_to,
-            next_follow_up_at: l.next_follow_up_at,
-            converted_at: l.converted_at,
-            last_contact_at: l.last_contact_at,
-            created_at: l.created_at,
-            updated_at: l.updated_at,
-        }
-    }
 }
 
 /// Open leads sharing any of these contact details (normalised): the duplicate

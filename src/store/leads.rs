@@ -339,7 +339,8 @@ fn duplicates_query(email: Option<&str>, phone: Option<&str>) -> Option<(String,
     }
     let sql = format!(
         "SELECT {LEAD_COLUMNS} FROM leads WHERE status NOT IN ('closed_won', 'closed_lost') \
-         AND (email = $1 OR phone = $2 OR whatsapp = $2) ORDER BY id LIMIT 20"
+         AND (email = $1 OR phone = $2 OR whatsapp = $2){} ORDER BY id LIMIT 20",
+        super::lead_filter::LIVE
     );
     Some((sql, email, phone))
 }

@@ -80,13 +80,15 @@ crate::on_both!(merging_keeps_the_older_lead_with_all_notes, |t: TestDb| async m
     assert_eq!(kept.email.as_deref(), Some("omar@example.com"), "a missing detail is taken from the other");
     let notes: Vec<String> = leads::notes(&t.db, old.id).await.unwrap().into_iter().map(|n| n.note).collect();
     assert_eq!(notes, vec!["first call", "sent the brochure"]);
-    assert!(matches!(leads::get(&t.db, new.id).await, Err(StoreError::NotFound { .. })));
-    // The audit log records both sides; the removed lead's fields are kept there.
+    // Soft delete: the merged-away lead is kept with its fields, off the board.
+    assert_eq!(leads::get(&t.db, new.id).await.unwrap().full_name, "Omar T.");
+    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 1);
+    // The audit log records both sides.
     let kept_rows = audit::for_entity(&t.db, "lead", old.id).await.unwrap();
     assert!(kept_rows.iter().any(|r| r.action == "merge" && r.summary.contains(&format!("#{}", new.id))));
     let gone_rows = audit::for_entity(&t.db, "lead", new.id).await.unwrap();
-    let delete = gone_rows.iter().find(|r| r.action == "delete").expect("a delete row for the merged lead");
-    assert!(delete.old_values.as_deref().unwrap().contains("Omar T."));
+    let merged = gone_rows.iter().find(|r| r.action == "merge").expect("a merge row on the merged lead");
+    assert!(merged.new_values.as_deref().unwrap().contains(&format!("\"merged_into\":{}", old.id)), "{merged:?}");
     assert!(matches!(audit::verify(&t.db, &mut |_| {}).await.unwrap(), audit::Verdict::Intact { .. }));
     // A merged-away lead is no longer a duplicate candidate: one open lead remains.
     assert_eq!(leads::find_duplicates(&t.db, Some("omar@example.com"), None).await.unwrap().len(), 1);
@@ -238,7 +240,9 @@ async fn merge_from_the_lead_view_lists_leads_with_the_same_contact() {
     d.press(KeyCode::Enter).await;
     // The lead on screen was merged away: the view follows the kept, older lead.
     assert_eq!(lead_on_screen(&d).map(|l| l.id), Some(a.id));
-    assert!(leads::get(&t.db, b.id).await.is_err());
+    let board = staffroom::store::board::load(&t.db, &staffroom::store::lead_filter::Scope::all(), 10).await.unwrap();
+    assert!(board.iter().all(|c| c.cards.iter().all(|k| k.lead.id != b.id)), "off the board, kept in the table");
+    assert!(leads::get(&t.db, b.id).await.is_ok());
 }
 
 /// The budget of the bug report: each number saturated the estimate, stored as -1.

@@ -437,3 +437,34 @@ async fn opening_the_board_with_an_out_of_range_saved_filter_shows_every_lead() 
     let d = open(&t.db).await;
     assert_eq!(names(&d).len(), 3, "the saved filter was dropped: {:?}", names(&d));
 }
+
+crate::on_both!(a_merged_lead_is_kept_hidden_and_its_history_reachable, |t: TestDb| async move {
+    let team = team(&t.db).await;
+    let older = lead(&t.db, &team.staff, "Karim Fawzy", "+201001112233", None).await;
+    let newer = lead(&t.db, &team.staff, "Karim Again", "+20 100 111 2233", team.staff.user_id).await;
+    let kept = leads::merge(&t.db, &team.staff, (older.id, older.version), (newer.id, newer.version)).await.unwrap();
+    assert_eq!(kept.id, older.id);
+    // Kept, marked merged into the older lead (a soft delete: no row is gone).
+    let gone = leads::get(&t.db, newer.id).await.unwrap();
+    assert_eq!(gone.full_name, "Karim Again");
+    let into: Option<i64> = staffroom::with_db!(&t.db, p => {
+        sqlx::query_scalar("SELECT merged_into_id FROM leads WHERE id = $1").bind(newer.id).fetch_one(p).await.unwrap()
+    });
+    assert_eq!(into, Some(older.id));
+    // Hidden from the board, its counts, the duplicate check and the export.
+    assert_eq!(ids(&board::load(&t.db, &Scope::all(), 10).await.unwrap()), vec![older.id]);
+    assert_eq!(board::count_by_status(&t.db).await.unwrap()[0].1, 1);
+    let dups = leads::duplicates_of(&t.db, None, Some("+201001112233"), None).await.unwrap();
+    assert_eq!(dups.iter().map(|l| l.id).collect::<Vec<_>>(), vec![older.id]);
+    let mut csv = Vec::new();
+    let n = staffroom::store::lead_io::export(&t.db, &Scope::all(), staffroom::store::lead_io::Format::Csv, &mut csv)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    // Its own history is still there, ending in the merge; merging it again is refused.
+    let history = audit::for_entity(&t.db, "lead", newer.id).await.unwrap();
+    assert_eq!(history.first().map(|r| r.action.as_str()), Some("create"));
+    assert_eq!(history.last().map(|r| r.action.as_str()), Some("merge"), "{history:?}");
+    let again = leads::merge(&t.db, &team.staff, (older.id, kept.version), (newer.id, gone.version)).await.unwrap_err();
+    assert!(again.to_string().contains("was merged into"), "{again}");
+});
