@@ -207,7 +207,8 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
     };
     // Follow-up and budget given with the move (nurturing, proposal_sent) are kept.
     // A budget typed now is checked; one stored by an older version is kept as it is.
-    let follow_up = input.next_follow_up_at.or(before.next_follow_up_at);
+    let typed = input.next_follow_up_at.map(|t| super::fields::instant("next_follow_up_at", t)).transpose()?;
+    let follow_up = typed.or(before.next_follow_up_at);
     let (budget, _) = validate_budget(input.budget_range.as_deref())?;
     let budget = budget.or(before.budget_range.clone());
     let estimate = budget.as_deref().and_then(budget_estimate);
@@ -410,6 +411,7 @@ pub async fn assign(db: &Db, actor: &Actor, id: i64, version: i64, user_id: Opti
 
 /// Sets (or clears) the next follow-up.
 pub async fn set_follow_up(db: &Db, actor: &Actor, id: i64, version: i64, at: Option<DateTime<Utc>>) -> Result<Lead> {
+    let at = at.map(|t| super::fields::instant("next_follow_up_at", t)).transpose()?;
     edit(db, actor, id, version, Edit::FollowUp(at)).await
 }
 

@@ -105,10 +105,7 @@ impl MovePrompt {
 /// `YYYY-MM-DD`, `+N` (days from today), `N`, `tomorrow` → that day at 09:00 in the
 /// office's zone. A day before today is refused.
 pub fn parse_follow_up(text: &str, today: NaiveDate, tz: Tz) -> Result<DateTime<Utc>, String> {
-    let day = super::time::parse_day(text, today)?;
-    if day < today {
-        return Err(format!("{day} is in the past"));
-    }
+    let day = crate::domain::dates::not_past(super::time::parse_day(text, today)?, today)?;
     Ok(super::time::at_hour(day, 9, tz))
 }
 
@@ -146,6 +143,10 @@ mod tests {
         assert_eq!(parse_follow_up("2026-12-01", today, utc).unwrap().date_naive().to_string(), "2026-12-01");
         assert!(parse_follow_up("2026-11-01", today, utc).unwrap_err().contains("past"));
         assert!(parse_follow_up("soon", today, utc).unwrap_err().contains("not a date"));
+        assert!(parse_follow_up("-5", today, utc).unwrap_err().contains("in the past"));
+        let range = crate::domain::dates::RANGE;
+        assert!(parse_follow_up("9999-12-31", today, utc).unwrap_err().contains(range));
+        assert!(parse_follow_up("+99999999999", today, utc).unwrap_err().contains(range));
         // 09:00 in Cairo is 07:00 UTC: the follow-up is at the office's morning.
         let cairo = crate::ui::time::zone("Africa/Cairo").unwrap();
         assert_eq!(parse_follow_up("+3", today, cairo).unwrap().to_rfc3339(), "2026-11-26T07:00:00+00:00");

@@ -98,8 +98,11 @@ impl CalendarScreen {
         vec![Cmd::Send(Lane::Load, Request::Calendar { from, to, filter: self.filter })]
     }
 
-    /// Moves to `day`, loading when the view's range is not the loaded one.
+    /// Moves to `day`, loading when the view's range is not the loaded one. The
+    /// office's range of days (`domain::dates`) holds the calendar: `]` at its end
+    /// stays there.
     fn go(&mut self, day: NaiveDate) -> Vec<Cmd> {
+        let day = crate::domain::dates::clamp(day);
         let changed = self.day != Some(day);
         self.day = Some(day);
         if changed && self.view != View::Agenda {
