@@ -10,7 +10,6 @@ use super::{Actor, Db, Result, StoreError, Tx, now};
 use crate::domain::contact;
 use crate::domain::lead::{
     LeadMoveError, LeadSource, LeadStatus, LeadType, MoveInput, NoteType, Urgency, budget_estimate, check_move,
-    parse_budget,
 };
 use crate::domain::permissions::Action;
 use crate::{with_db, with_tx};
@@ -89,11 +88,7 @@ pub fn validate_budget(range: Option<&str>) -> Result<(Option<String>, Option<i6
     let Some(budget) = range.map(str::trim).filter(|b| !b.is_empty()).map(contact::storable) else {
         return Ok((None, None));
     };
-    let most = crate::domain::lead::MAX_BUDGET_RANGE_CHARS;
-    if budget.chars().count() > most {
-        return Err(StoreError::invalid("budget", format!("is longer than {most} characters")));
-    }
-    let estimate = parse_budget(&budget).map_err(|why| StoreError::invalid("budget", why))?;
+    let estimate = crate::domain::lead::check_budget(&budget).map_err(|why| StoreError::invalid("budget", why))?;
     Ok((Some(budget), estimate))
 }
 

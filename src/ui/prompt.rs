@@ -81,9 +81,19 @@ impl MovePrompt {
         let text = self.input.trim();
         match self.pending.prompt {
             Prompt::LostReason => {
-                let preset =
-                    text.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| self.presets.get(i));
-                let reason = preset.cloned().unwrap_or_else(|| text.to_string());
+                // A bare number only ever picks a preset: "12" of 5 presets is a slip,
+                // not a reason.
+                let reason = match text.parse::<u64>() {
+                    Ok(n) => match usize::try_from(n).ok().and_then(|n| n.checked_sub(1)) {
+                        Some(i) if i < self.presets.len() => self.presets[i].clone(),
+                        _ if self.presets.is_empty() => return Err("type the reason in words".into()),
+                        _ => {
+                            let last = self.presets.len();
+                            return Err(format!("{n} is not a preset: pick 1 to {last}, or type the reason in words"));
+                        }
+                    },
+                    Err(_) => text.to_string(),
+                };
                 if reason.is_empty() {
                     return Err("a lost reason is needed: pick a number or type one".into());
                 }
@@ -96,6 +106,10 @@ impl MovePrompt {
                 if text.is_empty() {
                     return Err("a budget range is needed for a proposal".into());
                 }
+                // The store's own check, here too, so a refusal keeps the prompt open
+                // with what was typed.
+                crate::domain::lead::check_budget(text)
+                    .map_err(|why| if why.starts_with("is ") { format!("the budget {why}") } else { why })?;
                 Ok(MoveInput { budget_range: Some(text.to_string()), ..MoveInput::default() })
             }
         }
@@ -131,7 +145,9 @@ mod tests {
             Some("went quiet")
         );
         assert!(prompt(Prompt::LostReason, "  ").parse(now, tz).is_err());
-        assert_eq!(prompt(Prompt::LostReason, "9").parse(now, tz).unwrap().lost_reason.as_deref(), Some("9"));
+        let slip = prompt(Prompt::LostReason, "9").parse(now, tz).unwrap_err();
+        assert_eq!(slip, "9 is not a preset: pick 1 to 2, or type the reason in words");
+        assert!(prompt(Prompt::LostReason, "0").parse(now, tz).is_err());
     }
 
     #[test]

@@ -315,3 +315,65 @@ crate::on_both!(assigning_and_follow_ups_are_versioned_and_audited, |t: TestDb| 
     let trail = staffroom::store::audit::for_entity(&t.db, "lead", lead.id).await.unwrap();
     assert!(trail.iter().any(|r| r.summary.starts_with("assigned lead Versioned")), "{trail:?}");
 });
+
+/// The open move prompt: what is typed in it and the message it shows.
+fn prompt_state(d: &Driver) -> (String, Option<String>) {
+    match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Prompt(p)) => (p.input.clone(), p.error.clone()),
+        _ => panic!("the move prompt should still be open"),
+    }
+}
+
+async fn clear_and_type(d: &mut Driver, text: &str) {
+    d.press_key(crossterm::event::KeyEvent::new(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL)).await;
+    d.type_text(text).await;
+    d.press(KeyCode::Enter).await;
+}
+
+#[tokio::test]
+async fn a_refused_budget_or_preset_number_keeps_the_prompt_open_with_the_typing() {
+    let (t, _, _) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    d.press(KeyCode::Char('l')).await; // the contacted column
+    let card = board(&d).selected().unwrap().lead.clone();
+    d.shift('L').await; // qualified
+    d.shift('L').await; // a proposal asks the budget
+    assert!(d.screen().contains("budget range?"), "{}", d.screen());
+    // Over the limit: refused in the prompt, nothing typed lost, the card waits.
+    d.type_text("99999999999999").await;
+    d.press(KeyCode::Enter).await;
+    let (typed, why) = prompt_state(&d);
+    assert_eq!(typed, "99999999999999");
+    assert!(why.as_deref().is_some_and(|w| w.contains("above the maximum budget")), "{why:?}");
+    assert_eq!(stage_of(&d, &card.full_name), Some(LeadStatus::Qualified));
+    // A negative budget is refused, not read as its size.
+    clear_and_type(&mut d, "-5000").await;
+    let (typed, why) = prompt_state(&d);
+    assert_eq!((typed.as_str(), why.as_deref()), ("-5000", Some("a budget cannot be negative")));
+    clear_and_type(&mut d, "5,000").await;
+    let stored = leads::get(&t.db, card.id).await.unwrap();
+    assert_eq!((stored.stage(), stored.budget_estimate), (LeadStatus::ProposalSent, Some(5000)));
+
+    // Closing as lost: a bare number outside the presets is refused naming them.
+    d.press(KeyCode::Char('m')).await;
+    let targets: Vec<String> = match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Choose(c)) => c.items.iter().map(|(label, _)| label.clone()).collect(),
+        _ => panic!("picker"),
+    };
+    for _ in 0..targets.iter().position(|t| t == "closed_lost").unwrap() {
+        d.press(KeyCode::Down).await;
+    }
+    d.press(KeyCode::Enter).await;
+    let presets = match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Prompt(p)) => p.presets.len(),
+        _ => panic!("the lost prompt"),
+    };
+    d.type_text("12").await;
+    d.press(KeyCode::Enter).await;
+    let (typed, why) = prompt_state(&d);
+    assert_eq!(typed, "12");
+    assert_eq!(why, Some(format!("12 is not a preset: pick 1 to {presets}, or type the reason in words")));
+    d.press(KeyCode::Esc).await;
+    let stored = leads::get(&t.db, card.id).await.unwrap();
+    assert_eq!((stored.stage(), stored.lost_reason), (LeadStatus::ProposalSent, None), "nothing stored");
+}
