@@ -129,6 +129,9 @@ pub struct MoveInput {
     pub lost_reason: Option<String>,
     pub next_follow_up_at: Option<chrono::DateTime<chrono::Utc>>,
     pub budget_range: Option<String>,
+    /// The move is the undo of the user's own last move of the lead (`u`): the
+    /// exact reverse, which the forward machine does not judge (`store::lead_undo`).
+    pub undo: bool,
 }
 
 /// What the board must ask before moving a lead to `to`.

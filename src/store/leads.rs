@@ -230,12 +230,9 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
         return Err(audit::conflict(&mut tx, "this lead", "lead", id).await);
     };
     let summary = format!("moved lead {} from {from} to {to}", after.full_name);
-    let change = Change::new("status_change", "lead", Some(id), summary).diff(
-        &json!({"id": id, "status": before.status, "lost_reason": before.lost_reason,
-            "next_follow_up_at": before.next_follow_up_at, "budget_range": before.budget_range}),
-        &json!({"id": id, "status": after.status, "lost_reason": after.lost_reason,
-            "next_follow_up_at": after.next_follow_up_at, "budget_range": after.budget_range}),
-    );
+    // Every field the move changed, so an undo can put each back (`lead_undo`).
+    let change = Change::new("status_change", "lead", Some(id), summary)
+        .diff(&super::lead_undo::moved_fields(&before), &super::lead_undo::moved_fields(&after));
     audit::record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(after)

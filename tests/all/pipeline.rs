@@ -377,3 +377,77 @@ async fn a_refused_budget_or_preset_number_keeps_the_prompt_open_with_the_typing
     let stored = leads::get(&t.db, card.id).await.unwrap();
     assert_eq!((stored.stage(), stored.lost_reason), (LeadStatus::ProposalSent, None), "nothing stored");
 }
+
+/// The selected card is on a shown column (closed ones are hidden under 160 columns).
+fn selected_shown(d: &Driver) -> Option<String> {
+    let b = board(d);
+    let col = b.columns.get(b.col)?;
+    (!col.status.is_closed()).then(|| b.selected().map(|c| c.lead.full_name.clone())).flatten()
+}
+
+#[tokio::test]
+async fn undo_reverses_my_own_move_to_won_and_a_shown_card_stays_selected() {
+    let (t, staff, _) = board_db().await;
+    let plain = MoveInput::default();
+    let lead = leads::create(
+        &t.db,
+        &staff,
+        NewLead { full_name: "Won Case".into(), phone: Some("+201009999999".into()), ..NewLead::default() },
+    )
+    .await
+    .unwrap();
+    let l = leads::move_to(&t.db, &staff, lead.id, lead.version, LeadStatus::Contacted, &plain).await.unwrap();
+    let l = leads::move_to(&t.db, &staff, l.id, l.version, LeadStatus::Qualified, &plain).await.unwrap();
+    let budget = MoveInput { budget_range: Some("5k".into()), ..MoveInput::default() };
+    leads::move_to(&t.db, &staff, l.id, l.version, LeadStatus::ProposalSent, &budget).await.unwrap();
+    let mut d = open_board(&t.db, 120, 40).await;
+    for _ in 0..6 {
+        if board(&d).selected().is_some_and(|c| c.lead.full_name == "Won Case") {
+            break;
+        }
+        d.press(KeyCode::Char('l')).await;
+    }
+    assert_eq!(selected_shown(&d).as_deref(), Some("Won Case"));
+    // Won: the card goes to the hidden closed column; the cursor stays on a shown card.
+    d.shift('L').await;
+    let won = leads::get(&t.db, lead.id).await.unwrap();
+    assert_eq!(won.stage(), LeadStatus::ClosedWon);
+    assert!(won.converted_at.is_some());
+    assert!(selected_shown(&d).is_some(), "a shown card is selected after moving one out of sight");
+    // u: the exact reverse, although no forward move leads from closed_won back.
+    d.press(KeyCode::Char('u')).await;
+    let back = leads::get(&t.db, lead.id).await.unwrap();
+    assert_eq!((back.stage(), back.converted_at, back.version), (LeadStatus::ProposalSent, None, won.version + 1));
+    assert_eq!(back.budget_range.as_deref(), Some("5k"));
+    assert_eq!(selected_shown(&d).as_deref(), Some("Won Case"), "the cursor follows the card back");
+    let trail = staffroom::store::audit::for_entity(&t.db, "lead", lead.id).await.unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(last.action, "undo", "audited as an undo: {}", last.summary);
+    d.press(KeyCode::Char('u')).await;
+    assert_eq!(leads::get(&t.db, lead.id).await.unwrap().version, back.version, "an undo is not undone again");
+    // Won again, then X: still a shown card selected.
+    d.shift('L').await;
+    d.shift('M').await;
+    d.shift('X').await;
+    assert!(selected_shown(&d).is_some(), "after X a shown card is selected");
+}
+
+#[tokio::test]
+async fn undo_is_refused_when_someone_else_moved_the_lead_since() {
+    let (t, staff, admin) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    let card = board(&d).selected().unwrap().lead.clone();
+    d.shift('L').await;
+    let moved = leads::get(&t.db, card.id).await.unwrap();
+    // Someone else moves it on: the version guards the undo, naming them.
+    let plain = MoveInput::default();
+    leads::move_to(&t.db, &admin, moved.id, moved.version, LeadStatus::Qualified, &plain).await.unwrap();
+    d.press(KeyCode::Char('u')).await;
+    assert_eq!(leads::get(&t.db, card.id).await.unwrap().stage(), LeadStatus::Qualified, "nothing undone");
+    // Straight through the store: another user's move is not mine to undo.
+    let now = leads::get(&t.db, card.id).await.unwrap();
+    let err = staffroom::store::lead_undo::undo_move(&t.db, &staff, now.id, now.version, LeadStatus::Contacted)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("only your own last move"), "{err}");
+}
