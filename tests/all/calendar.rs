@@ -136,6 +136,40 @@ crate::on_both!(the_calendar_switches_views_moves_by_period_and_goes_to_typed_da
     }
 });
 
+crate::on_both!(enter_on_a_session_not_held_yet_says_so_instead_of_opening_another, |t: TestDb| async move {
+    let ines = login_user(&t.db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
+    let c = class(&t.db, ines.user_id, &["Amal Fathy"], 1).await;
+    let mut d = calendar_driver(&t.db, "ines@test.example", 100, 30).await;
+    d.press(KeyCode::Char('g')).await;
+    d.type_text("+1").await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    let tomorrow = today() + Duration::days(1);
+    assert!(d.screen().contains(&format!("Session of {tomorrow}")), "{}", d.screen());
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    assert!(matches!(d.app.screen(), Some(Screen::Calendar(_))), "no roll call of another session: {}", d.screen());
+    let said: Vec<String> = d.app.toasts.iter().map(|t| t.text.clone()).collect();
+    assert!(said.iter().any(|t| t.contains(&format!("on {tomorrow} has not been held yet"))), "{said:?}");
+    // `p` there marks nobody.
+    d.press(KeyCode::Char('p')).await;
+    d.settle().await;
+    let marks: i64 = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM attendance_records").fetch_one(p).await.unwrap());
+    assert_eq!(marks, 0);
+    // Today's session still opens its roll call.
+    d.press(KeyCode::Char('t')).await;
+    d.settle().await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    match d.app.screen() {
+        Some(Screen::Attendance(a)) => {
+            let g = a.grid.as_ref().expect("grid loaded");
+            assert_eq!(g.sessions[a.col].id, c.today, "today's session is selected");
+        }
+        _ => panic!("Enter on today's session opens its roll call: {}", d.screen()),
+    }
+});
+
 crate::on_both!(the_ics_export_parses_back_with_stable_uids_sequence_cancelled_and_dst, |t: TestDb| async move {
     use icalendar::Component;
     let team = team(&t.db).await;
