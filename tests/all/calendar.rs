@@ -315,3 +315,23 @@ crate::on_both!(f_picks_what_the_calendar_shows, |t: TestDb| async move {
     assert_eq!(rows(&screen), 2, "one cohort: {screen}");
     assert!(!screen.contains("Bassem") && screen.lines().filter(|l| l.contains(&name)).count() >= 2, "{screen}");
 });
+
+crate::on_both!(the_dashboard_shows_a_session_at_the_time_the_calendar_shows, |t: TestDb| async move {
+    use staffroom::store::dashboard::{self, SectionKind};
+    let ines = login_user(&t.db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
+    let c = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
+    exec(&t.db, &format!("UPDATE cohorts SET time_zone = 'Africa/Cairo' WHERE id = {}", c.cohort_id)).await;
+    exec(&t.db, &format!("UPDATE sessions SET starts_at = '18:00:00', ends_at = '21:00:00' WHERE id = {}", c.today))
+        .await;
+    // The office in UTC: 18:00 in Cairo is 16:00 (15:00 in Egypt's summer time).
+    let utc = chrono_tz::Tz::UTC;
+    let cal = calendar::range(&t.db, &ines, today(), today(), utc, cohort_a(c.cohort_id)).await.unwrap();
+    let entry = cal.iter().find(|e| e.id == c.today).expect("today's session on the calendar");
+    let hm = entry.starts.unwrap().format("%H:%M").to_string();
+    assert_ne!(hm, "18:00", "the calendar shows the office's hour");
+    let sections = dashboard::load(&t.db, &ines, today(), utc, 75).await.unwrap();
+    let todays = sections.iter().find(|s| s.kind == SectionKind::TodaySessions).unwrap();
+    let item = todays.items.iter().find(|i| i.id == c.today).expect("today's session on the dashboard");
+    assert_eq!(item.title, format!("{hm} Session of {}", today()), "the calendar's time: {item:?}");
+    assert!(item.detail.contains("(18:00–21:00 Africa/Cairo)"), "and the cohort's own: {item:?}");
+});
