@@ -35,6 +35,9 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             let scope = Scope::new(filter, actor.user_id);
             Ok(Reply::BoardMore(status, board::more(db, &scope, status, after, limit).await?))
         }
+        Request::MoveLead { id, version, to, input } if input.undo => {
+            Ok(Reply::LeadMoved(crate::store::lead_undo::undo_move(db, actor, id, version, to).await?))
+        }
         Request::MoveLead { id, version, to, input } => {
             Ok(Reply::LeadMoved(leads::move_to(db, actor, id, version, to, &input).await?))
         }

@@ -38,7 +38,8 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             Ok(Reply::Login(users::login(db, &email, &password, b.remote(), &terminal, now, b.settings.login).await?))
         }
         Request::Dashboard { today } => {
-            Ok(Reply::Dashboard(dashboard::load(db, actor, today, b.settings.attendance_threshold_percent).await?))
+            let threshold = b.settings.attendance_threshold_percent;
+            Ok(Reply::Dashboard(dashboard::load(db, actor, today, b.settings.tz, threshold).await?))
         }
         Request::Ping => Ok(Reply::Pong),
         Request::VerifyAudit => {

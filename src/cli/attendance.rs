@@ -59,9 +59,7 @@ pub async fn export_calendar(
     let day = |text: &Option<String>, default: chrono::NaiveDate, flag: &str| -> Result<chrono::NaiveDate> {
         match text {
             None => Ok(default),
-            Some(t) => chrono::NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").map_err(|_| {
-                anyhow::anyhow!("--{flag}: '{}' is not a date; use YYYY-MM-DD", crate::ui::text::inert(t))
-            }),
+            Some(t) => crate::domain::dates::parse(t).map_err(|why| anyhow::anyhow!("--{flag}: {why}")),
         }
     };
     let from = day(&args.from, today - chrono::Duration::days(365), "from")?;

@@ -8,25 +8,15 @@ use crate::config::Config;
 use crate::store::audit::{self, Change};
 use crate::store::audit_query::{AuditFilter, Scope};
 use crate::store::{Actor, Db, StoreError};
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
 use std::io::Write;
 
 /// A day (its start, or with `end` the start of the next) or an instant.
 fn instant(text: &str, flag: &str, end: bool, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
     let t = text.trim();
-    if let Ok(day) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        let day = if end { day.succ_opt().unwrap_or(day) } else { day };
-        let at = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-        use chrono::TimeZone;
-        return tz
-            .from_local_datetime(&at)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .with_context(|| format!("--{flag}: {day} has no midnight in {tz}"));
-    }
     let today = crate::store::now().with_timezone(&tz).date_naive();
-    crate::ui::time::parse_instant(t, today, tz).map_err(|why| {
+    crate::ui::time::parse_bound(t, end, today, tz).map_err(|why| {
         anyhow::anyhow!("--{flag}: '{}' is not a day or a time ({why}); use YYYY-MM-DD", crate::ui::text::inert(t))
     })
 }

@@ -10,7 +10,7 @@ use crate::store::lead_filter::{Assigned, LeadFilter, Scope};
 use crate::store::lead_io::{self, Format};
 use crate::store::{Actor, Db, users};
 use anyhow::{Context, Result, bail};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{BufWriter, IsTerminal, Write};
 
@@ -80,8 +80,7 @@ pub async fn filter_from_args(db: &Db, args: &ExportLeadsArgs) -> Result<LeadFil
         },
     };
     if let Some(day) = args.since.as_deref() {
-        let d = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-            .with_context(|| format!("--since: '{day}' is not a date; use YYYY-MM-DD"))?;
+        let d = crate::domain::dates::parse(day).map_err(|why| anyhow::anyhow!("--since: {why}"))?;
         filter.since = d.and_hms_opt(0, 0, 0).map(|t| Utc.from_utc_datetime(&t));
     }
     if let Some(s) = args.source.as_deref() {

@@ -129,6 +129,9 @@ pub struct MoveInput {
     pub lost_reason: Option<String>,
     pub next_follow_up_at: Option<chrono::DateTime<chrono::Utc>>,
     pub budget_range: Option<String>,
+    /// The move is the undo of the user's own last move of the lead (`u`): the
+    /// exact reverse, which the forward machine does not judge (`store::lead_undo`).
+    pub undo: bool,
 }
 
 /// What the board must ask before moving a lead to `to`.
@@ -294,13 +297,18 @@ pub const MAX_BUDGET_TEXT: &str = "1,000,000,000,000";
 /// midpoint of a range ("$1,000–3,000" → 2000), the bound of an open one
 /// ("$3,000+" → 3000, "< $500" → 500), "2k" → 2000. `Ok(None)` when the text holds no
 /// number; `Err` (a message naming the number) when a number is above `MAX_BUDGET`.
-/// Whole currency units; the currency is not converted; never negative (a `-` is
-/// read as a range dash).
+/// Whole currency units; the currency is not converted. A `-` between two numbers
+/// is a range dash; one before the first number makes it negative, which is
+/// refused (`-5000` was once read as 5000).
 pub fn parse_budget(range: &str) -> Result<Option<i64>, String> {
     let mut numbers = Vec::new();
     let mut chars = range.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
         let Some(d) = c.to_digit(10) else { continue };
+        let before = range[..start].trim_end_matches(|c: char| c.is_whitespace() || "$€£".contains(c));
+        if numbers.is_empty() && (before.ends_with('-') || before.ends_with('−')) {
+            return Err("a budget cannot be negative".into());
+        }
         // Above the maximum the value no longer matters, only that it is too big:
         // cap it instead of letting it overflow.
         let mut n = i64::from(d);
@@ -330,6 +338,17 @@ pub fn parse_budget(range: &str) -> Result<Option<i64>, String> {
         // Both at most MAX_BUDGET: the sum cannot overflow.
         [low, high, ..] => Some((low + high) / 2),
     })
+}
+
+/// A budget range as typed (a form, the move prompt, the store): at most
+/// `MAX_BUDGET_RANGE_CHARS` characters, its numbers checked by `parse_budget`.
+/// `Ok` holds the estimate.
+pub fn check_budget(range: &str) -> Result<Option<i64>, String> {
+    let n = range.chars().count();
+    if n > MAX_BUDGET_RANGE_CHARS {
+        return Err(format!("is longer than {MAX_BUDGET_RANGE_CHARS} characters"));
+    }
+    parse_budget(range)
 }
 
 /// `parse_budget` for text already stored: a number above the maximum (written
@@ -364,7 +383,9 @@ mod budget_tests {
         assert_eq!(budget_estimate("9999999999999999999-9999999999999999999"), None);
         assert_eq!(parse_budget("1,000,000,000,000"), Ok(Some(MAX_BUDGET)));
         assert_eq!(parse_budget("1,000,000,000,000 - 1,000,000,000,000"), Ok(Some(MAX_BUDGET)));
-        assert_eq!(parse_budget("-500"), Ok(Some(500)), "never negative");
+        assert_eq!(parse_budget("-5000").unwrap_err(), "a budget cannot be negative");
+        assert!(parse_budget("$ -500").is_err() && parse_budget("− 500 EGP").is_err());
+        assert_eq!(parse_budget("500-1,000"), Ok(Some(750)), "a dash between numbers is a range");
         assert_eq!(parse_budget("1,000,"), Ok(Some(1000)));
     }
 }

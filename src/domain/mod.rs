@@ -9,6 +9,7 @@ pub mod attendance;
 pub mod capacity;
 pub mod case_study;
 pub mod contact;
+pub mod dates;
 pub mod help_request;
 pub mod lead;
 pub mod lifecycle;

@@ -67,8 +67,9 @@ pub fn meetings(
     }
     let mut rule = RRule::new(Frequency::Weekly).by_weekday(days);
     if let Ends::Until(last) = repeat.ends {
-        let end = local(last)?.with_timezone(&rtz) + chrono::Duration::days(1) - chrono::Duration::seconds(1);
-        rule = rule.until(end);
+        // RFC 5545 (and the rrule crate) want UNTIL in UTC when DTSTART has a zone:
+        // the last instant of the until day in the cohort's zone, as UTC.
+        rule = rule.until(end_of_day_utc(last, tz)?);
     }
     let set = rule.build(start).map_err(|e| format!("the series cannot be built: {e}"))?;
     let mut out = Vec::new();
@@ -89,6 +90,19 @@ pub fn meetings(
         return Err("the series has no session: every meeting day is skipped".into());
     }
     Ok(out)
+}
+
+/// The last second of `day` in `tz`, in UTC: the next local midnight (or the first
+/// instant after it, when a DST change skips midnight) less one second.
+fn end_of_day_utc(day: NaiveDate, tz: chrono_tz::Tz) -> Result<DateTime<rrule::Tz>, String> {
+    let next = day.succ_opt().ok_or_else(|| format!("{day} is too far in the future"))?;
+    let midnight = next.and_time(NaiveTime::MIN);
+    let start_of_next = tz
+        .from_local_datetime(&midnight)
+        .earliest()
+        .or_else(|| tz.from_local_datetime(&(midnight + chrono::Duration::hours(1))).earliest())
+        .ok_or_else(|| format!("{midnight} does not exist in {tz}"))?;
+    Ok((start_of_next - chrono::Duration::seconds(1)).with_timezone(&rrule::Tz::UTC))
 }
 
 /// Weekdays as typed: `mon wed`, `Mon,Thu`, `tuesday`. `Err` names the word that
@@ -130,6 +144,35 @@ mod tests {
         assert!(m.iter().all(|t| t.hour() == 18), "18:00 local every week: {m:?}");
         let utc: Vec<u32> = m.iter().map(|t| t.with_timezone(&Utc).hour()).collect();
         assert_eq!(utc, [16, 17, 17], "the UTC instant moves by the hour the clocks went back");
+    }
+
+    #[test]
+    fn an_until_series_in_a_zone_crosses_the_egyptian_dst_change_keeping_its_hour() {
+        // Africa/Cairo moves to summer time on the last Friday of April (2026-04-24)
+        // and back on the last Thursday of October (2026-10-29).
+        let tz = chrono_tz::Africa::Cairo;
+        let spring = Repeat { weekdays: vec![Weekday::Tue], ends: Ends::Until(d("2026-05-05")), skip: vec![] };
+        let m = meetings(d("2026-04-14"), six_pm(), tz, &spring).unwrap();
+        let days: Vec<NaiveDate> = m.iter().map(|t| t.date_naive()).collect();
+        assert_eq!(days, [d("2026-04-14"), d("2026-04-21"), d("2026-04-28"), d("2026-05-05")]);
+        assert!(m.iter().all(|t| t.hour() == 18), "18:00 in Cairo every week: {m:?}");
+        let utc: Vec<u32> = m.iter().map(|t| t.with_timezone(&Utc).hour()).collect();
+        assert_eq!(utc, [16, 16, 15, 15], "summer time starts between the 21st and the 28th");
+
+        // Until a day that is not a meeting day: the last session is before it.
+        let autumn = Repeat { weekdays: vec![Weekday::Thu], ends: Ends::Until(d("2026-11-11")), skip: vec![] };
+        let m = meetings(d("2026-10-20"), six_pm(), tz, &autumn).unwrap();
+        let days: Vec<NaiveDate> = m.iter().map(|t| t.date_naive()).collect();
+        assert_eq!(days, [d("2026-10-22"), d("2026-10-29"), d("2026-11-05")]);
+        assert!(m.iter().all(|t| t.hour() == 18), "{m:?}");
+        let utc: Vec<u32> = m.iter().map(|t| t.with_timezone(&Utc).hour()).collect();
+        assert_eq!(utc, [15, 15, 16], "summer time ends at the end of the 29th");
+
+        // A session at 23:30 on the until day is still in; whole-day sessions too.
+        let late = NaiveTime::from_hms_opt(23, 30, 0);
+        let one_week = Repeat { weekdays: vec![Weekday::Tue], ends: Ends::Until(d("2026-04-21")), skip: vec![] };
+        assert_eq!(meetings(d("2026-04-14"), late, tz, &one_week).unwrap().len(), 2);
+        assert_eq!(meetings(d("2026-04-14"), None, tz, &one_week).unwrap().len(), 2);
     }
 
     #[test]

@@ -80,6 +80,34 @@ type SessionRow = (
     Option<String>,
 );
 
+/// A session as the office sees it: its day, start and end in the office's zone,
+/// and its own times in words when its cohort keeps another zone
+/// (`18:00–21:00 Africa/Cairo`). The one rule for every place that shows a
+/// session's time (the calendar, the dashboard).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shown {
+    pub date: NaiveDate,
+    pub starts: Option<NaiveTime>,
+    pub ends: Option<NaiveTime>,
+    pub own_time: Option<String>,
+}
+
+/// `Shown` for a session stored on `date` from `starts` to `ends` in its cohort's
+/// `zone` (none, or unknown: the office's), seen from the office's `tz`.
+pub fn shown(
+    date: NaiveDate,
+    starts: Option<NaiveTime>,
+    ends: Option<NaiveTime>,
+    zone: Option<&str>,
+    tz: chrono_tz::Tz,
+) -> Shown {
+    let own = zone.and_then(|z| z.trim().parse::<chrono_tz::Tz>().ok()).filter(|z| *z != tz);
+    match own.and_then(|own| in_office(date, starts, ends, own, tz)) {
+        Some((date, starts, ends, words)) => Shown { date, starts, ends, own_time: Some(words) },
+        None => Shown { date, starts, ends, own_time: None },
+    }
+}
+
 /// A session's local times in `own` shown in the office's `tz`: the office's date,
 /// start and end, and the session's own times in words. `None` when the zones agree.
 fn in_office(
@@ -152,11 +180,7 @@ pub async fn range(
     let mut entries: Vec<Entry> = rows
         .into_iter()
         .map(|(id, cohort_id, date, starts, ends, title, cohort, location, url, status, version, zone)| {
-            let own = zone.as_deref().and_then(|z| z.trim().parse::<chrono_tz::Tz>().ok()).filter(|z| *z != tz);
-            let (date, starts, ends, own_time) = match own.and_then(|own| in_office(date, starts, ends, own, tz)) {
-                Some((d, s, e, words)) => (d, s, e, Some(words)),
-                None => (date, starts, ends, None),
-            };
+            let Shown { date, starts, ends, own_time } = shown(date, starts, ends, zone.as_deref(), tz);
             Entry {
                 kind: Kind::Session,
                 id,

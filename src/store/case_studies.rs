@@ -259,8 +259,8 @@ impl CaseStudyFields {
             client_type: self.client_type.clone(),
             live_url: super::fields::link("live_url", self.live_url.as_deref())?,
             repo_url: super::fields::link("repo_url", self.repo_url.as_deref())?,
-            started_at: self.started_at,
-            completed_at: self.completed_at,
+            started_at: self.started_at.map(|d| super::fields::day("started_at", d)).transpose()?,
+            completed_at: self.completed_at.map(|d| super::fields::day("completed_at", d)).transpose()?,
             tags: list(&self.tags, "tags")?,
             tech: list(&self.tech, "tech")?,
         })

@@ -88,7 +88,14 @@ pub struct Section {
 }
 
 /// Everything the dashboard shows for `actor`, as of `today` (office calendar day).
-pub async fn load(db: &Db, actor: &Actor, today: NaiveDate, threshold_percent: u8) -> Result<Vec<Section>> {
+/// `tz` is the office's zone, in which session times are shown (as the calendar does).
+pub async fn load(
+    db: &Db,
+    actor: &Actor,
+    today: NaiveDate,
+    tz: chrono_tz::Tz,
+    threshold_percent: u8,
+) -> Result<Vec<Section>> {
     let mut out = Vec::new();
     let me = actor.user_id.unwrap_or(0);
     let day_end: DateTime<Utc> = today.and_time(NaiveTime::MIN).and_utc() + Duration::days(1);
@@ -97,7 +104,7 @@ pub async fn load(db: &Db, actor: &Actor, today: NaiveDate, threshold_percent: u
             SectionKind::NewLeads => new_leads(db).await?,
             SectionKind::FollowUps => follow_ups(db, me, day_end).await?,
             SectionKind::UnreadMessages => unread_messages(db).await?,
-            SectionKind::TodaySessions => today_sessions(db, me, today).await?,
+            SectionKind::TodaySessions => today_sessions(db, me, today, tz).await?,
             SectionKind::LowAttendance => low_attendance(db, me, today, threshold_percent).await?,
             SectionKind::ModerationQueue => moderation(db).await?,
             SectionKind::Lockouts => lockouts(db).await?,
@@ -188,34 +195,48 @@ async fn unread_messages(db: &Db) -> Result<Section> {
     Ok(Section { kind: SectionKind::UnreadMessages, total, items })
 }
 
-async fn today_sessions(db: &Db, me: i64, today: NaiveDate) -> Result<Section> {
-    let rows: Vec<(i64, String, String, Option<NaiveTime>, bool)> = with_db!(db, p => {
+type TodayRow = (i64, String, String, NaiveDate, Option<NaiveTime>, Option<NaiveTime>, Option<String>, bool);
+
+/// The instructor's sessions on the office's `today`, each at its time as the
+/// calendar shows it (`calendar::shown`): a cohort in another zone may have a
+/// session stored on the day before or after.
+async fn today_sessions(db: &Db, me: i64, today: NaiveDate, tz: chrono_tz::Tz) -> Result<Section> {
+    let rows: Vec<TodayRow> = with_db!(db, p => {
         sqlx::query_as(
-            "SELECT s.id, s.title, c.name, s.starts_at, \
+            "SELECT s.id, s.title, c.name, s.date, s.starts_at, s.ends_at, c.time_zone, \
              EXISTS (SELECT 1 FROM attendance_records a WHERE a.session_id = s.id) \
              FROM sessions s JOIN cohorts c ON c.id = s.cohort_id \
-             WHERE s.date = $2 AND s.status <> 'cancelled' \
+             WHERE s.date >= $2 AND s.date <= $3 AND s.status <> 'cancelled' \
              AND s.cohort_id IN (SELECT cohort_id FROM cohort_instructors WHERE user_id = $1) \
-             ORDER BY s.starts_at, s.id",
+             ORDER BY s.date, s.starts_at, s.id",
         )
         .bind(me)
-        .bind(today)
+        .bind(today - Duration::days(1))
+        .bind(today + Duration::days(1))
         .fetch_all(p)
         .await?
     });
-    let total = rows.len() as i64;
-    let items = rows
+    let mut items: Vec<(Option<NaiveTime>, Item)> = rows
         .into_iter()
-        .map(|(id, title, cohort, starts, marked)| Item {
-            id,
-            title: format!(
-                "{} {title}",
-                starts.map(|t| t.format("%H:%M").to_string()).unwrap_or_else(|| "--:--".into())
-            ),
-            detail: format!("{cohort} · {}", if marked { "attendance taken" } else { "attendance missing" }),
-            alert: !marked,
+        .filter_map(|(id, title, cohort, date, starts, ends, zone, marked)| {
+            let seen = super::calendar::shown(date, starts, ends, zone.as_deref(), tz);
+            (seen.date == today).then(|| {
+                let hm = |t: Option<NaiveTime>| t.map_or_else(|| "--:--".into(), |t| t.format("%H:%M").to_string());
+                let own = seen.own_time.map(|o| format!(" ({o})")).unwrap_or_default();
+                let taken = if marked { "attendance taken" } else { "attendance missing" };
+                let item = Item {
+                    id,
+                    title: format!("{} {title}", hm(seen.starts)),
+                    detail: format!("{cohort}{own} · {taken}"),
+                    alert: !marked,
+                };
+                (seen.starts, item)
+            })
         })
         .collect();
+    items.sort_by_key(|(starts, item)| (*starts, item.id));
+    let total = items.len() as i64;
+    let items = items.into_iter().map(|(_, item)| item).collect();
     Ok(Section { kind: SectionKind::TodaySessions, total, items })
 }
 

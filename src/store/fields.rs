@@ -34,3 +34,20 @@ pub fn link(field: &'static str, value: Option<&str>) -> Result<Option<String>> 
     }
     Ok(v)
 }
+
+/// A day within the office's range of days (`domain::dates`), else refused at `field`.
+pub fn day(field: &'static str, value: chrono::NaiveDate) -> Result<chrono::NaiveDate> {
+    crate::domain::dates::check(value).map_err(|why| StoreError::invalid(field, why))
+}
+
+/// An instant whose day is within the office's range of days.
+pub fn instant(field: &'static str, value: chrono::DateTime<chrono::Utc>) -> Result<chrono::DateTime<chrono::Utc>> {
+    crate::domain::dates::check_instant(value).map_err(|why| StoreError::invalid(field, why))
+}
+
+/// A day typed as `YYYY-MM-DD` within the range (a form's text field).
+pub fn typed_day(field: &'static str, text: &str) -> Result<chrono::NaiveDate> {
+    crate::domain::dates::parse_plain(text)
+        .unwrap_or_else(|| Err("must be a day such as 2026-12-05".into()))
+        .map_err(|why| StoreError::invalid(field, why))
+}

@@ -10,7 +10,6 @@ use super::{Actor, Db, Result, StoreError, Tx, now};
 use crate::domain::contact;
 use crate::domain::lead::{
     LeadMoveError, LeadSource, LeadStatus, LeadType, MoveInput, NoteType, Urgency, budget_estimate, check_move,
-    parse_budget,
 };
 use crate::domain::permissions::Action;
 use crate::{with_db, with_tx};
@@ -89,11 +88,7 @@ pub fn validate_budget(range: Option<&str>) -> Result<(Option<String>, Option<i6
     let Some(budget) = range.map(str::trim).filter(|b| !b.is_empty()).map(contact::storable) else {
         return Ok((None, None));
     };
-    let most = crate::domain::lead::MAX_BUDGET_RANGE_CHARS;
-    if budget.chars().count() > most {
-        return Err(StoreError::invalid("budget", format!("is longer than {most} characters")));
-    }
-    let estimate = parse_budget(&budget).map_err(|why| StoreError::invalid("budget", why))?;
+    let estimate = crate::domain::lead::check_budget(&budget).map_err(|why| StoreError::invalid("budget", why))?;
     Ok((Some(budget), estimate))
 }
 
@@ -207,7 +202,8 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
     };
     // Follow-up and budget given with the move (nurturing, proposal_sent) are kept.
     // A budget typed now is checked; one stored by an older version is kept as it is.
-    let follow_up = input.next_follow_up_at.or(before.next_follow_up_at);
+    let typed = input.next_follow_up_at.map(|t| super::fields::instant("next_follow_up_at", t)).transpose()?;
+    let follow_up = typed.or(before.next_follow_up_at);
     let (budget, _) = validate_budget(input.budget_range.as_deref())?;
     let budget = budget.or(before.budget_range.clone());
     let estimate = budget.as_deref().and_then(budget_estimate);
@@ -234,12 +230,9 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: LeadStat
         return Err(audit::conflict(&mut tx, "this lead", "lead", id).await);
     };
     let summary = format!("moved lead {} from {from} to {to}", after.full_name);
-    let change = Change::new("status_change", "lead", Some(id), summary).diff(
-        &json!({"id": id, "status": before.status, "lost_reason": before.lost_reason,
-            "next_follow_up_at": before.next_follow_up_at, "budget_range": before.budget_range}),
-        &json!({"id": id, "status": after.status, "lost_reason": after.lost_reason,
-            "next_follow_up_at": after.next_follow_up_at, "budget_range": after.budget_range}),
-    );
+    // Every field the move changed, so an undo can put each back (`lead_undo`).
+    let change = Change::new("status_change", "lead", Some(id), summary)
+        .diff(&super::lead_undo::moved_fields(&before), &super::lead_undo::moved_fields(&after));
     audit::record(&mut tx, actor, change).await?;
     tx.commit().await?;
     Ok(after)
@@ -411,6 +404,7 @@ pub async fn assign(db: &Db, actor: &Actor, id: i64, version: i64, user_id: Opti
 
 /// Sets (or clears) the next follow-up.
 pub async fn set_follow_up(db: &Db, actor: &Actor, id: i64, version: i64, at: Option<DateTime<Utc>>) -> Result<Lead> {
+    let at = at.map(|t| super::fields::instant("next_follow_up_at", t)).transpose()?;
     edit(db, actor, id, version, Edit::FollowUp(at)).await
 }
 

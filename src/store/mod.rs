@@ -35,6 +35,7 @@ pub mod lead_fields;
 pub mod lead_filter;
 pub mod lead_io;
 pub mod lead_merge;
+pub mod lead_undo;
 pub mod leads;
 pub mod login;
 pub mod moderation;

@@ -316,7 +316,7 @@ impl PostDraft {
             excerpt,
             content,
             post_type: self.post_type,
-            publish_at: self.publish_at,
+            publish_at: self.publish_at.map(|t| super::fields::instant("publish_at", t)).transpose()?,
             slug,
             category: super::fields::optional("category", self.category.as_deref(), MAX_TITLE_CHARS)?,
             tags,

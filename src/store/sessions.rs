@@ -86,6 +86,7 @@ impl SessionFields {
         let location = trimmed(&self.location, "location", MAX_PLACE_CHARS)?;
         let meeting_url = trimmed(&self.meeting_url, "meeting_url", MAX_PLACE_CHARS)?;
         let day_plan = trimmed(&self.day_plan, "day_plan", MAX_PLAN_CHARS)?;
+        super::fields::day("date", self.date)?;
         rules::check_times(self.starts, self.ends).map_err(|(f, why)| StoreError::invalid(f, why))?;
         let same_place =
             before.is_some_and(|b| (b.mode, &b.location, &b.meeting_url) == (self.mode, &location, &meeting_url));

@@ -81,9 +81,19 @@ impl MovePrompt {
         let text = self.input.trim();
         match self.pending.prompt {
             Prompt::LostReason => {
-                let preset =
-                    text.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).and_then(|i| self.presets.get(i));
-                let reason = preset.cloned().unwrap_or_else(|| text.to_string());
+                // A bare number only ever picks a preset: "12" of 5 presets is a slip,
+                // not a reason.
+                let reason = match text.parse::<u64>() {
+                    Ok(n) => match usize::try_from(n).ok().and_then(|n| n.checked_sub(1)) {
+                        Some(i) if i < self.presets.len() => self.presets[i].clone(),
+                        _ if self.presets.is_empty() => return Err("type the reason in words".into()),
+                        _ => {
+                            let last = self.presets.len();
+                            return Err(format!("{n} is not a preset: pick 1 to {last}, or type the reason in words"));
+                        }
+                    },
+                    Err(_) => text.to_string(),
+                };
                 if reason.is_empty() {
                     return Err("a lost reason is needed: pick a number or type one".into());
                 }
@@ -96,6 +106,10 @@ impl MovePrompt {
                 if text.is_empty() {
                     return Err("a budget range is needed for a proposal".into());
                 }
+                // The store's own check, here too, so a refusal keeps the prompt open
+                // with what was typed.
+                crate::domain::lead::check_budget(text)
+                    .map_err(|why| if why.starts_with("is ") { format!("the budget {why}") } else { why })?;
                 Ok(MoveInput { budget_range: Some(text.to_string()), ..MoveInput::default() })
             }
         }
@@ -105,10 +119,7 @@ impl MovePrompt {
 /// `YYYY-MM-DD`, `+N` (days from today), `N`, `tomorrow` → that day at 09:00 in the
 /// office's zone. A day before today is refused.
 pub fn parse_follow_up(text: &str, today: NaiveDate, tz: Tz) -> Result<DateTime<Utc>, String> {
-    let day = super::time::parse_day(text, today)?;
-    if day < today {
-        return Err(format!("{day} is in the past"));
-    }
+    let day = crate::domain::dates::not_past(super::time::parse_day(text, today)?, today)?;
     Ok(super::time::at_hour(day, 9, tz))
 }
 
@@ -134,7 +145,9 @@ mod tests {
             Some("went quiet")
         );
         assert!(prompt(Prompt::LostReason, "  ").parse(now, tz).is_err());
-        assert_eq!(prompt(Prompt::LostReason, "9").parse(now, tz).unwrap().lost_reason.as_deref(), Some("9"));
+        let slip = prompt(Prompt::LostReason, "9").parse(now, tz).unwrap_err();
+        assert_eq!(slip, "9 is not a preset: pick 1 to 2, or type the reason in words");
+        assert!(prompt(Prompt::LostReason, "0").parse(now, tz).is_err());
     }
 
     #[test]
@@ -146,6 +159,10 @@ mod tests {
         assert_eq!(parse_follow_up("2026-12-01", today, utc).unwrap().date_naive().to_string(), "2026-12-01");
         assert!(parse_follow_up("2026-11-01", today, utc).unwrap_err().contains("past"));
         assert!(parse_follow_up("soon", today, utc).unwrap_err().contains("not a date"));
+        assert!(parse_follow_up("-5", today, utc).unwrap_err().contains("in the past"));
+        let range = crate::domain::dates::RANGE;
+        assert!(parse_follow_up("9999-12-31", today, utc).unwrap_err().contains(range));
+        assert!(parse_follow_up("+99999999999", today, utc).unwrap_err().contains(range));
         // 09:00 in Cairo is 07:00 UTC: the follow-up is at the office's morning.
         let cairo = crate::ui::time::zone("Africa/Cairo").unwrap();
         assert_eq!(parse_follow_up("+3", today, cairo).unwrap().to_rfc3339(), "2026-11-26T07:00:00+00:00");

@@ -2,6 +2,7 @@
 //! `display.time_zone`. The instant itself arrives with each tick; nothing here
 //! reads the clock.
 
+use crate::domain::dates;
 use chrono::{DateTime, Duration, LocalResult, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
@@ -47,38 +48,42 @@ pub fn parse_instant(text: &str, today: NaiveDate, tz: Tz) -> Result<DateTime<Ut
         .ok_or_else(|| format!("{local} does not exist in {tz}"))
 }
 
-/// A day typed by a person: `YYYY-MM-DD`, `+N` or `N` (days from today), `today`,
-/// `tomorrow`. `None`-free: every refusal says what is accepted.
+/// A filter's bound: a day alone means its start (or, with `end`, the start of the
+/// next day) in the office's zone; otherwise an instant as `parse_instant` takes it.
+pub fn parse_bound(text: &str, end: bool, today: NaiveDate, tz: Tz) -> Result<DateTime<Utc>, String> {
+    let text = text.trim();
+    if let Some(day) = dates::parse_plain(text) {
+        let day = day?;
+        let day = if end { day.succ_opt().unwrap_or(day) } else { day };
+        return Ok(at_hour(day, 0, tz));
+    }
+    parse_instant(text, today, tz)
+}
+
+/// A day typed by a person: `YYYY-MM-DD`, `+N` or `N` (days from today), `-N` (days
+/// back), `today`, `tomorrow` — within the office's range of days
+/// (`domain::dates`). Every refusal says what is accepted.
 pub fn parse_day(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     let text = text.trim();
     if text.eq_ignore_ascii_case("today") {
         return Ok(today);
     }
     if text.eq_ignore_ascii_case("tomorrow") {
-        return Ok(today + Duration::days(1));
+        return dates::add_days(today, 1);
     }
-    if let Ok(n) = text.trim_start_matches('+').parse::<i64>() {
-        if !(0..=3650).contains(&n) {
-            return Err("pick a day within the next ten years".into());
-        }
-        return Ok(today + Duration::days(n));
+    if let Ok(n) = text.strip_prefix('+').unwrap_or(text).parse::<i64>() {
+        return dates::add_days(today, n);
     }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| format!("'{}' is not a date: use YYYY-MM-DD, +N or tomorrow", super::text::inert(text)))
+    dates::parse_plain(text)
+        .unwrap_or_else(|| Err(format!("'{}' is not a date: use YYYY-MM-DD, +N or tomorrow", super::text::inert(text))))
 }
 
-/// A day to go to on the calendar: what `parse_day` takes, days back (`-3`), and a
-/// weekday (`monday` or `mon`: the next one from tomorrow; `next monday` the same;
-/// `last monday` the one before today).
+/// A day to go to on the calendar: what `parse_day` takes, and a weekday (`monday`
+/// or `mon`: the next one from tomorrow; `next monday` the same; `last monday` the
+/// one before today).
 pub fn parse_go_to(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     use chrono::Datelike;
     let t = text.trim().to_lowercase();
-    if let Some(n) = t.strip_prefix('-').and_then(|n| n.parse::<i64>().ok()) {
-        if !(0..=3650).contains(&n) {
-            return Err("pick a day within the last ten years".into());
-        }
-        return Ok(today - Duration::days(n));
-    }
     let (back, name) = match t.split_once(' ') {
         Some(("next", rest)) => (false, rest.trim()),
         Some(("last", rest)) => (true, rest.trim()),
@@ -89,9 +94,12 @@ pub fn parse_go_to(text: &str, today: NaiveDate) -> Result<NaiveDate, String> {
         let from = i64::from(today.weekday().num_days_from_monday());
         let target = target as i64;
         let delta = if back { -((from - target + 6).rem_euclid(7) + 1) } else { (target - from - 1).rem_euclid(7) + 1 };
-        return Ok(today + Duration::days(delta));
+        return dates::add_days(today, delta);
     }
-    parse_day(text, today).map_err(|_| {
+    parse_day(text, today).map_err(|why| {
+        if why.contains(dates::RANGE) {
+            return why;
+        }
         format!(
             "'{}' is not a date: use YYYY-MM-DD, +N, -N, today, tomorrow or a weekday",
             super::text::inert(text.trim())
@@ -122,7 +130,8 @@ mod tests {
         assert_eq!(day("last tuesday").as_deref(), Ok("2026-11-24"));
         assert_eq!(day("last monday").as_deref(), Ok("2026-11-30"));
         assert!(day("someday").unwrap_err().contains("is not a date"));
-        assert!(day("-99999").is_err());
+        assert!(day("-99999").unwrap_err().contains(crate::domain::dates::RANGE));
+        assert!(day("9999-12-31").unwrap_err().contains(crate::domain::dates::RANGE));
     }
 
     #[test]
@@ -153,7 +162,9 @@ mod tests {
         assert_eq!(parse_day("tomorrow", today).unwrap().to_string(), "2026-11-24");
         assert_eq!(parse_day("2026-12-01", today).unwrap().to_string(), "2026-12-01");
         assert!(parse_day("soon", today).unwrap_err().contains("not a date"));
-        assert!(parse_day("99999999999", today).is_err());
+        assert!(parse_day("99999999999", today).unwrap_err().contains(crate::domain::dates::RANGE));
+        assert!(parse_day("9999-12-31", today).unwrap_err().contains(crate::domain::dates::RANGE));
+        assert_eq!(parse_day("-5", today).unwrap().to_string(), "2026-11-18");
         assert!(zone("Mars/Olympus").is_err());
     }
 }

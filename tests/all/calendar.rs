@@ -136,6 +136,40 @@ crate::on_both!(the_calendar_switches_views_moves_by_period_and_goes_to_typed_da
     }
 });
 
+crate::on_both!(enter_on_a_session_not_held_yet_says_so_instead_of_opening_another, |t: TestDb| async move {
+    let ines = login_user(&t.db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
+    let c = class(&t.db, ines.user_id, &["Amal Fathy"], 1).await;
+    let mut d = calendar_driver(&t.db, "ines@test.example", 100, 30).await;
+    d.press(KeyCode::Char('g')).await;
+    d.type_text("+1").await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    let tomorrow = today() + Duration::days(1);
+    assert!(d.screen().contains(&format!("Session of {tomorrow}")), "{}", d.screen());
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    assert!(matches!(d.app.screen(), Some(Screen::Calendar(_))), "no roll call of another session: {}", d.screen());
+    let said: Vec<String> = d.app.toasts.iter().map(|t| t.text.clone()).collect();
+    assert!(said.iter().any(|t| t.contains(&format!("on {tomorrow} has not been held yet"))), "{said:?}");
+    // `p` there marks nobody.
+    d.press(KeyCode::Char('p')).await;
+    d.settle().await;
+    let marks: i64 = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM attendance_records").fetch_one(p).await.unwrap());
+    assert_eq!(marks, 0);
+    // Today's session still opens its roll call.
+    d.press(KeyCode::Char('t')).await;
+    d.settle().await;
+    d.press(KeyCode::Enter).await;
+    d.settle().await;
+    match d.app.screen() {
+        Some(Screen::Attendance(a)) => {
+            let g = a.grid.as_ref().expect("grid loaded");
+            assert_eq!(g.sessions[a.col].id, c.today, "today's session is selected");
+        }
+        _ => panic!("Enter on today's session opens its roll call: {}", d.screen()),
+    }
+});
+
 crate::on_both!(the_ics_export_parses_back_with_stable_uids_sequence_cancelled_and_dst, |t: TestDb| async move {
     use icalendar::Component;
     let team = team(&t.db).await;
@@ -280,4 +314,24 @@ crate::on_both!(f_picks_what_the_calendar_shows, |t: TestDb| async move {
     assert!(screen.contains(&format!("Calendar · agenda · cohort: {name}")), "{screen}");
     assert_eq!(rows(&screen), 2, "one cohort: {screen}");
     assert!(!screen.contains("Bassem") && screen.lines().filter(|l| l.contains(&name)).count() >= 2, "{screen}");
+});
+
+crate::on_both!(the_dashboard_shows_a_session_at_the_time_the_calendar_shows, |t: TestDb| async move {
+    use staffroom::store::dashboard::{self, SectionKind};
+    let ines = login_user(&t.db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
+    let c = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
+    exec(&t.db, &format!("UPDATE cohorts SET time_zone = 'Africa/Cairo' WHERE id = {}", c.cohort_id)).await;
+    exec(&t.db, &format!("UPDATE sessions SET starts_at = '18:00:00', ends_at = '21:00:00' WHERE id = {}", c.today))
+        .await;
+    // The office in UTC: 18:00 in Cairo is 16:00 (15:00 in Egypt's summer time).
+    let utc = chrono_tz::Tz::UTC;
+    let cal = calendar::range(&t.db, &ines, today(), today(), utc, cohort_a(c.cohort_id)).await.unwrap();
+    let entry = cal.iter().find(|e| e.id == c.today).expect("today's session on the calendar");
+    let hm = entry.starts.unwrap().format("%H:%M").to_string();
+    assert_ne!(hm, "18:00", "the calendar shows the office's hour");
+    let sections = dashboard::load(&t.db, &ines, today(), utc, 75).await.unwrap();
+    let todays = sections.iter().find(|s| s.kind == SectionKind::TodaySessions).unwrap();
+    let item = todays.items.iter().find(|i| i.id == c.today).expect("today's session on the dashboard");
+    assert_eq!(item.title, format!("{hm} Session of {}", today()), "the calendar's time: {item:?}");
+    assert!(item.detail.contains("(18:00–21:00 Africa/Cairo)"), "and the cohort's own: {item:?}");
 });

@@ -79,6 +79,7 @@ crate::on_both!(the_form_is_checked_field_by_field_in_the_office_zone, |t: TestD
         (field::PRICE, "999999999999999999", "between 0 and"),
         (field::TIME, "25:00", "18:00"),
         (field::DAY, "2026-02-30", "2026-12-05"),
+        (field::DAY, "9999-12-31", "1900-01-01 to 2200-12-31"),
         (field::MEETING, "javascript:alert(1)", "https://"),
         (field::TYPE, "rave", "workshop"),
         (field::CURRENCY, "BTC", "EGP or USD"),

@@ -279,12 +279,16 @@ crate::on_both!(absurd_budgets_are_refused_with_a_message, |t: TestDb| async mov
     let err = leads::move_to(&t.db, &team.staff, l.id, l.version, LeadStatus::ProposalSent, &absurd).await.unwrap_err();
     assert!(err.to_string().contains("maximum budget"), "{err}");
 
-    // Up to the maximum is a budget; the estimate is never negative.
+    // Up to the maximum is a budget; a negative one is refused (it was estimated as
+    // its size), and a dash between numbers is still a range.
     f = LeadFields::of(&l);
     f.budget_range = Some("1,000,000,000,000".into());
     let saved = leads::update_fields(&t.db, &team.staff, l.id, l.version, &f).await.unwrap();
     assert_eq!(saved.budget_estimate, Some(1_000_000_000_000));
     f.budget_range = Some("-5000 (refund?)".into());
+    let err = leads::update_fields(&t.db, &team.staff, l.id, saved.version, &f).await.unwrap_err();
+    assert!(err.to_string().contains("cannot be negative"), "{err}");
+    f.budget_range = Some("4000-6000".into());
     let saved = leads::update_fields(&t.db, &team.staff, l.id, saved.version, &f).await.unwrap();
     assert_eq!(saved.budget_estimate, Some(5000));
 });

@@ -228,3 +228,27 @@ crate::on_both!(duplicates_match_normalised_contacts_of_open_leads, |t: TestDb| 
         "closed leads are not duplicates"
     );
 });
+
+crate::on_both!(undo_is_the_exact_reverse_of_my_own_last_moves_only, |t: TestDb| async move {
+    use staffroom::store::lead_undo::undo_move;
+    let team = team(&t.db).await;
+    let (staff, admin) = (team.staff.clone(), team.admin.clone());
+    // Staff closes a proposal as lost, then undoes: the reason goes, the stage returns,
+    // although the forward machine never moves closed_lost back to proposal_sent.
+    let l = lead_at(&t.db, &staff, "Undone", LeadStatus::ProposalSent).await;
+    let closed = leads::move_to(&t.db, &staff, l.id, l.version, LeadStatus::ClosedLost, &lost()).await.unwrap();
+    let back = undo_move(&t.db, &staff, l.id, closed.version, LeadStatus::ProposalSent).await.unwrap();
+    assert_eq!((back.stage(), back.lost_reason.as_deref()), (LeadStatus::ProposalSent, None));
+    assert_eq!(back.version, closed.version + 1, "versioned");
+    // The move before it is next (the undo paired with the close), then none.
+    let back = undo_move(&t.db, &staff, l.id, back.version, LeadStatus::Qualified).await.unwrap();
+    assert_eq!(back.stage(), LeadStatus::Qualified);
+    // A stale version is a conflict; someone else's move is not mine to undo.
+    let err = undo_move(&t.db, &staff, l.id, closed.version, LeadStatus::Contacted).await.unwrap_err();
+    assert!(matches!(err, StoreError::Conflict { .. }), "{err:?}");
+    let theirs = leads::move_to(&t.db, &admin, l.id, back.version, LeadStatus::ProposalSent, &lost()).await.unwrap();
+    let err = undo_move(&t.db, &staff, l.id, theirs.version, LeadStatus::Qualified).await.unwrap_err();
+    assert!(err.to_string().contains("only your own last move"), "{err}");
+    let trail = staffroom::store::audit::for_entity(&t.db, "lead", l.id).await.unwrap();
+    assert_eq!(trail.iter().filter(|r| r.action == "undo").count(), 2, "each undo audited as one");
+});

@@ -315,3 +315,139 @@ crate::on_both!(assigning_and_follow_ups_are_versioned_and_audited, |t: TestDb| 
     let trail = staffroom::store::audit::for_entity(&t.db, "lead", lead.id).await.unwrap();
     assert!(trail.iter().any(|r| r.summary.starts_with("assigned lead Versioned")), "{trail:?}");
 });
+
+/// The open move prompt: what is typed in it and the message it shows.
+fn prompt_state(d: &Driver) -> (String, Option<String>) {
+    match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Prompt(p)) => (p.input.clone(), p.error.clone()),
+        _ => panic!("the move prompt should still be open"),
+    }
+}
+
+async fn clear_and_type(d: &mut Driver, text: &str) {
+    d.press_key(crossterm::event::KeyEvent::new(KeyCode::Char('u'), crossterm::event::KeyModifiers::CONTROL)).await;
+    d.type_text(text).await;
+    d.press(KeyCode::Enter).await;
+}
+
+#[tokio::test]
+async fn a_refused_budget_or_preset_number_keeps_the_prompt_open_with_the_typing() {
+    let (t, _, _) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    d.press(KeyCode::Char('l')).await; // the contacted column
+    let card = board(&d).selected().unwrap().lead.clone();
+    d.shift('L').await; // qualified
+    d.shift('L').await; // a proposal asks the budget
+    assert!(d.screen().contains("budget range?"), "{}", d.screen());
+    // Over the limit: refused in the prompt, nothing typed lost, the card waits.
+    d.type_text("99999999999999").await;
+    d.press(KeyCode::Enter).await;
+    let (typed, why) = prompt_state(&d);
+    assert_eq!(typed, "99999999999999");
+    assert!(why.as_deref().is_some_and(|w| w.contains("above the maximum budget")), "{why:?}");
+    assert_eq!(stage_of(&d, &card.full_name), Some(LeadStatus::Qualified));
+    // A negative budget is refused, not read as its size.
+    clear_and_type(&mut d, "-5000").await;
+    let (typed, why) = prompt_state(&d);
+    assert_eq!((typed.as_str(), why.as_deref()), ("-5000", Some("a budget cannot be negative")));
+    clear_and_type(&mut d, "5,000").await;
+    let stored = leads::get(&t.db, card.id).await.unwrap();
+    assert_eq!((stored.stage(), stored.budget_estimate), (LeadStatus::ProposalSent, Some(5000)));
+
+    // Closing as lost: a bare number outside the presets is refused naming them.
+    d.press(KeyCode::Char('m')).await;
+    let targets: Vec<String> = match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Choose(c)) => c.items.iter().map(|(label, _)| label.clone()).collect(),
+        _ => panic!("picker"),
+    };
+    for _ in 0..targets.iter().position(|t| t == "closed_lost").unwrap() {
+        d.press(KeyCode::Down).await;
+    }
+    d.press(KeyCode::Enter).await;
+    let presets = match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Prompt(p)) => p.presets.len(),
+        _ => panic!("the lost prompt"),
+    };
+    d.type_text("12").await;
+    d.press(KeyCode::Enter).await;
+    let (typed, why) = prompt_state(&d);
+    assert_eq!(typed, "12");
+    assert_eq!(why, Some(format!("12 is not a preset: pick 1 to {presets}, or type the reason in words")));
+    d.press(KeyCode::Esc).await;
+    let stored = leads::get(&t.db, card.id).await.unwrap();
+    assert_eq!((stored.stage(), stored.lost_reason), (LeadStatus::ProposalSent, None), "nothing stored");
+}
+
+/// The selected card is on a shown column (closed ones are hidden under 160 columns).
+fn selected_shown(d: &Driver) -> Option<String> {
+    let b = board(d);
+    let col = b.columns.get(b.col)?;
+    (!col.status.is_closed()).then(|| b.selected().map(|c| c.lead.full_name.clone())).flatten()
+}
+
+#[tokio::test]
+async fn undo_reverses_my_own_move_to_won_and_a_shown_card_stays_selected() {
+    let (t, staff, _) = board_db().await;
+    let plain = MoveInput::default();
+    let lead = leads::create(
+        &t.db,
+        &staff,
+        NewLead { full_name: "Won Case".into(), phone: Some("+201009999999".into()), ..NewLead::default() },
+    )
+    .await
+    .unwrap();
+    let l = leads::move_to(&t.db, &staff, lead.id, lead.version, LeadStatus::Contacted, &plain).await.unwrap();
+    let l = leads::move_to(&t.db, &staff, l.id, l.version, LeadStatus::Qualified, &plain).await.unwrap();
+    let budget = MoveInput { budget_range: Some("5k".into()), ..MoveInput::default() };
+    leads::move_to(&t.db, &staff, l.id, l.version, LeadStatus::ProposalSent, &budget).await.unwrap();
+    let mut d = open_board(&t.db, 120, 40).await;
+    for _ in 0..6 {
+        if board(&d).selected().is_some_and(|c| c.lead.full_name == "Won Case") {
+            break;
+        }
+        d.press(KeyCode::Char('l')).await;
+    }
+    assert_eq!(selected_shown(&d).as_deref(), Some("Won Case"));
+    // Won: the card goes to the hidden closed column; the cursor stays on a shown card.
+    d.shift('L').await;
+    let won = leads::get(&t.db, lead.id).await.unwrap();
+    assert_eq!(won.stage(), LeadStatus::ClosedWon);
+    assert!(won.converted_at.is_some());
+    assert!(selected_shown(&d).is_some(), "a shown card is selected after moving one out of sight");
+    // u: the exact reverse, although no forward move leads from closed_won back.
+    d.press(KeyCode::Char('u')).await;
+    let back = leads::get(&t.db, lead.id).await.unwrap();
+    assert_eq!((back.stage(), back.converted_at, back.version), (LeadStatus::ProposalSent, None, won.version + 1));
+    assert_eq!(back.budget_range.as_deref(), Some("5k"));
+    assert_eq!(selected_shown(&d).as_deref(), Some("Won Case"), "the cursor follows the card back");
+    let trail = staffroom::store::audit::for_entity(&t.db, "lead", lead.id).await.unwrap();
+    let last = trail.last().unwrap();
+    assert_eq!(last.action, "undo", "audited as an undo: {}", last.summary);
+    d.press(KeyCode::Char('u')).await;
+    assert_eq!(leads::get(&t.db, lead.id).await.unwrap().version, back.version, "an undo is not undone again");
+    // Won again, then X: still a shown card selected.
+    d.shift('L').await;
+    d.shift('M').await;
+    d.shift('X').await;
+    assert!(selected_shown(&d).is_some(), "after X a shown card is selected");
+}
+
+#[tokio::test]
+async fn undo_is_refused_when_someone_else_moved_the_lead_since() {
+    let (t, staff, admin) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    let card = board(&d).selected().unwrap().lead.clone();
+    d.shift('L').await;
+    let moved = leads::get(&t.db, card.id).await.unwrap();
+    // Someone else moves it on: the version guards the undo, naming them.
+    let plain = MoveInput::default();
+    leads::move_to(&t.db, &admin, moved.id, moved.version, LeadStatus::Qualified, &plain).await.unwrap();
+    d.press(KeyCode::Char('u')).await;
+    assert_eq!(leads::get(&t.db, card.id).await.unwrap().stage(), LeadStatus::Qualified, "nothing undone");
+    // Straight through the store: another user's move is not mine to undo.
+    let now = leads::get(&t.db, card.id).await.unwrap();
+    let err = staffroom::store::lead_undo::undo_move(&t.db, &staff, now.id, now.version, LeadStatus::Contacted)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("only your own last move"), "{err}");
+}

@@ -107,6 +107,36 @@ crate::on_both!(a_weekly_series_is_planned_whole_within_the_cohort_dates, |t: Te
     assert_eq!(after, before, "nothing of a refused series is written");
 });
 
+crate::on_both!(an_until_series_of_a_cairo_cohort_is_planned_across_the_dst_change, |t: TestDb| async move {
+    // Every demo cohort is in Africa/Cairo; "until" was refused for any zoned cohort
+    // (UNTIL must be UTC when the start has a zone). Egypt's summer time starts on
+    // 2026-04-24: the series keeps 18:00 local and ends on its until day.
+    let team = team(&t.db).await;
+    let ines = team.instructor.clone();
+    let c = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
+    exec(
+        &t.db,
+        &format!(
+            "UPDATE cohorts SET start_date = '2026-04-01', end_date = '2026-06-30', time_zone = 'Africa/Cairo' \
+             WHERE id = {}",
+            c.cohort_id
+        ),
+    )
+    .await;
+    let d = |s: &str| s.parse::<NaiveDate>().unwrap();
+    let repeat = Repeat { weekdays: vec![Weekday::Tue], ends: Ends::Until(d("2026-05-05")), skip: vec![] };
+    let f = fields(c.cohort_id, d("2026-04-14"), "Until May");
+    let ids = saved(sessions::create(&t.db, &ines, f, Some(repeat), chrono_tz::UTC, false).await.unwrap());
+    let mut got = Vec::new();
+    for id in &ids {
+        let s = sessions::get(&t.db, *id).await.unwrap();
+        got.push((s.fields.date, s.fields.starts));
+    }
+    let want: Vec<_> =
+        ["2026-04-14", "2026-04-21", "2026-04-28", "2026-05-05"].iter().map(|x| (d(x), at(18))).collect();
+    assert_eq!(got, want, "18:00 Cairo time every Tuesday, the last on the until day");
+});
+
 crate::on_both!(clashes_are_named_before_saving_and_saved_only_when_asked, |t: TestDb| async move {
     let team = team(&t.db).await;
     let ines = team.instructor.clone();

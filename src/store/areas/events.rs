@@ -18,7 +18,7 @@ use crate::store::page::{self, Page};
 use crate::store::records::{Record, RecordPage};
 use crate::store::{Actor, Db, Result, StoreError, Tx, fields, now};
 use crate::{with_db, with_tx};
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde_json::json;
 
 pub static AREA: AreaDecl = AreaDecl {
@@ -267,8 +267,7 @@ fn whole(key: &'static str, text: &str, min: i64, max: i64) -> Result<Option<i64
 
 /// The start typed as a day and `HH:MM` in the office's zone.
 fn start(day: &str, time: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
-    let day = NaiveDate::parse_from_str(day, "%Y-%m-%d")
-        .map_err(|_| StoreError::invalid(field::DAY, "must be a day such as 2026-12-05"))?;
+    let day = fields::typed_day(field::DAY, day)?;
     let time = NaiveTime::parse_from_str(time, "%H:%M")
         .map_err(|_| StoreError::invalid(field::TIME, "must be a time such as 18:00"))?;
     tz.from_local_datetime(&day.and_time(time))

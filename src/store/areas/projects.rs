@@ -183,9 +183,7 @@ impl Input {
         let day = |key: &'static str| -> Result<Option<NaiveDate>> {
             match f(key) {
                 "" => Ok(None),
-                t => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                    .map(Some)
-                    .map_err(|_| StoreError::invalid(key, "must be a day such as 2026-12-05")),
+                t => fields::typed_day(key, t).map(Some),
             }
         };
         let (start_date, end_date) = (day(field::START)?, day(field::END)?);

@@ -210,17 +210,7 @@ impl AuditScreen {
         let instant =
             |k: &'static str, end: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, (&'static str, String)> {
                 let Some(t) = some(k) else { return Ok(None) };
-                // A day alone means its start (since) or the start of the next (until).
-                if let Ok(day) = chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d") {
-                    let day = if end { day.succ_opt().unwrap_or(day) } else { day };
-                    use chrono::TimeZone;
-                    return Ok(cx
-                        .tz
-                        .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
-                        .earliest()
-                        .map(|t| t.with_timezone(&chrono::Utc)));
-                }
-                crate::ui::time::parse_instant(&t, cx.today, cx.tz).map(Some).map_err(|why| (k, why))
+                crate::ui::time::parse_bound(&t, end, cx.today, cx.tz).map(Some).map_err(|why| (k, why))
             };
         let filter = AuditFilter {
             actor: some("actor"),

@@ -98,8 +98,11 @@ impl CalendarScreen {
         vec![Cmd::Send(Lane::Load, Request::Calendar { from, to, filter: self.filter })]
     }
 
-    /// Moves to `day`, loading when the view's range is not the loaded one.
+    /// Moves to `day`, loading when the view's range is not the loaded one. The
+    /// office's range of days (`domain::dates`) holds the calendar: `]` at its end
+    /// stays there.
     fn go(&mut self, day: NaiveDate) -> Vec<Cmd> {
+        let day = crate::domain::dates::clamp(day);
         let changed = self.day != Some(day);
         self.day = Some(day);
         if changed && self.view != View::Agenda {
@@ -232,6 +235,17 @@ impl CalendarScreen {
                 None => vec![Cmd::Toast("select a session: its cohort's calendar is written".into())],
             },
             (Action::Open, _) => match self.selected() {
+                // The roll call holds the sessions held so far: opening it on one
+                // still ahead (or cancelled) showed another session's marks, and `p`
+                // marked that one. Say why instead.
+                Some(e) if e.kind == Kind::Session && e.status == "cancelled" => {
+                    vec![Cmd::Toast(format!("\"{}\" was cancelled: it has no roll call", text::inert(&e.title)))]
+                }
+                Some(e) if e.kind == Kind::Session && e.date > cx.today => vec![Cmd::Toast(format!(
+                    "\"{}\" on {} has not been held yet: its roll call opens from that day",
+                    text::inert(&e.title),
+                    e.date
+                ))],
                 Some(e) if e.kind == Kind::Session => {
                     let screen = super::attendance::AttendanceScreen::opened_on(GridOf::Session(e.id));
                     vec![Cmd::Push(Box::new(Screen::Attendance(Box::new(screen))))]

@@ -64,6 +64,8 @@ pub struct PipelineScreen {
     /// The new lead last sent from the form (a duplicate warning offers to create or
     /// merge it).
     creating: Option<crate::store::leads::LeadFields>,
+    /// The terminal's width at the last key or reply: whether closed columns show.
+    width: u16,
 }
 
 impl PipelineScreen {
@@ -222,15 +224,23 @@ impl PipelineScreen {
                 if let Some(ri) = col.cards.iter().position(|c| c.lead.id == id) {
                     self.col = ci;
                     self.row = ri;
-                    return;
+                    break;
                 }
             }
         }
-        // A filter may empty the selected column: go to the first open stage that
-        // has cards, so Enter and moves act on something.
-        if self.columns.get(self.col).is_none_or(|c| c.cards.is_empty()) {
-            let open = self.columns.iter().position(|c| c.status.is_open() && !c.cards.is_empty());
-            if let Some(ci) = open.or_else(|| self.columns.iter().position(|c| !c.cards.is_empty())) {
+        self.settle_selection();
+    }
+
+    /// Keeps a card selected that can be seen: a filter may empty the selected
+    /// column, and a card kept across a reload or moved may sit in a hidden closed
+    /// column. Then the first shown open stage with cards (else any shown column
+    /// with cards) is selected, so Enter and moves act on something visible.
+    fn settle_selection(&mut self) {
+        let visible = self.visible(self.width);
+        let seen = |ci: usize| visible.contains(&ci) && !self.columns[ci].cards.is_empty();
+        if !seen(self.col) {
+            let open = visible.iter().copied().find(|ci| self.columns[*ci].status.is_open() && seen(*ci));
+            if let Some(ci) = open.or_else(|| visible.iter().copied().find(|ci| seen(*ci))) {
                 self.col = ci;
                 self.row = 0;
             }
@@ -265,6 +275,7 @@ impl PipelineScreen {
     }
 
     fn act(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
+        self.width = cx.width;
         let (width, can_reopen) = (cx.width, cx.can(Permission::ReopenLead));
         let visible = self.visible(width);
         match action {
@@ -280,10 +291,7 @@ impl PipelineScreen {
             }
             Action::ToggleClosed => {
                 self.show_closed = Some(!self.closed_shown(width));
-                if !self.visible(width).contains(&self.col) {
-                    self.col = 0;
-                    self.clamp();
-                }
+                self.settle_selection();
             }
             Action::MoveForward | Action::MoveBack => {
                 let Some(card) = self.selected() else { return Vec::new() };
@@ -328,7 +336,9 @@ impl PipelineScreen {
                 };
                 self.col = ci;
                 self.row = ri;
-                return self.start_move(id, from, MoveInput::default());
+                // The exact reverse of that move: the backend checks it was this
+                // user's last move of the lead, not whether the machine allows it.
+                return self.start_move(id, from, MoveInput { undo: true, ..MoveInput::default() });
             }
             Action::Open => {
                 return self.selected().map(|c| vec![Cmd::Push(Box::new(Screen::lead(c.lead.id)))]).unwrap_or_default();
@@ -426,7 +436,8 @@ impl Component for PipelineScreen {
         self.act(action, cx)
     }
 
-    fn on_reply(&mut self, lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
+    fn on_reply(&mut self, lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd> {
+        self.width = cx.width;
         match (lane, reply) {
             (_, Reply::Board(columns, filter, dropped)) => {
                 self.on_board(columns, filter);
@@ -463,6 +474,7 @@ impl Component for PipelineScreen {
     }
 
     fn on_call(&mut self, call: Call, cx: &Cx) -> Vec<Cmd> {
+        self.width = cx.width;
         match call {
             Call::MoveLead { lead_id, to, input: None } => self.ask_or_move(lead_id, to, MoveInput::default(), cx),
             Call::MoveLead { lead_id, to, input: Some(input) } => self.start_move(lead_id, to, input),

@@ -23,6 +23,8 @@ pub(super) struct InFlight {
     pub(super) from_index: usize,
     pub(super) to: LeadStatus,
     pub(super) then: Option<(LeadStatus, MoveInput)>,
+    /// An undo (`u`): once confirmed it is not itself offered for undo.
+    pub(super) undo: bool,
 }
 
 impl PipelineScreen {
@@ -31,7 +33,9 @@ impl PipelineScreen {
     pub(super) fn on_moved(&mut self, lane: u64, lead: Lead) -> Vec<Cmd> {
         let Some(pos) = self.in_flight.iter().position(|f| f.lane == lane) else { return Vec::new() };
         let f = self.in_flight.remove(pos);
-        self.undo.push((lead.id, f.from, f.to));
+        if !f.undo {
+            self.undo.push((lead.id, f.from, f.to));
+        }
         let mut confirmed = f.card.clone();
         confirmed.lead = lead.clone();
         confirmed.stage_since = lead.stage_since.unwrap_or(lead.updated_at);
@@ -110,9 +114,16 @@ impl PipelineScreen {
         card.lead.status = to.as_str().to_string();
         self.columns[ti].cards.insert(0, card);
         self.columns[ti].count += 1;
-        // The cursor follows the card.
-        self.col = ti;
-        self.row = 0;
+        // The cursor follows the card; into a hidden (closed) column it stays in
+        // the column the card left, on the card that took its place.
+        if self.visible(self.width).contains(&ti) {
+            self.col = ti;
+            self.row = 0;
+        } else {
+            self.col = fi;
+            self.row = from_index;
+            self.settle_selection();
+        }
         if let Some(f) = self.in_flight.iter_mut().find(|f| f.card.lead.id == lead_id) {
             f.then = Some((to, input));
             return Vec::new();
@@ -132,8 +143,9 @@ impl PipelineScreen {
     ) -> Vec<Cmd> {
         self.next_lane += 1;
         let lane = self.next_lane;
+        let undo = input.undo;
         let request = Request::MoveLead { id: card.lead.id, version: card.lead.version, to, input };
-        self.in_flight.push(InFlight { lane, card, from, from_index, to, then: None });
+        self.in_flight.push(InFlight { lane, card, from, from_index, to, then: None, undo });
         vec![Cmd::Send(Lane::Write(lane), request)]
     }
 }
