@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("{entity} #{id} was not found")]
+    #[error("{}", not_found_line(.entity, .id))]
     NotFound { entity: &'static str, id: String },
 
     /// Someone else changed the row since it was read (optimistic concurrency).
@@ -40,6 +40,16 @@ pub enum StoreError {
     /// Reading or writing a file (import, export); the message names the file or step.
     #[error("{0}")]
     Io(String),
+}
+
+/// "lead #42 was not found" for an id; `user "nobody@x.test" was not found` for what
+/// was typed (an email, a name, a number too long to be an id).
+fn not_found_line(entity: &str, id: &str) -> String {
+    if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && id.len() <= 18 {
+        format!("{entity} #{id} was not found")
+    } else {
+        format!("{entity} \"{id}\" was not found")
+    }
 }
 
 fn conflict_line(

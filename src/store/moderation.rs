@@ -320,6 +320,7 @@ fn answers(data: &serde_json::Value, fields: &mut Vec<(String, String)>) {
             let v = match v {
                 serde_json::Value::String(s) => s.clone(),
                 serde_json::Value::Null => "—".into(),
+                serde_json::Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
                 other => other.to_string(),
             };
             fields.push((k.replace('_', " "), v));

@@ -362,7 +362,7 @@ pub async fn change_own_password(db: &Db, actor: &Actor, password: &str) -> Resu
     let mut tx = db.begin().await?;
     let before = get_id_in(&mut tx, id).await?;
     if before.password_hash.as_deref().is_some_and(|h| password_matches(password, h)) {
-        return Err(StoreError::invalid("password", "is the one you have; choose a new one"));
+        return Err(StoreError::invalid("password", "this is your current password; choose a new one"));
     }
     let sql = format!(
         "UPDATE users SET password_hash = $2, must_change_password = $3, version = version + 1, updated_at = $4 \

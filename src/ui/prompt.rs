@@ -185,7 +185,11 @@ impl InputForm {
 
     pub fn title(&self) -> String {
         match self.kind {
-            super::screens::Input::Note { .. } => format!("Add a {} note (Tab changes the type)", self.note_type),
+            super::screens::Input::Note { .. } => format!(
+                "Add {} {} note (Tab changes the type)",
+                crate::ui::text::article(&self.note_type.to_string()),
+                self.note_type
+            ),
             super::screens::Input::FollowUp { .. } => {
                 "Next follow-up: YYYY-MM-DD, +N days, tomorrow, or - to clear".into()
             }
@@ -237,5 +241,19 @@ impl InputForm {
                 Ok(Request::SetFollowUp { id: lead_id, version, at })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod input_tests {
+    use super::*;
+
+    #[test]
+    fn the_note_prompt_says_an_email_note() {
+        let mut f = InputForm::new(crate::ui::screens::Input::Note { lead_id: 1 });
+        f.note_type = crate::domain::lead::NoteType::Email;
+        assert!(f.title().starts_with("Add an email note"), "{}", f.title());
+        f.note_type = crate::domain::lead::NoteType::Call;
+        assert!(f.title().starts_with("Add a call note"), "{}", f.title());
     }
 }

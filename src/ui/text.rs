@@ -159,6 +159,11 @@ pub fn wrap(text: &str, max: usize, lines: usize) -> Vec<String> {
     out
 }
 
+/// "a" or "an" before `word` (by its first letter: "an email", "a call").
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) { "an" } else { "a" }
+}
+
 /// `fit`, then padded with spaces to exactly `width` cells (table columns).
 pub fn pad(text: &str, width: usize) -> String {
     let mut out = fit(text, width);

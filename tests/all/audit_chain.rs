@@ -47,8 +47,16 @@ crate::on_both!(every_mutation_is_audited_with_changed_fields_only, |t: TestDb| 
     let moved = rows.last().unwrap();
     assert_eq!(moved.action, "status_change");
     assert_eq!(moved.actor_id, team.staff.user_id);
-    assert_eq!(moved.old_values.as_deref(), Some(format!(r#"{{"id":{},"status":"new"}}"#, l.id).as_str()));
-    assert_eq!(moved.new_values.as_deref(), Some(format!(r#"{{"id":{},"status":"contacted"}}"#, l.id).as_str()));
+    // Only what changed: the stage, and when the lead entered it (kept so that an
+    // undo can restore it).
+    let json = |v: &Option<String>| serde_json::from_str::<serde_json::Value>(v.as_deref().unwrap()).unwrap();
+    let (old, new) = (json(&moved.old_values), json(&moved.new_values));
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&old), vec!["id", "stage_since", "status"]);
+    assert_eq!(keys(&new), keys(&old));
+    assert_eq!((old["id"].as_i64(), old["status"].as_str()), (Some(l.id), Some("new")));
+    assert_eq!((new["id"].as_i64(), new["status"].as_str()), (Some(l.id), Some("contacted")));
+    assert_ne!(old["stage_since"], new["stage_since"]);
     assert_eq!(moved.remote, "local");
     // A refused write leaves no audit row behind.
     let n = audit::count(&t.db).await.unwrap();

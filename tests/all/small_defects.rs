@@ -123,3 +123,14 @@ crate::on_both!(setting_the_roles_a_user_has_changes_nothing, |t: TestDb| async 
     assert_eq!(staff.version, before.version + 1);
     assert_eq!(audit_rows(&t.db).await, rows + 1);
 });
+
+#[test]
+fn what_was_not_found_is_named_as_it_was_typed() {
+    use staffroom::store::StoreError;
+    assert_eq!(StoreError::not_found("lead", 42).to_string(), "lead #42 was not found");
+    assert_eq!(StoreError::not_found("user", "nobody@x.test").to_string(), "user \"nobody@x.test\" was not found");
+    assert_eq!(
+        StoreError::not_found("cohort", "99999999999999999999").to_string(),
+        "cohort \"99999999999999999999\" was not found"
+    );
+}

@@ -28,7 +28,7 @@ impl Detail {
     /// `label   value` on one line (the value made inert).
     pub fn row(mut self, label: &str, value: &str, theme: &Theme) -> Detail {
         self.lines
-            .push(Line::from(vec![Span::styled(format!("{label:<11}"), theme.dim), Span::raw(text::inert(value))]));
+            .push(Line::from(vec![Span::styled(format!("{label:<10} "), theme.dim), Span::raw(text::inert(value))]));
         self
     }
 
@@ -77,4 +77,16 @@ impl Detail {
 /// A stored text as display lines: made inert, split at its line breaks.
 pub fn lines_of(value: &str) -> Vec<Line<'static>> {
     text::inert_multiline(value).split('\n').map(|l| Line::raw(l.to_string())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_label_keeps_a_space_before_its_value() {
+        let d = Detail::new().row("agree terms", "yes", &Theme::default()).row("email", "a@b.co", &Theme::default());
+        let text: Vec<String> = d.lines.iter().map(|l| l.to_string()).collect();
+        assert_eq!(text, vec!["agree terms yes", "email      a@b.co"]);
+    }
 }
