@@ -75,7 +75,10 @@ pub struct Toast {
 /// (through the keymap's `popup` and `form` contexts) and draws itself.
 #[derive(Debug, Clone)]
 pub enum Popup {
-    Help,
+    /// The keys in force; `scroll` is the first entry shown.
+    Help {
+        scroll: usize,
+    },
     Palette(Palette),
     /// A yes/no question that carries what to run on yes.
     Confirm {
@@ -523,7 +526,7 @@ impl App {
                 vec![Effect::Quit]
             }
             Action::Help => {
-                self.popups.push(Popup::Help);
+                self.popups.push(Popup::Help { scroll: 0 });
                 Vec::new()
             }
             Action::Palette => {

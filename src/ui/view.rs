@@ -55,10 +55,10 @@ pub fn view(app: &App, f: &mut Frame) {
         let vx = Vx { theme, now: app.now, tz: app.settings.tz, threshold: app.settings.attendance_threshold_percent };
         screen.component().view(f, body, &vx);
     }
-    f.render_widget(hint_bar(app), hints);
+    f.render_widget(hint_bar(app, hints.width), hints);
     for popup in &app.popups {
         match popup {
-            Popup::Help => help(app, f, body),
+            Popup::Help { scroll } => help(app, *scroll, f, body),
             Popup::Palette(p) => palette(app, p, f, body),
             Popup::Prompt(p) => {
                 let mut lines = vec![Line::styled(p.title(), theme.title), Line::from("")];
@@ -171,7 +171,9 @@ pub fn view(app: &App, f: &mut Frame) {
 
 /// The screen's main keys that this user may use, then the global ones. A viewer is
 /// not offered `L`.
-fn hint_bar(app: &App) -> Line<'static> {
+/// The keys line. A hint shows whole or not at all: when they do not all fit, help,
+/// back and quit stay, then the screen's own in their order, the palette last.
+fn hint_bar(app: &App, width: u16) -> Line<'static> {
     let theme = &app.settings.theme;
     let contexts = app.contexts();
     let roles = app.roles();
@@ -186,13 +188,30 @@ fn hint_bar(app: &App) -> Line<'static> {
                 .collect()
         })
         .unwrap_or_default();
+    let own = actions.len();
     actions.extend([Action::Palette, Action::Back, Action::Help, Action::Quit]);
-    let mut spans = Vec::new();
-    for a in actions {
-        if let Some(k) = app.settings.keymap.first_key(&contexts, a) {
-            spans.push(Span::styled(format!(" {k}"), theme.key));
-            spans.push(Span::styled(format!(" {} ", a.hint()), theme.dim));
+    // An action without a key in force shows nothing (and costs nothing).
+    let hints: Vec<Option<(String, String)>> = actions
+        .iter()
+        .map(|a| app.settings.keymap.first_key(&contexts, *a).map(|k| (format!(" {k}"), format!(" {} ", a.hint()))))
+        .collect();
+    let cells = |i: usize| hints[i].as_ref().map_or(0, |(k, h)| text::width(k) + text::width(h));
+    // Which to keep, by priority: help, back, quit, the screen's own, the palette.
+    let mut order: Vec<usize> = vec![own + 2, own + 1, own + 3];
+    order.extend(0..own);
+    order.push(own);
+    let mut keep = vec![false; hints.len()];
+    let mut used = 0;
+    for i in order {
+        if used + cells(i) <= usize::from(width) {
+            used += cells(i);
+            keep[i] = true;
         }
+    }
+    let mut spans = Vec::new();
+    for (k, h) in hints.into_iter().zip(keep).filter_map(|(hint, kept)| hint.filter(|_| kept)) {
+        spans.push(Span::styled(k, theme.key));
+        spans.push(Span::styled(h, theme.dim));
     }
     Line::from(spans)
 }
@@ -230,35 +249,41 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
     out
 }
 
-/// Every binding in force, in as many columns as the height needs, so a screen
-/// with many keys still shows all of them at 80x24.
-fn help(app: &App, f: &mut Frame, area: Rect) {
+/// Every binding in force, one to a line with its description wrapped beneath
+/// itself, read whole at 80x24; `j`/`k` and the page keys scroll when they are
+/// more than the screen holds.
+fn help(app: &App, scroll: usize, f: &mut Frame, area: Rect) {
     let theme = &app.settings.theme;
     let entries = help_lines(app);
-    let rows = usize::from(area.height.saturating_sub(2)).max(1);
-    let columns = entries.len().div_ceil(rows).max(1);
-    let width = if columns == 1 { 64.min(area.width) } else { area.width };
-    let height = entries.len().min(rows) as u16 + 2;
-    let rect = centered(area, width, height);
-    f.render_widget(Clear, rect);
-    let block = Block::bordered().title(Span::styled(" keys (any key closes) ", theme.title));
-    let inner = block.inner(rect);
-    f.render_widget(block, rect);
-    let cols = Layout::horizontal(vec![Constraint::Fill(1); columns]).split(inner);
-    for (c, chunk) in entries.chunks(rows).enumerate() {
-        let w = usize::from(cols[c].width);
-        let key_w = chunk.iter().map(|(k, _)| text::width(k)).max().unwrap_or(0).min(w / 3);
-        let lines: Vec<Line> = chunk
-            .iter()
-            .map(|(keys, what)| {
-                Line::from(vec![
-                    Span::styled(format!("{} ", text::pad(keys, key_w)), theme.key),
-                    Span::raw(text::fit(what, w.saturating_sub(key_w + 2))),
-                ])
-            })
-            .collect();
-        f.render_widget(Paragraph::new(lines), cols[c]);
+    let width = area.width.min(100);
+    let inner_w = usize::from(width.saturating_sub(2));
+    let key_w = entries.iter().map(|(k, _)| text::width(k)).max().unwrap_or(0).min(inner_w / 3).min(24);
+    let room = usize::from(area.height.saturating_sub(3)).max(1);
+    let start = scroll.min(entries.len().saturating_sub(1));
+    let mut lines: Vec<Line> = Vec::new();
+    let mut shown = start;
+    for (keys, what) in entries.iter().skip(start) {
+        let wrapped = text::wrap(what, inner_w.saturating_sub(key_w + 1), 4);
+        if lines.len() + wrapped.len() > room && !lines.is_empty() {
+            break;
+        }
+        for (n, part) in wrapped.into_iter().enumerate() {
+            let k = if n == 0 { text::pad(keys, key_w) } else { " ".repeat(key_w) };
+            lines.push(Line::from(vec![Span::styled(format!("{k} "), theme.key), Span::raw(part)]));
+        }
+        shown += 1;
     }
+    let more = if start > 0 || shown < entries.len() {
+        format!("{}–{} of {} · j/k scroll · ", start + 1, shown, entries.len())
+    } else {
+        String::new()
+    };
+    lines.truncate(room);
+    lines.push(Line::styled(format!("{more}any other key closes"), theme.dim));
+    let rect = centered(area, width, lines.len() as u16 + 2);
+    f.render_widget(Clear, rect);
+    let block = Block::bordered().title(Span::styled(" keys ", theme.title));
+    f.render_widget(Paragraph::new(lines).block(block), rect);
 }
 
 fn palette(app: &App, p: &super::palette::Palette, f: &mut Frame, area: Rect) {

@@ -225,10 +225,24 @@ async fn help_shows_every_board_key_even_at_80x24() {
     let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
     d.run(effects).await;
     d.press(KeyCode::Char('?')).await;
-    let s = d.screen();
+    // One key a line, each description whole (wrapped, never cut); PgDn pages on.
+    let mut s = d.screen();
+    assert!(s.contains("j/k scroll"), "{s}");
+    for _ in 0..10 {
+        d.press(KeyCode::PageDown).await;
+        s.push_str(&d.screen());
+    }
+    let mut in_help = false;
+    for line in s.lines() {
+        in_help = (in_help || line.starts_with("┌ keys")) && !line.starts_with('└');
+        assert!(!(in_help && line.trim_end_matches('│').trim_end().ends_with('…')), "cut: {line}\n{s}");
+    }
     for what in ["filter as you type", "export what", "clear the filter", "new lead", "quit", "suspend"] {
         assert!(s.contains(what), "help lists {what}:\n{s}");
     }
+    // Any other key closes it.
+    d.press(KeyCode::Char('x')).await;
+    assert!(!d.screen().contains("j/k scroll"));
 }
 
 #[tokio::test]

@@ -28,8 +28,19 @@ impl App {
         let line_action = if printable { None } else { self.settings.keymap.action(&[Context::Form], &key) };
         let Some(popup) = self.popups.last_mut() else { return Vec::new() };
         match popup {
-            Popup::Help => {
-                self.popups.pop();
+            Popup::Help { .. } => {
+                // Moving keys scroll the list; any other key closes it.
+                let last = super::super::view::help_lines(self).len().saturating_sub(1);
+                let Some(Popup::Help { scroll }) = self.popups.last_mut() else { return Vec::new() };
+                match popup_action.or_else(|| self.settings.keymap.action(&[Context::List], &key)) {
+                    Some(Action::Up) => *scroll = scroll.saturating_sub(1),
+                    Some(Action::Down) => *scroll = (*scroll + 1).min(last),
+                    Some(Action::PageUp) => *scroll = scroll.saturating_sub(10),
+                    Some(Action::PageDown) => *scroll = (*scroll + 10).min(last),
+                    _ => {
+                        self.popups.pop();
+                    }
+                }
                 Vec::new()
             }
             Popup::Confirm { on_yes, .. } => match popup_action {

@@ -258,7 +258,7 @@ impl RecordScreen {
             let n = self.counts.iter().find(|(s, _)| s == t).map_or(0, |(_, n)| *n);
             items.push((t.replace('_', " "), n));
         }
-        f.render_widget(tabs::tabs(&items, self.tab, theme), top);
+        f.render_widget(tabs::tabs(&items, self.tab, top.width, theme), top);
         if !self.loaded {
             f.render_widget(Paragraph::new("Loading…").style(theme.dim), body);
             return;

@@ -150,7 +150,7 @@ impl ModerationScreen {
         let total: i64 = self.counts.iter().map(|(_, n)| n).sum();
         let mut items = vec![("all".to_string(), total)];
         items.extend(self.counts.iter().map(|(k, n)| (k.label().to_string(), *n)));
-        f.render_widget(tabs::tabs(&items, self.tab, theme), top);
+        f.render_widget(tabs::tabs(&items, self.tab, top.width, theme), top);
         if !self.loaded {
             f.render_widget(Paragraph::new("Loading…").style(theme.dim), body);
             return;
