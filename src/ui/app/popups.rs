@@ -70,10 +70,14 @@ impl App {
             Popup::Form(form) => match form.on_key(key, &self.settings.keymap, today) {
                 crate::ui::widgets::form::FormOutcome::Stay => Vec::new(),
                 crate::ui::widgets::form::FormOutcome::Cancel => {
-                    let changed = form.changed();
-                    self.popups.pop();
-                    if changed {
-                        self.toast("form closed; nothing was saved");
+                    // What was typed is only dropped once confirmed; n or Esc goes
+                    // back to the form as it was.
+                    if form.changed() {
+                        let question = "Close the form and lose what you typed? (y closes; n/Esc keeps editing)";
+                        let on_yes = vec![crate::ui::cmd::Cmd::CloseForm];
+                        self.popups.push(Popup::Confirm { question: question.to_string(), on_yes });
+                    } else {
+                        self.popups.pop();
                     }
                     Vec::new()
                 }

@@ -500,6 +500,13 @@ impl Component for EditorScreen {
         self.flush_autosave(cx);
     }
 
+    fn on_exit(&mut self, cx: &Cx) {
+        // Everything typed, not what the half-second pace last let through.
+        self.autosave_due = true;
+        self.autosaved_at = None;
+        self.flush_autosave(cx);
+    }
+
     fn on_paste(&mut self, pasted: &str) {
         self.autosave_due = true;
         match self.focus {

@@ -208,6 +208,9 @@ pub trait Component {
     /// The frame tick, to the screen on top (the editor writes its autosave after
     /// the last key, not only on the next one).
     fn on_tick(&mut self, _cx: &Cx) {}
+    /// The app is ending (a key, a signal, a lost terminal): keep what must
+    /// outlive it (the editor's autosave).
+    fn on_exit(&mut self, _cx: &Cx) {}
 }
 
 /// What drawing may read: the theme and the instant of the last tick.

@@ -3,5 +3,6 @@
 
 pub mod detail;
 pub mod form;
+mod form_view;
 pub mod list;
 pub mod tabs;
