@@ -172,3 +172,34 @@ crate::on_both!(
         assert!(d.app.popups.is_empty(), "the form closed once saved: {}", d.screen());
     }
 );
+
+/// shift-Tab as terminals send it: BackTab, with SHIFT set.
+fn shift_tab() -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(KeyCode::BackTab, crossterm::event::KeyModifiers::SHIFT)
+}
+
+crate::on_both!(shift_tab_goes_back_through_status_tabs_and_form_fields, |t: TestDb| async move {
+    fixture(&t).await;
+    let mut d = open(&t, "amira@academy.org", Roles::ADMIN, ScreenId::Record("packages")).await;
+    let tab = |d: &Driver| match d.app.screen() {
+        Some(Screen::Record(r)) => r.tab,
+        _ => usize::MAX,
+    };
+    d.press(KeyCode::Tab).await;
+    assert_eq!(tab(&d), 1);
+    d.press_key(shift_tab()).await;
+    assert_eq!(tab(&d), 0, "back to all");
+    d.press_key(shift_tab()).await;
+    assert_eq!(tab(&d), 2, "from the first tab to the last");
+    d.press(KeyCode::Tab).await;
+    d.shift('N').await;
+    let focus = |d: &Driver| match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Form(f)) => f.focus,
+        _ => usize::MAX,
+    };
+    d.press(KeyCode::Tab).await;
+    d.press(KeyCode::Tab).await;
+    assert_eq!(focus(&d), 2);
+    d.press_key(shift_tab()).await;
+    assert_eq!(focus(&d), 1, "shift-Tab is the previous field");
+});

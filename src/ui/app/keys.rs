@@ -99,6 +99,10 @@ impl App {
                 Vec::new()
             }
             Action::Back => {
+                // A screen closes what it has open (the audit's detail) first.
+                if self.stack.last_mut().is_some_and(|s| s.component_mut().on_back()) {
+                    return Vec::new();
+                }
                 if self.stack.len() > 1 {
                     self.stack.pop();
                     return self.reload_current();

@@ -211,6 +211,11 @@ pub trait Component {
     /// The app is ending (a key, a signal, a lost terminal): keep what must
     /// outlive it (the editor's autosave).
     fn on_exit(&mut self, _cx: &Cx) {}
+    /// `Esc`: true when the screen closed something of its own (a detail pane);
+    /// false lets the app go back a screen.
+    fn on_back(&mut self) -> bool {
+        false
+    }
 }
 
 /// What drawing may read: the theme and the instant of the last tick.
