@@ -554,7 +554,8 @@ impl Component for EditorScreen {
             (true, false) => (None, Some(body)),
         };
         if let Some(rect) = editing {
-            let mut ta = self.body.clone();
+            // Control characters drawn visible (`␛`, `<RLO>`), as the detail panes do.
+            let mut ta = crate::ui::widgets::shown::area(&self.body);
             let border = if self.focus == Focus::Body { theme.key } else { theme.border };
             ta.set_block(Block::bordered().border_style(border).title(" body (markdown) "));
             ta.set_cursor_line_style(theme.base);

@@ -369,17 +369,19 @@ impl Form {
         }
     }
 
-    /// Pasted text goes into the focused field (line breaks only into a text area).
+    /// Pasted text goes into the focused field as pasted, control characters
+    /// included (they are drawn visible, and the stored text is what was pasted);
+    /// line breaks only into a text area (`\r\n` and `\r` become `\n` there), a
+    /// one-line field drops them.
     pub fn paste(&mut self, pasted: &str) {
         let Some(f) = self.fields.get_mut(self.focus) else { return };
         match f.kind {
             Kind::Multi { .. } => {
-                f.area.insert_str(
-                    pasted.chars().filter(|c| *c == '\n' || !c.is_control()).take(20_000).collect::<String>(),
-                );
+                let text = pasted.replace("\r\n", "\n").replace('\r', "\n");
+                f.area.insert_str(text.chars().take(20_000).collect::<String>());
             }
             Kind::Choice(_) => {}
-            _ => f.line.extend(pasted.chars().filter(|c| !c.is_control()).take(10_000)),
+            _ => f.line.extend(pasted.chars().filter(|c| !matches!(c, '\n' | '\r')).take(10_000)),
         }
     }
 }

@@ -126,7 +126,8 @@ impl Form {
             match text_area {
                 Some(i) => {
                     let r = Rect { x: r.x + 2, width: r.width.saturating_sub(3), ..r };
-                    let mut ta = self.fields[i].area.clone();
+                    // Control characters drawn visible, as the detail panes do.
+                    let mut ta = super::shown::area(&self.fields[i].area);
                     let focused = i == self.focus;
                     ta.set_block(Block::bordered().border_style(if focused { theme.key } else { theme.border }));
                     ta.set_cursor_line_style(theme.base);

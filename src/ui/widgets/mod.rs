@@ -5,4 +5,5 @@ pub mod detail;
 pub mod form;
 mod form_view;
 pub mod list;
+pub mod shown;
 pub mod tabs;
