@@ -118,3 +118,27 @@ crate::on_both!(esc_on_a_changed_form_asks_and_n_keeps_editing, |t: TestDb| asyn
     d.press(KeyCode::Esc).await;
     assert!(d.app.popups.is_empty() && !d.quit);
 });
+
+crate::on_both!(esc_on_a_typed_note_asks_before_dropping_it, |t: TestDb| async move {
+    let new = staffroom::store::leads::NewLead {
+        full_name: "Mona Ibrahim".into(),
+        email: Some("mona@example.com".into()),
+        ..Default::default()
+    };
+    staffroom::store::leads::create(&t.db, &staffroom::store::Actor::cli(), new).await.unwrap();
+    let mut d = open(&t.db, ScreenId::Pipeline, staffroom::ui::driver::settings()).await;
+    d.press(KeyCode::Enter).await; // the lead
+    d.press(KeyCode::Char('n')).await;
+    d.type_text("called her").await;
+    d.press(KeyCode::Esc).await;
+    assert!(asking(&d).is_some_and(|q| q.contains("lose what you typed")), "{}", d.screen());
+    d.press(KeyCode::Char('n')).await;
+    let note = |d: &Driver| match d.app.popups.last() {
+        Some(Popup::Input(i)) => Some(i.text.clone()),
+        _ => None,
+    };
+    assert_eq!(note(&d).as_deref(), Some("called her"), "n keeps the note");
+    d.press(KeyCode::Esc).await;
+    d.press(KeyCode::Char('y')).await;
+    assert!(d.app.popups.is_empty(), "y drops it: {}", d.screen());
+});

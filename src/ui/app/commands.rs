@@ -47,7 +47,7 @@ impl App {
                 }
                 Cmd::Quit => effects.extend(self.quit_now()),
                 Cmd::CloseForm => {
-                    if let Some(i) = self.popups.iter().rposition(|p| matches!(p, Popup::Form(_))) {
+                    if let Some(i) = self.popups.iter().rposition(|p| matches!(p, Popup::Form(_) | Popup::Input(_))) {
                         self.popups.remove(i);
                         self.toast("form closed; nothing was saved");
                     }

@@ -3,12 +3,16 @@
 
 use super::{App, Popup};
 use crate::ui::chooser::ChooserOutcome;
+use crate::ui::cmd::Cmd;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::msg::Effect;
 use crate::ui::palette::PaletteOutcome;
 use crate::ui::prompt::Typed;
 use crate::ui::screens::ScreenId;
 use crossterm::event::{KeyCode, KeyEvent};
+
+/// Asked when Esc would drop what a form or a note holds.
+const DROP_TYPING: &str = "Close the form and lose what you typed? (y closes; n/Esc keeps editing)";
 
 impl App {
     /// The screen popups act for (their requests reply to it).
@@ -58,6 +62,12 @@ impl App {
             },
             Popup::Input(form) => match form.on_key(key, line_action, today, tz) {
                 Typed::Stay => Vec::new(),
+                // A note being typed is kept unless dropping it is confirmed, as a form's.
+                Typed::Cancel if !form.text.trim().is_empty() => {
+                    self.popups
+                        .push(Popup::Confirm { question: DROP_TYPING.to_string(), on_yes: vec![Cmd::CloseForm] });
+                    Vec::new()
+                }
                 Typed::Cancel => {
                     self.popups.pop();
                     Vec::new()
@@ -73,9 +83,8 @@ impl App {
                     // What was typed is only dropped once confirmed; n or Esc goes
                     // back to the form as it was.
                     if form.changed() {
-                        let question = "Close the form and lose what you typed? (y closes; n/Esc keeps editing)";
-                        let on_yes = vec![crate::ui::cmd::Cmd::CloseForm];
-                        self.popups.push(Popup::Confirm { question: question.to_string(), on_yes });
+                        self.popups
+                            .push(Popup::Confirm { question: DROP_TYPING.to_string(), on_yes: vec![Cmd::CloseForm] });
                     } else {
                         self.popups.pop();
                     }
