@@ -142,3 +142,23 @@ crate::on_both!(esc_on_a_typed_note_asks_before_dropping_it, |t: TestDb| async m
     d.press(KeyCode::Char('y')).await;
     assert!(d.app.popups.is_empty(), "y drops it: {}", d.screen());
 });
+
+crate::on_both!(ctrl_c_on_the_lock_screen_warns_before_dropping_unsaved_work, |t: TestDb| async move {
+    let mut d = open(&t.db, ScreenId::Pipeline, staffroom::ui::driver::settings()).await;
+    d.shift('N').await;
+    d.type_text("Hossam Adel").await;
+    d.app.lock();
+    ctrl_c(&mut d).await;
+    assert!(!d.quit, "the first ctrl-c only warns");
+    assert!(d.screen().contains("unlock to keep it"), "{}", d.screen());
+    // Unlocking keeps the form as it was.
+    d.type_text(PASSWORD).await;
+    d.press(KeyCode::Enter).await;
+    assert!(!d.app.locked, "{}", d.screen());
+    assert_eq!(form_text(&d, "name").as_deref(), Some("Hossam Adel"));
+    // Locked again: a second ctrl-c after the warning quits.
+    d.app.lock();
+    ctrl_c(&mut d).await;
+    ctrl_c(&mut d).await;
+    assert!(d.quit);
+});

@@ -5,7 +5,11 @@ use super::{App, Popup, make_cx};
 use crate::ui::cmd::Cmd;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::msg::Effect;
+use crate::ui::screens::login::LoginOutcome;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Said on the lock screen at a ctrl-c while something is unsaved.
+const LOCKED_UNSAVED: &str = "something typed is unsaved: unlock to keep it, or ctrl-c again to quit and lose it";
 
 impl App {
     /// Typed and not saved: a screen's own (the editor), or a form holding changes
@@ -45,6 +49,13 @@ impl App {
             {
                 return self.quit_now();
             }
+            // Locked, nothing can be asked in a popup: the lock screen says what
+            // would be lost, and only a second ctrl-c quits.
+            let warned = matches!(&self.login.outcome, Some(LoginOutcome::Error(w)) if w == LOCKED_UNSAVED);
+            if self.locked && self.has_unsaved() && !warned {
+                self.login.outcome = Some(LoginOutcome::Error(LOCKED_UNSAVED.to_string()));
+                return Vec::new();
+            }
             return self.on_action(Action::Quit);
         }
         if self.session.is_none() || self.locked {
@@ -79,8 +90,8 @@ impl App {
     fn on_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => {
-                // Behind the lock screen nothing can be asked: what the editor
-                // holds goes to its autosave on the way out.
+                // Behind the lock screen nothing can be asked (ctrl-c warned there
+                // first): what the editor holds goes to its autosave on the way out.
                 if self.has_unsaved() && self.session.is_some() && !self.locked {
                     let question = "Quit and lose what you typed? (y/n; n goes back to it)".to_string();
                     self.popups.push(Popup::Confirm { question, on_yes: vec![Cmd::Quit] });
