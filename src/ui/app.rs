@@ -372,7 +372,15 @@ impl App {
             let label = who.roles.label();
             // A screen the new roles may not open closes.
             let roles = who.roles;
-            self.stack.retain(|s| s.id().requires().is_none_or(|p| roles.can(p)));
+            let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
+            self.stack.retain_mut(|s| {
+                let keep = s.id().requires().is_none_or(|p| roles.can(p));
+                if !keep {
+                    // Closed by the change: it keeps what it keeps (the autosave).
+                    s.component_mut().on_exit(&cx);
+                }
+                keep
+            });
             if self.stack.is_empty() {
                 self.stack.push(Screen::Dashboard(Default::default()));
             }
@@ -383,6 +391,8 @@ impl App {
 
     /// Back to the login screen, saying why.
     fn end_session(&mut self, why: &str) {
+        // Its screens go: each keeps what it keeps first (the editor's autosave).
+        self.shutdown();
         self.session = None;
         self.locked = false;
         self.stack.clear();

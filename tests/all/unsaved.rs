@@ -162,3 +162,21 @@ crate::on_both!(ctrl_c_on_the_lock_screen_warns_before_dropping_unsaved_work, |t
     ctrl_c(&mut d).await;
     assert!(d.quit);
 });
+
+crate::on_both!(a_session_ended_by_deactivation_keeps_the_whole_editor_text_in_its_autosave, |t: TestDb| async move {
+    let dir = crate::common::temp_path("autosave");
+    let settings =
+        staffroom::ui::app::Settings { autosave_dir: Some(dir.clone()), ..staffroom::ui::driver::settings() };
+    let mut d = open(&t.db, ScreenId::Editor, settings).await;
+    d.press(KeyCode::Enter).await;
+    d.type_text("Draft").await;
+    let cli = staffroom::store::Actor::cli();
+    crate::common::actor(&t.db, "Other Admin", Roles::ADMIN).await; // Sara is not the last admin
+    staffroom::store::users::deactivate(&t.db, &cli, "sara@academy.org").await.unwrap();
+    // The next request learns it: the session ends and the editor goes.
+    d.press_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)).await;
+    assert!(d.app.session.is_none() && d.app.stack.is_empty(), "{}", d.screen());
+    let kept = staffroom::ui::autosave::read(&dir, "new").map(|a| a.body);
+    assert_eq!(kept.as_deref(), Some("Draft"), "every key, not the first one");
+    let _ = std::fs::remove_dir_all(&dir);
+});
