@@ -82,7 +82,7 @@ pub fn handed<T>(term: &mut Term, mouse: bool, f: impl FnOnce() -> T) -> io::Res
     if mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
     }
-    term.clear()?;
+    full_redraw(term)?;
     Ok(out)
 }
 
@@ -99,5 +99,17 @@ pub fn suspend(term: &mut Term, mouse: bool) -> io::Result<()> {
     if mouse {
         execute!(io::stdout(), EnableMouseCapture)?;
     }
-    term.clear()
+    full_redraw(term)
+}
+
+/// Clears the screen and makes the next draw paint every cell. Not
+/// `Terminal::clear`: it asks the terminal where the cursor is, and the input
+/// reader's thread takes the answer, so after `fg` the screen stayed blank until
+/// the query gave up two seconds later and ended the app with an error.
+fn full_redraw(term: &mut Term) -> io::Result<()> {
+    execute!(io::stdout(), crossterm::terminal::Clear(crossterm::terminal::ClearType::All))?;
+    // The frame last drawn is forgotten (reset) and the empty one becomes the
+    // current: the next draw compares against nothing and paints everything.
+    term.swap_buffers();
+    Ok(())
 }

@@ -4,6 +4,7 @@
 //! test feeding messages. The app knows no area: screens answer with `Cmd` values.
 
 mod commands;
+mod keys;
 mod login;
 mod outage;
 mod popups;
@@ -11,7 +12,7 @@ mod popups;
 pub use outage::Outage;
 
 use super::cmd::{Cmd, Lane, Token};
-use super::keymap::{Action, Context, Keymap};
+use super::keymap::{Context, Keymap};
 use super::msg::{Effect, Msg};
 use super::palette::Palette;
 use super::screens::login::{LoginForm, LoginOutcome};
@@ -22,7 +23,7 @@ use crate::domain::permissions::Roles;
 use crate::store::StoreError;
 use crate::store::users::User;
 use chrono::{DateTime, NaiveDate, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use crossterm::event::KeyEventKind;
 
 /// Ticks per second of the frame tick.
 pub const TICKS_PER_SECOND: u32 = 4;
@@ -374,7 +375,15 @@ impl App {
             let label = who.roles.label();
             // A screen the new roles may not open closes.
             let roles = who.roles;
-            self.stack.retain(|s| s.id().requires().is_none_or(|p| roles.can(p)));
+            let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
+            self.stack.retain_mut(|s| {
+                let keep = s.id().requires().is_none_or(|p| roles.can(p));
+                if !keep {
+                    // Closed by the change: it keeps what it keeps (the autosave).
+                    s.component_mut().on_exit(&cx);
+                }
+                keep
+            });
             if self.stack.is_empty() {
                 self.stack.push(Screen::Dashboard(Default::default()));
             }
@@ -385,6 +394,8 @@ impl App {
 
     /// Back to the login screen, saying why.
     fn end_session(&mut self, why: &str) {
+        // Its screens go: each keeps what it keeps first (the editor's autosave).
+        self.shutdown();
         self.session = None;
         self.locked = false;
         self.stack.clear();
@@ -423,6 +434,9 @@ impl App {
                             StoreError::Invalid { field, why } if form.has(field) => {
                                 form.refused(Some(field.as_str()), why.clone())
                             }
+                            // Every screen with a versioned form reloads the other
+                            // writer's version and saves the next time over it.
+                            StoreError::Conflict { .. } => form.refused(None, conflict_words(&why)),
                             _ => form.refused(None, why),
                         }
                     }
@@ -478,102 +492,14 @@ impl App {
             _ => self.screen().map(|s| s.component().contexts().to_vec()).unwrap_or_default(),
         }
     }
+}
 
-    fn on_key(&mut self, key: KeyEvent) -> Vec<Effect> {
-        // Ctrl-C always quits, whatever has focus.
-        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-            self.quit = true;
-            return vec![Effect::Quit];
-        }
-        if self.session.is_none() || self.locked {
-            return self.on_login_key(key);
-        }
-        if !self.popups.is_empty() {
-            return self.on_popup_key(key);
-        }
-        if self.stack.last().is_some_and(|s| s.component().captures_text()) {
-            // A screen that takes typing (the editor, a filter being typed) still
-            // lets the palette and help open on their non-printable keys (ctrl-p, F1).
-            let printable = matches!(key.code, KeyCode::Char(_)) && !key.modifiers.contains(KeyModifiers::CONTROL);
-            if !printable
-                && let Some(a @ (Action::Palette | Action::Help)) =
-                    self.settings.keymap.action(&[Context::Global], &key)
-            {
-                return self.on_action(a);
-            }
-            let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
-            let Some(screen) = self.stack.last_mut() else { return Vec::new() };
-            let id = screen.id();
-            let cmds = screen.component_mut().on_text_key(key, &cx);
-            return self.run_cmds(cmds, id);
-        }
-        let contexts = self.contexts();
-        let Some(action) = self.settings.keymap.action(&contexts, &key) else {
-            return Vec::new();
-        };
-        self.on_action(action)
-    }
-
-    fn on_action(&mut self, action: Action) -> Vec<Effect> {
-        match action {
-            Action::Quit => {
-                if self.stack.iter().any(|s| s.component().has_unsaved()) {
-                    let question = "Quit and lose what you typed? (y/n)".to_string();
-                    self.popups.push(Popup::Confirm { question, on_yes: vec![Cmd::Quit] });
-                    return Vec::new();
-                }
-                self.quit = true;
-                vec![Effect::Quit]
-            }
-            Action::Help => {
-                self.popups.push(Popup::Help { scroll: 0 });
-                Vec::new()
-            }
-            Action::Palette => {
-                if self.session.is_some() {
-                    self.popups.push(Popup::Palette(Palette::new(self.roles())));
-                }
-                Vec::new()
-            }
-            Action::Back => {
-                if self.stack.len() > 1 {
-                    self.stack.pop();
-                    return self.reload_current();
-                }
-                Vec::new()
-            }
-            Action::Refresh => self.reload_current(),
-            Action::Suspend => vec![Effect::Suspend],
-            other => self.screen_action(other),
-        }
-    }
-
-    /// Hands an action to the screen on top, after checking the permission its
-    /// command table names (the backend refuses too; saying so here keeps a viewer's
-    /// board from flashing a move that is then rolled back).
-    fn screen_action(&mut self, action: Action) -> Vec<Effect> {
-        let Some(screen) = self.stack.last() else { return Vec::new() };
-        let needs = screen.component().commands().iter().find(|c| c.action == action).and_then(|c| c.needs);
-        if let (Some(p), Some(s)) = (needs, &self.session)
-            && !s.roles.can(p)
-        {
-            let msg = format!("{} ({}) may not {}", s.user.full_name, s.roles.label(), p.as_str().replace('_', " "));
-            self.toast_error(super::text::inert(&msg));
-            return Vec::new();
-        }
-        let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
-        let Some(screen) = self.stack.last_mut() else { return Vec::new() };
-        let id = screen.id();
-        let cmds = screen.component_mut().on_action(action, &cx);
-        self.run_cmds(cmds, id)
-    }
-
-    fn run_entry(&mut self, entry: super::palette::Entry) -> Vec<Effect> {
-        match entry {
-            super::palette::Entry::Screen(id) => self.open(id),
-            super::palette::Entry::Action(a) => self.on_action(a),
-        }
-    }
+/// A conflict for a form that stays open: who saved meanwhile, and that the next
+/// save goes over their version (the conflict's own words end "nothing was
+/// overwritten").
+fn conflict_words(why: &str) -> String {
+    let who = why.split(" since you opened it").next().unwrap_or(why);
+    format!("{who}: their version is shown underneath; ctrl-s again saves yours over it")
 }
 
 /// A store error in plain words for a toast.

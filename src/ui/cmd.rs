@@ -100,5 +100,8 @@ pub enum Cmd {
     Reload,
     /// Close the sending screen (the editor's Esc, once confirmed).
     Leave,
+    /// Close the form (or note) on top, dropping what it holds (Esc on a changed
+    /// form, once confirmed).
+    CloseForm,
     Quit,
 }

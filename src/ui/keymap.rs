@@ -249,6 +249,9 @@ impl Key {
             KeyCode::Char(' ') => KeyCodeOrd::Named(255),
             KeyCode::Char(c) => KeyCodeOrd::Char(if mods & CTRL != 0 { c.to_ascii_lowercase() } else { c }),
             KeyCode::F(n) => KeyCodeOrd::F(n),
+            // Terminals send shift-Tab as BackTab with SHIFT set (crossterm): the
+            // shift is in the key itself, as for `H`, so `backtab` matches it.
+            KeyCode::BackTab => KeyCodeOrd::Named(NAMED.iter().position(|(_, k)| *k == KeyCode::BackTab)? as u8),
             other => {
                 if ev.modifiers.contains(KeyModifiers::SHIFT) {
                     mods |= SHIFT;

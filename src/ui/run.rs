@@ -103,99 +103,106 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut sigterm = signal(SignalKind::terminate())?;
     let mut sighup = signal(SignalKind::hangup())?;
-    loop {
-        let mut edited = None;
-        for effect in effects.drain(..) {
-            match effect {
-                Effect::Send(cmd) => {
-                    if cmd_tx.send(*cmd).is_err() {
-                        bail!("the backend worker stopped");
+    // Every way out (a key, a signal, the terminal gone, an error) passes here, so
+    // each screen keeps what it must first (the editor's autosave).
+    let outcome: Result<()> = async {
+        loop {
+            let mut edited = None;
+            for effect in effects.drain(..) {
+                match effect {
+                    Effect::Send(cmd) => {
+                        if cmd_tx.send(*cmd).is_err() {
+                            bail!("the backend worker stopped");
+                        }
+                    }
+                    Effect::Quit => return Ok(()),
+                    Effect::Suspend => {
+                        terminal::suspend(&mut term, mouse)?;
+                        app.dirty = true;
+                    }
+                    Effect::External { screen, tag, text } => {
+                        // The input stream reads the terminal from a thread of its own:
+                        // it is dropped while the editor runs, or it would take keys
+                        // meant for the editor.
+                        drop(input);
+                        let editor = crate::ui::external::editor_command();
+                        let out = terminal::handed(&mut term, mouse, || crate::ui::external::edit(&editor, &text))?;
+                        input = EventStream::new();
+                        edited = Some(Msg::Edited { screen, tag, text: out });
+                        app.dirty = true;
+                    }
+                    Effect::Copy(text) => {
+                        // Best effort: a terminal without OSC 52 ignores it, and the
+                        // text is on screen to select by hand.
+                        let _ = crossterm::execute!(
+                            std::io::stdout(),
+                            crossterm::clipboard::CopyToClipboard::to_clipboard_from(text.as_bytes())
+                        );
                     }
                 }
-                Effect::Quit => return Ok(()),
-                Effect::Suspend => {
-                    terminal::suspend(&mut term, mouse)?;
-                    app.dirty = true;
-                }
-                Effect::External { screen, tag, text } => {
-                    // The input stream reads the terminal from a thread of its own:
-                    // it is dropped while the editor runs, or it would take keys
-                    // meant for the editor.
-                    drop(input);
-                    let editor = crate::ui::external::editor_command();
-                    let out = terminal::handed(&mut term, mouse, || crate::ui::external::edit(&editor, &text))?;
-                    input = EventStream::new();
-                    edited = Some(Msg::Edited { screen, tag, text: out });
-                    app.dirty = true;
-                }
-                Effect::Copy(text) => {
-                    // Best effort: a terminal without OSC 52 ignores it, and the
-                    // text is on screen to select by hand.
-                    let _ = crossterm::execute!(
-                        std::io::stdout(),
-                        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text.as_bytes())
-                    );
-                }
             }
-        }
-        if let Some(msg) = edited {
-            effects = app.update(msg);
-            continue;
-        }
-        if app.dirty {
-            if let Err(e) = term.draw(|f| view(&app, f)) {
-                // The terminal went away (SSH dropped, tmux killed) before its hangup
-                // signal arrived: nothing to draw on and nobody to tell.
-                if e.raw_os_error() == Some(libc::EIO) || e.kind() == std::io::ErrorKind::BrokenPipe {
-                    return Ok(());
-                }
-                return Err(e.into());
+            if let Some(msg) = edited {
+                effects = app.update(msg);
+                continue;
             }
-            app.dirty = false;
-            tracing::trace!("frame drawn");
-        }
-        let msg = tokio::select! {
-            ev = input.next() => match ev {
-                Some(Ok(ev)) => match input_msg(ev) {
-                    Some(m) => m,
-                    None => continue,
+            if app.dirty {
+                if let Err(e) = term.draw(|f| view(&app, f)) {
+                    // The terminal went away (SSH dropped, tmux killed) before its hangup
+                    // signal arrived: nothing to draw on and nobody to tell.
+                    if e.raw_os_error() == Some(libc::EIO) || e.kind() == std::io::ErrorKind::BrokenPipe {
+                        return Ok(());
+                    }
+                    return Err(e.into());
+                }
+                app.dirty = false;
+                tracing::trace!("frame drawn");
+            }
+            let msg = tokio::select! {
+                ev = input.next() => match ev {
+                    Some(Ok(ev)) => match input_msg(ev) {
+                        Some(m) => m,
+                        None => continue,
+                    },
+                    // The terminal went away (an SSH connection dropped): exit cleanly.
+                    Some(Err(_)) | None => return Ok(()),
                 },
-                // The terminal went away (an SSH connection dropped): exit cleanly.
-                Some(Err(_)) | None => return Ok(()),
-            },
-            Some(ev) = events_rx.recv() => {
-                tracing::trace!("reply {}", ev.req_id);
-                Msg::Backend(Box::new(ev))
-            }
-            Some(n) = notices.recv() => Msg::Changed(n),
-            _ = tick.tick() => Msg::Tick(crate::store::now()),
-            _ = sigterm.recv() => return Ok(()),
-            _ = sighup.recv() => return Ok(()),
-        };
-        effects = app.update(msg);
-        // Keys already waiting (typed fast, pasted, or arriving in one packet over
-        // SSH) are taken before drawing or sending: one frame for all of them, and
-        // only the last of the loads they ask for in each slot ("/sara" searches
-        // "sara", not "sar" first).
-        for _ in 0..MAX_BATCH {
-            // `poll!` polls with this task's own waker (not a no-op one as
-            // `now_or_never` does), so an event arriving later still wakes the loop.
-            match futures::poll!(input.next()) {
-                std::task::Poll::Ready(Some(Ok(ev))) => {
-                    if let Some(m) = input_msg(ev) {
-                        effects.extend(app.update(m));
+                Some(ev) = events_rx.recv() => {
+                    tracing::trace!("reply {}", ev.req_id);
+                    Msg::Backend(Box::new(ev))
+                }
+                Some(n) = notices.recv() => Msg::Changed(n),
+                _ = tick.tick() => Msg::Tick(crate::store::now()),
+                _ = sigterm.recv() => return Ok(()),
+                _ = sighup.recv() => return Ok(()),
+            };
+            effects = app.update(msg);
+            // Keys already waiting (typed fast, pasted, or arriving in one packet over
+            // SSH) are taken before drawing or sending: one frame for all of them, and
+            // only the last of the loads they ask for in each slot ("/sara" searches
+            // "sara", not "sar" first).
+            for _ in 0..MAX_BATCH {
+                // `poll!` polls with this task's own waker (not a no-op one as
+                // `now_or_never` does), so an event arriving later still wakes the loop.
+                match futures::poll!(input.next()) {
+                    std::task::Poll::Ready(Some(Ok(ev))) => {
+                        if let Some(m) = input_msg(ev) {
+                            effects.extend(app.update(m));
+                        }
                     }
+                    // The terminal went away: send what was asked for, then stop.
+                    std::task::Poll::Ready(Some(Err(_)) | None) => {
+                        effects.push(Effect::Quit);
+                        break;
+                    }
+                    std::task::Poll::Pending => break,
                 }
-                // The terminal went away: send what was asked for, then stop.
-                std::task::Poll::Ready(Some(Err(_)) | None) => {
-                    effects.push(Effect::Quit);
-                    break;
-                }
-                std::task::Poll::Pending => break,
             }
+            effects = coalesce(effects);
         }
-        effects = coalesce(effects);
     }
+    .await;
+    app.shutdown();
+    outcome
 }
 
 /// At most this many waiting input events are taken together before a frame.

@@ -426,3 +426,21 @@ crate::on_both!(the_audit_csv_guards_cells_a_spreadsheet_would_run, |t: TestDb| 
     assert!(summaries.contains(&"'+20 100 called back".to_string()), "{summaries:?}");
     assert!(summaries.iter().all(|s| !s.starts_with(['=', '+', '-', '@'])), "{summaries:?}");
 });
+
+crate::on_both!(esc_in_the_audit_viewer_closes_the_detail_before_leaving, |t: TestDb| async move {
+    use crossterm::event::KeyCode;
+    use staffroom::ui::screens::{Screen, ScreenId};
+    let admin = staffroom::domain::permissions::Roles::ADMIN;
+    crate::common::login_user(&t.db, "amira@test.example", "Amira Admin", admin).await;
+    let mut d = audit_screen(&t.db, "amira@test.example").await;
+    let detail = |d: &staffroom::ui::driver::Driver| match d.app.screen() {
+        Some(Screen::Audit(a)) => Some(a.detail),
+        _ => None,
+    };
+    d.press(KeyCode::Enter).await;
+    assert_eq!(detail(&d), Some(true), "Enter opens the detail");
+    d.press(KeyCode::Esc).await;
+    assert_eq!(detail(&d), Some(false), "Esc closes the detail and stays: {}", d.screen());
+    d.press(KeyCode::Esc).await;
+    assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Dashboard), "the next Esc leaves");
+});

@@ -200,3 +200,44 @@ fn unsaved_text_survives_kill_9_and_is_offered_back() {
     let _ = std::fs::remove_file(&db);
     let _ = std::fs::remove_dir_all(&data);
 }
+
+#[test]
+fn ctrl_z_then_fg_redraws_the_whole_screen_at_once() {
+    if !have("tmux") {
+        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "tmux is required in CI");
+        eprintln!("!!!!!!!! SKIPPING e2e terminal tests: tmux is not installed !!!!!!!!");
+        return;
+    }
+    let db = temp_path("db");
+    let prep = Command::new(env!("CARGO_BIN_EXE_staffroom"))
+        .args(["demo", "--no-open", "--database-url", &format!("sqlite://{}", db.display())])
+        .output()
+        .unwrap();
+    assert!(prep.status.success(), "{}", String::from_utf8_lossy(&prep.stderr));
+    // An interactive shell, for job control (ctrl-z stops the job, `fg` resumes it).
+    let tmux = Tmux { socket: format!("staffroom-e2e-{}-fg", std::process::id()) };
+    let ok = tmux
+        .cmd()
+        .args(["new-session", "-d", "-s", "e2e", "-x", "110", "-y", "32", "bash", "--norc", "--noprofile", "-i"])
+        .env("TERM", "xterm-256color")
+        .status()
+        .expect("tmux");
+    assert!(ok.success());
+    let keys = |k: &str| tmux.cmd().args(["send-keys", "-t", "e2e", k]).status().unwrap();
+    let line = format!("{} demo --as admin --database-url sqlite://{}", env!("CARGO_BIN_EXE_staffroom"), db.display());
+    tmux.cmd().args(["send-keys", "-t", "e2e", "-l", &line]).status().unwrap();
+    keys("Enter");
+    tmux.wait_for("Latest audit entries");
+    keys("C-z");
+    tmux.wait_for("Stopped");
+    assert!(!tmux.capture().contains("Latest audit entries"), "the shell's screen while stopped");
+    tmux.cmd().args(["send-keys", "-t", "e2e", "-l", "fg"]).status().unwrap();
+    keys("Enter");
+    // Drawn again without a key: the whole dashboard, well within a second.
+    let start = Instant::now();
+    let screen = tmux.wait_for("Latest audit entries");
+    assert!(start.elapsed() < Duration::from_millis(1500), "redrawn only after {:?}", start.elapsed());
+    assert!(screen.contains("Amira Haddad · admin") && screen.contains("Moderation queue"), "{screen}");
+    keys("q");
+    let _ = std::fs::remove_file(&db);
+}

@@ -192,6 +192,13 @@ async fn back_to_the_board(d: &mut Driver) {
     for _ in 0..6 {
         d.press(KeyCode::Esc).await;
         d.settle().await;
+        // Esc on a form holding typing asks first: y drops it.
+        if matches!(d.app.popups.last(), Some(staffroom::ui::app::Popup::Confirm { question, .. })
+            if question.contains("lose what you typed"))
+        {
+            d.press(KeyCode::Char('y')).await;
+            d.settle().await;
+        }
     }
     assert!(d.app.popups.is_empty(), "Esc closes every popup: {:?}", d.app.popups.len());
     let effects = d.app.open(ScreenId::Pipeline);

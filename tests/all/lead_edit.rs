@@ -5,6 +5,7 @@ use crate::common::{TestDb, team};
 use crate::driver::Driver;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::lead::{Interest, LeadSource, LeadStatus, LeadType, MoveInput, NoteType};
+use staffroom::domain::permissions::Roles;
 use staffroom::store::leads::{self, LeadFields, NewLead};
 use staffroom::store::users;
 use staffroom::store::{Actor, Db, StoreError, audit};
@@ -190,16 +191,39 @@ async fn e_edits_a_lead_keeping_what_was_typed_on_error() {
     d.press(KeyCode::Enter).await;
     let s = d.screen();
     assert!(s.contains("Amira Admin") && s.contains("mona.new@example.com"), "{s}");
-    d.press(KeyCode::Esc).await;
-    // Reopen on the fresh version and save.
-    d.press(KeyCode::Char('e')).await;
-    d.press(KeyCode::Tab).await;
-    d.app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
-    d.type_text("mona.new@example.com").await;
-    d.press(KeyCode::Enter).await;
-    assert_eq!(leads::get(&t.db, l.id).await.unwrap().email.as_deref(), Some("mona.new@example.com"));
-    assert!(!d.screen().contains("Edit lead"), "the form closes once saved");
 }
+
+crate::on_both!(
+    after_a_conflict_the_lead_form_keeps_the_typing_and_the_next_save_goes_over_theirs,
+    |t: TestDb| async move {
+        let sara = crate::common::login_user(&t.db, "sara@academy.org", "Sara Staff", Roles::STAFF).await;
+        let admin = crate::common::actor(&t.db, "Amira Admin", Roles::ADMIN).await;
+        let l = lead(&t.db, &sara, "Mona Ibrahim", Some("mona@example.com"), None).await;
+        let mut d = open_board(&t.db).await;
+        d.press(KeyCode::Enter).await;
+        d.press(KeyCode::Char('e')).await;
+        d.press(KeyCode::Tab).await;
+        d.app.update(Msg::Key(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL)));
+        d.type_text("mona.new@example.com").await;
+        // Amira saves the lead meanwhile; a change notice reloads the screen under the
+        // form, which must not make the save go over hers unseen.
+        let mut theirs = LeadFields::of(&l);
+        theirs.full_name = "Mona I.".into();
+        leads::update_fields(&t.db, &admin, l.id, l.version, &theirs).await.unwrap();
+        d.send(Msg::Changed(staffroom::backend::changes::Notice { entity: None })).await;
+        d.press_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)).await;
+        let s = d.screen();
+        assert!(s.contains("Amira Admin") && s.contains("ctrl-s again saves yours"), "named, and what now: {s}");
+        assert!(s.contains("mona.new@example.com"), "the typing is kept: {s}");
+        assert_eq!(leads::get(&t.db, l.id).await.unwrap().full_name, "Mona I.", "nothing overwritten yet");
+        // The next save goes over theirs, knowingly.
+        d.press_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)).await;
+        let stored = leads::get(&t.db, l.id).await.unwrap();
+        assert_eq!(stored.email.as_deref(), Some("mona.new@example.com"), "{}", d.screen());
+        assert_eq!(stored.full_name, "Mona Ibrahim", "the form's name went over theirs");
+        assert!(!d.screen().contains("Edit lead"), "the form closes once saved");
+    }
+);
 
 #[tokio::test]
 async fn a_assigns_from_a_list_and_w_copies_links() {

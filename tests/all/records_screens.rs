@@ -145,3 +145,61 @@ crate::on_both!(an_admin_edits_a_package_with_prices_as_money_and_reorders_it, |
     let withdrawn = packages::get(&t.db, cursor_on.unwrap()).await.unwrap();
     assert!(!withdrawn.is_active);
 });
+
+crate::on_both!(
+    after_a_conflict_a_record_form_keeps_the_typing_and_the_next_save_goes_over_theirs,
+    |t: TestDb| async move {
+        let (_, pkg) = fixture(&t).await;
+        let mut d = open(&t, "amira@academy.org", Roles::ADMIN, ScreenId::Record("packages")).await;
+        d.press(KeyCode::Char('e')).await;
+        d.press(KeyCode::End).await;
+        d.type_text(" Plus").await;
+        // Omar saves the package meanwhile, and a change notice reloads the list under
+        // the form: the save still starts from the version the form opened on.
+        let omar = crate::common::actor(&t.db, "Omar Admin", Roles::ADMIN).await;
+        let before = packages::get(&t.db, pkg).await.unwrap();
+        let theirs = PackageFields { description: Some("theirs".into()), ..before.fields() };
+        packages::update(&t.db, &omar, pkg, before.version, theirs).await.unwrap();
+        d.send(staffroom::ui::msg::Msg::Changed(staffroom::backend::changes::Notice { entity: None })).await;
+        d.press(KeyCode::Enter).await;
+        let s = d.screen();
+        assert!(s.contains("Omar Admin") && s.contains("ctrl-s again saves yours"), "{s}");
+        assert_eq!(packages::get(&t.db, pkg).await.unwrap().name, "Code Review", "nothing overwritten yet");
+        // The next save goes over theirs; once more is not refused again.
+        d.press(KeyCode::Enter).await;
+        let stored = packages::get(&t.db, pkg).await.unwrap();
+        assert_eq!(stored.name, "Code Review Plus", "{}", d.screen());
+        assert!(d.app.popups.is_empty(), "the form closed once saved: {}", d.screen());
+    }
+);
+
+/// shift-Tab as terminals send it: BackTab, with SHIFT set.
+fn shift_tab() -> crossterm::event::KeyEvent {
+    crossterm::event::KeyEvent::new(KeyCode::BackTab, crossterm::event::KeyModifiers::SHIFT)
+}
+
+crate::on_both!(shift_tab_goes_back_through_status_tabs_and_form_fields, |t: TestDb| async move {
+    fixture(&t).await;
+    let mut d = open(&t, "amira@academy.org", Roles::ADMIN, ScreenId::Record("packages")).await;
+    let tab = |d: &Driver| match d.app.screen() {
+        Some(Screen::Record(r)) => r.tab,
+        _ => usize::MAX,
+    };
+    d.press(KeyCode::Tab).await;
+    assert_eq!(tab(&d), 1);
+    d.press_key(shift_tab()).await;
+    assert_eq!(tab(&d), 0, "back to all");
+    d.press_key(shift_tab()).await;
+    assert_eq!(tab(&d), 2, "from the first tab to the last");
+    d.press(KeyCode::Tab).await;
+    d.shift('N').await;
+    let focus = |d: &Driver| match d.app.popups.last() {
+        Some(staffroom::ui::app::Popup::Form(f)) => f.focus,
+        _ => usize::MAX,
+    };
+    d.press(KeyCode::Tab).await;
+    d.press(KeyCode::Tab).await;
+    assert_eq!(focus(&d), 2);
+    d.press_key(shift_tab()).await;
+    assert_eq!(focus(&d), 1, "shift-Tab is the previous field");
+});

@@ -37,13 +37,20 @@ impl App {
                 Cmd::Reload => effects.extend(self.reload_current()),
                 Cmd::Leave => {
                     if self.stack.len() > 1 && self.stack.last().is_some_and(|s| s.id() == from) {
-                        self.stack.pop();
+                        // Leaving keeps what it keeps on any way out (the autosave).
+                        let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);
+                        if let Some(mut gone) = self.stack.pop() {
+                            gone.component_mut().on_exit(&cx);
+                        }
                         effects.extend(self.reload_current());
                     }
                 }
-                Cmd::Quit => {
-                    self.quit = true;
-                    effects.push(Effect::Quit);
+                Cmd::Quit => effects.extend(self.quit_now()),
+                Cmd::CloseForm => {
+                    if let Some(i) = self.popups.iter().rposition(|p| matches!(p, Popup::Form(_) | Popup::Input(_))) {
+                        self.popups.remove(i);
+                        self.toast("form closed; nothing was saved");
+                    }
                 }
             }
         }

@@ -3,12 +3,16 @@
 
 use super::{App, Popup};
 use crate::ui::chooser::ChooserOutcome;
+use crate::ui::cmd::Cmd;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::msg::Effect;
 use crate::ui::palette::PaletteOutcome;
 use crate::ui::prompt::Typed;
 use crate::ui::screens::ScreenId;
 use crossterm::event::{KeyCode, KeyEvent};
+
+/// Asked when Esc would drop what a form or a note holds.
+const DROP_TYPING: &str = "Close the form and lose what you typed? (y closes; n/Esc keeps editing)";
 
 impl App {
     /// The screen popups act for (their requests reply to it).
@@ -69,6 +73,12 @@ impl App {
             },
             Popup::Input(form) => match form.on_key(key, line_action, today, tz) {
                 Typed::Stay => Vec::new(),
+                // A note being typed is kept unless dropping it is confirmed, as a form's.
+                Typed::Cancel if !form.text.trim().is_empty() => {
+                    self.popups
+                        .push(Popup::Confirm { question: DROP_TYPING.to_string(), on_yes: vec![Cmd::CloseForm] });
+                    Vec::new()
+                }
                 Typed::Cancel => {
                     self.popups.pop();
                     Vec::new()
@@ -81,10 +91,13 @@ impl App {
             Popup::Form(form) => match form.on_key(key, &self.settings.keymap, today) {
                 crate::ui::widgets::form::FormOutcome::Stay => Vec::new(),
                 crate::ui::widgets::form::FormOutcome::Cancel => {
-                    let changed = form.changed();
-                    self.popups.pop();
-                    if changed {
-                        self.toast("form closed; nothing was saved");
+                    // What was typed is only dropped once confirmed; n or Esc goes
+                    // back to the form as it was.
+                    if form.changed() {
+                        self.popups
+                            .push(Popup::Confirm { question: DROP_TYPING.to_string(), on_yes: vec![Cmd::CloseForm] });
+                    } else {
+                        self.popups.pop();
                     }
                     Vec::new()
                 }

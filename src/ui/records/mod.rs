@@ -147,6 +147,13 @@ pub struct RecordScreen {
     pub search: String,
     /// While `/` is typed: the search before typing began.
     typing: Option<String>,
+    /// The record a form was opened on and the version it saves over: the one
+    /// it was opened at (a reload meanwhile never moves it, so someone else's
+    /// save is a conflict, not silently overwritten), then, after a conflict,
+    /// theirs once reloaded and shown (the next save goes over it knowingly).
+    editing: Option<(i64, i64)>,
+    /// A conflict was named: the next page read gives `editing` their version.
+    adopt: bool,
 }
 
 impl std::fmt::Debug for RecordScreen {
@@ -168,6 +175,8 @@ impl RecordScreen {
             loading_more: false,
             search: String::new(),
             typing: None,
+            editing: None,
+            adopt: false,
         }
     }
 
@@ -204,13 +213,33 @@ impl RecordScreen {
         self.next = page.next;
         self.loaded = true;
         self.loading_more = false;
+        if let Some((id, version)) = &mut self.editing
+            && self.adopt
+            && let Some(theirs) = self.rows.iter().find(|r| r.id == *id)
+        {
+            *version = theirs.version;
+            self.adopt = false;
+        }
     }
 
-    fn run(&self, act: Act) -> Vec<Cmd> {
+    /// The record a form saves: the one it was opened on, at the version it
+    /// saves over (`None`: it has left the list).
+    fn edited(&self) -> Option<Record> {
+        let Some((id, version)) = self.editing else { return self.selected().cloned() };
+        let mut r = self.rows.iter().find(|r| r.id == id)?.clone();
+        r.version = version;
+        Some(r)
+    }
+
+    fn run(&mut self, act: Act) -> Vec<Cmd> {
         use crate::ui::app::Popup;
         match act {
             Act::Send(req) => vec![Cmd::Send(Lane::Dialog, req)],
-            Act::Form(form) => vec![Cmd::Popup(Box::new(Popup::Form(Box::new(form))))],
+            Act::Form(form) => {
+                self.editing = self.selected().map(|r| (r.id, r.version));
+                self.adopt = false;
+                vec![Cmd::Popup(Box::new(Popup::Form(Box::new(form))))]
+            }
             Act::Confirm(question, req) => {
                 vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![Cmd::Send(Lane::Dialog, req)] }))]
             }
@@ -372,13 +401,18 @@ impl Component for RecordScreen {
         self.loaded = true;
         self.loading_more = false;
         // Someone else changed the record: show their version (the form keeps
-        // what was typed).
-        if lane != Lane::Load && matches!(e, StoreError::Conflict { .. }) { vec![Cmd::Reload] } else { Vec::new() }
+        // what was typed, and its next save goes over theirs).
+        if lane != Lane::Load && matches!(e, StoreError::Conflict { .. }) {
+            self.adopt = lane == Lane::Dialog;
+            vec![Cmd::Reload]
+        } else {
+            Vec::new()
+        }
     }
 
     fn on_call(&mut self, call: Call, _cx: &Cx) -> Vec<Cmd> {
         let Call::Submit { tag, values } = call else { return Vec::new() };
-        match (self.decl.submit)(tag, self.selected(), &values) {
+        match (self.decl.submit)(tag, self.edited().as_ref(), &values) {
             Ok(req) => vec![Cmd::Send(Lane::Dialog, req)],
             Err((field, why)) => vec![Cmd::FieldError { field, why }],
         }

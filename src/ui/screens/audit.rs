@@ -399,6 +399,11 @@ impl Component for AuditScreen {
         vec![self.request(Load::Reload, From::Newest)]
     }
 
+    fn on_back(&mut self) -> bool {
+        // Esc closes the open detail first; the next one leaves the screen.
+        std::mem::take(&mut self.detail)
+    }
+
     fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
         self.act(action, cx.tz, &cx.settings.export_dir)
     }

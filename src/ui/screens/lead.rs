@@ -29,13 +29,25 @@ pub struct LeadScreen {
     /// Which pane `j`/`k` move: 0 the fields, 1 the timeline (Tab switches).
     pub pane: usize,
     pub loaded: bool,
-    /// The lead's version when the edit form opened.
+    /// The version the edit form saves over: the lead's when it opened; after a
+    /// conflict, the other writer's once reloaded and shown.
     editing: Option<i64>,
+    /// A conflict was named: the next detail read gives `editing` their version.
+    adopt: bool,
 }
 
 impl LeadScreen {
     pub fn new(id: i64) -> LeadScreen {
-        LeadScreen { id, detail: None, scroll: 0, fields_scroll: 0, pane: 1, loaded: false, editing: None }
+        LeadScreen {
+            id,
+            detail: None,
+            scroll: 0,
+            fields_scroll: 0,
+            pane: 1,
+            loaded: false,
+            editing: None,
+            adopt: false,
+        }
     }
 
     pub fn on_detail(&mut self, d: Detail) {
@@ -60,6 +72,7 @@ impl LeadScreen {
                 // The version the form starts from: someone else's save meanwhile is a
                 // conflict naming them, not silently overwritten.
                 self.editing = Some(version);
+                self.adopt = false;
                 popup(Popup::Form(Box::new(crate::ui::form::edit(&d.lead))))
             }
             Action::Links => {
@@ -214,6 +227,9 @@ impl Component for LeadScreen {
     fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
         match reply {
             Reply::LeadDetail(d) => {
+                if std::mem::take(&mut self.adopt) && self.editing.is_some() {
+                    self.editing = Some(d.lead.version);
+                }
                 self.on_detail(*d);
                 Vec::new()
             }
@@ -242,9 +258,14 @@ impl Component for LeadScreen {
 
     fn on_error(&mut self, lane: Lane, e: &StoreError, _cx: &Cx) -> Vec<Cmd> {
         self.loaded = true;
-        // Someone else changed the lead: show their version underneath, so the
-        // next edit starts from it.
-        if lane != Lane::Load && matches!(e, StoreError::Conflict { .. }) { vec![Cmd::Reload] } else { Vec::new() }
+        // Someone else changed the lead: show their version underneath; an open
+        // edit form keeps what was typed and its next save goes over theirs.
+        if lane != Lane::Load && matches!(e, StoreError::Conflict { .. }) {
+            self.adopt = lane == Lane::Dialog;
+            vec![Cmd::Reload]
+        } else {
+            Vec::new()
+        }
     }
 
     fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {

@@ -208,6 +208,14 @@ pub trait Component {
     /// The frame tick, to the screen on top (the editor writes its autosave after
     /// the last key, not only on the next one).
     fn on_tick(&mut self, _cx: &Cx) {}
+    /// The app is ending (a key, a signal, a lost terminal): keep what must
+    /// outlive it (the editor's autosave).
+    fn on_exit(&mut self, _cx: &Cx) {}
+    /// `Esc`: true when the screen closed something of its own (a detail pane);
+    /// false lets the app go back a screen.
+    fn on_back(&mut self) -> bool {
+        false
+    }
 }
 
 /// What drawing may read: the theme and the instant of the last tick.

@@ -10,13 +10,8 @@
 use crate::domain::money;
 use crate::ui::keymap::{Action, Context, Keymap};
 use crate::ui::text;
-use crate::ui::theme::Theme;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
 use tui_textarea::TextArea;
 
 /// The longest password a form accepts (argon2 takes any length; this bounds work).
@@ -376,134 +371,19 @@ impl Form {
         }
     }
 
-    /// Pasted text goes into the focused field (line breaks only into a text area).
+    /// Pasted text goes into the focused field as pasted, control characters
+    /// included (they are drawn visible, and the stored text is what was pasted);
+    /// line breaks only into a text area (`\r\n` and `\r` become `\n` there), a
+    /// one-line field drops them.
     pub fn paste(&mut self, pasted: &str) {
         let Some(f) = self.fields.get_mut(self.focus) else { return };
         match f.kind {
             Kind::Multi { .. } => {
-                f.area.insert_str(
-                    pasted.chars().filter(|c| *c == '\n' || !c.is_control()).take(20_000).collect::<String>(),
-                );
+                let text = pasted.replace("\r\n", "\n").replace('\r', "\n");
+                f.area.insert_str(text.chars().take(20_000).collect::<String>());
             }
             Kind::Choice(_) => {}
-            _ => f.line.extend(pasted.chars().filter(|c| !c.is_control()).take(10_000)),
-        }
-    }
-
-    /// Draws the form centred in `area`: one line per field (a text area gets four),
-    /// its error under it.
-    pub fn view(&self, f: &mut Frame, area: Rect, theme: &Theme) {
-        let w = 76.min(area.width.saturating_sub(2));
-        let label_w = 12usize;
-        let value_w = usize::from(w.saturating_sub(4)).saturating_sub(label_w + 1);
-        let mut rows: Vec<(Line, Option<usize>)> = Vec::new();
-        // The rows of the focused field, so a form taller than the screen scrolls
-        // to keep it in view.
-        let mut focus_rows = (0, 0);
-        for (i, field) in self.fields.iter().enumerate() {
-            let focused = i == self.focus;
-            let first_row = rows.len();
-            let label = Span::styled(
-                format!(" {} ", text::pad(field.label, label_w)),
-                if focused { theme.key } else { theme.dim },
-            );
-            match &field.kind {
-                Kind::Multi { .. } => {
-                    rows.push((Line::from(label), None));
-                    rows.push((Line::raw(""), Some(i)));
-                }
-                Kind::Choice(options) => {
-                    let shown = text::inert(options.get(field.choice).map_or("—", |o| o.as_ref())).replace('_', " ");
-                    let style = if focused { theme.selected } else { theme.base };
-                    rows.push((Line::from(vec![label, Span::styled(format!("‹ {shown} ›"), style)]), None));
-                }
-                _ => {
-                    let count = field.soft_max.map(|most| {
-                        let n = field.line.chars().count();
-                        let style = if n > most { theme.alert } else { theme.dim };
-                        Span::styled(format!(" {n}/{most}"), style)
-                    });
-                    let room = value_w.saturating_sub(count.as_ref().map_or(0, |c| c.content.chars().count()));
-                    let shown = if field.secret {
-                        "•".repeat(field.line.chars().count().min(value_w))
-                    } else {
-                        text::inert(&field.line)
-                    };
-                    let shown =
-                        if focused { text::fit_end(&shown, room.saturating_sub(1)) } else { text::fit(&shown, room) };
-                    let mut spans = vec![
-                        label,
-                        Span::styled(shown, if focused { theme.selected } else { theme.base }),
-                        Span::styled(if focused { "▏" } else { "" }, theme.key),
-                    ];
-                    spans.extend(count);
-                    rows.push((Line::from(spans), None));
-                }
-            }
-            if let Some(e) = &field.error {
-                rows.push((Line::styled(format!("   {} {}", field.label, text::inert(e)), theme.error), None));
-            }
-            if focused {
-                focus_rows = (first_row, rows.len());
-            }
-        }
-        rows.push((Line::raw(""), None));
-        let foot = match (&self.error, self.saving) {
-            (_, true) => Line::styled("saving…", theme.dim),
-            (Some(e), _) => Line::styled(text::inert(e), theme.error),
-            (None, _) => match self.fields.get(self.focus).and_then(|f| f.hint.as_deref()) {
-                Some(hint) => Line::styled(format!("{} · Tab next · ctrl-s saves", text::inert(hint)), theme.dim),
-                None => Line::styled("Tab next field · Enter/ctrl-s saves · Esc closes", theme.dim),
-            },
-        };
-        let area_h = 4u16;
-        let height = |rows: &[(Line, Option<usize>)]| {
-            rows.iter().map(|(_, a)| if a.is_some() { area_h } else { 1 }).sum::<u16>()
-        };
-        // Taller than the room: the first rows scroll out until the focused field
-        // (and the foot, always last) fit; the title says there is more.
-        let room = area.height.saturating_sub(3);
-        let mut start = 0;
-        while start < focus_rows.0 && height(&rows[start..focus_rows.1.max(start)]) > room {
-            start += 1;
-        }
-        let hidden_above = start > 0;
-        // (The last row is the blank before the foot: it may go unseen.)
-        let hidden_below = height(&rows[start..rows.len().saturating_sub(1).max(start)]) > room;
-        rows.drain(..start);
-        let h = (height(&rows) + 1).min(room + 1) + 2;
-        let rect = crate::ui::view::centered(area, w, h);
-        f.render_widget(Clear, rect);
-        let more = match (hidden_above, hidden_below) {
-            (true, true) => " (more ↑↓) ",
-            (true, false) => " (more ↑) ",
-            (false, true) => " (more ↓) ",
-            (false, false) => " ",
-        };
-        let block = Block::bordered().title(Span::styled(format!(" {}{more}", text::inert(&self.title)), theme.title));
-        let inner = block.inner(rect);
-        f.render_widget(block, rect);
-        f.render_widget(Paragraph::new(foot), Rect { y: inner.bottom().saturating_sub(1), height: 1, ..inner });
-        let inner = Rect { height: inner.height.saturating_sub(1), ..inner };
-        let mut y = inner.y;
-        for (line, text_area) in rows {
-            if y >= inner.bottom() {
-                break;
-            }
-            let h = if text_area.is_some() { area_h.min(inner.bottom() - y) } else { 1 };
-            let r = Rect { x: inner.x, y, width: inner.width, height: h };
-            match text_area {
-                Some(i) => {
-                    let r = Rect { x: r.x + 2, width: r.width.saturating_sub(3), ..r };
-                    let mut ta = self.fields[i].area.clone();
-                    let focused = i == self.focus;
-                    ta.set_block(Block::bordered().border_style(if focused { theme.key } else { theme.border }));
-                    ta.set_cursor_line_style(theme.base);
-                    f.render_widget(&ta, r);
-                }
-                None => f.render_widget(Paragraph::new(line), r),
-            }
-            y += h;
+            _ => f.line.extend(pasted.chars().filter(|c| !matches!(c, '\n' | '\r')).take(10_000)),
         }
     }
 }

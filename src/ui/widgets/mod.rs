@@ -3,5 +3,7 @@
 
 pub mod detail;
 pub mod form;
+mod form_view;
 pub mod list;
+pub mod shown;
 pub mod tabs;

@@ -12,10 +12,11 @@
 //! Every key goes to the editor (it captures text), so only `ctrl-s`, `Esc`, Tab
 //! and shift-Tab are its own; everything else is typing.
 
+mod details;
+
 use super::{Component, Cx, Vx};
 use crate::backend::{Reply, Request};
 use crate::domain::metrics::read_time_minutes;
-use crate::domain::post::PostType;
 use crate::store::StoreError;
 use crate::store::posts::{PostBody, PostDraft};
 use crate::ui::app::Popup;
@@ -93,6 +94,9 @@ const NO_CATEGORY: &str = "(none)";
 /// conflict (it must not replace what is typed, as the first load does).
 const SAVE: Lane = Lane::Write(0);
 const THEIRS: Lane = Lane::Write(1);
+/// The save sent from the details form: the app puts its refusals at the form's
+/// fields (a dialog's lane) and the form stays open until it is saved.
+const DETAILS: Lane = Lane::Dialog;
 
 /// From this width the preview sits beside the body.
 const SIDE_BY_SIDE: u16 = 120;
@@ -138,94 +142,19 @@ impl EditorScreen {
     }
 
     fn save(&mut self) -> Vec<Cmd> {
+        self.save_on(SAVE)
+    }
+
+    /// Saves on `lane`: `SAVE` from the editor, `DETAILS` from the details form
+    /// (whose refusals go to its fields and which closes once saved).
+    fn save_on(&mut self, lane: Lane) -> Vec<Cmd> {
         if self.saving || self.loading {
             return vec![Cmd::Toast("still saving; a moment".into())];
         }
         self.saving = true;
         self.error = None;
         let draft = PostDraft { title: self.title.clone(), content: self.text(), ..self.fields.clone() };
-        vec![Cmd::Send(SAVE, Request::SavePost { id: self.post, draft: Box::new(draft) })]
-    }
-
-    /// `ctrl-f`: the post's other fields; saving the form saves the post.
-    fn details(&self, cx: &Cx) -> Vec<Cmd> {
-        use crate::store::posts as limits;
-        use crate::ui::widgets::form::{Field, Form};
-        let d = &self.fields;
-        let types: Vec<&'static str> = PostType::ALL.iter().map(|t| t.as_str()).collect();
-        let mut categories = vec![NO_CATEGORY.to_string()];
-        categories.extend(self.categories.iter().cloned());
-        let at = d.publish_at.map_or(String::new(), |t| t.with_timezone(&cx.tz).format("%Y-%m-%d %H:%M").to_string());
-        let tags_hint = if self.known_tags.is_empty() {
-            "comma-separated; new ones are created".to_string()
-        } else {
-            format!("comma-separated; new ones are created; used most: {}", self.known_tags.join(", "))
-        };
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        let form = Form::new(
-            "Post details (saving them saves the post)",
-            "details",
-            vec![
-                Field::line("slug", "slug", limits::MAX_TITLE_CHARS, false)
-                    .hint("the address: lower-case words and hyphens; empty: made from the title")
-                    .with(&opt(&d.slug)),
-                Field::line("excerpt", "excerpt", limits::MAX_EXCERPT_CHARS, false)
-                    .hint("a sentence or two for lists and search")
-                    .with(&opt(&d.excerpt)),
-                Field::pick("category", "category", categories).with(d.category.as_deref().unwrap_or(NO_CATEGORY)),
-                Field::line("tags", "tags", limits::MAX_TAGS * (limits::MAX_TAG_CHARS + 2), false)
-                    .hint(tags_hint)
-                    .with(&d.tags.join(", ")),
-                Field::choice("type", "type", types).with(d.post_type.as_str()),
-                Field::line("cover_image_url", "cover image", limits::MAX_URL_CHARS, false)
-                    .hint("https://… of the picture shown above the post")
-                    .with(&opt(&d.cover_image_url)),
-                Field::line("video_url", "video", limits::MAX_URL_CHARS, false)
-                    .hint("https://… of a video shown with the post")
-                    .with(&opt(&d.video_url)),
-                Field::line("seo_title", "SEO title", limits::MAX_SEO_TITLE_CHARS, false)
-                    .hint("search engines show about 60 characters; empty: the title")
-                    .soft_max(limits::SEO_TITLE_SHOWN)
-                    .with(&opt(&d.seo_title)),
-                Field::line("seo_description", "SEO text", limits::MAX_SEO_DESCRIPTION_CHARS, false)
-                    .hint("search engines show about 160 characters; empty: the excerpt")
-                    .soft_max(limits::SEO_DESCRIPTION_SHOWN)
-                    .with(&opt(&d.seo_description)),
-                Field::line("publish_at", "publish at", 40, false)
-                    .hint("2026-12-24 09:00 in the office's zone: an approved post publishes then; empty: by hand")
-                    .with(&at),
-            ],
-        );
-        vec![Cmd::Popup(Box::new(Popup::Form(Box::new(form))))]
-    }
-
-    /// The details form's values into `fields` (or why the publish time is not one).
-    fn take_details(&mut self, values: &crate::ui::widgets::form::Values, cx: &Cx) -> Result<(), String> {
-        let typed = values.text("publish_at");
-        let at = if typed.trim().is_empty() {
-            None
-        } else {
-            match crate::ui::time::parse_instant(&typed, cx.today, cx.tz) {
-                Ok(t) => Some(t),
-                Err(why) => return Err(why),
-            }
-        };
-        let some = |key: &str| Some(values.text(key)).filter(|v| !v.trim().is_empty());
-        let category = values.text("category");
-        self.fields = PostDraft {
-            slug: some("slug"),
-            excerpt: some("excerpt"),
-            category: Some(category).filter(|c| c != NO_CATEGORY),
-            tags: values.text("tags").split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect(),
-            post_type: PostType::parse(&values.text("type")).unwrap_or(PostType::Article),
-            cover_image_url: some("cover_image_url"),
-            video_url: some("video_url"),
-            seo_title: some("seo_title"),
-            seo_description: some("seo_description"),
-            publish_at: at,
-            ..PostDraft::default()
-        };
-        Ok(())
+        vec![Cmd::Send(lane, Request::SavePost { id: self.post, draft: Box::new(draft) })]
     }
 
     /// The autosave file's key: the post, or "new".
@@ -370,12 +299,17 @@ impl Component for EditorScreen {
 
     fn on_call(&mut self, call: crate::ui::cmd::Call, cx: &Cx) -> Vec<Cmd> {
         if let crate::ui::cmd::Call::Submit { tag: "details", values } = &call {
-            if let Err(why) = self.take_details(values, cx) {
-                return vec![Cmd::FieldError { field: Some("publish_at"), why }];
+            // Every refusal the form can tell at once, each at its field (the
+            // first one last, so the cursor ends there); nothing is sent.
+            let refused = self.take_details(values, cx);
+            if !refused.is_empty() {
+                return refused
+                    .into_iter()
+                    .rev()
+                    .map(|(field, why)| Cmd::FieldError { field: Some(field), why })
+                    .collect();
             }
-            let mut cmds = vec![Cmd::CloseDialogs];
-            cmds.extend(self.save());
-            return cmds;
+            return self.save_on(DETAILS);
         }
         if let crate::ui::cmd::Call::Edited { tag: "body", text } = call {
             return match text {
@@ -413,6 +347,8 @@ impl Component for EditorScreen {
                 self.offer(cx)
             }
             Reply::PostSaved(b) => {
+                // Saved from the details form: it closes now, not before.
+                let close = if lane == DETAILS { vec![Cmd::CloseDialogs] } else { Vec::new() };
                 // Keep what was typed since the save was sent; take the new version.
                 // Typing that went on while saving stays, and stays unsaved.
                 let said = format!("saved \"{}\" (version {})", text::inert(&b.row.title), b.row.version);
@@ -427,7 +363,9 @@ impl Component for EditorScreen {
                 self.fields = b.draft();
                 self.saving = false;
                 self.error = None;
-                vec![Cmd::Toast(said)]
+                let mut cmds = close;
+                cmds.push(Cmd::Toast(said));
+                cmds
             }
             _ => Vec::new(),
         }
@@ -439,7 +377,9 @@ impl Component for EditorScreen {
         self.error = Some(e.to_string());
         // Someone saved meanwhile: read their version to show it against ours.
         match (lane, e, self.post) {
-            (SAVE, StoreError::Conflict { .. }, Some((id, _))) => vec![Cmd::Send(THEIRS, Request::PostBody { id })],
+            (SAVE | DETAILS, StoreError::Conflict { .. }, Some((id, _))) => {
+                vec![Cmd::Send(THEIRS, Request::PostBody { id })]
+            }
             _ => Vec::new(),
         }
     }
@@ -500,6 +440,13 @@ impl Component for EditorScreen {
         self.flush_autosave(cx);
     }
 
+    fn on_exit(&mut self, cx: &Cx) {
+        // Everything typed, not what the half-second pace last let through.
+        self.autosave_due = true;
+        self.autosaved_at = None;
+        self.flush_autosave(cx);
+    }
+
     fn on_paste(&mut self, pasted: &str) {
         self.autosave_due = true;
         match self.focus {
@@ -547,7 +494,8 @@ impl Component for EditorScreen {
             (true, false) => (None, Some(body)),
         };
         if let Some(rect) = editing {
-            let mut ta = self.body.clone();
+            // Control characters drawn visible (`␛`, `<RLO>`), as the detail panes do.
+            let mut ta = crate::ui::widgets::shown::area(&self.body);
             let border = if self.focus == Focus::Body { theme.key } else { theme.border };
             ta.set_block(Block::bordered().border_style(border).title(" body (markdown) "));
             ta.set_cursor_line_style(theme.base);
