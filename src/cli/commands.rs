@@ -68,6 +68,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     let result = run_to(cli, &mut out).await;
     let opened = OPENED.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
     for db in opened {
+        db.checkpoint().await;
         db.close().await;
     }
     out.flush()?;

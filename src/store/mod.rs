@@ -468,6 +468,15 @@ impl Db {
         Ok(cols)
     }
 
+    /// SQLite: folds the write-ahead log into the file and empties it, so the file
+    /// alone is the whole database (what a copy of it holds). Best effort: a
+    /// read-only or busy database keeps its log, which SQLite still reads.
+    pub async fn checkpoint(&self) {
+        if let Db::Sqlite(p) = self {
+            let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(p).await;
+        }
+    }
+
     pub async fn close(&self) {
         with_db!(self, p => p.close().await)
     }

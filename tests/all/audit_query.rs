@@ -444,3 +444,33 @@ crate::on_both!(esc_in_the_audit_viewer_closes_the_detail_before_leaving, |t: Te
     d.press(KeyCode::Esc).await;
     assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Dashboard), "the next Esc leaves");
 });
+
+crate::on_both!(the_audit_header_names_the_whole_filter_at_80x24, |t: TestDb| async move {
+    use staffroom::store::audit_query::AuditFilter;
+    use staffroom::ui::screens::Screen;
+    let admin = staffroom::domain::permissions::Roles::ADMIN;
+    crate::common::login_user(&t.db, "amira@test.example", "Amira Admin", admin).await;
+    let mut d = staffroom::ui::driver::Driver::new(t.db.clone(), 80, 24);
+    d.login("amira@test.example", crate::common::PASSWORD).await;
+    let effects = d.app.open(staffroom::ui::screens::ScreenId::Audit);
+    d.run(effects).await;
+    let at = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc);
+    if let Some(Screen::Audit(a)) = d.app.stack.last_mut() {
+        a.filter = AuditFilter {
+            actor: Some("amira@test.example".into()),
+            action: Some("status_change".into()),
+            entity_type: Some("lead".into()),
+            entity_id: Some(4182),
+            since: Some(at("2026-11-01T09:00:00Z")),
+            until: Some(at("2026-12-01T18:00:00Z")),
+            text: Some("scholarship".into()),
+        };
+    }
+    let s = d.screen();
+    let head: String = s.lines().skip(1).take(3).collect::<Vec<_>>().join(" ");
+    let head = head.split_whitespace().collect::<Vec<_>>().join(" ");
+    for part in ["by amira@test.example", "action status_change", "lead #4182", "until 2026-12-01 18:00", "scholarship"] {
+        assert!(head.contains(part), "the header names {part}:\n{s}");
+    }
+    assert!(!head.contains('…'), "{s}");
+});

@@ -325,9 +325,39 @@ impl RecordScreen {
 
     /// Column widths for a list `width` cells wide.
     fn widths(&self, width: usize) -> Vec<usize> {
-        let fixed: usize = self.decl.columns.iter().map(|(_, w)| usize::from(*w) + 1).sum();
-        let fill = width.saturating_sub(fixed).max(4);
-        self.decl.columns.iter().map(|(_, w)| if *w == 0 { fill } else { usize::from(*w) }).collect()
+        column_widths(self.decl.columns, width)
+    }
+}
+
+/// The widest text a filling column (a subject, a title) keeps however narrow the
+/// list: the other columns give up cells first, widest first, down to 5 each.
+const FILL_MIN: usize = 14;
+
+/// Widths of `columns` (0: fills what is left) in a list `width` cells wide.
+fn column_widths(columns: &[(&str, u16)], width: usize) -> Vec<usize> {
+    let mut ws: Vec<usize> = columns.iter().map(|(_, w)| usize::from(*w)).collect();
+    let fixed = |ws: &[usize]| ws.iter().sum::<usize>() + ws.len();
+    let has_fill = columns.iter().any(|(_, w)| *w == 0);
+    while has_fill && fixed(&ws) + FILL_MIN > width {
+        let Some((i, _)) = ws.iter().enumerate().filter(|(_, w)| **w > 5).max_by_key(|(_, w)| **w) else { break };
+        ws[i] -= 1;
+    }
+    let fill = width.saturating_sub(fixed(&ws)).max(4);
+    ws.iter().map(|w| if *w == 0 { fill } else { *w }).collect()
+}
+
+#[cfg(test)]
+mod width_tests {
+    #[test]
+    fn the_filling_column_keeps_room_at_80_columns() {
+        // The help requests' list at 80x24 is 44 cells wide: the subject had 6.
+        let cols = [("day", 5), ("from", 18), ("subject", 0), ("status", 11)];
+        let ws = super::column_widths(&cols, 44);
+        assert!(ws[2] >= super::FILL_MIN, "{ws:?}");
+        assert!(ws.iter().sum::<usize>() + ws.len() - 1 <= 44, "{ws:?}");
+        assert_eq!(ws[0], 5, "narrow columns stay");
+        // Wide enough: as declared.
+        assert_eq!(super::column_widths(&cols, 120), vec![5, 18, 82, 11]);
     }
 }
 

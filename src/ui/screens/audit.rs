@@ -284,21 +284,26 @@ impl AuditScreen {
     }
 
     pub fn draw(&self, f: &mut Frame, area: Rect, theme: &Theme, tz: chrono_tz::Tz) {
-        let [head, area] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        // The header names the whole filter, wrapped over up to three lines rather
+        // than cut; the key reminders follow when they fit on its last line.
         let filter = if self.filter.is_empty() { "everything".to_string() } else { self.filter.describe(tz) };
-        let head_line = Line::from(vec![
-            Span::styled("showing ", theme.dim),
-            Span::styled(text::fit(&filter, usize::from(head.width).saturating_sub(48)), theme.title),
-            Span::styled(
-                if self.verifying {
-                    format!("  · verifying the chain {}", progress_bar(self.progress))
-                } else {
-                    "  · f filter · F clear · H history · g/G newest/oldest".to_string()
-                },
-                theme.dim,
-            ),
-        ]);
-        f.render_widget(Paragraph::new(head_line), head);
+        let mut said = format!("showing {filter}");
+        if self.verifying {
+            said.push_str(&format!("  · verifying the chain {}", progress_bar(self.progress)));
+        }
+        let width = usize::from(area.width);
+        let mut head_lines: Vec<Line> =
+            text::wrap(&said, width, 3).into_iter().map(|l| Line::styled(l, theme.title)).collect();
+        let keys = "  · f filter · F clear · H history · g/G newest/oldest";
+        if let Some(last) = head_lines.last_mut()
+            && !self.verifying
+            && last.width() + text::width(keys) <= width
+        {
+            last.spans.push(Span::styled(keys, theme.dim));
+        }
+        let [head, area] =
+            Layout::vertical([Constraint::Length(head_lines.len() as u16), Constraint::Fill(1)]).areas(area);
+        f.render_widget(Paragraph::new(head_lines), head);
         if let Some(why) = &self.refused {
             f.render_widget(Paragraph::new(text::inert(why)).style(theme.dim), area);
             return;

@@ -63,7 +63,11 @@ impl Form {
                 }
             }
             if let Some(e) = &field.error {
-                rows.push((Line::styled(format!("   {} {}", field.label, text::inert(e)), theme.error), None));
+                // Read whole: wrapped under the field, never cut at the border.
+                let said = format!("{} {}", field.label, text::inert(e));
+                for part in wrap(&said, usize::from(w.saturating_sub(5))) {
+                    rows.push((Line::styled(format!("   {part}"), theme.error), None));
+                }
             }
             if focused {
                 focus_rows = (first_row, rows.len());
@@ -77,10 +81,13 @@ impl Form {
                 .into_iter()
                 .map(|l| Line::styled(l, theme.error))
                 .collect(),
-            (None, _) => vec![match self.fields.get(self.focus).and_then(|f| f.hint.as_deref()) {
-                Some(hint) => Line::styled(format!("{} · Tab next · ctrl-s saves", text::inert(hint)), theme.dim),
-                None => Line::styled("Tab next field · Enter/ctrl-s saves · Esc closes", theme.dim),
-            }],
+            (None, _) => {
+                let hint = match self.fields.get(self.focus).and_then(|f| f.hint.as_deref()) {
+                    Some(hint) => format!("{} · Tab next · ctrl-s saves", text::inert(hint)),
+                    None => "Tab next field · Enter/ctrl-s saves · Esc closes".to_string(),
+                };
+                wrap(&hint, usize::from(w.saturating_sub(2))).into_iter().map(|l| Line::styled(l, theme.dim)).collect()
+            }
         };
         let foot_h = foot.len().clamp(1, 4) as u16;
         let area_h = 4u16;
@@ -140,33 +147,34 @@ impl Form {
     }
 }
 
-/// `line` in lines of at most `width` cells, broken at spaces (a word longer
-/// than a line is cut into pieces).
+/// `line` wrapped at spaces into lines of at most `width` cells, whole.
 fn wrap(line: &str, width: usize) -> Vec<String> {
-    let width = width.max(8);
-    let mut out: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    for word in line.split(' ') {
-        let sep = usize::from(!cur.is_empty());
-        if !cur.is_empty() && text::width(&cur) + sep + text::width(word) > width {
-            out.push(std::mem::take(&mut cur));
-        }
-        if !cur.is_empty() {
-            cur.push(' ');
-        }
-        for c in word.chars() {
-            if text::width(&cur) + text::width(c.encode_utf8(&mut [0; 4])) > width {
-                out.push(std::mem::take(&mut cur));
-            }
-            cur.push(c);
-        }
-    }
-    out.push(cur);
-    out
+    text::wrap(line, width, usize::MAX)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::ui::widgets::form::Field;
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+
+    #[test]
+    fn a_long_field_error_is_read_whole_at_80x24() {
+        let mut form = Form::new("Event", "e", vec![Field::line("slug", "slug", 200, false)]);
+        let said = "is taken by the event \"Intro to Rust for absolute beginners, evening edition\" (#4182); pick another slug or leave it empty to derive one";
+        form.refused(Some("slug"), said.into());
+        let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        term.draw(|f| form.view(f, f.area(), &Theme::default())).unwrap();
+        let buf = term.backend().buffer();
+        let rows: Vec<String> = (0..24u16).map(|y| (0..80u16).map(|x| buf[(x, y)].symbol()).collect()).collect();
+        let screen = rows.join("\n");
+        let flat: Vec<&str> =
+            rows.iter().map(|r| r.trim().trim_matches('│').trim()).filter(|r| !r.is_empty()).collect();
+        assert!(flat.join(" ").contains(&format!("slug {said}")), "{screen}");
+        assert!(!screen.contains('…'), "nothing cut: {screen}");
+    }
+
     #[test]
     fn wrap_breaks_at_spaces_and_cuts_long_words() {
         assert_eq!(super::wrap("one two three", 9), vec!["one two", "three"]);

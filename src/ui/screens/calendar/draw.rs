@@ -150,13 +150,22 @@ impl CalendarScreen {
             let mut col = vec![(text::pad(&date.format("%a %d").to_string(), col_w), head_style)];
             for (i, e) in self.of_day(date).into_iter().enumerate() {
                 let style = if date == day && i == self.pick { theme.selected } else { Self::entry_style(e, theme) };
-                let at = match (e.starts, e.ends) {
-                    (Some(s), Some(t)) => format!("{}-{}", s.format("%H:%M"), t.format("%H:%M")),
-                    (Some(s), None) => s.format("%H:%M").to_string(),
-                    _ => "all day".into(),
-                };
                 let mark = if e.clash.is_some() { "!" } else { "" };
-                col.push((text::pad(&format!("{mark}{at}"), col_w), style));
+                let at = match (e.starts, e.ends) {
+                    (Some(s), Some(t)) => {
+                        vec![format!("{mark}{}", s.format("%H:%M")), format!("-{}", t.format("%H:%M"))]
+                    }
+                    (Some(s), None) => vec![format!("{mark}{}", s.format("%H:%M"))],
+                    _ => vec![format!("{mark}all day")],
+                };
+                // Start and end on one line when the column holds both (from 84
+                // columns), else the end on a line of its own: never "15:54-16:…".
+                let joined = at.concat();
+                if text::width(&joined) <= col_w {
+                    col.push((text::pad(&joined, col_w), style));
+                } else {
+                    col.extend(at.iter().map(|t| (text::pad(t, col_w), style)));
+                }
                 col.push((text::pad(&e.group, col_w), style));
                 col.push((text::pad(if e.place.is_empty() { &e.title } else { &e.place }, col_w), style));
                 col.push((" ".repeat(col_w), theme.base));
