@@ -469,7 +469,8 @@ crate::on_both!(the_audit_header_names_the_whole_filter_at_80x24, |t: TestDb| as
     let s = d.screen();
     let head: String = s.lines().skip(1).take(3).collect::<Vec<_>>().join(" ");
     let head = head.split_whitespace().collect::<Vec<_>>().join(" ");
-    for part in ["by amira@test.example", "action status_change", "lead #4182", "until 2026-12-01 18:00", "scholarship"] {
+    for part in ["by amira@test.example", "action status_change", "lead #4182", "until 2026-12-01 18:00", "scholarship"]
+    {
         assert!(head.contains(part), "the header names {part}:\n{s}");
     }
     assert!(!head.contains('…'), "{s}");

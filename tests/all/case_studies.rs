@@ -211,7 +211,12 @@ crate::on_both!(moving_a_case_study_in_the_list_is_not_an_edit, |t: TestDb| asyn
     case_studies::reorder(&t.db, &sami, b.row.id, b.row.version, true).await.unwrap();
     for before in [&a, &b] {
         let now = case_studies::get(&t.db, before.row.id).await.unwrap();
-        assert_eq!((now.row.version, now.row.updated_at), (before.row.version, before.row.updated_at), "{}", now.row.title);
+        assert_eq!(
+            (now.row.version, now.row.updated_at),
+            (before.row.version, before.row.updated_at),
+            "{}",
+            now.row.title
+        );
     }
     // An edit opened before the move still saves.
     case_studies::save(&t.db, &sami, Some((a.row.id, a.row.version)), fields("Alpha 2")).await.unwrap();

@@ -154,12 +154,7 @@ fn reading_commands_work_on_a_read_only_copy_and_leave_it_unchanged() {
     let before = std::fs::read(&copy).unwrap();
     let copy_url = format!("sqlite://{}", copy.display());
 
-    for args in [
-        vec!["user", "list"],
-        vec!["audit", "verify"],
-        vec!["export", "leads"],
-        vec!["export", "audit"],
-    ] {
+    for args in [vec!["user", "list"], vec!["audit", "verify"], vec!["export", "leads"], vec!["export", "audit"]] {
         let mut all = args.clone();
         all.extend(["--database-url", &copy_url]);
         let Some(out) = staffroom_unprivileged(&all, &home) else { break };
