@@ -134,3 +134,18 @@ fn what_was_not_found_is_named_as_it_was_typed() {
         "cohort \"99999999999999999999\" was not found"
     );
 }
+
+crate::on_both!(a_viewer_pressing_export_is_told_they_may_not_export, |t: TestDb| async move {
+    use crossterm::event::KeyCode;
+    crate::common::login_user(&t.db, "yo@academy.test", "Youssef Viewer", Roles::VIEWER).await;
+    let mut d = staffroom::ui::driver::Driver::new(t.db.clone(), 80, 24);
+    d.login("yo@academy.test", crate::common::PASSWORD).await;
+    for screen in [staffroom::ui::screens::ScreenId::Pipeline, staffroom::ui::screens::ScreenId::Audit] {
+        d.app.toasts.clear();
+        let effects = d.app.open(screen);
+        d.run(effects).await;
+        d.shift('E').await;
+        assert!(d.toasted("may not export"), "{screen:?}: {:?}", d.app.toasts);
+        assert!(!d.toasted("edit leads"), "{screen:?}: {:?}", d.app.toasts);
+    }
+});
