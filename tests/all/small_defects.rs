@@ -136,7 +136,6 @@ fn what_was_not_found_is_named_as_it_was_typed() {
 }
 
 crate::on_both!(a_viewer_pressing_export_is_told_they_may_not_export, |t: TestDb| async move {
-    use crossterm::event::KeyCode;
     crate::common::login_user(&t.db, "yo@academy.test", "Youssef Viewer", Roles::VIEWER).await;
     let mut d = staffroom::ui::driver::Driver::new(t.db.clone(), 80, 24);
     d.login("yo@academy.test", crate::common::PASSWORD).await;
