@@ -1,4 +1,4 @@
-//! The small, hand-shaped demo academy: every area of DOMAIN.md, written in ONE
+//! The small, hand-shaped demo academy: every area of docs/domain.md, written in ONE
 //! transaction, with an audit history that tells its story (who created, moved,
 //! approved, published and refunded what).
 //!

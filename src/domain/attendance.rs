@@ -1,4 +1,4 @@
-//! Attendance (DOMAIN.md section 3, seeds 002 and 003): the marks an instructor gives
+//! Attendance (docs/domain.md §3, seeds 002 and 003): the marks an instructor gives
 //! each student for a class meeting, and when a meeting may be marked at all.
 
 use chrono::NaiveDate;
@@ -41,7 +41,7 @@ pub fn check_markable(status: SessionStatus, date: NaiveDate, today: NaiveDate) 
     Ok(())
 }
 
-/// Enrolments whose students appear on the grid and may be marked (DOMAIN.md: the
+/// Enrolments whose students appear on the grid and may be marked (docs/domain.md: the
 /// cohort's enrolments that are active or paused).
 pub const MARKABLE_ENROLLMENTS: &[&str] = &["active", "paused"];
 

@@ -1,4 +1,4 @@
-//! Case studies (DOMAIN.md section 7, seed 000 projects): their status flow and
+//! Case studies (docs/domain.md §7, seed 000 projects): their status flow and
 //! kinds. BR-04 (exactly one thumbnail among the media) is checked by the store
 //! before publishing; at most one is enforced by a unique index.
 

@@ -1,4 +1,4 @@
-//! A small macro for the string enums of DOMAIN.md: each variant maps to the lowercase
+//! A small macro for the string enums of docs/domain.md: each variant maps to the lowercase
 //! snake_case text stored in the database (and checked there by a CHECK constraint).
 
 /// Declares an enum whose variants round-trip through their database text.

@@ -1,4 +1,4 @@
-//! Help requests (DOMAIN.md section 8, seed 001): support tickets raised by students,
+//! Help requests (docs/domain.md §8, seed 001): support tickets raised by students,
 //! teachers and admins, answered by staff. Their status, the moves between statuses,
 //! and the limit on a response.
 

@@ -1,4 +1,4 @@
-//! Leads and the sales pipeline (DOMAIN.md section 2, BR-06).
+//! Leads and the sales pipeline (docs/domain.md §2, BR-06).
 
 use super::MoveRefused;
 
@@ -62,7 +62,7 @@ string_enum! {
 
 impl NoteType {
     /// A note of this type records real contact with the lead, so it updates
-    /// `leads.last_contact_at` (DOMAIN.md section 2).
+    /// `leads.last_contact_at` (docs/domain.md §2).
     pub fn is_contact(self) -> bool {
         !matches!(self, NoteType::General)
     }

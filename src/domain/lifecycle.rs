@@ -1,5 +1,5 @@
 //! State machines of cohorts, applications, enrollments, calendar sessions, public
-//! events and internal projects (DOMAIN.md sections 3, 4, 5 and 8). Each is a table of allowed targets per state.
+//! events and internal projects (docs/domain.md §3, §4, §5 and §8). Each is a table of allowed targets per state.
 
 use super::MoveRefused;
 
@@ -139,7 +139,7 @@ impl SessionStatus {
 }
 
 string_enum! {
-    /// A webinar or public event (DOMAIN.md section 4).
+    /// A webinar or public event (docs/domain.md §4).
     EventStatus {
         Scheduled => "scheduled",
         Live => "live",
@@ -171,7 +171,7 @@ impl EventStatus {
 }
 
 string_enum! {
-    /// An internal project (DOMAIN.md section 8, seed 003).
+    /// An internal project (docs/domain.md §8, seed 003).
     ProjectStatus {
         Planning => "planning",
         Active => "active",

@@ -1,4 +1,4 @@
-//! Contact messages from the website form (DOMAIN.md section 2, seed 002): their
+//! Contact messages from the website form (docs/domain.md §2, seed 002): their
 //! status and the moves between statuses.
 
 use super::MoveRefused;

@@ -1,6 +1,6 @@
 //! Pure types and rules of the academy back office: no I/O, no async.
 //!
-//! Every rule from DOMAIN.md that code enforces lives here exactly once; the store calls
+//! Every rule from docs/domain.md that code enforces lives here exactly once; the store calls
 //! these functions inside its transactions and the UI calls them to explain refusals.
 
 #[macro_use]

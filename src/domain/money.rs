@@ -1,4 +1,4 @@
-//! Money as integer minor units plus a currency (DOMAIN.md conventions: never
+//! Money as integer minor units plus a currency (docs/domain.md conventions: never
 //! floats). Parsing what a user types ("1,250.50") and formatting it back.
 
 string_enum! {

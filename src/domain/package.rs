@@ -1,4 +1,4 @@
-//! Service packages (DOMAIN.md section 2, seed 000): what the academy sells, with the
+//! Service packages (docs/domain.md §2, seed 000): what the academy sells, with the
 //! limits a package's fields must respect.
 
 string_enum! {

@@ -99,7 +99,7 @@ impl Roles {
         out
     }
 
-    /// Students are data subjects, not TUI users (DOMAIN.md section 1).
+    /// Students are data subjects, not TUI users (docs/domain.md §1).
     pub fn is_student_only(self) -> bool {
         self.student && !self.admin && !self.staff && !self.instructor
     }

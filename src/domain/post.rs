@@ -1,4 +1,4 @@
-//! Post moderation (DOMAIN.md section 7) and the featured-testimonial limit.
+//! Post moderation (docs/domain.md §7) and the featured-testimonial limit.
 
 use super::MoveRefused;
 use super::lifecycle::check_transition;

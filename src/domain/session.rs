@@ -1,4 +1,4 @@
-//! A class meeting on the calendar (DOMAIN.md section 3, seeds 002 and 003): how it is
+//! A class meeting on the calendar (docs/domain.md §3, seeds 002 and 003): how it is
 //! delivered, what kind it is, and the rules a session's fields obey wherever they
 //! are typed (the calendar's form, a future import).
 

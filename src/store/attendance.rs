@@ -1,4 +1,4 @@
-//! Attendance (DOMAIN.md section 3): a cohort's grid of students × held sessions,
+//! Attendance (docs/domain.md §3): a cohort's grid of students × held sessions,
 //! and the marks instructors give, each saved at once with who and when, audited in
 //! the same transaction.
 //!
@@ -83,7 +83,7 @@ impl Grid {
         self.marks.iter().find(|m| m.session_id == session_id && m.enrollment_id == enrollment_id)
     }
 
-    /// A student's counts over the grid's sessions (DOMAIN.md: held = dated today or
+    /// A student's counts over the grid's sessions (docs/domain.md: held = dated today or
     /// earlier and not cancelled, which is what the grid holds).
     pub fn counts(&self, enrollment_id: i64) -> AttendanceCounts {
         let mut c = AttendanceCounts { held: self.sessions.len() as i64, ..AttendanceCounts::default() };

@@ -1,4 +1,4 @@
-//! The cohort calendar (DOMAIN.md sections 3 and 4): sessions and events between two
+//! The cohort calendar (docs/domain.md §3 and §4): sessions and events between two
 //! days, each session with the clash it is in, if any — the same cohort, or a
 //! cohort sharing an instructor, meeting at an overlapping time on the same date.
 //!

@@ -1,4 +1,4 @@
-//! Case studies (DOMAIN.md section 7, seed 000 projects) as a record screen: the
+//! Case studies (docs/domain.md §7, seed 000 projects) as a record screen: the
 //! list by status in display order, one case study with its tags, tech stack and
 //! media; saving the fields (a new one, or an edit at its version), featuring,
 //! reordering, adding media, and the status moves of `domain::case_study`.

@@ -1,4 +1,4 @@
-//! Contact messages (DOMAIN.md section 2, seed 002): what arrives from the website's
+//! Contact messages (docs/domain.md §2, seed 002): what arrives from the website's
 //! contact form. Staff page through them, move them new -> in_progress -> resolved,
 //! and convert one into a lead (source contact_form) after the duplicate check, or
 //! link it to the lead it turned out to be.

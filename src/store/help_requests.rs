@@ -1,4 +1,4 @@
-//! Help requests (DOMAIN.md section 8, seed 001): support tickets that students,
+//! Help requests (docs/domain.md §8, seed 001): support tickets that students,
 //! teachers and admins raise on the website. Staff page through them by status,
 //! answer them (`respond`) and move them along (`set_status`, checked by
 //! `HelpStatus::check_move`). The requester's follow-up (`user_reply`) arrives from

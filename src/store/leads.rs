@@ -249,7 +249,7 @@ pub struct LeadNote {
 }
 
 /// Adds a note. A call, email, meeting or WhatsApp note records contact with the
-/// lead, so it also sets `last_contact_at` (DOMAIN.md section 2).
+/// lead, so it also sets `last_contact_at` (docs/domain.md §2).
 pub async fn add_note(db: &Db, actor: &Actor, lead_id: i64, note_type: NoteType, text: &str) -> Result<LeadNote> {
     actor.require(Action::EditLeads)?;
     let text = super::fields::required("note", text, crate::domain::lead::MAX_NOTE_CHARS)?;

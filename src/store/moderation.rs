@@ -1,4 +1,4 @@
-//! The moderation queue (DOMAIN.md sections 5 and 7): everything awaiting a decision,
+//! The moderation queue (docs/domain.md §5 and §7): everything awaiting a decision,
 //! oldest first — posts submitted for review, pending testimonials, instructor
 //! applications (seed 001) and applications to cohorts (seed 002) — in one keyset-
 //! paged list, and the decisions on them, each in its own transaction with its

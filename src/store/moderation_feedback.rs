@@ -1,4 +1,4 @@
-//! The moderation queue's decisions on readers' feedback (DOMAIN.md section 7):
+//! The moderation queue's decisions on readers' feedback (docs/domain.md §7):
 //! course reviews (kept, rejected with a reason, or promoted into a pending
 //! testimonial) and comments (kept as seen, hidden, shown again). Each decision is
 //! one transaction with its audit row; the queue itself is `moderation`.

@@ -1,4 +1,4 @@
-//! Posts for the content screens (DOMAIN.md section 7): the list by status, newest
+//! Posts for the content screens (docs/domain.md §7): the list by status, newest
 //! change first, with its author, words and read time; one post with its body for
 //! the editor; saving the editor (a new post, or an edit guarded by its version,
 //! read time computed from the words, tags kept by BR-15, and the revision a

@@ -1,4 +1,4 @@
-//! Planning class meetings (DOMAIN.md section 3): create one session or a weekly
+//! Planning class meetings (docs/domain.md §3): create one session or a weekly
 //! series, edit, move to another day, cancel. Each write needs `EditSessions` and,
 //! for an instructor, the cohort's assignment (`cohorts::require_teaches`); each
 //! session is audited in the transaction that writes it, and edits are versioned.

@@ -1,4 +1,4 @@
-//! Testimonials as a record screen (DOMAIN.md section 7): all of them by status,
+//! Testimonials as a record screen (docs/domain.md §7): all of them by status,
 //! the featured first in display order, then the others in theirs; editing the
 //! text, author, rating (BR-10) and linked case study; the featured order (`J`/`K`).
 //! Moderation and featuring are `content::moderate_testimonial` and

@@ -195,7 +195,7 @@ crate::on_both!(duplicates_against_open_leads_and_within_the_file_are_reported, 
         "{warnings:?}"
     );
     assert!(warnings[1].starts_with("line 5: possible duplicate of line 4"), "{warnings:?}");
-    // A closed lead is not a duplicate (DOMAIN.md: "as an open lead").
+    // A closed lead is not a duplicate (docs/domain.md: "as an open lead").
     assert!(!warnings.iter().any(|w| w.contains("Closed One")), "{warnings:?}");
     assert!(plan.bad.is_empty());
 

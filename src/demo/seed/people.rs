@@ -44,7 +44,7 @@ pub(super) async fn students(tx: &mut Tx, ctx: &Ctx) -> Result<People> {
         let joined = if EARLY_STUDENTS.contains(&i) { ctx.days_ago(140) } else { ctx.days_ago(62 - i as i64) };
         // Some students also gave a phone number (E.164, as the store normalises it).
         let phone = (i % 3 == 0).then(|| format!("+2010{:08}", 55_000_100 + i));
-        // Students never log in to staffroom: no password hash (DOMAIN.md section 1).
+        // Students never log in to staffroom: no password hash (docs/domain.md §1).
         let id = insert(
             tx,
             "users",

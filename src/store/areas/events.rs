@@ -1,4 +1,4 @@
-//! Webinars and public events (DOMAIN.md section 4, seeds 000 and 002): the list by
+//! Webinars and public events (docs/domain.md §4, seeds 000 and 002): the list by
 //! status, newest start first, with seats taken; create and edit (slug BR-02, the
 //! start typed in the office's zone, a limit never under the registrations already
 //! taken, BR-08); status moves (`EventStatus::check_move`); publish and unpublish

@@ -1,4 +1,4 @@
-//! Internal projects (DOMAIN.md section 8, seed 003): the office's own work, by
+//! Internal projects (docs/domain.md §8, seed 003): the office's own work, by
 //! status, the latest changed first, with their tasks' progress. Create and edit
 //! (dates in order, a budget as money with its currency or none), status moves
 //! (`ProjectStatus::check_move`). Everyone who sees content reads them; admins and

@@ -1,4 +1,4 @@
-//! Service packages (DOMAIN.md section 2, seed 000): what the academy sells, each with
+//! Service packages (docs/domain.md §2, seed 000): what the academy sells, each with
 //! a price in EGP and in USD (integer minor units in `service_package_prices`), kept
 //! in a display order that admins change one step at a time.
 //!
