@@ -1,6 +1,9 @@
 //! The `staffroom` binary: parses the command line, installs logging and the panic
 //! hook, runs the command, and turns any error into one line on stderr.
 
+// Never unwrap, expect or panic: every failure ends as one line on stderr.
+#![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use clap::Parser;
 use staffroom::cli::{self, Cli};
 use std::io::Write;
