@@ -92,10 +92,29 @@ pub struct PipelineConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DisplayConfig {
-    pub time_zone: String,
+    /// The office's zone, parsed once when the configuration loads: an unknown
+    /// name is a configuration error naming this key.
+    #[serde(with = "zone_name")]
+    pub time_zone: chrono_tz::Tz,
     pub mouse: bool,
     /// A theme of `THEMES` (`assets/themes/<name>.toml`); `[theme]` patches it.
     pub theme: String,
+}
+
+/// `display.time_zone` as its IANA name in the file, a `Tz` in the program.
+mod zone_name {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(tz: &chrono_tz::Tz, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(tz.name())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<chrono_tz::Tz, D::Error> {
+        let name = String::deserialize(d)?;
+        name.parse().map_err(|_| {
+            serde::de::Error::custom(format!("display.time_zone: '{name}' is not a time zone (e.g. Africa/Cairo, UTC)"))
+        })
+    }
 }
 
 /// Where staffroom keeps its files.
@@ -165,10 +184,6 @@ impl Config {
         }
         if self.rules.attendance_threshold_percent > 100 {
             bail!("invalid configuration: rules.attendance_threshold_percent is a percentage (0-100)");
-        }
-        // An unknown zone is refused here, once, so no command runs with it.
-        if let Err(e) = crate::ui::time::zone(&self.display.time_zone) {
-            bail!("invalid configuration: {e}");
         }
         // Keys too, so `config show` and every command refuse what the app would.
         if let Err(e) = crate::ui::keymap::Keymap::from_config(&self.keys) {

@@ -13,4 +13,5 @@ pub mod demo;
 pub mod domain;
 pub mod store;
 pub mod terminal;
+pub mod text;
 pub mod ui;

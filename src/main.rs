@@ -42,7 +42,7 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
 fn fail(message: &str) -> ExitCode {
     let line = message.split_whitespace().collect::<Vec<_>>().join(" ");
     // stderr may be gone (a closed terminal): never panic over telling.
-    let _ = writeln!(std::io::stderr(), "staffroom: error: {}", staffroom::ui::text::inert(&line));
+    let _ = writeln!(std::io::stderr(), "staffroom: error: {}", staffroom::text::inert(&line));
     ExitCode::FAILURE
 }
 
@@ -53,11 +53,8 @@ fn install_panic_hook() {
         tracing::error!("panic: {info}\n{}", std::backtrace::Backtrace::force_capture());
         let line = info.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
         // A panic message may quote input (a name, a pasted value): never raw.
-        let _ = writeln!(
-            std::io::stderr(),
-            "staffroom: internal error (please report): {}",
-            staffroom::ui::text::inert(&line)
-        );
+        let _ =
+            writeln!(std::io::stderr(), "staffroom: internal error (please report): {}", staffroom::text::inert(&line));
     }));
 }
 

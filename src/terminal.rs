@@ -58,11 +58,8 @@ fn install_panic_hook() {
                 tracing::error!("panic: {info}");
                 let line = info.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
                 // A panic message may quote input (a name, a pasted value): never raw.
-                let _ = writeln!(
-                    io::stderr(),
-                    "staffroom: internal error (please report): {}",
-                    crate::ui::text::inert(&line)
-                );
+                let _ =
+                    writeln!(io::stderr(), "staffroom: internal error (please report): {}", crate::text::inert(&line));
                 std::process::exit(101);
             }
             previous(info);

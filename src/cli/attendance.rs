@@ -15,8 +15,7 @@ pub async fn export(
     audited: bool,
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
-    let tz =
-        crate::ui::time::zone(&config.display.time_zone).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let tz = config.display.time_zone;
     let today = crate::store::now().with_timezone(&tz).date_naive();
     let cohort = attendance::find_cohort(db, &args.cohort).await?;
     let grid = attendance::grid(db, cohort, today).await?;
@@ -53,8 +52,7 @@ pub async fn export_calendar(
     args: &super::ExportCalendarArgs,
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
-    let tz =
-        crate::ui::time::zone(&config.display.time_zone).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let tz = config.display.time_zone;
     let today = crate::store::now().with_timezone(&tz).date_naive();
     let day = |text: &Option<String>, default: chrono::NaiveDate, flag: &str| -> Result<chrono::NaiveDate> {
         match text {

@@ -17,7 +17,7 @@ fn instant(text: &str, flag: &str, end: bool, tz: chrono_tz::Tz) -> Result<DateT
     let t = text.trim();
     let today = crate::store::now().with_timezone(&tz).date_naive();
     crate::ui::time::parse_bound(t, end, today, tz).map_err(|why| {
-        anyhow::anyhow!("--{flag}: '{}' is not a day or a time ({why}); use YYYY-MM-DD", crate::ui::text::inert(t))
+        anyhow::anyhow!("--{flag}: '{}' is not a day or a time ({why}); use YYYY-MM-DD", crate::text::inert(t))
     })
 }
 
@@ -27,7 +27,7 @@ pub fn filter(args: &ExportAuditArgs, tz: chrono_tz::Tz) -> Result<AuditFilter> 
         Some(e) => match e.split_once(':') {
             Some((t, id)) => {
                 let id: i64 = id.trim().parse().map_err(|_| {
-                    anyhow::anyhow!("--entity: '{}' is not TYPE:ID with a number", crate::ui::text::inert(e))
+                    anyhow::anyhow!("--entity: '{}' is not TYPE:ID with a number", crate::text::inert(e))
                 })?;
                 (Some(t.trim().to_string()), Some(id))
             }
@@ -58,8 +58,7 @@ pub async fn export(
     audited: bool,
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
-    let tz =
-        crate::ui::time::zone(&config.display.time_zone).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let tz = config.display.time_zone;
     let f = filter(args, tz)?;
     let json = args.format == "json";
     // The command line is the database's own operator: every row.

@@ -43,7 +43,7 @@ async fn open_for_export(cli: &Cli, config: &Config) -> Result<(Db, bool)> {
         let db = kept(Db::open_as(&url, Access::ReadOnly).await?);
         eprintln!(
             "note: {} is read-only, so this export is not recorded in its audit trail",
-            crate::ui::text::inert(&crate::store::redact(&url))
+            crate::text::inert(&crate::store::redact(&url))
         );
         return Ok((db, false));
     }
@@ -142,8 +142,7 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             match titles.as_slice() {
                 [] => out.line("no post is due")?,
                 list => {
-                    let names: Vec<String> =
-                        list.iter().map(|t| format!("\"{}\"", crate::ui::text::inert(t))).collect();
+                    let names: Vec<String> = list.iter().map(|t| format!("\"{}\"", crate::text::inert(t))).collect();
                     out.line(format!("published {} post(s): {}", list.len(), names.join(", ")))?
                 }
             }
@@ -234,8 +233,8 @@ async fn run_user(
                     out.line(format!(
                         "{:>5}  {:<32} {:<28} {:<22} {:<8} {last}",
                         u.id,
-                        crate::ui::text::inert(u.email.as_deref().unwrap_or("-")),
-                        crate::ui::text::inert(&u.full_name),
+                        crate::text::inert(u.email.as_deref().unwrap_or("-")),
+                        crate::text::inert(&u.full_name),
                         u.roles().describe(),
                         if u.is_active { "yes" } else { "no" },
                     ))?;
@@ -369,7 +368,7 @@ async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs, out: &mut Printer
 /// terminal to ask on, only `--yes` agrees (a script never wipes by accident).
 fn confirm_reset(plan: &demo::ResetPlan, yes: bool) -> Result<()> {
     use std::io::IsTerminal;
-    let said = crate::ui::text::inert(&plan.to_string());
+    let said = crate::text::inert(&plan.to_string());
     if yes {
         super::out::note(format!("{said}; --yes given"));
         return Ok(());

@@ -6,12 +6,12 @@
 //! sequences typed by anyone: `ESC ] 52` writes the clipboard, `ESC [ 2 J` clears the
 //! screen, a bidi override reverses what follows. Two kinds of output:
 //! - `line`/`text`: messages for people. Always passed through the one sanitizer
-//!   (`ui::text::inert`), also into a pipe, which often ends at a terminal anyway
+//!   (`text::inert`), also into a pipe, which often ends at a terminal anyway
 //!   (`| less -R`, `| cat`).
 //! - `data`: what a script reads back (an export's CSV or JSON, `config show`). Into a
 //!   file or pipe it is byte-exact; on a terminal every line is sanitized too.
 
-use crate::ui::text::{inert, inert_multiline};
+use crate::text::{inert, inert_multiline};
 use std::io::{self, IsTerminal, Write};
 
 /// A command's standard output.

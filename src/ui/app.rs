@@ -456,7 +456,7 @@ impl App {
         }
         if id.requires().is_some_and(|a| !session.roles.can(a)) {
             let msg = format!("{} ({}) may not open {}", session.user.full_name, session.roles.label(), id.name());
-            self.toast_error(super::text::inert(&msg));
+            self.toast_error(crate::text::inert(&msg));
             return Vec::new();
         }
         if let Some(pos) = self.stack.iter().position(|s| s.id() == id) {

@@ -247,7 +247,7 @@ impl Driver {
                 // A wide character's second cell is part of it: skip it.
                 let symbol = buf[(x, y)].symbol();
                 out.push_str(symbol);
-                x += crate::ui::text::width(symbol).max(1) as u16;
+                x += crate::text::width(symbol).max(1) as u16;
             }
             out.push('\n');
         }

@@ -5,7 +5,7 @@
 //! or a link shows as symbols and never reaches the terminal. Wrapping is left to
 //! the `Paragraph` that draws the lines.
 
-use crate::ui::text;
+use crate::text;
 use crate::ui::theme::Theme;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};

@@ -19,7 +19,6 @@ pub mod prompt;
 pub mod records;
 pub mod run;
 pub mod screens;
-pub mod text;
 pub mod theme;
 pub mod time;
 pub mod view;

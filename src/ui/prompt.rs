@@ -33,7 +33,7 @@ impl MovePrompt {
     }
 
     pub fn title(&self) -> String {
-        let name = super::text::inert(&self.pending.name);
+        let name = crate::text::inert(&self.pending.name);
         match self.pending.prompt {
             Prompt::LostReason => format!("Close {name} as lost — why?"),
             Prompt::FollowUp => format!("Nurture {name} — next follow-up?"),
@@ -164,7 +164,7 @@ mod tests {
         assert!(parse_follow_up("9999-12-31", today, utc).unwrap_err().contains(range));
         assert!(parse_follow_up("+99999999999", today, utc).unwrap_err().contains(range));
         // 09:00 in Cairo is 07:00 UTC: the follow-up is at the office's morning.
-        let cairo = crate::ui::time::zone("Africa/Cairo").unwrap();
+        let cairo = "Africa/Cairo".parse::<Tz>().unwrap();
         assert_eq!(parse_follow_up("+3", today, cairo).unwrap().to_rfc3339(), "2026-11-26T07:00:00+00:00");
     }
 }
@@ -187,7 +187,7 @@ impl InputForm {
         match self.kind {
             super::screens::Input::Note { .. } => format!(
                 "Add {} {} note (Tab changes the type)",
-                crate::ui::text::article(&self.note_type.to_string()),
+                crate::text::article(&self.note_type.to_string()),
                 self.note_type
             ),
             super::screens::Input::FollowUp { .. } => {

@@ -28,7 +28,7 @@ pub fn settings(config: &Config) -> Result<Settings> {
         keymap,
         theme,
         idle_lock_ticks: idle.saturating_mul(60 * TICKS_PER_SECOND),
-        tz: super::time::zone(&config.display.time_zone).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?,
+        tz: config.display.time_zone,
         terminal: std::env::var("TERM").unwrap_or_else(|_| "unknown".into()),
         lost_reasons: config.pipeline.lost_reasons.clone(),
         reject_reasons: config.moderation.reject_reasons.clone(),

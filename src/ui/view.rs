@@ -3,7 +3,7 @@
 use super::app::{App, Popup};
 use super::keymap::{Action, Context};
 use super::screens::Vx;
-use super::text;
+use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};

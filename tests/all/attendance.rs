@@ -280,7 +280,7 @@ crate::on_both!(roll_call_by_keys_saves_each_mark_and_a_asks_with_the_counts, |t
     assert!(d.screen().contains("6/6 marked"), "{}", d.screen());
     // The grid fits 80 columns with the Arabic name at its true width.
     for line in d.screen().lines() {
-        assert_eq!(staffroom::ui::text::width(line), 80, "row width: {line}");
+        assert_eq!(staffroom::text::width(line), 80, "row width: {line}");
     }
     assert!(d.screen().contains("فاطمة"));
 });

@@ -93,7 +93,7 @@ crate::on_both!(the_calendar_switches_views_moves_by_period_and_goes_to_typed_da
     let screen = d.screen();
     assert!(screen.contains(&month_name(today())) && screen.contains("Calendar · month"), "{screen}");
     for line in screen.lines() {
-        assert_eq!(staffroom::ui::text::width(line), 80, "row width: {line}");
+        assert_eq!(staffroom::text::width(line), 80, "row width: {line}");
     }
     // Today's session is selected: the footer names it.
     assert!(screen.contains(&format!("Session of {}", today())), "{screen}");

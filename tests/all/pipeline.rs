@@ -242,7 +242,7 @@ async fn board_snapshots_with_arabic_names() {
         // No clock on the board: the view of the same data is the same screen.
         let screen = d.screen();
         for line in screen.lines() {
-            assert_eq!(staffroom::ui::text::width(line), usize::from(w), "row width: {line}");
+            assert_eq!(staffroom::text::width(line), usize::from(w), "row width: {line}");
         }
         insta::assert_snapshot!(format!("board_{w}x{h}"), screen);
     }

@@ -162,7 +162,7 @@ async fn hostile_text_renders_inert_and_wide_text_keeps_columns() {
     assert!(screen.contains("Bidi invoice<RLO>fdp.exe"), "{screen}");
     // Every row is exactly the terminal's width in cells, wide characters included.
     for line in screen.lines() {
-        assert_eq!(staffroom::ui::text::width(line), 120, "row width: {line}");
+        assert_eq!(staffroom::text::width(line), 120, "row width: {line}");
     }
 }
 

@@ -136,7 +136,7 @@ impl App {
             && !s.roles.can(p)
         {
             let msg = format!("{} ({}) may not {}", s.user.full_name, s.roles.label(), p.as_str().replace('_', " "));
-            self.toast_error(crate::ui::text::inert(&msg));
+            self.toast_error(crate::text::inert(&msg));
             return Vec::new();
         }
         let cx = make_cx(&self.settings, &self.session, self.now, self.size.0);

@@ -53,7 +53,7 @@ impl App {
                     self.toast(format!(
                         "Last login {} from {}",
                         crate::ui::time::stamp(at, self.settings.tz),
-                        crate::ui::text::inert(&from)
+                        crate::text::inert(&from)
                     ));
                 }
                 self.stack.clear();

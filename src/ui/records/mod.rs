@@ -33,12 +33,12 @@ pub fn decl(name: &str) -> Option<&'static Decl> {
 use super::cmd::{Call, Cmd, Lane};
 use super::keymap::{Action, Context};
 use super::screens::{Command, Component, Cx, Vx, move_cursor};
-use super::text;
 use super::widgets::form::{Form, Values};
 use super::widgets::{detail, list, tabs};
 use crate::backend::records::{Cursor, Record};
 use crate::backend::{Reply, Request};
 use crate::store::StoreError;
+use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;

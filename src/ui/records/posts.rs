@@ -13,12 +13,12 @@ use crate::backend::{Reply, Request};
 use crate::domain::permissions::Action as Permission;
 use crate::domain::post::PostStatus;
 use crate::store::posts::{PostBody, Revision};
+use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::cmd::Cmd;
 use crate::ui::cmd::Lane;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::{Command, Screen};
-use crate::ui::text;
 use crate::ui::widgets::form::Values;
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);

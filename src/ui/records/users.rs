@@ -10,11 +10,11 @@ use crate::backend::records::{Cursor, Record};
 use crate::backend::{Reply, Request, Secret};
 use crate::domain::permissions::{Action as Permission, Roles};
 use crate::store::users::{LoginAttempt, MAX_NAME_CHARS, MIN_PASSWORD_LEN, UserFields};
+use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::cmd::Cmd;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::{Command, Cx};
-use crate::ui::text;
 use crate::ui::widgets::form::{Field, Form, Values};
 
 const ADMIN: Option<Permission> = Some(Permission::ManageUsers);

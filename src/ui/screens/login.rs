@@ -1,6 +1,6 @@
 //! The login form (also the idle lock): email and a masked password.
 
-use crate::ui::text;
+use crate::text;
 use crate::ui::theme::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;

@@ -65,7 +65,7 @@ pub fn new_session(day: NaiveDate, cohort: &str) -> Form {
 
 pub fn edit_session(s: &Session) -> Form {
     let zone = s.zone.as_deref().map_or(String::new(), |z| format!(", times in {z}"));
-    let title = format!("Edit \"{}\" ({}{zone})", crate::ui::text::inert(&s.fields.title), s.cohort);
+    let title = format!("Edit \"{}\" ({}{zone})", crate::text::inert(&s.fields.title), s.cohort);
     Form::new(title, "edit", common(Some(&s.fields), s.fields.date))
 }
 

@@ -1,7 +1,7 @@
 //! A detail pane: labelled values and long texts that keep their line breaks, wrap
 //! at the pane's width and scroll (`j`/`k` when the pane has focus).
 
-use crate::ui::text;
+use crate::text;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -8,8 +8,8 @@
 //! `←`/`→` change a choice); anything else is typed into the focused field.
 
 use crate::domain::money;
+use crate::text;
 use crate::ui::keymap::{Action, Context, Keymap};
-use crate::ui::text;
 use chrono::NaiveDate;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::TextArea;

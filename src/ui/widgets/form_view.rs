@@ -4,7 +4,7 @@
 //! the focused field in view.
 
 use super::form::{Form, Kind};
-use crate::ui::text;
+use crate::text;
 use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -1,9 +1,9 @@
 //! A text area as it is drawn while editing: every control character visible, as
-//! the detail panes show it (`␛`, `␇`, `<RLO>`; `ui::text::inert`), so reversed or
+//! the detail panes show it (`␛`, `␇`, `<RLO>`; `text::inert`), so reversed or
 //! hidden text cannot disguise what is being saved. What is stored stays what was
 //! typed; only the drawn copy differs, with its cursor on the same character.
 
-use crate::ui::text;
+use crate::text;
 use tui_textarea::{CursorMove, TextArea};
 
 /// A line as drawn: controls shown, tabs kept (the text area lays them out).

@@ -3,7 +3,7 @@
 //! does not fit, the padding goes first, then the longest labels are shortened
 //! (`instructor applications` → `instr.`), the shown tab keeping its whole label.
 
-use crate::ui::text;
+use crate::text;
 use crate::ui::theme::Theme;
 use ratatui::text::{Line, Span};
 

@@ -5,7 +5,7 @@ use super::Mark;
 use crate::domain::attendance::AttendanceStatus;
 use crate::domain::metrics::{attendance_rate, below_threshold};
 use crate::store::attendance::Grid;
-use crate::ui::text;
+use crate::text;
 
 fn hm(t: Option<chrono::DateTime<chrono::Utc>>, tz: chrono_tz::Tz) -> Option<String> {
     t.map(|t| t.with_timezone(&tz).format("%H:%M").to_string())

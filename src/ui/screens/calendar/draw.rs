@@ -3,7 +3,7 @@
 
 use super::{AGENDA_DAYS, CalendarScreen, monday};
 use crate::store::calendar::{Entry, Kind};
-use crate::ui::text;
+use crate::text;
 use crate::ui::theme::Theme;
 use chrono::{Datelike, Duration, NaiveDate};
 use ratatui::Frame;

@@ -84,7 +84,7 @@ impl EditorScreen {
         let tags: Vec<String> =
             values.text("tags").split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect();
         if let Some(long) = tags.iter().find(|t| t.chars().count() > limits::MAX_TAG_CHARS) {
-            let shown = crate::ui::text::fit(long, 24);
+            let shown = crate::text::fit(long, 24);
             refused.push(("tags", format!("a tag is at most {} characters: \"{shown}\"", limits::MAX_TAG_CHARS)));
         } else if tags.len() > limits::MAX_TAGS {
             refused.push(("tags", format!("a post has at most {} tags", limits::MAX_TAGS)));

@@ -2,7 +2,7 @@
 
 use super::PipelineScreen;
 use crate::domain::lead::LeadStatus;
-use crate::ui::text;
+use crate::text;
 use crate::ui::theme::Theme;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
