@@ -455,21 +455,7 @@ pub async fn set_featured(
     actor.require(Action::EditContent)?;
     let mut tx = db.begin().await?;
     if featured {
-        with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE case_studies SET featured = featured WHERE featured = $1").bind(true).execute(&mut *c).await?.rows_affected()
-        });
-        let n: i64 = with_tx!(&mut tx, c => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM case_studies WHERE featured = $1 AND id <> $2")
-                .bind(true)
-                .bind(id)
-                .fetch_one(&mut *c)
-                .await?
-        });
-        if n >= limit {
-            return Err(StoreError::refused(format!(
-                "{n} case studies are already featured (the limit is {limit}); unfeature one first"
-            )));
-        }
+        super::content::room_to_feature(&mut tx, super::content::Featured::CASE_STUDIES, id, limit).await?;
     }
     let before = current(&mut tx, id, version).await?;
     with_tx!(&mut tx, c => {

@@ -395,6 +395,36 @@ pub async fn moderate_testimonial(
 
 /// Features or unfeatures an approved testimonial; at most `limit` are featured at
 /// once (counted inside the same transaction).
+/// A table whose rows can be featured, under a limit (BR-03).
+pub(super) struct Featured {
+    pub table: &'static str,
+    pub flag: &'static str,
+    /// The rows in words, plural ("case studies").
+    pub plural: &'static str,
+}
+
+impl Featured {
+    pub const TESTIMONIALS: Featured = Featured { table: "testimonials", flag: "is_featured", plural: "testimonials" };
+    pub const CASE_STUDIES: Featured = Featured { table: "case_studies", flag: "featured", plural: "case studies" };
+}
+
+/// Refuses featuring row `id` when `limit` others are featured already (BR-03),
+/// counted inside the transaction. Serialised on PostgreSQL: the no-op UPDATE
+/// locks the featured rows, so two features at once cannot both pass the count.
+pub(super) async fn room_to_feature(tx: &mut Tx, f: Featured, id: i64, limit: i64) -> Result<()> {
+    let lock = format!("UPDATE {t} SET {c} = {c} WHERE {c} = $1", t = f.table, c = f.flag);
+    let count = format!("SELECT COUNT(*) FROM {t} WHERE {c} = $1 AND id <> $2", t = f.table, c = f.flag);
+    with_tx!(tx, c => sqlx::query(&lock).bind(true).execute(&mut *c).await?.rows_affected());
+    let n: i64 = with_tx!(tx, c => sqlx::query_scalar(&count).bind(true).bind(id).fetch_one(&mut *c).await?);
+    if !may_feature(n, limit) {
+        return Err(StoreError::refused(format!(
+            "{n} {} are already featured (the limit is {limit}); unfeature one first",
+            f.plural
+        )));
+    }
+    Ok(())
+}
+
 pub async fn set_featured(
     db: &Db,
     actor: &Actor,
@@ -418,23 +448,7 @@ pub async fn set_featured(
                 )));
             }
         }
-        // Serialise featuring on PostgreSQL: concurrent features must not both pass
-        // the count. The no-op UPDATE takes row locks on the featured rows.
-        with_tx!(&mut tx, c => {
-            sqlx::query("UPDATE testimonials SET is_featured = is_featured WHERE is_featured = $1").bind(true).execute(&mut *c).await?.rows_affected()
-        });
-        let n: i64 = with_tx!(&mut tx, c => {
-            sqlx::query_scalar("SELECT COUNT(*) FROM testimonials WHERE is_featured = $1 AND id <> $2")
-                .bind(true)
-                .bind(id)
-                .fetch_one(&mut *c)
-                .await?
-        });
-        if !may_feature(n, limit) {
-            return Err(StoreError::refused(format!(
-                "{n} testimonials are already featured (the limit is {limit}); unfeature one first"
-            )));
-        }
+        room_to_feature(&mut tx, Featured::TESTIMONIALS, id, limit).await?;
     }
     let sql = format!(
         "UPDATE testimonials SET is_featured = $3, version = version + 1, updated_at = $4 \
