@@ -10,7 +10,7 @@ pub mod cmd;
 pub mod diff;
 pub mod driver;
 pub mod external;
-pub mod form;
+pub mod lead_form;
 pub mod keymap;
 pub mod markdown;
 pub mod msg;

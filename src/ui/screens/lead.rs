@@ -73,7 +73,7 @@ impl LeadScreen {
                 // conflict naming them, not silently overwritten.
                 self.editing = Some(version);
                 self.adopt = false;
-                popup(Popup::Form(Box::new(crate::ui::form::edit(&d.lead))))
+                popup(Popup::Form(Box::new(crate::ui::lead_form::edit(&d.lead))))
             }
             Action::Links => {
                 let items = links(&d.lead);
@@ -246,9 +246,9 @@ impl Component for LeadScreen {
     }
 
     fn on_call(&mut self, call: crate::ui::cmd::Call, _cx: &Cx) -> Vec<Cmd> {
-        let crate::ui::cmd::Call::Submit { tag: crate::ui::form::EDIT, values } = call else { return Vec::new() };
+        let crate::ui::cmd::Call::Submit { tag: crate::ui::lead_form::EDIT, values } = call else { return Vec::new() };
         let Some(version) = self.editing else { return Vec::new() };
-        match crate::ui::form::checked(&values) {
+        match crate::ui::lead_form::checked(&values) {
             Ok(fields) => {
                 vec![Cmd::Send(Lane::Dialog, Request::UpdateLead { id: self.id, version, fields: Box::new(fields) })]
             }

@@ -352,7 +352,7 @@ impl PipelineScreen {
                 return vec![Cmd::Send(Lane::Dialog, Request::ExportLeads { filter: self.filter.clone(), dir })];
             }
             Action::NewLead => {
-                return vec![Cmd::Popup(Box::new(Popup::Form(Box::new(crate::ui::form::new_lead()))))];
+                return vec![Cmd::Popup(Box::new(Popup::Form(Box::new(crate::ui::lead_form::new_lead()))))];
             }
             Action::FilterMine
             | Action::FilterUnassigned
@@ -478,7 +478,7 @@ impl Component for PipelineScreen {
         match call {
             Call::MoveLead { lead_id, to, input: None } => self.ask_or_move(lead_id, to, MoveInput::default(), cx),
             Call::MoveLead { lead_id, to, input: Some(input) } => self.start_move(lead_id, to, input),
-            Call::Submit { tag: crate::ui::form::NEW, values } => match crate::ui::form::checked(&values) {
+            Call::Submit { tag: crate::ui::lead_form::NEW, values } => match crate::ui::lead_form::checked(&values) {
                 Ok(fields) => {
                     self.creating = Some(fields.clone());
                     let req = Request::CreateLead { fields: Box::new(fields), on_duplicate: OnDuplicate::Warn };
