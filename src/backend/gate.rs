@@ -62,6 +62,7 @@ crate::string_enum! {
         SavePost => "save_post",
         MovePost => "move_post",
         PostRevisions => "post_revisions",
+        PublishDue => "publish_due",
         CaseStudies => "case_studies",
         SaveCaseStudy => "save_case_study",
         MoveCaseStudy => "move_case_study",
@@ -177,6 +178,9 @@ pub const GATE: &[(RequestKind, Need, Area)] = &[
     (K::SavePost, Permission(Action::EditContent), Area::Posts),
     (K::MovePost, Permission(Action::EditContent), Area::Posts),
     (K::PostRevisions, Permission(Action::ViewContent), Area::Posts),
+    // Publishing what is due skips review as a direct publish does: the scheduler
+    // (the system actor) and those who may publish directly.
+    (K::PublishDue, Permission(Action::PublishDirectly), Area::Posts),
     // Case studies: read by everyone who sees content; written by admins and staff.
     (K::CaseStudies, Permission(Action::ViewContent), Area::CaseStudies),
     (K::SaveCaseStudy, Permission(Action::EditContent), Area::CaseStudies),
@@ -313,6 +317,7 @@ impl Request {
             Request::SavePost { .. } => K::SavePost,
             Request::MovePost { .. } => K::MovePost,
             Request::PostRevisions { .. } => K::PostRevisions,
+            Request::PublishDue => K::PublishDue,
             Request::CaseStudies { .. } => K::CaseStudies,
             Request::SaveCaseStudy { .. } => K::SaveCaseStudy,
             Request::MoveCaseStudy { .. } => K::MoveCaseStudy,

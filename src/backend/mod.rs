@@ -19,6 +19,7 @@ mod posts;
 pub mod progress;
 /// The record screens' page shapes (kept in the store, which simple areas fill).
 pub use crate::store::records;
+pub mod scheduler;
 mod session;
 mod testimonials;
 mod users;
@@ -348,6 +349,9 @@ pub enum Request {
     PostRevisions {
         id: i64,
     },
+    /// Publish every approved post whose publish time has come: the scheduler's
+    /// job (`Backend::handle_as_system`), also `staffroom publish-due`.
+    PublishDue,
     /// Put a kept body back (itself a save: the replaced body is kept in turn).
     RestoreRevision {
         id: i64,
@@ -503,6 +507,8 @@ pub enum Reply {
     Records(Box<records::RecordPage>),
     /// A record was saved: what to tell the user.
     RecordSaved(String),
+    /// The titles of the posts just published by `PublishDue`.
+    PublishedDue(Vec<String>),
     AttendanceCohorts(Vec<crate::store::attendance::CohortChoice>),
     AttendanceGrid(Box<crate::store::attendance::Grid>),
     /// One mark saved, as stored.
@@ -575,4 +581,22 @@ pub struct Settings {
     pub audit_viewers_read: bool,
     /// The office's zone, for times written into replies.
     pub tz: chrono_tz::Tz,
+}
+
+impl Settings {
+    /// From the configuration; `demo` as `staffroom demo` starts it.
+    pub fn from_config(config: &crate::config::Config, demo: bool) -> Settings {
+        Settings {
+            login: crate::store::users::LoginPolicy {
+                max_failures: config.security.lockout_failures,
+                window: chrono::Duration::minutes(config.security.lockout_window_minutes),
+            },
+            attendance_threshold_percent: config.rules.attendance_threshold_percent,
+            featured_limit: config.rules.featured_testimonials_limit,
+            featured_case_studies_limit: config.rules.featured_case_studies_limit,
+            audit_viewers_read: config.audit.viewers_read,
+            demo,
+            tz: config.display.time_zone,
+        }
+    }
 }

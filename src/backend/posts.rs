@@ -30,6 +30,7 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             let p = content::move_post(db, actor, id, version, to, reason.as_deref()).await?;
             Ok(Reply::RecordSaved(format!("\"{}\" is {}", p.title, p.status)))
         }
+        Request::PublishDue => Ok(Reply::PublishedDue(posts::publish_due(db, actor, crate::store::now()).await?)),
         Request::PostRevisions { id } => Ok(Reply::PostRevisions {
             current: Box::new(posts::get(db, id).await?),
             revisions: posts::revisions(db, id).await?,

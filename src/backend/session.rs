@@ -74,25 +74,46 @@ impl Backend {
             Ok(pair) => pair,
             Err((e, who)) => return (Err(e), who),
         };
-        use gate::Area;
         let Some(area) = gate::area(kind) else {
             return (Err(StoreError::refused(format!("{kind}: no handler; refused"))), Some(who));
         };
-        let result = match area {
-            Area::Simple => super::areas::handle(self, &actor, request).await,
-            Area::Office => super::office::handle(self, &actor, request).await,
-            Area::Users => super::users::handle(self, &actor, request).await,
-            Area::Leads => super::leads::handle(self, &actor, request).await,
-            Area::Messages => super::messages::handle(self, &actor, request).await,
-            Area::Help => super::help::handle(self, &actor, request).await,
-            Area::Packages => super::packages::handle(self, &actor, request).await,
-            Area::Posts => super::posts::handle(self, &actor, request).await,
-            Area::CaseStudies => super::case_studies::handle(self, &actor, request).await,
-            Area::Testimonials => super::testimonials::handle(self, &actor, request).await,
-            Area::Moderation => super::moderation::handle(self, &actor, request).await,
-            Area::Attendance => super::attendance::handle(self, &actor, request).await,
-        };
+        let result = self.route(area, &actor, request).await;
         (result.map_err(|e| e.seen_by(actor.user_id)), Some(who))
+    }
+
+    /// Runs a request as the system (the scheduler's jobs): through the same gate
+    /// table, with the system actor's roles, never a session's. Only requests that
+    /// name a permission may run so; each is audited with the client `scheduler`.
+    pub async fn handle_as_system(&self, request: Request) -> Result<Reply, StoreError> {
+        let actor = Actor::scheduler();
+        let kind = request.kind();
+        match gate::need_of(&request) {
+            Some(Need::Permission(action)) if actor.roles.can(action) => {}
+            _ => return Err(StoreError::refused(format!("{kind}: not a job the system runs; refused"))),
+        }
+        let Some(area) = gate::area(kind) else {
+            return Err(StoreError::refused(format!("{kind}: no handler; refused")));
+        };
+        self.route(area, &actor, request).await
+    }
+
+    /// The handler of `area` runs `request` for `actor` (who passed the gate).
+    async fn route(&self, area: gate::Area, actor: &Actor, request: Request) -> Result<Reply, StoreError> {
+        use gate::Area;
+        match area {
+            Area::Simple => super::areas::handle(self, actor, request).await,
+            Area::Office => super::office::handle(self, actor, request).await,
+            Area::Users => super::users::handle(self, actor, request).await,
+            Area::Leads => super::leads::handle(self, actor, request).await,
+            Area::Messages => super::messages::handle(self, actor, request).await,
+            Area::Help => super::help::handle(self, actor, request).await,
+            Area::Packages => super::packages::handle(self, actor, request).await,
+            Area::Posts => super::posts::handle(self, actor, request).await,
+            Area::CaseStudies => super::case_studies::handle(self, actor, request).await,
+            Area::Testimonials => super::testimonials::handle(self, actor, request).await,
+            Area::Moderation => super::moderation::handle(self, actor, request).await,
+            Area::Attendance => super::attendance::handle(self, actor, request).await,
+        }
     }
 
     /// The gate: reads the session's user as stored now and checks `need`.

@@ -138,7 +138,13 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
         }
         Some(Command::PublishDue) => {
             let db = open(&cli, &config, Access::Existing).await?;
-            let titles = crate::store::posts::publish_due(&db, &Actor::scheduler(), crate::store::now()).await?;
+            // The scheduler's own request, through the backend's gate as the system.
+            let settings = crate::backend::Settings::from_config(&config, false);
+            let backend = crate::backend::Backend::new(db, settings, crate::store::actor::remote_from_env());
+            let titles = match backend.handle_as_system(crate::backend::Request::PublishDue).await? {
+                crate::backend::Reply::PublishedDue(titles) => titles,
+                _ => Vec::new(),
+            };
             match titles.as_slice() {
                 [] => out.line("no post is due")?,
                 list => {

@@ -9,7 +9,6 @@ use super::view::view;
 use crate::backend::{self, changes};
 use crate::config::Config;
 use crate::store::Db;
-use crate::store::users::LoginPolicy;
 use crate::terminal;
 use anyhow::{Context as _, Result, bail};
 use crossterm::event::{Event as TermEvent, EventStream};
@@ -54,38 +53,16 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
         bail!("staffroom needs a terminal (use --no-open to prepare the database only)");
     }
     let mut app = App::new(settings(config)?, crate::store::now());
-    let backend_settings = backend::Settings {
-        login: LoginPolicy {
-            max_failures: config.security.lockout_failures,
-            window: chrono::Duration::minutes(config.security.lockout_window_minutes),
-        },
-        attendance_threshold_percent: config.rules.attendance_threshold_percent,
-        featured_limit: config.rules.featured_testimonials_limit,
-        featured_case_studies_limit: config.rules.featured_case_studies_limit,
-        audit_viewers_read: config.audit.viewers_read,
-        demo: matches!(start, Start::Demo { .. }),
-        tz: app.settings.tz,
-    };
+    let backend_settings = backend::Settings::from_config(config, matches!(start, Start::Demo { .. }));
     // Where this terminal connects from, read once: the backend stamps it on every
     // change this session makes.
     let remote = crate::store::actor::remote_from_env();
     let worker = std::sync::Arc::new(backend::Backend::new(db.clone(), backend_settings, remote));
+    // Scheduled posts publish at their time while the app runs, in the backend as
+    // the system actor (cron runs `staffroom publish-due` when it does not).
+    let _scheduler = backend::scheduler::spawn(worker.clone());
     let (cmd_tx, mut events_rx) = backend::spawn(worker);
     let mut notices = changes::watch(&db);
-    // Scheduled posts publish at their time while the app runs (cron runs
-    // `staffroom publish-due` when it does not); each is audited as the scheduler.
-    let scheduler_db = db.clone();
-    let _scheduler = tokio::spawn(async move {
-        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
-        loop {
-            every.tick().await;
-            let at = crate::store::now();
-            if let Err(e) = crate::store::posts::publish_due(&scheduler_db, &crate::store::Actor::scheduler(), at).await
-            {
-                tracing::warn!("publishing due posts failed: {e}");
-            }
-        }
-    });
     let mouse = config.display.mouse;
     // Never dropped: ratatui's Terminal prints to stderr from its Drop when it cannot
     // show the cursor, and after a closed terminal that print panics. RestoreGuard

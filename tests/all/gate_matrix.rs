@@ -408,6 +408,7 @@ impl Fixture {
                 let (id, version) = self.fresh_post().await;
                 Request::MovePost { id, version, to: staffroom::domain::post::PostStatus::Pending, reason: None }
             }
+            RequestKind::PublishDue => Request::PublishDue,
             RequestKind::CaseStudies => Request::CaseStudies { status: None, search: None, after: None, limit: 10 },
             RequestKind::SaveCaseStudy => {
                 let (id, version) = self.fresh_case_study().await;
