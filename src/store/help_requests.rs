@@ -187,21 +187,8 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, version: i64, to: HelpS
     let mut tx = db.begin().await?;
     let before = fetch_for_write(&mut tx, id, version).await?;
     before.status.check_move(to).map_err(|e| StoreError::refused(e.to_string()))?;
-    let updated: Option<i64> = with_tx!(&mut tx, c => {
-        sqlx::query_scalar(
-            "UPDATE help_requests SET status = $3, version = version + 1, updated_at = $4 \
-             WHERE id = $1 AND version = $2 RETURNING id",
-        )
-        .bind(id)
-        .bind(version)
-        .bind(to.as_str())
-        .bind(now())
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    if updated.is_none() {
-        return Err(audit::conflict(&mut tx, "this help request", "help_request", id).await);
-    }
+    let what = ("this help request", "help_request");
+    super::versioned::set_status(&mut tx, "help_requests", what, id, version, to.as_str()).await?;
     let after = get_in(&mut tx, id).await?;
     let summary = format!(
         "moved help request \"{}\" from {} from {} to {to}",

@@ -49,6 +49,7 @@ pub mod sessions;
 pub mod testimonials;
 pub mod user_list;
 pub mod users;
+mod versioned;
 
 pub use actor::Actor;
 pub use error::{Result, StoreError};

@@ -65,6 +65,67 @@ pub fn contains_pattern(search: &str) -> Option<String> {
     Some(out)
 }
 
+/// A list read newest first by a time column: its `SELECT … FROM … alias` text,
+/// the alias's time column, and the columns a search looks in.
+pub struct TimeList {
+    pub select: &'static str,
+    /// `e.starts_at`, `p.updated_at`: the keyset is (this, id), descending.
+    pub time: &'static str,
+    /// The status column (`e.status`).
+    pub status: &'static str,
+    /// Searched for a case-insensitive substring (any of them).
+    pub searched: &'static [&'static str],
+    /// The id column (`e.id`).
+    pub id: &'static str,
+}
+
+/// One keyset page of `list`: in `status` (`None`: all), matching `search`, after
+/// `after`, newest first. The one query the simple areas' lists share.
+pub async fn time_page<R>(
+    db: &super::Db,
+    list: &TimeList,
+    status: Option<&str>,
+    search: Option<&str>,
+    after: Option<(chrono::DateTime<chrono::Utc>, i64)>,
+    limit: i64,
+    key: impl Fn(&R) -> (chrono::DateTime<chrono::Utc>, i64),
+) -> super::Result<Page<R, (chrono::DateTime<chrono::Utc>, i64)>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let limit = self::limit(limit);
+    let pattern = search.and_then(contains_pattern);
+    let mut args = Args::default();
+    let mut sql = format!("{} WHERE 1 = 1", list.select);
+    if status.is_some() {
+        sql += &format!(" AND {} = {}", list.status, args.arg());
+    }
+    if pattern.is_some() {
+        sql += &any_like(list.searched, &args.arg());
+    }
+    if after.is_some() {
+        sql += &format!(" AND ({}, {}) < ({}, {})", list.time, list.id, args.arg(), args.arg());
+    }
+    sql += &format!(" ORDER BY {} DESC, {} DESC LIMIT {}", list.time, list.id, args.arg());
+    let rows = crate::with_db!(db, p => {
+        let mut q = sqlx::query_as::<_, R>(&sql);
+        if let Some(s) = status {
+            q = q.bind(s);
+        }
+        if let Some(pattern) = &pattern {
+            q = q.bind(pattern);
+        }
+        if let Some((at, id)) = after {
+            q = q.bind(at).bind(id);
+        }
+        q.bind(limit + 1).fetch_all(p).await?
+    });
+    Ok(from_rows(rows, limit, key))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

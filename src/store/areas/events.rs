@@ -137,34 +137,14 @@ pub async fn page(
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Page<Event, (DateTime<Utc>, i64)>> {
-    let limit = page::limit(limit);
-    let pattern = search.and_then(page::contains_pattern);
-    let mut args = page::Args::default();
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
-    if status.is_some() {
-        sql += &format!(" AND e.status = {}", args.arg());
-    }
-    if pattern.is_some() {
-        sql += &page::any_like(&["e.title", "COALESCE(e.location, '')", "e.slug"], &args.arg());
-    }
-    if after.is_some() {
-        sql += &format!(" AND (e.starts_at, e.id) < ({}, {})", args.arg(), args.arg());
-    }
-    sql += &format!(" ORDER BY e.starts_at DESC, e.id DESC LIMIT {}", args.arg());
-    let rows = with_db!(db, p => {
-        let mut q = sqlx::query_as::<_, Event>(&sql);
-        if let Some(s) = status {
-            q = q.bind(s.as_str());
-        }
-        if let Some(pattern) = &pattern {
-            q = q.bind(pattern);
-        }
-        if let Some((at, id)) = after {
-            q = q.bind(at).bind(id);
-        }
-        q.bind(limit + 1).fetch_all(p).await?
-    });
-    Ok(page::from_rows(rows, limit, |e| (e.starts_at, e.id)))
+    let list = page::TimeList {
+        select: SELECT,
+        time: "e.starts_at",
+        status: "e.status",
+        searched: &["e.title", "COALESCE(e.location, '')", "e.slug"],
+        id: "e.id",
+    };
+    page::time_page(db, &list, status.map(|s| s.as_str()), search, after, limit, |e: &Event| (e.starts_at, e.id)).await
 }
 
 async fn list(db: &Db, args: &Args, tz: chrono_tz::Tz) -> Result<RecordPage> {

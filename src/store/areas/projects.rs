@@ -101,34 +101,15 @@ pub async fn page(
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Page<Project, (DateTime<Utc>, i64)>> {
-    let limit = page::limit(limit);
-    let pattern = search.and_then(page::contains_pattern);
-    let mut args = page::Args::default();
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
-    if status.is_some() {
-        sql += &format!(" AND p.status = {}", args.arg());
-    }
-    if pattern.is_some() {
-        sql += &page::any_like(&["p.title", "COALESCE(p.location, '')", "COALESCE(p.description, '')"], &args.arg());
-    }
-    if after.is_some() {
-        sql += &format!(" AND (p.updated_at, p.id) < ({}, {})", args.arg(), args.arg());
-    }
-    sql += &format!(" ORDER BY p.updated_at DESC, p.id DESC LIMIT {}", args.arg());
-    let rows = with_db!(db, p => {
-        let mut q = sqlx::query_as::<_, Project>(&sql);
-        if let Some(s) = status {
-            q = q.bind(s.as_str());
-        }
-        if let Some(pattern) = &pattern {
-            q = q.bind(pattern);
-        }
-        if let Some((at, id)) = after {
-            q = q.bind(at).bind(id);
-        }
-        q.bind(limit + 1).fetch_all(p).await?
-    });
-    Ok(page::from_rows(rows, limit, |p| (p.updated_at, p.id)))
+    let list = page::TimeList {
+        select: SELECT,
+        time: "p.updated_at",
+        status: "p.status",
+        searched: &["p.title", "COALESCE(p.location, '')", "COALESCE(p.description, '')"],
+        id: "p.id",
+    };
+    page::time_page(db, &list, status.map(|s| s.as_str()), search, after, limit, |p: &Project| (p.updated_at, p.id))
+        .await
 }
 
 async fn list(db: &Db, args: &Args) -> Result<RecordPage> {
@@ -298,21 +279,8 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, version: i64, to: Proje
     let mut tx = db.begin().await?;
     let before = fetch_for_write(&mut tx, id, version).await?;
     before.status.check_move(to).map_err(|e| StoreError::refused(e.to_string()))?;
-    let updated: Option<i64> = with_tx!(&mut tx, c => {
-        sqlx::query_scalar(
-            "UPDATE projects SET status = $3, version = version + 1, updated_at = $4 \
-             WHERE id = $1 AND version = $2 RETURNING id",
-        )
-        .bind(id)
-        .bind(version)
-        .bind(to.as_str())
-        .bind(now())
-        .fetch_optional(&mut *c)
-        .await?
-    });
-    if updated.is_none() {
-        return Err(audit::conflict(&mut tx, "this project", "project", id).await);
-    }
+    super::super::versioned::set_status(&mut tx, "projects", ("this project", "project"), id, version, to.as_str())
+        .await?;
     let after = get_in(&mut tx, id).await?;
     let summary = format!("moved the project {} from {} to {to}", before.title, before.status);
     let change = Change::new("status_change", "project", Some(id), summary).diff(&audited(&before), &audited(&after));
