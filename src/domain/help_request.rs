@@ -78,7 +78,7 @@ impl HelpStatus {
 pub fn check_response(text: &str) -> Result<String, String> {
     let text = super::contact::clean(text);
     if text.is_empty() {
-        return Err("cannot be empty".into());
+        return Err("is needed".into());
     }
     let n = text.chars().count();
     if n > MAX_RESPONSE_CHARS {
@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn responses_are_checked() {
         assert_eq!(check_response("  Done.\n"), Ok("Done.".to_string()));
-        assert_eq!(check_response(" \n "), Err("cannot be empty".to_string()));
+        assert_eq!(check_response(" \n "), Err("is needed".to_string()));
         assert!(check_response(&"ا".repeat(MAX_RESPONSE_CHARS)).is_ok(), "the limit counts characters, not bytes");
         let err = check_response(&"x".repeat(MAX_RESPONSE_CHARS + 1)).unwrap_err();
         assert_eq!(err, "is 10001 characters long; the limit is 10000");

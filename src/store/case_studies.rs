@@ -202,13 +202,7 @@ pub async fn get(db: &Db, id: i64) -> Result<CaseStudy> {
 
 impl CaseStudyFields {
     fn validated(&self) -> Result<CaseStudyFields> {
-        let title = crate::domain::contact::clean(&self.title);
-        if title.is_empty() {
-            return Err(StoreError::invalid("title", "is needed"));
-        }
-        if title.chars().count() > MAX_TITLE_CHARS {
-            return Err(StoreError::invalid("title", format!("is longer than {MAX_TITLE_CHARS} characters")));
-        }
+        let title = super::fields::required("title", &self.title, MAX_TITLE_CHARS)?;
         let slug = self.slug.as_deref().map(crate::domain::contact::clean).filter(|s| !s.is_empty());
         if let Some(s) = &slug {
             crate::domain::slug::validate(s).map_err(|why| StoreError::invalid("slug", why))?;

@@ -51,7 +51,7 @@ pub async fn create_post(db: &Db, actor: &Actor, title: &str, content: &str, pos
     let title = &crate::domain::contact::clean(title);
     let content = &crate::domain::contact::storable(content);
     if title.is_empty() {
-        return Err(StoreError::invalid("title", "cannot be empty"));
+        return Err(StoreError::invalid("title", "is needed"));
     }
     let at = now();
     let mut tx = db.begin().await?;

@@ -19,7 +19,8 @@ pub fn optional(field: &'static str, value: Option<&str>, max: usize) -> Result<
 pub fn required(field: &'static str, value: &str, max: usize) -> Result<String> {
     match optional(field, Some(value), max)? {
         Some(v) => Ok(v),
-        None => Err(StoreError::invalid(field, "cannot be empty")),
+        // The form's own word for it, so a refusal reads the same from either.
+        None => Err(StoreError::invalid(field, "is needed")),
     }
 }
 

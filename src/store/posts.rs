@@ -278,13 +278,7 @@ pub async fn get(db: &Db, id: i64) -> Result<PostBody> {
 
 impl PostDraft {
     fn validated(&self) -> Result<PostDraft> {
-        let title = crate::domain::contact::clean(&self.title);
-        if title.is_empty() {
-            return Err(StoreError::invalid("title", "is needed"));
-        }
-        if title.chars().count() > MAX_TITLE_CHARS {
-            return Err(StoreError::invalid("title", format!("is longer than {MAX_TITLE_CHARS} characters")));
-        }
+        let title = super::fields::required("title", &self.title, MAX_TITLE_CHARS)?;
         let excerpt = super::fields::optional("excerpt", self.excerpt.as_deref(), MAX_EXCERPT_CHARS)?;
         let content = crate::domain::contact::storable(&self.content);
         let n = content.chars().count();

@@ -127,7 +127,7 @@ pub async fn count(db: &Db) -> Result<i64> {
 pub fn checked_contact(name: &str, email: Option<&str>, phone: Option<&str>) -> Result<Contact> {
     let full_name = contact::clean(name);
     if full_name.is_empty() {
-        return Err(StoreError::invalid("name", "cannot be empty"));
+        return Err(StoreError::invalid("name", "is needed"));
     }
     if full_name.chars().count() > MAX_NAME_CHARS {
         return Err(StoreError::invalid("name", format!("is longer than {MAX_NAME_CHARS} characters")));

@@ -156,7 +156,7 @@ crate::on_both!(empty_or_overlong_responses_are_refused, |t: TestDb| async move 
     let h = request_at(&t.db, &team, "long", HelpStatus::Pending).await;
     let err = help::respond(&t.db, &team.staff, h.id, h.version, " \n\t ", None).await.unwrap_err();
     assert!(matches!(&err, StoreError::Invalid { field, .. } if field == "response"));
-    assert_eq!(err.to_string(), "response: cannot be empty");
+    assert_eq!(err.to_string(), "response: is needed");
     let long = "x".repeat(MAX_RESPONSE_CHARS + 1);
     let err = help::respond(&t.db, &team.staff, h.id, h.version, &long, None).await.unwrap_err();
     assert_eq!(err.to_string(), "response: is 10001 characters long; the limit is 10000");

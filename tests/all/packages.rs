@@ -121,7 +121,7 @@ crate::on_both!(each_field_is_validated_by_name, |t: TestDb| async move {
     let team = team(&t.db).await;
     let audits = audit::count(&t.db).await.unwrap();
     let cases: Vec<(PackageFields, &str, &str)> = vec![
-        (PackageFields { name: "  ".into(), ..fields("x") }, field::NAME, "cannot be empty"),
+        (PackageFields { name: "  ".into(), ..fields("x") }, field::NAME, "is needed"),
         (
             PackageFields { name: "n".repeat(121), ..fields("x") },
             field::NAME,

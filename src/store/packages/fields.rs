@@ -73,7 +73,7 @@ impl PackageFields {
     pub fn validated(&self) -> Result<PackageFields> {
         let name = contact::clean(&self.name);
         if name.is_empty() {
-            return Err(StoreError::invalid(field::NAME, "cannot be empty"));
+            return Err(StoreError::invalid(field::NAME, "is needed"));
         }
         let n = name.chars().count();
         if n > MAX_NAME_CHARS {
