@@ -83,7 +83,7 @@ crate::on_both!(the_form_is_checked_field_by_field_in_the_office_zone, |t: TestD
         (field::MEETING, "javascript:alert(1)", "https://"),
         (field::TYPE, "rave", "workshop"),
         (field::CURRENCY, "BTC", "EGP or USD"),
-        (field::TITLE, "   ", "empty"),
+        (field::TITLE, "   ", "is needed"),
     ] {
         let (f, why) = invalid_field(input(with("Absurd", key, value)));
         assert_eq!(f, key, "{key}={value}: {why}");

@@ -47,7 +47,7 @@ crate::on_both!(projects_keep_dates_in_order_money_exact_and_moves_in_the_machin
         (field::BUDGET, "99999999999999999999", "amount"),
         (field::CURRENCY, "BTC", "EGP or USD"),
         (field::PRIORITY, "whenever", "low, medium"),
-        (field::TITLE, "  ", "empty"),
+        (field::TITLE, "  ", "is needed"),
     ] {
         let (f, why) = refused_field(input(with("Absurd", key, value)));
         assert_eq!(f, key, "{key}={value}: {why}");
