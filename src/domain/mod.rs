@@ -15,6 +15,7 @@ pub mod lead;
 pub mod lifecycle;
 pub mod message;
 pub mod metrics;
+pub mod moderation;
 pub mod money;
 pub mod package;
 pub mod permissions;

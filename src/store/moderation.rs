@@ -328,20 +328,9 @@ fn answers(data: &serde_json::Value, fields: &mut Vec<(String, String)>) {
     }
 }
 
-/// A decision on one item.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
-    Approve,
-    /// With the reason (required, stored with the item).
-    Reject(String),
-    /// A cohort application only: the cohort is full.
-    Waitlist,
-    /// A comment only: hide it (it stays for the record), or show it again.
-    Hide,
-    Unhide,
-    /// A course review only: it becomes a pending testimonial.
-    Promote,
-}
+/// A decision on one item (a domain type: the feedback module decides with it too,
+/// without importing this one back).
+pub use crate::domain::moderation::Decision;
 
 /// Decides one item; the line says what was done.
 pub async fn decide(

@@ -4,7 +4,7 @@
 //! one transaction with its audit row; the queue itself is `moderation`.
 
 use super::audit::{self, Change};
-use super::moderation::Decision;
+use crate::domain::moderation::Decision;
 use super::{Actor, Db, Result, StoreError, now};
 use crate::with_tx;
 use serde_json::json;
