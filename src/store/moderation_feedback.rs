@@ -4,8 +4,8 @@
 //! one transaction with its audit row; the queue itself is `moderation`.
 
 use super::audit::{self, Change};
-use crate::domain::moderation::Decision;
 use super::{Actor, Db, Result, StoreError, now};
+use crate::domain::moderation::Decision;
 use crate::with_tx;
 use serde_json::json;
 
