@@ -116,112 +116,112 @@ use Need::*;
 use RequestKind as K;
 
 /// The gate's table: one row per kind of request.
-pub const GATE: &[(RequestKind, Need, Area)] = &[
-    (K::Area, AreaRow, Area::Simple),
-    (K::Login, Nothing, Area::Office),
-    (K::DemoLogin, Nothing, Area::Office),
-    (K::Unlock, Session, Area::Office),
-    (K::Dashboard, Session, Area::Office),
+pub const GATE: &[(RequestKind, Need, Handler)] = &[
+    (K::Area, AreaRow, Handler::Simple),
+    (K::Login, Nothing, Handler::Office),
+    (K::DemoLogin, Nothing, Handler::Office),
+    (K::Unlock, Session, Handler::Office),
+    (K::Dashboard, Session, Handler::Office),
     // The gate's own read of the session's user is the probe.
-    (K::Ping, Session, Area::Office),
-    (K::AuditPage, AuditReader, Area::Office),
+    (K::Ping, Session, Handler::Office),
+    (K::AuditPage, AuditReader, Handler::Office),
     // Verifying reads every row: admins (as `staffroom audit verify` is the
     // operator's). Exporting takes data home: those who may export, their share.
-    (K::VerifyAudit, Permission(Action::ManageSettings), Area::Office),
-    (K::ExportAudit, Permission(Action::ExportData), Area::Office),
-    (K::Board, Permission(Action::ViewLeads), Area::Leads),
-    (K::BoardMore, Permission(Action::ViewLeads), Area::Leads),
-    (K::MoveLead, Permission(Action::EditLeads), Area::Leads),
+    (K::VerifyAudit, Permission(Action::ManageSettings), Handler::Office),
+    (K::ExportAudit, Permission(Action::ExportData), Handler::Office),
+    (K::Board, Permission(Action::ViewLeads), Handler::Leads),
+    (K::BoardMore, Permission(Action::ViewLeads), Handler::Leads),
+    (K::MoveLead, Permission(Action::EditLeads), Handler::Leads),
     // User administration is the admins'; the store checks again inside the
     // transaction that an admin keeps their own admin role and one admin stays.
-    (K::Users, Permission(Action::ManageUsers), Area::Users),
-    (K::AddUser, Permission(Action::ManageUsers), Area::Users),
-    (K::EditUser, Permission(Action::ManageUsers), Area::Users),
-    (K::ResetPassword, Permission(Action::ManageUsers), Area::Users),
-    (K::SetUserActive, Permission(Action::ManageUsers), Area::Users),
-    (K::UnlockUser, Permission(Action::ManageUsers), Area::Users),
-    (K::LoginHistory, Permission(Action::ManageUsers), Area::Users),
+    (K::Users, Permission(Action::ManageUsers), Handler::Users),
+    (K::AddUser, Permission(Action::ManageUsers), Handler::Users),
+    (K::EditUser, Permission(Action::ManageUsers), Handler::Users),
+    (K::ResetPassword, Permission(Action::ManageUsers), Handler::Users),
+    (K::SetUserActive, Permission(Action::ManageUsers), Handler::Users),
+    (K::UnlockUser, Permission(Action::ManageUsers), Handler::Users),
+    (K::LoginHistory, Permission(Action::ManageUsers), Handler::Users),
     // Anyone logged in replaces their own password (a one-time one must be).
-    (K::ChangeOwnPassword, Session, Area::Users),
-    (K::LeadDetail, Permission(Action::ViewLeads), Area::Leads),
-    (K::AddNote, Permission(Action::EditLeads), Area::Leads),
-    (K::AssignLead, Permission(Action::EditLeads), Area::Leads),
-    (K::SetFollowUp, Permission(Action::EditLeads), Area::Leads),
-    (K::CreateLead, Permission(Action::EditLeads), Area::Leads),
-    (K::UpdateLead, Permission(Action::EditLeads), Area::Leads),
-    (K::Assignees, Permission(Action::EditLeads), Area::Leads),
-    (K::LeadDuplicates, Permission(Action::EditLeads), Area::Leads),
-    (K::Messages, Permission(Action::ViewLeads), Area::Messages),
-    (K::SetMessageStatus, Permission(Action::EditLeads), Area::Messages),
-    (K::ConvertMessage, Permission(Action::EditLeads), Area::Messages),
-    (K::LinkMessage, Permission(Action::EditLeads), Area::Messages),
+    (K::ChangeOwnPassword, Session, Handler::Users),
+    (K::LeadDetail, Permission(Action::ViewLeads), Handler::Leads),
+    (K::AddNote, Permission(Action::EditLeads), Handler::Leads),
+    (K::AssignLead, Permission(Action::EditLeads), Handler::Leads),
+    (K::SetFollowUp, Permission(Action::EditLeads), Handler::Leads),
+    (K::CreateLead, Permission(Action::EditLeads), Handler::Leads),
+    (K::UpdateLead, Permission(Action::EditLeads), Handler::Leads),
+    (K::Assignees, Permission(Action::EditLeads), Handler::Leads),
+    (K::LeadDuplicates, Permission(Action::EditLeads), Handler::Leads),
+    (K::Messages, Permission(Action::ViewLeads), Handler::Messages),
+    (K::SetMessageStatus, Permission(Action::EditLeads), Handler::Messages),
+    (K::ConvertMessage, Permission(Action::EditLeads), Handler::Messages),
+    (K::LinkMessage, Permission(Action::EditLeads), Handler::Messages),
     // Personal data leaving the building: the matrix gives exporting to admin and
     // staff only (a viewer may read the board, not take it home).
-    (K::ExportLeads, Permission(Action::ExportData), Area::Leads),
-    (K::MergeLeads, Permission(Action::EditLeads), Area::Leads),
+    (K::ExportLeads, Permission(Action::ExportData), Handler::Leads),
+    (K::MergeLeads, Permission(Action::EditLeads), Handler::Leads),
     // Help requests are answered by staff and admins; everyone who sees content
     // may read them.
-    (K::HelpRequests, Permission(Action::ViewContent), Area::Help),
-    (K::RespondHelp, Permission(Action::EditContent), Area::Help),
-    (K::SetHelpStatus, Permission(Action::EditContent), Area::Help),
+    (K::HelpRequests, Permission(Action::ViewContent), Handler::Help),
+    (K::RespondHelp, Permission(Action::EditContent), Handler::Help),
+    (K::SetHelpStatus, Permission(Action::EditContent), Handler::Help),
     // Packages are the academy's price list: staff and viewers read it (as they
     // read leads), admins change it.
-    (K::Packages, Permission(Action::ViewLeads), Area::Packages),
-    (K::SavePackage, Permission(Action::ManageSettings), Area::Packages),
-    (K::ReorderPackage, Permission(Action::ManageSettings), Area::Packages),
-    (K::SetPackageActive, Permission(Action::ManageSettings), Area::Packages),
+    (K::Packages, Permission(Action::ViewLeads), Handler::Packages),
+    (K::SavePackage, Permission(Action::ManageSettings), Handler::Packages),
+    (K::ReorderPackage, Permission(Action::ManageSettings), Handler::Packages),
+    (K::SetPackageActive, Permission(Action::ManageSettings), Handler::Packages),
     // Posts: everyone who sees content reads them; admins and staff write and move
     // them (approving, rejecting and publishing also need ModerateContent, checked
     // by the store).
-    (K::Posts, Permission(Action::ViewContent), Area::Posts),
-    (K::PostBody, Permission(Action::ViewContent), Area::Posts),
-    (K::SavePost, Permission(Action::EditContent), Area::Posts),
-    (K::MovePost, Permission(Action::EditContent), Area::Posts),
-    (K::PostRevisions, Permission(Action::ViewContent), Area::Posts),
+    (K::Posts, Permission(Action::ViewContent), Handler::Posts),
+    (K::PostBody, Permission(Action::ViewContent), Handler::Posts),
+    (K::SavePost, Permission(Action::EditContent), Handler::Posts),
+    (K::MovePost, Permission(Action::EditContent), Handler::Posts),
+    (K::PostRevisions, Permission(Action::ViewContent), Handler::Posts),
     // Publishing what is due skips review as a direct publish does: the scheduler
     // (the system actor) and those who may publish directly.
-    (K::PublishDue, Permission(Action::PublishDirectly), Area::Posts),
+    (K::PublishDue, Permission(Action::PublishDirectly), Handler::Posts),
     // Case studies: read by everyone who sees content; written by admins and staff.
-    (K::CaseStudies, Permission(Action::ViewContent), Area::CaseStudies),
-    (K::SaveCaseStudy, Permission(Action::EditContent), Area::CaseStudies),
-    (K::MoveCaseStudy, Permission(Action::EditContent), Area::CaseStudies),
-    (K::FeatureCaseStudy, Permission(Action::EditContent), Area::CaseStudies),
-    (K::ReorderCaseStudy, Permission(Action::EditContent), Area::CaseStudies),
-    (K::AddCaseStudyMedia, Permission(Action::EditContent), Area::CaseStudies),
-    (K::RestoreRevision, Permission(Action::EditContent), Area::Posts),
+    (K::CaseStudies, Permission(Action::ViewContent), Handler::CaseStudies),
+    (K::SaveCaseStudy, Permission(Action::EditContent), Handler::CaseStudies),
+    (K::MoveCaseStudy, Permission(Action::EditContent), Handler::CaseStudies),
+    (K::FeatureCaseStudy, Permission(Action::EditContent), Handler::CaseStudies),
+    (K::ReorderCaseStudy, Permission(Action::EditContent), Handler::CaseStudies),
+    (K::AddCaseStudyMedia, Permission(Action::EditContent), Handler::CaseStudies),
+    (K::RestoreRevision, Permission(Action::EditContent), Handler::Posts),
     // Testimonials: everyone who sees content reads them; admins and staff edit,
     // feature and order them.
-    (K::Testimonials, Permission(Action::ViewContent), Area::Testimonials),
-    (K::SaveTestimonial, Permission(Action::ModerateContent), Area::Testimonials),
-    (K::FeatureTestimonial, Permission(Action::ModerateContent), Area::Testimonials),
-    (K::ReorderTestimonial, Permission(Action::ModerateContent), Area::Testimonials),
+    (K::Testimonials, Permission(Action::ViewContent), Handler::Testimonials),
+    (K::SaveTestimonial, Permission(Action::ModerateContent), Handler::Testimonials),
+    (K::FeatureTestimonial, Permission(Action::ModerateContent), Handler::Testimonials),
+    (K::ReorderTestimonial, Permission(Action::ModerateContent), Handler::Testimonials),
     // Attendance: everyone who sees the calendar reads the grid; instructors and
     // admins mark (the store also checks that an instructor teaches the cohort).
-    (K::AttendanceCohorts, Permission(Action::ViewCalendar), Area::Attendance),
-    (K::AttendanceGrid, Permission(Action::ViewCalendar), Area::Attendance),
-    (K::MarkAttendance, Permission(Action::TakeAttendance), Area::Attendance),
-    (K::MarkAllPresent, Permission(Action::TakeAttendance), Area::Attendance),
-    (K::NoteAttendance, Permission(Action::TakeAttendance), Area::Attendance),
-    (K::CheckAttendance, Permission(Action::TakeAttendance), Area::Attendance),
-    (K::StudentAttendance, Permission(Action::ViewCalendar), Area::Attendance),
-    (K::Calendar, Permission(Action::ViewCalendar), Area::Attendance),
-    (K::CalendarChoices, Permission(Action::ViewCalendar), Area::Attendance),
+    (K::AttendanceCohorts, Permission(Action::ViewCalendar), Handler::Attendance),
+    (K::AttendanceGrid, Permission(Action::ViewCalendar), Handler::Attendance),
+    (K::MarkAttendance, Permission(Action::TakeAttendance), Handler::Attendance),
+    (K::MarkAllPresent, Permission(Action::TakeAttendance), Handler::Attendance),
+    (K::NoteAttendance, Permission(Action::TakeAttendance), Handler::Attendance),
+    (K::CheckAttendance, Permission(Action::TakeAttendance), Handler::Attendance),
+    (K::StudentAttendance, Permission(Action::ViewCalendar), Handler::Attendance),
+    (K::Calendar, Permission(Action::ViewCalendar), Handler::Attendance),
+    (K::CalendarChoices, Permission(Action::ViewCalendar), Handler::Attendance),
     // The queue is for those who moderate (admins, staff); each kind's decision
     // also needs its own right in the store (an instructor application: admins).
-    (K::ModerationQueue, Permission(Action::ModerateContent), Area::Moderation),
-    (K::ModerationPreview, Permission(Action::ModerateContent), Area::Moderation),
-    (K::Decide, Permission(Action::ModerateContent), Area::Moderation),
+    (K::ModerationQueue, Permission(Action::ModerateContent), Handler::Moderation),
+    (K::ModerationPreview, Permission(Action::ModerateContent), Handler::Moderation),
+    (K::Decide, Permission(Action::ModerateContent), Handler::Moderation),
     // Planning: instructors (their own cohorts, checked by the store) and admins.
-    (K::SessionToEdit, Permission(Action::ViewCalendar), Area::Attendance),
-    (K::SaveSession, Permission(Action::EditSessions), Area::Attendance),
-    (K::ShiftSession, Permission(Action::EditSessions), Area::Attendance),
-    (K::CancelSession, Permission(Action::EditSessions), Area::Attendance),
-    (K::CohortHeader, Permission(Action::ViewCalendar), Area::Attendance),
+    (K::SessionToEdit, Permission(Action::ViewCalendar), Handler::Attendance),
+    (K::SaveSession, Permission(Action::EditSessions), Handler::Attendance),
+    (K::ShiftSession, Permission(Action::EditSessions), Handler::Attendance),
+    (K::CancelSession, Permission(Action::EditSessions), Handler::Attendance),
+    (K::CohortHeader, Permission(Action::ViewCalendar), Handler::Attendance),
     // A cohort's lifecycle (and its website announcement) is the admins'.
-    (K::MoveCohort, Permission(Action::ManageCohorts), Area::Attendance),
+    (K::MoveCohort, Permission(Action::ManageCohorts), Handler::Attendance),
     // Calendar files are for those who teach and plan (instructors: their own
     // cohorts); staff and viewers read the calendar on screen.
-    (K::ExportCalendar, Permission(Action::EditSessions), Area::Attendance),
+    (K::ExportCalendar, Permission(Action::EditSessions), Handler::Attendance),
 ];
 
 /// The gate's row for a kind; `None` (refused) when the table lacks one.
@@ -239,14 +239,15 @@ pub fn need_of(request: &Request) -> Option<Need> {
     }
 }
 
-/// Which area's handler serves a kind (`Backend::handle` routes by it).
-pub fn area(kind: RequestKind) -> Option<Area> {
+/// Which handler serves a kind (`Backend::handle` routes by it).
+pub fn handler(kind: RequestKind) -> Option<Handler> {
     GATE.iter().find(|(k, _, _)| *k == kind).map(|(_, _, a)| *a)
 }
 
-/// The backend's areas: one handler module each.
+/// Which backend module handles a request (one per group of requests; the simple
+/// areas of `store/areas/` share one). Not to be confused with a simple area.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Area {
+pub enum Handler {
     /// The simple areas of `store/areas/`, each its own handler.
     Simple,
     Office,

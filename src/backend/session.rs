@@ -74,10 +74,10 @@ impl Backend {
             Ok(pair) => pair,
             Err((e, who)) => return (Err(e), who),
         };
-        let Some(area) = gate::area(kind) else {
+        let Some(handler) = gate::handler(kind) else {
             return (Err(StoreError::refused(format!("{kind}: no handler; refused"))), Some(who));
         };
-        let result = self.route(area, &actor, request).await;
+        let result = self.route(handler, &actor, request).await;
         (result.map_err(|e| e.seen_by(actor.user_id)), Some(who))
     }
 
@@ -91,28 +91,28 @@ impl Backend {
             Some(Need::Permission(action)) if actor.roles.can(action) => {}
             _ => return Err(StoreError::refused(format!("{kind}: not a job the system runs; refused"))),
         }
-        let Some(area) = gate::area(kind) else {
+        let Some(handler) = gate::handler(kind) else {
             return Err(StoreError::refused(format!("{kind}: no handler; refused")));
         };
-        self.route(area, &actor, request).await
+        self.route(handler, &actor, request).await
     }
 
-    /// The handler of `area` runs `request` for `actor` (who passed the gate).
-    async fn route(&self, area: gate::Area, actor: &Actor, request: Request) -> Result<Reply, StoreError> {
-        use gate::Area;
-        match area {
-            Area::Simple => super::areas::handle(self, actor, request).await,
-            Area::Office => super::office::handle(self, actor, request).await,
-            Area::Users => super::users::handle(self, actor, request).await,
-            Area::Leads => super::leads::handle(self, actor, request).await,
-            Area::Messages => super::messages::handle(self, actor, request).await,
-            Area::Help => super::help::handle(self, actor, request).await,
-            Area::Packages => super::packages::handle(self, actor, request).await,
-            Area::Posts => super::posts::handle(self, actor, request).await,
-            Area::CaseStudies => super::case_studies::handle(self, actor, request).await,
-            Area::Testimonials => super::testimonials::handle(self, actor, request).await,
-            Area::Moderation => super::moderation::handle(self, actor, request).await,
-            Area::Attendance => super::attendance::handle(self, actor, request).await,
+    /// `handler` runs `request` for `actor` (who passed the gate).
+    async fn route(&self, handler: gate::Handler, actor: &Actor, request: Request) -> Result<Reply, StoreError> {
+        use gate::Handler;
+        match handler {
+            Handler::Simple => super::areas::handle(self, actor, request).await,
+            Handler::Office => super::office::handle(self, actor, request).await,
+            Handler::Users => super::users::handle(self, actor, request).await,
+            Handler::Leads => super::leads::handle(self, actor, request).await,
+            Handler::Messages => super::messages::handle(self, actor, request).await,
+            Handler::Help => super::help::handle(self, actor, request).await,
+            Handler::Packages => super::packages::handle(self, actor, request).await,
+            Handler::Posts => super::posts::handle(self, actor, request).await,
+            Handler::CaseStudies => super::case_studies::handle(self, actor, request).await,
+            Handler::Testimonials => super::testimonials::handle(self, actor, request).await,
+            Handler::Moderation => super::moderation::handle(self, actor, request).await,
+            Handler::Attendance => super::attendance::handle(self, actor, request).await,
         }
     }
 
