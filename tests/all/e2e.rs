@@ -92,12 +92,13 @@ fn assert_cooked(out: &Path) {
     assert!(words.contains(&"icanon") && words.contains(&"echo"), "terminal left in raw mode: {stty}");
 }
 
-#[test]
-fn starts_draws_quits_and_restores_the_terminal() {
+/// A fresh demo database for a terminal test; `None` (said loudly) without tmux,
+/// which CI must have.
+fn demo_db_with_tmux() -> Option<std::path::PathBuf> {
     if !have("tmux") {
         assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "tmux is required in CI");
         eprintln!("!!!!!!!! SKIPPING e2e terminal tests: tmux is not installed !!!!!!!!");
-        return;
+        return None;
     }
     let db = temp_path("db");
     let prep = Command::new(env!("CARGO_BIN_EXE_staffroom"))
@@ -105,6 +106,12 @@ fn starts_draws_quits_and_restores_the_terminal() {
         .output()
         .unwrap();
     assert!(prep.status.success(), "{}", String::from_utf8_lossy(&prep.stderr));
+    Some(db)
+}
+
+#[test]
+fn starts_draws_quits_and_restores_the_terminal() {
+    let Some(db) = demo_db_with_tmux() else { return };
 
     for how in ["q", "TERM", "HUP"] {
         let out = temp_path("stty");
@@ -149,18 +156,8 @@ fn start_staff(db: &Path, data: &Path, tag: &str) -> Tmux {
 
 #[test]
 fn unsaved_text_survives_kill_9_and_is_offered_back() {
-    if !have("tmux") {
-        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "tmux is required in CI");
-        eprintln!("!!!!!!!! SKIPPING e2e terminal tests: tmux is not installed !!!!!!!!");
-        return;
-    }
-    let db = temp_path("db");
+    let Some(db) = demo_db_with_tmux() else { return };
     let data = temp_path("data");
-    let prep = Command::new(env!("CARGO_BIN_EXE_staffroom"))
-        .args(["demo", "--no-open", "--database-url", &format!("sqlite://{}", db.display())])
-        .output()
-        .unwrap();
-    assert!(prep.status.success(), "{}", String::from_utf8_lossy(&prep.stderr));
     let keys = |t: &Tmux, literal: bool, k: &str| {
         let mut c = t.cmd();
         c.args(["send-keys", "-t", "e2e"]);
@@ -203,17 +200,7 @@ fn unsaved_text_survives_kill_9_and_is_offered_back() {
 
 #[test]
 fn ctrl_z_then_fg_redraws_the_whole_screen_at_once() {
-    if !have("tmux") {
-        assert_ne!(std::env::var("CI").as_deref(), Ok("true"), "tmux is required in CI");
-        eprintln!("!!!!!!!! SKIPPING e2e terminal tests: tmux is not installed !!!!!!!!");
-        return;
-    }
-    let db = temp_path("db");
-    let prep = Command::new(env!("CARGO_BIN_EXE_staffroom"))
-        .args(["demo", "--no-open", "--database-url", &format!("sqlite://{}", db.display())])
-        .output()
-        .unwrap();
-    assert!(prep.status.success(), "{}", String::from_utf8_lossy(&prep.stderr));
+    let Some(db) = demo_db_with_tmux() else { return };
     // An interactive shell, for job control (ctrl-z stops the job, `fg` resumes it).
     let tmux = Tmux { socket: format!("staffroom-e2e-{}-fg", std::process::id()) };
     let ok = tmux
