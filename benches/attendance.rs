@@ -18,10 +18,10 @@ use crossterm::event::KeyCode;
 use staffroom::domain::attendance::AttendanceStatus;
 use staffroom::domain::lifecycle::EnrollmentStatus;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::users::{self, NewUser};
-use staffroom::store::{Actor, Db, attendance, cohorts};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::users::{self, NewUser};
+use staffroom_core::store::{Actor, Db, attendance, cohorts};
 use std::time::{Duration, Instant};
 
 const STUDENTS: usize = 40;
@@ -41,8 +41,8 @@ fn today() -> NaiveDate {
 }
 
 async fn scalar(db: &Db, sql: &str, a: i64, b: Option<NaiveDate>) -> i64 {
-    let now = staffroom::store::now();
-    staffroom::with_db!(db, p => {
+    let now = staffroom_core::store::now();
+    staffroom_core::with_db!(db, p => {
         let q = sqlx::query_scalar::<_, i64>(sql).bind(a);
         let q = match b {
             Some(d) => q.bind(d),

@@ -22,7 +22,7 @@ mod pg;
 
 use staffroom::demo;
 
-use staffroom::store::{Db, audit};
+use staffroom_core::store::{Db, audit};
 use std::time::{Duration, Instant};
 
 #[path = "stats.rs"]
@@ -57,7 +57,7 @@ async fn audit_pages(db: &Db) -> Vec<Duration> {
 /// The audit viewer's budgets (issue 13) on the `--large` log: what a key costs
 /// in the backend (the query; drawing is measured in `render`).
 async fn audit_viewer(db: &Db) {
-    use staffroom::store::audit_query::{self, AuditFilter, From, Scope};
+    use staffroom_core::store::audit_query::{self, AuditFilter, From, Scope};
     let time = |label: &'static str, budget_ms: u64, f: AuditFilter, from: From, scope: Scope| {
         let db = db.clone();
         async move {
@@ -72,12 +72,12 @@ async fn audit_viewer(db: &Db) {
             report(&format!("{label} ({n} rows), median"), median(times), Duration::from_millis(budget_ms));
         }
     };
-    let busiest: (i64, String) = staffroom::with_db!(db, p => sqlx::query_as(
+    let busiest: (i64, String) = staffroom_core::with_db!(db, p => sqlx::query_as(
         "SELECT u.id, u.email FROM audit_log a JOIN users u ON u.id = a.actor_id \
          GROUP BY u.id, u.email ORDER BY COUNT(*) DESC LIMIT 1").fetch_one(p).await.expect("busiest"));
-    let lead: i64 = staffroom::with_db!(db, p => sqlx::query_scalar(
+    let lead: i64 = staffroom_core::with_db!(db, p => sqlx::query_scalar(
         "SELECT entity_id FROM audit_log WHERE entity_type = 'lead' AND entity_id IS NOT NULL ORDER BY id LIMIT 1").fetch_one(p).await.expect("a lead"));
-    let now = staffroom::store::now();
+    let now = staffroom_core::store::now();
     let all = AuditFilter::default();
     time("viewer: open, newest", 100, all.clone(), From::Newest, Scope::All).await;
     time("viewer: G, the oldest", 50, all.clone(), From::Oldest, Scope::All).await;
@@ -104,11 +104,11 @@ async fn audit_viewer(db: &Db) {
     time("staff's own share, newest", 100, all.clone(), From::Newest, Scope::Staff(busiest.0)).await;
     // An export of 100k rows: the newest 100k by time, to nowhere (the writing is
     // what is timed, as the CLI does it).
-    let since: chrono::DateTime<chrono::Utc> = staffroom::with_db!(db, p => sqlx::query_scalar(
+    let since: chrono::DateTime<chrono::Utc> = staffroom_core::with_db!(db, p => sqlx::query_scalar(
         "SELECT created_at FROM audit_log ORDER BY id DESC LIMIT 1 OFFSET 99999").fetch_one(p).await.expect("cut"));
     let f = AuditFilter { since: Some(since), ..AuditFilter::default() };
     let t = Instant::now();
-    let n = staffroom::store::audit_io::write(db, Scope::All, &f, false, std::io::sink()).await.expect("export");
+    let n = staffroom_core::store::audit_io::write(db, Scope::All, &f, false, std::io::sink()).await.expect("export");
     report(&format!("export {n} filtered rows as CSV"), t.elapsed(), Duration::from_secs(3));
 }
 
@@ -133,7 +133,7 @@ async fn bench_sqlite() {
     let mut counts = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
-        staffroom::store::board::count_by_status(&db).await.expect("counts");
+        staffroom_core::store::board::count_by_status(&db).await.expect("counts");
         counts.push(t.elapsed());
     }
     report("lead counts per stage, median", median(counts), Duration::from_millis(20));
@@ -141,7 +141,7 @@ async fn bench_sqlite() {
     for status in staffroom::domain::lead::LeadStatus::ALL {
         for _ in 0..20 {
             let t = Instant::now();
-            staffroom::store::board::page_by_status(&db, *status, None, 50).await.expect("board page");
+            staffroom_core::store::board::page_by_status(&db, *status, None, 50).await.expect("board page");
             board.push(t.elapsed());
         }
     }
@@ -170,7 +170,7 @@ async fn bench_postgres() {
     let mut counts = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        staffroom::store::board::count_by_status(&db).await.expect("counts");
+        staffroom_core::store::board::count_by_status(&db).await.expect("counts");
         counts.push(t.elapsed());
     }
     report("lead counts per stage, median", median(counts), Duration::from_millis(20));

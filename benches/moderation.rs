@@ -18,11 +18,11 @@ use stats::{median, report};
 
 use crossterm::event::KeyCode;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::moderation::{self, Decision, QueueKind};
-use staffroom::store::users::{self, NewUser};
-use staffroom::store::{Actor, Db};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::moderation::{self, Decision, QueueKind};
+use staffroom_core::store::users::{self, NewUser};
+use staffroom_core::store::{Actor, Db};
 use std::time::{Duration, Instant};
 
 const PENDING: i64 = 10_000;
@@ -30,14 +30,14 @@ const RUNS: usize = 15;
 const PASSWORD: &str = "bench-password";
 
 async fn fill(db: &Db) {
-    let now = staffroom::store::now();
+    let now = staffroom_core::store::now();
     let sql = format!(
         "INSERT INTO testimonials (author_name, content, rating, testimonial_type, status, created_at, updated_at) \
          WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {PENDING}) \
          SELECT 'Author ' || i, 'A testimonial about the course, number ' || i || ' 🎓', 1 + i % 5, 'student', \
          'pending', $1, $1 FROM n"
     );
-    staffroom::with_db!(db, p => sqlx::query(&sql).bind(now).execute(p).await.expect("fill").rows_affected());
+    staffroom_core::with_db!(db, p => sqlx::query(&sql).bind(now).execute(p).await.expect("fill").rows_affected());
 }
 
 async fn bench(label: &str, db: &Db) -> bool {

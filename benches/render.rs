@@ -7,9 +7,6 @@ use chrono::Utc;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::audit::AuditRow;
-use staffroom::store::dashboard::{Item, Section, SectionKind};
-use staffroom::store::users::User;
 use staffroom::ui::app::{App, Session, Settings};
 use staffroom::ui::keymap::Keymap;
 use staffroom::ui::screens::Screen;
@@ -17,6 +14,9 @@ use staffroom::ui::screens::audit::AuditScreen;
 use staffroom::ui::screens::dashboard::Dashboard;
 use staffroom::ui::theme::Theme;
 use staffroom::ui::view::view;
+use staffroom_core::store::audit::AuditRow;
+use staffroom_core::store::dashboard::{Item, Section, SectionKind};
+use staffroom_core::store::users::User;
 use std::time::{Duration, Instant};
 
 fn user() -> User {
@@ -118,8 +118,8 @@ fn audit() -> Screen {
 /// A month of 2,000 sessions (about 48 a day), some in clashes: the budget
 /// for drawing a month is 30 ms.
 fn month() -> Screen {
-    use staffroom::store::calendar::{Entry, Kind};
     use staffroom::ui::screens::calendar::{CalendarScreen, View};
+    use staffroom_core::store::calendar::{Entry, Kind};
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("day");
     let first = day - chrono::Duration::days(1);
     let entries = (0..2000)

@@ -5,17 +5,17 @@
 use super::ExportAuditArgs;
 use super::out::Printer;
 use crate::config::Config;
-use crate::store::audit::{self, Change};
-use crate::store::audit_query::{AuditFilter, Scope};
-use crate::store::{Actor, Db, StoreError};
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
+use staffroom_core::store::audit::{self, Change};
+use staffroom_core::store::audit_query::{AuditFilter, Scope};
+use staffroom_core::store::{Actor, Db, StoreError};
 use std::io::Write;
 
 /// A day (its start, or with `end` the start of the next) or an instant.
 fn instant(text: &str, flag: &str, end: bool, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
     let t = text.trim();
-    let today = crate::store::now().with_timezone(&tz).date_naive();
+    let today = staffroom_core::store::now().with_timezone(&tz).date_naive();
     crate::ui::time::parse_bound(t, end, today, tz).map_err(|why| {
         anyhow::anyhow!("--{flag}: '{}' is not a day or a time ({why}); use YYYY-MM-DD", crate::text::inert(t))
     })
@@ -66,7 +66,7 @@ pub async fn export(
     let (n, to) = match &args.output {
         None => {
             let mut data = out.data();
-            let n = crate::store::audit_io::write(db, scope, &f, json, &mut data).await?;
+            let n = staffroom_core::store::audit_io::write(db, scope, &f, json, &mut data).await?;
             data.flush()?;
             (n, "standard output".to_string())
         }
@@ -76,7 +76,7 @@ pub async fn export(
             let tmp = path.with_file_name(format!(".{name}.partial"));
             let file = std::fs::File::create(&tmp).map_err(io)?;
             let mut w = std::io::BufWriter::new(file);
-            let written = crate::store::audit_io::write(db, scope, &f, json, &mut w).await;
+            let written = staffroom_core::store::audit_io::write(db, scope, &f, json, &mut w).await;
             let done = written.and_then(|n| {
                 w.flush().map_err(io)?;
                 std::fs::rename(&tmp, path).map_err(io)?;

@@ -6,12 +6,12 @@
 use super::out::{Printer, note};
 use super::{ExportLeadsArgs, ImportLeadsArgs};
 use crate::domain::lead::{Interest, LeadSource, LeadStatus};
-use crate::store::lead_filter::{Assigned, LeadFilter, Scope};
-use crate::store::lead_io::{self, Format};
-use crate::store::{Actor, Db, users};
 use anyhow::{Context, Result, bail};
 use chrono::{TimeZone, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
+use staffroom_core::store::lead_filter::{Assigned, LeadFilter, Scope};
+use staffroom_core::store::lead_io::{self, Format};
+use staffroom_core::store::{Actor, Db, users};
 use std::io::{BufWriter, IsTerminal, Write};
 
 fn plural(n: u64, one: &str, many: &str) -> String {

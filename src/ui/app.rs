@@ -20,10 +20,10 @@ use super::screens::{Cx, Screen, ScreenId};
 use super::theme::Theme;
 use crate::backend::{Command, Event, Reply, ReqId, Request, Who};
 use crate::domain::permissions::Roles;
-use crate::store::StoreError;
-use crate::store::users::User;
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEventKind;
+use staffroom_core::store::StoreError;
+use staffroom_core::store::users::User;
 
 /// Ticks per second of the frame tick.
 pub const TICKS_PER_SECOND: u32 = 4;

@@ -92,7 +92,7 @@ impl Context {
     }
 }
 
-crate::string_enum! {
+staffroom_core::string_enum! {
     /// What a key can ask for. Config names actions by this text.
     Action {
         Quit => "quit",

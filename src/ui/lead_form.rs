@@ -4,10 +4,10 @@
 //! named at its field at once and nothing typed is lost; the store checks again.
 
 use crate::domain::lead::{Interest, LeadSource, LeadType, Urgency};
-use crate::store::StoreError;
-use crate::store::leads::{Lead, LeadFields};
 use crate::ui::records::Refusal;
 use crate::ui::widgets::form::{Field, Form, Values};
+use staffroom_core::store::StoreError;
+use staffroom_core::store::leads::{Lead, LeadFields};
 
 /// The tags of the two lead forms.
 pub const NEW: &str = "new_lead";

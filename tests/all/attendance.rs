@@ -9,11 +9,11 @@ use staffroom::domain::attendance::AttendanceStatus::{self, *};
 use staffroom::domain::lifecycle::EnrollmentStatus;
 use staffroom::domain::metrics::attendance_rate;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::attendance::{self, GridOf};
-use staffroom::store::users::{self, NewUser};
-use staffroom::store::{Actor, Db, StoreError, cohorts};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::{Screen, ScreenId};
+use staffroom_core::store::attendance::{self, GridOf};
+use staffroom_core::store::users::{self, NewUser};
+use staffroom_core::store::{Actor, Db, StoreError, cohorts};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static N: AtomicU32 = AtomicU32::new(1);
@@ -36,8 +36,8 @@ pub fn today() -> NaiveDate {
 }
 
 async fn insert_id(db: &Db, sql: &str, binds: (i64, Option<NaiveDate>, Option<String>)) -> i64 {
-    let now = staffroom::store::now();
-    staffroom::with_db!(db, p => {
+    let now = staffroom_core::store::now();
+    staffroom_core::with_db!(db, p => {
         let mut q = sqlx::query_scalar::<_, i64>(sql).bind(binds.0);
         if let Some(d) = binds.1 {
             q = q.bind(d);
@@ -76,8 +76,8 @@ pub async fn class(db: &Db, instructor: Option<i64>, names: &[&str], held_days: 
     )
     .await;
     if let Some(user_id) = instructor {
-        let now = staffroom::store::now();
-        staffroom::with_db!(db, p => {
+        let now = staffroom_core::store::now();
+        staffroom_core::with_db!(db, p => {
             sqlx::query("INSERT INTO cohort_instructors (cohort_id, user_id, created_at) VALUES ($1, $2, $3)")
                 .bind(cohort_id)
                 .bind(user_id)
@@ -112,7 +112,7 @@ pub async fn class(db: &Db, instructor: Option<i64>, names: &[&str], held_days: 
 }
 
 async fn audit_count(db: &Db, action: &str) -> i64 {
-    staffroom::with_db!(db, p => {
+    staffroom_core::with_db!(db, p => {
         sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1").bind(action).fetch_one(p).await.unwrap()
     })
 }
@@ -161,7 +161,7 @@ crate::on_both!(marks_follow_the_rules_and_are_audited, |t: TestDb| async move {
         attendance::mark(&t.db, &ines, c.today, elsewhere.students[0], Present, today()).await,
         "is not enrolled in this session's cohort",
     );
-    staffroom::with_db!(&t.db, p => {
+    staffroom_core::with_db!(&t.db, p => {
         sqlx::query("UPDATE enrollments SET status = 'dropped' WHERE id = $1").bind(mona).execute(p).await.unwrap().rows_affected()
     });
     refused(attendance::mark(&t.db, &ines, c.today, mona, Present, today()).await, "enrolment is dropped");
@@ -209,11 +209,11 @@ crate::on_both!(two_instructors_marking_one_session_at_once_lose_nothing, |t: Te
     let names: Vec<String> = (0..20).map(|i| format!("Student {i:02}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let c = class(&t.db, ines.user_id, &refs, 0).await;
-    staffroom::with_db!(&t.db, p => {
+    staffroom_core::with_db!(&t.db, p => {
         sqlx::query("INSERT INTO cohort_instructors (cohort_id, user_id, created_at) VALUES ($1, $2, $3)")
             .bind(c.cohort_id)
             .bind(second.user_id)
-            .bind(staffroom::store::now())
+            .bind(staffroom_core::store::now())
             .execute(p)
             .await
             .unwrap()
@@ -290,7 +290,7 @@ crate::on_both!(a_refused_mark_puts_the_stored_grid_back_and_says_why, |t: TestD
     let c = class(&t.db, ines.user_id, &["Amal Fathy"], 1).await;
     let mut d = roll_call_driver(&t.db, "ines@test.example", 100, 30).await;
     // Meanwhile an admin takes her off the cohort.
-    staffroom::with_db!(&t.db, p => {
+    staffroom_core::with_db!(&t.db, p => {
         sqlx::query("DELETE FROM cohort_instructors WHERE cohort_id = $1").bind(c.cohort_id).execute(p).await.unwrap().rows_affected()
     });
     d.press(KeyCode::Char('p')).await;
@@ -338,7 +338,7 @@ crate::on_both!(the_dashboard_opens_todays_session_for_roll_call, |t: TestDb| as
         Some(Screen::Dashboard(dash)) => dash
             .sections
             .iter()
-            .position(|s| s.kind == staffroom::store::dashboard::SectionKind::TodaySessions)
+            .position(|s| s.kind == staffroom_core::store::dashboard::SectionKind::TodaySessions)
             .expect("an instructor's dashboard lists today's sessions"),
         _ => panic!("not the dashboard"),
     };

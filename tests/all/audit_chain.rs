@@ -3,9 +3,9 @@
 
 use crate::common::{TestDb, team};
 use staffroom::domain::lead::{LeadStatus, MoveInput};
-use staffroom::store::Db;
-use staffroom::store::audit::{self, Verdict};
-use staffroom::store::leads::{self, NewLead};
+use staffroom_core::store::Db;
+use staffroom_core::store::audit::{self, Verdict};
+use staffroom_core::store::leads::{self, NewLead};
 
 async fn exec(db: &Db, sql: &str) {
     match db {

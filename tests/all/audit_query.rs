@@ -3,9 +3,9 @@
 
 use crate::attendance::class;
 use crate::common::{TestDb, team};
-use staffroom::store::audit::{self, Change};
-use staffroom::store::audit_query::{self, AuditFilter, From, Scope};
-use staffroom::store::{Actor, Db};
+use staffroom_core::store::audit::{self, Change};
+use staffroom_core::store::audit_query::{self, AuditFilter, From, Scope};
+use staffroom_core::store::{Actor, Db};
 
 async fn write(db: &Db, who: &Actor, action: &str, entity: &str, id: i64, summary: &str) {
     let mut tx = db.begin().await.unwrap();
@@ -95,7 +95,7 @@ crate::on_both!(filters_combine_and_pages_walk_from_either_end, |t: TestDb| asyn
     let short = AuditFilter { text: Some("9 ".into()), ..AuditFilter::default() };
     assert_eq!(summaries(&t.db, scope, &short).await.len(), 3, "two characters: rows 9, 19, 29");
     let future =
-        AuditFilter { since: Some(staffroom::store::now() + chrono::Duration::days(1)), ..AuditFilter::default() };
+        AuditFilter { since: Some(staffroom_core::store::now() + chrono::Duration::days(1)), ..AuditFilter::default() };
     assert!(summaries(&t.db, scope, &future).await.is_empty());
     // Pages: newest first by 7, then from the oldest end, newer by 7; no gaps.
     let only = AuditFilter { entity_type: Some("post".into()), ..AuditFilter::default() };
@@ -304,7 +304,7 @@ crate::on_both!(v_verifies_in_the_background_and_e_exports_the_filtered_rows, |t
     assert!(text.contains("export me 4") && !text.contains("logged in"), "{text}");
     let _ = std::fs::remove_file(&path);
     // Tampered with, V names the row.
-    staffroom::with_db!(&t.db, p => sqlx::query("UPDATE audit_log SET summary = 'nothing to see' WHERE id = 3").execute(p).await.unwrap().rows_affected());
+    staffroom_core::with_db!(&t.db, p => sqlx::query("UPDATE audit_log SET summary = 'nothing to see' WHERE id = 3").execute(p).await.unwrap().rows_affected());
     d.press(KeyCode::Char('V')).await;
     d.settle().await;
     assert!(d.screen().contains("BROKEN") && d.screen().contains("at row #3"), "{}", d.screen());
@@ -320,19 +320,19 @@ crate::on_both!(h_on_a_record_screen_opens_that_records_history, |t: TestDb| asy
     use crossterm::event::KeyCode;
     use staffroom::domain::permissions::Roles;
     let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
-    let p = staffroom::store::posts::save(
+    let p = staffroom_core::store::posts::save(
         &t.db,
         &sami,
         None,
-        staffroom::store::posts::PostDraft { title: "Traced".into(), ..Default::default() },
+        staffroom_core::store::posts::PostDraft { title: "Traced".into(), ..Default::default() },
     )
     .await
     .unwrap();
-    staffroom::store::posts::save(
+    staffroom_core::store::posts::save(
         &t.db,
         &sami,
         Some((p.row.id, p.row.version)),
-        staffroom::store::posts::PostDraft { content: "edited".into(), ..p.draft() },
+        staffroom_core::store::posts::PostDraft { content: "edited".into(), ..p.draft() },
     )
     .await
     .unwrap();
@@ -446,8 +446,8 @@ crate::on_both!(esc_in_the_audit_viewer_closes_the_detail_before_leaving, |t: Te
 });
 
 crate::on_both!(the_audit_header_names_the_whole_filter_at_80x24, |t: TestDb| async move {
-    use staffroom::store::audit_query::AuditFilter;
     use staffroom::ui::screens::Screen;
+    use staffroom_core::store::audit_query::AuditFilter;
     let admin = staffroom::domain::permissions::Roles::ADMIN;
     crate::common::login_user(&t.db, "amira@test.example", "Amira Admin", admin).await;
     let mut d = staffroom::ui::driver::Driver::new(t.db.clone(), 80, 24);

@@ -6,13 +6,13 @@ use crate::common::{PASSWORD, TestDb, actor, login_user, team};
 use chrono::{Datelike, Duration, NaiveDate, NaiveTime};
 use crossterm::event::KeyCode;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::Db;
-use staffroom::store::calendar::{self, Kind};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::{Screen, ScreenId};
+use staffroom_core::store::Db;
+use staffroom_core::store::calendar::{self, Kind};
 
 async fn exec(db: &Db, sql: &str) {
-    staffroom::with_db!(db, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()).unwrap_or_else(|e| panic!("{sql}: {e}")));
+    staffroom_core::with_db!(db, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()).unwrap_or_else(|e| panic!("{sql}: {e}")));
 }
 
 async fn session_at(db: &Db, cohort: i64, date: NaiveDate, from: &str, to: &str, title: &str) {
@@ -154,7 +154,7 @@ crate::on_both!(enter_on_a_session_not_held_yet_says_so_instead_of_opening_anoth
     // `p` there marks nobody.
     d.press(KeyCode::Char('p')).await;
     d.settle().await;
-    let marks: i64 = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM attendance_records").fetch_one(p).await.unwrap());
+    let marks: i64 = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM attendance_records").fetch_one(p).await.unwrap());
     assert_eq!(marks, 0);
     // Today's session still opens its roll call.
     d.press(KeyCode::Char('t')).await;
@@ -257,7 +257,7 @@ crate::on_both!(filters_keep_one_cohort_program_or_instructor_and_zones_show_bot
     assert_eq!(only(cohort).await, ["B class"], "one cohort, and no events");
     let teacher = calendar::CalendarFilter { instructor: other.user_id, ..Default::default() };
     assert_eq!(only(teacher).await, ["B class"]);
-    let program: i64 = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT program_id FROM cohorts WHERE id = $1").bind(a.cohort_id).fetch_one(p).await.unwrap());
+    let program: i64 = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT program_id FROM cohorts WHERE id = $1").bind(a.cohort_id).fetch_one(p).await.unwrap());
     assert_eq!(only(calendar::CalendarFilter { program: Some(program), ..Default::default() }).await, ["A class"]);
     // The choices: an instructor is offered her own cohorts only.
     let choices = calendar::filter_choices(&t.db, &ines).await.unwrap();
@@ -289,7 +289,7 @@ crate::on_both!(f_picks_what_the_calendar_shows, |t: TestDb| async move {
     let other = actor(&t.db, "Omar Other", Roles::INSTRUCTOR).await;
     let a = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
     class(&t.db, other.user_id, &["Bassem Adel"], 0).await;
-    let name: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT name FROM cohorts WHERE id = $1").bind(a.cohort_id).fetch_one(p).await.unwrap());
+    let name: String = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT name FROM cohorts WHERE id = $1").bind(a.cohort_id).fetch_one(p).await.unwrap());
     let mut d = calendar_driver(&t.db, "amira@test.example", 100, 30).await;
     d.press(KeyCode::Char('a')).await;
     d.settle().await;
@@ -317,7 +317,7 @@ crate::on_both!(f_picks_what_the_calendar_shows, |t: TestDb| async move {
 });
 
 crate::on_both!(the_dashboard_shows_a_session_at_the_time_the_calendar_shows, |t: TestDb| async move {
-    use staffroom::store::dashboard::{self, SectionKind};
+    use staffroom_core::store::dashboard::{self, SectionKind};
     let ines = login_user(&t.db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
     let c = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
     exec(&t.db, &format!("UPDATE cohorts SET time_zone = 'Africa/Cairo' WHERE id = {}", c.cohort_id)).await;

@@ -12,19 +12,19 @@ use staffroom::domain::lifecycle::EnrollmentStatus;
 use staffroom::domain::permissions::Roles;
 use staffroom::domain::recurrence::{Ends, Repeat};
 use staffroom::domain::session::{DeliveryMode, SessionType};
-use staffroom::store::sessions::{self, Outcome, SessionFields};
-use staffroom::store::users::{self, NewUser};
-use staffroom::store::{Actor, Db, attendance, cohorts};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::sessions::{self, Outcome, SessionFields};
+use staffroom_core::store::users::{self, NewUser};
+use staffroom_core::store::{Actor, Db, attendance, cohorts};
 
 fn day(s: &str) -> NaiveDate {
     s.parse().expect("date")
 }
 
 async fn cohort(db: &Db, name: &str, instructor: i64) -> i64 {
-    let at = staffroom::store::now();
-    let id: i64 = staffroom::with_db!(db, p => {
+    let at = staffroom_core::store::now();
+    let id: i64 = staffroom_core::with_db!(db, p => {
         let program: i64 = sqlx::query_scalar(
             "INSERT INTO programs (slug, title, price_minor, price_currency, created_at, updated_at) \
              VALUES ($1, 'Web Development', 0, 'USD', $2, $2) RETURNING id",
@@ -116,7 +116,7 @@ async fn month_week_agenda_and_grid_at_80x24() {
         db,
         "INSERT INTO events (slug, title, event_type, starts_at, duration_minutes, max_attendees, currency, created_at, updated_at) \
          VALUES ('open-day', 'Open day 🎓', 'public_event', '2026-03-20T10:00:00Z', 120, 40, 'EGP', $1, $1)",
-        staffroom::store::now(),
+        staffroom_core::store::now(),
     )
     .await;
     let mut students = Vec::new();

@@ -2,8 +2,8 @@
 //! server (its connection is named after the load's ticket), not left running to its
 //! end. Only that load's statement: another request's is untouched.
 
-use staffroom::store::Db;
-use staffroom::store::interrupt::{self, Ticket};
+use staffroom_core::store::Db;
+use staffroom_core::store::interrupt::{self, Ticket};
 use std::time::{Duration, Instant};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

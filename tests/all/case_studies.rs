@@ -6,16 +6,16 @@ use crate::common::{PASSWORD, TestDb, actor, login_user};
 use crossterm::event::KeyCode;
 use staffroom::domain::case_study::CaseStudyStatus;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::case_studies::{self, CaseStudyFields, NewMedia};
-use staffroom::store::{Db, StoreError};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::case_studies::{self, CaseStudyFields, NewMedia};
+use staffroom_core::store::{Db, StoreError};
 
 async fn tech(db: &Db, names: &[&str]) {
-    let at = staffroom::store::now();
+    let at = staffroom_core::store::now();
     for n in names {
         let slug = staffroom::domain::slug::slugify(n);
-        staffroom::with_db!(db, p => sqlx::query("INSERT INTO tech_stack (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3)").bind(*n).bind(&slug).bind(at).execute(p).await.unwrap().rows_affected());
+        staffroom_core::with_db!(db, p => sqlx::query("INSERT INTO tech_stack (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3)").bind(*n).bind(&slug).bind(at).execute(p).await.unwrap().rows_affected());
     }
 }
 
@@ -33,7 +33,7 @@ fn media(url: &str, thumbnail: bool) -> NewMedia {
 }
 
 async fn use_count(db: &Db, tag: &str) -> i64 {
-    staffroom::store::content::tag_use_count(db, tag).await.unwrap()
+    staffroom_core::store::content::tag_use_count(db, tag).await.unwrap()
 }
 
 crate::on_both!(case_study_fields_tags_and_stack_follow_the_rules, |t: TestDb| async move {
@@ -127,7 +127,7 @@ crate::on_both!(publishing_needs_exactly_one_thumbnail_and_follows_the_flow, |t:
     let c = case_studies::move_to(&t.db, &sami, c.row.id, c.row.version, CaseStudyStatus::Draft).await.unwrap();
     let c = case_studies::move_to(&t.db, &sami, c.row.id, c.row.version, CaseStudyStatus::Published).await.unwrap();
     assert_eq!(c.row.published_at, Some(first_published), "republishing keeps the first publication time");
-    let audited: i64 = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'case_study' AND entity_id = $1").bind(c.row.id).fetch_one(p).await.unwrap());
+    let audited: i64 = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'case_study' AND entity_id = $1").bind(c.row.id).fetch_one(p).await.unwrap());
     assert_eq!(audited, 1 + 3 + 4, "create, three media, four moves");
 });
 
@@ -186,7 +186,7 @@ crate::on_both!(the_case_studies_screen_by_keys_at_80x24, |t: TestDb| async move
     assert!(d.screen().contains("has a new thumbnail"), "{}", d.screen());
     d.press(KeyCode::Char('p')).await;
     d.settle().await;
-    let status: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT status FROM case_studies").fetch_one(p).await.unwrap());
+    let status: String = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT status FROM case_studies").fetch_one(p).await.unwrap());
     assert_eq!(status, "published", "{}", d.screen());
     // e: the form is taller than 24 rows; moving down keeps the field in view.
     d.app.toasts.clear();
@@ -200,7 +200,7 @@ crate::on_both!(the_case_studies_screen_by_keys_at_80x24, |t: TestDb| async move
     d.type_text("Ship a thin slice first").await;
     d.press_key(crossterm::event::KeyEvent::new(KeyCode::Char('s'), crossterm::event::KeyModifiers::CONTROL)).await;
     d.settle().await;
-    let lessons: Option<String> = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT lessons_learned FROM case_studies").fetch_one(p).await.unwrap());
+    let lessons: Option<String> = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT lessons_learned FROM case_studies").fetch_one(p).await.unwrap());
     assert_eq!(lessons.as_deref(), Some("Ship a thin slice first"), "{}", d.screen());
 });
 

@@ -175,7 +175,7 @@ async fn verify_works_on_postgres_through_the_cli() {
         &[("STAFFROOM_ADMIN_PASSWORD", "s3cret-pass")],
     ));
     let p = match &t.db {
-        staffroom::store::Db::Postgres(p) => p,
+        staffroom_core::store::Db::Postgres(p) => p,
         _ => unreachable!(),
     };
     sqlx::query("UPDATE audit_log SET remote = '203.0.113.1' WHERE id = 1").execute(p).await.unwrap();

@@ -2,8 +2,8 @@
 //! that runs one test body on SQLite and on PostgreSQL, and small fixtures.
 
 use staffroom::domain::permissions::Roles;
-use staffroom::store::users::{self, NewUser};
-use staffroom::store::{Actor, Db};
+use staffroom_core::store::users::{self, NewUser};
+use staffroom_core::store::{Actor, Db};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -125,7 +125,7 @@ pub async fn login_user(db: &Db, email: &str, name: &str, roles: Roles) -> Actor
 /// Raw SQL on either backend, with `$1` bound to `at`: fixtures the store refuses to
 /// write, such as rows left by an older version. Returns the rows affected.
 pub async fn exec_at(db: &Db, sql: &str, at: chrono::DateTime<chrono::Utc>) -> u64 {
-    staffroom::with_db!(db, p => {
+    staffroom_core::with_db!(db, p => {
         sqlx::query(sql).bind(at).execute(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")).rows_affected()
     })
 }

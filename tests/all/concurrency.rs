@@ -3,9 +3,9 @@
 
 use crate::common::{TestDb, team};
 use staffroom::domain::lead::{LeadStatus, MoveInput, NoteType};
-use staffroom::store::audit::{self, Verdict};
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::{Db, StoreError};
+use staffroom_core::store::audit::{self, Verdict};
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::{Db, StoreError};
 
 async fn two_sessions_one_lead(t: TestDb) {
     let team = team(&t.db).await;
@@ -99,10 +99,10 @@ async fn eight_writers_keep_one_chain_sqlite() {
 /// an interrupt instead of running on, holding a connection and a core.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_ticket_interrupts_a_running_sqlite_statement() {
-    use staffroom::store::interrupt::{Ticket, interruptible};
+    use staffroom_core::store::interrupt::{Ticket, interruptible};
     use std::sync::atomic::Ordering;
     let t = crate::common::TestDb::sqlite().await;
-    let staffroom::store::Db::Sqlite(pool) = t.db.clone() else { panic!("sqlite") };
+    let staffroom_core::store::Db::Sqlite(pool) = t.db.clone() else { panic!("sqlite") };
     // Counting to a billion takes SQLite many seconds.
     let slow = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) \
                 SELECT COUNT(*) FROM n";
@@ -118,5 +118,5 @@ async fn a_cancelled_ticket_interrupts_a_running_sqlite_statement() {
     assert!(err.to_string().contains("interrupt"), "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(1), "stopped at once: {:?}", started.elapsed());
     // The connection goes back to the pool clean: the next load runs normally.
-    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap().len(), 7);
+    assert_eq!(staffroom_core::store::board::count_by_status(&t.db).await.unwrap().len(), 7);
 }

@@ -6,10 +6,10 @@ use crate::common::{TestDb, team};
 use chrono::{DateTime, Duration, Utc};
 use staffroom::domain::lead::LeadStatus;
 use staffroom::domain::message::MessageStatus;
-use staffroom::store::audit::{self, Verdict};
-use staffroom::store::contact_messages::{self as messages, ContactMessage, Converted};
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::{Actor, Db, StoreError};
+use staffroom_core::store::audit::{self, Verdict};
+use staffroom_core::store::contact_messages::{self as messages, ContactMessage, Converted};
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::{Actor, Db, StoreError};
 
 /// A message as the website's form leaves it (not through the store: the TUI never
 /// creates messages), received at `at`.
@@ -23,7 +23,7 @@ pub(crate) async fn receive(
     let sql = "INSERT INTO contact_messages (name, email, phone, subject, message, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id";
     let (subject, text) = ("Pricing", format!("Hello, I am {name}. How much is mentorship?"));
-    let id: i64 = staffroom::with_db!(db, p => {
+    let id: i64 = staffroom_core::with_db!(db, p => {
         sqlx::query_scalar(sql)
             .bind(name)
             .bind(email)
@@ -41,7 +41,7 @@ pub(crate) async fn receive(
 /// A message received now with an email derived from the name.
 async fn message(db: &Db, name: &str) -> ContactMessage {
     let email = format!("{}@example.org", name.to_lowercase());
-    receive(db, name, Some(&email), None, staffroom::store::now()).await
+    receive(db, name, Some(&email), None, staffroom_core::store::now()).await
 }
 
 /// Walks a new message to `status` through allowed moves.
@@ -54,12 +54,12 @@ async fn message_at(db: &Db, staff: &Actor, name: &str, status: MessageStatus) -
 }
 
 async fn lead_count(db: &Db) -> i64 {
-    staffroom::store::board::count_by_status(db).await.unwrap().iter().map(|(_, n)| n).sum()
+    staffroom_core::store::board::count_by_status(db).await.unwrap().iter().map(|(_, n)| n).sum()
 }
 
 crate::on_both!(pages_are_newest_first_with_a_status_filter, |t: TestDb| async move {
     let team = team(&t.db).await;
-    let start = staffroom::store::now() - Duration::hours(30);
+    let start = staffroom_core::store::now() - Duration::hours(30);
     let (mut ids, mut resolved) = (Vec::new(), Vec::new());
     for i in 0..11 {
         // Two messages share each instant, so the id breaks the tie.
@@ -167,7 +167,8 @@ crate::on_both!(a_stale_version_is_a_conflict_naming_who_changed_it, |t: TestDb|
 crate::on_both!(convert_creates_a_linked_contact_form_lead_in_one_transaction, |t: TestDb| async move {
     let team = team(&t.db).await;
     let m =
-        receive(&t.db, "Nadia", Some(" Nadia@Example.ORG "), Some("+20 100 555 1234"), staffroom::store::now()).await;
+        receive(&t.db, "Nadia", Some(" Nadia@Example.ORG "), Some("+20 100 555 1234"), staffroom_core::store::now())
+            .await;
     let audit_before = audit::count(&t.db).await.unwrap();
     let Converted::Lead(lead) = messages::convert(&t.db, &team.staff, m.id, m.version, false).await.unwrap() else {
         panic!("no duplicates exist");
@@ -212,7 +213,7 @@ crate::on_both!(convert_creates_a_linked_contact_form_lead_in_one_transaction, |
 crate::on_both!(a_failed_convert_writes_nothing, |t: TestDb| async move {
     let team = team(&t.db).await;
     // The form let through an email that is no email: the lead would break BR-05 rules.
-    let m = receive(&t.db, "Typo", Some("typo-at-example.org"), None, staffroom::store::now()).await;
+    let m = receive(&t.db, "Typo", Some("typo-at-example.org"), None, staffroom_core::store::now()).await;
     let audit_before = audit::count(&t.db).await.unwrap();
     let err = messages::convert(&t.db, &team.staff, m.id, m.version, true).await.unwrap_err();
     assert!(matches!(&err, StoreError::Invalid { field, .. } if field == "email"), "{err:?}");
@@ -230,7 +231,7 @@ crate::on_both!(convert_warns_on_duplicates_and_changes_nothing_until_forced, |t
         ..NewLead::default()
     };
     let existing = leads::create(&t.db, &team.staff, existing).await.unwrap();
-    let now = staffroom::store::now();
+    let now = staffroom_core::store::now();
     // Same person, written differently: spaces and dashes, Arabic-Indic digits, case.
     let by_spaces = receive(&t.db, "Omar A.", None, Some("0020 100-123 4567"), now).await;
     let by_arabic = receive(&t.db, "عمر", None, Some("+٢٠١٠٠١٢٣٤٥٦٧"), now).await;

@@ -3,8 +3,8 @@
 
 use crate::common::{TestDb, team};
 use staffroom::domain::post::{PostStatus, PostType};
-use staffroom::store::content;
-use staffroom::store::{Db, StoreError};
+use staffroom_core::store::content;
+use staffroom_core::store::{Db, StoreError};
 
 crate::on_both!(slugs_are_unique_per_entity_type, |t: TestDb| async move {
     let team = team(&t.db).await;
@@ -59,7 +59,7 @@ crate::on_both!(only_staff_publish_directly_and_instructors_do_not_edit_content,
     assert!(matches!(err, StoreError::Refused { .. }));
     let published = content::move_post(&t.db, &team.staff, p.id, p.version, PostStatus::Published, None).await.unwrap();
     assert!(published.published_at.is_some());
-    let trail = staffroom::store::audit::for_entity(&t.db, "post", p.id).await.unwrap();
+    let trail = staffroom_core::store::audit::for_entity(&t.db, "post", p.id).await.unwrap();
     assert!(
         trail.iter().any(|r| r.action == "publish" && r.summary.contains("directly, skipping review")),
         "{trail:?}"

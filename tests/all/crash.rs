@@ -8,9 +8,9 @@
 //! each commit, so the parent knows what must survive.
 
 use staffroom::domain::lead::{LeadStatus, MoveInput};
-use staffroom::store::audit::{self, Verdict};
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::{Actor, Db};
+use staffroom_core::store::audit::{self, Verdict};
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::{Actor, Db};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -78,7 +78,7 @@ async fn kill_9_during_writes_loses_nothing_committed() {
             let lead = leads::get(&db, *id).await.unwrap_or_else(|e| panic!("round {round}: lead #{id} is gone: {e}"));
             assert_eq!(lead.stage(), LeadStatus::Contacted, "round {round}: lead #{id} lost its move");
         }
-        let audited: i64 = staffroom::with_db!(&db, p => {
+        let audited: i64 = staffroom_core::with_db!(&db, p => {
             sqlx::query_scalar("SELECT COUNT(DISTINCT entity_id) FROM audit_log WHERE entity_type = 'lead' AND action = 'status_change'")
                 .fetch_one(p)
                 .await

@@ -8,13 +8,13 @@ use chrono::{DateTime, Utc};
 use crossterm::event::KeyCode;
 use staffroom::domain::dates::RANGE;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::areas::Args;
-use staffroom::store::areas::events::{self, field, sample_fields};
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::posts::{self, PostDraft};
-use staffroom::store::{Actor, StoreError};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::areas::Args;
+use staffroom_core::store::areas::events::{self, field, sample_fields};
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::posts::{self, PostDraft};
+use staffroom_core::store::{Actor, StoreError};
 
 fn refused_at(r: Result<impl std::fmt::Debug, StoreError>, at: &str) {
     match r {
@@ -61,7 +61,7 @@ crate::on_both!(absurd_days_are_refused_by_the_store_naming_the_range, |t: TestD
     // A session's date, whatever sent it.
     let ines = team.instructor.clone();
     let c = crate::attendance::class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
-    let fields = staffroom::store::sessions::SessionFields {
+    let fields = staffroom_core::store::sessions::SessionFields {
         cohort_id: c.cohort_id,
         date: "9999-12-31".parse().unwrap(),
         starts: None,
@@ -73,10 +73,13 @@ crate::on_both!(absurd_days_are_refused_by_the_store_naming_the_range, |t: TestD
         day_plan: None,
         session_type: staffroom::domain::session::SessionType::Normal,
     };
-    refused_at(staffroom::store::sessions::create(&t.db, &ines, fields, None, chrono_tz::UTC, false).await, "date");
+    refused_at(
+        staffroom_core::store::sessions::create(&t.db, &ines, fields, None, chrono_tz::UTC, false).await,
+        "date",
+    );
 });
 
-async fn calendar(db: &staffroom::store::Db) -> Driver {
+async fn calendar(db: &staffroom_core::store::Db) -> Driver {
     let _: Actor = login_user(db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
     let mut d = Driver::new(db.clone(), 100, 30);
     d.login("ines@test.example", crate::common::PASSWORD).await;

@@ -3,11 +3,11 @@
 use crate::common::{TestDb, actor, team};
 use staffroom::domain::lifecycle::EnrollmentStatus;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::cohorts;
-use staffroom::store::{Db, StoreError};
+use staffroom_core::store::cohorts;
+use staffroom_core::store::{Db, StoreError};
 
 async fn cohort(db: &Db, capacity: i64) -> i64 {
-    let now = staffroom::store::now();
+    let now = staffroom_core::store::now();
     let p = "INSERT INTO programs (slug, title, price_minor, price_currency, created_at, updated_at) \
              VALUES ('web', 'Web Development', 0, 'USD', $1, $1) RETURNING id";
     let c = "INSERT INTO cohorts (program_id, name, capacity, created_at, updated_at) VALUES ($1, 'Spring 2026', $2, $3, $3) RETURNING id";

@@ -11,10 +11,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::backend::Backend;
 use staffroom::domain::lifecycle::EventStatus;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::areas::Args;
-use staffroom::store::areas::events::{self, Event, Input, field, sample_fields};
-use staffroom::store::{Actor, Db, StoreError, audit};
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::areas::Args;
+use staffroom_core::store::areas::events::{self, Event, Input, field, sample_fields};
+use staffroom_core::store::{Actor, Db, StoreError, audit};
 
 const CAIRO: chrono_tz::Tz = chrono_tz::Africa::Cairo;
 
@@ -35,11 +35,11 @@ async fn create(db: &Db, title: &str) -> Event {
 
 async fn register(db: &Db, event: i64, people: usize) {
     for n in 0..people {
-        staffroom::with_db!(db, p => {
+        staffroom_core::with_db!(db, p => {
             sqlx::query("INSERT INTO event_registrations (event_id, full_name, registered_at) VALUES ($1, $2, $3)")
                 .bind(event)
                 .bind(format!("Guest {n}"))
-                .bind(staffroom::store::now())
+                .bind(staffroom_core::store::now())
                 .execute(p)
                 .await
                 .expect("register");

@@ -8,12 +8,12 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::backend::{Backend, Settings};
 use staffroom::domain::lead::{LeadStatus, MoveInput};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::users::{self, DEMO_DOMAIN, NewUser};
-use staffroom::store::{Actor, Db, board};
 use staffroom::ui::keymap::{Context, Key, Keymap};
 use staffroom::ui::screens::pipeline::{PipelineScreen, stage_label};
 use staffroom::ui::screens::{Screen, ScreenId};
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::users::{self, DEMO_DOMAIN, NewUser};
+use staffroom_core::store::{Actor, Db, board};
 use std::collections::HashMap;
 
 /// xorshift64: a reproducible key stream per seed.
@@ -284,7 +284,7 @@ async fn late_replies_between_random_keys_leave_the_board_agreeing_with_the_data
 }
 
 async fn status_changes(db: &Db) -> i64 {
-    staffroom::with_db!(db, p => {
+    staffroom_core::with_db!(db, p => {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE action = 'status_change'")
             .fetch_one(p)
             .await

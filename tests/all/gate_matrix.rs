@@ -13,12 +13,12 @@ use staffroom::backend::{Backend, OnDuplicate, Reply, Request, Settings};
 use staffroom::domain::lead::{Interest, LeadSource, LeadStatus, LeadType, MoveInput, NoteType};
 use staffroom::domain::message::MessageStatus;
 use staffroom::domain::permissions::{Role, Roles};
-use staffroom::store::attendance::GridOf;
-use staffroom::store::lead_fields::LeadFields;
-use staffroom::store::lead_filter::LeadFilter;
-use staffroom::store::leads::{self, Lead, NewLead};
-use staffroom::store::users::{self, DEMO_DOMAIN, NewUser};
-use staffroom::store::{Actor, Db, StoreError};
+use staffroom_core::store::attendance::GridOf;
+use staffroom_core::store::lead_fields::LeadFields;
+use staffroom_core::store::lead_filter::LeadFilter;
+use staffroom_core::store::leads::{self, Lead, NewLead};
+use staffroom_core::store::users::{self, DEMO_DOMAIN, NewUser};
+use staffroom_core::store::{Actor, Db, StoreError};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
@@ -103,8 +103,8 @@ impl Fixture {
             ..NewUser::default()
         };
         let u = users::create(&self.db, &Actor::cli(), new).await.expect("create user");
-        let until = staffroom::store::now() + Duration::hours(1);
-        staffroom::with_db!(&self.db, p => {
+        let until = staffroom_core::store::now() + Duration::hours(1);
+        staffroom_core::with_db!(&self.db, p => {
             sqlx::query("UPDATE users SET locked_until = $1, failed_logins = 5 WHERE id = $2")
                 .bind(until)
                 .bind(u.id)
@@ -115,7 +115,7 @@ impl Fixture {
         users::get(&self.db, u.id).await.expect("reread user")
     }
 
-    async fn fresh_message(&self) -> staffroom::store::contact_messages::ContactMessage {
+    async fn fresh_message(&self) -> staffroom_core::store::contact_messages::ContactMessage {
         let n = self.next();
         let email = format!("gate-msg-{n}@mail.example");
         crate::contact_messages::receive(
@@ -123,7 +123,7 @@ impl Fixture {
             &format!("Gate Sender {n}"),
             Some(&email),
             None,
-            staffroom::store::now(),
+            staffroom_core::store::now(),
         )
         .await
     }
@@ -132,8 +132,8 @@ impl Fixture {
     async fn fresh_help_request(&self) -> (i64, i64) {
         let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
                    VALUES ($1, $2, 'help', 'student', $3, $3) RETURNING id";
-        let (uid, subject, at) = (self.staff_id, format!("Gate help {}", self.next()), staffroom::store::now());
-        let id: i64 = staffroom::with_db!(&self.db, p => {
+        let (uid, subject, at) = (self.staff_id, format!("Gate help {}", self.next()), staffroom_core::store::now());
+        let id: i64 = staffroom_core::with_db!(&self.db, p => {
             sqlx::query_scalar(sql).bind(uid).bind(&subject).bind(at).fetch_one(p).await.expect("raise")
         });
         (id, 1)
@@ -149,12 +149,12 @@ impl Fixture {
     /// A testimonial (approved and featured when `featured`, written directly: the
     /// featured limit would refuse the many samples).
     async fn fresh_testimonial(&self, featured: bool) -> (i64, i64) {
-        let t = staffroom::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
+        let t = staffroom_core::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
             .await
             .expect("testimonial");
         if featured {
-            let at = staffroom::store::now();
-            staffroom::with_db!(&self.db, p => sqlx::query("UPDATE testimonials SET status = 'approved', approved_at = $2, is_featured = $3 WHERE id = $1")
+            let at = staffroom_core::store::now();
+            staffroom_core::with_db!(&self.db, p => sqlx::query("UPDATE testimonials SET status = 'approved', approved_at = $2, is_featured = $3 WHERE id = $1")
                 .bind(t.id).bind(at).bind(true).execute(p).await.expect("feature").rows_affected());
         }
         (t.id, t.version)
@@ -164,7 +164,7 @@ impl Fixture {
     async fn fresh_post(&self) -> (i64, i64) {
         let author = Actor::user(self.staff_id, "Gate Staff", staffroom::domain::permissions::Roles::STAFF);
         let title = format!("Gate draft {}", self.next());
-        let p = staffroom::store::content::create_post(
+        let p = staffroom_core::store::content::create_post(
             &self.db,
             &author,
             &title,
@@ -179,21 +179,21 @@ impl Fixture {
     /// A draft case study with one thumbnail.
     async fn fresh_case_study(&self) -> (i64, i64) {
         let author = Actor::user(self.staff_id, "Gate Staff", staffroom::domain::permissions::Roles::STAFF);
-        let fields = staffroom::store::case_studies::CaseStudyFields {
+        let fields = staffroom_core::store::case_studies::CaseStudyFields {
             title: format!("Gate case {}", self.next()),
             project_type: "mvp".into(),
             client_type: "student".into(),
             ..Default::default()
         };
-        let c = staffroom::store::case_studies::save(&self.db, &author, None, fields).await.expect("case study");
-        let media = staffroom::store::case_studies::NewMedia {
+        let c = staffroom_core::store::case_studies::save(&self.db, &author, None, fields).await.expect("case study");
+        let media = staffroom_core::store::case_studies::NewMedia {
             media_type: "image".into(),
             file_url: "https://img.example/x.png".into(),
             caption: None,
             alt_text: None,
             thumbnail: true,
         };
-        let c = staffroom::store::case_studies::add_media(&self.db, &author, c.row.id, c.row.version, media)
+        let c = staffroom_core::store::case_studies::add_media(&self.db, &author, c.row.id, c.row.version, media)
             .await
             .expect("media");
         (c.row.id, c.row.version)
@@ -203,7 +203,7 @@ impl Fixture {
     async fn published_post_with_revision(&self) -> (i64, i64, i64) {
         let author = Actor::user(self.staff_id, "Gate Staff", staffroom::domain::permissions::Roles::STAFF);
         let (id, version) = self.fresh_post().await;
-        let p = staffroom::store::content::move_post(
+        let p = staffroom_core::store::content::move_post(
             &self.db,
             &author,
             id,
@@ -213,19 +213,20 @@ impl Fixture {
         )
         .await
         .expect("publish");
-        let body = staffroom::store::posts::get(&self.db, id).await.expect("post");
-        let draft = staffroom::store::posts::PostDraft { content: "edited body".into(), ..body.draft() };
-        let saved = staffroom::store::posts::save(&self.db, &author, Some((id, p.version)), draft).await.expect("edit");
-        let revisions = staffroom::store::posts::revisions(&self.db, id).await.expect("revisions");
+        let body = staffroom_core::store::posts::get(&self.db, id).await.expect("post");
+        let draft = staffroom_core::store::posts::PostDraft { content: "edited body".into(), ..body.draft() };
+        let saved =
+            staffroom_core::store::posts::save(&self.db, &author, Some((id, p.version)), draft).await.expect("edit");
+        let revisions = staffroom_core::store::posts::revisions(&self.db, id).await.expect("revisions");
         (id, saved.row.version, revisions[0].id)
     }
 
-    async fn fresh_package(&self) -> staffroom::store::packages::Package {
-        let fields = staffroom::store::packages::PackageFields {
+    async fn fresh_package(&self) -> staffroom_core::store::packages::Package {
+        let fields = staffroom_core::store::packages::PackageFields {
             name: format!("Gate Pkg {}", self.next()),
             ..Default::default()
         };
-        staffroom::store::packages::create(&self.db, &Actor::cli(), fields).await.expect("package")
+        staffroom_core::store::packages::create(&self.db, &Actor::cli(), fields).await.expect("package")
     }
 
     fn fields(&self, name: String, email: String) -> Box<LeadFields> {
@@ -251,8 +252,8 @@ impl Fixture {
             // Each simple area's operations get samples of their own (`area_requests`);
             // this one stands for the kind.
             RequestKind::Area => {
-                let area = staffroom::store::areas::AREAS[0].name;
-                let args = staffroom::store::areas::Args { limit: 10, ..Default::default() };
+                let area = staffroom_core::store::areas::AREAS[0].name;
+                let args = staffroom_core::store::areas::Args { limit: 10, ..Default::default() };
                 Request::Area { area, op: "list", args: Box::new(args) }
             }
             RequestKind::Login => {
@@ -260,18 +261,18 @@ impl Fixture {
             }
             RequestKind::DemoLogin => Request::DemoLogin { email: email_of(role), terminal },
             RequestKind::Unlock => Request::Unlock { password: "not-the-password".into(), terminal },
-            RequestKind::Dashboard => Request::Dashboard { today: staffroom::store::now().date_naive() },
+            RequestKind::Dashboard => Request::Dashboard { today: staffroom_core::store::now().date_naive() },
             RequestKind::VerifyAudit => Request::VerifyAudit,
             RequestKind::ExportAudit => Request::ExportAudit { filter: Box::default(), dir: std::env::temp_dir() },
             RequestKind::AuditPage => Request::AuditPage {
                 filter: Box::default(),
-                from: staffroom::store::audit_query::From::Newest,
+                from: staffroom_core::store::audit_query::From::Newest,
                 limit: 10,
             },
             RequestKind::Board => Request::Board { per_column: 5, filter: Some(LeadFilter::default()), save: false },
             RequestKind::BoardMore => Request::BoardMore {
                 status: LeadStatus::New,
-                after: (staffroom::store::now() + Duration::days(1), i64::MAX),
+                after: (staffroom_core::store::now() + Duration::days(1), i64::MAX),
                 limit: 5,
                 filter: LeadFilter::default(),
             },
@@ -332,7 +333,7 @@ impl Fixture {
             }
             RequestKind::SetFollowUp => {
                 let l = self.fresh_lead().await;
-                let at = Some(staffroom::store::now() + Duration::days(2));
+                let at = Some(staffroom_core::store::now() + Duration::days(2));
                 Request::SetFollowUp { id: l.id, version: l.version, at }
             }
             RequestKind::CreateLead => {
@@ -380,7 +381,7 @@ impl Fixture {
             RequestKind::Packages => Request::Packages { status: None, search: None, after: None, limit: 10 },
             RequestKind::SavePackage => {
                 let n = self.next();
-                let fields = staffroom::store::packages::PackageFields {
+                let fields = staffroom_core::store::packages::PackageFields {
                     name: format!("Gate Package {n}"),
                     ..Default::default()
                 };
@@ -397,7 +398,7 @@ impl Fixture {
             RequestKind::Posts => Request::Posts { status: None, search: None, after: None, limit: 10 },
             RequestKind::PostBody => Request::PostBody { id: self.fresh_post().await.0 },
             RequestKind::SavePost => {
-                let draft = staffroom::store::posts::PostDraft {
+                let draft = staffroom_core::store::posts::PostDraft {
                     title: format!("Gate post {}", self.next()),
                     content: "Gate body".into(),
                     ..Default::default()
@@ -412,7 +413,7 @@ impl Fixture {
             RequestKind::CaseStudies => Request::CaseStudies { status: None, search: None, after: None, limit: 10 },
             RequestKind::SaveCaseStudy => {
                 let (id, version) = self.fresh_case_study().await;
-                let fields = staffroom::store::case_studies::CaseStudyFields {
+                let fields = staffroom_core::store::case_studies::CaseStudyFields {
                     title: format!("Gate case edited {}", self.next()),
                     project_type: "dashboard".into(),
                     client_type: "business".into(),
@@ -434,7 +435,7 @@ impl Fixture {
             }
             RequestKind::AddCaseStudyMedia => {
                 let (id, version) = self.fresh_case_study().await;
-                let media = staffroom::store::case_studies::NewMedia {
+                let media = staffroom_core::store::case_studies::NewMedia {
                     media_type: "video".into(),
                     file_url: "https://video.example/x".into(),
                     caption: Some("demo".into()),
@@ -451,7 +452,7 @@ impl Fixture {
             RequestKind::Testimonials => Request::Testimonials { status: None, search: None, after: None, limit: 10 },
             RequestKind::SaveTestimonial => {
                 let (id, version) = self.fresh_testimonial(false).await;
-                let fields = staffroom::store::testimonials::TestimonialFields {
+                let fields = staffroom_core::store::testimonials::TestimonialFields {
                     author_name: "Gate Author".into(),
                     author_role: None,
                     content: "Gate text, edited".into(),
@@ -486,24 +487,26 @@ impl Fixture {
             }
             RequestKind::Calendar => {
                 let day = chrono::Utc::now().date_naive();
-                let filter = staffroom::store::calendar::CalendarFilter::default();
+                let filter = staffroom_core::store::calendar::CalendarFilter::default();
                 Request::Calendar { from: day - Duration::days(7), to: day + Duration::days(7), filter }
             }
             RequestKind::CalendarChoices => Request::CalendarChoices,
             RequestKind::ModerationQueue => Request::ModerationQueue { kind: None, after: None, limit: 10 },
             RequestKind::ModerationPreview => {
-                let t = staffroom::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
-                    .await
-                    .expect("testimonial");
-                Request::ModerationPreview { kind: staffroom::store::moderation::QueueKind::Testimonial, id: t.id }
+                let t =
+                    staffroom_core::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
+                        .await
+                        .expect("testimonial");
+                Request::ModerationPreview { kind: staffroom_core::store::moderation::QueueKind::Testimonial, id: t.id }
             }
             RequestKind::Decide => {
-                let t = staffroom::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
-                    .await
-                    .expect("testimonial");
+                let t =
+                    staffroom_core::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
+                        .await
+                        .expect("testimonial");
                 Request::Decide {
-                    items: vec![(staffroom::store::moderation::QueueKind::Testimonial, t.id, t.version)],
-                    decision: staffroom::store::moderation::Decision::Approve,
+                    items: vec![(staffroom_core::store::moderation::QueueKind::Testimonial, t.id, t.version)],
+                    decision: staffroom_core::store::moderation::Decision::Approve,
                 }
             }
             RequestKind::MarkAllPresent => {
@@ -514,8 +517,8 @@ impl Fixture {
                 let c = self.class(role).await;
                 let enrollment_id = c.students[0];
                 // A note needs a mark: one is given first, as the system.
-                staffroom::with_db!(&self.db, p => sqlx::query("INSERT INTO attendance_records (session_id, enrollment_id, status, marked_at) VALUES ($1, $2, 'present', $3)")
-                    .bind(c.today).bind(enrollment_id).bind(staffroom::store::now()).execute(p).await.expect("mark").rows_affected());
+                staffroom_core::with_db!(&self.db, p => sqlx::query("INSERT INTO attendance_records (session_id, enrollment_id, status, marked_at) VALUES ($1, $2, 'present', $3)")
+                    .bind(c.today).bind(enrollment_id).bind(staffroom_core::store::now()).execute(p).await.expect("mark").rows_affected());
                 Request::NoteAttendance { session_id: c.today, enrollment_id, note: Some("gate note".into()) }
             }
             RequestKind::CheckAttendance => {
@@ -528,7 +531,7 @@ impl Fixture {
             RequestKind::SessionToEdit => Request::SessionToEdit { id: self.class(role).await.today },
             RequestKind::SaveSession => {
                 let c = self.class(role).await;
-                let fields = staffroom::store::sessions::SessionFields {
+                let fields = staffroom_core::store::sessions::SessionFields {
                     cohort_id: c.cohort_id,
                     date: chrono::Utc::now().date_naive() + Duration::days(3),
                     starts: None,
@@ -585,7 +588,7 @@ async fn create_lead(db: &Db, n: u32) -> Lead {
 }
 
 async fn audit_rows(db: &Db) -> i64 {
-    staffroom::with_db!(db, p => {
+    staffroom_core::with_db!(db, p => {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(p).await.expect("count audit rows")
     })
 }
@@ -620,7 +623,7 @@ fn every_request_kind_has_a_gate_row() {
 /// sample without a gate row.
 async fn area_requests(fx: &Fixture) -> Vec<Request> {
     let mut out = Vec::new();
-    for area in staffroom::store::areas::AREAS {
+    for area in staffroom_core::store::areas::AREAS {
         let samples = (area.samples)(&fx.db, fx.next()).await.expect("area samples");
         let mut sampled: Vec<&str> = samples.iter().map(|(op, _)| *op).collect();
         let mut rows: Vec<&str> = area.gate.iter().map(|(op, _)| *op).collect();

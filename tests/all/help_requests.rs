@@ -8,15 +8,15 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use staffroom::domain::help_request::{HelpStatus, MAX_RESPONSE_CHARS, RequesterType};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::audit::{self, Verdict};
-use staffroom::store::help_requests::{self as help, HelpRequest, Query};
-use staffroom::store::{Actor, Db, StoreError, now};
+use staffroom_core::store::audit::{self, Verdict};
+use staffroom_core::store::help_requests::{self as help, HelpRequest, Query};
+use staffroom_core::store::{Actor, Db, StoreError, now};
 
 /// A request as the website leaves it (the TUI never creates one), raised at `at`.
 async fn raise(db: &Db, user_id: i64, subject: &str, message: &str, at: DateTime<Utc>) -> HelpRequest {
     let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
                VALUES ($1, $2, $3, 'student', $4, $4) RETURNING id";
-    let id: i64 = staffroom::with_db!(db, p => {
+    let id: i64 = staffroom_core::with_db!(db, p => {
         sqlx::query_scalar(sql).bind(user_id).bind(subject).bind(message).bind(at).fetch_one(p).await.unwrap()
     });
     help::get(db, id).await.unwrap()
@@ -285,7 +285,7 @@ crate::on_both!(get_shows_the_user_reply_and_who_answered, |t: TestDb| async mov
     let h = request_at(&t.db, &team, "projector", HelpStatus::Pending).await;
     let h = help::respond(&t.db, &team.admin, h.id, h.version, "Replaced the cable.", None).await.unwrap();
     let replied = now();
-    staffroom::with_db!(&t.db, p => {
+    staffroom_core::with_db!(&t.db, p => {
         sqlx::query("UPDATE help_requests SET user_reply = $2, user_replied_at = $3 WHERE id = $1")
             .bind(h.id)
             .bind("Thanks, works now 👍")

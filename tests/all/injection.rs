@@ -9,12 +9,12 @@ use crate::common::{TestDb, actor};
 use chrono::NaiveDate;
 use staffroom::domain::lead::NoteType;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::help_requests;
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::packages::{self, PackageFields};
-use staffroom::store::sessions::{self, SessionFields};
-use staffroom::store::users::{self, NewUser, UserFields};
-use staffroom::store::{Db, StoreError, content};
+use staffroom_core::store::help_requests;
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::packages::{self, PackageFields};
+use staffroom_core::store::sessions::{self, SessionFields};
+use staffroom_core::store::users::{self, NewUser, UserFields};
+use staffroom_core::store::{Db, StoreError, content};
 
 /// Typed into every field: an ANSI clear, an OSC 52 clipboard write, a bell, a
 /// right-to-left override, SQL quoting and LIKE wildcards, and a NUL.
@@ -47,7 +47,7 @@ fn names_a_limit(e: &StoreError, what: &str) {
 
 async fn tables_still_there(db: &Db) {
     let n: i64 =
-        staffroom::with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM leads").fetch_one(p).await.unwrap());
+        staffroom_core::with_db!(db, p => sqlx::query_scalar("SELECT COUNT(*) FROM leads").fetch_one(p).await.unwrap());
     assert!(n >= 0);
 }
 
@@ -109,10 +109,10 @@ crate::on_both!(hostile_and_huge_values_in_the_office_forms, |t: TestDb| async m
     // A help request's answer.
     let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
                VALUES ($1, 'help', 'help', 'student', $2, $2) RETURNING id";
-    let at = staffroom::store::now();
+    let at = staffroom_core::store::now();
     let uid = admin.user_id.unwrap();
     let help: i64 =
-        staffroom::with_db!(&t.db, p => sqlx::query_scalar(sql).bind(uid).bind(at).fetch_one(p).await.unwrap());
+        staffroom_core::with_db!(&t.db, p => sqlx::query_scalar(sql).bind(uid).bind(at).fetch_one(p).await.unwrap());
     let h = help_requests::respond(&t.db, &admin, help, 1, HOSTILE, None).await.unwrap();
     assert_eq!(help_requests::get(&t.db, h.id).await.unwrap().response.as_deref(), Some(want.as_str()));
     let e = help_requests::respond(&t.db, &admin, help, h.version, &huge(), None).await;
@@ -215,10 +215,12 @@ crate::on_both!(hostile_and_huge_values_in_the_office_forms, |t: TestDb| async m
         let e = refused(e, what);
         names_a_limit(&e, what);
     }
-    let today = staffroom::store::now().date_naive();
+    let today = staffroom_core::store::now().date_naive();
     let present = staffroom::domain::attendance::AttendanceStatus::Present;
-    staffroom::store::attendance::mark(&t.db, &admin, class.today, class.students[0], present, today).await.unwrap();
-    let m = staffroom::store::attendance::set_note(
+    staffroom_core::store::attendance::mark(&t.db, &admin, class.today, class.students[0], present, today)
+        .await
+        .unwrap();
+    let m = staffroom_core::store::attendance::set_note(
         &t.db,
         &admin,
         class.today,
@@ -229,8 +231,9 @@ crate::on_both!(hostile_and_huge_values_in_the_office_forms, |t: TestDb| async m
     .await
     .unwrap();
     assert_eq!(m.note.as_deref(), Some(want.as_str()));
-    let e = staffroom::store::attendance::set_note(&t.db, &admin, class.today, class.students[0], Some(huge()), today)
-        .await;
+    let e =
+        staffroom_core::store::attendance::set_note(&t.db, &admin, class.today, class.students[0], Some(huge()), today)
+            .await;
     let e = refused(e, "huge attendance note");
     names_a_limit(&e, "attendance note");
 

@@ -6,11 +6,11 @@ use crate::driver::Driver;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::lead::{Interest, LeadSource, LeadStatus, LeadType, MoveInput, NoteType};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::leads::{self, LeadFields, NewLead};
-use staffroom::store::users;
-use staffroom::store::{Actor, Db, StoreError, audit};
 use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::Screen;
+use staffroom_core::store::leads::{self, LeadFields, NewLead};
+use staffroom_core::store::users;
+use staffroom_core::store::{Actor, Db, StoreError, audit};
 
 async fn lead(db: &Db, by: &Actor, name: &str, email: Option<&str>, phone: Option<&str>) -> leads::Lead {
     let new = NewLead {
@@ -83,7 +83,7 @@ crate::on_both!(merging_keeps_the_older_lead_with_all_notes, |t: TestDb| async m
     assert_eq!(notes, vec!["first call", "sent the brochure"]);
     // Soft delete: the merged-away lead is kept with its fields, off the board.
     assert_eq!(leads::get(&t.db, new.id).await.unwrap().full_name, "Omar T.");
-    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 1);
+    assert_eq!(staffroom_core::store::board::count_by_status(&t.db).await.unwrap()[0].1, 1);
     // The audit log records both sides.
     let kept_rows = audit::for_entity(&t.db, "lead", old.id).await.unwrap();
     assert!(kept_rows.iter().any(|r| r.action == "merge" && r.summary.contains(&format!("#{}", new.id))));
@@ -135,7 +135,11 @@ async fn a_new_lead_matching_an_open_one_warns_and_can_be_merged() {
     d.press(KeyCode::Enter).await;
     let s = d.screen();
     assert!(s.contains("Possible duplicate") && s.contains(&format!("#{} Hossam Adel", existing.id)), "{s}");
-    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 1, "nothing created while warning");
+    assert_eq!(
+        staffroom_core::store::board::count_by_status(&t.db).await.unwrap()[0].1,
+        1,
+        "nothing created while warning"
+    );
     // Esc goes back to the form with everything typed.
     d.press(KeyCode::Esc).await;
     assert!(d.screen().contains("Hossam A."));
@@ -145,7 +149,7 @@ async fn a_new_lead_matching_an_open_one_warns_and_can_be_merged() {
     let shown = lead_on_screen(&d).unwrap_or_else(|| panic!("the kept lead opens: {}", d.screen()));
     assert_eq!(shown.id, existing.id);
     assert_eq!(
-        staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1,
+        staffroom_core::store::board::count_by_status(&t.db).await.unwrap()[0].1,
         1,
         "created and merged into the older one"
     );
@@ -166,7 +170,7 @@ async fn create_anyway_makes_a_second_lead() {
     assert!(d.screen().contains("Possible duplicate"));
     d.press(KeyCode::Char('3')).await;
     assert_eq!(lead_on_screen(&d).map(|l| l.full_name), Some("Hossam Two".to_string()));
-    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 2);
+    assert_eq!(staffroom_core::store::board::count_by_status(&t.db).await.unwrap()[0].1, 2);
 }
 
 #[tokio::test]
@@ -264,7 +268,8 @@ async fn merge_from_the_lead_view_lists_leads_with_the_same_contact() {
     d.press(KeyCode::Enter).await;
     // The lead on screen was merged away: the view follows the kept, older lead.
     assert_eq!(lead_on_screen(&d).map(|l| l.id), Some(a.id));
-    let board = staffroom::store::board::load(&t.db, &staffroom::store::lead_filter::Scope::all(), 10).await.unwrap();
+    let board =
+        staffroom_core::store::board::load(&t.db, &staffroom_core::store::lead_filter::Scope::all(), 10).await.unwrap();
     assert!(board.iter().all(|c| c.cards.iter().all(|k| k.lead.id != b.id)), "off the board, kept in the table");
     assert!(leads::get(&t.db, b.id).await.is_ok());
 }
@@ -283,7 +288,7 @@ crate::on_both!(absurd_budgets_are_refused_with_a_message, |t: TestDb| async mov
     let err = leads::create(&t.db, &team.staff, new).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid { ref field, .. } if field == "budget"), "{err:?}");
     assert!(err.to_string().contains("maximum budget of 1,000,000,000,000"), "{err}");
-    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap().iter().map(|c| c.1).sum::<i64>(), 0);
+    assert_eq!(staffroom_core::store::board::count_by_status(&t.db).await.unwrap().iter().map(|c| c.1).sum::<i64>(), 0);
 
     // The edit form refuses it before sending (the same validation), and so does the store.
     let l = lead(&t.db, &team.staff, "Sara Nabil", Some("sara@example.com"), None).await;

@@ -7,15 +7,15 @@ use crate::cli::{assert_one_clear_line, ok, staffroom};
 use crate::common::{TestDb, team, temp_path};
 use chrono::{DateTime, Duration, Utc};
 use staffroom::domain::lead::{LeadSource, LeadStatus, MoveInput};
-use staffroom::store::audit::{self, Verdict};
-use staffroom::store::lead_filter::{Assigned, LeadFilter, Scope};
-use staffroom::store::lead_io::{self, EXPORT_COLUMNS, Format};
-use staffroom::store::leads::{self, Lead, NewLead};
-use staffroom::store::{Actor, Db, StoreError};
+use staffroom_core::store::audit::{self, Verdict};
+use staffroom_core::store::lead_filter::{Assigned, LeadFilter, Scope};
+use staffroom_core::store::lead_io::{self, EXPORT_COLUMNS, Format};
+use staffroom_core::store::leads::{self, Lead, NewLead};
+use staffroom_core::store::{Actor, Db, StoreError};
 use std::collections::BTreeSet;
 
 async fn lead_count(db: &Db) -> i64 {
-    staffroom::store::board::count_by_status(db).await.unwrap().iter().map(|(_, n)| n).sum()
+    staffroom_core::store::board::count_by_status(db).await.unwrap().iter().map(|(_, n)| n).sum()
 }
 
 /// Every lead id the board shows for `scope`: each column paged to its end.
@@ -24,7 +24,7 @@ async fn board_ids(db: &Db, scope: &Scope) -> BTreeSet<i64> {
     for &status in LeadStatus::ALL {
         let mut after = None;
         loop {
-            let page = staffroom::store::board::page_in_scope(db, scope, status, after, 7).await.unwrap();
+            let page = staffroom_core::store::board::page_in_scope(db, scope, status, after, 7).await.unwrap();
             ids.extend(page.rows.iter().map(|l| l.id));
             match page.next {
                 Some(k) => after = Some(k),

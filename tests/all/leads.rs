@@ -3,8 +3,8 @@
 
 use crate::common::{TestDb, team};
 use staffroom::domain::lead::{LeadStatus, MoveInput, NoteType};
-use staffroom::store::leads::{self, Lead, NewLead};
-use staffroom::store::{Actor, Db, StoreError};
+use staffroom_core::store::leads::{self, Lead, NewLead};
+use staffroom_core::store::{Actor, Db, StoreError};
 
 fn new_lead(name: &str) -> NewLead {
     NewLead {
@@ -121,7 +121,7 @@ crate::on_both!(a_lead_needs_one_way_to_reach_them, |t: TestDb| async move {
     assert_eq!(lead.whatsapp.as_deref(), Some("+201001234567"), "stored normalised");
     // The database refuses it too, should a future code path forget the rule.
     let raw = "INSERT INTO leads (full_name, created_at, updated_at) VALUES ('x', $1, $1)";
-    let now = staffroom::store::now();
+    let now = staffroom_core::store::now();
     let res = match &t.db {
         Db::Sqlite(p) => sqlx::query(raw).bind(now).execute(p).await.map(|_| ()),
         Db::Postgres(p) => sqlx::query(raw).bind(now).execute(p).await.map(|_| ()),
@@ -186,14 +186,14 @@ crate::on_both!(counts_and_keyset_pages_cover_every_lead_once, |t: TestDb| async
                 .unwrap();
         }
     }
-    let counts = staffroom::store::board::count_by_status(&t.db).await.unwrap();
+    let counts = staffroom_core::store::board::count_by_status(&t.db).await.unwrap();
     assert_eq!(counts.len(), LeadStatus::ALL.len());
     assert_eq!(counts[0], (LeadStatus::New, 15));
     assert_eq!(counts[1], (LeadStatus::Contacted, 8));
     let mut seen = Vec::new();
     let mut after = None;
     loop {
-        let page = staffroom::store::board::page_by_status(&t.db, LeadStatus::New, after, 4).await.unwrap();
+        let page = staffroom_core::store::board::page_by_status(&t.db, LeadStatus::New, after, 4).await.unwrap();
         assert!(page.rows.len() <= 4);
         seen.extend(page.rows.iter().map(|l| (l.updated_at, l.id)));
         match page.next {
@@ -230,7 +230,7 @@ crate::on_both!(duplicates_match_normalised_contacts_of_open_leads, |t: TestDb| 
 });
 
 crate::on_both!(undo_is_the_exact_reverse_of_my_own_last_moves_only, |t: TestDb| async move {
-    use staffroom::store::lead_undo::undo_move;
+    use staffroom_core::store::lead_undo::undo_move;
     let team = team(&t.db).await;
     let (staff, admin) = (team.staff.clone(), team.admin.clone());
     // Staff closes a proposal as lost, then undoes: the reason goes, the stage returns,
@@ -249,6 +249,6 @@ crate::on_both!(undo_is_the_exact_reverse_of_my_own_last_moves_only, |t: TestDb|
     let theirs = leads::move_to(&t.db, &admin, l.id, back.version, LeadStatus::ProposalSent, &lost()).await.unwrap();
     let err = undo_move(&t.db, &staff, l.id, theirs.version, LeadStatus::Qualified).await.unwrap_err();
     assert!(err.to_string().contains("only your own last move"), "{err}");
-    let trail = staffroom::store::audit::for_entity(&t.db, "lead", l.id).await.unwrap();
+    let trail = staffroom_core::store::audit::for_entity(&t.db, "lead", l.id).await.unwrap();
     assert_eq!(trail.iter().filter(|r| r.action == "undo").count(), 2, "each undo audited as one");
 });

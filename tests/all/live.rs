@@ -6,10 +6,10 @@ use crate::driver::Driver;
 use crossterm::event::KeyCode;
 use staffroom::backend::changes;
 use staffroom::demo;
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::{Db, users};
 use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::Screen;
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::{Db, users};
 use std::time::Duration;
 
 fn selected_id(d: &Driver) -> Option<i64> {

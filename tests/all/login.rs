@@ -4,8 +4,8 @@
 use crate::common::TestDb;
 use chrono::Duration;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::users::{self, LoginPolicy, LoginRefused, NewUser};
-use staffroom::store::{Actor, now};
+use staffroom_core::store::users::{self, LoginPolicy, LoginRefused, NewUser};
+use staffroom_core::store::{Actor, now};
 
 const PW: &str = "correct horse battery";
 
@@ -88,10 +88,10 @@ crate::on_both!(refusals_do_not_reveal_which_part_was_wrong, |t: TestDb| async m
     assert_eq!(unknown.to_string(), "wrong email or password (repeated failures lock an account for a while)");
     // The unknown-email attempt is recorded too (without a user).
     let n: i64 = match &t.db {
-        staffroom::store::Db::Sqlite(p) => {
+        staffroom_core::store::Db::Sqlite(p) => {
             sqlx::query_scalar("SELECT COUNT(*) FROM login_history WHERE user_id IS NULL").fetch_one(p).await.unwrap()
         }
-        staffroom::store::Db::Postgres(p) => {
+        staffroom_core::store::Db::Postgres(p) => {
             sqlx::query_scalar("SELECT COUNT(*) FROM login_history WHERE user_id IS NULL").fetch_one(p).await.unwrap()
         }
     };

@@ -5,9 +5,9 @@
 
 use crate::common::{TestDb, actor};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::StoreError;
-use staffroom::store::case_studies::{self, CaseStudyFields};
-use staffroom::store::posts::{self, PostDraft};
+use staffroom_core::store::StoreError;
+use staffroom_core::store::case_studies::{self, CaseStudyFields};
+use staffroom_core::store::posts::{self, PostDraft};
 
 const EDITORS: usize = 8;
 
@@ -44,7 +44,7 @@ crate::on_both!(eight_editors_of_one_post_one_lands_the_rest_are_named_conflicts
     let stored = posts::get(&t.db, p.row.id).await.unwrap();
     assert_eq!(stored.content, format!("written by editor {}", landed[0]), "the stored text is the one that landed");
     assert_eq!(stored.row.version, p.row.version + 1);
-    let audited: i64 = staffroom::with_db!(&t.db, c => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'post' AND action = 'update'").fetch_one(c).await.unwrap());
+    let audited: i64 = staffroom_core::with_db!(&t.db, c => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'post' AND action = 'update'").fetch_one(c).await.unwrap());
     assert_eq!(audited, 1, "one audit row for the one write");
 });
 
@@ -107,8 +107,7 @@ crate::on_both!(hostile_and_huge_values_in_the_content_forms, |t: TestDb| async 
     let stored = posts::get(&t.db, p.row.id).await.unwrap();
     assert_eq!((stored.row.title.as_str(), stored.content.as_str()), (hostile, hostile), "stored as typed");
     assert_eq!(stored.row.seo_description.as_deref(), Some(hostile));
-    let tables: i64 =
-        staffroom::with_db!(&t.db, c => sqlx::query_scalar("SELECT COUNT(*) FROM posts").fetch_one(c).await.unwrap());
+    let tables: i64 = staffroom_core::with_db!(&t.db, c => sqlx::query_scalar("SELECT COUNT(*) FROM posts").fetch_one(c).await.unwrap());
     assert_eq!(tables, 1, "the posts table is still there");
     for (draft, says) in [
         (PostDraft { content: huge.clone(), ..stored.draft() }, "at most 1000000"),

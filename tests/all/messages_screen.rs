@@ -7,10 +7,10 @@ use crate::driver::Driver;
 use crossterm::event::KeyCode;
 use staffroom::domain::lead::LeadSource;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::contact_messages as messages;
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::{Actor, Db};
 use staffroom::ui::screens::Screen;
+use staffroom_core::store::contact_messages as messages;
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::{Actor, Db};
 
 async fn person(db: &Db, email: &str, roles: Roles) -> Actor {
     crate::common::login_user(db, email, email.split('@').next().unwrap_or("x"), roles).await
@@ -35,7 +35,7 @@ fn selected(d: &Driver) -> messages::ContactMessage {
 async fn c_converts_a_message_and_warns_about_an_open_duplicate() {
     let t = TestDb::sqlite().await;
     let staff = person(&t.db, "sara@academy.org", Roles::STAFF).await;
-    let now = staffroom::store::now();
+    let now = staffroom_core::store::now();
     let existing = leads::create(
         &t.db,
         &staff,
@@ -74,7 +74,7 @@ async fn c_converts_a_message_and_warns_about_an_open_duplicate() {
     // 2: "it is #… — link the message to it".
     d.press(KeyCode::Char('2')).await;
     assert_eq!(selected(&d).lead_id, Some(existing.id));
-    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 2, "no third lead");
+    assert_eq!(staffroom_core::store::board::count_by_status(&t.db).await.unwrap()[0].1, 2, "no third lead");
 
     // r resolves; Tab shows one status at a time.
     d.press(KeyCode::Char('r')).await;
@@ -92,18 +92,18 @@ async fn c_converts_a_message_and_warns_about_an_open_duplicate() {
 async fn viewers_read_messages_but_cannot_convert_them() {
     let t = TestDb::sqlite().await;
     person(&t.db, "vera@academy.org", Roles::VIEWER).await;
-    receive(&t.db, "Mona", Some("mona@example.com"), None, staffroom::store::now()).await;
+    receive(&t.db, "Mona", Some("mona@example.com"), None, staffroom_core::store::now()).await;
     let mut d = open(&t.db, "vera@academy.org").await;
     assert!(d.screen().contains("Mona"));
     d.press(KeyCode::Char('c')).await;
     assert!(d.screen().contains("may not"), "{}", d.screen());
     assert_eq!(selected(&d).lead_id, None);
-    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap().iter().map(|c| c.1).sum::<i64>(), 0);
+    assert_eq!(staffroom_core::store::board::count_by_status(&t.db).await.unwrap().iter().map(|c| c.1).sum::<i64>(), 0);
 }
 
 crate::on_both!(c_pressed_twice_before_the_answer_says_it_is_already_a_lead, |t: TestDb| async move {
     person(&t.db, "omar@academy.org", Roles::STAFF).await;
-    receive(&t.db, "Lina Saleh", Some("lina@example.com"), None, staffroom::store::now()).await;
+    receive(&t.db, "Lina Saleh", Some("lina@example.com"), None, staffroom_core::store::now()).await;
     let mut d = open(&t.db, "omar@academy.org").await.late(3);
     // Both presses leave before the first answer: the second meets the first's write.
     d.press(KeyCode::Char('c')).await;
@@ -116,5 +116,5 @@ crate::on_both!(c_pressed_twice_before_the_answer_says_it_is_already_a_lead, |t:
     let s = d.screen();
     assert!(s.contains("already done: you converted") && s.contains("nothing more was changed"), "{s}");
     assert!(!s.contains("changed by"), "not a conflict with someone else: {s}");
-    assert_eq!(staffroom::store::board::count_by_status(&t.db).await.unwrap()[0].1, 1, "one lead");
+    assert_eq!(staffroom_core::store::board::count_by_status(&t.db).await.unwrap()[0].1, 1, "one lead");
 });

@@ -7,24 +7,24 @@ use crate::common::{PASSWORD, TestDb, actor, login_user, team};
 use crossterm::event::KeyCode;
 use staffroom::domain::permissions::Roles;
 use staffroom::domain::post::PostType;
-use staffroom::store::moderation::{self, Decision, QueueKind};
-use staffroom::store::{Db, StoreError, content};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::moderation::{self, Decision, QueueKind};
+use staffroom_core::store::{Db, StoreError, content};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 static N: AtomicU32 = AtomicU32::new(1);
 
 async fn scalar(db: &Db, sql: &str) -> i64 {
-    staffroom::with_db!(db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")))
+    staffroom_core::with_db!(db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")))
 }
 
 async fn text(db: &Db, sql: &str) -> Option<String> {
-    staffroom::with_db!(db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")))
+    staffroom_core::with_db!(db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")))
 }
 
 /// A post submitted for review.
-async fn pending_post(db: &Db, author: &staffroom::store::Actor, title: &str) -> i64 {
+async fn pending_post(db: &Db, author: &staffroom_core::store::Actor, title: &str) -> i64 {
     let p = content::create_post(db, author, title, "# Hello\n\nbody", PostType::Article).await.unwrap();
     content::move_post(db, author, p.id, p.version, staffroom::domain::post::PostStatus::Pending, None).await.unwrap();
     p.id
@@ -34,8 +34,8 @@ async fn pending_post(db: &Db, author: &staffroom::store::Actor, title: &str) ->
 async fn cohort(db: &Db, capacity: i64) -> (i64, String) {
     let n = N.fetch_add(1, Ordering::Relaxed);
     let name = format!("Queue Cohort {n}");
-    let now = staffroom::store::now();
-    let id: i64 = staffroom::with_db!(db, p => {
+    let now = staffroom_core::store::now();
+    let id: i64 = staffroom_core::with_db!(db, p => {
         let program: i64 = sqlx::query_scalar(
             "INSERT INTO programs (slug, title, price_minor, price_currency, created_at, updated_at) \
              VALUES ($1, 'Web', 0, 'USD', $2, $2) RETURNING id",
@@ -62,8 +62,8 @@ async fn cohort(db: &Db, capacity: i64) -> (i64, String) {
 
 /// A pending application of a new applicant to `cohort_id`.
 async fn application(db: &Db, cohort_id: i64, name: &str, email: &str) -> i64 {
-    let now = staffroom::store::now();
-    staffroom::with_db!(db, p => {
+    let now = staffroom_core::store::now();
+    staffroom_core::with_db!(db, p => {
         let applicant: i64 = sqlx::query_scalar(
             "INSERT INTO applicants (full_name, email, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING id",
         )
@@ -88,8 +88,8 @@ async fn application(db: &Db, cohort_id: i64, name: &str, email: &str) -> i64 {
 }
 
 async fn instructor_application(db: &Db, user_id: i64) -> i64 {
-    let now = staffroom::store::now();
-    staffroom::with_db!(db, p => {
+    let now = staffroom_core::store::now();
+    staffroom_core::with_db!(db, p => {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO instructor_applications (user_id, status, application_data, created_at, updated_at) \
              VALUES ($1, 'pending', '{\"subjects\": \"Rust, SQL\", \"years\": 6}', $2, $2) RETURNING id",
@@ -317,8 +317,8 @@ crate::on_both!(viewers_and_instructors_cannot_open_the_queue, |t: TestDb| async
 /// A course review by `user` on a fresh program.
 async fn review(db: &Db, user: i64, rating: i64, comment: Option<&str>) -> i64 {
     let n = N.fetch_add(1, Ordering::Relaxed);
-    let now = staffroom::store::now();
-    staffroom::with_db!(db, p => {
+    let now = staffroom_core::store::now();
+    staffroom_core::with_db!(db, p => {
         let program: i64 = sqlx::query_scalar(
             "INSERT INTO programs (slug, title, price_minor, price_currency, created_at, updated_at) \
              VALUES ($1, 'Data Track', 0, 'USD', $2, $2) RETURNING id",
@@ -345,8 +345,8 @@ async fn review(db: &Db, user: i64, rating: i64, comment: Option<&str>) -> i64 {
 
 /// A comment by `user` on post `post`, reported `reports` times.
 async fn comment(db: &Db, post: i64, user: i64, text: &str, reports: i64) -> i64 {
-    let now = staffroom::store::now();
-    staffroom::with_db!(db, p => {
+    let now = staffroom_core::store::now();
+    staffroom_core::with_db!(db, p => {
         sqlx::query_scalar(
             "INSERT INTO comments (post_id, author_id, content, reports, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
@@ -387,7 +387,7 @@ crate::on_both!(course_reviews_are_kept_rejected_or_promoted_to_a_testimonial, |
     let said = moderation::decide(&t.db, &admin, QueueKind::Review, promoted, 1, &Decision::Promote).await.unwrap();
     assert!(said.contains("pending testimonial"), "{said}");
     // The testimonial waits for its own decision, with the review's words and rating.
-    let t_row: (String, String, i64, String) = staffroom::with_db!(&t.db, p => sqlx::query_as("SELECT t.author_name, t.content, t.rating, t.status FROM testimonials t JOIN reviews r ON r.testimonial_id = t.id WHERE r.id = $1").bind(promoted).fetch_one(p).await.unwrap());
+    let t_row: (String, String, i64, String) = staffroom_core::with_db!(&t.db, p => sqlx::query_as("SELECT t.author_name, t.content, t.rating, t.status FROM testimonials t JOIN reviews r ON r.testimonial_id = t.id WHERE r.id = $1").bind(promoted).fetch_one(p).await.unwrap());
     assert_eq!(t_row, ("Sara Student".into(), "Real projects, kind mentors".into(), 4, "pending".into()));
     let (items, _) = moderation::page(&t.db, &admin, None, None, 50).await.unwrap();
     assert!(items.iter().any(|i| i.kind == QueueKind::Testimonial), "the promoted review is now a pending testimonial");
@@ -396,7 +396,7 @@ crate::on_both!(course_reviews_are_kept_rejected_or_promoted_to_a_testimonial, |
     assert!(e.to_string().contains("has no words"), "{e}");
     let e = moderation::decide(&t.db, &admin, QueueKind::Review, kept, 2, &Decision::Reject("late".into())).await;
     assert!(matches!(e, Err(StoreError::Conflict { .. })), "{e:?}");
-    let statuses: Vec<String> = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT status FROM reviews ORDER BY id").fetch_all(p).await.unwrap());
+    let statuses: Vec<String> = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT status FROM reviews ORDER BY id").fetch_all(p).await.unwrap());
     assert_eq!(statuses, vec!["approved", "promoted", "rejected", "new"]);
     let audited = scalar(&t.db, "SELECT COUNT(*) FROM audit_log WHERE entity_type = 'review'").await;
     assert_eq!(audited, 3);
@@ -427,7 +427,7 @@ crate::on_both!(comments_are_kept_hidden_and_shown_again_from_the_queue_by_keys,
     // a keeps the first: seen, it leaves the queue, still visible.
     drv.press(KeyCode::Char('a')).await;
     drv.settle().await;
-    let row: (String, bool) = staffroom::with_db!(&t.db, p => sqlx::query_as("SELECT status, reviewed_at IS NOT NULL FROM comments WHERE id = $1").bind(fine).fetch_one(p).await.unwrap());
+    let row: (String, bool) = staffroom_core::with_db!(&t.db, p => sqlx::query_as("SELECT status, reviewed_at IS NOT NULL FROM comments WHERE id = $1").bind(fine).fetch_one(p).await.unwrap());
     assert_eq!(row, ("visible".into(), true));
     // The reported one: its preview says so; h hides it and it stays listed.
     assert!(drv.screen().contains("3 times"), "{}", drv.screen());
@@ -446,7 +446,7 @@ crate::on_both!(comments_are_kept_hidden_and_shown_again_from_the_queue_by_keys,
     drv.settle().await;
     assert_eq!(text(&t.db, &format!("SELECT status FROM comments WHERE id = {spam}")).await.as_deref(), Some("hidden"));
     assert_eq!(version(&t.db, "comments", spam).await, 4);
-    let actions: Vec<String> = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_type = 'comment' ORDER BY id").fetch_all(p).await.unwrap());
+    let actions: Vec<String> = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT action FROM audit_log WHERE entity_type = 'comment' ORDER BY id").fetch_all(p).await.unwrap());
     assert_eq!(actions, vec!["moderate", "hide", "unhide", "hide"]);
     // r on a comment is refused by name; p on a comment too.
     let e =

@@ -8,13 +8,13 @@ use crate::pg::OwnCluster;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::backend::{Backend, Settings};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::users::{self, DEMO_DOMAIN, NewUser};
-use staffroom::store::{Actor, Db};
 use staffroom::ui::app::Popup;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::users::{self, DEMO_DOMAIN, NewUser};
+use staffroom_core::store::{Actor, Db};
 
 async fn packages_named(db: &Db, name: &str) -> i64 {
-    staffroom::with_db!(db, p => {
+    staffroom_core::with_db!(db, p => {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM service_packages WHERE name = $1")
             .bind(name)
             .fetch_one(p)

@@ -8,9 +8,9 @@ use crate::common::{TestDb, team};
 use serde_json::{Value, json};
 use staffroom::domain::money::{Currency, Money};
 use staffroom::domain::package::{PackageStatus, TargetAudience};
-use staffroom::store::audit::{self, Verdict};
-use staffroom::store::packages::{self, Direction, Package, PackageFields, Query, field};
-use staffroom::store::{Actor, Db, StoreError};
+use staffroom_core::store::audit::{self, Verdict};
+use staffroom_core::store::packages::{self, Direction, Package, PackageFields, Query, field};
+use staffroom_core::store::{Actor, Db, StoreError};
 
 fn egp(minor: i64) -> Money {
     Money::new(Currency::Egp, minor)
@@ -173,10 +173,10 @@ crate::on_both!(each_field_is_validated_by_name, |t: TestDb| async move {
 
 crate::on_both!(an_update_audits_only_changed_fields_and_conflicts_name_the_editor, |t: TestDb| async move {
     let team = team(&t.db).await;
-    let other = staffroom::store::users::create(
+    let other = staffroom_core::store::users::create(
         &t.db,
         &Actor::cli(),
-        staffroom::store::users::NewUser {
+        staffroom_core::store::users::NewUser {
             email: Some("omar.admin@test.example".into()),
             full_name: "Omar Admin".into(),
             roles: staffroom::domain::permissions::Roles::ADMIN,
@@ -277,7 +277,7 @@ crate::on_both!(reorder_swaps_with_the_neighbour_and_is_audited, |t: TestDb| asy
     packages::update(&t.db, &team.admin, b.id, b.version, b.fields()).await.unwrap();
 
     // Equal display orders (an import) are renumbered first, then swapped.
-    staffroom::with_db!(&t.db, p => sqlx::query("UPDATE service_packages SET display_order = 7").execute(p).await.unwrap().rows_affected());
+    staffroom_core::with_db!(&t.db, p => sqlx::query("UPDATE service_packages SET display_order = 7").execute(p).await.unwrap().rows_affected());
     let by_id = order(&t.db).await;
     assert_eq!(by_id, vec!["A", "B", "C"], "ties fall back to id order");
     let c_now = packages::get(&t.db, c.id).await.unwrap();
@@ -299,7 +299,7 @@ crate::on_both!(only_admins_edit_packages, |t: TestDb| async move {
     let p = create(&t.db, &team.admin, "Admin only").await;
     let audits = audit::count(&t.db).await.unwrap();
     for who in [&team.staff, &team.viewer, &team.instructor] {
-        let refused = |r: staffroom::store::Result<Package>| {
+        let refused = |r: staffroom_core::store::Result<Package>| {
             let err = r.unwrap_err();
             assert!(matches!(err, StoreError::Refused { .. }), "{err}");
             assert!(err.to_string().contains("may not manage settings"), "{err}");
@@ -391,7 +391,7 @@ crate::on_both!(the_demo_packages_read_back_with_both_prices, |t: TestDb| async 
     let counts = packages::counts(&t.db).await.unwrap();
     assert!(counts.iter().all(|(_, n)| *n > 0), "active and inactive packages: {counts:?}");
     // The demo's rows are editable: a reorder and an edit go through.
-    let admin = staffroom::store::users::find_by_email(&t.db, &staffroom::demo::demo_user("admin").email)
+    let admin = staffroom_core::store::users::find_by_email(&t.db, &staffroom::demo::demo_user("admin").email)
         .await
         .unwrap()
         .unwrap()

@@ -3,9 +3,9 @@
 //! insert and read audit rows — its UPDATE, DELETE or TRUNCATE of them fails.
 
 use crate::common::{TestDb, team};
-use staffroom::store::Db;
-use staffroom::store::audit::{self, Verdict};
-use staffroom::store::leads::{self, NewLead};
+use staffroom_core::store::Db;
+use staffroom_core::store::audit::{self, Verdict};
+use staffroom_core::store::leads::{self, NewLead};
 
 #[tokio::test]
 async fn the_app_role_writes_but_cannot_rewrite_the_audit_trail() {

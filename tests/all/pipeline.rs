@@ -6,12 +6,12 @@ use crate::driver::Driver;
 use chrono::Duration;
 use crossterm::event::KeyCode;
 use staffroom::domain::lead::{LeadStatus, MoveInput};
-use staffroom::store::lead_filter::Scope;
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::users;
-use staffroom::store::{Actor, Db, board};
 use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::Screen;
+use staffroom_core::store::lead_filter::Scope;
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::users;
+use staffroom_core::store::{Actor, Db, board};
 
 /// A small, fixed pipeline: a few leads per stage, Arabic names included.
 async fn board_db() -> (TestDb, Actor, Actor) {
@@ -184,8 +184,8 @@ async fn days_in_stage_count_from_the_last_move() {
     let cards = board::cards(&t.db, vec![moved.clone()]).await.unwrap();
     assert_eq!(cards[0].stage_since, moved.updated_at);
     // An edit that is not a move leaves it alone: backdate it 9 days, then assign.
-    let nine_days_ago = staffroom::store::now() - chrono::Duration::days(9);
-    staffroom::with_db!(&t.db, p => {
+    let nine_days_ago = staffroom_core::store::now() - chrono::Duration::days(9);
+    staffroom_core::with_db!(&t.db, p => {
         sqlx::query("UPDATE leads SET stage_since = $1 WHERE id = $2").bind(nine_days_ago).bind(lead.id).execute(p).await.unwrap();
     });
     let assigned = leads::assign(&t.db, &staff, lead.id, moved.version, staff.user_id).await.unwrap();
@@ -200,7 +200,7 @@ async fn demo_leads_have_sat_in_their_stages_for_days() {
     let t = TestDb::sqlite().await;
     staffroom::demo::ensure(&t.db, false).await.unwrap();
     let rot = staffroom::config::Config::defaults().unwrap().pipeline.rot_days;
-    let now = staffroom::store::now();
+    let now = staffroom_core::store::now();
     let columns = board::load(&t.db, &Scope::all(), 1000).await.unwrap();
     let mut open = Vec::new();
     for column in &columns {
@@ -230,8 +230,8 @@ async fn demo_leads_have_sat_in_their_stages_for_days() {
     let overdue = open.iter().filter(|c| c.lead.next_follow_up_at.is_some_and(|f| f < now)).count();
     let ahead = open.iter().filter(|c| c.lead.next_follow_up_at.is_some_and(|f| f > now)).count();
     assert!(overdue >= 1 && ahead >= 1, "{overdue} overdue and {ahead} future follow-ups");
-    let verdict = staffroom::store::audit::verify(&t.db, &mut |_| {}).await.unwrap();
-    assert!(matches!(verdict, staffroom::store::audit::Verdict::Intact { .. }), "{verdict:?}");
+    let verdict = staffroom_core::store::audit::verify(&t.db, &mut |_| {}).await.unwrap();
+    assert!(matches!(verdict, staffroom_core::store::audit::Verdict::Intact { .. }), "{verdict:?}");
 }
 
 #[tokio::test]
@@ -312,7 +312,7 @@ crate::on_both!(assigning_and_follow_ups_are_versioned_and_audited, |t: TestDb| 
     let err = leads::assign(&t.db, &team.staff, lead.id, a.version, team.instructor.user_id).await.unwrap_err();
     assert!(err.to_string().contains("active staff or admins"), "{err}");
     assert!(leads::assign(&t.db, &team.viewer, lead.id, a.version, None).await.is_err());
-    let trail = staffroom::store::audit::for_entity(&t.db, "lead", lead.id).await.unwrap();
+    let trail = staffroom_core::store::audit::for_entity(&t.db, "lead", lead.id).await.unwrap();
     assert!(trail.iter().any(|r| r.summary.starts_with("assigned lead Versioned")), "{trail:?}");
 });
 
@@ -420,7 +420,7 @@ async fn undo_reverses_my_own_move_to_won_and_a_shown_card_stays_selected() {
     assert_eq!((back.stage(), back.converted_at, back.version), (LeadStatus::ProposalSent, None, won.version + 1));
     assert_eq!(back.budget_range.as_deref(), Some("5k"));
     assert_eq!(selected_shown(&d).as_deref(), Some("Won Case"), "the cursor follows the card back");
-    let trail = staffroom::store::audit::for_entity(&t.db, "lead", lead.id).await.unwrap();
+    let trail = staffroom_core::store::audit::for_entity(&t.db, "lead", lead.id).await.unwrap();
     let last = trail.last().unwrap();
     assert_eq!(last.action, "undo", "audited as an undo: {}", last.summary);
     d.press(KeyCode::Char('u')).await;
@@ -446,7 +446,7 @@ async fn undo_is_refused_when_someone_else_moved_the_lead_since() {
     assert_eq!(leads::get(&t.db, card.id).await.unwrap().stage(), LeadStatus::Qualified, "nothing undone");
     // Straight through the store: another user's move is not mine to undo.
     let now = leads::get(&t.db, card.id).await.unwrap();
-    let err = staffroom::store::lead_undo::undo_move(&t.db, &staff, now.id, now.version, LeadStatus::Contacted)
+    let err = staffroom_core::store::lead_undo::undo_move(&t.db, &staff, now.id, now.version, LeadStatus::Contacted)
         .await
         .unwrap_err();
     assert!(err.to_string().contains("only your own last move"), "{err}");

@@ -5,10 +5,10 @@ use crate::common::{TestDb, team};
 use crate::driver::Driver;
 use crossterm::event::KeyCode;
 use staffroom::domain::lead::{LeadSource, LeadStatus, MoveInput};
-use staffroom::store::lead_filter::{Assigned, LeadFilter, Scope};
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::{Actor, Db, audit, board, prefs};
 use staffroom::ui::screens::Screen;
+use staffroom_core::store::lead_filter::{Assigned, LeadFilter, Scope};
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::{Actor, Db, audit, board, prefs};
 
 async fn lead(db: &Db, by: &Actor, name: &str, phone: &str, assigned: Option<i64>) -> leads::Lead {
     let new = NewLead {
@@ -63,7 +63,7 @@ crate::on_both!(filters_narrow_the_board_and_its_counts, |t: TestDb| async move 
     assert_eq!(ids(&board::load(&t.db, &scope(sara_unassigned), 10).await.unwrap()), Vec::<i64>::new());
 
     // Overdue: open leads whose follow-up has passed.
-    let past = staffroom::store::now() - chrono::Duration::days(2);
+    let past = staffroom_core::store::now() - chrono::Duration::days(2);
     leads::set_follow_up(&t.db, &team.staff, omar.id, omar.version, Some(past)).await.unwrap();
     let overdue = LeadFilter { overdue: true, ..LeadFilter::default() };
     let cols = board::load(&t.db, &scope(overdue.clone()), 10).await.unwrap();
@@ -74,7 +74,7 @@ crate::on_both!(filters_narrow_the_board_and_its_counts, |t: TestDb| async move 
     let contacted = LeadFilter { statuses: vec![LeadStatus::Contacted], ..LeadFilter::default() };
     assert_eq!(ids(&board::load(&t.db, &scope(contacted), 10).await.unwrap()), Vec::<i64>::new());
     let future =
-        LeadFilter { since: Some(staffroom::store::now() + chrono::Duration::days(1)), ..LeadFilter::default() };
+        LeadFilter { since: Some(staffroom_core::store::now() + chrono::Duration::days(1)), ..LeadFilter::default() };
     assert_eq!(ids(&board::load(&t.db, &scope(future), 10).await.unwrap()), Vec::<i64>::new());
     let week = LeadFilter { age_days: Some(7), ..LeadFilter::default() };
     assert_eq!(ids(&board::load(&t.db, &scope(week), 10).await.unwrap()).len(), 3);
@@ -213,7 +213,7 @@ async fn e_exports_exactly_what_the_filter_shows() {
     assert_eq!(exported, shown);
     std::fs::remove_file(path).unwrap();
     // Personal data leaving the system leaves a trace.
-    let rows = staffroom::store::audit::page(&t.db, None, 1).await.unwrap().rows;
+    let rows = staffroom_core::store::audit::page(&t.db, None, 1).await.unwrap().rows;
     assert!(rows[0].action == "export" && rows[0].summary.contains("exported 2 leads (mine)"), "{:?}", rows[0]);
 }
 
@@ -360,7 +360,7 @@ crate::on_both!(absurd_budgets_stored_before_the_fix_do_not_break_the_board, |t:
              VALUES ('Legacy {i}', 'legacy{i}@example.org', 'other', '9999999999999999999-9999999999999999999', \
              {estimate}, $1, $1)"
         );
-        crate::common::exec_at(&t.db, &sql, staffroom::store::now()).await;
+        crate::common::exec_at(&t.db, &sql, staffroom_core::store::now()).await;
     }
     let new_column = |columns: &[board::Column]| {
         let c = columns.iter().find(|c| c.status == LeadStatus::New).unwrap();
@@ -377,9 +377,9 @@ crate::on_both!(absurd_budgets_stored_before_the_fix_do_not_break_the_board, |t:
     }
     // Migration 0008 clears such estimates (run again here: the rows came after it).
     let forget = "DELETE FROM _sqlx_migrations WHERE version = 8 AND $1 IS NOT NULL";
-    assert_eq!(crate::common::exec_at(&t.db, forget, staffroom::store::now()).await, 1, "0008 exists");
+    assert_eq!(crate::common::exec_at(&t.db, forget, staffroom_core::store::now()).await, 1, "0008 exists");
     t.db.migrate().await.unwrap();
-    let estimates: Vec<Option<i64>> = staffroom::with_db!(&t.db, p => {
+    let estimates: Vec<Option<i64>> = staffroom_core::with_db!(&t.db, p => {
         sqlx::query_scalar("SELECT budget_estimate FROM leads ORDER BY id").fetch_all(p).await.unwrap()
     });
     assert_eq!(estimates, vec![Some(5000), None, None, None]);
@@ -393,7 +393,7 @@ async fn save_raw_filter(db: &Db, user_id: i64, json: &str) {
         "INSERT INTO user_preferences (user_id, key, value, updated_at) VALUES ({user_id}, 'pipeline.filter', '{json}', $1) \
          ON CONFLICT (user_id, key) DO UPDATE SET value = excluded.value"
     );
-    crate::common::exec_at(db, &sql, staffroom::store::now()).await;
+    crate::common::exec_at(db, &sql, staffroom_core::store::now()).await;
 }
 
 crate::on_both!(an_out_of_range_saved_filter_never_panics_the_board, |t: TestDb| async move {
@@ -461,7 +461,7 @@ crate::on_both!(a_merged_lead_is_kept_hidden_and_its_history_reachable, |t: Test
     // Kept, marked merged into the older lead (a soft delete: no row is gone).
     let gone = leads::get(&t.db, newer.id).await.unwrap();
     assert_eq!(gone.full_name, "Karim Again");
-    let into: Option<i64> = staffroom::with_db!(&t.db, p => {
+    let into: Option<i64> = staffroom_core::with_db!(&t.db, p => {
         sqlx::query_scalar("SELECT merged_into_id FROM leads WHERE id = $1").bind(newer.id).fetch_one(p).await.unwrap()
     });
     assert_eq!(into, Some(older.id));
@@ -471,9 +471,14 @@ crate::on_both!(a_merged_lead_is_kept_hidden_and_its_history_reachable, |t: Test
     let dups = leads::duplicates_of(&t.db, None, Some("+201001112233"), None).await.unwrap();
     assert_eq!(dups.iter().map(|l| l.id).collect::<Vec<_>>(), vec![older.id]);
     let mut csv = Vec::new();
-    let n = staffroom::store::lead_io::export(&t.db, &Scope::all(), staffroom::store::lead_io::Format::Csv, &mut csv)
-        .await
-        .unwrap();
+    let n = staffroom_core::store::lead_io::export(
+        &t.db,
+        &Scope::all(),
+        staffroom_core::store::lead_io::Format::Csv,
+        &mut csv,
+    )
+    .await
+    .unwrap();
     assert_eq!(n, 1);
     // Its own history is still there, ending in the merge; merging it again is refused.
     let history = audit::for_entity(&t.db, "lead", newer.id).await.unwrap();

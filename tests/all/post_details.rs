@@ -6,9 +6,9 @@ use crate::common::{PASSWORD, TestDb, login_user};
 use crate::driver::Driver;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::posts::{self, PostDraft};
 use staffroom::ui::app::Popup;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::posts::{self, PostDraft};
 
 async fn ctrl(d: &mut Driver, c: char) {
     d.press_key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)).await;

@@ -6,10 +6,10 @@ use crate::common::{PASSWORD, TestDb, actor, login_user};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::permissions::Roles;
 use staffroom::domain::post::PostType;
-use staffroom::store::Db;
-use staffroom::store::posts::{self, PostDraft};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::{Screen, ScreenId};
+use staffroom_core::store::Db;
+use staffroom_core::store::posts::{self, PostDraft};
 
 async fn open(db: &Db, email: &str, id: ScreenId) -> Driver {
     let mut d = Driver::new(db.clone(), 100, 30);
@@ -66,7 +66,7 @@ crate::on_both!(a_post_is_written_saved_and_reopened_with_the_same_text, |t: Tes
     assert!(editor_text(&d).1.ends_with("gap. More.") || editor_text(&d).1.contains("More."), "{:?}", editor_text(&d));
     ctrl(&mut d, 's').await;
     assert!(d.screen().contains("(version 2)"), "{}", d.screen());
-    let stored: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title LIKE 'Flexbox%'").fetch_one(p).await.unwrap());
+    let stored: String = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title LIKE 'Flexbox%'").fetch_one(p).await.unwrap());
     assert_eq!(stored, editor_text(&d).1);
 });
 
@@ -101,7 +101,7 @@ crate::on_both!(a_stale_save_names_the_other_writer_and_keeps_the_typing, |t: Te
     let screen = d.screen();
     assert!(screen.contains("Their version (-) against yours (+)"), "{screen}");
     assert!(screen.contains("- the admin's body") && screen.contains("+ first body and mine"), "{screen}");
-    let stored: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title = 'Grid'").fetch_one(p).await.unwrap());
+    let stored: String = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title = 'Grid'").fetch_one(p).await.unwrap());
     assert_eq!(stored, "the admin's body");
     // Having seen it, the next save goes over their version.
     d.press(KeyCode::Esc).await;
@@ -115,7 +115,7 @@ crate::on_both!(a_stale_save_names_the_other_writer_and_keeps_the_typing, |t: Te
     );
     ctrl(&mut d, 's').await;
     assert!(d.screen().contains("(version 3)"), "{}", d.screen());
-    let stored: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title = 'Grid'").fetch_one(p).await.unwrap());
+    let stored: String = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT content FROM posts WHERE title = 'Grid'").fetch_one(p).await.unwrap());
     assert_eq!(stored, "first body and mine");
 });
 
@@ -135,7 +135,7 @@ crate::on_both!(status_moves_from_the_list_follow_the_flow, |t: TestDb| async mo
     let status = || {
         let db = t.db.clone();
         async move {
-            let s: (String, Option<chrono::DateTime<chrono::Utc>>) = staffroom::with_db!(&db, p => sqlx::query_as("SELECT status, published_at FROM posts WHERE title = 'One'").fetch_one(p).await.unwrap());
+            let s: (String, Option<chrono::DateTime<chrono::Utc>>) = staffroom_core::with_db!(&db, p => sqlx::query_as("SELECT status, published_at FROM posts WHERE title = 'One'").fetch_one(p).await.unwrap());
             s
         }
     };
@@ -144,7 +144,7 @@ crate::on_both!(status_moves_from_the_list_follow_the_flow, |t: TestDb| async mo
     d.settle().await;
     let (s, at) = status().await;
     assert!(s == "published" && at.is_some(), "{s} {at:?}");
-    let direct: i64 = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'post' AND summary LIKE '%directly, skipping review%'").fetch_one(p).await.unwrap());
+    let direct: i64 = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity_type = 'post' AND summary LIKE '%directly, skipping review%'").fetch_one(p).await.unwrap());
     assert_eq!(direct, 1);
     d.press(KeyCode::Char('x')).await;
     d.settle().await;
@@ -195,13 +195,13 @@ crate::on_both!(scheduled_posts_publish_when_due_and_only_then, |t: TestDb| asyn
     let due = posts::save(&t.db, &sami, None, mk("Due")).await.unwrap();
     let later = posts::save(&t.db, &sami, None, mk("Later")).await.unwrap();
     let draft = posts::save(&t.db, &sami, None, mk("Still a draft")).await.unwrap();
-    let now = staffroom::store::now();
+    let now = staffroom_core::store::now();
     for (id, at, status) in [
         (due.row.id, now - chrono::Duration::minutes(5), "approved"),
         (later.row.id, now + chrono::Duration::days(1), "approved"),
         (draft.row.id, now - chrono::Duration::minutes(5), "draft"),
     ] {
-        staffroom::with_db!(&t.db, p => sqlx::query("UPDATE posts SET status = $2, publish_at = $3 WHERE id = $1").bind(id).bind(status).bind(at).execute(p).await.unwrap().rows_affected());
+        staffroom_core::with_db!(&t.db, p => sqlx::query("UPDATE posts SET status = $2, publish_at = $3 WHERE id = $1").bind(id).bind(status).bind(at).execute(p).await.unwrap().rows_affected());
     }
     // The list's "scheduled" tab: approved posts with a publish time; "all" counts
     // each post once.
@@ -214,7 +214,7 @@ crate::on_both!(scheduled_posts_publish_when_due_and_only_then, |t: TestDb| asyn
     let status = |id: i64| {
         let db = t.db.clone();
         async move {
-            let s: (String, Option<chrono::DateTime<chrono::Utc>>) = staffroom::with_db!(&db, p => sqlx::query_as("SELECT status, published_at FROM posts WHERE id = $1").bind(id).fetch_one(p).await.unwrap());
+            let s: (String, Option<chrono::DateTime<chrono::Utc>>) = staffroom_core::with_db!(&db, p => sqlx::query_as("SELECT status, published_at FROM posts WHERE id = $1").bind(id).fetch_one(p).await.unwrap());
             s
         }
     };
@@ -222,7 +222,7 @@ crate::on_both!(scheduled_posts_publish_when_due_and_only_then, |t: TestDb| asyn
     assert!(s == "published" && at.is_some(), "BR-07: {s} {at:?}");
     assert_eq!(status(later.row.id).await.0, "approved", "not yet due");
     assert_eq!(status(draft.row.id).await.0, "draft", "only approved posts are scheduled");
-    let by: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT client FROM audit_log WHERE entity_type = 'post' AND action = 'publish'").fetch_one(p).await.unwrap());
+    let by: String = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT client FROM audit_log WHERE entity_type = 'post' AND action = 'publish'").fetch_one(p).await.unwrap());
     assert!(by.ends_with(" scheduler"), "{by}");
     // Run again: nothing more is due.
     let again = crate::cli::staffroom(&["publish-due", "--database-url", &t.url], &[]);
@@ -381,20 +381,20 @@ crate::on_both!(the_details_form_sets_excerpt_type_and_publish_time, |t: TestDb|
     d.type_text("18:30").await;
     d.press(KeyCode::Enter).await;
     d.settle().await;
-    let row: (Option<String>, String, Option<chrono::DateTime<chrono::Utc>>) = staffroom::with_db!(&t.db, p => sqlx::query_as("SELECT excerpt, post_type, publish_at FROM posts WHERE title = 'Scheduled one'").fetch_one(p).await.unwrap());
+    let row: (Option<String>, String, Option<chrono::DateTime<chrono::Utc>>) = staffroom_core::with_db!(&t.db, p => sqlx::query_as("SELECT excerpt, post_type, publish_at FROM posts WHERE title = 'Scheduled one'").fetch_one(p).await.unwrap());
     assert_eq!(row.0.as_deref(), Some("A short summary"));
     assert_eq!(row.1, "session_summary", "the next type after article");
     assert_eq!(row.2.map(|t| t.to_rfc3339()), Some("2030-01-15T18:30:00+00:00".into()));
 });
 
 async fn category(db: &Db, name: &str) {
-    let at = staffroom::store::now();
+    let at = staffroom_core::store::now();
     let slug = staffroom::domain::slug::slugify(name);
-    staffroom::with_db!(db, p => sqlx::query("INSERT INTO categories (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3)").bind(name).bind(&slug).bind(at).execute(p).await.unwrap().rows_affected());
+    staffroom_core::with_db!(db, p => sqlx::query("INSERT INTO categories (name, slug, created_at, updated_at) VALUES ($1, $2, $3, $3)").bind(name).bind(&slug).bind(at).execute(p).await.unwrap().rows_affected());
 }
 
 async fn use_count(db: &Db, tag: &str) -> i64 {
-    staffroom::store::content::tag_use_count(db, tag).await.unwrap()
+    staffroom_core::store::content::tag_use_count(db, tag).await.unwrap()
 }
 
 crate::on_both!(details_save_slug_category_tags_links_and_seo, |t: TestDb| async move {
@@ -445,8 +445,7 @@ crate::on_both!(details_save_slug_category_tags_links_and_seo, |t: TestDb| async
         assert!(e.to_string().contains(says), "{e}");
     }
     assert_eq!(posts::get(&t.db, other.row.id).await.unwrap().row.version, other.row.version);
-    let tags: i64 =
-        staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM tags").fetch_one(p).await.unwrap());
+    let tags: i64 = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM tags").fetch_one(p).await.unwrap());
     assert_eq!(tags, 3, "a refused save creates no tag");
 });
 
@@ -508,7 +507,7 @@ crate::on_both!(a_published_post_keeps_revisions_and_restores_one, |t: TestDb| a
     .await
     .unwrap();
     assert!(posts::revisions(&t.db, p.row.id).await.unwrap().is_empty());
-    let moved = staffroom::store::content::move_post(
+    let moved = staffroom_core::store::content::move_post(
         &t.db,
         &sami,
         p.row.id,
@@ -575,11 +574,11 @@ crate::on_both!(a_published_post_keeps_revisions_and_restores_one, |t: TestDb| a
     let revs = posts::revisions(&t.db, p.row.id).await.unwrap();
     assert_eq!(revs.len(), 3);
     assert_eq!(revs[0].content, "latest\nbody");
-    let audited: i64 = staffroom::with_db!(&t.db, c => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'restore' AND entity_type = 'post' AND entity_id = $1").bind(p.row.id).fetch_one(c).await.unwrap());
+    let audited: i64 = staffroom_core::with_db!(&t.db, c => sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'restore' AND entity_type = 'post' AND entity_id = $1").bind(p.row.id).fetch_one(c).await.unwrap());
     assert_eq!(audited, 1);
     // A restore at a stale version is a conflict; nothing changes.
     let e = posts::restore(&t.db, &admin, p.row.id, p.row.version, revs[1].id).await.unwrap_err();
-    assert!(matches!(e, staffroom::store::StoreError::Conflict { .. }), "{e}");
+    assert!(matches!(e, staffroom_core::store::StoreError::Conflict { .. }), "{e}");
     assert_eq!(posts::get(&t.db, p.row.id).await.unwrap().content, "draft edit\nbody");
     // A revision of another post is not found.
     let other =
@@ -696,16 +695,16 @@ crate::on_both!(the_scheduler_publishes_through_the_gate_as_the_system, |t: Test
     let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
     let draft = PostDraft { title: "Due".into(), content: "x y".into(), ..Default::default() };
     let due = posts::save(&t.db, &sami, None, draft).await.unwrap();
-    let past = staffroom::store::now() - chrono::Duration::minutes(5);
-    staffroom::with_db!(&t.db, p => sqlx::query("UPDATE posts SET status = 'approved', publish_at = $2 WHERE id = $1").bind(due.row.id).bind(past).execute(p).await.unwrap().rows_affected());
+    let past = staffroom_core::store::now() - chrono::Duration::minutes(5);
+    staffroom_core::with_db!(&t.db, p => sqlx::query("UPDATE posts SET status = 'approved', publish_at = $2 WHERE id = $1").bind(due.row.id).bind(past).execute(p).await.unwrap().rows_affected());
     let backend = Backend::new(t.db.clone(), staffroom::ui::driver::backend_settings(), "local");
     // No session: the system actor passes the same gate row as a person would.
     let reply = backend.handle_as_system(Request::PublishDue).await.unwrap();
     assert!(matches!(&reply, Reply::PublishedDue(titles) if titles == &vec!["Due".to_string()]), "{reply:?}");
-    let client: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT client FROM audit_log WHERE entity_type = 'post' AND action = 'publish'").fetch_one(p).await.unwrap());
+    let client: String = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT client FROM audit_log WHERE entity_type = 'post' AND action = 'publish'").fetch_one(p).await.unwrap());
     assert!(client.ends_with("scheduler"), "{client}");
     // What is not a job with a permission row is refused to the system.
-    let today = staffroom::store::now().date_naive();
+    let today = staffroom_core::store::now().date_naive();
     let err = backend.handle_as_system(Request::Dashboard { today }).await.unwrap_err();
     assert!(err.to_string().contains("not a job the system runs"), "{err}");
 });

@@ -8,10 +8,10 @@ use crate::driver::Driver;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::lifecycle::ProjectStatus;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::areas::Args;
-use staffroom::store::areas::projects::{self, Input, Project, field, sample_fields};
-use staffroom::store::{Actor, Db, StoreError, audit};
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::areas::Args;
+use staffroom_core::store::areas::projects::{self, Input, Project, field, sample_fields};
+use staffroom_core::store::{Actor, Db, StoreError, audit};
 
 fn input(fields: Vec<(&'static str, String)>) -> Result<Input, StoreError> {
     Input::read(&Args { fields, ..Args::default() })

@@ -7,17 +7,17 @@ use crate::driver::Driver;
 use crossterm::event::KeyCode;
 use staffroom::domain::help_request::HelpStatus;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::help_requests;
-use staffroom::store::packages::{self, PackageFields};
-use staffroom::store::{Actor, audit};
 use staffroom::ui::screens::{Screen, ScreenId};
+use staffroom_core::store::help_requests;
+use staffroom_core::store::packages::{self, PackageFields};
+use staffroom_core::store::{Actor, audit};
 
 /// A requester, a help request and two packages.
 async fn fixture(t: &TestDb) -> (i64, i64) {
-    let student = staffroom::store::users::create(
+    let student = staffroom_core::store::users::create(
         &t.db,
         &Actor::cli(),
-        staffroom::store::users::NewUser {
+        staffroom_core::store::users::NewUser {
             email: Some("student@example.org".into()),
             full_name: "Layla Student".into(),
             roles: Roles { student: true, ..Roles::VIEWER },
@@ -29,8 +29,8 @@ async fn fixture(t: &TestDb) -> (i64, i64) {
     // Raised on the website (the TUI never creates one).
     let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
                VALUES ($1, $2, $3, 'student', $4, $4) RETURNING id";
-    let at = staffroom::store::now();
-    let hr: i64 = staffroom::with_db!(&t.db, p => {
+    let at = staffroom_core::store::now();
+    let hr: i64 = staffroom_core::with_db!(&t.db, p => {
         sqlx::query_scalar(sql)
             .bind(student.id)
             .bind("Cannot open lesson 3")

@@ -1,7 +1,7 @@
 //! The schema: applied on both backends, identical between them, refused when newer.
 
 use crate::common::TestDb;
-use staffroom::store::{Db, StoreError};
+use staffroom_core::store::{Db, StoreError};
 
 const DOMAIN_TABLES: &[&str] = &[
     "users",

@@ -9,11 +9,11 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::backend::{Backend, Request, Settings};
 use staffroom::domain::lead::LeadStatus;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::lead_filter::LeadFilter;
-use staffroom::store::leads::{self, Lead, NewLead};
-use staffroom::store::users::{self, DEMO_DOMAIN, NewUser};
-use staffroom::store::{Actor, Db, StoreError};
 use staffroom::ui::screens::{Screen, ScreenId};
+use staffroom_core::store::lead_filter::LeadFilter;
+use staffroom_core::store::leads::{self, Lead, NewLead};
+use staffroom_core::store::users::{self, DEMO_DOMAIN, NewUser};
+use staffroom_core::store::{Actor, Db, StoreError};
 
 fn demo_email(name: &str) -> String {
     format!("{name}@{DEMO_DOMAIN}")
@@ -202,7 +202,7 @@ crate::on_both!(an_instructor_cannot_load_the_board_even_with_a_forged_request, 
         Request::Board { per_column: 50, filter: Some(LeadFilter::default()), save: true },
         Request::BoardMore {
             status: LeadStatus::New,
-            after: (staffroom::store::now(), i64::MAX),
+            after: (staffroom_core::store::now(), i64::MAX),
             limit: 50,
             filter: LeadFilter::default(),
         },
@@ -217,7 +217,8 @@ crate::on_both!(an_instructor_cannot_load_the_board_even_with_a_forged_request, 
     }
     // A saved filter was not written by the refused `save: true`.
     let me = users::find_by_email(&t.db, &demo_email("ines")).await.unwrap().unwrap();
-    let saved = staffroom::store::prefs::get(&t.db, me.id, staffroom::store::prefs::PIPELINE_FILTER).await.unwrap();
+    let saved =
+        staffroom_core::store::prefs::get(&t.db, me.id, staffroom_core::store::prefs::PIPELINE_FILTER).await.unwrap();
     assert!(saved.is_none(), "{saved:?}");
     // And a forged key event on the dashboard moves nothing.
     d.press_key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT)).await;

@@ -11,17 +11,17 @@ use staffroom::domain::lifecycle::CohortStatus;
 use staffroom::domain::permissions::Roles;
 use staffroom::domain::recurrence::{Ends, Repeat};
 use staffroom::domain::session::{DeliveryMode, SessionType};
-use staffroom::store::sessions::{self, Outcome, SessionFields};
-use staffroom::store::{Db, StoreError, cohorts};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::sessions::{self, Outcome, SessionFields};
+use staffroom_core::store::{Db, StoreError, cohorts};
 
 async fn exec(db: &Db, sql: &str) {
-    staffroom::with_db!(db, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()).unwrap_or_else(|e| panic!("{sql}: {e}")));
+    staffroom_core::with_db!(db, p => sqlx::query(sql).execute(p).await.map(|r| r.rows_affected()).unwrap_or_else(|e| panic!("{sql}: {e}")));
 }
 
 async fn count(db: &Db, sql: &str) -> i64 {
-    staffroom::with_db!(db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")))
+    staffroom_core::with_db!(db, p => sqlx::query_scalar(sql).fetch_one(p).await.unwrap_or_else(|e| panic!("{sql}: {e}")))
 }
 
 fn at(h: u32) -> Option<NaiveTime> {
@@ -345,7 +345,7 @@ async fn to_field(d: &mut Driver, label: &str) {
 crate::on_both!(a_series_is_planned_from_the_calendar_by_keys_and_a_clash_asks_first, |t: TestDb| async move {
     let ines = login_user(&t.db, "ines@test.example", "Ines Instructor", Roles::INSTRUCTOR).await;
     let c = class(&t.db, ines.user_id, &["Amal Fathy"], 0).await;
-    let name = staffroom::with_db!(&t.db, p => sqlx::query_scalar::<_, String>("SELECT name FROM cohorts WHERE id = $1").bind(c.cohort_id).fetch_one(p).await.unwrap());
+    let name = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar::<_, String>("SELECT name FROM cohorts WHERE id = $1").bind(c.cohort_id).fetch_one(p).await.unwrap());
     let mut d = calendar_as(&t.db, "ines@test.example").await;
     // Today's session of the class is selected: `n` plans in its cohort, on today.
     d.press(KeyCode::Char('n')).await;
@@ -375,7 +375,7 @@ crate::on_both!(a_series_is_planned_from_the_calendar_by_keys_and_a_clash_asks_f
         count(&t.db, &format!("SELECT COUNT(*) FROM sessions WHERE cohort_id = {} AND title = 'Forms'", c.cohort_id))
             .await;
     assert_eq!(n, 3);
-    let days: Vec<NaiveDate> = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT date FROM sessions WHERE title = 'Forms' ORDER BY date").fetch_all(p).await.unwrap());
+    let days: Vec<NaiveDate> = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT date FROM sessions WHERE title = 'Forms' ORDER BY date").fetch_all(p).await.unwrap());
     assert!(days.iter().all(|d| matches!(d.weekday(), Weekday::Mon | Weekday::Wed)), "{days:?}");
 
     // A refused field keeps everything typed: an onsite session with no place.
@@ -402,7 +402,7 @@ crate::on_both!(h_and_l_move_a_session_and_quick_presses_add_up, |t: TestDb| asy
     let date_of = |id: i64| {
         let db = t.db.clone();
         async move {
-            let d: NaiveDate = staffroom::with_db!(&db, p => sqlx::query_scalar("SELECT date FROM sessions WHERE id = $1").bind(id).fetch_one(p).await.unwrap());
+            let d: NaiveDate = staffroom_core::with_db!(&db, p => sqlx::query_scalar("SELECT date FROM sessions WHERE id = $1").bind(id).fetch_one(p).await.unwrap());
             d
         }
     };
@@ -445,7 +445,7 @@ crate::on_both!(h_and_l_move_a_session_and_quick_presses_add_up, |t: TestDb| asy
     assert!(d.screen().contains("cancel \""), "{}", d.screen());
     d.press(KeyCode::Char('y')).await;
     d.settle().await;
-    let status: String = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT status FROM sessions WHERE id = $1").bind(c.today).fetch_one(p).await.unwrap());
+    let status: String = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT status FROM sessions WHERE id = $1").bind(c.today).fetch_one(p).await.unwrap());
     assert_eq!(status, "cancelled");
     d.shift('L').await;
     d.settle().await;

@@ -4,15 +4,15 @@
 use crate::cli::{assert_one_clear_line, ok, staffroom};
 use crate::common::{TestDb, team, temp_path};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::lead_filter::{LeadFilter, Scope};
-use staffroom::store::leads::{self, NewLead};
-use staffroom::store::users::{self, NewUser, UserFields};
-use staffroom::store::{Actor, Db, board};
+use staffroom_core::store::lead_filter::{LeadFilter, Scope};
+use staffroom_core::store::leads::{self, NewLead};
+use staffroom_core::store::users::{self, NewUser, UserFields};
+use staffroom_core::store::{Actor, Db, board};
 use std::io::Read;
 use std::process::{Command, Stdio};
 
 async fn audit_rows(db: &Db) -> i64 {
-    staffroom::with_db!(db, p => {
+    staffroom_core::with_db!(db, p => {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(p).await.unwrap()
     })
 }
@@ -126,7 +126,7 @@ crate::on_both!(setting_the_roles_a_user_has_changes_nothing, |t: TestDb| async 
 
 #[test]
 fn what_was_not_found_is_named_as_it_was_typed() {
-    use staffroom::store::StoreError;
+    use staffroom_core::store::StoreError;
     assert_eq!(StoreError::not_found("lead", 42).to_string(), "lead #42 was not found");
     assert_eq!(StoreError::not_found("user", "nobody@x.test").to_string(), "user \"nobody@x.test\" was not found");
     assert_eq!(

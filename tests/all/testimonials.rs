@@ -5,10 +5,10 @@
 use crate::common::{PASSWORD, TestDb, login_user, team};
 use crossterm::event::KeyCode;
 use staffroom::domain::permissions::Roles;
-use staffroom::store::testimonials::{self, TestimonialFields};
-use staffroom::store::{Actor, Db, StoreError, content};
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::testimonials::{self, TestimonialFields};
+use staffroom_core::store::{Actor, Db, StoreError, content};
 
 async fn approved(db: &Db, who: &Actor, author: &str) -> (i64, i64) {
     let t = content::create_testimonial(db, who, author, &format!("{author} loved it"), 5).await.unwrap();
@@ -89,8 +89,8 @@ crate::on_both!(the_edit_form_keeps_to_br10_a_known_case_study_and_the_version, 
         Err(StoreError::Invalid { field, .. }) => assert_eq!(field, "case study"),
         other => panic!("{other:?}"),
     }
-    let at = staffroom::store::now();
-    staffroom::with_db!(&t.db, p => sqlx::query("INSERT INTO case_studies (slug, title, created_at, updated_at) VALUES ('shop-redesign', 'Shop redesign', $1, $1)")
+    let at = staffroom_core::store::now();
+    staffroom_core::with_db!(&t.db, p => sqlx::query("INSERT INTO case_studies (slug, title, created_at, updated_at) VALUES ('shop-redesign', 'Shop redesign', $1, $1)")
         .bind(at).execute(p).await.unwrap().rows_affected());
     let saved =
         testimonials::update(&t.db, &team.staff, id, v, fields("Amal F.", Some(4), "shop-redesign")).await.unwrap();
@@ -102,10 +102,13 @@ crate::on_both!(the_edit_form_keeps_to_br10_a_known_case_study_and_the_version, 
         Err(StoreError::Conflict { by, .. }) => assert_eq!(by.as_deref(), Some("Sami Staff")),
         other => panic!("{other:?}"),
     }
-    let preview =
-        staffroom::store::moderation::preview(&t.db, staffroom::store::moderation::QueueKind::Testimonial, id)
-            .await
-            .unwrap();
+    let preview = staffroom_core::store::moderation::preview(
+        &t.db,
+        staffroom_core::store::moderation::QueueKind::Testimonial,
+        id,
+    )
+    .await
+    .unwrap();
     assert!(preview.fields.iter().any(|(k, v)| k == "case study" && v == "Shop redesign"), "{:?}", preview.fields);
 });
 
@@ -123,7 +126,7 @@ crate::on_both!(testimonials_by_keys_approve_feature_and_reject_with_a_reason, |
     let status = |id: i64| {
         let db = t.db.clone();
         async move {
-            let s: String = staffroom::with_db!(&db, p => sqlx::query_scalar("SELECT status FROM testimonials WHERE id = $1").bind(id).fetch_one(p).await.unwrap());
+            let s: String = staffroom_core::with_db!(&db, p => sqlx::query_scalar("SELECT status FROM testimonials WHERE id = $1").bind(id).fetch_one(p).await.unwrap());
             s
         }
     };
@@ -143,6 +146,6 @@ crate::on_both!(testimonials_by_keys_approve_feature_and_reject_with_a_reason, |
     d.press(KeyCode::Enter).await;
     d.settle().await;
     assert_eq!(status(other.id).await, "rejected");
-    let reason: Option<String> = staffroom::with_db!(&t.db, p => sqlx::query_scalar("SELECT rejection_reason FROM testimonials WHERE id = $1").bind(other.id).fetch_one(p).await.unwrap());
+    let reason: Option<String> = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT rejection_reason FROM testimonials WHERE id = $1").bind(other.id).fetch_one(p).await.unwrap());
     assert_eq!(reason.as_deref(), Some("too short to publish"));
 });

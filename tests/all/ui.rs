@@ -115,7 +115,7 @@ async fn dashboards_per_role() {
     // The store's clock stands still for the demo's story and the logins, so every
     // time drawn is the same on every run: no normalising.
     let noon = chrono::DateTime::parse_from_rfc3339("2026-12-01T12:00:00Z").unwrap().to_utc();
-    staffroom::store::at(noon, async {
+    staffroom_core::store::at(noon, async {
         let t = demo_db().await;
         for role in ["admin", "staff", "instructor", "viewer"] {
             let mut d = logged_in(&t, role, 120, 36).await;
@@ -128,7 +128,7 @@ async fn dashboards_per_role() {
 #[tokio::test]
 async fn hostile_text_renders_inert_and_wide_text_keeps_columns() {
     let t = demo_db().await;
-    let staff = staffroom::store::users::find_by_email(&t.db, "staff@demo.staffroom.test").await.unwrap().unwrap();
+    let staff = staffroom_core::store::users::find_by_email(&t.db, "staff@demo.staffroom.test").await.unwrap().unwrap();
     let names = [
         "Evil\u{1b}[2J\u{1b}]52;c;ZXZpbA==\u{7}Name",
         "Bidi invoice\u{202e}fdp.exe",
@@ -136,10 +136,10 @@ async fn hostile_text_renders_inert_and_wide_text_keeps_columns() {
         "C1\u{9b}31m lead",
     ];
     for n in names {
-        staffroom::store::leads::create(
+        staffroom_core::store::leads::create(
             &t.db,
             &staff.actor(),
-            staffroom::store::leads::NewLead {
+            staffroom_core::store::leads::NewLead {
                 full_name: n.into(),
                 email: Some(format!("{}@x.org", n.len())),
                 ..Default::default()
@@ -225,15 +225,15 @@ async fn passwordless_demo_login_exists_only_in_demo_mode_and_for_demo_accounts(
     let demo_mode = staffroom::backend::Settings { demo: true, ..normal };
     let ok = backend(demo_mode).handle(cmd("admin@demo.staffroom.test")).await.0.unwrap();
     assert!(matches!(ok, staffroom::backend::Reply::Login(Ok(_))));
-    let staffroom::store::users::User { id, .. } =
-        staffroom::store::users::find_by_email(&t.db, "admin@demo.staffroom.test").await.unwrap().unwrap();
-    let attempts = staffroom::store::users::login_attempts(&t.db, id, 1).await.unwrap();
+    let staffroom_core::store::users::User { id, .. } =
+        staffroom_core::store::users::find_by_email(&t.db, "admin@demo.staffroom.test").await.unwrap().unwrap();
+    let attempts = staffroom_core::store::users::login_attempts(&t.db, id, 1).await.unwrap();
     assert!(attempts[0].success, "recorded like any login");
     // A real account never logs in without its password, even in demo mode.
-    staffroom::store::users::create(
+    staffroom_core::store::users::create(
         &t.db,
-        &staffroom::store::Actor::cli(),
-        staffroom::store::users::NewUser {
+        &staffroom_core::store::Actor::cli(),
+        staffroom_core::store::users::NewUser {
             email: Some("real@academy.org".into()),
             full_name: "Real".into(),
             roles: staffroom::domain::permissions::Roles::ADMIN,
@@ -249,9 +249,9 @@ async fn passwordless_demo_login_exists_only_in_demo_mode_and_for_demo_accounts(
 #[tokio::test]
 async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     use staffroom::backend::{Event, Reply, Request};
-    use staffroom::store::page::Page;
     use staffroom::ui::cmd::{Lane, Token};
     use staffroom::ui::msg::{Effect, Msg};
+    use staffroom_core::store::page::Page;
     let t = demo_db().await;
     let mut d = logged_in(&t, "admin", 120, 36).await;
     d.press(KeyCode::Char(':')).await;
@@ -261,14 +261,22 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     let token = Token::Screen(ScreenId::Audit, Lane::Load);
     let first = d.app.request(
         token,
-        Request::AuditPage { filter: Box::default(), from: staffroom::store::audit_query::From::Newest, limit: 10 },
+        Request::AuditPage {
+            filter: Box::default(),
+            from: staffroom_core::store::audit_query::From::Newest,
+            limit: 10,
+        },
     );
     let second = d.app.request(
         token,
-        Request::AuditPage { filter: Box::default(), from: staffroom::store::audit_query::From::Newest, limit: 10 },
+        Request::AuditPage {
+            filter: Box::default(),
+            from: staffroom_core::store::audit_query::From::Newest,
+            limit: 10,
+        },
     );
     let (Effect::Send(a), Effect::Send(b)) = (first, second) else { panic!("requests") };
-    let mut stale_rows = staffroom::store::audit::page(&t.db, None, 1).await.unwrap().rows;
+    let mut stale_rows = staffroom_core::store::audit::page(&t.db, None, 1).await.unwrap().rows;
     stale_rows[0].summary = "STALE RESULT".into();
     let mut fresh_rows = stale_rows.clone();
     fresh_rows[0].summary = "FRESH RESULT".into();
@@ -291,7 +299,7 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
 
 #[tokio::test]
 async fn dashboard_items_open_their_lead_or_screen() {
-    use staffroom::store::dashboard::SectionKind;
+    use staffroom_core::store::dashboard::SectionKind;
     let t = demo_db().await;
     let mut d = logged_in(&t, "staff", 120, 40).await;
     let Some(Screen::Dashboard(dash)) = d.app.screen() else { panic!("dashboard first") };

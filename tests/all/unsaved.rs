@@ -6,9 +6,9 @@ use crate::common::{PASSWORD, TestDb, login_user};
 use crate::driver::Driver;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::Db;
 use staffroom::ui::app::Popup;
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::Db;
 
 async fn open(db: &Db, screen: ScreenId, settings: staffroom::ui::app::Settings) -> Driver {
     login_user(db, "sara@academy.org", "Sara Staff", Roles::ADMIN).await;
@@ -120,12 +120,12 @@ crate::on_both!(esc_on_a_changed_form_asks_and_n_keeps_editing, |t: TestDb| asyn
 });
 
 crate::on_both!(esc_on_a_typed_note_asks_before_dropping_it, |t: TestDb| async move {
-    let new = staffroom::store::leads::NewLead {
+    let new = staffroom_core::store::leads::NewLead {
         full_name: "Mona Ibrahim".into(),
         email: Some("mona@example.com".into()),
         ..Default::default()
     };
-    staffroom::store::leads::create(&t.db, &staffroom::store::Actor::cli(), new).await.unwrap();
+    staffroom_core::store::leads::create(&t.db, &staffroom_core::store::Actor::cli(), new).await.unwrap();
     let mut d = open(&t.db, ScreenId::Pipeline, staffroom::ui::driver::settings()).await;
     d.press(KeyCode::Enter).await; // the lead
     d.press(KeyCode::Char('n')).await;
@@ -170,9 +170,9 @@ crate::on_both!(a_session_ended_by_deactivation_keeps_the_whole_editor_text_in_i
     let mut d = open(&t.db, ScreenId::Editor, settings).await;
     d.press(KeyCode::Enter).await;
     d.type_text("Draft").await;
-    let cli = staffroom::store::Actor::cli();
+    let cli = staffroom_core::store::Actor::cli();
     crate::common::actor(&t.db, "Other Admin", Roles::ADMIN).await; // Sara is not the last admin
-    staffroom::store::users::deactivate(&t.db, &cli, "sara@academy.org").await.unwrap();
+    staffroom_core::store::users::deactivate(&t.db, &cli, "sara@academy.org").await.unwrap();
     // The next request learns it: the session ends and the editor goes.
     d.press_key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL)).await;
     assert!(d.app.session.is_none() && d.app.stack.is_empty(), "{}", d.screen());

@@ -8,9 +8,9 @@ use crate::driver::Driver;
 use crossterm::event::KeyCode;
 use staffroom::backend::{Backend, Reply, Request, Secret, Settings};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::users::{self, DEMO_DOMAIN, LoginPolicy, NewUser, Target, User, UserFields};
-use staffroom::store::{Actor, Db, StoreError, now};
 use staffroom::ui::screens::ScreenId;
+use staffroom_core::store::users::{self, DEMO_DOMAIN, LoginPolicy, NewUser, Target, User, UserFields};
+use staffroom_core::store::{Actor, Db, StoreError, now};
 
 async fn ctrl(d: &mut Driver, c: char) {
     d.press_key(crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::CONTROL)).await;
@@ -21,7 +21,7 @@ fn fields_of(u: &User, roles: Roles) -> UserFields {
 }
 
 async fn active_admins(db: &Db) -> i64 {
-    staffroom::with_db!(db, p => {
+    staffroom_core::with_db!(db, p => {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM users WHERE is_admin = $1 AND is_active = $1")
             .bind(true)
             .fetch_one(p)
@@ -31,7 +31,7 @@ async fn active_admins(db: &Db) -> i64 {
 }
 
 async fn audit_rows(db: &Db, action: &str, id: i64) -> i64 {
-    staffroom::with_db!(db, p => {
+    staffroom_core::with_db!(db, p => {
         sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND entity_type = 'user' AND entity_id = $2")
             .bind(action)
             .bind(id)
@@ -153,7 +153,7 @@ crate::on_both!(a_one_time_password_opens_nothing_until_replaced, |t: TestDb| as
     // The audit says a one-time password was set, never the password or its hash.
     let nadia = users::find_by_email(&t.db, "nadia@academy.org").await.unwrap().unwrap();
     assert!(nadia.must_change_password);
-    let dump: String = staffroom::with_db!(&t.db, p => {
+    let dump: String = staffroom_core::with_db!(&t.db, p => {
         sqlx::query_scalar::<_, String>("SELECT COALESCE(new_values, '') FROM audit_log WHERE entity_id = $1 AND action = 'create' AND entity_type = 'user'")
             .bind(nadia.id).fetch_one(p).await.unwrap()
     });

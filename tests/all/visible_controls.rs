@@ -6,9 +6,9 @@ use crate::common::{PASSWORD, TestDb, login_user};
 use crate::driver::Driver;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::permissions::Roles;
-use staffroom::store::packages;
 use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::{Screen, ScreenId};
+use staffroom_core::store::packages;
 
 async fn open(t: &TestDb, screen: ScreenId) -> Driver {
     login_user(&t.db, "amira@academy.org", "Amira Admin", Roles::ADMIN).await;

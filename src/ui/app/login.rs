@@ -3,12 +3,12 @@
 
 use super::{App, Session};
 use crate::backend::Request;
-use crate::store::users::LoggedIn;
 use crate::ui::cmd::Token;
 use crate::ui::msg::Effect;
 use crate::ui::screens::ScreenId;
 use crate::ui::screens::login::LoginForm;
 use crossterm::event::{KeyCode, KeyEvent};
+use staffroom_core::store::users::LoggedIn;
 
 impl App {
     /// Logs in straight away with these credentials.
@@ -24,7 +24,10 @@ impl App {
         vec![self.request(Token::Login, Request::DemoLogin { email: email.to_string(), terminal })]
     }
 
-    pub(super) fn on_login(&mut self, outcome: Result<LoggedIn, crate::store::users::LoginRefused>) -> Vec<Effect> {
+    pub(super) fn on_login(
+        &mut self,
+        outcome: Result<LoggedIn, staffroom_core::store::users::LoginRefused>,
+    ) -> Vec<Effect> {
         match outcome {
             Err(refused) => {
                 self.login.refused(refused.to_string());

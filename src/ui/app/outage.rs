@@ -6,10 +6,10 @@
 
 use super::App;
 use crate::backend::{ReqId, Request};
-use crate::store::StoreError;
 use crate::ui::cmd::Token;
 use crate::ui::msg::Effect;
 use chrono::{DateTime, Utc};
+use staffroom_core::store::StoreError;
 
 /// Ticks between probes (a tick is a quarter second).
 const PROBE_EVERY: u32 = 8;

@@ -10,10 +10,10 @@ use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::case_study::{CaseStudyStatus, ClientType, MediaType, ProjectType};
 use crate::domain::permissions::Action as Permission;
-use crate::store::case_studies::{CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Value, Values};
+use staffroom_core::store::case_studies::{CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia};
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
 

@@ -9,13 +9,13 @@ use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::lifecycle::EventStatus;
 use crate::domain::permissions::Action as Permission;
-use crate::store::areas::Args;
-use crate::store::areas::events::{
-    MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_MINUTES, MAX_SEATS, MAX_TITLE_CHARS, TYPES, field,
-};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
+use staffroom_core::store::areas::Args;
+use staffroom_core::store::areas::events::{
+    MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_MINUTES, MAX_SEATS, MAX_TITLE_CHARS, TYPES, field,
+};
 
 const AREA: &str = "events";
 const MANAGE: Option<Permission> = Some(Permission::ManageEvents);

@@ -37,12 +37,12 @@ use super::widgets::form::{Form, Values};
 use super::widgets::{detail, list, tabs};
 use crate::backend::records::{Cursor, Record};
 use crate::backend::{Reply, Request};
-use crate::store::StoreError;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
+use staffroom_core::store::StoreError;
 
 /// What a key does on a record.
 pub enum Act {
@@ -102,7 +102,8 @@ pub fn area_call(area: &'static str, op: &'static str, r: Option<&Record>, v: &V
                 (*k, text)
             })
             .collect();
-    let args = crate::store::areas::Args { record: r.map(|r| (r.id, r.version)), fields, ..Default::default() };
+    let args =
+        staffroom_core::store::areas::Args { record: r.map(|r| (r.id, r.version)), fields, ..Default::default() };
     Request::Area { area, op, args: Box::new(args) }
 }
 
@@ -142,7 +143,7 @@ pub fn area_list(
     search: Option<String>,
     after: Option<Cursor>,
 ) -> Request {
-    let args = crate::store::areas::Args { tab, search, after, limit: 100, ..Default::default() };
+    let args = staffroom_core::store::areas::Args { tab, search, after, limit: 100, ..Default::default() };
     Request::Area { area, op: "list", args: Box::new(args) }
 }
 

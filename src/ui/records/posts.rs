@@ -12,7 +12,6 @@ use crate::backend::records::{Cursor, Record};
 use crate::backend::{Reply, Request};
 use crate::domain::permissions::Action as Permission;
 use crate::domain::post::PostStatus;
-use crate::store::posts::{PostBody, Revision};
 use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::cmd::Cmd;
@@ -20,6 +19,7 @@ use crate::ui::cmd::Lane;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::{Command, Screen};
 use crate::ui::widgets::form::Values;
+use staffroom_core::store::posts::{PostBody, Revision};
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
 

@@ -8,10 +8,12 @@ use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::lifecycle::ProjectStatus;
 use crate::domain::permissions::Action as Permission;
-use crate::store::areas::projects::{MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS, PRIORITIES, field};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
+use staffroom_core::store::areas::projects::{
+    MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS, PRIORITIES, field,
+};
 
 const AREA: &str = "projects";
 const EDIT: Option<Permission> = Some(Permission::EditContent);

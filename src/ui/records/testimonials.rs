@@ -8,11 +8,11 @@ use super::{Act, Decl, Refusal};
 use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::permissions::Action as Permission;
-use crate::store::moderation::{Decision, QueueKind};
-use crate::store::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, TestimonialFields};
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
+use staffroom_core::store::moderation::{Decision, QueueKind};
+use staffroom_core::store::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, TestimonialFields};
 
 const MODERATE: Option<Permission> = Some(Permission::ModerateContent);
 

@@ -9,13 +9,13 @@ use super::{Act, Decl, Refusal};
 use crate::backend::records::{Cursor, Record};
 use crate::backend::{Reply, Request, Secret};
 use crate::domain::permissions::{Action as Permission, Roles};
-use crate::store::users::{LoginAttempt, MAX_NAME_CHARS, MIN_PASSWORD_LEN, UserFields};
 use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::cmd::Cmd;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::{Command, Cx};
 use crate::ui::widgets::form::{Field, Form, Values};
+use staffroom_core::store::users::{LoginAttempt, MAX_NAME_CHARS, MIN_PASSWORD_LEN, UserFields};
 
 const ADMIN: Option<Permission> = Some(Permission::ManageUsers);
 
@@ -38,7 +38,7 @@ pub static DECL: Decl = Decl {
     ],
     // The first column marks a locked (!) or deactivated (x) account.
     columns: &[(" ", 1), ("name", 0), ("roles", 12), ("last login", 11)],
-    tabs: &crate::store::user_list::STATES,
+    tabs: &staffroom_core::store::user_list::STATES,
     load,
     act,
     submit,

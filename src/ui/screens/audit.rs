@@ -10,9 +10,6 @@
 
 use super::{Command, Component, Cx, Vx, move_cursor};
 use crate::backend::{Reply, Request};
-use crate::store::StoreError;
-use crate::store::audit::AuditRow;
-use crate::store::audit_query::{AuditFilter, From};
 use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::cmd::{Call, Cmd, Lane};
@@ -23,6 +20,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+use staffroom_core::store::StoreError;
+use staffroom_core::store::audit::AuditRow;
+use staffroom_core::store::audit_query::{AuditFilter, From};
 
 const PAGE: i64 = 100;
 
@@ -81,7 +81,7 @@ impl AuditScreen {
         Cmd::Send(lane, Request::AuditPage { filter: Box::new(self.filter.clone()), from, limit: PAGE })
     }
 
-    pub fn on_page(&mut self, page: crate::store::page::Page<AuditRow, i64>, names: Vec<(i64, String)>) {
+    pub fn on_page(&mut self, page: staffroom_core::store::page::Page<AuditRow, i64>, names: Vec<(i64, String)>) {
         let kind = self.loading.take().unwrap_or(Load::Reload);
         self.loaded = true;
         self.refused = None;
@@ -429,11 +429,11 @@ impl Component for AuditScreen {
                 self.verifying = false;
                 self.progress = None;
                 let (title, lines) = match v {
-                    crate::store::audit::Verdict::Intact { rows } => (
+                    staffroom_core::store::audit::Verdict::Intact { rows } => (
                         "The audit chain is intact".to_string(),
                         vec![format!("{rows} rows verified; the chain ends at its head.")],
                     ),
-                    crate::store::audit::Verdict::Broken { id, why } => {
+                    staffroom_core::store::audit::Verdict::Broken { id, why } => {
                         ("The audit chain is BROKEN".to_string(), vec![format!("at row #{id}: {why}")])
                     }
                 };

@@ -2,8 +2,6 @@
 
 use super::{Command, Component, Cx, Screen, ScreenId, Vx, move_cursor};
 use crate::backend::{Reply, Request};
-use crate::store::StoreError;
-use crate::store::dashboard::{Section, SectionKind};
 use crate::text;
 use crate::ui::cmd::{Cmd, Lane};
 use crate::ui::keymap::{Action, Context};
@@ -12,6 +10,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use staffroom_core::store::StoreError;
+use staffroom_core::store::dashboard::{Section, SectionKind};
 
 #[derive(Debug, Clone, Default)]
 pub struct Dashboard {
@@ -68,7 +68,7 @@ impl Dashboard {
             }
             SectionKind::UnreadMessages => ScreenId::Messages,
             SectionKind::TodaySessions | SectionKind::LowAttendance => {
-                use crate::store::attendance::GridOf;
+                use staffroom_core::store::attendance::GridOf;
                 let of = |id| {
                     if section.kind == SectionKind::TodaySessions {
                         GridOf::Session(id)

@@ -3,9 +3,6 @@
 
 use super::{Command, Component, Cx, Input, Permission, Vx, move_cursor};
 use crate::backend::{Reply, Request};
-use crate::store::StoreError;
-use crate::store::leads::Detail;
-use crate::store::leads::Lead;
 use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::chooser::Chooser;
@@ -17,6 +14,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use staffroom_core::store::StoreError;
+use staffroom_core::store::leads::Detail;
+use staffroom_core::store::leads::Lead;
 
 #[derive(Debug, Clone)]
 pub struct LeadScreen {

@@ -5,9 +5,6 @@
 use super::{Command, Component, Cx, Permission, Screen, Vx, move_cursor};
 use crate::backend::{Reply, Request};
 use crate::domain::message::MessageStatus;
-use crate::store::StoreError;
-use crate::store::contact_messages::{ContactMessage, MessageKey};
-use crate::store::page::Page;
 use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::chooser::Chooser;
@@ -18,6 +15,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+use staffroom_core::store::StoreError;
+use staffroom_core::store::contact_messages::{ContactMessage, MessageKey};
+use staffroom_core::store::page::Page;
 
 const PAGE: i64 = 100;
 
@@ -122,7 +122,7 @@ impl MessagesScreen {
 
     /// Open leads look like the sender: open one, link the message to it, or
     /// convert anyway.
-    fn on_duplicates(&self, found: Vec<crate::store::leads::Lead>) -> Vec<Cmd> {
+    fn on_duplicates(&self, found: Vec<staffroom_core::store::leads::Lead>) -> Vec<Cmd> {
         let Some(m) = self.selected() else { return Vec::new() };
         let (id, version) = (m.id, m.version);
         let mut items = Vec::new();

@@ -18,10 +18,10 @@ use super::keymap::{Action, Context};
 use super::theme::Theme;
 use crate::backend::Reply;
 use crate::domain::permissions::{Action as Permission, Roles};
-use crate::store::StoreError;
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use staffroom_core::store::StoreError;
 
 /// Every screen by its plain name (the `:` palette opens them by it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

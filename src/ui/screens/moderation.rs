@@ -11,8 +11,6 @@
 
 use super::{Command, Component, Cx, Permission, Vx, move_cursor};
 use crate::backend::{Reply, Request};
-use crate::store::StoreError;
-use crate::store::moderation::{Decision, Preview, QueueItem, QueueKey, QueueKind};
 use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::cmd::{Call, Cmd, Lane};
@@ -22,6 +20,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
+use staffroom_core::store::StoreError;
+use staffroom_core::store::moderation::{Decision, Preview, QueueItem, QueueKey, QueueKind};
 use std::collections::BTreeSet;
 
 const PAGE: i64 = 100;

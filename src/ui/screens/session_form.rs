@@ -8,9 +8,9 @@
 use crate::backend::Request;
 use crate::domain::recurrence::{self, Ends, Repeat};
 use crate::domain::session::{self, DeliveryMode, SessionType};
-use crate::store::sessions::{Session, SessionFields};
 use crate::ui::widgets::form::{Field, Form, Value, Values};
 use chrono::NaiveDate;
+use staffroom_core::store::sessions::{Session, SessionFields};
 
 /// A refusal before sending: the field at fault (if any) and why.
 pub type Refusal = (Option<&'static str>, String);
@@ -118,7 +118,7 @@ pub fn request(editing: Option<&Session>, v: &Values, today: NaiveDate) -> Resul
     };
     // The store's own checks first: the field at fault gets the cursor.
     let fields = fields.validated().map_err(|e| match e {
-        crate::store::StoreError::Invalid { field, why } => {
+        staffroom_core::store::StoreError::Invalid { field, why } => {
             let key =
                 ["title", "location", "meeting_url", "day_plan", "starts", "ends"].into_iter().find(|k| *k == field);
             (key, why)

@@ -2,7 +2,6 @@
 //! list, and the footer that names the selected entry.
 
 use super::{AGENDA_DAYS, CalendarScreen, monday};
-use crate::store::calendar::{Entry, Kind};
 use crate::text;
 use crate::ui::theme::Theme;
 use chrono::{Datelike, Duration, NaiveDate};
@@ -11,6 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use staffroom_core::store::calendar::{Entry, Kind};
 
 impl CalendarScreen {
     pub(super) fn entry_style(e: &Entry, theme: &Theme) -> Style {

@@ -17,10 +17,6 @@ mod draw;
 use super::{Command, Component, Cx, Screen, Vx};
 use crate::backend::{Reply, Request};
 use crate::domain::permissions::Action as Permission;
-use crate::store::StoreError;
-use crate::store::attendance::GridOf;
-use crate::store::calendar::{CalendarFilter, Entry, Kind};
-use crate::store::sessions::Session;
 use crate::text;
 use crate::ui::cmd::{Cmd, Lane};
 use crate::ui::keymap::{Action, Context};
@@ -30,6 +26,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
+use staffroom_core::store::StoreError;
+use staffroom_core::store::attendance::GridOf;
+use staffroom_core::store::calendar::{CalendarFilter, Entry, Kind};
+use staffroom_core::store::sessions::Session;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum View {

@@ -11,12 +11,6 @@ use super::{Command, Component, Cx, Permission, Screen, Vx, move_cursor};
 use crate::backend::{OnDuplicate, Reply, Request};
 use crate::domain::lead::{Interest, LeadSource};
 use crate::domain::lead::{LeadStatus, MoveInput, Prompt};
-use crate::store::StoreError;
-use crate::store::board::BoardKey;
-use crate::store::board::{Card, Column};
-use crate::store::lead_filter::{Assigned, LeadFilter};
-use crate::store::leads::Lead;
-use crate::store::page::Page;
 use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::chooser::Chooser;
@@ -24,6 +18,12 @@ use crate::ui::cmd::{Call, Cmd, Lane};
 use crate::ui::keymap::{Action, Context};
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use staffroom_core::store::StoreError;
+use staffroom_core::store::board::BoardKey;
+use staffroom_core::store::board::{Card, Column};
+use staffroom_core::store::lead_filter::{Assigned, LeadFilter};
+use staffroom_core::store::leads::Lead;
+use staffroom_core::store::page::Page;
 use std::collections::BTreeMap;
 
 /// Cards fetched per column and per page.
@@ -63,7 +63,7 @@ pub struct PipelineScreen {
     shown: Option<LeadFilter>,
     /// The new lead last sent from the form (a duplicate warning offers to create or
     /// merge it).
-    creating: Option<crate::store::leads::LeadFields>,
+    creating: Option<staffroom_core::store::leads::LeadFields>,
     /// The terminal's width at the last key or reply: whether closed columns show.
     width: u16,
 }

@@ -2,5 +2,5 @@
 // edited, not only when Rust code changes. (Modules are listed in plain source: no
 // folder is scanned.)
 fn main() {
-    println!("cargo:rerun-if-changed=migrations");
+    println!("cargo:rerun-if-changed=../migrations");
 }

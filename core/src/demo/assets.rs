@@ -16,17 +16,17 @@ use std::sync::LazyLock;
 /// `embed!["dir/file", …]`: each file of `assets/demo/` as (path, text).
 macro_rules! embed {
     ($($path:literal),* $(,)?) => {
-        &[$(($path, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/demo/", $path)))),*]
+        &[$(($path, include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/demo/", $path)))),*]
     };
 }
 
-const PEOPLE: &str = include_str!("../../assets/demo/people.toml");
-const STUDENTS: &str = include_str!("../../assets/demo/students.csv");
-const LEADS: &str = include_str!("../../assets/demo/leads.toml");
-const ACADEMY: &str = include_str!("../../assets/demo/academy.toml");
-const CONTENT: &str = include_str!("../../assets/demo/content.toml");
-const TESTIMONIALS: &str = include_str!("../../assets/demo/testimonials.csv");
-const SITE: &str = include_str!("../../assets/demo/site.toml");
+const PEOPLE: &str = include_str!("../../../assets/demo/people.toml");
+const STUDENTS: &str = include_str!("../../../assets/demo/students.csv");
+const LEADS: &str = include_str!("../../../assets/demo/leads.toml");
+const ACADEMY: &str = include_str!("../../../assets/demo/academy.toml");
+const CONTENT: &str = include_str!("../../../assets/demo/content.toml");
+const TESTIMONIALS: &str = include_str!("../../../assets/demo/testimonials.csv");
+const SITE: &str = include_str!("../../../assets/demo/site.toml");
 
 /// One markdown file per lesson; `academy.toml` names them in its chapters.
 const LESSON_FILES: &[(&str, &str)] = embed![
@@ -490,7 +490,7 @@ mod tests {
     #[test]
     fn every_markdown_file_is_embedded() {
         for (dir, embedded) in [("posts", POST_FILES), ("lessons", LESSON_FILES)] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo").join(dir);
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../assets/demo").join(dir);
             let on_disk: BTreeSet<String> = std::fs::read_dir(&path)
                 .unwrap()
                 .map(|e| format!("{dir}/{}", e.unwrap().file_name().to_string_lossy()))

@@ -61,8 +61,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use std::str::FromStr;
 use std::time::Duration;
 
-static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("migrations/sqlite");
-static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("migrations/postgres");
+static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("../migrations/postgres");
 
 tokio::task_local! {
     /// The instant `now` answers inside `at` (a test's or a benchmark's fixed clock).
@@ -323,7 +323,7 @@ impl Db {
         }
         // The group and its grants as migration 0013 makes them (idempotent): a
         // group a superuser created after the migrations ran is granted here.
-        sqlx::raw_sql(include_str!("../../migrations/postgres/0013_app_role.sql")).execute(p).await?;
+        sqlx::raw_sql(include_str!("../../../migrations/postgres/0013_app_role.sql")).execute(p).await?;
         let group: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'staffroom_app')")
             .fetch_one(p)
             .await?;
