@@ -60,7 +60,7 @@ fn app() -> App {
     };
     let mut app = App::new(settings, Utc::now());
     let u = user();
-    app.session = Some(Session { roles: u.roles(), user: u, previous: None });
+    app.session = Some(Session { roles: u.roles(), user: (&u).into(), previous: None });
     let _ = Roles::ADMIN;
     app
 }

@@ -12,5 +12,13 @@ pub mod backend;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod operator;
+pub mod protocol;
+// The store is private: screens and the command line reach it through `backend`,
+// `protocol` and `operator`. The integration tests that exercise it directly turn
+// on `testing` (a dev-dependency feature the binary's build never sees).
+#[cfg(feature = "testing")]
 pub mod store;
+#[cfg(not(feature = "testing"))]
+mod store;
 pub mod text;

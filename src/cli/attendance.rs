@@ -5,7 +5,8 @@ use super::ExportAttendanceArgs;
 use super::out::Printer;
 use crate::config::Config;
 use anyhow::Result;
-use staffroom_core::store::{Actor, Db, StoreError, attendance};
+use staffroom_core::operator::attendance;
+use staffroom_core::protocol::{Actor, Db, StoreError};
 use std::io::Write;
 
 pub async fn export(
@@ -16,7 +17,7 @@ pub async fn export(
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
     let tz = config.display.time_zone;
-    let today = staffroom_core::store::now().with_timezone(&tz).date_naive();
+    let today = staffroom_core::protocol::clock::now().with_timezone(&tz).date_naive();
     let cohort = attendance::find_cohort(db, &args.cohort).await?;
     let grid = attendance::grid(db, cohort, today).await?;
     let threshold = config.rules.attendance_threshold_percent;
@@ -53,7 +54,7 @@ pub async fn export_calendar(
     out: &mut Printer<impl Write + Send>,
 ) -> Result<()> {
     let tz = config.display.time_zone;
-    let today = staffroom_core::store::now().with_timezone(&tz).date_naive();
+    let today = staffroom_core::protocol::clock::now().with_timezone(&tz).date_naive();
     let day = |text: &Option<String>, default: chrono::NaiveDate, flag: &str| -> Result<chrono::NaiveDate> {
         match text {
             None => Ok(default),
@@ -66,7 +67,7 @@ pub async fn export_calendar(
         anyhow::bail!("--to {to} is before --from {from}");
     }
     let cohort = attendance::find_cohort(db, &args.cohort).await?;
-    let (ics, n) = staffroom_core::store::calendar_ics::cohort_calendar(db, cohort, from, to, tz).await?;
+    let (ics, n) = attendance::cohort_calendar(db, cohort, from, to, tz).await?;
     match &args.output {
         None => {
             let mut data = out.data();
@@ -74,7 +75,7 @@ pub async fn export_calendar(
             data.flush()?;
         }
         Some(path) => {
-            staffroom_core::store::calendar_ics::write_whole(path, ics.as_bytes())?;
+            attendance::write_whole(path, ics.as_bytes())?;
             eprintln!("exported {n} sessions to {}", path.display());
         }
     }

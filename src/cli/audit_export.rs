@@ -7,16 +7,16 @@ use super::out::Printer;
 use crate::config::Config;
 use anyhow::{Result, bail};
 use chrono::{DateTime, Utc};
-use staffroom_core::store::audit::{self, Change};
-use staffroom_core::store::audit_query::{AuditFilter, Scope};
-use staffroom_core::store::{Actor, Db, StoreError};
+use staffroom_core::operator::audit;
+use staffroom_core::protocol::audit::{AuditFilter, Scope};
+use staffroom_core::protocol::{Actor, Db, StoreError};
 use std::io::Write;
 
 /// A day (its start, or with `end` the start of the next) or an instant.
 fn instant(text: &str, flag: &str, end: bool, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
     let t = text.trim();
-    let today = staffroom_core::store::now().with_timezone(&tz).date_naive();
-    crate::ui::time::parse_bound(t, end, today, tz).map_err(|why| {
+    let today = staffroom_core::protocol::clock::now().with_timezone(&tz).date_naive();
+    crate::domain::time::parse_bound(t, end, today, tz).map_err(|why| {
         anyhow::anyhow!("--{flag}: '{}' is not a day or a time ({why}); use YYYY-MM-DD", crate::text::inert(t))
     })
 }
@@ -66,7 +66,7 @@ pub async fn export(
     let (n, to) = match &args.output {
         None => {
             let mut data = out.data();
-            let n = staffroom_core::store::audit_io::write(db, scope, &f, json, &mut data).await?;
+            let n = audit::write(db, scope, &f, json, &mut data).await?;
             data.flush()?;
             (n, "standard output".to_string())
         }
@@ -76,7 +76,7 @@ pub async fn export(
             let tmp = path.with_file_name(format!(".{name}.partial"));
             let file = std::fs::File::create(&tmp).map_err(io)?;
             let mut w = std::io::BufWriter::new(file);
-            let written = staffroom_core::store::audit_io::write(db, scope, &f, json, &mut w).await;
+            let written = audit::write(db, scope, &f, json, &mut w).await;
             let done = written.and_then(|n| {
                 w.flush().map_err(io)?;
                 std::fs::rename(&tmp, path).map_err(io)?;
@@ -97,11 +97,6 @@ pub async fn export(
     if !audited {
         return Ok(());
     }
-    let mut tx = db.begin().await?;
-    let change =
-        Change::new("export", "audit_log", None, format!("exported {n} audit rows ({}) to {to}", f.describe(tz)))
-            .with_new(serde_json::json!({"rows": n, "to": to, "filter": f.describe(tz)}));
-    audit::record(&mut tx, &Actor::cli(), change).await?;
-    tx.commit().await?;
+    audit::record_export(db, &Actor::cli(), &f, n, &to, tz).await?;
     Ok(())
 }

@@ -11,9 +11,10 @@ use crate::demo;
 use crate::domain::permissions::Roles;
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
-use staffroom_core::store::audit::{self, Verdict};
-use staffroom_core::store::users::{self, NewUser};
-use staffroom_core::store::{Access, Actor, Db, StoreError};
+use staffroom_core::operator::{audit, users};
+use staffroom_core::protocol::audit::{Checkpoint, Verdict};
+use staffroom_core::protocol::users::NewUser;
+use staffroom_core::protocol::{Access, Actor, Db, StoreError};
 use std::io::Write;
 
 /// The database URL in force: flag or STAFFROOM_DATABASE_URL, then the config file,
@@ -39,11 +40,11 @@ async fn open(cli: &Cli, config: &Config, access: Access) -> Result<Db> {
 /// that this export goes unrecorded. Returns the database and whether to record.
 async fn open_for_export(cli: &Cli, config: &Config) -> Result<(Db, bool)> {
     let url = database_url(cli, config)?;
-    if staffroom_core::store::sqlite_file_read_only(&url) {
+    if staffroom_core::protocol::sqlite_file_read_only(&url) {
         let db = kept(Db::open_as(&url, Access::ReadOnly).await?);
         eprintln!(
             "note: {} is read-only, so this export is not recorded in its audit trail",
-            crate::text::inert(&staffroom_core::store::redact(&url))
+            crate::text::inert(&staffroom_core::protocol::redact(&url))
         );
         return Ok((db, false));
     }
@@ -95,7 +96,7 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             if users::count(&db).await? == 0 {
                 bail!(
                     "{} has no users yet: run `staffroom init` first (or try `staffroom demo`)",
-                    staffroom_core::store::redact(&url)
+                    staffroom_core::protocol::redact(&url)
                 );
             }
             crate::ui::run::run(db, &config, crate::ui::run::Start::Login).await
@@ -105,7 +106,7 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
         Some(Command::Migrate) => {
             let url = database_url(&cli, &config)?;
             kept(Db::open(&url).await?);
-            out.line(format!("schema of {} is up to date", staffroom_core::store::redact(&url)))?;
+            out.line(format!("schema of {} is up to date", staffroom_core::protocol::redact(&url)))?;
             Ok(())
         }
         Some(Command::User { command }) => run_user(&cli, &config, command, out).await,
@@ -150,7 +151,7 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             let db = open(&cli, &config, Access::Existing).await?;
             // The scheduler's own request, through the backend's gate as the system.
             let settings = crate::backend::Settings::from_config(&config, false);
-            let backend = crate::backend::Backend::new(db, settings, staffroom_core::store::actor::remote_from_env());
+            let backend = crate::backend::Backend::new(db, settings, staffroom_core::protocol::remote_from_env());
             let titles = match backend.handle_as_system(crate::backend::Request::PublishDue).await? {
                 crate::backend::Reply::PublishedDue(titles) => titles,
                 _ => Vec::new(),
@@ -188,7 +189,7 @@ async fn run_init(cli: &Cli, config: &Config, args: &InitArgs, out: &mut Printer
     let url = database_url(cli, config)?;
     let db = kept(Db::open(&url).await?);
     if users::count(&db).await? > 0 {
-        bail!("{} already has users; add more with `staffroom user add`", staffroom_core::store::redact(&url));
+        bail!("{} already has users; add more with `staffroom user add`", staffroom_core::protocol::redact(&url));
     }
     let password = read_new_password("STAFFROOM_ADMIN_PASSWORD", "Password for the first admin")?;
     let new = NewUser {
@@ -201,7 +202,7 @@ async fn run_init(cli: &Cli, config: &Config, args: &InitArgs, out: &mut Printer
     let user = users::create(&db, &Actor::cli(), new).await?;
     out.line(format!(
         "initialised {}: admin {} <{}>",
-        staffroom_core::store::redact(&url),
+        staffroom_core::protocol::redact(&url),
         user.full_name,
         user.email.unwrap_or_default()
     ))?;
@@ -280,7 +281,7 @@ async fn run_user(
 }
 
 /// Reads a checkpoint file: one JSON object a line (blank lines skipped).
-fn read_checkpoints(path: &std::path::Path) -> Result<Vec<audit::Checkpoint>> {
+fn read_checkpoints(path: &std::path::Path) -> Result<Vec<Checkpoint>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     text.lines()
         .enumerate()
@@ -372,7 +373,7 @@ async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs, out: &mut Printer
     };
     if args.no_open {
         let summary = summary.with_counts(&db).await?;
-        out.line(format!("demo database: {}", staffroom_core::store::redact(&url)))?;
+        out.line(format!("demo database: {}", staffroom_core::protocol::redact(&url)))?;
         out.text(summary.to_string())?;
         return Ok(());
     }

@@ -1,5 +1,5 @@
 //! `staffroom import leads` and `staffroom export leads`: flags and printing around
-//! `store::lead_io`, which does the work (and which the TUI's `E` shares). Report
+//! the core's lead import and export (`operator::leads`), which does the work (and which the TUI's `E` shares). Report
 //! lines go through `Printer::line` (inert); an export to standard output through
 //! `Printer::data` (byte-exact into a pipe or file, inert on a terminal).
 
@@ -9,9 +9,10 @@ use crate::domain::lead::{Interest, LeadSource, LeadStatus};
 use anyhow::{Context, Result, bail};
 use chrono::{TimeZone, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use staffroom_core::store::lead_filter::{Assigned, LeadFilter, Scope};
-use staffroom_core::store::lead_io::{self, Format};
-use staffroom_core::store::{Actor, Db, users};
+use staffroom_core::operator::leads as lead_io;
+use staffroom_core::operator::users;
+use staffroom_core::protocol::leads::{Assigned, Format, LeadFilter, Scope};
+use staffroom_core::protocol::{Actor, Db};
 use std::io::{BufWriter, IsTerminal, Write};
 
 fn plural(n: u64, one: &str, many: &str) -> String {

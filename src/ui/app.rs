@@ -22,8 +22,8 @@ use crate::backend::{Command, Event, Reply, ReqId, Request, Who};
 use crate::domain::permissions::Roles;
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEventKind;
-use staffroom_core::store::StoreError;
-use staffroom_core::store::users::User;
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::users::Me;
 
 /// Ticks per second of the frame tick.
 pub const TICKS_PER_SECOND: u32 = 4;
@@ -60,7 +60,7 @@ pub struct Settings {
 /// palette change as soon as an admin changes this user's roles.
 #[derive(Debug, Clone)]
 pub struct Session {
-    pub user: User,
+    pub user: Me,
     pub roles: Roles,
     pub previous: Option<(DateTime<Utc>, String)>,
 }
@@ -145,7 +145,7 @@ pub struct App {
 fn make_cx<'a>(settings: &'a Settings, session: &Option<Session>, now: DateTime<Utc>, width: u16) -> Cx<'a> {
     Cx {
         now,
-        today: super::time::today(now, settings.tz),
+        today: crate::domain::time::today(now, settings.tz),
         tz: settings.tz,
         roles: session.as_ref().map_or(Roles::VIEWER, |s| s.roles),
         me: session.as_ref().map(|s| s.user.id),
@@ -181,7 +181,7 @@ impl App {
 
     /// The office's calendar day now.
     pub fn today(&self) -> NaiveDate {
-        super::time::today(self.now, self.settings.tz)
+        crate::domain::time::today(self.now, self.settings.tz)
     }
 
     pub fn roles(&self) -> Roles {

@@ -18,8 +18,8 @@ use chrono::{DateTime, Duration, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use staffroom_core::store::Db;
-use staffroom_core::store::users::LoginPolicy;
+use staffroom_core::protocol::Db;
+use staffroom_core::protocol::users::LoginPolicy;
 use std::sync::Arc;
 
 /// UI settings for tests: default keys, no colours, UTC, no idle lock.
@@ -83,7 +83,7 @@ impl Driver {
     }
 
     pub fn with_backend(db: Db, backend: Backend, width: u16, height: u16, settings: Settings) -> Driver {
-        let clock = staffroom_core::store::now();
+        let clock = staffroom_core::protocol::clock::now();
         let mut app = App::new(settings, clock);
         app.update(Msg::Resize(width, height));
         // A TestBackend cannot fail to build a terminal.

@@ -6,8 +6,8 @@
 use crate::domain::lead::{Interest, LeadSource, LeadType, Urgency};
 use crate::ui::records::Refusal;
 use crate::ui::widgets::form::{Field, Form, Values};
-use staffroom_core::store::StoreError;
-use staffroom_core::store::leads::{Lead, LeadFields};
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::leads::{Lead, LeadFields};
 
 /// The tags of the two lead forms.
 pub const NEW: &str = "new_lead";

@@ -20,6 +20,5 @@ pub mod records;
 pub mod run;
 pub mod screens;
 pub mod theme;
-pub mod time;
 pub mod view;
 pub mod widgets;

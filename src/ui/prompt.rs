@@ -119,8 +119,8 @@ impl MovePrompt {
 /// `YYYY-MM-DD`, `+N` (days from today), `N`, `tomorrow` → that day at 09:00 in the
 /// office's zone. A day before today is refused.
 pub fn parse_follow_up(text: &str, today: NaiveDate, tz: Tz) -> Result<DateTime<Utc>, String> {
-    let day = crate::domain::dates::not_past(super::time::parse_day(text, today)?, today)?;
-    Ok(super::time::at_hour(day, 9, tz))
+    let day = crate::domain::dates::not_past(crate::domain::time::parse_day(text, today)?, today)?;
+    Ok(crate::domain::time::at_hour(day, 9, tz))
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use crate::terminal;
 use anyhow::{Context as _, Result, bail};
 use crossterm::event::{Event as TermEvent, EventStream};
 use futures::StreamExt;
-use staffroom_core::store::Db;
+use staffroom_core::protocol::Db;
 use std::io::IsTerminal;
 use std::time::Duration;
 use tokio::signal::unix::{SignalKind, signal};
@@ -52,11 +52,11 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("staffroom needs a terminal (use --no-open to prepare the database only)");
     }
-    let mut app = App::new(settings(config)?, staffroom_core::store::now());
+    let mut app = App::new(settings(config)?, staffroom_core::protocol::clock::now());
     let backend_settings = backend::Settings::from_config(config, matches!(start, Start::Demo { .. }));
     // Where this terminal connects from, read once: the backend stamps it on every
     // change this session makes.
-    let remote = staffroom_core::store::actor::remote_from_env();
+    let remote = staffroom_core::protocol::remote_from_env();
     let worker = std::sync::Arc::new(backend::Backend::new(db.clone(), backend_settings, remote));
     // Scheduled posts publish at their time while the app runs, in the backend as
     // the system actor (cron runs `staffroom publish-due` when it does not).
@@ -148,7 +148,7 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
                     Msg::Backend(Box::new(ev))
                 }
                 Some(n) = notices.recv() => Msg::Changed(n),
-                _ = tick.tick() => Msg::Tick(staffroom_core::store::now()),
+                _ = tick.tick() => Msg::Tick(staffroom_core::protocol::clock::now()),
                 _ = sigterm.recv() => return Ok(()),
                 _ = sighup.recv() => return Ok(()),
             };

@@ -36,10 +36,10 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             Ok(Reply::BoardMore(status, board::more(db, &scope, status, after, limit).await?))
         }
         Request::MoveLead { id, version, to, input } if input.undo => {
-            Ok(Reply::LeadMoved(crate::store::lead_undo::undo_move(db, actor, id, version, to).await?))
+            Ok(Reply::LeadMoved(Box::new(crate::store::lead_undo::undo_move(db, actor, id, version, to).await?)))
         }
         Request::MoveLead { id, version, to, input } => {
-            Ok(Reply::LeadMoved(leads::move_to(db, actor, id, version, to, &input).await?))
+            Ok(Reply::LeadMoved(Box::new(leads::move_to(db, actor, id, version, to, &input).await?)))
         }
         Request::LeadDetail { id } => Ok(Reply::LeadDetail(Box::new(leads::detail(db, id).await?))),
         Request::AddNote { lead_id, note_type, text } => {

@@ -471,7 +471,7 @@ pub enum Reply {
     /// dropped (unreadable or out of range) if it was.
     Board(Vec<Column>, LeadFilter, Option<String>),
     BoardMore(LeadStatus, Page<Card, BoardKey>),
-    LeadMoved(Lead),
+    LeadMoved(Box<Lead>),
     LeadDetail(Box<Detail>),
     /// A note, assignment or follow-up was saved.
     LeadChanged,

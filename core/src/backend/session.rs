@@ -65,7 +65,13 @@ impl Backend {
         if need == Need::Nothing {
             let result = super::office::login(self, request).await;
             let who = self.session_user_id().and(match &result {
-                Ok(Reply::Login(Ok(ok))) => Some(who_of(&ok.user)),
+                // Login refuses inactive, banned and student-only accounts.
+                Ok(Reply::Login(Ok(ok))) => Some(Who {
+                    user_id: ok.user.id,
+                    name: ok.user.full_name.clone(),
+                    roles: ok.user.roles,
+                    active: true,
+                }),
                 _ => None,
             });
             return (result, who);

@@ -23,6 +23,7 @@ pub mod post;
 pub mod recurrence;
 pub mod session;
 pub mod slug;
+pub mod time;
 
 /// Text that names no value of an enumeration, with the values that would have worked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

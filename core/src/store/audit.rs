@@ -9,6 +9,7 @@
 //! `old_values`/`new_values` are TEXT on both backends so the hashed bytes are the
 //! stored bytes.
 
+#[cfg(any(test, feature = "testing"))]
 use super::page::{self, Page};
 use super::{Actor, Db, Result, StoreError, Tx, now};
 use crate::{with_db, with_tx};
@@ -519,6 +520,7 @@ pub async fn count(db: &Db) -> Result<i64> {
     Ok(with_db!(db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log").fetch_one(p).await?))
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// One page of the audit log, newest first, strictly before `before_id`.
 pub async fn page(db: &Db, before_id: Option<i64>, limit: i64) -> Result<Page<AuditRow, i64>> {
     let limit = page::limit(limit);
@@ -536,6 +538,7 @@ pub async fn page(db: &Db, before_id: Option<i64>, limit: i64) -> Result<Page<Au
     Ok(page::from_rows(rows, limit, |r| r.id))
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// Rows about one entity, oldest first (timelines, "who changed this").
 pub async fn for_entity(db: &Db, entity_type: &str, entity_id: i64) -> Result<Vec<AuditRow>> {
     Ok(with_db!(db, p => {

@@ -93,3 +93,26 @@ pub async fn write(db: &Db, scope: Scope, f: &AuditFilter, json: bool, w: impl W
     }
     Ok(n)
 }
+
+/// Records that `n` audit rows matching `f` were exported to `to`: an export of the
+/// trail is itself part of the trail.
+pub async fn record_export(
+    db: &Db,
+    actor: &super::Actor,
+    f: &AuditFilter,
+    n: u64,
+    to: &str,
+    tz: chrono_tz::Tz,
+) -> Result<()> {
+    let mut tx = db.begin().await?;
+    let change = super::audit::Change::new(
+        "export",
+        "audit_log",
+        None,
+        format!("exported {n} audit rows ({}) to {to}", f.describe(tz)),
+    )
+    .with_new(serde_json::json!({"rows": n, "to": to, "filter": f.describe(tz)}));
+    super::audit::record(&mut tx, actor, change).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -11,6 +11,7 @@ use crate::{bind_where, with_db};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// Lead counts per stage, in board order (every stage present, zero included).
 pub async fn count_by_status(db: &Db) -> Result<Vec<(LeadStatus, i64)>> {
     Ok(totals_by_status(db, &Scope::all()).await?.into_iter().map(|t| (t.status, t.count)).collect())
@@ -79,6 +80,7 @@ pub async fn totals_by_status(db: &Db, scope: &Scope) -> Result<Vec<StageTotal>>
 /// Keyset key of the board's column order: most recently updated first.
 pub type BoardKey = (DateTime<Utc>, i64);
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// One page of a board column.
 pub async fn page_by_status(
     db: &Db,

@@ -193,6 +193,7 @@ async fn get_in(tx: &mut Tx, id: i64) -> Result<CaseStudy> {
     parts(tx, row.ok_or_else(|| StoreError::not_found("case study", id))?).await
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn get(db: &Db, id: i64) -> Result<CaseStudy> {
     let mut tx = db.begin().await?;
     let c = get_in(&mut tx, id).await?;
@@ -557,6 +558,7 @@ pub async fn add_media(db: &Db, actor: &Actor, id: i64, version: i64, media: New
     Ok(after)
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// The tech stack's names, for the form's hint.
 pub async fn tech_names(db: &Db) -> Result<Vec<String>> {
     Ok(

@@ -2,13 +2,18 @@
 
 use super::audit::{self, Change};
 use super::{Actor, Db, Result, StoreError, Tx, now};
+#[cfg(any(test, feature = "testing"))]
 use crate::domain::capacity;
-use crate::domain::lifecycle::{CohortStatus, EnrollmentStatus};
+use crate::domain::lifecycle::CohortStatus;
+#[cfg(any(test, feature = "testing"))]
+use crate::domain::lifecycle::EnrollmentStatus;
 use crate::domain::permissions::Action;
 use crate::{with_db, with_tx};
+#[cfg(any(test, feature = "testing"))]
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct Enrollment {
     pub id: i64,
@@ -19,6 +24,7 @@ pub struct Enrollment {
     pub version: i64,
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// Enrolls a student. Active and pending enrollments never exceed the cohort's
 /// capacity: the cohort row is locked first (a no-op UPDATE, which is a row lock on
 /// PostgreSQL and is already serialised by `BEGIN IMMEDIATE` on SQLite), then seats

@@ -98,6 +98,7 @@ pub async fn counts(db: &Db) -> Result<Vec<(MessageStatus, i64)>> {
         .collect())
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn get(db: &Db, id: i64) -> Result<ContactMessage> {
     let sql = format!("SELECT {MESSAGE_COLUMNS} FROM contact_messages WHERE id = $1");
     with_db!(db, p => sqlx::query_as::<_, ContactMessage>(&sql).bind(id).fetch_optional(p).await?)

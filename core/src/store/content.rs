@@ -3,11 +3,14 @@
 
 use super::audit::{self, Change};
 use super::{Actor, Db, Result, StoreError, Tx, now};
+#[cfg(any(test, feature = "testing"))]
 use crate::domain::metrics::read_time_minutes;
 use crate::domain::permissions::Action;
-use crate::domain::post::{PostMoveError, PostStatus, PostType, may_feature};
+#[cfg(any(test, feature = "testing"))]
+use crate::domain::post::PostType;
+use crate::domain::post::{PostMoveError, PostStatus, may_feature};
 use crate::domain::slug;
-use crate::{with_db, with_tx};
+use crate::with_tx;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -43,6 +46,7 @@ pub async fn free_slug(tx: &mut Tx, table: &'static str, base: &str) -> Result<S
     Err(StoreError::invalid("slug", format!("too many items are called {base}")))
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn create_post(db: &Db, actor: &Actor, title: &str, content: &str, post_type: PostType) -> Result<Post> {
     actor.require(Action::EditContent)?;
     let Some(author_id) = actor.user_id else {
@@ -79,9 +83,10 @@ pub async fn create_post(db: &Db, actor: &Actor, title: &str, content: &str, pos
     Ok(post)
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn get_post(db: &Db, id: i64) -> Result<Post> {
     let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE id = $1");
-    with_db!(db, p => sqlx::query_as::<_, Post>(&sql).bind(id).fetch_optional(p).await?)
+    crate::with_db!(db, p => sqlx::query_as::<_, Post>(&sql).bind(id).fetch_optional(p).await?)
         .ok_or_else(|| StoreError::not_found("post", id))
 }
 
@@ -176,6 +181,7 @@ async fn tag_id(tx: &mut Tx, name: &str, at: DateTime<Utc>) -> Result<i64> {
     }))
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// Replaces a post's tags. BR-15: every touched tag's use_count is recounted from the
 /// junction tables in the same transaction, so it always equals the number of uses.
 pub async fn set_post_tags(db: &Db, actor: &Actor, post_id: i64, names: &[&str]) -> Result<Vec<String>> {
@@ -291,9 +297,10 @@ pub async fn recount_tag(tx: &mut Tx, tag_id: i64) -> Result<()> {
     Ok(())
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn tag_use_count(db: &Db, name: &str) -> Result<i64> {
     let slug = slug::slugify(name);
-    Ok(with_db!(db, p => {
+    Ok(crate::with_db!(db, p => {
         sqlx::query_scalar::<_, i64>("SELECT use_count FROM tags WHERE slug = $1").bind(&slug).fetch_optional(p).await?
     })
     .unwrap_or(0))
@@ -312,6 +319,7 @@ pub struct Testimonial {
 
 const TESTIMONIAL_COLUMNS: &str = "id, author_name, content, rating, status, is_featured, version";
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// Records a testimonial awaiting moderation. BR-10: rating 1..5.
 pub async fn create_testimonial(
     db: &Db,

@@ -108,6 +108,7 @@ pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Res
     Ok(page::from_rows(rows, limit, |h| (h.created_at, h.id)))
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn get(db: &Db, id: i64) -> Result<HelpRequest> {
     let sql = format!("{SELECT} WHERE h.id = $1");
     with_db!(db, p => sqlx::query_as::<_, HelpRequest>(&sql).bind(id).fetch_optional(p).await?)

@@ -10,9 +10,9 @@
 
 mod import;
 
-pub use import::{
-    BadRow, Duplicate, Field, ImportPlan, ImportReport, PlannedRow, check_duplicates, import, plan, read_import,
-};
+#[cfg(any(test, feature = "testing"))]
+pub use import::{BadRow, Duplicate, Field, ImportPlan, ImportReport, PlannedRow, check_duplicates, read_import};
+pub use import::{import, plan};
 
 use super::lead_filter::{LeadFilter, Scope};
 use super::{Actor, Db, Result, StoreError};

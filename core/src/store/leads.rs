@@ -408,6 +408,7 @@ pub async fn set_follow_up(db: &Db, actor: &Actor, id: i64, version: i64, at: Op
     edit(db, actor, id, version, Edit::FollowUp(at)).await
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn notes(db: &Db, lead_id: i64) -> Result<Vec<LeadNote>> {
     Ok(with_db!(db, p => {
         sqlx::query_as::<_, LeadNote>(

@@ -25,7 +25,7 @@ impl Default for LoginPolicy {
 /// A successful login.
 #[derive(Debug, Clone)]
 pub struct LoggedIn {
-    pub user: User,
+    pub user: super::users::Me,
     /// When and from where this user last logged in before now.
     pub previous: Option<(DateTime<Utc>, String)>,
 }
@@ -170,7 +170,8 @@ async fn record_success(
     let summary = format!("{} {how}", user.full_name);
     audit::record(&mut tx, &actor, Change::new("login", "user", Some(user.id), summary)).await?;
     tx.commit().await?;
-    Ok(LoggedIn { user: User { last_login_at: Some(at), failed_logins: 0, locked_until: None, ..user }, previous })
+    let me = super::users::Me { last_login_at: Some(at), ..super::users::Me::from(&user) };
+    Ok(LoggedIn { user: me, previous })
 }
 
 /// Logs a demo user in without asking the password: `staffroom demo --as ROLE`,

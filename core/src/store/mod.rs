@@ -76,6 +76,7 @@ pub fn now() -> DateTime<Utc> {
     FIXED_NOW.try_with(|t| *t).unwrap_or_else(|_| Utc::now().trunc_subsecs(6))
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// Runs `work` with the store's clock standing at `instant`: every row it writes
 /// (and the demo's whole story, told from `now`) carries times derived from it, so
 /// what is drawn from them is the same on every run. Work on this task only: a task

@@ -58,6 +58,32 @@ impl User {
     }
 }
 
+/// The signed-in user as a screen holds them: who they are and what they may do,
+/// never their password hash or lockout counters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Me {
+    pub id: i64,
+    pub email: Option<String>,
+    pub full_name: String,
+    pub roles: Roles,
+    /// The password is a one-time one: the next login asks for a new one.
+    pub must_change_password: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+impl From<&User> for Me {
+    fn from(u: &User) -> Me {
+        Me {
+            id: u.id,
+            email: u.email.clone(),
+            full_name: u.full_name.clone(),
+            roles: u.roles(),
+            must_change_password: u.must_change_password,
+            last_login_at: u.last_login_at,
+        }
+    }
+}
+
 /// A user to create.
 #[derive(Debug, Clone, Default)]
 pub struct NewUser {

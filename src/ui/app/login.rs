@@ -8,7 +8,7 @@ use crate::ui::msg::Effect;
 use crate::ui::screens::ScreenId;
 use crate::ui::screens::login::LoginForm;
 use crossterm::event::{KeyCode, KeyEvent};
-use staffroom_core::store::users::LoggedIn;
+use staffroom_core::protocol::users::LoggedIn;
 
 impl App {
     /// Logs in straight away with these credentials.
@@ -26,7 +26,7 @@ impl App {
 
     pub(super) fn on_login(
         &mut self,
-        outcome: Result<LoggedIn, staffroom_core::store::users::LoginRefused>,
+        outcome: Result<LoggedIn, staffroom_core::protocol::users::LoginRefused>,
     ) -> Vec<Effect> {
         match outcome {
             Err(refused) => {
@@ -41,7 +41,7 @@ impl App {
                     return Vec::new();
                 }
                 let previous = ok.previous.clone();
-                let roles = ok.user.roles();
+                let roles = ok.user.roles;
                 // A one-time password: nothing opens until the user chose their own
                 // (the backend refuses every other request meanwhile).
                 if ok.user.must_change_password {
@@ -55,7 +55,7 @@ impl App {
                 if let Some((at, from)) = previous {
                     self.toast(format!(
                         "Last login {} from {}",
-                        crate::ui::time::stamp(at, self.settings.tz),
+                        crate::domain::time::stamp(at, self.settings.tz),
                         crate::text::inert(&from)
                     ));
                 }

@@ -9,7 +9,7 @@ use crate::backend::{ReqId, Request};
 use crate::ui::cmd::Token;
 use crate::ui::msg::Effect;
 use chrono::{DateTime, Utc};
-use staffroom_core::store::StoreError;
+use staffroom_core::protocol::StoreError;
 
 /// Ticks between probes (a tick is a quarter second).
 const PROBE_EVERY: u32 = 8;

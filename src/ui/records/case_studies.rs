@@ -13,7 +13,9 @@ use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Value, Values};
-use staffroom_core::store::case_studies::{CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia};
+use staffroom_core::protocol::case_studies::{
+    CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia,
+};
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
 

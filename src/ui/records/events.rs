@@ -12,8 +12,8 @@ use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
-use staffroom_core::store::areas::Args;
-use staffroom_core::store::areas::events::{
+use staffroom_core::protocol::areas::Args;
+use staffroom_core::protocol::areas::events::{
     MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_MINUTES, MAX_SEATS, MAX_TITLE_CHARS, TYPES, field,
 };
 

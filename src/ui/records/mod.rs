@@ -42,7 +42,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use staffroom_core::store::StoreError;
+use staffroom_core::protocol::StoreError;
 
 /// What a key does on a record.
 pub enum Act {
@@ -103,7 +103,7 @@ pub fn area_call(area: &'static str, op: &'static str, r: Option<&Record>, v: &V
             })
             .collect();
     let args =
-        staffroom_core::store::areas::Args { record: r.map(|r| (r.id, r.version)), fields, ..Default::default() };
+        staffroom_core::protocol::areas::Args { record: r.map(|r| (r.id, r.version)), fields, ..Default::default() };
     Request::Area { area, op, args: Box::new(args) }
 }
 
@@ -143,7 +143,7 @@ pub fn area_list(
     search: Option<String>,
     after: Option<Cursor>,
 ) -> Request {
-    let args = staffroom_core::store::areas::Args { tab, search, after, limit: 100, ..Default::default() };
+    let args = staffroom_core::protocol::areas::Args { tab, search, after, limit: 100, ..Default::default() };
     Request::Area { area, op: "list", args: Box::new(args) }
 }
 

@@ -11,7 +11,7 @@ use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
-use staffroom_core::store::packages::{PackageFields, field};
+use staffroom_core::protocol::packages::{PackageFields, field};
 
 const ADMIN: Option<Permission> = Some(Permission::ManageSettings);
 
@@ -106,7 +106,7 @@ fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, 
     };
     // The store's own checks, before sending: the field at fault gets the cursor.
     let fields = fields.validated().map_err(|e| match e {
-        staffroom_core::store::StoreError::Invalid { field, why } => {
+        staffroom_core::protocol::StoreError::Invalid { field, why } => {
             let key =
                 [field::NAME, field::SLUG, field::DESCRIPTION, field::FEATURES, field::DELIVERABLES, field::WEEKS]
                     .into_iter()

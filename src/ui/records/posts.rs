@@ -19,7 +19,7 @@ use crate::ui::cmd::Lane;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::{Command, Screen};
 use crate::ui::widgets::form::Values;
-use staffroom_core::store::posts::{PostBody, Revision};
+use staffroom_core::protocol::posts::{PostBody, Revision};
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
 

@@ -11,7 +11,7 @@ use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
-use staffroom_core::store::areas::projects::{
+use staffroom_core::protocol::areas::projects::{
     MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS, PRIORITIES, field,
 };
 

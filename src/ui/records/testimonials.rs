@@ -11,8 +11,8 @@ use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Command;
 use crate::ui::widgets::form::{Field, Form, Values};
-use staffroom_core::store::moderation::{Decision, QueueKind};
-use staffroom_core::store::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, TestimonialFields};
+use staffroom_core::protocol::moderation::{Decision, QueueKind};
+use staffroom_core::protocol::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, TestimonialFields};
 
 const MODERATE: Option<Permission> = Some(Permission::ModerateContent);
 

@@ -15,7 +15,7 @@ use crate::ui::cmd::Cmd;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::{Command, Cx};
 use crate::ui::widgets::form::{Field, Form, Values};
-use staffroom_core::store::users::{LoginAttempt, MAX_NAME_CHARS, MIN_PASSWORD_LEN, UserFields};
+use staffroom_core::protocol::users::{LoginAttempt, MAX_NAME_CHARS, MIN_PASSWORD_LEN, UserFields};
 
 const ADMIN: Option<Permission> = Some(Permission::ManageUsers);
 
@@ -38,7 +38,7 @@ pub static DECL: Decl = Decl {
     ],
     // The first column marks a locked (!) or deactivated (x) account.
     columns: &[(" ", 1), ("name", 0), ("roles", 12), ("last login", 11)],
-    tabs: &staffroom_core::store::user_list::STATES,
+    tabs: &staffroom_core::protocol::users::STATES,
     load,
     act,
     submit,

@@ -20,9 +20,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
-use staffroom_core::store::StoreError;
-use staffroom_core::store::audit::AuditRow;
-use staffroom_core::store::audit_query::{AuditFilter, From};
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::audit::AuditRow;
+use staffroom_core::protocol::audit::{AuditFilter, From};
 
 const PAGE: i64 = 100;
 
@@ -81,7 +81,7 @@ impl AuditScreen {
         Cmd::Send(lane, Request::AuditPage { filter: Box::new(self.filter.clone()), from, limit: PAGE })
     }
 
-    pub fn on_page(&mut self, page: staffroom_core::store::page::Page<AuditRow, i64>, names: Vec<(i64, String)>) {
+    pub fn on_page(&mut self, page: staffroom_core::protocol::page::Page<AuditRow, i64>, names: Vec<(i64, String)>) {
         let kind = self.loading.take().unwrap_or(Load::Reload);
         self.loaded = true;
         self.refused = None;
@@ -210,7 +210,7 @@ impl AuditScreen {
         let instant =
             |k: &'static str, end: bool| -> Result<Option<chrono::DateTime<chrono::Utc>>, (&'static str, String)> {
                 let Some(t) = some(k) else { return Ok(None) };
-                crate::ui::time::parse_bound(&t, end, cx.today, cx.tz).map(Some).map_err(|why| (k, why))
+                crate::domain::time::parse_bound(&t, end, cx.today, cx.tz).map(Some).map_err(|why| (k, why))
             };
         let filter = AuditFilter {
             actor: some("actor"),
@@ -331,7 +331,7 @@ impl AuditScreen {
                 let head = format!(
                     "{:>8} {} {} {:<14} ",
                     r.id,
-                    crate::ui::time::stamp(r.created_at, tz),
+                    crate::domain::time::stamp(r.created_at, tz),
                     text::pad(&self.name(r.actor_id), 14),
                     text::fit(&r.action, 14)
                 );
@@ -358,7 +358,7 @@ impl AuditScreen {
             let mut body = vec![
                 Line::from(format!(
                     "{} · {} · from {} with {}",
-                    crate::ui::time::stamp(row.created_at, tz),
+                    crate::domain::time::stamp(row.created_at, tz),
                     text::inert(&self.name(row.actor_id)),
                     text::inert(&row.remote),
                     text::inert(&row.client)
@@ -429,11 +429,11 @@ impl Component for AuditScreen {
                 self.verifying = false;
                 self.progress = None;
                 let (title, lines) = match v {
-                    staffroom_core::store::audit::Verdict::Intact { rows } => (
+                    staffroom_core::protocol::audit::Verdict::Intact { rows } => (
                         "The audit chain is intact".to_string(),
                         vec![format!("{rows} rows verified; the chain ends at its head.")],
                     ),
-                    staffroom_core::store::audit::Verdict::Broken { id, why } => {
+                    staffroom_core::protocol::audit::Verdict::Broken { id, why } => {
                         ("The audit chain is BROKEN".to_string(), vec![format!("at row #{id}: {why}")])
                     }
                 };

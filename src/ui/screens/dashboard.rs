@@ -10,8 +10,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
-use staffroom_core::store::StoreError;
-use staffroom_core::store::dashboard::{Section, SectionKind};
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::dashboard::{Section, SectionKind};
 
 #[derive(Debug, Clone, Default)]
 pub struct Dashboard {
@@ -68,7 +68,7 @@ impl Dashboard {
             }
             SectionKind::UnreadMessages => ScreenId::Messages,
             SectionKind::TodaySessions | SectionKind::LowAttendance => {
-                use staffroom_core::store::attendance::GridOf;
+                use staffroom_core::protocol::attendance::GridOf;
                 let of = |id| {
                     if section.kind == SectionKind::TodaySessions {
                         GridOf::Session(id)

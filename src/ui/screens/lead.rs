@@ -14,9 +14,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
-use staffroom_core::store::StoreError;
-use staffroom_core::store::leads::Detail;
-use staffroom_core::store::leads::Lead;
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::leads::Detail;
+use staffroom_core::protocol::leads::Lead;
 
 #[derive(Debug, Clone)]
 pub struct LeadScreen {
@@ -146,7 +146,8 @@ impl LeadScreen {
         let [fields, timeline] =
             Layout::horizontal([Constraint::Length(44.min(area.width / 2)), Constraint::Fill(1)]).areas(area);
         let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-        let when = |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("—".into(), |t| crate::ui::time::stamp(t, tz));
+        let when =
+            |t: Option<chrono::DateTime<chrono::Utc>>| t.map_or("—".into(), |t| crate::domain::time::stamp(t, tz));
         detail::Detail::new()
             .title(&text::fit(&l.full_name, usize::from(fields.width.saturating_sub(2))), theme)
             .blank()
@@ -173,7 +174,8 @@ impl LeadScreen {
         let w = usize::from(inner.width);
         let mut lines = Vec::new();
         for (i, e) in d.timeline.iter().enumerate().skip(self.scroll) {
-            let head = format!("{} {:<8} {}", crate::ui::time::stamp(e.at, tz), e.kind, e.by.as_deref().unwrap_or(""));
+            let head =
+                format!("{} {:<8} {}", crate::domain::time::stamp(e.at, tz), e.kind, e.by.as_deref().unwrap_or(""));
             let style = if i == self.scroll { theme.selected } else { theme.dim };
             lines.push(Line::styled(text::fit(&head, w), style));
             for part in text::inert_multiline(&e.text).lines().take(4) {

@@ -53,7 +53,7 @@ impl LoginForm {
             outcome: Some(LoginOutcome::Refused(format!(
                 "{} logged in with a one-time password: choose your own (at least {} characters)",
                 email,
-                staffroom_core::store::users::MIN_PASSWORD_LEN
+                staffroom_core::protocol::users::MIN_PASSWORD_LEN
             ))),
             ..LoginForm::default()
         }
@@ -63,7 +63,7 @@ impl LoginForm {
     /// Choosing a new password: the password twice, when they agree.
     pub fn submit(&mut self) -> Option<(String, String)> {
         if self.choose {
-            let min = staffroom_core::store::users::MIN_PASSWORD_LEN;
+            let min = staffroom_core::protocol::users::MIN_PASSWORD_LEN;
             let why = if self.email.chars().count() < min {
                 Some((Field::Email, format!("the new password needs at least {min} characters")))
             } else if self.email != self.password {

@@ -15,9 +15,9 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
-use staffroom_core::store::StoreError;
-use staffroom_core::store::contact_messages::{ContactMessage, MessageKey};
-use staffroom_core::store::page::Page;
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::messages::{ContactMessage, MessageKey};
+use staffroom_core::protocol::page::Page;
 
 const PAGE: i64 = 100;
 
@@ -122,7 +122,7 @@ impl MessagesScreen {
 
     /// Open leads look like the sender: open one, link the message to it, or
     /// convert anyway.
-    fn on_duplicates(&self, found: Vec<staffroom_core::store::leads::Lead>) -> Vec<Cmd> {
+    fn on_duplicates(&self, found: Vec<staffroom_core::protocol::leads::Lead>) -> Vec<Cmd> {
         let Some(m) = self.selected() else { return Vec::new() };
         let (id, version) = (m.id, m.version);
         let mut items = Vec::new();

@@ -21,7 +21,7 @@ use crate::domain::permissions::{Action as Permission, Roles};
 use chrono::{DateTime, NaiveDate, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use staffroom_core::store::StoreError;
+use staffroom_core::protocol::StoreError;
 
 /// Every screen by its plain name (the `:` palette opens them by it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -20,8 +20,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use staffroom_core::store::StoreError;
-use staffroom_core::store::moderation::{Decision, Preview, QueueItem, QueueKey, QueueKind};
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::moderation::{Decision, Preview, QueueItem, QueueKey, QueueKind};
 use std::collections::BTreeSet;
 
 const PAGE: i64 = 100;

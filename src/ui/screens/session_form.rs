@@ -10,7 +10,7 @@ use crate::domain::recurrence::{self, Ends, Repeat};
 use crate::domain::session::{self, DeliveryMode, SessionType};
 use crate::ui::widgets::form::{Field, Form, Value, Values};
 use chrono::NaiveDate;
-use staffroom_core::store::sessions::{Session, SessionFields};
+use staffroom_core::protocol::calendar::{Session, SessionFields};
 
 /// A refusal before sending: the field at fault (if any) and why.
 pub type Refusal = (Option<&'static str>, String);
@@ -93,7 +93,7 @@ fn repeat(v: &Values, today: NaiveDate) -> Result<Option<Repeat>, Refusal> {
     };
     let mut skip = Vec::new();
     for word in v.text("skip").split(|c: char| c == ',' || c.is_whitespace()).filter(|w| !w.is_empty()) {
-        skip.push(crate::ui::time::parse_day(word, today).map_err(|e| (Some("skip"), e))?);
+        skip.push(crate::domain::time::parse_day(word, today).map_err(|e| (Some("skip"), e))?);
     }
     Ok(Some(Repeat { weekdays, ends, skip }))
 }
@@ -118,7 +118,7 @@ pub fn request(editing: Option<&Session>, v: &Values, today: NaiveDate) -> Resul
     };
     // The store's own checks first: the field at fault gets the cursor.
     let fields = fields.validated().map_err(|e| match e {
-        staffroom_core::store::StoreError::Invalid { field, why } => {
+        staffroom_core::protocol::StoreError::Invalid { field, why } => {
             let key =
                 ["title", "location", "meeting_url", "day_plan", "starts", "ends"].into_iter().find(|k| *k == field);
             (key, why)

@@ -208,7 +208,7 @@ impl Field {
                 if t.is_empty() {
                     return Ok(Value::Date(None));
                 }
-                crate::ui::time::parse_day(t, today).map(|d| Value::Date(Some(d)))
+                crate::domain::time::parse_day(t, today).map(|d| Value::Date(Some(d)))
             }
         }
     }

@@ -17,7 +17,7 @@ use crate::store::content::free_slug;
 use crate::store::page::{self, Page};
 use crate::store::records::{Record, RecordPage};
 use crate::store::{Actor, Db, Result, StoreError, Tx, fields, now};
-use crate::{with_db, with_tx};
+use crate::with_tx;
 use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde_json::json;
 
@@ -154,9 +154,10 @@ async fn list(db: &Db, args: &Args, tz: chrono_tz::Tz) -> Result<RecordPage> {
     super::record_page(db, "events", statuses, after.is_none(), page, |e| record(e, tz)).await
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn get(db: &Db, id: i64) -> Result<Event> {
     let sql = format!("{SELECT} WHERE e.id = $1");
-    with_db!(db, p => sqlx::query_as::<_, Event>(&sql).bind(id).fetch_optional(p).await?)
+    crate::with_db!(db, p => sqlx::query_as::<_, Event>(&sql).bind(id).fetch_optional(p).await?)
         .ok_or_else(|| StoreError::not_found("event", id))
 }
 

@@ -138,6 +138,7 @@ pub struct AreaDecl {
     pub handle: for<'a> fn(Call<'a>) -> Answer<'a>,
     /// For the gate test: one valid call per operation on rows of its own (made
     /// here, as the system), numbered `n` so repeated samples do not collide.
+    #[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
     pub samples: for<'a> fn(&'a Db, u32) -> Samples<'a>,
 }
 

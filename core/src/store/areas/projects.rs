@@ -13,7 +13,7 @@ use crate::store::audit::{self, Change};
 use crate::store::page::{self, Page};
 use crate::store::records::{Record, RecordPage};
 use crate::store::{Actor, Db, Result, StoreError, Tx, fields, now};
-use crate::{with_db, with_tx};
+use crate::with_tx;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
@@ -119,9 +119,10 @@ async fn list(db: &Db, args: &Args) -> Result<RecordPage> {
     super::record_page(db, "projects", statuses, after.is_none(), page, record).await
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn get(db: &Db, id: i64) -> Result<Project> {
     let sql = format!("{SELECT} WHERE p.id = $1");
-    with_db!(db, p => sqlx::query_as::<_, Project>(&sql).bind(id).fetch_optional(p).await?)
+    crate::with_db!(db, p => sqlx::query_as::<_, Project>(&sql).bind(id).fetch_optional(p).await?)
         .ok_or_else(|| StoreError::not_found("project", id))
 }
 

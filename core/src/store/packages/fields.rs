@@ -2,7 +2,9 @@
 //! and the checks every field passes before a package is written.
 
 use super::super::{Result, StoreError};
-use crate::domain::money::{Currency, MAX_MINOR, Money};
+#[cfg(any(test, feature = "testing"))]
+use crate::domain::money::Currency;
+use crate::domain::money::{MAX_MINOR, Money};
 use crate::domain::package::{self as rules, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, TargetAudience};
 use crate::domain::{contact, slug};
 
@@ -128,6 +130,7 @@ impl PackageFields {
     }
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// A price as typed in the form: blank is no price, anything else must parse
 /// (`money::parse_minor`); a refusal names the price's field.
 pub fn price_from_text(currency: Currency, text: &str) -> Result<Option<Money>> {

@@ -14,7 +14,9 @@
 mod fields;
 mod order;
 
-pub use fields::{PackageFields, field, price_from_text};
+#[cfg(any(test, feature = "testing"))]
+pub use fields::price_from_text;
+pub use fields::{PackageFields, field};
 pub use order::{Direction, reorder};
 
 use super::audit::{self, Change};
@@ -59,6 +61,7 @@ impl Package {
         PackageStatus::of(self.is_active)
     }
 
+    #[cfg(any(test, feature = "testing"))] // only the tests call it
     /// The package's editable fields, to fill the edit form.
     pub fn fields(&self) -> PackageFields {
         PackageFields {
@@ -196,6 +199,7 @@ pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Res
     Ok(page::from_rows(packages, limit, |p: &Package| (p.display_order, p.id)))
 }
 
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn get(db: &Db, id: i64) -> Result<Package> {
     let sql = format!("SELECT {COLUMNS} FROM service_packages WHERE id = $1");
     let row: Option<Row> = with_db!(db, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?);

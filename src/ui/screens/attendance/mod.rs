@@ -28,8 +28,8 @@ use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use reports::{history_lines, mark_detail, session_summary};
-use staffroom_core::store::StoreError;
-use staffroom_core::store::attendance::{CohortChoice, Grid, GridOf, Mark};
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::attendance::{CohortChoice, Grid, GridOf, Mark};
 
 /// Cells per session column: a space, the letter, a space.
 const CELL: usize = 3;
@@ -355,7 +355,7 @@ impl AttendanceScreen {
 }
 
 /// `running · 18/20 seats · Omar Hassan, Sara Ali · 2026-10-01 → 2026-12-20`.
-fn cohort_line(c: &staffroom_core::store::cohorts::CohortHeader) -> String {
+fn cohort_line(c: &staffroom_core::protocol::attendance::CohortHeader) -> String {
     let seats = match c.capacity {
         Some(cap) => format!("{}/{cap} seats", c.seats_taken),
         None => format!("{} enrolled, no cap", c.seats_taken),

@@ -5,7 +5,7 @@ use super::Mark;
 use crate::domain::attendance::AttendanceStatus;
 use crate::domain::metrics::{attendance_rate, below_threshold};
 use crate::text;
-use staffroom_core::store::attendance::Grid;
+use staffroom_core::protocol::attendance::Grid;
 
 fn hm(t: Option<chrono::DateTime<chrono::Utc>>, tz: chrono_tz::Tz) -> Option<String> {
     t.map(|t| t.with_timezone(&tz).format("%H:%M").to_string())
@@ -63,7 +63,7 @@ pub(super) fn session_summary(grid: &Grid, session_id: i64, tz: chrono_tz::Tz) -
 
 /// The history report (Enter on a student): the rate and counts, then every session.
 pub(super) fn history_lines(
-    h: &staffroom_core::store::attendance::StudentHistory,
+    h: &staffroom_core::protocol::attendance::StudentHistory,
     threshold: u8,
     tz: chrono_tz::Tz,
 ) -> Vec<String> {

@@ -10,7 +10,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use staffroom_core::store::calendar::{Entry, Kind};
+use staffroom_core::protocol::calendar::{Entry, Kind};
 
 impl CalendarScreen {
     pub(super) fn entry_style(e: &Entry, theme: &Theme) -> Style {

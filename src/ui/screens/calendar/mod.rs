@@ -26,10 +26,10 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
-use staffroom_core::store::StoreError;
-use staffroom_core::store::attendance::GridOf;
-use staffroom_core::store::calendar::{CalendarFilter, Entry, Kind};
-use staffroom_core::store::sessions::Session;
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::attendance::GridOf;
+use staffroom_core::protocol::calendar::Session;
+use staffroom_core::protocol::calendar::{CalendarFilter, Entry, Kind};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum View {
@@ -528,7 +528,7 @@ impl Component for CalendarScreen {
             }
             KeyCode::Enter => {
                 let text = std::mem::take(typed);
-                return match crate::ui::time::parse_go_to(&text, cx.today) {
+                return match crate::domain::time::parse_go_to(&text, cx.today) {
                     Ok(day) => {
                         self.typing = None;
                         self.refused = None;

@@ -9,13 +9,13 @@ use crate::domain::post::PostType;
 use crate::ui::app::Popup;
 use crate::ui::cmd::Cmd;
 use crate::ui::screens::Cx;
-use staffroom_core::store::posts::PostDraft;
+use staffroom_core::protocol::posts::PostDraft;
 
 impl EditorScreen {
     /// `ctrl-f`: the post's other fields; saving the form saves the post.
     pub(super) fn details(&self, cx: &Cx) -> Vec<Cmd> {
         use crate::ui::widgets::form::{Field, Form};
-        use staffroom_core::store::posts as limits;
+        use staffroom_core::protocol::posts as limits;
         let d = &self.fields;
         let types: Vec<&'static str> = PostType::ALL.iter().map(|t| t.as_str()).collect();
         let mut categories = vec![NO_CATEGORY.to_string()];
@@ -72,7 +72,7 @@ impl EditorScreen {
         values: &crate::ui::widgets::form::Values,
         cx: &Cx,
     ) -> Vec<(&'static str, String)> {
-        use staffroom_core::store::posts as limits;
+        use staffroom_core::protocol::posts as limits;
         let mut refused = Vec::new();
         let some = |key: &str| Some(values.text(key)).filter(|v| !v.trim().is_empty());
         let slug = some("slug");
@@ -90,8 +90,8 @@ impl EditorScreen {
             refused.push(("tags", format!("a post has at most {} tags", limits::MAX_TAGS)));
         }
         for key in ["cover_image_url", "video_url"] {
-            if let Err(staffroom_core::store::StoreError::Invalid { why, .. }) =
-                staffroom_core::store::fields::link(key, some(key).as_deref())
+            if let Err(staffroom_core::protocol::StoreError::Invalid { why, .. }) =
+                staffroom_core::protocol::fields::link(key, some(key).as_deref())
             {
                 refused.push((key, why));
             }
@@ -100,7 +100,7 @@ impl EditorScreen {
         let at = if typed.trim().is_empty() {
             None
         } else {
-            match crate::ui::time::parse_instant(&typed, cx.today, cx.tz) {
+            match crate::domain::time::parse_instant(&typed, cx.today, cx.tz) {
                 Ok(t) => Some(t),
                 Err(why) => {
                     refused.push(("publish_at", why));

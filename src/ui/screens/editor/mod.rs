@@ -26,8 +26,8 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
-use staffroom_core::store::StoreError;
-use staffroom_core::store::posts::{PostBody, PostDraft};
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::posts::{PostBody, PostDraft};
 use tui_textarea::TextArea;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -423,7 +423,7 @@ impl Component for EditorScreen {
             }
             (KeyCode::Char(c), Focus::Title)
                 if !key.modifiers.intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-                    && self.title.chars().count() < staffroom_core::store::posts::MAX_TITLE_CHARS =>
+                    && self.title.chars().count() < staffroom_core::protocol::posts::MAX_TITLE_CHARS =>
             {
                 self.title.push(c)
             }

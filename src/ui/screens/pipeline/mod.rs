@@ -18,12 +18,12 @@ use crate::ui::cmd::{Call, Cmd, Lane};
 use crate::ui::keymap::{Action, Context};
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use staffroom_core::store::StoreError;
-use staffroom_core::store::board::BoardKey;
-use staffroom_core::store::board::{Card, Column};
-use staffroom_core::store::lead_filter::{Assigned, LeadFilter};
-use staffroom_core::store::leads::Lead;
-use staffroom_core::store::page::Page;
+use staffroom_core::protocol::StoreError;
+use staffroom_core::protocol::leads::BoardKey;
+use staffroom_core::protocol::leads::Lead;
+use staffroom_core::protocol::leads::{Assigned, LeadFilter};
+use staffroom_core::protocol::leads::{Card, Column};
+use staffroom_core::protocol::page::Page;
 use std::collections::BTreeMap;
 
 /// Cards fetched per column and per page.
@@ -63,7 +63,7 @@ pub struct PipelineScreen {
     shown: Option<LeadFilter>,
     /// The new lead last sent from the form (a duplicate warning offers to create or
     /// merge it).
-    creating: Option<staffroom_core::store::leads::LeadFields>,
+    creating: Option<staffroom_core::protocol::leads::LeadFields>,
     /// The terminal's width at the last key or reply: whether closed columns show.
     width: u16,
 }
@@ -446,7 +446,7 @@ impl Component for PipelineScreen {
                 }
             }
             (_, Reply::BoardMore(status, page)) => self.on_more(status, page),
-            (Lane::Write(n), Reply::LeadMoved(lead)) => return self.on_moved(n, lead),
+            (Lane::Write(n), Reply::LeadMoved(lead)) => return self.on_moved(n, *lead),
             (_, Reply::Duplicates(found)) => return self.on_duplicates(found),
             (_, Reply::LeadSaved(lead)) => {
                 return vec![

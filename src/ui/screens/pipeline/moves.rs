@@ -7,8 +7,8 @@ use crate::domain::lead::{LeadStatus, MoveInput, prompt_for};
 use crate::ui::app::Popup;
 use crate::ui::cmd::{Cmd, Lane};
 use crate::ui::screens::Cx;
-use staffroom_core::store::board::Card;
-use staffroom_core::store::leads::Lead;
+use staffroom_core::protocol::leads::Card;
+use staffroom_core::protocol::leads::Lead;
 
 /// A move shown on the board and sent, not yet confirmed. Another move of the same
 /// card meanwhile waits here (`then`) and is sent with the version the first one
