@@ -124,34 +124,16 @@ pub async fn page(
     after: Option<Key>,
     limit: i64,
 ) -> Result<Page<CaseStudy, Key>> {
-    let limit = page::limit(limit);
-    let pattern = search.and_then(page::contains_pattern);
-    let mut args = page::Args::default();
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
-    if status.is_some() {
-        sql += &format!(" AND status = {}", args.arg());
-    }
-    if pattern.is_some() {
-        sql += &page::any_like(&["title", "COALESCE(subtitle, '')"], &args.arg());
-    }
-    if after.is_some() {
-        sql += &format!(" AND (display_order > {0} OR (display_order = {0} AND id > {1}))", args.arg(), args.arg());
-    }
-    sql += &format!(" ORDER BY display_order, id LIMIT {}", args.arg());
-    let rows: Vec<CaseStudyRow> = with_db!(db, p => {
-        let mut q = sqlx::query_as::<_, CaseStudyRow>(&sql);
-        if let Some(s) = status {
-            q = q.bind(s);
-        }
-        if let Some(pattern) = &pattern {
-            q = q.bind(pattern);
-        }
-        if let Some((k, id)) = after {
-            q = q.bind(k).bind(id);
-        }
-        q.bind(limit + 1).fetch_all(p).await?
-    });
-    let rows = page::from_rows(rows, limit, |r: &CaseStudyRow| (r.display_order, r.id));
+    let list = page::List {
+        select: SELECT,
+        key: "display_order",
+        descending: false,
+        status: "status",
+        searched: &["title", "COALESCE(subtitle, '')"],
+        id: "id",
+        key_of: |r: &CaseStudyRow| (r.display_order, r.id),
+    };
+    let rows = page::list_page(db, &list, status, search, &[], after, limit).await?;
     // A page is at most a few hundred: each one's parts in its own small queries,
     // in one transaction so they agree.
     let mut tx = db.begin().await?;

@@ -65,36 +65,56 @@ pub fn contains_pattern(search: &str) -> Option<String> {
     Some(out)
 }
 
-/// A list read newest first by a time column: its `SELECT … FROM … alias` text,
-/// the alias's time column, and the columns a search looks in.
-pub struct TimeList {
-    pub select: &'static str,
-    /// `e.starts_at`, `p.updated_at`: the keyset is (this, id), descending.
-    pub time: &'static str,
+/// A list read in keyset order, (key, id): its `SELECT … FROM … alias` text, the
+/// columns of its order, its status column and the columns a search looks in.
+pub struct List<'a, R, K> {
+    pub select: &'a str,
+    /// The order's first column (`e.starts_at`, `display_order`).
+    pub key: &'static str,
+    /// The id column (`e.id`): it breaks ties in `key`.
+    pub id: &'static str,
+    /// Latest first (the dated lists), else ascending (the display orders).
+    pub descending: bool,
     /// The status column (`e.status`).
     pub status: &'static str,
     /// Searched for a case-insensitive substring (any of them).
     pub searched: &'static [&'static str],
-    /// The id column (`e.id`).
-    pub id: &'static str,
+    /// A row's (key, id), where the next page starts.
+    pub key_of: fn(&R) -> (K, i64),
 }
 
-/// One keyset page of `list`: in `status` (`None`: all), matching `search`, after
-/// `after`, newest first. The one query the simple areas' lists share.
-pub async fn time_page<R>(
+/// A condition a list adds to its tab and search, as ` AND …` text.
+pub enum Filter<'a> {
+    /// Without a placeholder (` AND p.publish_at IS NOT NULL`).
+    Fixed(&'static str),
+    /// Written around its one placeholder, and the text bound there.
+    Bound(fn(&str) -> String, &'a str),
+}
+
+/// One keyset page of `list`: in `status` (`None`: all), matching `search` and every
+/// filter, after `after`. The one query the record screens' lists share, so tabs,
+/// search and paging read the same everywhere.
+pub async fn list_page<R, K>(
     db: &super::Db,
-    list: &TimeList,
+    list: &List<'_, R, K>,
     status: Option<&str>,
     search: Option<&str>,
-    after: Option<(chrono::DateTime<chrono::Utc>, i64)>,
+    filters: &[Filter<'_>],
+    after: Option<(K, i64)>,
     limit: i64,
-    key: impl Fn(&R) -> (chrono::DateTime<chrono::Utc>, i64),
-) -> super::Result<Page<R, (chrono::DateTime<chrono::Utc>, i64)>>
+) -> super::Result<Page<R, (K, i64)>>
 where
     R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
         + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
         + Send
         + Unpin,
+    K: for<'q> sqlx::Encode<'q, sqlx::Sqlite>
+        + sqlx::Type<sqlx::Sqlite>
+        + for<'q> sqlx::Encode<'q, sqlx::Postgres>
+        + sqlx::Type<sqlx::Postgres>
+        + Copy
+        + Send
+        + 'static,
 {
     let limit = self::limit(limit);
     let pattern = search.and_then(contains_pattern);
@@ -106,10 +126,19 @@ where
     if pattern.is_some() {
         sql += &any_like(list.searched, &args.arg());
     }
-    if after.is_some() {
-        sql += &format!(" AND ({}, {}) < ({}, {})", list.time, list.id, args.arg(), args.arg());
+    for filter in filters {
+        sql += &match filter {
+            Filter::Fixed(condition) => condition.to_string(),
+            Filter::Bound(condition, _) => condition(&args.arg()),
+        };
     }
-    sql += &format!(" ORDER BY {} DESC, {} DESC LIMIT {}", list.time, list.id, args.arg());
+    // A row value compares (key, id) as one: the next page starts just past the
+    // last row kept, whichever way the list runs.
+    let (before_or_after, direction) = if list.descending { ("<", " DESC") } else { (">", "") };
+    if after.is_some() {
+        sql += &format!(" AND ({}, {}) {before_or_after} ({}, {})", list.key, list.id, args.arg(), args.arg());
+    }
+    sql += &format!(" ORDER BY {}{direction}, {}{direction} LIMIT {}", list.key, list.id, args.arg());
     let rows = crate::with_db!(db, p => {
         let mut q = sqlx::query_as::<_, R>(&sql);
         if let Some(s) = status {
@@ -118,12 +147,17 @@ where
         if let Some(pattern) = &pattern {
             q = q.bind(pattern);
         }
-        if let Some((at, id)) = after {
-            q = q.bind(at).bind(id);
+        for filter in filters {
+            if let Filter::Bound(_, value) = filter {
+                q = q.bind(*value);
+            }
+        }
+        if let Some((key, id)) = after {
+            q = q.bind(key).bind(id);
         }
         q.bind(limit + 1).fetch_all(p).await?
     });
-    Ok(from_rows(rows, limit, key))
+    Ok(from_rows(rows, limit, list.key_of))
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@
 //! a line diff).
 
 use super::audit::{self, Change};
-use super::page::{self, Page};
+use super::page::{self, Filter, Page};
 use super::{Actor, Db, Result, StoreError, Tx, now};
 use crate::domain::metrics::read_time_minutes;
 use crate::domain::permissions::Action;
@@ -194,62 +194,46 @@ pub async fn page(
     after: Option<Key>,
     limit: i64,
 ) -> Result<Page<PostRow, Key>> {
-    let limit = page::limit(limit);
     let search = PostSearch::parse(search.unwrap_or(""));
-    let pattern = page::contains_pattern(&search.words);
     let author = search.author.as_deref().and_then(page::contains_pattern);
-    let mut args = page::Args::default();
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
+    let mut filters = Vec::new();
     // "scheduled" is not a status: approved, with a publish time.
-    let (status, scheduled) = match status {
-        Some(SCHEDULED) => (Some("approved"), true),
-        other => (other, false),
+    let status = match status {
+        Some(SCHEDULED) => {
+            filters.push(Filter::Fixed(" AND p.publish_at IS NOT NULL"));
+            Some("approved")
+        }
+        other => other,
     };
-    if status.is_some() {
-        sql += &format!(" AND p.status = {}", args.arg());
+    if let Some(t) = &search.post_type {
+        filters.push(Filter::Bound(|p| format!(" AND p.post_type = {p}"), t));
     }
-    if scheduled {
-        sql += " AND p.publish_at IS NOT NULL";
+    if let Some(t) = &search.tag {
+        filters.push(Filter::Bound(
+            |p| {
+                format!(
+                    " AND EXISTS (SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = {p})"
+                )
+            },
+            t,
+        ));
     }
-    if pattern.is_some() {
-        sql += &page::any_like(&["p.title", "COALESCE(p.excerpt, '')", "COALESCE(u.full_name, '')"], &args.arg());
+    if let Some(c) = &search.category {
+        filters.push(Filter::Bound(|p| format!(" AND cat.slug = {p}"), c));
     }
-    if search.post_type.is_some() {
-        sql += &format!(" AND p.post_type = {}", args.arg());
+    if let Some(a) = &author {
+        filters.push(Filter::Bound(|p| page::any_like(&["COALESCE(u.full_name, '')"], p), a));
     }
-    if search.tag.is_some() {
-        sql += &format!(
-            " AND EXISTS (SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.post_id = p.id AND t.slug = {})",
-            args.arg()
-        );
-    }
-    if search.category.is_some() {
-        sql += &format!(" AND cat.slug = {}", args.arg());
-    }
-    if author.is_some() {
-        sql += &page::any_like(&["COALESCE(u.full_name, '')"], &args.arg());
-    }
-    if after.is_some() {
-        sql += &format!(" AND (p.updated_at, p.id) < ({}, {})", args.arg(), args.arg());
-    }
-    sql += &format!(" ORDER BY p.updated_at DESC, p.id DESC LIMIT {}", args.arg());
-    let rows: Vec<PostRow> = with_db!(db, p => {
-        let mut q = sqlx::query_as::<_, PostRow>(&sql);
-        if let Some(s) = status {
-            q = q.bind(s);
-        }
-        if let Some(pattern) = &pattern {
-            q = q.bind(pattern);
-        }
-        for filter in [&search.post_type, &search.tag, &search.category, &author].into_iter().flatten() {
-            q = q.bind(filter);
-        }
-        if let Some((at, id)) = after {
-            q = q.bind(at).bind(id);
-        }
-        q.bind(limit + 1).fetch_all(p).await?
-    });
-    Ok(page::from_rows(rows, limit, |r: &PostRow| (r.updated_at, r.id)))
+    let list = page::List {
+        select: SELECT,
+        key: "p.updated_at",
+        descending: true,
+        status: "p.status",
+        searched: &["p.title", "COALESCE(p.excerpt, '')", "COALESCE(u.full_name, '')"],
+        id: "p.id",
+        key_of: |r: &PostRow| (r.updated_at, r.id),
+    };
+    page::list_page(db, &list, status, Some(&search.words), &filters, after, limit).await
 }
 
 async fn body_in(tx: &mut Tx, id: i64) -> Result<PostBody> {

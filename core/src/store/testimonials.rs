@@ -73,34 +73,18 @@ pub async fn page(
     after: Option<Key>,
     limit: i64,
 ) -> Result<Page<Testimonial, Key>> {
-    let limit = page::limit(limit);
-    let pattern = search.and_then(page::contains_pattern);
-    let mut args = page::Args::default();
-    let mut sql = format!("SELECT * FROM ({SELECT}) q WHERE 1 = 1");
-    if status.is_some() {
-        sql += &format!(" AND status = {}", args.arg());
-    }
-    if pattern.is_some() {
-        sql += &page::any_like(&["author_name", "content"], &args.arg());
-    }
-    if after.is_some() {
-        sql += &format!(" AND (sort_key > {0} OR (sort_key = {0} AND id > {1}))", args.arg(), args.arg());
-    }
-    sql += &format!(" ORDER BY sort_key, id LIMIT {}", args.arg());
-    let rows: Vec<Testimonial> = with_db!(db, p => {
-        let mut q = sqlx::query_as::<_, Testimonial>(&sql);
-        if let Some(s) = status {
-            q = q.bind(s);
-        }
-        if let Some(pattern) = &pattern {
-            q = q.bind(pattern);
-        }
-        if let Some((k, id)) = after {
-            q = q.bind(k).bind(id);
-        }
-        q.bind(limit + 1).fetch_all(p).await?
-    });
-    Ok(page::from_rows(rows, limit, |t: &Testimonial| (t.sort_key, t.id)))
+    // Wrapped, so the computed `sort_key` can be compared and ordered by name.
+    let select = format!("SELECT * FROM ({SELECT}) q");
+    let list = page::List {
+        select: &select,
+        key: "sort_key",
+        descending: false,
+        status: "status",
+        searched: &["author_name", "content"],
+        id: "id",
+        key_of: |t: &Testimonial| (t.sort_key, t.id),
+    };
+    page::list_page(db, &list, status, search, &[], after, limit).await
 }
 
 async fn get_in(tx: &mut Tx, id: i64) -> Result<Testimonial> {

@@ -137,14 +137,16 @@ pub async fn page(
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Page<Event, (DateTime<Utc>, i64)>> {
-    let list = page::TimeList {
+    let list = page::List {
         select: SELECT,
-        time: "e.starts_at",
+        key: "e.starts_at",
+        descending: true,
         status: "e.status",
         searched: &["e.title", "COALESCE(e.location, '')", "e.slug"],
         id: "e.id",
+        key_of: |e: &Event| (e.starts_at, e.id),
     };
-    page::time_page(db, &list, status.map(|s| s.as_str()), search, after, limit, |e: &Event| (e.starts_at, e.id)).await
+    page::list_page(db, &list, status.map(|s| s.as_str()), search, &[], after, limit).await
 }
 
 async fn list(db: &Db, args: &Args, tz: chrono_tz::Tz) -> Result<RecordPage> {

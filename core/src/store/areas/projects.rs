@@ -101,15 +101,16 @@ pub async fn page(
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Page<Project, (DateTime<Utc>, i64)>> {
-    let list = page::TimeList {
+    let list = page::List {
         select: SELECT,
-        time: "p.updated_at",
+        key: "p.updated_at",
+        descending: true,
         status: "p.status",
         searched: &["p.title", "COALESCE(p.location, '')", "COALESCE(p.description, '')"],
         id: "p.id",
+        key_of: |p: &Project| (p.updated_at, p.id),
     };
-    page::time_page(db, &list, status.map(|s| s.as_str()), search, after, limit, |p: &Project| (p.updated_at, p.id))
-        .await
+    page::list_page(db, &list, status.map(|s| s.as_str()), search, &[], after, limit).await
 }
 
 async fn list(db: &Db, args: &Args) -> Result<RecordPage> {
