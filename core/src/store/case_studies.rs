@@ -110,9 +110,7 @@ const SELECT: &str = "SELECT id, slug, title, subtitle, problem, solution, role,
 pub type Key = (i64, i64);
 
 pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
-    Ok(with_db!(db, p => {
-        sqlx::query_as("SELECT status, COUNT(*) FROM case_studies GROUP BY status ORDER BY status").fetch_all(p).await?
-    }))
+    page::tab_counts(db, "case_studies").await
 }
 
 /// A page of one status (or all) in display order, matching `search` in the title

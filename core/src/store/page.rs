@@ -65,6 +65,12 @@ pub fn contains_pattern(search: &str) -> Option<String> {
     Some(out)
 }
 
+/// Rows of `table` per stored status, by status: a record screen's tab counts.
+pub async fn tab_counts(db: &super::Db, table: &'static str) -> super::Result<Vec<(String, i64)>> {
+    let sql = format!("SELECT status, COUNT(*) FROM {table} GROUP BY status ORDER BY status");
+    Ok(crate::with_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await?))
+}
+
 /// A list read in keyset order, (key, id): its `SELECT … FROM … alias` text, the
 /// columns of its order, its status column and the columns a search looks in.
 pub struct List<'a, R, K> {

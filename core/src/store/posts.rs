@@ -139,9 +139,7 @@ pub type Key = (DateTime<Utc>, i64);
 
 /// Posts per status, and "scheduled": approved ones with a publish time.
 pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
-    let mut counts: Vec<(String, i64)> = with_db!(db, p => {
-        sqlx::query_as("SELECT status, COUNT(*) FROM posts GROUP BY status ORDER BY status").fetch_all(p).await?
-    });
+    let mut counts = page::tab_counts(db, "posts").await?;
     let scheduled: i64 = with_db!(db, p => {
         sqlx::query_scalar("SELECT COUNT(*) FROM posts WHERE status = 'approved' AND publish_at IS NOT NULL").fetch_one(p).await?
     });

@@ -10,7 +10,7 @@ use super::audit::{self, Change};
 use super::page::{self, Page};
 use super::{Actor, Db, Result, StoreError, Tx, now};
 use crate::domain::permissions::Action;
-use crate::{with_db, with_tx};
+use crate::with_tx;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -60,9 +60,7 @@ const SELECT: &str = "SELECT t.id, t.author_name, t.author_role, t.content, t.ra
 pub type Key = (i64, i64);
 
 pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
-    Ok(with_db!(db, p => {
-        sqlx::query_as("SELECT status, COUNT(*) FROM testimonials GROUP BY status ORDER BY status").fetch_all(p).await?
-    }))
+    page::tab_counts(db, "testimonials").await
 }
 
 /// A page of one status (or all), matching `search` in the author or the text.

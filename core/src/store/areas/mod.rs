@@ -10,7 +10,7 @@
 //! `config/default.toml` and its tests, plus its line in `AREAS` below: no request,
 //! reply or gate row to extend.
 
-use super::page::Page;
+use super::page::{self, Page};
 use super::records::{Cursor, Record, RecordPage};
 use super::{Actor, Db, Result, StoreError};
 use crate::domain::permissions::Action;
@@ -78,8 +78,7 @@ pub async fn status_counts(
     table: &'static str,
     statuses: impl IntoIterator<Item = &'static str>,
 ) -> Result<Vec<(String, i64)>> {
-    let sql = format!("SELECT status, COUNT(*) FROM {table} GROUP BY status");
-    let rows: Vec<(String, i64)> = crate::with_db!(db, p => sqlx::query_as(&sql).fetch_all(p).await?);
+    let rows = page::tab_counts(db, table).await?;
     Ok(statuses
         .into_iter()
         .map(|s| (s.to_string(), rows.iter().find(|(name, _)| name == s).map_or(0, |r| r.1)))
