@@ -398,7 +398,6 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: CaseStud
             .await?
             .rows_affected()
     });
-    let after = get_in(&mut tx, id).await?;
     let action = match to {
         CaseStudyStatus::Published => "publish",
         CaseStudyStatus::Archived => "archive",
@@ -408,12 +407,10 @@ pub async fn move_to(db: &Db, actor: &Actor, id: i64, version: i64, to: CaseStud
         action,
         "case_study",
         Some(id),
-        format!("moved case study {} from {from} to {to}", after.row.title),
+        format!("moved case study {} from {from} to {to}", before.row.title),
     )
     .diff(&json!({"status": from.as_str()}), &json!({"status": to.as_str()}));
-    audit::record(&mut tx, actor, change).await?;
-    tx.commit().await?;
-    Ok(after)
+    recorded(tx, actor, id, change).await
 }
 
 /// Features or unfeatures one. At most `limit` are featured at once
@@ -439,10 +436,7 @@ pub async fn set_featured(
     let what = if featured { "featured" } else { "unfeatured" };
     let change = Change::new("update", "case_study", Some(id), format!("{what} case study {}", before.row.title))
         .diff(&json!({"featured": before.row.featured}), &json!({"featured": featured}));
-    audit::record(&mut tx, actor, change).await?;
-    let after = get_in(&mut tx, id).await?;
-    tx.commit().await?;
-    Ok(after)
+    recorded(tx, actor, id, change).await
 }
 
 /// Moves one place up or down in the display order (all case studies renumbered
@@ -487,6 +481,13 @@ pub async fn reorder(db: &Db, actor: &Actor, id: i64, _version: i64, up: bool) -
         format!("moved case study {} {}", before.row.title, if up { "up" } else { "down" }),
     )
     .diff(&json!({"display_order": before.row.display_order}), &json!({"display_order": mine}));
+    recorded(tx, actor, id, change).await
+}
+
+/// Ends a write whose audit line is known before the case study is read again:
+/// records it and answers the case study as now stored, in the write's
+/// transaction, so the answer and the audit row commit with the change.
+async fn recorded(mut tx: Tx, actor: &Actor, id: i64, change: Change) -> Result<CaseStudy> {
     audit::record(&mut tx, actor, change).await?;
     let after = get_in(&mut tx, id).await?;
     tx.commit().await?;
