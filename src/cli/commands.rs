@@ -92,14 +92,18 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
     match &cli.command {
         None => {
             let url = database_url(&cli, &config)?;
-            let db = kept(Db::open_as(&url, Access::Existing).await?);
-            if users::count(&db).await? == 0 {
-                bail!(
-                    "{} has no users yet: run `staffroom init` first (or try `staffroom demo`)",
-                    staffroom_core::protocol::redact(&url)
-                );
-            }
-            crate::ui::run::run(db, &config, crate::ui::run::Start::Login).await
+            // Opened behind the login screen's first frame.
+            let open = async {
+                let db = kept(Db::open_as(&url, Access::Existing).await?);
+                if users::count(&db).await? == 0 {
+                    bail!(
+                        "{} has no users yet: run `staffroom init` first (or try `staffroom demo`)",
+                        staffroom_core::protocol::redact(&url)
+                    );
+                }
+                Ok(db)
+            };
+            crate::ui::run::run(open, &config, crate::ui::run::Start::Login).await
         }
         Some(Command::Demo(args)) => run_demo(&cli, &config, args, out).await,
         Some(Command::Init(args)) => run_init(&cli, &config, args, out).await,
@@ -378,7 +382,7 @@ async fn run_demo(cli: &Cli, config: &Config, args: &DemoArgs, out: &mut Printer
         return Ok(());
     }
     let as_email = args.as_role.as_deref().map(|role| demo::demo_user(role).email);
-    crate::ui::run::run(db, config, crate::ui::run::Start::Demo { as_email }).await
+    crate::ui::run::run(async { Ok(db) }, config, crate::ui::run::Start::Demo { as_email }).await
 }
 
 /// `demo --reset` on a database with data says what goes and asks; without a

@@ -337,26 +337,52 @@ fn default_table() -> BTreeMap<String, BTreeMap<String, Vec<String>>> {
     toml::from_str::<Keys>(DEFAULT_CONFIG).map(|k| k.keys).unwrap_or_default()
 }
 
-impl Default for Keymap {
-    fn default() -> Self {
+/// The default bindings and the clashes they make on purpose, built once per
+/// process: every launch reads them (the config check, then the app's settings),
+/// and parsing the embedded file each time cost a visible part of the first frame.
+struct Defaults {
+    table: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    map: Keymap,
+    clashes: Vec<Clash>,
+}
+
+/// Two bindings one key press would choose between, and the key.
+type Clash = ((Context, Action), (Context, Action), Key);
+
+fn defaults() -> &'static Defaults {
+    static DEFAULTS: std::sync::OnceLock<Defaults> = std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        let table = default_table();
         let mut map = Keymap { bindings: BTreeMap::new() };
         // Errors are impossible for the embedded table (see the test); a bad entry
         // would only drop that binding.
-        let _ = map.apply(&default_table());
-        map
+        let _ = map.apply(&table);
+        let clashes = map.clashes();
+        Defaults { table, map, clashes }
+    })
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        defaults().map.clone()
     }
 }
 
 impl Keymap {
     /// Defaults patched by `[keys.<context>] <action> = ["key", …]` from config.
     pub fn from_config(user: &BTreeMap<String, BTreeMap<String, Vec<String>>>) -> Result<Keymap, String> {
+        // The configuration's `[keys]` start as the defaults: unchanged, there is
+        // nothing to apply or check (most launches; the check below is quadratic).
+        if *user == defaults().table {
+            return Ok(Keymap::default());
+        }
         let mut map = Keymap::default();
         map.apply(user)?;
         // A key the user bound that already does something else where it is
         // pressed (the same context, or global keys under a screen's) would
         // silently lose one of the two. The defaults' own deliberate overlays
         // (`q` closes a popup) stay allowed.
-        let defaults = Keymap::default().clashes();
+        let defaults = &defaults().clashes;
         for (bound, other, key) in map.clashes() {
             let named = |(c, a): (Context, Action)| user.get(c.name()).is_some_and(|t| t.contains_key(a.as_str()));
             if (named(bound) || named(other)) && !defaults.contains(&(bound, other, key)) {
@@ -374,7 +400,7 @@ impl Keymap {
     /// Pairs of bindings one key press would choose between: two actions of one
     /// context, or a global action and a screen context's.
     #[allow(clippy::type_complexity)]
-    fn clashes(&self) -> Vec<((Context, Action), (Context, Action), Key)> {
+    fn clashes(&self) -> Vec<Clash> {
         let mut out = Vec::new();
         let all: Vec<(&(Context, Action), &Vec<Key>)> = self.bindings.iter().collect();
         for (i, (a, keys_a)) in all.iter().enumerate() {

@@ -47,12 +47,29 @@ pub enum Start {
     Demo { as_email: Option<String> },
 }
 
-/// Runs the TUI until the user quits.
-pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
+/// Runs the TUI until the user quits. The database is opened by `open`, after the
+/// first frame: the login screen needs no data, so it is on screen while the pool
+/// connects and the schema is checked (keys typed meanwhile wait in the terminal's
+/// input and are read as soon as the loop starts; none is lost).
+pub async fn run(open: impl Future<Output = Result<Db>>, config: &Config, start: Start) -> Result<()> {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         bail!("staffroom needs a terminal (use --no-open to prepare the database only)");
     }
     let mut app = App::new(settings(config)?, staffroom_core::protocol::clock::now());
+    let mouse = config.display.mouse;
+    // Never dropped: ratatui's Terminal prints to stderr from its Drop when it cannot
+    // show the cursor, and after a closed terminal that print panics. RestoreGuard
+    // puts the terminal back on every way out instead.
+    let mut term = std::mem::ManuallyDrop::new(terminal::enter(mouse).context("cannot set up the terminal")?);
+    let _restore = terminal::RestoreGuard;
+    let size = term.size()?;
+    app.update(Msg::Resize(size.width, size.height));
+    // `demo --as` goes straight to a screen that needs data: no login frame to flash.
+    if !matches!(&start, Start::Demo { as_email: Some(_) }) {
+        term.draw(|f| view(&app, f))?;
+        app.dirty = false;
+    }
+    let db = open.await?;
     let backend_settings = backend::Settings::from_config(config, matches!(start, Start::Demo { .. }));
     // Where this terminal connects from, read once: the backend stamps it on every
     // change this session makes.
@@ -63,14 +80,6 @@ pub async fn run(db: Db, config: &Config, start: Start) -> Result<()> {
     let _scheduler = backend::scheduler::spawn(worker.clone());
     let (cmd_tx, mut events_rx) = backend::spawn(worker);
     let mut notices = changes::watch(&db);
-    let mouse = config.display.mouse;
-    // Never dropped: ratatui's Terminal prints to stderr from its Drop when it cannot
-    // show the cursor, and after a closed terminal that print panics. RestoreGuard
-    // puts the terminal back on every way out instead.
-    let mut term = std::mem::ManuallyDrop::new(terminal::enter(mouse).context("cannot set up the terminal")?);
-    let _restore = terminal::RestoreGuard;
-    let size = term.size()?;
-    app.update(Msg::Resize(size.width, size.height));
     let mut effects = match &start {
         Start::Demo { as_email: Some(email) } => app.demo_login(email),
         _ => Vec::new(),

@@ -228,3 +228,36 @@ fn ctrl_z_then_fg_redraws_the_whole_screen_at_once() {
     keys("q");
     let _ = std::fs::remove_file(&db);
 }
+
+/// The login screen is drawn before the database is opened; a database that then
+/// cannot be opened still ends in one clear line on a terminal put back as it was.
+#[test]
+fn a_database_that_fails_after_the_first_frame_leaves_one_line_and_a_cooked_terminal() {
+    if demo_db_with_tmux().is_none() {
+        return;
+    }
+    let missing = temp_path("missing").join("staffroom.db");
+    let out = temp_path("stty");
+    let tmux = Tmux { socket: format!("staffroom-e2e-{}-missing", std::process::id()) };
+    let bin = env!("CARGO_BIN_EXE_staffroom");
+    let script = format!(
+        "{bin} --database-url sqlite://{}; echo EXIT=$?; stty -a > {}; sleep 30",
+        missing.display(),
+        out.display()
+    );
+    let ok = tmux
+        .cmd()
+        .args(["new-session", "-d", "-s", "e2e", "-x", "110", "-y", "32", "sh", "-c", &script])
+        .env("TERM", "xterm-256color")
+        .status()
+        .expect("tmux");
+    assert!(ok.success());
+    let screen = tmux.wait_for("EXIT=");
+    assert!(screen.contains("EXIT=1"), "{screen}");
+    let errors: Vec<&str> = screen.lines().filter(|l| l.contains("staffroom: error:")).collect();
+    assert_eq!(errors.len(), 1, "one line:\n{screen}");
+    assert!(errors[0].contains("there is no database at"), "{screen}");
+    assert!(!screen.contains("log in"), "the alternate screen was left:\n{screen}");
+    assert_cooked(&out);
+    let _ = std::fs::remove_file(&out);
+}

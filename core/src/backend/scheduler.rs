@@ -7,10 +7,18 @@ use super::{Backend, Request};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// How long after the app starts the jobs first run.
+pub const FIRST_RUN_AFTER: Duration = Duration::from_secs(3);
+
 /// Starts the jobs; they stop with the returned task (or the runtime).
 pub fn spawn(backend: Arc<Backend>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(Duration::from_secs(60));
+        // The first run waits a few seconds: at start the database's connections
+        // serve the first screen, and a write here would open one more beside them
+        // (each new SQLite connection reads the schema: milliseconds before the
+        // first frame). A post due at start is published moments later.
+        let first = tokio::time::Instant::now() + FIRST_RUN_AFTER;
+        let mut every = tokio::time::interval_at(first, Duration::from_secs(60));
         loop {
             every.tick().await;
             if let Err(e) = backend.handle_as_system(Request::PublishDue).await {

@@ -15,7 +15,7 @@ use super::page::{self, Page};
 use super::{Actor, Db, Result, StoreError, Tx, now};
 use crate::domain::case_study::{CaseStudyStatus, ClientType, MediaType, ProjectType, check_thumbnails};
 use crate::domain::permissions::Action;
-use crate::{with_db, with_tx};
+use crate::with_tx;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
@@ -543,6 +543,6 @@ pub async fn add_media(db: &Db, actor: &Actor, id: i64, version: i64, media: New
 /// The tech stack's names, for the form's hint.
 pub async fn tech_names(db: &Db) -> Result<Vec<String>> {
     Ok(
-        with_db!(db, p => sqlx::query_scalar("SELECT name FROM tech_stack WHERE is_active = $1 ORDER BY name LIMIT 500").bind(true).fetch_all(p).await?),
+        crate::with_db!(db, p => sqlx::query_scalar("SELECT name FROM tech_stack WHERE is_active = $1 ORDER BY name LIMIT 500").bind(true).fetch_all(p).await?),
     )
 }
