@@ -1,5 +1,5 @@
 //! What each action is called: the word or two of the hint bar and the words of
-//! `?` help (a screen may give its own, `Command::about`).
+//! `?` help (a screen may give its own, `Offer::about`).
 
 use super::keymap::Action;
 

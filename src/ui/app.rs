@@ -3,7 +3,7 @@
 //! are returned for the event loop to carry out, so the whole UI can be driven by a
 //! test feeding messages. The app knows no area: screens answer with `Cmd` values.
 
-mod commands;
+mod dispatch;
 mod keys;
 mod login;
 mod outage;
@@ -18,7 +18,7 @@ use super::palette::Palette;
 use super::screens::login::{LoginForm, LoginOutcome};
 use super::screens::{Cx, Screen, ScreenId};
 use super::theme::Theme;
-use crate::backend::{Command, Event, Reply, ReqId, Request, Who};
+use crate::backend::{Envelope, Event, Reply, ReqId, Request, Who};
 use crate::domain::permissions::Roles;
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEventKind;
@@ -316,7 +316,7 @@ impl App {
         self.remember(req_id, token, &request, false);
         // A load that also saves (the board keeping a filter) is never cut short.
         let supersedes = token.supersede_key().filter(|_| !request.saves());
-        Effect::Send(Box::new(Command { req_id, supersedes, request }))
+        Effect::Send(Box::new(Envelope { req_id, supersedes, request }))
     }
 
     fn on_event(&mut self, ev: Event) -> Vec<Effect> {

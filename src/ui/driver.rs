@@ -8,7 +8,7 @@
 //! database and a fast typist meet; a queued load superseded by a newer one of the
 //! same key is dropped unrun, as the real worker does.
 
-use crate::backend::{self, Backend, Command, Event};
+use crate::backend::{self, Backend, Envelope, Event};
 use crate::ui::app::{App, Settings};
 use crate::ui::keymap::Keymap;
 use crate::ui::msg::{Effect, Msg};
@@ -70,7 +70,7 @@ pub struct Driver {
     pub editor: Option<String>,
     /// Late mode: the shuffle's state (`None`: replies in order).
     late: Option<u64>,
-    queue: Vec<Command>,
+    queue: Vec<Envelope>,
 }
 
 impl Driver {
@@ -140,7 +140,7 @@ impl Driver {
         }
     }
 
-    fn enqueue(&mut self, cmd: Command) {
+    fn enqueue(&mut self, cmd: Envelope) {
         if let Some(k) = cmd.supersedes {
             // Latest wins: the older load of this key never runs.
             self.queue.retain(|c| c.supersedes != Some(k));
@@ -148,7 +148,7 @@ impl Driver {
         self.queue.push(cmd);
     }
 
-    async fn answer(&self, cmd: Command) -> Event {
+    async fn answer(&self, cmd: Envelope) -> Event {
         let req_id = cmd.req_id;
         let (result, who) = self.backend.handle(cmd.request).await;
         Event { req_id, result, who, partial: false }

@@ -1,7 +1,7 @@
 //! What flows into `App::update` and what comes out of it.
 
 use crate::backend::changes::Notice;
-use crate::backend::{Command, Event};
+use crate::backend::{Envelope, Event};
 use crate::ui::screens::ScreenId;
 use crossterm::event::KeyEvent;
 
@@ -28,7 +28,7 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
     /// Boxed: a command is large next to the other effects.
-    Send(Box<Command>),
+    Send(Box<Envelope>),
     Quit,
     Suspend,
     /// Put text on the user's own clipboard with OSC 52 (works over SSH when the
@@ -67,7 +67,7 @@ mod tests {
     use crate::backend::Request;
 
     fn send(req_id: u64, supersedes: Option<u64>) -> Effect {
-        Effect::Send(Box::new(Command { req_id, supersedes, request: Request::Assignees }))
+        Effect::Send(Box::new(Envelope { req_id, supersedes, request: Request::Assignees }))
     }
 
     #[test]

@@ -181,7 +181,7 @@ fn hint_bar(app: &App, width: u16) -> Line<'static> {
         .screen()
         .map(|s| {
             s.component()
-                .commands()
+                .offers()
                 .iter()
                 .filter(|c| c.hint && c.needs.is_none_or(|p| roles.can(p)))
                 .map(|c| c.action)
@@ -229,7 +229,7 @@ pub fn help_lines(app: &App) -> Vec<(String, String)> {
     };
     contexts.push(Context::Global);
     let roles = app.roles();
-    let commands = app.screen().map(|s| s.component().commands()).unwrap_or(&[]);
+    let commands = app.screen().map(|s| s.component().offers()).unwrap_or(&[]);
     let mut out = Vec::new();
     for ctx in contexts {
         for (action, keys) in app.settings.keymap.bindings(ctx) {

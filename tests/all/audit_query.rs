@@ -357,7 +357,7 @@ crate::on_both!(h_on_a_record_screen_opens_that_records_history, |t: TestDb| asy
 #[tokio::test]
 async fn v_shows_how_far_verification_has_come() {
     use crossterm::event::KeyCode;
-    use staffroom::backend::{Backend, Command, Event, Reply, Request};
+    use staffroom::backend::{Backend, Envelope, Event, Reply, Request};
     use staffroom::domain::permissions::Roles;
     use staffroom::ui::cmd::{Lane, Token};
     use staffroom::ui::msg::{Effect, Msg};
@@ -375,7 +375,7 @@ async fn v_shows_how_far_verification_has_come() {
     };
     assert!(matches!(backend.handle(login).await.0, Ok(Reply::Login(Ok(_)))));
     let (tx, mut rx) = staffroom::backend::spawn(backend);
-    tx.send(Command { req_id: 9, supersedes: None, request: Request::VerifyAudit }).unwrap();
+    tx.send(Envelope { req_id: 9, supersedes: None, request: Request::VerifyAudit }).unwrap();
     let mut events: Vec<Event> = Vec::new();
     while let Some(ev) = rx.recv().await {
         let last = !ev.partial;

@@ -547,10 +547,12 @@ pub enum Reply {
     CohortHeader(Box<crate::store::cohorts::CohortHeader>),
 }
 
+/// A request on its way to the worker: its id (the reply carries it back) and
+/// whether a newer load may supersede it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Command {
+pub struct Envelope {
     pub req_id: ReqId,
-    /// A load that a newer one may supersede: a command with the same key that is
+    /// A load that a newer one may supersede: a request with the same key that is
     /// still queued is not run, and one in flight is dropped (latest wins). Writes
     /// carry `None` and always run to the end.
     pub supersedes: Option<u64>,

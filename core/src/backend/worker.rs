@@ -1,15 +1,15 @@
 //! The worker loop: each command runs in its own task, and a newer load of the same
 //! key stops the older one (latest wins).
 
-use super::{Backend, Command, Event, progress};
+use super::{Backend, Envelope, Event, progress};
 use crate::store::interrupt::{self, Ticket};
 use tokio::sync::mpsc;
 
 /// Starts the worker on the current tokio runtime. Each command runs in its own task,
 /// so a slow query never holds up a fast one; a load superseded by a newer one of
 /// the same key is aborted (if still queued it never runs).
-pub fn spawn(backend: std::sync::Arc<Backend>) -> (mpsc::UnboundedSender<Command>, mpsc::UnboundedReceiver<Event>) {
-    let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Command>();
+pub fn spawn(backend: std::sync::Arc<Backend>) -> (mpsc::UnboundedSender<Envelope>, mpsc::UnboundedReceiver<Event>) {
+    let (cmd_tx, mut cmd_rx) = mpsc::unbounded_channel::<Envelope>();
     let (ev_tx, ev_rx) = mpsc::unbounded_channel::<Event>();
     tokio::spawn(async move {
         // Loads in flight by their supersede key: the newer one cancels the older's

@@ -131,7 +131,7 @@ impl App {
     /// board from flashing a move that is then rolled back).
     fn screen_action(&mut self, action: Action) -> Vec<Effect> {
         let Some(screen) = self.stack.last() else { return Vec::new() };
-        let needs = screen.component().commands().iter().find(|c| c.action == action).and_then(|c| c.needs);
+        let needs = screen.component().offers().iter().find(|c| c.action == action).and_then(|c| c.needs);
         if let (Some(p), Some(s)) = (needs, &self.session)
             && !s.roles.can(p)
         {

@@ -11,7 +11,7 @@ use crate::backend::records::{Cursor, Record};
 use crate::domain::case_study::{CaseStudyStatus, ClientType, MediaType, ProjectType};
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::Command;
+use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Value, Values};
 use staffroom_core::protocol::case_studies::{
     CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia,
@@ -25,18 +25,18 @@ pub static DECL: Decl = Decl {
     requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Case studies",
     contexts: &[Context::Area("case_studies"), Context::Records, Context::List],
-    commands: &[
-        Command::hint(Action::Edit, EDIT),
-        Command::hint(Action::New, EDIT),
-        Command::hint(Action::AddMedia, EDIT),
-        Command::hint(Action::Publish, EDIT),
-        Command::key(Action::Feature, EDIT),
-        Command::key(Action::MoveUp, EDIT),
-        Command::key(Action::MoveDown, EDIT),
-        Command::key(Action::Archive, EDIT),
-        Command::key(Action::ToDraft, EDIT),
-        Command::key(Action::Filter, None),
-        Command::key(Action::History, Some(Permission::ViewAudit)),
+    offers: &[
+        Offer::hint(Action::Edit, EDIT),
+        Offer::hint(Action::New, EDIT),
+        Offer::hint(Action::AddMedia, EDIT),
+        Offer::hint(Action::Publish, EDIT),
+        Offer::key(Action::Feature, EDIT),
+        Offer::key(Action::MoveUp, EDIT),
+        Offer::key(Action::MoveDown, EDIT),
+        Offer::key(Action::Archive, EDIT),
+        Offer::key(Action::ToDraft, EDIT),
+        Offer::key(Action::Filter, None),
+        Offer::key(Action::History, Some(Permission::ViewAudit)),
     ],
     columns: &[("★", 1), ("title", 0), ("type", 10), ("status", 9)],
     tabs: &["draft", "published", "archived"],

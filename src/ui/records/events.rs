@@ -10,7 +10,7 @@ use crate::backend::records::{Cursor, Record};
 use crate::domain::lifecycle::EventStatus;
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::Command;
+use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Values};
 use staffroom_core::protocol::areas::Args;
 use staffroom_core::protocol::areas::events::{
@@ -26,14 +26,14 @@ pub static DECL: Decl = Decl {
     describe: "webinars and public events: seats, status, the website; N adds, m moves, p publishes",
     requires: Some(Permission::ViewCalendar),
     contexts: &[Context::Area("events"), Context::Records, Context::List],
-    commands: &[
-        Command::hint(Action::New, MANAGE).about("new event"),
-        Command::hint(Action::Edit, MANAGE).about("edit (the limit: never under the seats taken)"),
-        Command::hint(Action::MoveTo, MANAGE).about("move to another status (the allowed ones)"),
-        Command::hint(Action::Publish, MANAGE).about("on / off the website"),
-        Command::key(Action::Filter, None).about("search title, place, slug"),
-        Command::key(Action::History, Some(Permission::ViewAudit)),
-        Command::key(Action::NextPane, None),
+    offers: &[
+        Offer::hint(Action::New, MANAGE).about("new event"),
+        Offer::hint(Action::Edit, MANAGE).about("edit (the limit: never under the seats taken)"),
+        Offer::hint(Action::MoveTo, MANAGE).about("move to another status (the allowed ones)"),
+        Offer::hint(Action::Publish, MANAGE).about("on / off the website"),
+        Offer::key(Action::Filter, None).about("search title, place, slug"),
+        Offer::key(Action::History, Some(Permission::ViewAudit)),
+        Offer::key(Action::NextPane, None),
     ],
     // The first column: ● on the website, x cancelled.
     columns: &[(" ", 1), ("title", 0), ("starts", 12), ("seats", 10)],

@@ -8,7 +8,7 @@ use crate::backend::records::{Cursor, Record};
 use crate::domain::help_request::{HelpStatus, MAX_RESPONSE_CHARS};
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::Command;
+use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Values};
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
@@ -19,14 +19,14 @@ pub static DECL: Decl = Decl {
     requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Help requests",
     contexts: &[Context::Area("help_requests"), Context::Records, Context::List],
-    commands: &[
-        Command::hint(Action::Respond, EDIT),
-        Command::hint(Action::InProgress, EDIT),
-        Command::hint(Action::Resolve, EDIT),
-        Command::hint(Action::CloseRecord, EDIT),
-        Command::key(Action::Filter, None),
-        Command::key(Action::History, Some(Permission::ViewAudit)),
-        Command::key(Action::NextPane, None),
+    offers: &[
+        Offer::hint(Action::Respond, EDIT),
+        Offer::hint(Action::InProgress, EDIT),
+        Offer::hint(Action::Resolve, EDIT),
+        Offer::hint(Action::CloseRecord, EDIT),
+        Offer::key(Action::Filter, None),
+        Offer::key(Action::History, Some(Permission::ViewAudit)),
+        Offer::key(Action::NextPane, None),
     ],
     columns: &[("day", 5), ("from", 18), ("subject", 0), ("status", 11)],
     tabs: &["pending", "in_progress", "resolved", "closed"],

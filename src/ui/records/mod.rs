@@ -32,7 +32,7 @@ pub fn decl(name: &str) -> Option<&'static Decl> {
 
 use super::cmd::{Call, Cmd, Lane};
 use super::keymap::{Action, Context};
-use super::screens::{Command, Component, Cx, Vx, move_cursor};
+use super::screens::{Component, Cx, Offer, Vx, move_cursor};
 use super::widgets::form::{Form, Values};
 use super::widgets::{detail, list, tabs};
 use crate::backend::records::{Cursor, Record};
@@ -70,7 +70,7 @@ pub struct Decl {
     /// The permission needed to open it (the backend checks it again).
     pub requires: Option<crate::domain::permissions::Action>,
     pub contexts: &'static [Context],
-    pub commands: &'static [Command],
+    pub offers: &'static [Offer],
     /// Column headers and widths (0: takes the room left).
     pub columns: &'static [(&'static str, u16)],
     /// The status tabs after "all", by stored text.
@@ -389,8 +389,8 @@ impl Component for RecordScreen {
         self.decl.contexts
     }
 
-    fn commands(&self) -> &'static [Command] {
-        self.decl.commands
+    fn offers(&self) -> &'static [Offer] {
+        self.decl.offers
     }
 
     fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {

@@ -9,7 +9,7 @@ use crate::domain::money::{Currency, Money};
 use crate::domain::package::{PackageStatus, TargetAudience};
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::Command;
+use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Values};
 use staffroom_core::protocol::packages::{PackageFields, field};
 
@@ -21,14 +21,14 @@ pub static DECL: Decl = Decl {
     requires: Some(crate::domain::permissions::Action::ViewLeads),
     title: "Service packages",
     contexts: &[Context::Area("packages"), Context::Records, Context::List],
-    commands: &[
-        Command::hint(Action::Edit, ADMIN),
-        Command::hint(Action::New, ADMIN),
-        Command::hint(Action::MoveUp, ADMIN),
-        Command::hint(Action::MoveDown, ADMIN),
-        Command::key(Action::ToggleActive, ADMIN),
-        Command::key(Action::Filter, None),
-        Command::key(Action::History, Some(Permission::ViewAudit)),
+    offers: &[
+        Offer::hint(Action::Edit, ADMIN),
+        Offer::hint(Action::New, ADMIN),
+        Offer::hint(Action::MoveUp, ADMIN),
+        Offer::hint(Action::MoveDown, ADMIN),
+        Offer::key(Action::ToggleActive, ADMIN),
+        Offer::key(Action::Filter, None),
+        Offer::key(Action::History, Some(Permission::ViewAudit)),
     ],
     columns: &[("#", 3), ("name", 0), ("EGP", 14), ("USD", 12), ("status", 8)],
     tabs: &["active", "inactive"],

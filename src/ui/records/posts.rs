@@ -17,7 +17,7 @@ use crate::ui::app::Popup;
 use crate::ui::cmd::Cmd;
 use crate::ui::cmd::Lane;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::{Command, Screen};
+use crate::ui::screens::{Offer, Screen};
 use crate::ui::widgets::form::Values;
 use staffroom_core::protocol::posts::{PostBody, Revision};
 
@@ -29,17 +29,17 @@ pub static DECL: Decl = Decl {
     requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Posts",
     contexts: &[Context::Area("posts"), Context::Records, Context::List],
-    commands: &[
-        Command::hint(Action::Edit, EDIT),
-        Command::hint(Action::New, EDIT),
-        Command::hint(Action::SubmitPost, EDIT),
-        Command::hint(Action::Publish, EDIT),
-        Command::key(Action::Archive, EDIT),
-        Command::key(Action::ToDraft, EDIT),
-        Command::key(Action::Open, EDIT),
-        Command::key(Action::Revisions, None),
-        Command::key(Action::Filter, None),
-        Command::key(Action::History, Some(Permission::ViewAudit)),
+    offers: &[
+        Offer::hint(Action::Edit, EDIT),
+        Offer::hint(Action::New, EDIT),
+        Offer::hint(Action::SubmitPost, EDIT),
+        Offer::hint(Action::Publish, EDIT),
+        Offer::key(Action::Archive, EDIT),
+        Offer::key(Action::ToDraft, EDIT),
+        Offer::key(Action::Open, EDIT),
+        Offer::key(Action::Revisions, None),
+        Offer::key(Action::Filter, None),
+        Offer::key(Action::History, Some(Permission::ViewAudit)),
     ],
     // The title takes what is left: at 80 columns that is still 14 cells.
     columns: &[("day", 5), ("title", 0), ("author", 12), ("status", 9)],

@@ -9,7 +9,7 @@ use crate::backend::records::{Cursor, Record};
 use crate::domain::lifecycle::ProjectStatus;
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::Command;
+use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Values};
 use staffroom_core::protocol::areas::projects::{
     MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS, PRIORITIES, field,
@@ -24,13 +24,13 @@ pub static DECL: Decl = Decl {
     describe: "internal projects by status, with their tasks done; N adds, m moves",
     requires: Some(Permission::ViewContent),
     contexts: &[Context::Area("projects"), Context::Records, Context::List],
-    commands: &[
-        Command::hint(Action::New, EDIT).about("new project"),
-        Command::hint(Action::Edit, EDIT).about("edit the project"),
-        Command::hint(Action::MoveTo, EDIT).about("move to another status (the allowed ones)"),
-        Command::key(Action::Filter, None).about("search title, place, description"),
-        Command::key(Action::History, Some(Permission::ViewAudit)),
-        Command::key(Action::NextPane, None),
+    offers: &[
+        Offer::hint(Action::New, EDIT).about("new project"),
+        Offer::hint(Action::Edit, EDIT).about("edit the project"),
+        Offer::hint(Action::MoveTo, EDIT).about("move to another status (the allowed ones)"),
+        Offer::key(Action::Filter, None).about("search title, place, description"),
+        Offer::key(Action::History, Some(Permission::ViewAudit)),
+        Offer::key(Action::NextPane, None),
     ],
     // The first column: ! urgent, + high priority.
     columns: &[(" ", 1), ("title", 0), ("priority", 8), ("ends", 10), ("tasks", 5)],

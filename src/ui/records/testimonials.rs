@@ -9,7 +9,7 @@ use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::Command;
+use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Values};
 use staffroom_core::protocol::moderation::{Decision, QueueKind};
 use staffroom_core::protocol::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, TestimonialFields};
@@ -22,15 +22,15 @@ pub static DECL: Decl = Decl {
     requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Testimonials",
     contexts: &[Context::Area("testimonials"), Context::Records, Context::List],
-    commands: &[
-        Command::hint(Action::Approve, MODERATE),
-        Command::hint(Action::Reject, MODERATE),
-        Command::hint(Action::Feature, MODERATE),
-        Command::hint(Action::Edit, MODERATE),
-        Command::key(Action::MoveUp, MODERATE),
-        Command::key(Action::MoveDown, MODERATE),
-        Command::key(Action::Filter, None),
-        Command::key(Action::History, Some(Permission::ViewAudit)),
+    offers: &[
+        Offer::hint(Action::Approve, MODERATE),
+        Offer::hint(Action::Reject, MODERATE),
+        Offer::hint(Action::Feature, MODERATE),
+        Offer::hint(Action::Edit, MODERATE),
+        Offer::key(Action::MoveUp, MODERATE),
+        Offer::key(Action::MoveDown, MODERATE),
+        Offer::key(Action::Filter, None),
+        Offer::key(Action::History, Some(Permission::ViewAudit)),
     ],
     columns: &[("★", 1), ("author", 18), ("rating", 5), ("text", 0), ("status", 8)],
     tabs: &["pending", "approved", "rejected"],

@@ -13,7 +13,7 @@ use crate::text;
 use crate::ui::app::Popup;
 use crate::ui::cmd::Cmd;
 use crate::ui::keymap::{Action, Context};
-use crate::ui::screens::{Command, Cx};
+use crate::ui::screens::{Cx, Offer};
 use crate::ui::widgets::form::{Field, Form, Values};
 use staffroom_core::protocol::users::{LoginAttempt, MAX_NAME_CHARS, MIN_PASSWORD_LEN, UserFields};
 
@@ -25,16 +25,16 @@ pub static DECL: Decl = Decl {
     requires: Some(crate::domain::permissions::Action::ManageUsers),
     title: "Users",
     contexts: &[Context::Area("users"), Context::Records, Context::List],
-    commands: &[
-        Command::hint(Action::New, ADMIN),
-        Command::hint(Action::Edit, ADMIN),
-        Command::hint(Action::ResetPassword, ADMIN),
-        Command::hint(Action::SetActive, ADMIN),
-        Command::key(Action::UnlockAccount, ADMIN),
-        Command::key(Action::LoginHistory, ADMIN),
-        Command::key(Action::Filter, None),
-        Command::key(Action::History, Some(Permission::ViewAudit)),
-        Command::key(Action::NextPane, None),
+    offers: &[
+        Offer::hint(Action::New, ADMIN),
+        Offer::hint(Action::Edit, ADMIN),
+        Offer::hint(Action::ResetPassword, ADMIN),
+        Offer::hint(Action::SetActive, ADMIN),
+        Offer::key(Action::UnlockAccount, ADMIN),
+        Offer::key(Action::LoginHistory, ADMIN),
+        Offer::key(Action::Filter, None),
+        Offer::key(Action::History, Some(Permission::ViewAudit)),
+        Offer::key(Action::NextPane, None),
     ],
     // The first column marks a locked (!) or deactivated (x) account.
     columns: &[(" ", 1), ("name", 0), ("roles", 12), ("last login", 11)],

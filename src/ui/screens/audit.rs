@@ -8,7 +8,7 @@
 //! chain in the backend (the screen stays usable) and shows the verdict; `E`
 //! writes exactly the filtered rows as CSV to `pipeline.export_dir`.
 
-use super::{Command, Component, Cx, Vx, move_cursor};
+use super::{Component, Cx, Offer, Vx, move_cursor};
 use crate::backend::{Reply, Request};
 use crate::text;
 use crate::ui::app::Popup;
@@ -381,16 +381,16 @@ impl Component for AuditScreen {
         &[Context::Audit, Context::List]
     }
 
-    fn commands(&self) -> &'static [Command] {
-        const C: &[Command] = &[
-            Command::hint(Action::Open, None),
-            Command::hint(Action::AuditFilter, None),
-            Command::hint(Action::History, None),
-            Command::key(Action::ClearFilter, None),
-            Command::key(Action::VerifyChain, Some(super::Permission::ManageSettings)),
-            Command::key(Action::ExportAudit, Some(super::Permission::ExportData)),
-            Command::key(Action::Top, None),
-            Command::hint(Action::Bottom, None),
+    fn offers(&self) -> &'static [Offer] {
+        const C: &[Offer] = &[
+            Offer::hint(Action::Open, None),
+            Offer::hint(Action::AuditFilter, None),
+            Offer::hint(Action::History, None),
+            Offer::key(Action::ClearFilter, None),
+            Offer::key(Action::VerifyChain, Some(super::Permission::ManageSettings)),
+            Offer::key(Action::ExportAudit, Some(super::Permission::ExportData)),
+            Offer::key(Action::Top, None),
+            Offer::hint(Action::Bottom, None),
         ];
         C
     }

@@ -1,6 +1,6 @@
 //! The dashboard: one screen, sections by role; Enter opens an item's screen.
 
-use super::{Command, Component, Cx, Screen, ScreenId, Vx, move_cursor};
+use super::{Component, Cx, Offer, Screen, ScreenId, Vx, move_cursor};
 use crate::backend::{Reply, Request};
 use crate::text;
 use crate::ui::cmd::{Cmd, Lane};
@@ -158,12 +158,9 @@ impl Component for Dashboard {
         &[Context::Dashboard, Context::List]
     }
 
-    fn commands(&self) -> &'static [Command] {
-        const C: &[Command] = &[
-            Command::hint(Action::Down, None),
-            Command::hint(Action::Open, None),
-            Command::hint(Action::NextPane, None),
-        ];
+    fn offers(&self) -> &'static [Offer] {
+        const C: &[Offer] =
+            &[Offer::hint(Action::Down, None), Offer::hint(Action::Open, None), Offer::hint(Action::NextPane, None)];
         C
     }
 

@@ -1,7 +1,7 @@
 //! One lead: its fields and its timeline (notes and status changes, oldest first).
 //! `n` logs a note, `f` sets the next follow-up, `A` takes the lead.
 
-use super::{Command, Component, Cx, Input, Permission, Vx, move_cursor};
+use super::{Component, Cx, Input, Offer, Permission, Vx, move_cursor};
 use crate::backend::{Reply, Request};
 use crate::text;
 use crate::ui::app::Popup;
@@ -205,15 +205,15 @@ impl Component for LeadScreen {
         &[Context::Lead, Context::List]
     }
 
-    fn commands(&self) -> &'static [Command] {
-        const C: &[Command] = &[
-            Command::hint(Action::Edit, EDIT),
-            Command::hint(Action::Note, EDIT),
-            Command::hint(Action::FollowUp, EDIT),
-            Command::hint(Action::Links, None),
-            Command::key(Action::Assign, EDIT),
-            Command::key(Action::AssignMe, EDIT),
-            Command::key(Action::Merge, EDIT),
+    fn offers(&self) -> &'static [Offer] {
+        const C: &[Offer] = &[
+            Offer::hint(Action::Edit, EDIT),
+            Offer::hint(Action::Note, EDIT),
+            Offer::hint(Action::FollowUp, EDIT),
+            Offer::hint(Action::Links, None),
+            Offer::key(Action::Assign, EDIT),
+            Offer::key(Action::AssignMe, EDIT),
+            Offer::key(Action::Merge, EDIT),
         ];
         C
     }

@@ -2,7 +2,7 @@
 //! converts one into a lead (with the duplicate check), `i`/`r` mark it in
 //! progress or resolved, Tab cycles the status shown, Enter opens its lead.
 
-use super::{Command, Component, Cx, Permission, Screen, Vx, move_cursor};
+use super::{Component, Cx, Offer, Permission, Screen, Vx, move_cursor};
 use crate::backend::{Reply, Request};
 use crate::domain::message::MessageStatus;
 use crate::text;
@@ -221,13 +221,13 @@ impl Component for MessagesScreen {
         &[Context::Messages, Context::List]
     }
 
-    fn commands(&self) -> &'static [Command] {
-        const C: &[Command] = &[
-            Command::hint(Action::Convert, EDIT),
-            Command::hint(Action::InProgress, EDIT),
-            Command::hint(Action::Resolve, EDIT),
-            Command::hint(Action::NextPane, None),
-            Command::key(Action::Open, None),
+    fn offers(&self) -> &'static [Offer] {
+        const C: &[Offer] = &[
+            Offer::hint(Action::Convert, EDIT),
+            Offer::hint(Action::InProgress, EDIT),
+            Offer::hint(Action::Resolve, EDIT),
+            Offer::hint(Action::NextPane, None),
+            Offer::key(Action::Open, None),
         ];
         C
     }

@@ -143,10 +143,10 @@ impl Cx<'_> {
     }
 }
 
-/// One of a screen's commands, for its hint bar and `?`: shown enabled only when
+/// What a screen offers: an action, for its hint bar and `?`, shown enabled only when
 /// the user's roles allow it (the backend's gate checks again).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Command {
+pub struct Offer {
     pub action: Action,
     /// The permission it needs (`None`: anyone who may open the screen).
     pub needs: Option<Permission>,
@@ -156,15 +156,15 @@ pub struct Command {
     pub about: Option<&'static str>,
 }
 
-impl Command {
-    pub const fn hint(action: Action, needs: Option<Permission>) -> Command {
-        Command { action, needs, hint: true, about: None }
+impl Offer {
+    pub const fn hint(action: Action, needs: Option<Permission>) -> Offer {
+        Offer { action, needs, hint: true, about: None }
     }
-    pub const fn key(action: Action, needs: Option<Permission>) -> Command {
-        Command { action, needs, hint: false, about: None }
+    pub const fn key(action: Action, needs: Option<Permission>) -> Offer {
+        Offer { action, needs, hint: false, about: None }
     }
-    pub const fn about(self, about: &'static str) -> Command {
-        Command { about: Some(about), ..self }
+    pub const fn about(self, about: &'static str) -> Offer {
+        Offer { about: Some(about), ..self }
     }
 }
 
@@ -174,8 +174,8 @@ pub trait Component {
     fn title(&self) -> String;
     /// Keymap contexts, most specific first (global comes last by itself).
     fn contexts(&self) -> &'static [Context];
-    /// The screen's commands with what they need (hint bar, help, the action gate).
-    fn commands(&self) -> &'static [Command];
+    /// What the screen offers, with what each needs (hint bar, help, the action gate).
+    fn offers(&self) -> &'static [Offer];
     /// Ask the screen's data again, keeping the cursor and anything typed.
     fn reload(&mut self, cx: &Cx) -> Vec<Cmd>;
     fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd>;

@@ -9,7 +9,7 @@
 //! them): `a` keeps one (seen), `h` hides it — it stays listed, marked, so `h`
 //! again shows it.
 
-use super::{Command, Component, Cx, Permission, Vx, move_cursor};
+use super::{Component, Cx, Offer, Permission, Vx, move_cursor};
 use crate::backend::{Reply, Request};
 use crate::text;
 use crate::ui::app::Popup;
@@ -227,14 +227,14 @@ impl Component for ModerationScreen {
         &[Context::Moderation, Context::List]
     }
 
-    fn commands(&self) -> &'static [Command] {
-        const C: &[Command] = &[
-            Command::hint(Action::Approve, DECIDE),
-            Command::hint(Action::Reject, DECIDE),
-            Command::hint(Action::Waitlist, Some(Permission::ReviewApplications)),
-            Command::hint(Action::ToggleMark, DECIDE),
-            Command::key(Action::HideComment, DECIDE),
-            Command::key(Action::Promote, DECIDE),
+    fn offers(&self) -> &'static [Offer] {
+        const C: &[Offer] = &[
+            Offer::hint(Action::Approve, DECIDE),
+            Offer::hint(Action::Reject, DECIDE),
+            Offer::hint(Action::Waitlist, Some(Permission::ReviewApplications)),
+            Offer::hint(Action::ToggleMark, DECIDE),
+            Offer::key(Action::HideComment, DECIDE),
+            Offer::key(Action::Promote, DECIDE),
         ];
         C
     }

@@ -13,7 +13,7 @@
 
 mod reports;
 
-use super::{Command, Component, Cx, Permission, Vx, move_cursor};
+use super::{Component, Cx, Offer, Permission, Vx, move_cursor};
 use crate::backend::{Reply, Request};
 use crate::domain::attendance::AttendanceStatus;
 use crate::domain::metrics::{attendance_rate, below_threshold};
@@ -384,21 +384,21 @@ impl Component for AttendanceScreen {
         &[Context::Attendance, Context::List]
     }
 
-    fn commands(&self) -> &'static [Command] {
-        const C: &[Command] = &[
-            Command::hint(Action::MarkPresent, MARK),
-            Command::hint(Action::MarkAbsent, MARK),
-            Command::hint(Action::MarkLate, MARK),
-            Command::hint(Action::MarkExcused, MARK),
-            Command::hint(Action::MarkAllPresent, MARK),
-            Command::hint(Action::ChooseCohort, None),
-            Command::key(Action::CohortStatus, Some(Permission::ManageCohorts)),
-            Command::key(Action::CellNote, MARK),
-            Command::key(Action::CheckInOut, MARK),
-            Command::key(Action::SessionSummary, None),
-            Command::key(Action::Left, None),
-            Command::key(Action::Right, None),
-            Command::key(Action::Open, None),
+    fn offers(&self) -> &'static [Offer] {
+        const C: &[Offer] = &[
+            Offer::hint(Action::MarkPresent, MARK),
+            Offer::hint(Action::MarkAbsent, MARK),
+            Offer::hint(Action::MarkLate, MARK),
+            Offer::hint(Action::MarkExcused, MARK),
+            Offer::hint(Action::MarkAllPresent, MARK),
+            Offer::hint(Action::ChooseCohort, None),
+            Offer::key(Action::CohortStatus, Some(Permission::ManageCohorts)),
+            Offer::key(Action::CellNote, MARK),
+            Offer::key(Action::CheckInOut, MARK),
+            Offer::key(Action::SessionSummary, None),
+            Offer::key(Action::Left, None),
+            Offer::key(Action::Right, None),
+            Offer::key(Action::Open, None),
         ];
         C
     }

@@ -14,7 +14,7 @@
 
 mod draw;
 
-use super::{Command, Component, Cx, Screen, Vx};
+use super::{Component, Cx, Offer, Screen, Vx};
 use crate::backend::{Reply, Request};
 use crate::domain::permissions::Action as Permission;
 use crate::text;
@@ -376,25 +376,25 @@ impl Component for CalendarScreen {
         &[Context::Calendar, Context::List]
     }
 
-    fn commands(&self) -> &'static [Command] {
-        const C: &[Command] = &[
-            Command::hint(Action::MonthView, None),
-            Command::hint(Action::WeekView, None),
-            Command::hint(Action::AgendaView, None),
-            Command::hint(Action::Today, None),
-            Command::hint(Action::GoTo, None),
-            Command::key(Action::PrevPeriod, None),
-            Command::key(Action::NextPeriod, None),
-            Command::key(Action::Left, None),
-            Command::key(Action::Right, None),
-            Command::key(Action::Open, None),
-            Command::hint(Action::New, PLAN),
-            Command::hint(Action::Edit, PLAN),
-            Command::key(Action::MoveEarlier, PLAN),
-            Command::key(Action::MoveLater, PLAN),
-            Command::key(Action::CancelSession, PLAN),
-            Command::key(Action::ExportCalendar, PLAN),
-            Command::hint(Action::FilterCalendar, None),
+    fn offers(&self) -> &'static [Offer] {
+        const C: &[Offer] = &[
+            Offer::hint(Action::MonthView, None),
+            Offer::hint(Action::WeekView, None),
+            Offer::hint(Action::AgendaView, None),
+            Offer::hint(Action::Today, None),
+            Offer::hint(Action::GoTo, None),
+            Offer::key(Action::PrevPeriod, None),
+            Offer::key(Action::NextPeriod, None),
+            Offer::key(Action::Left, None),
+            Offer::key(Action::Right, None),
+            Offer::key(Action::Open, None),
+            Offer::hint(Action::New, PLAN),
+            Offer::hint(Action::Edit, PLAN),
+            Offer::key(Action::MoveEarlier, PLAN),
+            Offer::key(Action::MoveLater, PLAN),
+            Offer::key(Action::CancelSession, PLAN),
+            Offer::key(Action::ExportCalendar, PLAN),
+            Offer::hint(Action::FilterCalendar, None),
         ];
         C
     }

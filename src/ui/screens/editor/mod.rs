@@ -284,7 +284,7 @@ impl Component for EditorScreen {
         &[]
     }
 
-    fn commands(&self) -> &'static [super::Command] {
+    fn offers(&self) -> &'static [super::Offer] {
         &[]
     }
 

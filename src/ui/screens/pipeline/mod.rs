@@ -7,7 +7,7 @@ mod moves;
 pub use draw::{money, stage_label};
 use moves::InFlight;
 
-use super::{Command, Component, Cx, Permission, Screen, Vx, move_cursor};
+use super::{Component, Cx, Offer, Permission, Screen, Vx, move_cursor};
 use crate::backend::{OnDuplicate, Reply, Request};
 use crate::domain::lead::{Interest, LeadSource};
 use crate::domain::lead::{LeadStatus, MoveInput, Prompt};
@@ -415,15 +415,15 @@ impl Component for PipelineScreen {
         &[Context::Pipeline, Context::List]
     }
 
-    fn commands(&self) -> &'static [Command] {
-        const C: &[Command] = &[
-            Command::hint(Action::MoveForward, EDIT),
-            Command::hint(Action::MoveBack, EDIT),
-            Command::hint(Action::MoveTo, EDIT),
-            Command::hint(Action::Filter, None),
-            Command::key(Action::Undo, EDIT),
-            Command::key(Action::NewLead, EDIT),
-            Command::key(Action::Export, Some(Permission::ExportData)),
+    fn offers(&self) -> &'static [Offer] {
+        const C: &[Offer] = &[
+            Offer::hint(Action::MoveForward, EDIT),
+            Offer::hint(Action::MoveBack, EDIT),
+            Offer::hint(Action::MoveTo, EDIT),
+            Offer::hint(Action::Filter, None),
+            Offer::key(Action::Undo, EDIT),
+            Offer::key(Action::NewLead, EDIT),
+            Offer::key(Action::Export, Some(Permission::ExportData)),
         ];
         C
     }
