@@ -91,6 +91,9 @@ pub mod areas {
             MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_MINUTES, MAX_SEATS, MAX_TITLE_CHARS, TYPES, field,
         };
     }
+    pub mod help_requests {
+        pub use crate::store::areas::help_requests::field;
+    }
     pub mod projects {
         pub use crate::store::areas::projects::{
             MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS, PRIORITIES, field,

@@ -128,17 +128,6 @@ impl Fixture {
         .await
     }
 
-    /// A help request raised on the website (id, version).
-    async fn fresh_help_request(&self) -> (i64, i64) {
-        let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
-                   VALUES ($1, $2, 'help', 'student', $3, $3) RETURNING id";
-        let (uid, subject, at) = (self.staff_id, format!("Gate help {}", self.next()), staffroom_core::store::now());
-        let id: i64 = staffroom_core::with_db!(&self.db, p => {
-            sqlx::query_scalar(sql).bind(uid).bind(&subject).bind(at).fetch_one(p).await.expect("raise")
-        });
-        (id, 1)
-    }
-
     /// A class taught by this role's gate user (so an instructor passes the store's
     /// own "teaches this cohort" check, and the gate alone decides).
     async fn class(&self, role: Role) -> crate::attendance::Class {
@@ -368,15 +357,6 @@ impl Fixture {
             RequestKind::MergeLeads => {
                 let (a, b) = (self.fresh_lead().await, self.fresh_lead().await);
                 Request::MergeLeads { a: (a.id, a.version), b: (b.id, b.version) }
-            }
-            RequestKind::HelpRequests => Request::HelpRequests { status: None, search: None, after: None, limit: 10 },
-            RequestKind::RespondHelp => {
-                let (id, version) = self.fresh_help_request().await;
-                Request::RespondHelp { id, version, text: "gate answer".into(), status: None }
-            }
-            RequestKind::SetHelpStatus => {
-                let (id, version) = self.fresh_help_request().await;
-                Request::SetHelpStatus { id, version, to: staffroom::domain::help_request::HelpStatus::InProgress }
             }
             RequestKind::Packages => Request::Packages { status: None, search: None, after: None, limit: 10 },
             RequestKind::SavePackage => {

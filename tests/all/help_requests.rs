@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 use serde_json::Value;
 use staffroom::domain::help_request::{HelpStatus, MAX_RESPONSE_CHARS, RequesterType};
 use staffroom::domain::permissions::Roles;
+use staffroom_core::store::areas::help_requests::{self as help, HelpRequest, Query};
 use staffroom_core::store::audit::{self, Verdict};
-use staffroom_core::store::help_requests::{self as help, HelpRequest, Query};
 use staffroom_core::store::{Actor, Db, StoreError, now};
 
 /// A request as the website leaves it (the TUI never creates one), raised at `at`.

@@ -9,7 +9,7 @@ use crate::common::{TestDb, actor};
 use chrono::NaiveDate;
 use staffroom::domain::lead::NoteType;
 use staffroom::domain::permissions::Roles;
-use staffroom_core::store::help_requests;
+use staffroom_core::store::areas::help_requests;
 use staffroom_core::store::leads::{self, NewLead};
 use staffroom_core::store::packages::{self, PackageFields};
 use staffroom_core::store::sessions::{self, SessionFields};

@@ -8,7 +8,7 @@ use crossterm::event::KeyCode;
 use staffroom::domain::help_request::HelpStatus;
 use staffroom::domain::permissions::Roles;
 use staffroom::ui::screens::{Screen, ScreenId};
-use staffroom_core::store::help_requests;
+use staffroom_core::store::areas::help_requests;
 use staffroom_core::store::packages::{self, PackageFields};
 use staffroom_core::store::{Actor, audit};
 

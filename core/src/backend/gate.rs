@@ -50,9 +50,6 @@ crate::string_enum! {
         LinkMessage => "link_message",
         ExportLeads => "export_leads",
         MergeLeads => "merge_leads",
-        HelpRequests => "help_requests",
-        RespondHelp => "respond_help",
-        SetHelpStatus => "set_help_status",
         Packages => "packages",
         SavePackage => "save_package",
         ReorderPackage => "reorder_package",
@@ -159,11 +156,6 @@ pub const GATE: &[(RequestKind, Need, Handler)] = &[
     // staff only (a viewer may read the board, not take it home).
     (K::ExportLeads, Permission(Action::ExportData), Handler::Leads),
     (K::MergeLeads, Permission(Action::EditLeads), Handler::Leads),
-    // Help requests are answered by staff and admins; everyone who sees content
-    // may read them.
-    (K::HelpRequests, Permission(Action::ViewContent), Handler::Help),
-    (K::RespondHelp, Permission(Action::EditContent), Handler::Help),
-    (K::SetHelpStatus, Permission(Action::EditContent), Handler::Help),
     // Packages are the academy's price list: staff and viewers read it (as they
     // read leads), admins change it.
     (K::Packages, Permission(Action::ViewLeads), Handler::Packages),
@@ -254,7 +246,6 @@ pub enum Handler {
     Users,
     Leads,
     Messages,
-    Help,
     Packages,
     Posts,
     CaseStudies,
@@ -306,9 +297,6 @@ impl Request {
             Request::LinkMessage { .. } => K::LinkMessage,
             Request::ExportLeads { .. } => K::ExportLeads,
             Request::MergeLeads { .. } => K::MergeLeads,
-            Request::HelpRequests { .. } => K::HelpRequests,
-            Request::RespondHelp { .. } => K::RespondHelp,
-            Request::SetHelpStatus { .. } => K::SetHelpStatus,
             Request::Packages { .. } => K::Packages,
             Request::SavePackage { .. } => K::SavePackage,
             Request::ReorderPackage { .. } => K::ReorderPackage,

@@ -9,7 +9,6 @@ mod attendance;
 mod case_studies;
 pub mod changes;
 pub mod gate;
-mod help;
 mod leads;
 mod messages;
 mod moderation;
@@ -31,7 +30,6 @@ pub use session::{Backend, Who};
 pub use worker::spawn;
 
 use crate::domain::attendance::AttendanceStatus;
-use crate::domain::help_request::HelpStatus;
 use crate::domain::lead::{LeadStatus, MoveInput, NoteType};
 use crate::domain::message::MessageStatus;
 use crate::domain::package::PackageStatus;
@@ -232,25 +230,6 @@ pub enum Request {
     MergeLeads {
         a: (i64, i64),
         b: (i64, i64),
-    },
-    /// A page of help requests (counts come with the first page).
-    HelpRequests {
-        status: Option<HelpStatus>,
-        search: Option<String>,
-        after: Option<records::Cursor>,
-        limit: i64,
-    },
-    /// Answer a help request; it moves to resolved unless another status is chosen.
-    RespondHelp {
-        id: i64,
-        version: i64,
-        text: String,
-        status: Option<HelpStatus>,
-    },
-    SetHelpStatus {
-        id: i64,
-        version: i64,
-        to: HelpStatus,
     },
     /// A page of service packages in display order.
     Packages {

@@ -29,7 +29,6 @@ pub mod content;
 pub mod dashboard;
 pub mod error;
 pub mod fields;
-pub mod help_requests;
 pub mod interrupt;
 pub mod lead_fields;
 pub mod lead_filter;

@@ -2,7 +2,7 @@
 //! staff. `e` responds (the request moves to resolved unless another status is
 //! picked), `i` in progress, `r` resolved, `x` closed.
 
-use super::{Act, Decl, Refusal};
+use super::{Act, Decl, Refusal, area_call, area_list};
 use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::help_request::{HelpStatus, MAX_RESPONSE_CHARS};
@@ -10,6 +10,10 @@ use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Values};
+use staffroom_core::protocol::areas::Args;
+use staffroom_core::protocol::areas::help_requests::field;
+
+const AREA: &str = "help_requests";
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
 
@@ -38,19 +42,23 @@ pub static DECL: Decl = Decl {
 };
 
 fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
-    Request::HelpRequests { status: tab.and_then(HelpStatus::parse), search, after, limit: 100 }
+    area_list(AREA, tab, search, after)
 }
 
 fn act(action: Action, r: Option<&Record>) -> Option<Act> {
     let r = r?;
-    let move_to = |to: HelpStatus| Act::Send(Request::SetHelpStatus { id: r.id, version: r.version, to });
+    let move_to = |to: HelpStatus| {
+        let args =
+            Args { record: Some((r.id, r.version)), fields: vec![(field::TO, to.as_str().into())], ..Args::default() };
+        Act::Send(Request::Area { area: AREA, op: "move", args: Box::new(args) })
+    };
     Some(match action {
         Action::Respond => Act::Form(Form::new(
             format!("Respond to #{}", r.id),
             "respond",
             vec![
-                Field::multi("response", "response", MAX_RESPONSE_CHARS, true).with(r.value("response")),
-                Field::choice("then", "then", vec!["resolved", "in_progress", "closed"]),
+                Field::multi(field::RESPONSE, "response", MAX_RESPONSE_CHARS, true).with(r.value(field::RESPONSE)),
+                Field::choice(field::THEN, "then", vec!["resolved", "in_progress", "closed"]),
             ],
         )),
         Action::InProgress => move_to(HelpStatus::InProgress),
@@ -63,12 +71,7 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
 fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
     let r = r.ok_or((None, "the request is no longer in the list".to_string()))?;
     match tag {
-        "respond" => Ok(Request::RespondHelp {
-            id: r.id,
-            version: r.version,
-            text: v.text("response"),
-            status: HelpStatus::parse(&v.text("then")),
-        }),
+        "respond" => Ok(area_call(AREA, "respond", Some(r), v)),
         other => Err((None, format!("no form {other}"))),
     }
 }

@@ -20,10 +20,11 @@ use std::pin::Pin;
 
 // The simple areas: a module each, registered by its line in `AREAS`.
 pub mod events;
+pub mod help_requests;
 pub mod projects;
 
 /// Every simple area's declaration: a new area adds its line here.
-pub static AREAS: &[&AreaDecl] = &[&events::AREA, &projects::AREA];
+pub static AREAS: &[&AreaDecl] = &[&events::AREA, &help_requests::AREA, &projects::AREA];
 
 /// What an operation is given: the record it acts on, the list's tab, search and
 /// place, and a form's values as text by field key (numbers and money as digits in

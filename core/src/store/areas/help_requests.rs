@@ -8,17 +8,123 @@
 //! `EditContent` (admin, staff), is guarded by the version the user saw, and is
 //! audited as `help_request` in its own transaction.
 //!
-//! The API has the shape of every record screen's store: `Query`, `Key`, `counts`,
-//! `page`, `get`, then the writes.
+//! A simple area: the screen reaches it through `Request::Area` ("list",
+//! "respond" with the fields `response` and `then`, "move" with `to`).
 
-use super::audit::{self, Change};
-use super::page::{self, Page};
-use super::{Actor, Db, Result, StoreError, Tx, now};
+use super::{AreaDecl, Args, Call, Outcome};
 use crate::domain::help_request::{self, HelpStatus, RequesterType};
 use crate::domain::permissions::Action;
-use crate::{with_db, with_tx};
+use crate::store::audit::{self, Change};
+use crate::store::page::{self, Page};
+use crate::store::records::Record;
+use crate::store::{Actor, Db, Result, StoreError, Tx, now};
+use crate::with_tx;
 use chrono::{DateTime, Utc};
 use serde_json::json;
+
+pub static AREA: AreaDecl = AreaDecl {
+    name: "help_requests",
+    gate: &[("list", Action::ViewContent), ("respond", Action::EditContent), ("move", Action::EditContent)],
+    handle: |call| Box::pin(handle(call)),
+    samples: |db, n| Box::pin(samples(db, n)),
+};
+
+/// The forms' field keys, shared with the screen's declaration.
+pub mod field {
+    /// The response's text.
+    pub const RESPONSE: &str = "response";
+    /// The status after responding (empty: resolved).
+    pub const THEN: &str = "then";
+    /// A status move's target.
+    pub const TO: &str = "to";
+}
+
+async fn handle(call: Call<'_>) -> Result<Outcome> {
+    let Call { db, actor, op, args, tz } = call;
+    match op {
+        "list" => {
+            let after = args.after_time();
+            let query = Query { status: args.tab::<HelpStatus>()?, search: args.search.clone() };
+            let page = page(db, &query, after, args.limit).await?;
+            let statuses = HelpStatus::ALL.iter().map(|s| s.as_str());
+            super::record_page(db, "help_requests", statuses, after.is_none(), page, |r| record(r, tz))
+                .await
+                .map(Outcome::Page)
+        }
+        "respond" => {
+            let (id, version) = args.record()?;
+            let then = HelpStatus::parse(args.field(field::THEN));
+            let saved = respond(db, actor, id, version, args.field(field::RESPONSE), then).await?;
+            Ok(Outcome::Saved(format!("response saved; the request is {}", saved.status.as_str().replace('_', " "))))
+        }
+        "move" => {
+            let (id, version) = args.record()?;
+            let to: HelpStatus = args.parsed(field::TO, "a help request status")?;
+            set_status(db, actor, id, version, to).await?;
+            Ok(Outcome::Saved(format!("marked {}", to.as_str().replace('_', " "))))
+        }
+        other => Err(super::unknown(AREA.name, other)),
+    }
+}
+
+/// A request as the record screen shows it: times in the office's zone.
+fn record(r: &HelpRequest, tz: chrono_tz::Tz) -> Record {
+    let when = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
+    let mut detail = vec![
+        ("from".to_string(), format!("{} ({})", r.requester_name, r.requester_type.as_str())),
+        ("email".to_string(), r.requester_email.clone().unwrap_or_else(|| "—".into())),
+        ("status".to_string(), r.status.as_str().replace('_', " ")),
+        ("asked".to_string(), when(r.created_at)),
+        ("subject".to_string(), r.subject.clone()),
+        ("message".to_string(), r.message.clone()),
+    ];
+    if let Some(resp) = &r.response {
+        let by = r.responder_name.clone().unwrap_or_else(|| "someone".into());
+        let at = r.responded_at.map(when).unwrap_or_default();
+        detail.push((format!("response by {by} {at}"), resp.clone()));
+    }
+    if let Some(reply) = &r.user_reply {
+        let at = r.user_replied_at.map(when).unwrap_or_default();
+        detail.push((format!("their reply {at}"), reply.clone()));
+    }
+    Record {
+        id: r.id,
+        version: r.version,
+        status: r.status.to_string(),
+        cells: vec![
+            r.created_at.with_timezone(&tz).format("%m-%d").to_string(),
+            r.requester_name.clone(),
+            r.subject.clone(),
+            r.status.as_str().replace('_', " "),
+        ],
+        detail,
+        values: vec![(field::RESPONSE, r.response.clone().unwrap_or_default())],
+    }
+}
+
+/// For the gate test: requests raised by the first user (as the website does),
+/// one to answer and one to move.
+async fn samples(db: &Db, n: u32) -> Result<Vec<(&'static str, Args)>> {
+    let requester: i64 = crate::with_db!(db, p => sqlx::query_scalar("SELECT MIN(id) FROM users").fetch_one(p).await?);
+    let mut made = Vec::new();
+    for what in ["respond", "move"] {
+        let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
+                   VALUES ($1, $2, 'help', 'student', $3, $3) RETURNING id";
+        let subject = format!("Gate help {what} {n}");
+        let id: i64 = crate::with_db!(db, p => {
+            sqlx::query_scalar(sql).bind(requester).bind(&subject).bind(now()).fetch_one(p).await?
+        });
+        made.push((id, 1));
+    }
+    Ok(vec![
+        ("list", Args { limit: 10, ..Args::default() }),
+        (
+            "respond",
+            Args { record: Some(made[0]), fields: vec![(field::RESPONSE, "gate answer".into())], ..Args::default() },
+        ),
+        ("move", Args { record: Some(made[1]), fields: vec![(field::TO, "in_progress".into())], ..Args::default() }),
+    ])
+}
 
 /// A help request with the names the screen shows.
 #[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
@@ -63,16 +169,12 @@ pub struct Query {
 /// Keyset key of the list order: newest first (`created_at`, then `id`).
 pub type Key = (DateTime<Utc>, i64);
 
-/// Request counts per status, in `HelpStatus::ALL` order (zero included), for the
-/// tabs; the "all" tab is their sum.
+/// Request counts per status, in `HelpStatus::ALL` order (zero included): the
+/// tabs' counts, as the list's first page carries them.
+#[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn counts(db: &Db) -> Result<Vec<(HelpStatus, i64)>> {
-    let rows: Vec<(String, i64)> = with_db!(db, p => {
-        sqlx::query_as("SELECT status, COUNT(*) FROM help_requests GROUP BY status").fetch_all(p).await?
-    });
-    Ok(HelpStatus::ALL
-        .iter()
-        .map(|s| (*s, rows.iter().find(|(name, _)| name == s.as_str()).map_or(0, |r| r.1)))
-        .collect())
+    let rows = super::status_counts(db, "help_requests", HelpStatus::ALL.iter().map(|s| s.as_str())).await?;
+    Ok(HelpStatus::ALL.iter().zip(rows).map(|(s, (_, n))| (*s, n)).collect())
 }
 
 /// One page of requests matching `query`, newest first. Pass the previous page's
@@ -92,7 +194,7 @@ pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Res
         sql += &format!(" AND (h.created_at, h.id) < ({}, {})", args.arg(), args.arg());
     }
     sql += &format!(" ORDER BY h.created_at DESC, h.id DESC LIMIT {}", args.arg());
-    let rows = with_db!(db, p => {
+    let rows = crate::with_db!(db, p => {
         let mut q = sqlx::query_as::<_, HelpRequest>(&sql);
         if let Some(s) = query.status {
             q = q.bind(s.as_str());
@@ -111,7 +213,7 @@ pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Res
 #[cfg(any(test, feature = "testing"))] // only the tests call it
 pub async fn get(db: &Db, id: i64) -> Result<HelpRequest> {
     let sql = format!("{SELECT} WHERE h.id = $1");
-    with_db!(db, p => sqlx::query_as::<_, HelpRequest>(&sql).bind(id).fetch_optional(p).await?)
+    crate::with_db!(db, p => sqlx::query_as::<_, HelpRequest>(&sql).bind(id).fetch_optional(p).await?)
         .ok_or_else(|| StoreError::not_found("help request", id))
 }
 
@@ -189,7 +291,7 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, version: i64, to: HelpS
     let before = fetch_for_write(&mut tx, id, version).await?;
     before.status.check_move(to).map_err(|e| StoreError::refused(e.to_string()))?;
     let what = ("this help request", "help_request");
-    super::versioned::set_status(&mut tx, "help_requests", what, id, version, to.as_str()).await?;
+    crate::store::versioned::set_status(&mut tx, "help_requests", what, id, version, to.as_str()).await?;
     let after = get_in(&mut tx, id).await?;
     let summary = format!(
         "moved help request \"{}\" from {} from {} to {to}",
