@@ -85,7 +85,7 @@ pub mod packages {
 
 /// The simple areas (one table, one list, one form each): their arguments and limits.
 pub mod areas {
-    pub use crate::store::areas::Args;
+    pub use crate::store::areas::{Args, FieldValue};
     pub mod events {
         pub use crate::store::areas::events::{
             MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_MINUTES, MAX_SEATS, MAX_TITLE_CHARS, TYPES, field,

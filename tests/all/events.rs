@@ -12,20 +12,20 @@ use staffroom::backend::Backend;
 use staffroom::domain::lifecycle::EventStatus;
 use staffroom::domain::permissions::Roles;
 use staffroom::ui::screens::ScreenId;
-use staffroom_core::store::areas::Args;
 use staffroom_core::store::areas::events::{self, Event, Input, field, sample_fields};
+use staffroom_core::store::areas::{Args, FieldValue};
 use staffroom_core::store::{Actor, Db, StoreError, audit};
 
 const CAIRO: chrono_tz::Tz = chrono_tz::Africa::Cairo;
 
-fn input(fields: Vec<(&'static str, String)>) -> Result<Input, StoreError> {
+fn input(fields: Vec<(&'static str, FieldValue)>) -> Result<Input, StoreError> {
     Input::read(&Args { fields, ..Args::default() }, CAIRO)
 }
 
 /// The sample form with `key` set to `value`.
-fn with(title: &str, key: &'static str, value: &str) -> Vec<(&'static str, String)> {
+fn with(title: &str, key: &'static str, value: &str) -> Vec<(&'static str, FieldValue)> {
     let mut f: Vec<_> = sample_fields(title).into_iter().filter(|(k, _)| *k != key).collect();
-    f.push((key, value.to_string()));
+    f.push((key, value.into()));
     f
 }
 
@@ -257,3 +257,33 @@ crate::on_both!(a_viewer_reads_events_and_changes_nothing, |t: TestDb| async mov
     let stored = events::get(&t.db, e.id).await.unwrap();
     assert_eq!((stored.version, stored.is_published), (e.version, false));
 });
+
+/// The form's values arrive typed (a number, a day, a yes/no) and meet the same
+/// checks as typed text: a day out of the office's range, a length out of bounds.
+#[test]
+fn typed_values_meet_the_same_checks_as_text() {
+    let typed = |key: &'static str, value: FieldValue| {
+        let mut f: Vec<_> = sample_fields("Typed").into_iter().filter(|(k, _)| *k != key).collect();
+        f.push((key, value));
+        input(f)
+    };
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 10);
+    let i = typed(field::DAY, FieldValue::Date(day)).unwrap();
+    assert_eq!(i.starts_at.to_rfc3339(), "2026-12-10T16:00:00+00:00", "18:00 in Cairo on the typed day");
+    let far = chrono::NaiveDate::from_ymd_opt(9999, 12, 31);
+    let (key, why) = invalid_field(typed(field::DAY, FieldValue::Date(far)));
+    assert_eq!((key.as_str(), why.contains("2200")), (field::DAY, true), "{why}");
+    assert_eq!(
+        invalid_field(typed(field::DAY, FieldValue::Date(None))),
+        invalid_field(input(with("Typed", field::DAY, ""))),
+        "an empty day is refused alike, typed or as text"
+    );
+    let (key, why) = invalid_field(typed(field::MINUTES, FieldValue::Number(Some(0))));
+    assert_eq!((key.as_str(), why.contains("between 1 and")), (field::MINUTES, true), "{why}");
+    let ok = typed(field::MINUTES, FieldValue::Number(Some(45))).unwrap();
+    assert_eq!(ok.minutes, 45);
+    let args = |v: FieldValue| Args { fields: vec![(field::PUBLISHED, v)], ..Args::default() };
+    assert!(args(FieldValue::Flag(true)).flag(field::PUBLISHED));
+    assert!(!args(FieldValue::Flag(false)).flag(field::PUBLISHED));
+    assert!(args("yes".into()).flag(field::PUBLISHED), "text says yes as before");
+}

@@ -9,17 +9,17 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::lifecycle::ProjectStatus;
 use staffroom::domain::permissions::Roles;
 use staffroom::ui::screens::ScreenId;
-use staffroom_core::store::areas::Args;
 use staffroom_core::store::areas::projects::{self, Input, Project, field, sample_fields};
+use staffroom_core::store::areas::{Args, FieldValue};
 use staffroom_core::store::{Actor, Db, StoreError, audit};
 
-fn input(fields: Vec<(&'static str, String)>) -> Result<Input, StoreError> {
+fn input(fields: Vec<(&'static str, FieldValue)>) -> Result<Input, StoreError> {
     Input::read(&Args { fields, ..Args::default() })
 }
 
-fn with(title: &str, key: &'static str, value: &str) -> Vec<(&'static str, String)> {
+fn with(title: &str, key: &'static str, value: &str) -> Vec<(&'static str, FieldValue)> {
     let mut f: Vec<_> = sample_fields(title).into_iter().filter(|(k, _)| *k != key).collect();
-    f.push((key, value.to_string()));
+    f.push((key, value.into()));
     f
 }
 

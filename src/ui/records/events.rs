@@ -12,10 +12,10 @@ use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Values};
-use staffroom_core::protocol::areas::Args;
 use staffroom_core::protocol::areas::events::{
     MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_MINUTES, MAX_SEATS, MAX_TITLE_CHARS, TYPES, field,
 };
+use staffroom_core::protocol::areas::{Args, FieldValue};
 
 const AREA: &str = "events";
 const MANAGE: Option<Permission> = Some(Permission::ManageEvents);
@@ -87,7 +87,7 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
             let on = r.value(field::PUBLISHED) != "yes";
             let args = Args {
                 record: Some((r.id, r.version)),
-                fields: vec![(field::PUBLISHED, if on { "yes" } else { "no" }.to_string())],
+                fields: vec![(field::PUBLISHED, FieldValue::Flag(on))],
                 ..Args::default()
             };
             Act::Send(Request::Area { area: AREA, op: "publish", args: Box::new(args) })

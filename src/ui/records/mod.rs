@@ -91,15 +91,17 @@ pub struct Decl {
 /// values as text: numbers and money as digits (minor units), days `YYYY-MM-DD`.
 pub fn area_call(area: &'static str, op: &'static str, r: Option<&Record>, v: &Values) -> Request {
     use super::widgets::form::Value;
+    use staffroom_core::protocol::areas::FieldValue;
+    // Typed as the form checked them: a number stays a number, a day a day.
     let fields =
         v.0.iter()
             .map(|(k, value)| {
-                let text = match value {
-                    Value::Text(t) | Value::Choice(t) => t.clone(),
-                    Value::Number(n) | Value::Money(n) => n.map_or(String::new(), |n| n.to_string()),
-                    Value::Date(d) => d.map_or(String::new(), |d| d.format("%Y-%m-%d").to_string()),
+                let typed = match value {
+                    Value::Text(t) | Value::Choice(t) => FieldValue::Text(t.clone()),
+                    Value::Number(n) | Value::Money(n) => FieldValue::Number(*n),
+                    Value::Date(d) => FieldValue::Date(*d),
                 };
-                (*k, text)
+                (*k, typed)
             })
             .collect();
     let args =

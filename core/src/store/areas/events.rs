@@ -6,7 +6,7 @@
 //! reads them; admins and staff (`ManageEvents`) change them. Every write is
 //! guarded by the version the user saw and audited as `event` in its transaction.
 
-use super::{AreaDecl, Args, Call, Outcome};
+use super::{AreaDecl, Args, Call, FieldValue, Outcome};
 use crate::domain::capacity;
 use crate::domain::lifecycle::EventStatus;
 use crate::domain::money::{self, Currency, format_minor};
@@ -119,7 +119,7 @@ async fn handle(call: Call<'_>) -> Result<Outcome> {
         }
         "publish" => {
             let (id, version) = args.record()?;
-            let on = args.field(field::PUBLISHED) == "yes";
+            let on = args.flag(field::PUBLISHED);
             let saved = publish(db, actor, id, version, on).await?;
             let now_is = if on { "on the website" } else { "off the website" };
             Ok(Outcome::Saved(format!("{} is {now_is}", saved.title)))
@@ -211,10 +211,10 @@ impl Input {
             .copied()
             .find(|t| *t == f(field::TYPE))
             .ok_or_else(|| StoreError::invalid(field::TYPE, format!("must be one of {}", TYPES.join(", "))))?;
-        let starts_at = start(f(field::DAY), f(field::TIME), tz)?;
-        let minutes = whole(field::MINUTES, f(field::MINUTES), 1, MAX_MINUTES)?.unwrap_or(60);
-        let max_attendees = whole(field::MAX, f(field::MAX), 1, MAX_SEATS)?;
-        let price_minor = whole(field::PRICE, f(field::PRICE), 0, money::MAX_MINOR)?.unwrap_or(0);
+        let starts_at = start(args, tz)?;
+        let minutes = whole(args, field::MINUTES, 1, MAX_MINUTES)?.unwrap_or(60);
+        let max_attendees = whole(args, field::MAX, 1, MAX_SEATS)?;
+        let price_minor = whole(args, field::PRICE, 0, money::MAX_MINOR)?.unwrap_or(0);
         let currency = match f(field::CURRENCY) {
             "" => Currency::Egp,
             c => c.parse().map_err(|_| StoreError::invalid(field::CURRENCY, "must be EGP or USD"))?,
@@ -237,21 +237,24 @@ impl Input {
 }
 
 /// A whole number in `min..=max`, or none when empty.
-fn whole(key: &'static str, text: &str, min: i64, max: i64) -> Result<Option<i64>> {
-    if text.is_empty() {
+fn whole(args: &Args, key: &'static str, min: i64, max: i64) -> Result<Option<i64>> {
+    let Some(n) = args.number(key, "must be a whole number")? else {
         return Ok(None);
-    }
-    let n: i64 = text.parse().map_err(|_| StoreError::invalid(key, "must be a whole number"))?;
+    };
     if !(min..=max).contains(&n) {
         return Err(StoreError::invalid(key, format!("must be between {min} and {max}")));
     }
     Ok(Some(n))
 }
 
-/// The start typed as a day and `HH:MM` in the office's zone.
-fn start(day: &str, time: &str, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
-    let day = fields::typed_day(field::DAY, day)?;
-    let time = NaiveTime::parse_from_str(time, "%H:%M")
+/// The start: a day (needed) and `HH:MM` in the office's zone.
+fn start(args: &Args, tz: chrono_tz::Tz) -> Result<DateTime<Utc>> {
+    let day = match args.day(field::DAY)? {
+        Some(day) => day,
+        // Empty: refused as an empty typed day is.
+        None => fields::typed_day(field::DAY, "")?,
+    };
+    let time = NaiveTime::parse_from_str(args.field(field::TIME), "%H:%M")
         .map_err(|_| StoreError::invalid(field::TIME, "must be a time such as 18:00"))?;
     tz.from_local_datetime(&day.and_time(time))
         .earliest()
@@ -539,15 +542,15 @@ fn record(e: &Event, tz: chrono_tz::Tz) -> Record {
 }
 
 /// A valid form for an event called `title`, a week from now at 18:00 UTC.
-pub fn sample_fields(title: &str) -> Vec<(&'static str, String)> {
-    let day = (now() + chrono::Duration::days(7)).format("%Y-%m-%d").to_string();
+pub fn sample_fields(title: &str) -> Vec<(&'static str, FieldValue)> {
+    let day = (now() + chrono::Duration::days(7)).date_naive();
     vec![
-        (field::TITLE, title.to_string()),
+        (field::TITLE, title.into()),
         (field::TYPE, "workshop".into()),
-        (field::DAY, day),
+        (field::DAY, FieldValue::Date(Some(day))),
         (field::TIME, "18:00".into()),
-        (field::MINUTES, "90".into()),
-        (field::MAX, "20".into()),
+        (field::MINUTES, FieldValue::Number(Some(90))),
+        (field::MAX, FieldValue::Number(Some(20))),
     ]
 }
 
@@ -571,7 +574,11 @@ async fn samples(db: &Db, n: u32) -> Result<Vec<(&'static str, Args)>> {
         ("move", Args { record: Some(moved), fields: vec![(field::TO, "live".into())], ..Args::default() }),
         (
             "publish",
-            Args { record: Some(published), fields: vec![(field::PUBLISHED, "yes".into())], ..Args::default() },
+            Args {
+                record: Some(published),
+                fields: vec![(field::PUBLISHED, FieldValue::Flag(true))],
+                ..Args::default()
+            },
         ),
     ])
 }

@@ -14,7 +14,7 @@ use super::page::{self, Page};
 use super::records::{Cursor, Record, RecordPage};
 use super::{Actor, Db, Result, StoreError};
 use crate::domain::permissions::Action;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -26,10 +26,33 @@ pub mod projects;
 /// Every simple area's declaration: a new area adds its line here.
 pub static AREAS: &[&AreaDecl] = &[&events::AREA, &help_requests::AREA, &projects::AREA];
 
+/// A form's value as the screen checked it: a number is a number (money in minor
+/// units), a day a day, yes/no a bool. Text is accepted where a number or a day is
+/// expected too (a script, or a test, sends what a person typed) and is checked
+/// the same way; either way the area checks every value itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue {
+    Text(String),
+    Number(Option<i64>),
+    Date(Option<NaiveDate>),
+    Flag(bool),
+}
+
+impl From<String> for FieldValue {
+    fn from(text: String) -> FieldValue {
+        FieldValue::Text(text)
+    }
+}
+
+impl From<&str> for FieldValue {
+    fn from(text: &str) -> FieldValue {
+        FieldValue::Text(text.to_string())
+    }
+}
+
 /// What an operation is given: the record it acts on, the list's tab, search and
-/// place, and a form's values as text by field key (numbers and money as digits in
-/// minor units, days as `YYYY-MM-DD`). The area checks every value itself: the
-/// screen's checks are a convenience, not a guard.
+/// place, and a form's values by field key. The area checks every value itself:
+/// the screen's checks are a convenience, not a guard.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Args {
     /// (id, version) as the user saw it.
@@ -38,13 +61,49 @@ pub struct Args {
     pub search: Option<String>,
     pub after: Option<Cursor>,
     pub limit: i64,
-    pub fields: Vec<(&'static str, String)>,
+    pub fields: Vec<(&'static str, FieldValue)>,
 }
 
 impl Args {
-    /// A form field's text, trimmed (`""` when absent).
+    fn value(&self, key: &str) -> Option<&FieldValue> {
+        self.fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// A form field's text, trimmed (`""` when absent or not text).
     pub fn field(&self, key: &str) -> &str {
-        self.fields.iter().find(|(k, _)| *k == key).map_or("", |(_, v)| v.trim())
+        match self.value(key) {
+            Some(FieldValue::Text(t)) => t.trim(),
+            _ => "",
+        }
+    }
+
+    /// A whole number (`None`: empty); text must read as one, else `not_one` at `key`.
+    pub fn number(&self, key: &'static str, not_one: &str) -> Result<Option<i64>> {
+        match self.value(key) {
+            Some(FieldValue::Number(n)) => Ok(*n),
+            Some(FieldValue::Text(t)) if !t.trim().is_empty() => {
+                t.trim().parse().map(Some).map_err(|_| StoreError::invalid(key, not_one))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// A day within the office's range (`None`: empty); text must be `YYYY-MM-DD`.
+    pub fn day(&self, key: &'static str) -> Result<Option<NaiveDate>> {
+        match self.value(key) {
+            Some(FieldValue::Date(Some(d))) => super::fields::day(key, *d).map(Some),
+            Some(FieldValue::Text(t)) if !t.trim().is_empty() => super::fields::typed_day(key, t.trim()).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    /// A yes/no (text: `yes`).
+    pub fn flag(&self, key: &str) -> bool {
+        match self.value(key) {
+            Some(FieldValue::Flag(on)) => *on,
+            Some(FieldValue::Text(t)) => t.trim() == "yes",
+            _ => false,
+        }
     }
 
     /// The record the operation acts on.

@@ -5,7 +5,7 @@
 //! staff (`EditContent`) change them. Every write is guarded by the version the
 //! user saw and audited as `project` in its transaction.
 
-use super::{AreaDecl, Args, Call, Outcome};
+use super::{AreaDecl, Args, Call, FieldValue, Outcome};
 use crate::domain::lifecycle::ProjectStatus;
 use crate::domain::money::{self, Currency, format_minor};
 use crate::domain::permissions::Action;
@@ -163,22 +163,15 @@ impl Input {
             PRIORITIES.iter().copied().find(|p| *p == f(field::PRIORITY)).ok_or_else(|| {
                 StoreError::invalid(field::PRIORITY, format!("must be one of {}", PRIORITIES.join(", ")))
             })?;
-        let day = |key: &'static str| -> Result<Option<NaiveDate>> {
-            match f(key) {
-                "" => Ok(None),
-                t => fields::typed_day(key, t).map(Some),
-            }
-        };
-        let (start_date, end_date) = (day(field::START)?, day(field::END)?);
+        let (start_date, end_date) = (args.day(field::START)?, args.day(field::END)?);
         if let (Some(s), Some(e)) = (start_date, end_date)
             && e < s
         {
             return Err(StoreError::invalid(field::END, format!("is before the start ({s})")));
         }
-        let budget = match f(field::BUDGET) {
-            "" => None,
-            t => {
-                let minor: i64 = t.parse().map_err(|_| StoreError::invalid(field::BUDGET, "must be an amount"))?;
+        let budget = match args.number(field::BUDGET, "must be an amount")? {
+            None => None,
+            Some(minor) => {
                 if !(0..=money::MAX_MINOR).contains(&minor) {
                     let most = format_minor(money::MAX_MINOR);
                     return Err(StoreError::invalid(field::BUDGET, format!("must be between 0 and {most}")));
@@ -334,13 +327,14 @@ fn record(p: &Project) -> Record {
 }
 
 /// A valid form for a project called `title`.
-pub fn sample_fields(title: &str) -> Vec<(&'static str, String)> {
+pub fn sample_fields(title: &str) -> Vec<(&'static str, FieldValue)> {
+    let day = |d: u32| FieldValue::Date(NaiveDate::from_ymd_opt(2026, 12, d));
     vec![
-        (field::TITLE, title.to_string()),
+        (field::TITLE, title.into()),
         (field::PRIORITY, "medium".into()),
-        (field::START, "2026-12-01".into()),
-        (field::END, "2026-12-31".into()),
-        (field::BUDGET, "150000".into()),
+        (field::START, day(1)),
+        (field::END, day(31)),
+        (field::BUDGET, FieldValue::Number(Some(150_000))),
         (field::CURRENCY, "EGP".into()),
     ]
 }
