@@ -79,10 +79,6 @@ pub mod case_studies {
     pub use crate::store::case_studies::{CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia};
 }
 
-pub mod packages {
-    pub use crate::store::packages::{PackageFields, field};
-}
-
 /// The simple areas (one table, one list, one form each): their arguments and limits.
 pub mod areas {
     pub use crate::store::areas::{Args, FieldValue};
@@ -93,6 +89,9 @@ pub mod areas {
     }
     pub mod help_requests {
         pub use crate::store::areas::help_requests::field;
+    }
+    pub mod packages {
+        pub use crate::store::areas::packages::{arg, field};
     }
     pub mod projects {
         pub use crate::store::areas::projects::{

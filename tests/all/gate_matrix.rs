@@ -210,14 +210,6 @@ impl Fixture {
         (id, saved.row.version, revisions[0].id)
     }
 
-    async fn fresh_package(&self) -> staffroom_core::store::packages::Package {
-        let fields = staffroom_core::store::packages::PackageFields {
-            name: format!("Gate Pkg {}", self.next()),
-            ..Default::default()
-        };
-        staffroom_core::store::packages::create(&self.db, &Actor::cli(), fields).await.expect("package")
-    }
-
     fn fields(&self, name: String, email: String) -> Box<LeadFields> {
         Box::new(LeadFields {
             full_name: name,
@@ -357,23 +349,6 @@ impl Fixture {
             RequestKind::MergeLeads => {
                 let (a, b) = (self.fresh_lead().await, self.fresh_lead().await);
                 Request::MergeLeads { a: (a.id, a.version), b: (b.id, b.version) }
-            }
-            RequestKind::Packages => Request::Packages { status: None, search: None, after: None, limit: 10 },
-            RequestKind::SavePackage => {
-                let n = self.next();
-                let fields = staffroom_core::store::packages::PackageFields {
-                    name: format!("Gate Package {n}"),
-                    ..Default::default()
-                };
-                Request::SavePackage { id: None, fields: Box::new(fields) }
-            }
-            RequestKind::ReorderPackage => {
-                let (_, p) = (self.fresh_package().await, self.fresh_package().await);
-                Request::ReorderPackage { id: p.id, version: p.version, up: true }
-            }
-            RequestKind::SetPackageActive => {
-                let p = self.fresh_package().await;
-                Request::SetPackageActive { id: p.id, version: p.version, active: false }
             }
             RequestKind::Posts => Request::Posts { status: None, search: None, after: None, limit: 10 },
             RequestKind::PostBody => Request::PostBody { id: self.fresh_post().await.0 },

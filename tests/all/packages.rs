@@ -8,8 +8,8 @@ use crate::common::{TestDb, team};
 use serde_json::{Value, json};
 use staffroom::domain::money::{Currency, Money};
 use staffroom::domain::package::{PackageStatus, TargetAudience};
+use staffroom_core::store::areas::packages::{self, Direction, Package, PackageFields, Query, field};
 use staffroom_core::store::audit::{self, Verdict};
-use staffroom_core::store::packages::{self, Direction, Package, PackageFields, Query, field};
 use staffroom_core::store::{Actor, Db, StoreError};
 
 fn egp(minor: i64) -> Money {

@@ -9,7 +9,7 @@ use staffroom::domain::help_request::HelpStatus;
 use staffroom::domain::permissions::Roles;
 use staffroom::ui::screens::{Screen, ScreenId};
 use staffroom_core::store::areas::help_requests;
-use staffroom_core::store::packages::{self, PackageFields};
+use staffroom_core::store::areas::packages::{self, PackageFields};
 use staffroom_core::store::{Actor, audit};
 
 /// A requester, a help request and two packages.

@@ -8,7 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use staffroom::domain::permissions::Roles;
 use staffroom::ui::msg::Msg;
 use staffroom::ui::screens::{Screen, ScreenId};
-use staffroom_core::store::packages;
+use staffroom_core::store::areas::packages;
 
 async fn open(t: &TestDb, screen: ScreenId) -> Driver {
     login_user(&t.db, "amira@academy.org", "Amira Admin", Roles::ADMIN).await;

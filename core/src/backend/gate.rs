@@ -50,10 +50,6 @@ crate::string_enum! {
         LinkMessage => "link_message",
         ExportLeads => "export_leads",
         MergeLeads => "merge_leads",
-        Packages => "packages",
-        SavePackage => "save_package",
-        ReorderPackage => "reorder_package",
-        SetPackageActive => "set_package_active",
         Posts => "posts",
         PostBody => "post_body",
         SavePost => "save_post",
@@ -156,12 +152,6 @@ pub const GATE: &[(RequestKind, Need, Handler)] = &[
     // staff only (a viewer may read the board, not take it home).
     (K::ExportLeads, Permission(Action::ExportData), Handler::Leads),
     (K::MergeLeads, Permission(Action::EditLeads), Handler::Leads),
-    // Packages are the academy's price list: staff and viewers read it (as they
-    // read leads), admins change it.
-    (K::Packages, Permission(Action::ViewLeads), Handler::Packages),
-    (K::SavePackage, Permission(Action::ManageSettings), Handler::Packages),
-    (K::ReorderPackage, Permission(Action::ManageSettings), Handler::Packages),
-    (K::SetPackageActive, Permission(Action::ManageSettings), Handler::Packages),
     // Posts: everyone who sees content reads them; admins and staff write and move
     // them (approving, rejecting and publishing also need ModerateContent, checked
     // by the store).
@@ -246,7 +236,6 @@ pub enum Handler {
     Users,
     Leads,
     Messages,
-    Packages,
     Posts,
     CaseStudies,
     Testimonials,
@@ -297,10 +286,6 @@ impl Request {
             Request::LinkMessage { .. } => K::LinkMessage,
             Request::ExportLeads { .. } => K::ExportLeads,
             Request::MergeLeads { .. } => K::MergeLeads,
-            Request::Packages { .. } => K::Packages,
-            Request::SavePackage { .. } => K::SavePackage,
-            Request::ReorderPackage { .. } => K::ReorderPackage,
-            Request::SetPackageActive { .. } => K::SetPackageActive,
             Request::Posts { .. } => K::Posts,
             Request::PostBody { .. } => K::PostBody,
             Request::SavePost { .. } => K::SavePost,

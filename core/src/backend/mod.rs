@@ -13,7 +13,6 @@ mod leads;
 mod messages;
 mod moderation;
 mod office;
-mod packages;
 mod posts;
 pub mod progress;
 /// The record screens' page shapes (kept in the store, which simple areas fill).
@@ -32,7 +31,6 @@ pub use worker::spawn;
 use crate::domain::attendance::AttendanceStatus;
 use crate::domain::lead::{LeadStatus, MoveInput, NoteType};
 use crate::domain::message::MessageStatus;
-use crate::domain::package::PackageStatus;
 use crate::store::StoreError;
 use crate::store::audit::AuditRow;
 use crate::store::board::{BoardKey, Card, Column};
@@ -40,7 +38,6 @@ use crate::store::contact_messages::{ContactMessage, MessageKey};
 use crate::store::dashboard::Section;
 use crate::store::lead_filter::LeadFilter;
 use crate::store::leads::{Detail, Lead, LeadFields};
-use crate::store::packages::PackageFields;
 use crate::store::page::Page;
 use crate::store::users::{LoggedIn, LoginRefused};
 use chrono::NaiveDate;
@@ -230,29 +227,6 @@ pub enum Request {
     MergeLeads {
         a: (i64, i64),
         b: (i64, i64),
-    },
-    /// A page of service packages in display order.
-    Packages {
-        status: Option<PackageStatus>,
-        search: Option<String>,
-        after: Option<records::Cursor>,
-        limit: i64,
-    },
-    /// Create (`id: None`) or edit (id, version) a package.
-    SavePackage {
-        id: Option<(i64, i64)>,
-        fields: Box<PackageFields>,
-    },
-    /// Swap a package with its neighbour above (`up`) or below.
-    ReorderPackage {
-        id: i64,
-        version: i64,
-        up: bool,
-    },
-    SetPackageActive {
-        id: i64,
-        version: i64,
-        active: bool,
     },
     Testimonials {
         status: Option<&'static str>,

@@ -112,7 +112,6 @@ impl Backend {
             Handler::Users => super::users::handle(self, actor, request).await,
             Handler::Leads => super::leads::handle(self, actor, request).await,
             Handler::Messages => super::messages::handle(self, actor, request).await,
-            Handler::Packages => super::packages::handle(self, actor, request).await,
             Handler::Posts => super::posts::handle(self, actor, request).await,
             Handler::CaseStudies => super::case_studies::handle(self, actor, request).await,
             Handler::Testimonials => super::testimonials::handle(self, actor, request).await,

@@ -39,7 +39,6 @@ pub mod leads;
 pub mod login;
 pub mod moderation;
 mod moderation_feedback;
-pub mod packages;
 pub mod page;
 pub mod posts;
 pub mod prefs;

@@ -2,16 +2,18 @@
 //! edit (`e`, `N` new), reorder (`K` up, `J` down) and withdraw or offer again (`t`);
 //! staff and viewers read. Prices are money in minor units, typed as `1,250.50`.
 
-use super::{Act, Decl, Refusal};
+use super::{Act, Decl, Refusal, area_call, area_list};
 use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
-use crate::domain::money::{Currency, Money};
-use crate::domain::package::{PackageStatus, TargetAudience};
+use crate::domain::package::TargetAudience;
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Values};
-use staffroom_core::protocol::packages::{PackageFields, field};
+use staffroom_core::protocol::areas::packages::{arg, field};
+use staffroom_core::protocol::areas::{Args, FieldValue};
+
+const AREA: &str = "packages";
 
 const ADMIN: Option<Permission> = Some(Permission::ManageSettings);
 
@@ -40,7 +42,7 @@ pub static DECL: Decl = Decl {
 };
 
 fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
-    Request::Packages { status: tab.and_then(PackageStatus::parse), search, after, limit: 100 }
+    area_list(AREA, tab, search, after)
 }
 
 fn form(title: String, tag: &'static str, r: Option<&Record>) -> Form {
@@ -57,11 +59,17 @@ fn form(title: String, tag: &'static str, r: Option<&Record>) -> Form {
             Field::multi(field::DELIVERABLES, "deliverables", 6200, false).with(&v(field::DELIVERABLES)),
             Field::choice(field::AUDIENCE, "for", audiences).with(&v(field::AUDIENCE)),
             Field::number(field::WEEKS, "weeks", 1, 260).with(&v(field::WEEKS)),
-            Field::money("egp", "price EGP").with(&v("egp")),
-            Field::money("usd", "price USD").with(&v("usd")),
-            Field::choice("active", "on offer", vec!["yes", "no"]).with(&v("active")),
+            Field::money(arg::EGP, "price EGP").with(&v(arg::EGP)),
+            Field::money(arg::USD, "price USD").with(&v(arg::USD)),
+            Field::choice(arg::ACTIVE, "on offer", vec!["yes", "no"]).with(&v(arg::ACTIVE)),
         ],
     )
+}
+
+/// An operation on the selected package with one flag.
+fn flagged(r: &Record, op: &'static str, key: &'static str, on: bool) -> Request {
+    let args = Args { record: Some((r.id, r.version)), fields: vec![(key, FieldValue::Flag(on))], ..Args::default() };
+    Request::Area { area: AREA, op, args: Box::new(args) }
 }
 
 fn act(action: Action, r: Option<&Record>) -> Option<Act> {
@@ -69,55 +77,27 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
         (Action::New, _) => Some(Act::Form(form("New package".into(), "new", None))),
         (Action::Edit, Some(r)) => Some(Act::Form(form(format!("Edit {}", r.value(field::NAME)), "edit", Some(r)))),
         (Action::MoveUp | Action::MoveDown, Some(r)) => {
-            Some(Act::Send(Request::ReorderPackage { id: r.id, version: r.version, up: action == Action::MoveUp }))
+            Some(Act::Send(flagged(r, "reorder", arg::UP, action == Action::MoveUp)))
         }
         (Action::ToggleActive, Some(r)) => {
-            let active = r.value("active") != "yes";
+            let active = r.value(arg::ACTIVE) != "yes";
             let what = if active { "offer again" } else { "withdraw" };
             let question = format!("{what} {}? (y/n)", r.value(field::NAME));
-            Some(Act::Confirm(question, Request::SetPackageActive { id: r.id, version: r.version, active }))
+            Some(Act::Confirm(question, flagged(r, "active", arg::ACTIVE, active)))
         }
         _ => None,
     }
 }
 
-/// One item per line (blank lines dropped).
-fn lines(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
-}
-
+/// The form goes to the area as typed; the store checks every field and names
+/// the one at fault, where the form puts its message.
 fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
-    let mut prices = Vec::new();
-    for (key, currency) in [("egp", Currency::Egp), ("usd", Currency::Usd)] {
-        if let Some(minor) = v.number(key) {
-            prices.push(Money::new(currency, minor));
+    match tag {
+        "new" => Ok(area_call(AREA, "save", None, v)),
+        "edit" => {
+            let r = r.ok_or((None, "the package is no longer in the list".to_string()))?;
+            Ok(area_call(AREA, "save", Some(r), v))
         }
+        other => Err((None, format!("no form {other}"))),
     }
-    let fields = PackageFields {
-        name: v.text(field::NAME),
-        slug: v.text(field::SLUG),
-        description: Some(v.text(field::DESCRIPTION)).filter(|d| !d.is_empty()),
-        features: lines(&v.text(field::FEATURES)),
-        deliverables: lines(&v.text(field::DELIVERABLES)),
-        target_audience: TargetAudience::parse(&v.text(field::AUDIENCE)).unwrap_or(TargetAudience::Both),
-        duration_weeks: v.number(field::WEEKS),
-        is_active: v.text("active") != "no",
-        prices,
-    };
-    // The store's own checks, before sending: the field at fault gets the cursor.
-    let fields = fields.validated().map_err(|e| match e {
-        staffroom_core::protocol::StoreError::Invalid { field, why } => {
-            let key =
-                [field::NAME, field::SLUG, field::DESCRIPTION, field::FEATURES, field::DELIVERABLES, field::WEEKS]
-                    .into_iter()
-                    .find(|k| *k == field);
-            (key, why)
-        }
-        other => (None, other.to_string()),
-    })?;
-    let id = match tag {
-        "edit" => Some(r.map(|r| (r.id, r.version)).ok_or((None, "the package is no longer in the list".to_string()))?),
-        _ => None,
-    };
-    Ok(Request::SavePackage { id, fields: Box::new(fields) })
 }

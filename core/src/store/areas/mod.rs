@@ -21,10 +21,11 @@ use std::pin::Pin;
 // The simple areas: a module each, registered by its line in `AREAS`.
 pub mod events;
 pub mod help_requests;
+pub mod packages;
 pub mod projects;
 
 /// Every simple area's declaration: a new area adds its line here.
-pub static AREAS: &[&AreaDecl] = &[&events::AREA, &help_requests::AREA, &projects::AREA];
+pub static AREAS: &[&AreaDecl] = &[&events::AREA, &help_requests::AREA, &packages::AREA, &projects::AREA];
 
 /// A form's value as the screen checked it: a number is a number (money in minor
 /// units), a day a day, yes/no a bool. Text is accepted where a number or a day is

@@ -8,8 +8,8 @@
 //! `service_package` in its own transaction. Packages are never deleted (BR-13):
 //! they are deactivated.
 //!
-//! The API has the shape of every record screen's store: `Query`, `Key`, `counts`,
-//! `page`, `get`, then the writes.
+//! A simple area: the screen reaches it through `Request::Area` ("list", "save"
+//! with the form's fields, "reorder" with `up`, "active" with `active`).
 
 mod fields;
 mod order;
@@ -19,18 +19,190 @@ pub use fields::price_from_text;
 pub use fields::{PackageFields, field};
 pub use order::{Direction, reorder};
 
-use super::audit::{self, Change};
-use super::content::free_slug;
-use super::page::{self, Page};
-use super::{Actor, Db, Result, StoreError, Tx, now};
-use crate::domain::money::{Currency, Money};
+use super::{AreaDecl, Args, Call, FieldValue, Outcome};
+use crate::domain::money::{Currency, Money, format_minor};
 use crate::domain::package::{PackageStatus, TargetAudience};
 use crate::domain::permissions::Action;
 use crate::domain::slug;
+use crate::store::audit::{self, Change};
+use crate::store::content::free_slug;
+use crate::store::page::{self, Page};
+use crate::store::records::{Cursor, Record, RecordPage};
+use crate::store::{Actor, Db, Result, StoreError, Tx, now};
 use crate::{with_db, with_tx};
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use sqlx::types::Json;
+
+pub static AREA: AreaDecl = AreaDecl {
+    name: "packages",
+    // The price list: staff and viewers read it (as they read leads), admins
+    // change it.
+    gate: &[
+        ("list", Action::ViewLeads),
+        ("save", Action::ManageSettings),
+        ("reorder", Action::ManageSettings),
+        ("active", Action::ManageSettings),
+    ],
+    handle: |call| Box::pin(handle(call)),
+    samples: |db, n| Box::pin(samples(db, n)),
+};
+
+/// The form keys that are not `PackageFields` names: each price and whether the
+/// package is on offer; and the arguments of `reorder` and `active`.
+pub mod arg {
+    pub const EGP: &str = "egp";
+    pub const USD: &str = "usd";
+    /// The form's "on offer" choice (`yes`/`no`) and `active`'s flag.
+    pub const ACTIVE: &str = "active";
+    /// `reorder`: a step up (else down).
+    pub const UP: &str = "up";
+}
+
+async fn handle(call: Call<'_>) -> Result<Outcome> {
+    let Call { db, actor, op, args, .. } = call;
+    match op {
+        "list" => list(db, &args).await.map(Outcome::Page),
+        "save" => {
+            let fields = fields_of(&args)?;
+            let saved = match args.record {
+                Some((id, version)) => update(db, actor, id, version, fields).await?,
+                None => create(db, actor, fields).await?,
+            };
+            Ok(Outcome::Saved(format!("package {} saved", saved.name)))
+        }
+        "reorder" => {
+            let (id, version) = args.record()?;
+            let up = args.flag(arg::UP);
+            let saved = reorder(db, actor, id, version, if up { Direction::Up } else { Direction::Down }).await?;
+            Ok(Outcome::Saved(format!("{} moved {}", saved.name, if up { "up" } else { "down" })))
+        }
+        "active" => {
+            let (id, version) = args.record()?;
+            let active = args.flag(arg::ACTIVE);
+            let saved = set_active(db, actor, id, version, active).await?;
+            Ok(Outcome::Saved(format!("{} is {}", saved.name, if active { "on offer" } else { "withdrawn" })))
+        }
+        other => Err(super::unknown(AREA.name, other)),
+    }
+}
+
+async fn list(db: &Db, args: &Args) -> Result<RecordPage> {
+    let after = match args.after {
+        Some(Cursor::Order(o, id)) => Some((o, id)),
+        _ => None,
+    };
+    let counts = match after {
+        None => Some(counts(db).await?.into_iter().map(|(s, n)| (s.to_string(), n)).collect()),
+        Some(_) => None,
+    };
+    let query = Query { status: args.tab::<PackageStatus>()?, search: args.search.clone() };
+    let page = page(db, &query, after, args.limit).await?;
+    Ok(RecordPage {
+        counts,
+        rows: page.rows.iter().map(record).collect(),
+        next: page.next.map(|(o, id)| Cursor::Order(o, id)),
+        more: after.is_some(),
+    })
+}
+
+/// The form's values as the package's fields (checked by `create`/`update`).
+fn fields_of(args: &Args) -> Result<PackageFields> {
+    // One item per line (blank lines dropped).
+    let lines = |key| args.field(key).lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    let mut prices = Vec::new();
+    for (key, currency) in [(arg::EGP, Currency::Egp), (arg::USD, Currency::Usd)] {
+        if let Some(minor) = args.number(key, "must be an amount")? {
+            prices.push(Money::new(currency, minor));
+        }
+    }
+    let audience = args.field(field::AUDIENCE);
+    Ok(PackageFields {
+        name: args.field(field::NAME).to_string(),
+        slug: args.field(field::SLUG).to_string(),
+        description: Some(args.field(field::DESCRIPTION).to_string()).filter(|d| !d.is_empty()),
+        features: lines(field::FEATURES),
+        deliverables: lines(field::DELIVERABLES),
+        target_audience: if audience.is_empty() {
+            TargetAudience::Both
+        } else {
+            TargetAudience::parse(audience)
+                .ok_or_else(|| StoreError::invalid(field::AUDIENCE, format!("'{audience}' is no audience")))?
+        },
+        duration_weeks: args.number(field::WEEKS, "must be a whole number")?,
+        is_active: args.field(arg::ACTIVE) != "no",
+        prices,
+    })
+}
+
+fn price_text(p: &Package, c: Currency) -> String {
+    p.price(c).map_or(String::new(), |m| format_minor(m.minor))
+}
+
+/// A package as the record screen shows it.
+fn record(p: &Package) -> Record {
+    let (egp, usd) = (price_text(p, Currency::Egp), price_text(p, Currency::Usd));
+    let weeks = p.duration_weeks.map_or(String::new(), |w| w.to_string());
+    let list = |v: &[String]| v.iter().map(|s| format!("• {s}")).collect::<Vec<_>>().join("\n");
+    Record {
+        id: p.id,
+        version: p.version,
+        status: p.status().to_string(),
+        cells: vec![
+            p.display_order.to_string(),
+            p.name.clone(),
+            if egp.is_empty() { "—".into() } else { format!("EGP {egp}") },
+            if usd.is_empty() { "—".into() } else { format!("USD {usd}") },
+            if p.is_active { "active".into() } else { "inactive".into() },
+        ],
+        detail: vec![
+            ("slug".into(), p.slug.clone()),
+            ("for".into(), p.target_audience.to_string()),
+            ("weeks".into(), if weeks.is_empty() { "—".into() } else { weeks.clone() }),
+            ("description".into(), p.description.clone().unwrap_or_default()),
+            ("features".into(), list(&p.features)),
+            ("deliverables".into(), list(&p.deliverables)),
+        ],
+        values: vec![
+            (field::NAME, p.name.clone()),
+            (field::SLUG, p.slug.clone()),
+            (field::DESCRIPTION, p.description.clone().unwrap_or_default()),
+            (field::FEATURES, p.features.join("\n")),
+            (field::DELIVERABLES, p.deliverables.join("\n")),
+            (field::AUDIENCE, p.target_audience.to_string()),
+            (field::WEEKS, weeks),
+            (arg::EGP, egp),
+            (arg::USD, usd),
+            (arg::ACTIVE, if p.is_active { "yes".into() } else { "no".into() }),
+        ],
+    }
+}
+
+/// For the gate test: packages of its own to save over, move and withdraw.
+async fn samples(db: &Db, n: u32) -> Result<Vec<(&'static str, Args)>> {
+    let mut made = Vec::new();
+    for what in ["edit", "reorder", "active"] {
+        let fields = PackageFields { name: format!("Gate package {what} {n}"), ..PackageFields::default() };
+        let p = create(db, &Actor::cli(), fields).await?;
+        made.push((p.id, p.version));
+    }
+    let form = |name: String| {
+        vec![
+            (field::NAME, FieldValue::from(name)),
+            (arg::EGP, FieldValue::Number(Some(125_050))),
+            (arg::ACTIVE, FieldValue::from("yes")),
+        ]
+    };
+    Ok(vec![
+        ("list", Args { limit: 10, ..Args::default() }),
+        ("save", Args { record: Some(made[0]), fields: form(format!("Gate package saved {n}")), ..Args::default() }),
+        ("reorder", Args { record: Some(made[1]), fields: vec![(arg::UP, FieldValue::Flag(true))], ..Args::default() }),
+        (
+            "active",
+            Args { record: Some(made[2]), fields: vec![(arg::ACTIVE, FieldValue::Flag(false))], ..Args::default() },
+        ),
+    ])
+}
 
 /// A service package with its prices.
 #[derive(Debug, Clone, PartialEq)]

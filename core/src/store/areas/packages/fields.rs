@@ -1,12 +1,12 @@
 //! What a package form holds (`PackageFields`), the names refusals give its fields,
 //! and the checks every field passes before a package is written.
 
-use super::super::{Result, StoreError};
 #[cfg(any(test, feature = "testing"))]
 use crate::domain::money::Currency;
 use crate::domain::money::{MAX_MINOR, Money};
 use crate::domain::package::{self as rules, MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS, TargetAudience};
 use crate::domain::{contact, slug};
+use crate::store::{Result, StoreError};
 
 /// The names `StoreError::Invalid::field` carries for each field of `PackageFields`,
 /// so a form can move its focus to the field at fault. Also the field labels.
