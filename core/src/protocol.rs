@@ -71,10 +71,6 @@ pub mod posts {
     };
 }
 
-pub mod testimonials {
-    pub use crate::store::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, TestimonialFields};
-}
-
 pub mod case_studies {
     pub use crate::store::case_studies::{CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia};
 }
@@ -92,6 +88,9 @@ pub mod areas {
     }
     pub mod packages {
         pub use crate::store::areas::packages::{arg, field};
+    }
+    pub mod testimonials {
+        pub use crate::store::areas::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, field};
     }
     pub mod projects {
         pub use crate::store::areas::projects::{

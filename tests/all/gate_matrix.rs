@@ -135,20 +135,6 @@ impl Fixture {
         crate::attendance::class(&self.db, Some(me.id), &["Gate Student"], 0).await
     }
 
-    /// A testimonial (approved and featured when `featured`, written directly: the
-    /// featured limit would refuse the many samples).
-    async fn fresh_testimonial(&self, featured: bool) -> (i64, i64) {
-        let t = staffroom_core::store::content::create_testimonial(&self.db, &Actor::cli(), "Gate", "Gate text", 5)
-            .await
-            .expect("testimonial");
-        if featured {
-            let at = staffroom_core::store::now();
-            staffroom_core::with_db!(&self.db, p => sqlx::query("UPDATE testimonials SET status = 'approved', approved_at = $2, is_featured = $3 WHERE id = $1")
-                .bind(t.id).bind(at).bind(true).execute(p).await.expect("feature").rows_affected());
-        }
-        (t.id, t.version)
-    }
-
     /// A draft by the gate's staff member.
     async fn fresh_post(&self) -> (i64, i64) {
         let author = Actor::user(self.staff_id, "Gate Staff", staffroom::domain::permissions::Roles::STAFF);
@@ -403,29 +389,6 @@ impl Fixture {
             RequestKind::RestoreRevision => {
                 let (id, version, revision) = self.published_post_with_revision().await;
                 Request::RestoreRevision { id, version, revision }
-            }
-            RequestKind::Testimonials => Request::Testimonials { status: None, search: None, after: None, limit: 10 },
-            RequestKind::SaveTestimonial => {
-                let (id, version) = self.fresh_testimonial(false).await;
-                let fields = staffroom_core::store::testimonials::TestimonialFields {
-                    author_name: "Gate Author".into(),
-                    author_role: None,
-                    content: "Gate text, edited".into(),
-                    rating: Some(4),
-                    testimonial_type: "student".into(),
-                    case_study: String::new(),
-                };
-                Request::SaveTestimonial { id, version, fields: Box::new(fields) }
-            }
-            RequestKind::FeatureTestimonial => {
-                // Unfeaturing: featuring could meet the limit after many samples.
-                let (id, version) = self.fresh_testimonial(true).await;
-                Request::FeatureTestimonial { id, version, featured: false }
-            }
-            RequestKind::ReorderTestimonial => {
-                let _ = self.fresh_testimonial(true).await;
-                let (id, version) = self.fresh_testimonial(true).await;
-                Request::ReorderTestimonial { id, version, up: true }
             }
             RequestKind::AttendanceCohorts => Request::AttendanceCohorts,
             RequestKind::AttendanceGrid => {

@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 use staffroom::domain::permissions::Roles;
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
-use staffroom_core::store::testimonials::{self, TestimonialFields};
+use staffroom_core::store::areas::testimonials::{self, TestimonialFields};
 use staffroom_core::store::{Actor, Db, StoreError, content};
 
 async fn approved(db: &Db, who: &Actor, author: &str) -> (i64, i64) {

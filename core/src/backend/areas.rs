@@ -3,7 +3,7 @@
 //! record screen as the generic replies.
 
 use super::{Backend, Reply, Request};
-use crate::store::areas::{self, Call, Outcome};
+use crate::store::areas::{self, Call, Outcome, Rules};
 use crate::store::{Actor, StoreError};
 
 pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Result<Reply, StoreError> {
@@ -11,7 +11,8 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
         return Err(StoreError::Other(format!("{} is not a simple area's request", request.kind())));
     };
     let decl = areas::find(area).ok_or_else(|| areas::unknown(area, op))?;
-    let call = Call { db: &b.db, actor, tz: b.settings.tz, op, args: *args };
+    let rules = Rules { featured_testimonials_limit: b.settings.featured_limit };
+    let call = Call { db: &b.db, actor, tz: b.settings.tz, rules, op, args: *args };
     Ok(match (decl.handle)(call).await? {
         Outcome::Page(page) => Reply::Records(Box::new(page)),
         Outcome::Saved(what) => Reply::RecordSaved(what),

@@ -63,10 +63,6 @@ crate::string_enum! {
         ReorderCaseStudy => "reorder_case_study",
         AddCaseStudyMedia => "add_case_study_media",
         RestoreRevision => "restore_revision",
-        Testimonials => "testimonials",
-        SaveTestimonial => "save_testimonial",
-        FeatureTestimonial => "feature_testimonial",
-        ReorderTestimonial => "reorder_testimonial",
         AttendanceCohorts => "attendance_cohorts",
         AttendanceGrid => "attendance_grid",
         MarkAttendance => "mark_attendance",
@@ -171,12 +167,6 @@ pub const GATE: &[(RequestKind, Need, Handler)] = &[
     (K::ReorderCaseStudy, Permission(Action::EditContent), Handler::CaseStudies),
     (K::AddCaseStudyMedia, Permission(Action::EditContent), Handler::CaseStudies),
     (K::RestoreRevision, Permission(Action::EditContent), Handler::Posts),
-    // Testimonials: everyone who sees content reads them; admins and staff edit,
-    // feature and order them.
-    (K::Testimonials, Permission(Action::ViewContent), Handler::Testimonials),
-    (K::SaveTestimonial, Permission(Action::ModerateContent), Handler::Testimonials),
-    (K::FeatureTestimonial, Permission(Action::ModerateContent), Handler::Testimonials),
-    (K::ReorderTestimonial, Permission(Action::ModerateContent), Handler::Testimonials),
     // Attendance: everyone who sees the calendar reads the grid; instructors and
     // admins mark (the store also checks that an instructor teaches the cohort).
     (K::AttendanceCohorts, Permission(Action::ViewCalendar), Handler::Attendance),
@@ -238,7 +228,6 @@ pub enum Handler {
     Messages,
     Posts,
     CaseStudies,
-    Testimonials,
     Moderation,
     Attendance,
 }
@@ -299,10 +288,6 @@ impl Request {
             Request::ReorderCaseStudy { .. } => K::ReorderCaseStudy,
             Request::AddCaseStudyMedia { .. } => K::AddCaseStudyMedia,
             Request::RestoreRevision { .. } => K::RestoreRevision,
-            Request::Testimonials { .. } => K::Testimonials,
-            Request::SaveTestimonial { .. } => K::SaveTestimonial,
-            Request::FeatureTestimonial { .. } => K::FeatureTestimonial,
-            Request::ReorderTestimonial { .. } => K::ReorderTestimonial,
             Request::AttendanceCohorts => K::AttendanceCohorts,
             Request::AttendanceGrid { .. } => K::AttendanceGrid,
             Request::MarkAttendance { .. } => K::MarkAttendance,

@@ -21,7 +21,6 @@ pub mod scheduler;
 mod session;
 mod settings;
 pub use settings::Settings;
-mod testimonials;
 mod users;
 mod worker;
 
@@ -227,27 +226,6 @@ pub enum Request {
     MergeLeads {
         a: (i64, i64),
         b: (i64, i64),
-    },
-    Testimonials {
-        status: Option<&'static str>,
-        search: Option<String>,
-        after: Option<records::Cursor>,
-        limit: i64,
-    },
-    SaveTestimonial {
-        id: i64,
-        version: i64,
-        fields: Box<crate::store::testimonials::TestimonialFields>,
-    },
-    FeatureTestimonial {
-        id: i64,
-        version: i64,
-        featured: bool,
-    },
-    ReorderTestimonial {
-        id: i64,
-        version: i64,
-        up: bool,
     },
     Posts {
         status: Option<&'static str>,

@@ -114,7 +114,6 @@ impl Backend {
             Handler::Messages => super::messages::handle(self, actor, request).await,
             Handler::Posts => super::posts::handle(self, actor, request).await,
             Handler::CaseStudies => super::case_studies::handle(self, actor, request).await,
-            Handler::Testimonials => super::testimonials::handle(self, actor, request).await,
             Handler::Moderation => super::moderation::handle(self, actor, request).await,
             Handler::Attendance => super::attendance::handle(self, actor, request).await,
         }

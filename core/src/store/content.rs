@@ -319,7 +319,6 @@ pub struct Testimonial {
 
 const TESTIMONIAL_COLUMNS: &str = "id, author_name, content, rating, status, is_featured, version";
 
-#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// Records a testimonial awaiting moderation. BR-10: rating 1..5.
 pub async fn create_testimonial(
     db: &Db,
@@ -333,7 +332,7 @@ pub async fn create_testimonial(
         return Err(StoreError::invalid("rating", "must be between 1 and 5"));
     }
     // The testimonials screen's limits (its form checks the same).
-    use super::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
+    use super::areas::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS};
     let author_name = super::fields::required("author", author_name, MAX_NAME_CHARS)?;
     let content = super::fields::required("text", content, MAX_TEXT_CHARS)?;
     let at = now();

@@ -44,7 +44,6 @@ pub mod posts;
 pub mod prefs;
 pub mod records;
 pub mod sessions;
-pub mod testimonials;
 pub mod user_list;
 pub mod users;
 mod versioned;

@@ -4,15 +4,18 @@
 //! `rules.featured_testimonials_limit`, refused naming it when full), `K`/`J` move a
 //! featured one up or down, `e` edits the author, text, rating and case study.
 
-use super::{Act, Decl, Refusal};
+use super::{Act, Decl, Refusal, area_call, area_list};
 use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Offer;
 use crate::ui::widgets::form::{Field, Form, Values};
+use staffroom_core::protocol::areas::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, field};
+use staffroom_core::protocol::areas::{Args, FieldValue};
 use staffroom_core::protocol::moderation::{Decision, QueueKind};
-use staffroom_core::protocol::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, TestimonialFields};
+
+const AREA: &str = "testimonials";
 
 const MODERATE: Option<Permission> = Some(Permission::ModerateContent);
 
@@ -42,7 +45,13 @@ pub static DECL: Decl = Decl {
 };
 
 fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
-    Request::Testimonials { status: tab, search, after, limit: 100 }
+    area_list(AREA, tab, search, after)
+}
+
+/// An operation on the selected testimonial with one flag.
+fn flagged(r: &Record, op: &'static str, key: &'static str, on: bool) -> Request {
+    let args = Args { record: Some((r.id, r.version)), fields: vec![(key, FieldValue::Flag(on))], ..Args::default() };
+    Request::Area { area: AREA, op, args: Box::new(args) }
 }
 
 fn act(action: Action, r: Option<&Record>) -> Option<Act> {
@@ -51,29 +60,26 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
     Some(match action {
         Action::Approve => Act::Send(Request::Decide { items: one, decision: Decision::Approve }),
         Action::Reject => Act::Form(Form::new(
-            format!("Reject the testimonial by {}", r.value("author")),
+            format!("Reject the testimonial by {}", r.value(field::AUTHOR)),
             "reject",
             vec![Field::line("reason", "reason", 500, true).hint("stored with the testimonial and shown with it")],
         )),
-        Action::Feature => {
-            let featured = r.value("featured") != "yes";
-            Act::Send(Request::FeatureTestimonial { id: r.id, version: r.version, featured })
-        }
-        Action::MoveUp | Action::MoveDown => {
-            Act::Send(Request::ReorderTestimonial { id: r.id, version: r.version, up: action == Action::MoveUp })
-        }
+        Action::Feature => Act::Send(flagged(r, "feature", field::FEATURED, r.value(field::FEATURED) != "yes")),
+        Action::MoveUp | Action::MoveDown => Act::Send(flagged(r, "reorder", field::UP, action == Action::MoveUp)),
         Action::Edit => Act::Form(Form::new(
-            format!("Edit the testimonial by {}", r.value("author")),
+            format!("Edit the testimonial by {}", r.value(field::AUTHOR)),
             "edit",
             vec![
-                Field::line("author", "author", MAX_NAME_CHARS, true).with(r.value("author")),
-                Field::line("role", "role", MAX_NAME_CHARS, false).with(r.value("role")),
-                Field::number("rating", "rating", 1, 5).hint("1 to 5 stars; empty: none").with(r.value("rating")),
-                Field::choice("type", "type", vec!["student", "client", "partner"]).with(r.value("type")),
-                Field::line("case study", "case study", 200, false)
+                Field::line(field::AUTHOR, "author", MAX_NAME_CHARS, true).with(r.value(field::AUTHOR)),
+                Field::line(field::ROLE, "role", MAX_NAME_CHARS, false).with(r.value(field::ROLE)),
+                Field::number(field::RATING, "rating", 1, 5)
+                    .hint("1 to 5 stars; empty: none")
+                    .with(r.value(field::RATING)),
+                Field::choice(field::TYPE, "type", vec!["student", "client", "partner"]).with(r.value(field::TYPE)),
+                Field::line(field::CASE_STUDY, "case study", 200, false)
                     .hint("the case study's slug; empty: none")
-                    .with(r.value("case study")),
-                Field::multi("text", "text", MAX_TEXT_CHARS, true).with(r.value("text")),
+                    .with(r.value(field::CASE_STUDY)),
+                Field::multi(field::TEXT, "text", MAX_TEXT_CHARS, true).with(r.value(field::TEXT)),
             ],
         )),
         _ => return None,
@@ -87,17 +93,6 @@ fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, 
             items: vec![(QueueKind::Testimonial, r.id, r.version)],
             decision: Decision::Reject(v.text("reason")),
         }),
-        _ => Ok(Request::SaveTestimonial {
-            id: r.id,
-            version: r.version,
-            fields: Box::new(TestimonialFields {
-                author_name: v.text("author"),
-                author_role: Some(v.text("role")),
-                content: v.text("text"),
-                rating: v.number("rating"),
-                testimonial_type: v.text("type"),
-                case_study: v.text("case study"),
-            }),
-        }),
+        _ => Ok(area_call(AREA, "save", Some(r), v)),
     }
 }

@@ -100,7 +100,7 @@ const SELECT: &str = "SELECT e.id, e.slug, e.title, e.description, e.event_type,
      FROM events e";
 
 async fn handle(call: Call<'_>) -> Result<Outcome> {
-    let Call { db, actor, tz, op, args } = call;
+    let Call { db, actor, tz, op, args, .. } = call;
     match op {
         "list" => list(db, &args, tz).await.map(Outcome::Page),
         "save" => {

@@ -40,7 +40,7 @@ pub mod field {
 }
 
 async fn handle(call: Call<'_>) -> Result<Outcome> {
-    let Call { db, actor, op, args, tz } = call;
+    let Call { db, actor, op, args, tz, .. } = call;
     match op {
         "list" => {
             let after = args.after_time();

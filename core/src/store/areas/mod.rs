@@ -23,9 +23,11 @@ pub mod events;
 pub mod help_requests;
 pub mod packages;
 pub mod projects;
+pub mod testimonials;
 
 /// Every simple area's declaration: a new area adds its line here.
-pub static AREAS: &[&AreaDecl] = &[&events::AREA, &help_requests::AREA, &packages::AREA, &projects::AREA];
+pub static AREAS: &[&AreaDecl] =
+    &[&events::AREA, &help_requests::AREA, &packages::AREA, &projects::AREA, &testimonials::AREA];
 
 /// A form's value as the screen checked it: a number is a number (money in minor
 /// units), a day a day, yes/no a bool. Text is accepted where a number or a day is
@@ -173,6 +175,13 @@ pub enum Outcome {
     Saved(String),
 }
 
+/// The office's rules an operation may need, from the configuration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// `rules.featured_testimonials_limit`.
+    pub featured_testimonials_limit: i64,
+}
+
 /// One operation's call.
 #[derive(Debug)]
 pub struct Call<'a> {
@@ -181,6 +190,7 @@ pub struct Call<'a> {
     pub actor: &'a Actor,
     /// The office's zone: times typed and shown are in it.
     pub tz: chrono_tz::Tz,
+    pub rules: Rules,
     pub op: &'static str,
     pub args: Args,
 }

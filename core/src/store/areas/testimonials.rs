@@ -5,14 +5,177 @@
 //! `content::set_featured` (the featured limit is counted in their transaction).
 //!
 //! Every write needs `ModerateContent` (admins and staff), is versioned and audited.
+//!
+//! A simple area: the screen reaches it through `Request::Area` ("list", "save"
+//! with the form's fields, "feature" with `featured`, "reorder" with `up`).
+//! Approving and rejecting go through the moderation queue (`Request::Decide`),
+//! shared with the moderation screen.
 
-use super::audit::{self, Change};
-use super::page::{self, Page};
-use super::{Actor, Db, Result, StoreError, Tx, now};
+use super::{AreaDecl, Args, Call, FieldValue, Outcome};
 use crate::domain::permissions::Action;
+use crate::store::audit::{self, Change};
+use crate::store::page::{self, Page};
+use crate::store::records::{Cursor, Record, RecordPage};
+use crate::store::{Actor, Db, Result, StoreError, Tx, content, now};
 use crate::with_tx;
 use chrono::{DateTime, Utc};
 use serde_json::json;
+
+pub static AREA: AreaDecl = AreaDecl {
+    name: "testimonials",
+    // Everyone who sees content reads them; admins and staff edit, feature and
+    // order them.
+    gate: &[
+        ("list", Action::ViewContent),
+        ("save", Action::ModerateContent),
+        ("feature", Action::ModerateContent),
+        ("reorder", Action::ModerateContent),
+    ],
+    handle: |call| Box::pin(handle(call)),
+    samples: |db, n| Box::pin(samples(db, n)),
+};
+
+/// The form's field keys, shared with the screen's declaration; and the
+/// arguments of `feature` and `reorder`.
+pub mod field {
+    pub const AUTHOR: &str = "author";
+    pub const ROLE: &str = "role";
+    pub const TEXT: &str = "text";
+    pub const RATING: &str = "rating";
+    pub const TYPE: &str = "type";
+    pub const CASE_STUDY: &str = "case study";
+    /// Shown as `yes`/`no`; `feature`'s flag.
+    pub const FEATURED: &str = "featured";
+    /// `reorder`: a step up (else down).
+    pub const UP: &str = "up";
+}
+
+async fn handle(call: Call<'_>) -> Result<Outcome> {
+    let Call { db, actor, op, args, rules, .. } = call;
+    match op {
+        "list" => {
+            let after = match args.after {
+                Some(Cursor::Order(k, id)) => Some((k, id)),
+                _ => None,
+            };
+            let counts = if after.is_none() { Some(counts(db).await?) } else { None };
+            let page = page(db, args.tab, args.search.as_deref(), after, args.limit).await?;
+            Ok(Outcome::Page(RecordPage {
+                counts,
+                rows: page.rows.iter().map(record).collect(),
+                next: page.next.map(|(k, id)| Cursor::Order(k, id)),
+                more: after.is_some(),
+            }))
+        }
+        "save" => {
+            let (id, version) = args.record()?;
+            let fields = TestimonialFields {
+                author_name: args.field(field::AUTHOR).to_string(),
+                author_role: Some(args.field(field::ROLE).to_string()),
+                content: args.field(field::TEXT).to_string(),
+                rating: args.number(field::RATING, "must be a whole number")?,
+                testimonial_type: args.field(field::TYPE).to_string(),
+                case_study: args.field(field::CASE_STUDY).to_string(),
+            };
+            let t = update(db, actor, id, version, fields).await?;
+            Ok(Outcome::Saved(format!("the testimonial by {} is saved", t.author_name)))
+        }
+        "feature" => {
+            let (id, version) = args.record()?;
+            let featured = args.flag(field::FEATURED);
+            let t = content::set_featured(db, actor, id, version, featured, rules.featured_testimonials_limit).await?;
+            let what = if featured { "featured" } else { "no longer featured" };
+            Ok(Outcome::Saved(format!("the testimonial by {} is {what}", t.author_name)))
+        }
+        "reorder" => {
+            let (id, version) = args.record()?;
+            let up = args.flag(field::UP);
+            let t = reorder(db, actor, id, version, up).await?;
+            Ok(Outcome::Saved(format!("the testimonial by {} moved {}", t.author_name, if up { "up" } else { "down" })))
+        }
+        other => Err(super::unknown(AREA.name, other)),
+    }
+}
+
+fn stars(r: Option<i64>) -> String {
+    r.map_or("—".into(), |r| {
+        format!("{}{}", "★".repeat(r.clamp(0, 5) as usize), "☆".repeat((5 - r).clamp(0, 5) as usize))
+    })
+}
+
+/// A testimonial as the record screen shows it.
+fn record(t: &Testimonial) -> Record {
+    let opening: String = t.content.chars().take(80).collect::<String>().replace('\n', " ");
+    let mut detail = vec![
+        ("author".into(), t.author_name.clone()),
+        ("role".into(), t.author_role.clone().unwrap_or_else(|| "—".into())),
+        ("rating".into(), stars(t.rating)),
+        ("type".into(), t.testimonial_type.clone()),
+        ("case study".into(), t.case_study.clone().unwrap_or_else(|| "none linked".into())),
+        ("status".into(), t.status.clone()),
+    ];
+    if let Some(r) = &t.rejection_reason {
+        detail.push(("rejected because".into(), r.clone()));
+    }
+    detail.push(("text".into(), t.content.clone()));
+    Record {
+        id: t.id,
+        version: t.version,
+        status: t.status.clone(),
+        cells: vec![
+            if t.is_featured { "★".into() } else { String::new() },
+            t.author_name.clone(),
+            stars(t.rating),
+            opening,
+            t.status.clone(),
+        ],
+        detail,
+        values: vec![
+            (field::AUTHOR, t.author_name.clone()),
+            (field::ROLE, t.author_role.clone().unwrap_or_default()),
+            (field::TEXT, t.content.clone()),
+            (field::RATING, t.rating.map_or(String::new(), |r| r.to_string())),
+            (field::TYPE, t.testimonial_type.clone()),
+            (field::CASE_STUDY, t.case_study.clone().unwrap_or_default()),
+            (field::FEATURED, if t.is_featured { "yes".into() } else { "no".into() }),
+        ],
+    }
+}
+
+/// For the gate test: testimonials of its own, the last two approved and
+/// featured (to unfeature, and to move up past its neighbour).
+async fn samples(db: &Db, n: u32) -> Result<Vec<(&'static str, Args)>> {
+    let mut made = Vec::new();
+    for what in ["edit", "feature", "neighbour", "reorder"] {
+        let t = content::create_testimonial(db, &Actor::cli(), &format!("Gate {what} {n}"), "Gate text", 5).await?;
+        if what != "edit" {
+            crate::with_db!(db, p => sqlx::query(
+                "UPDATE testimonials SET status = 'approved', approved_at = $2, is_featured = $3 WHERE id = $1",
+            )
+            .bind(t.id)
+            .bind(now())
+            .bind(true)
+            .execute(p)
+            .await?
+            .rows_affected());
+        }
+        made.push((t.id, t.version));
+    }
+    let form = vec![
+        (field::AUTHOR, FieldValue::from("Gate Author")),
+        (field::TEXT, FieldValue::from("Gate text, edited")),
+        (field::RATING, FieldValue::Number(Some(4))),
+        (field::TYPE, FieldValue::from("student")),
+    ];
+    let flag = |key, on| vec![(key, FieldValue::Flag(on))];
+    Ok(vec![
+        ("list", Args { limit: 10, ..Args::default() }),
+        ("save", Args { record: Some(made[0]), fields: form, ..Args::default() }),
+        // Unfeaturing: featuring could meet the limit after many samples.
+        ("feature", Args { record: Some(made[1]), fields: flag(field::FEATURED, false), ..Args::default() }),
+        ("reorder", Args { record: Some(made[3]), fields: flag(field::UP, true), ..Args::default() }),
+    ])
+}
 
 /// The longest testimonial text and author fields, in characters.
 pub const MAX_TEXT_CHARS: usize = 5_000;
