@@ -71,13 +71,12 @@ pub mod posts {
     };
 }
 
-pub mod case_studies {
-    pub use crate::store::case_studies::{CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia};
-}
-
 /// The simple areas (one table, one list, one form each): their arguments and limits.
 pub mod areas {
     pub use crate::store::areas::{Args, FieldValue};
+    pub mod case_studies {
+        pub use crate::store::areas::case_studies::{MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, field};
+    }
     pub mod events {
         pub use crate::store::areas::events::{
             MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_MINUTES, MAX_SEATS, MAX_TITLE_CHARS, TYPES, field,

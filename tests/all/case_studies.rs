@@ -8,7 +8,7 @@ use staffroom::domain::case_study::CaseStudyStatus;
 use staffroom::domain::permissions::Roles;
 use staffroom::ui::driver::Driver;
 use staffroom::ui::screens::ScreenId;
-use staffroom_core::store::case_studies::{self, CaseStudyFields, NewMedia};
+use staffroom_core::store::areas::case_studies::{self, CaseStudyFields, NewMedia};
 use staffroom_core::store::{Db, StoreError};
 
 async fn tech(db: &Db, names: &[&str]) {

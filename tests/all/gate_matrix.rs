@@ -151,29 +151,6 @@ impl Fixture {
         (p.id, p.version)
     }
 
-    /// A draft case study with one thumbnail.
-    async fn fresh_case_study(&self) -> (i64, i64) {
-        let author = Actor::user(self.staff_id, "Gate Staff", staffroom::domain::permissions::Roles::STAFF);
-        let fields = staffroom_core::store::case_studies::CaseStudyFields {
-            title: format!("Gate case {}", self.next()),
-            project_type: "mvp".into(),
-            client_type: "student".into(),
-            ..Default::default()
-        };
-        let c = staffroom_core::store::case_studies::save(&self.db, &author, None, fields).await.expect("case study");
-        let media = staffroom_core::store::case_studies::NewMedia {
-            media_type: "image".into(),
-            file_url: "https://img.example/x.png".into(),
-            caption: None,
-            alt_text: None,
-            thumbnail: true,
-        };
-        let c = staffroom_core::store::case_studies::add_media(&self.db, &author, c.row.id, c.row.version, media)
-            .await
-            .expect("media");
-        (c.row.id, c.row.version)
-    }
-
     /// A published post edited once: it holds one revision.
     async fn published_post_with_revision(&self) -> (i64, i64, i64) {
         let author = Actor::user(self.staff_id, "Gate Staff", staffroom::domain::permissions::Roles::STAFF);
@@ -351,40 +328,6 @@ impl Fixture {
                 Request::MovePost { id, version, to: staffroom::domain::post::PostStatus::Pending, reason: None }
             }
             RequestKind::PublishDue => Request::PublishDue,
-            RequestKind::CaseStudies => Request::CaseStudies { status: None, search: None, after: None, limit: 10 },
-            RequestKind::SaveCaseStudy => {
-                let (id, version) = self.fresh_case_study().await;
-                let fields = staffroom_core::store::case_studies::CaseStudyFields {
-                    title: format!("Gate case edited {}", self.next()),
-                    project_type: "dashboard".into(),
-                    client_type: "business".into(),
-                    ..Default::default()
-                };
-                Request::SaveCaseStudy { id: Some((id, version)), fields: Box::new(fields) }
-            }
-            RequestKind::MoveCaseStudy => {
-                let (id, version) = self.fresh_case_study().await;
-                Request::MoveCaseStudy { id, version, to: staffroom::domain::case_study::CaseStudyStatus::Published }
-            }
-            RequestKind::FeatureCaseStudy => {
-                let (id, version) = self.fresh_case_study().await;
-                Request::FeatureCaseStudy { id, version, featured: true }
-            }
-            RequestKind::ReorderCaseStudy => {
-                let (_, (id, version)) = (self.fresh_case_study().await, self.fresh_case_study().await);
-                Request::ReorderCaseStudy { id, version, up: true }
-            }
-            RequestKind::AddCaseStudyMedia => {
-                let (id, version) = self.fresh_case_study().await;
-                let media = staffroom_core::store::case_studies::NewMedia {
-                    media_type: "video".into(),
-                    file_url: "https://video.example/x".into(),
-                    caption: Some("demo".into()),
-                    alt_text: None,
-                    thumbnail: false,
-                };
-                Request::AddCaseStudyMedia { id, version, media: Box::new(media) }
-            }
             RequestKind::PostRevisions => Request::PostRevisions { id: self.fresh_post().await.0 },
             RequestKind::RestoreRevision => {
                 let (id, version, revision) = self.published_post_with_revision().await;

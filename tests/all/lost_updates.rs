@@ -6,7 +6,7 @@
 use crate::common::{TestDb, actor};
 use staffroom::domain::permissions::Roles;
 use staffroom_core::store::StoreError;
-use staffroom_core::store::case_studies::{self, CaseStudyFields};
+use staffroom_core::store::areas::case_studies::{self, CaseStudyFields};
 use staffroom_core::store::posts::{self, PostDraft};
 
 const EDITORS: usize = 8;

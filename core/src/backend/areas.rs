@@ -11,7 +11,10 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
         return Err(StoreError::Other(format!("{} is not a simple area's request", request.kind())));
     };
     let decl = areas::find(area).ok_or_else(|| areas::unknown(area, op))?;
-    let rules = Rules { featured_testimonials_limit: b.settings.featured_limit };
+    let rules = Rules {
+        featured_testimonials_limit: b.settings.featured_limit,
+        featured_case_studies_limit: b.settings.featured_case_studies_limit,
+    };
     let call = Call { db: &b.db, actor, tz: b.settings.tz, rules, op, args: *args };
     Ok(match (decl.handle)(call).await? {
         Outcome::Page(page) => Reply::Records(Box::new(page)),

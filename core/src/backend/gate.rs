@@ -56,12 +56,6 @@ crate::string_enum! {
         MovePost => "move_post",
         PostRevisions => "post_revisions",
         PublishDue => "publish_due",
-        CaseStudies => "case_studies",
-        SaveCaseStudy => "save_case_study",
-        MoveCaseStudy => "move_case_study",
-        FeatureCaseStudy => "feature_case_study",
-        ReorderCaseStudy => "reorder_case_study",
-        AddCaseStudyMedia => "add_case_study_media",
         RestoreRevision => "restore_revision",
         AttendanceCohorts => "attendance_cohorts",
         AttendanceGrid => "attendance_grid",
@@ -159,13 +153,6 @@ pub const GATE: &[(RequestKind, Need, Handler)] = &[
     // Publishing what is due skips review as a direct publish does: the scheduler
     // (the system actor) and those who may publish directly.
     (K::PublishDue, Permission(Action::PublishDirectly), Handler::Posts),
-    // Case studies: read by everyone who sees content; written by admins and staff.
-    (K::CaseStudies, Permission(Action::ViewContent), Handler::CaseStudies),
-    (K::SaveCaseStudy, Permission(Action::EditContent), Handler::CaseStudies),
-    (K::MoveCaseStudy, Permission(Action::EditContent), Handler::CaseStudies),
-    (K::FeatureCaseStudy, Permission(Action::EditContent), Handler::CaseStudies),
-    (K::ReorderCaseStudy, Permission(Action::EditContent), Handler::CaseStudies),
-    (K::AddCaseStudyMedia, Permission(Action::EditContent), Handler::CaseStudies),
     (K::RestoreRevision, Permission(Action::EditContent), Handler::Posts),
     // Attendance: everyone who sees the calendar reads the grid; instructors and
     // admins mark (the store also checks that an instructor teaches the cohort).
@@ -227,7 +214,6 @@ pub enum Handler {
     Leads,
     Messages,
     Posts,
-    CaseStudies,
     Moderation,
     Attendance,
 }
@@ -281,12 +267,6 @@ impl Request {
             Request::MovePost { .. } => K::MovePost,
             Request::PostRevisions { .. } => K::PostRevisions,
             Request::PublishDue => K::PublishDue,
-            Request::CaseStudies { .. } => K::CaseStudies,
-            Request::SaveCaseStudy { .. } => K::SaveCaseStudy,
-            Request::MoveCaseStudy { .. } => K::MoveCaseStudy,
-            Request::FeatureCaseStudy { .. } => K::FeatureCaseStudy,
-            Request::ReorderCaseStudy { .. } => K::ReorderCaseStudy,
-            Request::AddCaseStudyMedia { .. } => K::AddCaseStudyMedia,
             Request::RestoreRevision { .. } => K::RestoreRevision,
             Request::AttendanceCohorts => K::AttendanceCohorts,
             Request::AttendanceGrid { .. } => K::AttendanceGrid,

@@ -6,7 +6,6 @@
 
 mod areas;
 mod attendance;
-mod case_studies;
 pub mod changes;
 pub mod gate;
 mod leads;
@@ -246,37 +245,6 @@ pub enum Request {
         version: i64,
         to: crate::domain::post::PostStatus,
         reason: Option<String>,
-    },
-    CaseStudies {
-        status: Option<&'static str>,
-        search: Option<String>,
-        after: Option<records::Cursor>,
-        limit: i64,
-    },
-    /// A new case study (`id: None`) or an edit at its version.
-    SaveCaseStudy {
-        id: Option<(i64, i64)>,
-        fields: Box<crate::store::case_studies::CaseStudyFields>,
-    },
-    MoveCaseStudy {
-        id: i64,
-        version: i64,
-        to: crate::domain::case_study::CaseStudyStatus,
-    },
-    FeatureCaseStudy {
-        id: i64,
-        version: i64,
-        featured: bool,
-    },
-    ReorderCaseStudy {
-        id: i64,
-        version: i64,
-        up: bool,
-    },
-    AddCaseStudyMedia {
-        id: i64,
-        version: i64,
-        media: Box<crate::store::case_studies::NewMedia>,
     },
     /// The bodies a published post kept, with the post as it is now.
     PostRevisions {

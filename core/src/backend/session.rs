@@ -113,7 +113,6 @@ impl Backend {
             Handler::Leads => super::leads::handle(self, actor, request).await,
             Handler::Messages => super::messages::handle(self, actor, request).await,
             Handler::Posts => super::posts::handle(self, actor, request).await,
-            Handler::CaseStudies => super::case_studies::handle(self, actor, request).await,
             Handler::Moderation => super::moderation::handle(self, actor, request).await,
             Handler::Attendance => super::attendance::handle(self, actor, request).await,
         }

@@ -22,7 +22,6 @@ pub mod audit_query;
 pub mod board;
 pub mod calendar;
 pub mod calendar_ics;
-pub mod case_studies;
 pub mod cohorts;
 pub mod contact_messages;
 pub mod content;

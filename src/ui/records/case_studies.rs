@@ -5,17 +5,18 @@
 //! (as the thumbnail it replaces the one before); `p` publishes (with exactly one
 //! thumbnail, BR-04), `x` archives, `d` takes it back to draft.
 
-use super::{Act, Decl, Refusal};
+use super::{Act, Decl, Refusal, area_call, area_list};
 use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::case_study::{CaseStudyStatus, ClientType, MediaType, ProjectType};
 use crate::domain::permissions::Action as Permission;
 use crate::ui::keymap::{Action, Context};
 use crate::ui::screens::Offer;
-use crate::ui::widgets::form::{Field, Form, Value, Values};
-use staffroom_core::protocol::case_studies::{
-    CaseStudyFields, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, NewMedia,
-};
+use crate::ui::widgets::form::{Field, Form, Values};
+use staffroom_core::protocol::areas::case_studies::{MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, field};
+use staffroom_core::protocol::areas::{Args, FieldValue};
+
+const AREA: &str = "case_studies";
 
 const EDIT: Option<Permission> = Some(Permission::EditContent);
 
@@ -48,7 +49,13 @@ pub static DECL: Decl = Decl {
 };
 
 fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
-    Request::CaseStudies { status: tab, search, after, limit: 100 }
+    area_list(AREA, tab, search, after)
+}
+
+/// An operation on the selected case study with one value.
+fn one(r: &Record, op: &'static str, key: &'static str, value: FieldValue) -> Request {
+    let args = Args { record: Some((r.id, r.version)), fields: vec![(key, value)], ..Args::default() };
+    Request::Area { area: AREA, op, args: Box::new(args) }
 }
 
 fn form(title: String, r: Option<&Record>) -> Form {
@@ -94,16 +101,14 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
         return Some(Act::Form(form("New case study".into(), None)));
     }
     let r = r?;
-    let to = |to: CaseStudyStatus| Act::Send(Request::MoveCaseStudy { id: r.id, version: r.version, to });
+    let to = |to: CaseStudyStatus| Act::Send(one(r, "move", field::TO, FieldValue::from(to.as_str())));
     Some(match action {
-        Action::Edit | Action::Open => Act::Form(form(format!("Edit {}", r.value("title")), Some(r))),
-        Action::Feature => Act::Send(Request::FeatureCaseStudy {
-            id: r.id,
-            version: r.version,
-            featured: r.value("featured") != "yes",
-        }),
+        Action::Edit | Action::Open => Act::Form(form(format!("Edit {}", r.value(field::TITLE)), Some(r))),
+        Action::Feature => {
+            Act::Send(one(r, "feature", field::FEATURED, FieldValue::Flag(r.value(field::FEATURED) != "yes")))
+        }
         Action::MoveUp | Action::MoveDown => {
-            Act::Send(Request::ReorderCaseStudy { id: r.id, version: r.version, up: action == Action::MoveUp })
+            Act::Send(one(r, "reorder", field::UP, FieldValue::Flag(action == Action::MoveUp)))
         }
         Action::AddMedia => {
             let types: Vec<&'static str> = MediaType::ALL.iter().map(|t| t.as_str()).collect();
@@ -128,53 +133,14 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
     })
 }
 
-fn list(v: &Values, key: &str) -> Vec<String> {
-    v.text(key).split(',').map(|t| t.trim().to_string()).filter(|t| !t.is_empty()).collect()
-}
-
+/// The forms go to the area as typed; the store checks every field and names the
+/// one at fault, where the form puts its message.
 fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
-    let some = |key: &str| Some(v.text(key)).filter(|t| !t.trim().is_empty());
-    let day = |key: &str| match v.get(key) {
-        Some(Value::Date(d)) => *d,
-        _ => None,
-    };
-    match tag {
-        "media" => {
-            let r = r.ok_or((None, "the case study is no longer in the list".to_string()))?;
-            let media = NewMedia {
-                media_type: v.text("media_type"),
-                file_url: v.text("file_url"),
-                caption: some("caption"),
-                alt_text: some("alt_text"),
-                thumbnail: v.text("thumbnail") == "yes",
-            };
-            Ok(Request::AddCaseStudyMedia { id: r.id, version: r.version, media: Box::new(media) })
-        }
-        _ => {
-            let fields = CaseStudyFields {
-                title: v.text("title"),
-                slug: some("slug"),
-                subtitle: some("subtitle"),
-                problem: some("problem"),
-                solution: some("solution"),
-                role: some("role"),
-                results: some("results"),
-                lessons_learned: some("lessons_learned"),
-                project_type: v.text("project_type"),
-                client_type: v.text("client_type"),
-                live_url: some("live_url"),
-                repo_url: some("repo_url"),
-                started_at: day("started_at"),
-                completed_at: day("completed_at"),
-                tags: list(v, "tags"),
-                tech: list(v, "tech"),
-            };
-            let id = match (tag, r) {
-                ("new", _) => None,
-                (_, Some(r)) => Some((r.id, r.version)),
-                (_, None) => return Err((None, "the case study is no longer in the list".to_string())),
-            };
-            Ok(Request::SaveCaseStudy { id, fields: Box::new(fields) })
-        }
+    let gone = || (None, "the case study is no longer in the list".to_string());
+    match (tag, r) {
+        ("media", Some(r)) => Ok(area_call(AREA, "media", Some(r), v)),
+        ("new", _) => Ok(area_call(AREA, "save", None, v)),
+        (_, Some(r)) => Ok(area_call(AREA, "save", Some(r), v)),
+        (_, None) => Err(gone()),
     }
 }

@@ -19,6 +19,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 // The simple areas: a module each, registered by its line in `AREAS`.
+pub mod case_studies;
 pub mod events;
 pub mod help_requests;
 pub mod packages;
@@ -27,7 +28,7 @@ pub mod testimonials;
 
 /// Every simple area's declaration: a new area adds its line here.
 pub static AREAS: &[&AreaDecl] =
-    &[&events::AREA, &help_requests::AREA, &packages::AREA, &projects::AREA, &testimonials::AREA];
+    &[&case_studies::AREA, &events::AREA, &help_requests::AREA, &packages::AREA, &projects::AREA, &testimonials::AREA];
 
 /// A form's value as the screen checked it: a number is a number (money in minor
 /// units), a day a day, yes/no a bool. Text is accepted where a number or a day is
@@ -180,6 +181,8 @@ pub enum Outcome {
 pub struct Rules {
     /// `rules.featured_testimonials_limit`.
     pub featured_testimonials_limit: i64,
+    /// `rules.featured_case_studies_limit`.
+    pub featured_case_studies_limit: i64,
 }
 
 /// One operation's call.
