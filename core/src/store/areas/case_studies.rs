@@ -19,7 +19,7 @@ use crate::domain::permissions::Action;
 use crate::store::audit::{self, Change};
 use crate::store::content::{self, Tagged};
 use crate::store::page::{self, Page};
-use crate::store::records::{Cursor, Record, RecordPage};
+use crate::store::records::Record;
 use crate::store::{Actor, Db, Result, StoreError, Tx, now};
 use crate::with_tx;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -81,18 +81,10 @@ async fn handle(call: Call<'_>) -> Result<Outcome> {
     let saved = |c: CaseStudy, what: &str| Ok(Outcome::Saved(format!("\"{}\" {what}", c.row.title)));
     match op {
         "list" => {
-            let after = match args.after {
-                Some(Cursor::Order(k, id)) => Some((k, id)),
-                _ => None,
-            };
+            let after = args.after_order();
             let counts = if after.is_none() { Some(counts(db).await?) } else { None };
             let page = page(db, args.tab, args.search.as_deref(), after, args.limit).await?;
-            Ok(Outcome::Page(RecordPage {
-                counts,
-                rows: page.rows.iter().map(record).collect(),
-                next: page.next.map(|(k, id)| Cursor::Order(k, id)),
-                more: after.is_some(),
-            }))
+            Ok(Outcome::Page(super::ordered_page(counts, page, record)))
         }
         "save" => saved(save(db, actor, args.record, fields_of(&args)?).await?, "is saved"),
         "move" => {

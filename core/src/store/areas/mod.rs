@@ -126,6 +126,14 @@ impl Args {
         self.tab.map(|t| t.parse().map_err(|_| StoreError::invalid("tab", format!("'{t}' is no status")))).transpose()
     }
 
+    /// Where a list in display order continues.
+    pub fn after_order(&self) -> Option<(i64, i64)> {
+        match self.after {
+            Some(Cursor::Order(order, id)) => Some((order, id)),
+            _ => None,
+        }
+    }
+
     /// Where a list newest-first by a time continues.
     pub fn after_time(&self) -> Option<(DateTime<Utc>, i64)> {
         match self.after {
@@ -166,6 +174,21 @@ pub async fn record_page<T>(
         next: page.next.map(|(at, id)| Cursor::Time(at, id)),
         more: !first,
     })
+}
+
+/// A page of a list in display order (the key: an order, then the id) as the
+/// record screen takes it; `counts` are the tabs' on the first page (`None` after).
+pub fn ordered_page<T>(
+    counts: Option<Vec<(String, i64)>>,
+    page: Page<T, (i64, i64)>,
+    record: impl Fn(&T) -> Record,
+) -> RecordPage {
+    RecordPage {
+        more: counts.is_none(),
+        counts,
+        rows: page.rows.iter().map(record).collect(),
+        next: page.next.map(|(order, id)| Cursor::Order(order, id)),
+    }
 }
 
 /// What an operation answers.

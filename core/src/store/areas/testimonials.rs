@@ -15,7 +15,7 @@ use super::{AreaDecl, Args, Call, FieldValue, Outcome};
 use crate::domain::permissions::Action;
 use crate::store::audit::{self, Change};
 use crate::store::page::{self, Page};
-use crate::store::records::{Cursor, Record, RecordPage};
+use crate::store::records::Record;
 use crate::store::{Actor, Db, Result, StoreError, Tx, content, now};
 use crate::with_tx;
 use chrono::{DateTime, Utc};
@@ -54,18 +54,10 @@ async fn handle(call: Call<'_>) -> Result<Outcome> {
     let Call { db, actor, op, args, rules, .. } = call;
     match op {
         "list" => {
-            let after = match args.after {
-                Some(Cursor::Order(k, id)) => Some((k, id)),
-                _ => None,
-            };
+            let after = args.after_order();
             let counts = if after.is_none() { Some(counts(db).await?) } else { None };
             let page = page(db, args.tab, args.search.as_deref(), after, args.limit).await?;
-            Ok(Outcome::Page(RecordPage {
-                counts,
-                rows: page.rows.iter().map(record).collect(),
-                next: page.next.map(|(k, id)| Cursor::Order(k, id)),
-                more: after.is_some(),
-            }))
+            Ok(Outcome::Page(super::ordered_page(counts, page, record)))
         }
         "save" => {
             let (id, version) = args.record()?;

@@ -27,7 +27,7 @@ use crate::domain::slug;
 use crate::store::audit::{self, Change};
 use crate::store::content::free_slug;
 use crate::store::page::{self, Page};
-use crate::store::records::{Cursor, Record, RecordPage};
+use crate::store::records::{Record, RecordPage};
 use crate::store::{Actor, Db, Result, StoreError, Tx, now};
 use crate::{with_db, with_tx};
 use chrono::{DateTime, Utc};
@@ -88,22 +88,14 @@ async fn handle(call: Call<'_>) -> Result<Outcome> {
 }
 
 async fn list(db: &Db, args: &Args) -> Result<RecordPage> {
-    let after = match args.after {
-        Some(Cursor::Order(o, id)) => Some((o, id)),
-        _ => None,
-    };
+    let after = args.after_order();
     let counts = match after {
         None => Some(counts(db).await?.into_iter().map(|(s, n)| (s.to_string(), n)).collect()),
         Some(_) => None,
     };
     let query = Query { status: args.tab::<PackageStatus>()?, search: args.search.clone() };
     let page = page(db, &query, after, args.limit).await?;
-    Ok(RecordPage {
-        counts,
-        rows: page.rows.iter().map(record).collect(),
-        next: page.next.map(|(o, id)| Cursor::Order(o, id)),
-        more: after.is_some(),
-    })
+    Ok(super::ordered_page(counts, page, record))
 }
 
 /// The form's values as the package's fields (checked by `create`/`update`).
