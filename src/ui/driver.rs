@@ -90,7 +90,7 @@ impl Driver {
         #[allow(clippy::expect_used)]
         // TestBackend draws into memory: creating and drawing it cannot fail (its
         // error type is never produced), so a panic here is a bug in the driver.
-        let term = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+        let term = Terminal::new(TestBackend::new(width, height)).expect("test terminal"); // ok: in memory
         Driver {
             app,
             db,
@@ -233,7 +233,7 @@ impl Driver {
         // Drawing into a TestBackend does no I/O and cannot fail.
         #[allow(clippy::expect_used)]
         // In memory: cannot fail (see `with_backend`).
-        self.term.draw(|f| view(&self.app, f)).expect("draw");
+        self.term.draw(|f| view(&self.app, f)).expect("draw"); // ok: in memory
     }
 
     /// Draws and returns the screen as text, one line per row.

@@ -63,16 +63,25 @@ fn have(tool: &str) -> bool {
 
 /// Starts staffroom in tmux; after it exits the pane records `stty -a` in `out`.
 fn start(db: &Path, out: &Path, tag: &str) -> Tmux {
-    let tmux = Tmux { socket: format!("staffroom-e2e-{}-{tag}", std::process::id()) };
     let bin = env!("CARGO_BIN_EXE_staffroom");
-    let script = format!(
-        "{bin} demo --as admin --database-url sqlite://{}; stty -a > {}; sleep 30",
-        db.display(),
-        out.display()
-    );
+    run_in_tmux(
+        tag,
+        "110x32",
+        &format!(
+            "{bin} demo --as admin --database-url sqlite://{}; stty -a > {}; sleep 30",
+            db.display(),
+            out.display()
+        ),
+    )
+}
+
+/// Runs `script` in a `size` ("COLSxROWS") tmux pane on a server of its own.
+fn run_in_tmux(tag: &str, size: &str, script: &str) -> Tmux {
+    let tmux = Tmux { socket: format!("staffroom-e2e-{}-{tag}", std::process::id()) };
+    let (cols, rows) = size.split_once('x').expect("COLSxROWS");
     let ok = tmux
         .cmd()
-        .args(["new-session", "-d", "-s", "e2e", "-x", "110", "-y", "32", "sh", "-c", &script])
+        .args(["new-session", "-d", "-s", "e2e", "-x", cols, "-y", rows, "sh", "-c", script])
         .env("TERM", "xterm-256color")
         .status()
         .expect("tmux");
@@ -137,21 +146,13 @@ fn starts_draws_quits_and_restores_the_terminal() {
 
 /// Starts staffroom as the demo's staff member with its data directory in `data`.
 fn start_staff(db: &Path, data: &Path, tag: &str) -> Tmux {
-    let tmux = Tmux { socket: format!("staffroom-e2e-{}-{tag}", std::process::id()) };
     let bin = env!("CARGO_BIN_EXE_staffroom");
     let script = format!(
         "XDG_DATA_HOME={} {bin} demo --as staff --database-url sqlite://{}; sleep 30",
         data.display(),
         db.display()
     );
-    let ok = tmux
-        .cmd()
-        .args(["new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30", "sh", "-c", &script])
-        .env("TERM", "xterm-256color")
-        .status()
-        .expect("tmux");
-    assert!(ok.success());
-    tmux
+    run_in_tmux(tag, "100x30", &script)
 }
 
 #[test]
@@ -238,20 +239,13 @@ fn a_database_that_fails_after_the_first_frame_leaves_one_line_and_a_cooked_term
     }
     let missing = temp_path("missing").join("staffroom.db");
     let out = temp_path("stty");
-    let tmux = Tmux { socket: format!("staffroom-e2e-{}-missing", std::process::id()) };
     let bin = env!("CARGO_BIN_EXE_staffroom");
     let script = format!(
         "{bin} --database-url sqlite://{}; echo EXIT=$?; stty -a > {}; sleep 30",
         missing.display(),
         out.display()
     );
-    let ok = tmux
-        .cmd()
-        .args(["new-session", "-d", "-s", "e2e", "-x", "110", "-y", "32", "sh", "-c", &script])
-        .env("TERM", "xterm-256color")
-        .status()
-        .expect("tmux");
-    assert!(ok.success());
+    let tmux = run_in_tmux("missing", "110x32", &script);
     let screen = tmux.wait_for("EXIT=");
     assert!(screen.contains("EXIT=1"), "{screen}");
     let errors: Vec<&str> = screen.lines().filter(|l| l.contains("staffroom: error:")).collect();
