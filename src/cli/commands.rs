@@ -156,8 +156,11 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
             // The scheduler's own request, through the backend's gate as the system.
             let settings = crate::backend::Settings::from_config(&config, false);
             let backend = crate::backend::Backend::new(db, settings, staffroom_core::protocol::remote_from_env());
-            let titles = match backend.handle_as_system(crate::backend::Request::PublishDue).await? {
-                crate::backend::Reply::PublishedDue(titles) => titles,
+            let titles = match backend
+                .handle_as_system(crate::backend::Request::Posts(crate::backend::PostRequest::PublishDue))
+                .await?
+            {
+                crate::backend::Reply::Posts(crate::backend::PostReply::PublishedDue(titles)) => titles,
                 _ => Vec::new(),
             };
             match titles.as_slice() {

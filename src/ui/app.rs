@@ -19,6 +19,7 @@ use super::screens::login::{LoginForm, LoginOutcome};
 use super::screens::{Cx, Screen, ScreenId};
 use super::theme::Theme;
 use crate::backend::{Envelope, Event, Reply, ReqId, Request, Who};
+use crate::backend::{OfficeReply, UserReply};
 use crate::domain::permissions::Roles;
 use chrono::{DateTime, NaiveDate, Utc};
 use crossterm::event::KeyEventKind;
@@ -347,8 +348,8 @@ impl App {
             return Vec::new();
         }
         match (token, ev.result) {
-            (Token::Login, Ok(Reply::Login(outcome))) => self.on_login(outcome),
-            (Token::Login, Ok(Reply::PasswordChanged)) => self.on_password_changed(),
+            (Token::Login, Ok(Reply::Office(OfficeReply::Login(outcome)))) => self.on_login(outcome),
+            (Token::Login, Ok(Reply::Users(UserReply::PasswordChanged))) => self.on_password_changed(),
             (Token::Login | Token::Probe, Ok(_)) => Vec::new(),
             (Token::Probe, Err(_)) => Vec::new(),
             (Token::Login, Err(e)) => {

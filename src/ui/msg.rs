@@ -64,10 +64,11 @@ pub fn coalesce(effects: Vec<Effect>) -> Vec<Effect> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::backend::LeadRequest;
     use crate::backend::Request;
 
     fn send(req_id: u64, supersedes: Option<u64>) -> Effect {
-        Effect::Send(Box::new(Envelope { req_id, supersedes, request: Request::Assignees }))
+        Effect::Send(Box::new(Envelope { req_id, supersedes, request: Request::Leads(LeadRequest::Assignees) }))
     }
 
     #[test]

@@ -227,6 +227,7 @@ impl InputForm {
     }
 
     fn submit(&self, today: NaiveDate, tz: Tz) -> Result<crate::backend::Request, String> {
+        use crate::backend::LeadRequest;
         use crate::backend::Request;
         let text = self.text.trim();
         match self.kind {
@@ -234,11 +235,11 @@ impl InputForm {
                 if text.is_empty() {
                     return Err("a note needs some text".into());
                 }
-                Ok(Request::AddNote { lead_id, note_type: self.note_type, text: text.to_string() })
+                Ok(Request::Leads(LeadRequest::AddNote { lead_id, note_type: self.note_type, text: text.to_string() }))
             }
             super::screens::Input::FollowUp { lead_id, version } => {
                 let at = if text == "-" { None } else { Some(parse_follow_up(text, today, tz)?) };
-                Ok(Request::SetFollowUp { id: lead_id, version, at })
+                Ok(Request::Leads(LeadRequest::SetFollowUp { id: lead_id, version, at }))
             }
         }
     }

@@ -357,6 +357,7 @@ crate::on_both!(h_on_a_record_screen_opens_that_records_history, |t: TestDb| asy
 #[tokio::test]
 async fn v_shows_how_far_verification_has_come() {
     use crossterm::event::KeyCode;
+    use staffroom::backend::{AuditReply, AuditRequest, OfficeReply, OfficeRequest};
     use staffroom::backend::{Backend, Envelope, Event, Reply, Request};
     use staffroom::domain::permissions::Roles;
     use staffroom::ui::cmd::{Lane, Token};
@@ -368,14 +369,14 @@ async fn v_shows_how_far_verification_has_come() {
     }
     // The real worker: progress events (partial) first, then the verdict.
     let backend = std::sync::Arc::new(Backend::new(t.db.clone(), crate::driver::backend_settings(), "test"));
-    let login = Request::Login {
+    let login = Request::Office(OfficeRequest::Login {
         email: "amira@test.example".into(),
         password: crate::common::PASSWORD.into(),
         terminal: "t".into(),
-    };
-    assert!(matches!(backend.handle(login).await.0, Ok(Reply::Login(Ok(_)))));
+    });
+    assert!(matches!(backend.handle(login).await.0, Ok(Reply::Office(OfficeReply::Login(Ok(_))))));
     let (tx, mut rx) = staffroom::backend::spawn(backend);
-    tx.send(Envelope { req_id: 9, supersedes: None, request: Request::VerifyAudit }).unwrap();
+    tx.send(Envelope { req_id: 9, supersedes: None, request: Request::Audit(AuditRequest::VerifyAudit) }).unwrap();
     let mut events: Vec<Event> = Vec::new();
     while let Some(ev) = rx.recv().await {
         let last = !ev.partial;
@@ -391,14 +392,18 @@ async fn v_shows_how_far_verification_has_come() {
         assert!(r.partial && r.req_id == 9);
         assert!(matches!(r.result, Ok(Reply::Progress { done, total }) if total == head && done <= total), "{r:?}");
     }
-    assert!(matches!(last.result, Ok(Reply::AuditVerified(audit::Verdict::Intact { .. }))), "{last:?}");
+    assert!(
+        matches!(last.result, Ok(Reply::Audit(AuditReply::AuditVerified(audit::Verdict::Intact { .. })))),
+        "{last:?}"
+    );
 
     // The viewer: a report arriving while the verdict is awaited is drawn as a bar.
     let mut d = audit_screen(&t.db, "amira@test.example").await.late(7);
     d.press(KeyCode::Char('V')).await;
-    let Effect::Send(cmd) =
-        d.app.request(Token::Screen(staffroom::ui::screens::ScreenId::Audit, Lane::Write(0)), Request::VerifyAudit)
-    else {
+    let Effect::Send(cmd) = d.app.request(
+        Token::Screen(staffroom::ui::screens::ScreenId::Audit, Lane::Write(0)),
+        Request::Audit(AuditRequest::VerifyAudit),
+    ) else {
         panic!("a request")
     };
     d.app.update(Msg::Backend(Box::new(Event {

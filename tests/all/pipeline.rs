@@ -258,7 +258,11 @@ async fn instructors_cannot_open_the_board() {
     let effects = d.app.open(staffroom::ui::screens::ScreenId::Pipeline);
     d.run(effects).await;
     assert_ne!(d.app.screen().map(|s| s.id()), Some(staffroom::ui::screens::ScreenId::Pipeline));
-    let forged = staffroom::backend::Request::Board { per_column: 10, filter: None, save: false };
+    let forged = staffroom::backend::Request::Leads(staffroom::backend::LeadRequest::Board {
+        per_column: 10,
+        filter: None,
+        save: false,
+    });
     let err = d.backend.handle(forged).await.0.unwrap_err();
     assert!(err.to_string().contains("may not view leads"), "{err}");
 }

@@ -692,6 +692,7 @@ crate::on_both!(ctrl_g_finds_text_in_the_body, |t: TestDb| async move {
 
 crate::on_both!(the_scheduler_publishes_through_the_gate_as_the_system, |t: TestDb| async move {
     use staffroom::backend::{Backend, Reply, Request};
+    use staffroom::backend::{OfficeRequest, PostReply, PostRequest};
     let sami = login_user(&t.db, "sami@test.example", "Sami Staff", Roles::STAFF).await;
     let draft = PostDraft { title: "Due".into(), content: "x y".into(), ..Default::default() };
     let due = posts::save(&t.db, &sami, None, draft).await.unwrap();
@@ -699,12 +700,15 @@ crate::on_both!(the_scheduler_publishes_through_the_gate_as_the_system, |t: Test
     staffroom_core::with_db!(&t.db, p => sqlx::query("UPDATE posts SET status = 'approved', publish_at = $2 WHERE id = $1").bind(due.row.id).bind(past).execute(p).await.unwrap().rows_affected());
     let backend = Backend::new(t.db.clone(), staffroom::ui::driver::backend_settings(), "local");
     // No session: the system actor passes the same gate row as a person would.
-    let reply = backend.handle_as_system(Request::PublishDue).await.unwrap();
-    assert!(matches!(&reply, Reply::PublishedDue(titles) if titles == &vec!["Due".to_string()]), "{reply:?}");
+    let reply = backend.handle_as_system(Request::Posts(PostRequest::PublishDue)).await.unwrap();
+    assert!(
+        matches!(&reply, Reply::Posts(PostReply::PublishedDue(titles)) if titles == &vec!["Due".to_string()]),
+        "{reply:?}"
+    );
     let client: String = staffroom_core::with_db!(&t.db, p => sqlx::query_scalar("SELECT client FROM audit_log WHERE entity_type = 'post' AND action = 'publish'").fetch_one(p).await.unwrap());
     assert!(client.ends_with("scheduler"), "{client}");
     // What is not a job with a permission row is refused to the system.
     let today = staffroom_core::store::now().date_naive();
-    let err = backend.handle_as_system(Request::Dashboard { today }).await.unwrap_err();
+    let err = backend.handle_as_system(Request::Office(OfficeRequest::Dashboard { today })).await.unwrap_err();
     assert!(err.to_string().contains("not a job the system runs"), "{err}");
 });

@@ -6,6 +6,7 @@
 use crate::common::{TestDb, login_user};
 use crate::driver::Driver;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use staffroom::backend::LeadRequest;
 use staffroom::backend::{Backend, Request, Settings};
 use staffroom::domain::lead::LeadStatus;
 use staffroom::domain::permissions::Roles;
@@ -120,7 +121,8 @@ crate::on_both!(a_deactivation_ends_the_session_on_the_next_request, |t: TestDb|
     let stored = leads::get(&t.db, card.id).await.unwrap();
     assert_eq!((stored.stage(), stored.version), (LeadStatus::New, card.version), "nothing moved");
     // The old backend session is over too: a forged request is refused.
-    let (r, _) = d.backend.handle(Request::Board { per_column: 5, filter: None, save: false }).await;
+    let (r, _) =
+        d.backend.handle(Request::Leads(LeadRequest::Board { per_column: 5, filter: None, save: false })).await;
     assert!(matches!(&r, Err(StoreError::Refused { reason }) if reason.contains("log in first")), "{r:?}");
 });
 
@@ -166,7 +168,7 @@ crate::on_both!(a_viewer_cannot_export_by_key_or_by_forged_request, |t: TestDb| 
     d.shift('E').await;
     assert!(toasts(&d).contains("may not export data"), "{}", toasts(&d));
     assert_eq!(files(), 0, "no file written");
-    let forged = Request::ExportLeads { filter: LeadFilter::default(), dir: dir.clone() };
+    let forged = Request::Leads(LeadRequest::ExportLeads { filter: LeadFilter::default(), dir: dir.clone() });
     let (r, who) = d.backend.handle(forged.clone()).await;
     assert!(matches!(&r, Err(StoreError::Refused { reason }) if reason.contains("may not export data")), "{r:?}");
     assert!(who.is_some_and(|w| w.active), "a refusal does not end the session");
@@ -198,14 +200,14 @@ crate::on_both!(an_instructor_cannot_load_the_board_even_with_a_forged_request, 
     assert_eq!(d.app.screen().map(|s| s.id()), Some(ScreenId::Dashboard));
     // Straight to the backend, as a tampered client would.
     let forged = [
-        Request::Board { per_column: 50, filter: None, save: false },
-        Request::Board { per_column: 50, filter: Some(LeadFilter::default()), save: true },
-        Request::BoardMore {
+        Request::Leads(LeadRequest::Board { per_column: 50, filter: None, save: false }),
+        Request::Leads(LeadRequest::Board { per_column: 50, filter: Some(LeadFilter::default()), save: true }),
+        Request::Leads(LeadRequest::BoardMore {
             status: LeadStatus::New,
             after: (staffroom_core::store::now(), i64::MAX),
             limit: 50,
             filter: LeadFilter::default(),
-        },
+        }),
     ];
     for request in forged {
         let (r, who) = d.backend.handle(request.clone()).await;

@@ -83,7 +83,12 @@ async fn a_staff_member_cannot_open_users_even_by_name() {
     assert!(s.contains("no match"), "the palette offers only allowed screens: {s}");
     d.press(KeyCode::Esc).await;
     // Even a forged request is refused by the backend.
-    let forged = staffroom::backend::Request::Users { state: None, search: None, after: None, limit: 10 };
+    let forged = staffroom::backend::Request::Users(staffroom::backend::UserRequest::Users {
+        state: None,
+        search: None,
+        after: None,
+        limit: 10,
+    });
     let err = d.backend.handle(forged).await.0.unwrap_err();
     assert!(err.to_string().contains("may not manage users"), "{err}");
 }
@@ -217,14 +222,19 @@ async fn the_idle_lock_asks_the_password_and_resumes_where_it_was() {
 #[tokio::test]
 async fn passwordless_demo_login_exists_only_in_demo_mode_and_for_demo_accounts() {
     let t = demo_db().await;
-    let cmd = |email: &str| staffroom::backend::Request::DemoLogin { email: email.into(), terminal: "t".into() };
+    let cmd = |email: &str| {
+        staffroom::backend::Request::Office(staffroom::backend::OfficeRequest::DemoLogin {
+            email: email.into(),
+            terminal: "t".into(),
+        })
+    };
     let normal = crate::driver::backend_settings();
     let backend = |settings| staffroom::backend::Backend::new(t.db.clone(), settings, "test");
     let err = backend(normal).handle(cmd("admin@demo.staffroom.test")).await.0.unwrap_err();
     assert!(err.to_string().contains("only for the demo"), "{err}");
     let demo_mode = staffroom::backend::Settings { demo: true, ..normal };
     let ok = backend(demo_mode).handle(cmd("admin@demo.staffroom.test")).await.0.unwrap();
-    assert!(matches!(ok, staffroom::backend::Reply::Login(Ok(_))));
+    assert!(matches!(ok, staffroom::backend::Reply::Office(staffroom::backend::OfficeReply::Login(Ok(_)))));
     let staffroom_core::store::users::User { id, .. } =
         staffroom_core::store::users::find_by_email(&t.db, "admin@demo.staffroom.test").await.unwrap().unwrap();
     let attempts = staffroom_core::store::users::login_attempts(&t.db, id, 1).await.unwrap();
@@ -248,6 +258,7 @@ async fn passwordless_demo_login_exists_only_in_demo_mode_and_for_demo_accounts(
 
 #[tokio::test]
 async fn a_stale_reply_is_dropped_and_the_latest_wins() {
+    use staffroom::backend::{AuditReply, AuditRequest};
     use staffroom::backend::{Event, Reply, Request};
     use staffroom::ui::cmd::{Lane, Token};
     use staffroom::ui::msg::{Effect, Msg};
@@ -261,19 +272,19 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     let token = Token::Screen(ScreenId::Audit, Lane::Load);
     let first = d.app.request(
         token,
-        Request::AuditPage {
+        Request::Audit(AuditRequest::AuditPage {
             filter: Box::default(),
             from: staffroom_core::store::audit_query::From::Newest,
             limit: 10,
-        },
+        }),
     );
     let second = d.app.request(
         token,
-        Request::AuditPage {
+        Request::Audit(AuditRequest::AuditPage {
             filter: Box::default(),
             from: staffroom_core::store::audit_query::From::Newest,
             limit: 10,
-        },
+        }),
     );
     let (Effect::Send(a), Effect::Send(b)) = (first, second) else { panic!("requests") };
     let mut stale_rows = staffroom_core::store::audit::page(&t.db, None, 1).await.unwrap().rows;
@@ -283,13 +294,19 @@ async fn a_stale_reply_is_dropped_and_the_latest_wins() {
     // The newer reply arrives first, then the stale one: the stale one is ignored.
     d.app.update(Msg::Backend(Box::new(Event {
         req_id: b.req_id,
-        result: Ok(Reply::AuditPage { page: Page { rows: fresh_rows, next: None }, names: Vec::new() }),
+        result: Ok(Reply::Audit(AuditReply::AuditPage {
+            page: Page { rows: fresh_rows, next: None },
+            names: Vec::new(),
+        })),
         who: None,
         partial: false,
     })));
     d.app.update(Msg::Backend(Box::new(Event {
         req_id: a.req_id,
-        result: Ok(Reply::AuditPage { page: Page { rows: stale_rows, next: None }, names: Vec::new() }),
+        result: Ok(Reply::Audit(AuditReply::AuditPage {
+            page: Page { rows: stale_rows, next: None },
+            names: Vec::new(),
+        })),
         who: None,
         partial: false,
     })));

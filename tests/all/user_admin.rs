@@ -7,6 +7,7 @@ use crate::common::{TestDb, actor};
 use crate::driver::Driver;
 use crossterm::event::KeyCode;
 use staffroom::backend::{Backend, Reply, Request, Secret, Settings};
+use staffroom::backend::{OfficeReply, OfficeRequest, UserReply, UserRequest};
 use staffroom::domain::permissions::Roles;
 use staffroom::ui::screens::ScreenId;
 use staffroom_core::store::users::{self, DEMO_DOMAIN, LoginPolicy, NewUser, Target, User, UserFields};
@@ -125,8 +126,9 @@ crate::on_both!(a_stale_edit_is_a_conflict_naming_the_other_admin, |t: TestDb| a
 /// A backend in demo mode with `email` logged in.
 async fn session(db: &Db, email: &str) -> Backend {
     let b = Backend::new(db.clone(), Settings { demo: true, ..crate::driver::backend_settings() }, "test");
-    let (r, _) = b.handle(Request::DemoLogin { email: email.into(), terminal: "t".into() }).await;
-    assert!(matches!(r, Ok(Reply::Login(Ok(_)))), "{r:?}");
+    let (r, _) =
+        b.handle(Request::Office(OfficeRequest::DemoLogin { email: email.into(), terminal: "t".into() })).await;
+    assert!(matches!(r, Ok(Reply::Office(OfficeReply::Login(Ok(_))))), "{r:?}");
     b
 }
 
@@ -146,8 +148,8 @@ crate::on_both!(a_one_time_password_opens_nothing_until_replaced, |t: TestDb| as
         phone: None,
         roles: Roles::STAFF,
     };
-    let (r, _) = admin.handle(Request::AddUser { fields: Box::new(fields), password: None }).await;
-    let Ok(Reply::OneTimePassword(name, Secret(pw))) = r else { panic!("{r:?}") };
+    let (r, _) = admin.handle(Request::Users(UserRequest::AddUser { fields: Box::new(fields), password: None })).await;
+    let Ok(Reply::Users(UserReply::OneTimePassword(name, Secret(pw)))) = r else { panic!("{r:?}") };
     assert_eq!(name, "Nadia New");
     assert!(pw.len() >= 16, "{pw}");
     // The audit says a one-time password was set, never the password or its hash.
@@ -162,18 +164,25 @@ crate::on_both!(a_one_time_password_opens_nothing_until_replaced, |t: TestDb| as
     // Nadia logs in with it: the login works, everything else is refused.
     let b = Backend::new(t.db.clone(), crate::driver::backend_settings(), "198.51.100.4");
     let (r, _) = b
-        .handle(Request::Login { email: "nadia@academy.org".into(), password: pw.clone(), terminal: "tty9".into() })
+        .handle(Request::Office(OfficeRequest::Login {
+            email: "nadia@academy.org".into(),
+            password: pw.clone(),
+            terminal: "tty9".into(),
+        }))
         .await;
-    let Ok(Reply::Login(Ok(ok))) = r else { panic!("{r:?}") };
+    let Ok(Reply::Office(OfficeReply::Login(Ok(ok)))) = r else { panic!("{r:?}") };
     assert!(ok.user.must_change_password);
-    let err = b.handle(Request::Dashboard { today: now().date_naive() }).await.0.unwrap_err();
+    let err = b.handle(Request::Office(OfficeRequest::Dashboard { today: now().date_naive() })).await.0.unwrap_err();
     assert!(err.to_string().contains("one-time"), "{err}");
     // The same one is refused as the new one; a real new one is saved.
-    let err = b.handle(Request::ChangeOwnPassword { password: Secret(pw.clone()) }).await.0.unwrap_err();
+    let err =
+        b.handle(Request::Users(UserRequest::ChangeOwnPassword { password: Secret(pw.clone()) })).await.0.unwrap_err();
     assert!(err.to_string().contains("choose a new one"), "{err}");
-    let (r, _) = b.handle(Request::ChangeOwnPassword { password: Secret("nadia's own secret".into()) }).await;
-    assert!(matches!(r, Ok(Reply::PasswordChanged)), "{r:?}");
-    assert!(b.handle(Request::Dashboard { today: now().date_naive() }).await.0.is_ok());
+    let (r, _) = b
+        .handle(Request::Users(UserRequest::ChangeOwnPassword { password: Secret("nadia's own secret".into()) }))
+        .await;
+    assert!(matches!(r, Ok(Reply::Users(UserReply::PasswordChanged))), "{r:?}");
+    assert!(b.handle(Request::Office(OfficeRequest::Dashboard { today: now().date_naive() })).await.0.is_ok());
     let old = users::login(&t.db, "nadia@academy.org", &pw, "x", "t", now(), LoginPolicy::default()).await.unwrap();
     assert!(old.is_err(), "the one-time password no longer works");
     let new = users::login(&t.db, "nadia@academy.org", "nadia's own secret", "x", "t", now(), LoginPolicy::default())
@@ -182,8 +191,8 @@ crate::on_both!(a_one_time_password_opens_nothing_until_replaced, |t: TestDb| as
     assert!(new.is_ok_and(|l| !l.user.must_change_password));
 
     // The login history has the remote and the terminal.
-    let (r, _) = admin.handle(Request::LoginHistory { id: nadia.id }).await;
-    let Ok(Reply::LoginHistory(_, attempts)) = r else { panic!("{r:?}") };
+    let (r, _) = admin.handle(Request::Users(UserRequest::LoginHistory { id: nadia.id })).await;
+    let Ok(Reply::Users(UserReply::LoginHistory(_, attempts))) = r else { panic!("{r:?}") };
     assert!(attempts.iter().any(|a| a.success && a.remote == "198.51.100.4" && a.terminal.as_deref() == Some("tty9")));
     assert!(attempts.iter().any(|a| !a.success && a.failure_reason.as_deref() == Some("bad_password")));
 });

@@ -1,15 +1,111 @@
 //! Leads: the board and its pages, moves, the lead view and its edits, duplicates,
 //! merge and the board's CSV export.
 
-use super::{Backend, OnDuplicate, Reply, Request};
+use super::gate::Need;
+use super::{Backend, OnDuplicate, Reply};
+use crate::domain::lead::{LeadStatus, MoveInput, NoteType};
+use crate::domain::permissions::Action;
+use crate::store::board::{BoardKey, Card, Column};
 use crate::store::lead_filter::{LeadFilter, Scope};
 use crate::store::leads::{self, NewLead};
+use crate::store::leads::{Detail, Lead, LeadFields};
+use crate::store::page::Page;
 use crate::store::{Actor, StoreError, board, lead_io, prefs};
 
-pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Result<Reply, StoreError> {
+crate::backend::gate::requests! {
+    /// The leads area's requests, each with what it needs at the gate.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum LeadRequest {
+        /// The board. `filter: None` loads the user's saved filter; `save` keeps the
+        /// given one as the user's filter for next time.
+        Board {
+            per_column: i64,
+            filter: Option<LeadFilter>,
+            save: bool,
+        } => Need::Permission(Action::ViewLeads),
+        BoardMore {
+            status: LeadStatus,
+            after: BoardKey,
+            limit: i64,
+            filter: LeadFilter,
+        } => Need::Permission(Action::ViewLeads),
+        MoveLead {
+            id: i64,
+            version: i64,
+            to: LeadStatus,
+            input: MoveInput,
+        } => Need::Permission(Action::EditLeads),
+        LeadDetail {
+            id: i64,
+        } => Need::Permission(Action::ViewLeads),
+        AddNote {
+            lead_id: i64,
+            note_type: NoteType,
+            text: String,
+        } => Need::Permission(Action::EditLeads),
+        AssignLead {
+            id: i64,
+            version: i64,
+            user_id: Option<i64>,
+        } => Need::Permission(Action::EditLeads),
+        SetFollowUp {
+            id: i64,
+            version: i64,
+            at: Option<chrono::DateTime<chrono::Utc>>,
+        } => Need::Permission(Action::EditLeads),
+        /// A new lead from the form; what to do when it matches an open lead.
+        CreateLead {
+            fields: Box<LeadFields>,
+            on_duplicate: OnDuplicate,
+        } => Need::Permission(Action::EditLeads),
+        UpdateLead {
+            id: i64,
+            version: i64,
+            fields: Box<LeadFields>,
+        } => Need::Permission(Action::EditLeads),
+        /// Staff and admins a lead can be assigned to.
+        Assignees => Need::Permission(Action::EditLeads),
+        /// Open leads sharing this lead's email or phone (merge candidates).
+        LeadDuplicates {
+            id: i64,
+        } => Need::Permission(Action::EditLeads),
+        // Personal data leaving the building: the matrix gives exporting to admin and
+        // staff only (a viewer may read the board, not take it home).
+        /// Write the leads of this filter to a CSV file in `dir`.
+        ExportLeads {
+            filter: LeadFilter,
+            dir: std::path::PathBuf,
+        } => Need::Permission(Action::ExportData),
+        /// Merge two leads (id, version each); the older is kept.
+        MergeLeads {
+            a: (i64, i64),
+            b: (i64, i64),
+        } => Need::Permission(Action::EditLeads),
+    }
+}
+
+/// The leads area's answers.
+#[derive(Debug)]
+pub enum LeadReply {
+    /// The columns, the filter they were loaded with, and why a saved filter was
+    /// dropped (unreadable or out of range) if it was.
+    Board(Vec<Column>, LeadFilter, Option<String>),
+    BoardMore(LeadStatus, Page<Card, BoardKey>),
+    LeadMoved(Box<Lead>),
+    LeadDetail(Box<Detail>),
+    /// A note, assignment or follow-up was saved.
+    LeadChanged,
+    /// A lead was created, edited or merged: the stored lead.
+    LeadSaved(Box<Lead>),
+    /// Open leads that look like the same person.
+    Duplicates(Vec<Lead>),
+    Assignees(Vec<(i64, String)>),
+}
+
+pub(super) async fn handle(b: &Backend, actor: &Actor, request: LeadRequest) -> Result<Reply, StoreError> {
     let db = &b.db;
     match request {
-        Request::Board { per_column, filter, save } => {
+        LeadRequest::Board { per_column, filter, save } => {
             let mut dropped = None;
             let filter = match (filter, actor.user_id) {
                 (Some(f), _) => {
@@ -29,32 +125,33 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
                 (None, None) => LeadFilter::default(),
             };
             let scope = Scope::new(filter.clone(), actor.user_id);
-            Ok(Reply::Board(board::load(db, &scope, per_column).await?, filter, dropped))
+            Ok(LeadReply::Board(board::load(db, &scope, per_column).await?, filter, dropped).into())
         }
-        Request::BoardMore { status, after, limit, filter } => {
+        LeadRequest::BoardMore { status, after, limit, filter } => {
             let scope = Scope::new(filter, actor.user_id);
-            Ok(Reply::BoardMore(status, board::more(db, &scope, status, after, limit).await?))
+            Ok(LeadReply::BoardMore(status, board::more(db, &scope, status, after, limit).await?).into())
         }
-        Request::MoveLead { id, version, to, input } if input.undo => {
-            Ok(Reply::LeadMoved(Box::new(crate::store::lead_undo::undo_move(db, actor, id, version, to).await?)))
+        LeadRequest::MoveLead { id, version, to, input } if input.undo => {
+            Ok(LeadReply::LeadMoved(Box::new(crate::store::lead_undo::undo_move(db, actor, id, version, to).await?))
+                .into())
         }
-        Request::MoveLead { id, version, to, input } => {
-            Ok(Reply::LeadMoved(Box::new(leads::move_to(db, actor, id, version, to, &input).await?)))
+        LeadRequest::MoveLead { id, version, to, input } => {
+            Ok(LeadReply::LeadMoved(Box::new(leads::move_to(db, actor, id, version, to, &input).await?)).into())
         }
-        Request::LeadDetail { id } => Ok(Reply::LeadDetail(Box::new(leads::detail(db, id).await?))),
-        Request::AddNote { lead_id, note_type, text } => {
+        LeadRequest::LeadDetail { id } => Ok(LeadReply::LeadDetail(Box::new(leads::detail(db, id).await?)).into()),
+        LeadRequest::AddNote { lead_id, note_type, text } => {
             leads::add_note(db, actor, lead_id, note_type, &text).await?;
-            Ok(Reply::LeadChanged)
+            Ok(LeadReply::LeadChanged.into())
         }
-        Request::AssignLead { id, version, user_id } => {
+        LeadRequest::AssignLead { id, version, user_id } => {
             leads::assign(db, actor, id, version, user_id).await?;
-            Ok(Reply::LeadChanged)
+            Ok(LeadReply::LeadChanged.into())
         }
-        Request::SetFollowUp { id, version, at } => {
+        LeadRequest::SetFollowUp { id, version, at } => {
             leads::set_follow_up(db, actor, id, version, at).await?;
-            Ok(Reply::LeadChanged)
+            Ok(LeadReply::LeadChanged.into())
         }
-        Request::CreateLead { fields, on_duplicate } => {
+        LeadRequest::CreateLead { fields, on_duplicate } => {
             let fields = fields.validated()?;
             if on_duplicate == OnDuplicate::Warn {
                 let all = leads::duplicates_of(
@@ -65,7 +162,7 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
                 )
                 .await?;
                 if !all.is_empty() {
-                    return Ok(Reply::Duplicates(all));
+                    return Ok(LeadReply::Duplicates(all).into());
                 }
             }
             let new = NewLead {
@@ -88,21 +185,21 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
                 }
                 _ => created,
             };
-            Ok(Reply::LeadSaved(Box::new(saved)))
+            Ok(LeadReply::LeadSaved(Box::new(saved)).into())
         }
-        Request::UpdateLead { id, version, fields } => {
-            Ok(Reply::LeadSaved(Box::new(leads::update_fields(db, actor, id, version, &fields).await?)))
+        LeadRequest::UpdateLead { id, version, fields } => {
+            Ok(LeadReply::LeadSaved(Box::new(leads::update_fields(db, actor, id, version, &fields).await?)).into())
         }
-        Request::Assignees => Ok(Reply::Assignees(leads::assignees(db).await?)),
-        Request::LeadDuplicates { id } => {
+        LeadRequest::Assignees => Ok(LeadReply::Assignees(leads::assignees(db).await?).into()),
+        LeadRequest::LeadDuplicates { id } => {
             let lead = leads::get(db, id).await?;
             let mut found =
                 leads::duplicates_of(db, lead.email.as_deref(), lead.phone.as_deref(), lead.whatsapp.as_deref())
                     .await?;
             found.retain(|l| l.id != id);
-            Ok(Reply::Duplicates(found))
+            Ok(LeadReply::Duplicates(found).into())
         }
-        Request::ExportLeads { filter, dir } => {
+        LeadRequest::ExportLeads { filter, dir } => {
             let name = format!("staffroom-leads-{}.csv", crate::store::now().format("%Y%m%d-%H%M%S"));
             // Absolute, so the toast says where the file is wherever staffroom runs.
             let path = std::path::absolute(dir.join(&name)).unwrap_or_else(|_| dir.join(name));
@@ -111,7 +208,8 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             lead_io::record_export(db, actor, &scope.filter, n, &path.display().to_string()).await?;
             Ok(Reply::Exported(n, path))
         }
-        Request::MergeLeads { a, b: other } => Ok(Reply::LeadSaved(Box::new(leads::merge(db, actor, a, other).await?))),
-        other => Err(StoreError::Other(format!("{} is not a leads request", other.kind()))),
+        LeadRequest::MergeLeads { a, b: other } => {
+            Ok(LeadReply::LeadSaved(Box::new(leads::merge(db, actor, a, other).await?)).into())
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! has come, once a minute while the app runs (cron runs `staffroom publish-due`,
 //! the same request, when it does not).
 
+use super::PostRequest;
 use super::{Backend, Request};
 use std::sync::Arc;
 use std::time::Duration;
@@ -21,7 +22,7 @@ pub fn spawn(backend: Arc<Backend>) -> tokio::task::JoinHandle<()> {
         let mut every = tokio::time::interval_at(first, Duration::from_secs(60));
         loop {
             every.tick().await;
-            if let Err(e) = backend.handle_as_system(Request::PublishDue).await {
+            if let Err(e) = backend.handle_as_system(Request::Posts(PostRequest::PublishDue)).await {
                 tracing::warn!("publishing due posts failed: {e}");
             }
         }

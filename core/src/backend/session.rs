@@ -2,8 +2,8 @@
 //! else. The `Actor` of each request is built from the user row as stored at that
 //! moment and the remote address read once at start.
 
-use super::gate::{self, Need};
-use super::{Reply, Request, Settings};
+use super::gate::Need;
+use super::{OfficeReply, Reply, Request, Settings};
 use crate::domain::permissions::Roles;
 use crate::store::users::{self, User};
 use crate::store::{Actor, Db, StoreError};
@@ -58,15 +58,17 @@ impl Backend {
     /// Runs one request: the gate, then its area's handler. Returns the result and
     /// the session's user as the gate saw them.
     pub async fn handle(&self, request: Request) -> (Result<Reply, StoreError>, Option<Who>) {
-        let kind = request.kind();
-        let Some(need) = gate::need_of(&request) else {
-            return (Err(StoreError::refused(format!("{}: no permission rule; refused", label(&request)))), None);
+        let Some(need) = request.need() else {
+            return (Err(StoreError::refused(format!("{}: no permission rule; refused", request.name()))), None);
         };
         if need == Need::Nothing {
+            let Request::Office(request) = request else {
+                return (Err(StoreError::refused(format!("{}: not a login; refused", request.name()))), None);
+            };
             let result = super::office::login(self, request).await;
             let who = self.session_user_id().and(match &result {
                 // Login refuses inactive, banned and student-only accounts.
-                Ok(Reply::Login(Ok(ok))) => Some(Who {
+                Ok(Reply::Office(OfficeReply::Login(Ok(ok)))) => Some(Who {
                     user_id: ok.user.id,
                     name: ok.user.full_name.clone(),
                     roles: ok.user.roles,
@@ -76,50 +78,44 @@ impl Backend {
             });
             return (result, who);
         }
-        let (actor, who) = match self.authorize(need, kind).await {
+        let (actor, who) = match self.authorize(need, &request).await {
             Ok(pair) => pair,
             Err((e, who)) => return (Err(e), who),
         };
-        let Some(handler) = gate::handler(kind) else {
-            return (Err(StoreError::refused(format!("{kind}: no handler; refused"))), Some(who));
-        };
-        let result = self.route(handler, &actor, request).await;
+        let result = self.route(&actor, request).await;
         (result.map_err(|e| e.seen_by(actor.user_id)), Some(who))
     }
 
-    /// Runs a request as the system (the scheduler's jobs): through the same gate
-    /// table, with the system actor's roles, never a session's. Only requests that
-    /// name a permission may run so; each is audited with the client `scheduler`.
+    /// Runs a request as the system (the scheduler's jobs): through the same gate,
+    /// with the system actor's roles, never a session's. Only requests that name a
+    /// permission may run so; each is audited with the client `scheduler`.
     pub async fn handle_as_system(&self, request: Request) -> Result<Reply, StoreError> {
         let actor = Actor::scheduler();
-        let kind = request.kind();
-        match gate::need_of(&request) {
+        match request.need() {
             Some(Need::Permission(action)) if actor.roles.can(action) => {}
-            _ => return Err(StoreError::refused(format!("{kind}: not a job the system runs; refused"))),
+            _ => return Err(StoreError::refused(format!("{}: not a job the system runs; refused", request.name()))),
         }
-        let Some(handler) = gate::handler(kind) else {
-            return Err(StoreError::refused(format!("{kind}: no handler; refused")));
-        };
-        self.route(handler, &actor, request).await
+        self.route(&actor, request).await
     }
 
-    /// `handler` runs `request` for `actor` (who passed the gate).
-    async fn route(&self, handler: gate::Handler, actor: &Actor, request: Request) -> Result<Reply, StoreError> {
-        use gate::Handler;
-        match handler {
-            Handler::Simple => super::areas::handle(self, actor, request).await,
-            Handler::Office => super::office::handle(self, actor, request).await,
-            Handler::Users => super::users::handle(self, actor, request).await,
-            Handler::Leads => super::leads::handle(self, actor, request).await,
-            Handler::Messages => super::messages::handle(self, actor, request).await,
-            Handler::Posts => super::posts::handle(self, actor, request).await,
-            Handler::Moderation => super::moderation::handle(self, actor, request).await,
-            Handler::Attendance => super::attendance::handle(self, actor, request).await,
+    /// The area's handler runs `request` for `actor` (who passed the gate).
+    async fn route(&self, actor: &Actor, request: Request) -> Result<Reply, StoreError> {
+        match request {
+            Request::Area { area, op, args } => super::areas::handle(self, actor, area, op, *args).await,
+            Request::Office(r) => super::office::handle(self, actor, r).await,
+            Request::Audit(r) => super::audit::handle(self, actor, r).await,
+            Request::Users(r) => super::users::handle(self, actor, r).await,
+            Request::Leads(r) => super::leads::handle(self, actor, r).await,
+            Request::Messages(r) => super::messages::handle(self, actor, r).await,
+            Request::Posts(r) => super::posts::handle(self, actor, r).await,
+            Request::Attendance(r) => super::attendance::handle(self, actor, r).await,
+            Request::Calendar(r) => super::calendar::handle(self, actor, r).await,
+            Request::Moderation(r) => super::moderation::handle(self, actor, r).await,
         }
     }
 
     /// The gate: reads the session's user as stored now and checks `need`.
-    async fn authorize(&self, need: Need, kind: gate::RequestKind) -> Result<(Actor, Who), (StoreError, Option<Who>)> {
+    async fn authorize(&self, need: Need, request: &Request) -> Result<(Actor, Who), (StoreError, Option<Who>)> {
         let Some(id) = self.session_user_id() else {
             return Err((StoreError::refused("log in first"), None));
         };
@@ -138,12 +134,7 @@ impl Backend {
             return Err((StoreError::refused(format!("your account was {why}; the session has ended")), Some(who)));
         }
         // A one-time password opens nothing but the form that replaces it.
-        if user.must_change_password
-            && !matches!(
-                kind,
-                gate::RequestKind::ChangeOwnPassword | gate::RequestKind::Unlock | gate::RequestKind::Ping
-            )
-        {
+        if user.must_change_password && !request.open_to_one_time_password() {
             let why = "your password is a one-time one: choose a new password first";
             return Err((StoreError::refused(why), Some(who)));
         }
@@ -169,14 +160,6 @@ impl Backend {
             }
         }
         Ok((actor, who))
-    }
-}
-
-/// A request's name in a refusal: its kind, or the simple area's operation.
-fn label(request: &Request) -> String {
-    match request {
-        Request::Area { area, op, .. } => format!("{area} {op}"),
-        other => other.kind().to_string(),
     }
 }
 

@@ -1,16 +1,81 @@
 //! User administration (admins): the list by state, add, edit, passwords,
 //! deactivate/reactivate, unlock, login history; and a user's own new password.
 
+use super::gate::Need;
 use super::records::{Cursor, Record, RecordPage};
-use super::{Backend, Reply, Request, Secret};
+use super::{Backend, Reply, Secret};
+use crate::domain::permissions::Action;
 use crate::store::users::{self, NewUser, Target, User};
 use crate::store::{Actor, StoreError, user_list};
 
-pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Result<Reply, StoreError> {
+crate::backend::gate::requests! {
+    /// The users area's requests, each with what it needs at the gate.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub enum UserRequest {
+        // User administration is the admins'; the store checks again inside the
+        // transaction that an admin keeps their own admin role and one admin stays.
+        /// The users screen (admins): accounts in a state (`user_list::STATES`),
+        /// searched by name, email or phone.
+        Users {
+            state: Option<&'static str>,
+            search: Option<String>,
+            after: Option<Cursor>,
+            limit: i64,
+        } => Need::Permission(Action::ManageUsers),
+        /// Adds a user with this password, or (`None`) a one-time one shown once.
+        AddUser {
+            fields: Box<crate::store::users::UserFields>,
+            password: Option<Secret>,
+        } => Need::Permission(Action::ManageUsers),
+        EditUser {
+            id: i64,
+            version: i64,
+            fields: Box<crate::store::users::UserFields>,
+        } => Need::Permission(Action::ManageUsers),
+        /// A new password typed by the admin, or (`None`) a one-time one shown once;
+        /// either clears a lockout.
+        ResetPassword {
+            id: i64,
+            version: i64,
+            password: Option<Secret>,
+        } => Need::Permission(Action::ManageUsers),
+        SetUserActive {
+            id: i64,
+            version: i64,
+            active: bool,
+        } => Need::Permission(Action::ManageUsers),
+        UnlockUser {
+            id: i64,
+            version: i64,
+        } => Need::Permission(Action::ManageUsers),
+        /// A user's latest login attempts.
+        LoginHistory {
+            id: i64,
+        } => Need::Permission(Action::ManageUsers),
+        // Anyone logged in replaces their own password (a one-time one must be).
+        /// The session's own user replaces their (one-time) password.
+        ChangeOwnPassword {
+            password: Secret,
+        } => Need::Session,
+    }
+}
+
+/// The users area's answers.
+#[derive(Debug)]
+pub enum UserReply {
+    /// A password made for someone, to be shown once: (whose, the password).
+    OneTimePassword(String, Secret),
+    /// Whose, and their latest login attempts, newest first.
+    LoginHistory(String, Vec<crate::store::users::LoginAttempt>),
+    /// The session's own password was changed.
+    PasswordChanged,
+}
+
+pub(super) async fn handle(b: &Backend, actor: &Actor, request: UserRequest) -> Result<Reply, StoreError> {
     let db = &b.db;
     let now = crate::store::now();
     match request {
-        Request::Users { state, search, after, limit } => {
+        UserRequest::Users { state, search, after, limit } => {
             let counts = match after {
                 None => Some(user_list::counts(db, now).await?.into_iter().map(|(s, n)| (s.to_string(), n)).collect()),
                 Some(_) => None,
@@ -24,7 +89,7 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             let rows = page.rows.iter().map(|u| record(u, b, now)).collect();
             Ok(Reply::Records(Box::new(RecordPage { counts, rows, next, more: after.is_some() })))
         }
-        Request::AddUser { fields, password } => {
+        UserRequest::AddUser { fields, password } => {
             let (password, one_time) = chosen(password)?;
             let new = NewUser {
                 email: fields.email.clone(),
@@ -36,32 +101,31 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: Request) -> Resu
             let u = users::create_with(db, actor, new, one_time).await?;
             Ok(shown_once(&u, password, one_time, "added"))
         }
-        Request::EditUser { id, version, fields } => {
+        UserRequest::EditUser { id, version, fields } => {
             let u = users::edit(db, actor, id, version, &fields).await?;
             Ok(Reply::RecordSaved(format!("saved {}", u.full_name)))
         }
-        Request::ResetPassword { id, version, password } => {
+        UserRequest::ResetPassword { id, version, password } => {
             let (password, one_time) = chosen(password)?;
             let u = users::reset_password(db, actor, Target::Id { id, version }, &password, one_time).await?;
             Ok(shown_once(&u, password, one_time, "new password for"))
         }
-        Request::SetUserActive { id, version, active } => {
+        UserRequest::SetUserActive { id, version, active } => {
             let u = users::set_active(db, actor, Target::Id { id, version }, active).await?;
             Ok(Reply::RecordSaved(format!("{} {}", if active { "reactivated" } else { "deactivated" }, u.full_name)))
         }
-        Request::UnlockUser { id, version } => {
+        UserRequest::UnlockUser { id, version } => {
             let u = users::unlock(db, actor, id, version).await?;
             Ok(Reply::RecordSaved(format!("unlocked {}", u.full_name)))
         }
-        Request::LoginHistory { id } => {
+        UserRequest::LoginHistory { id } => {
             let u = users::get(db, id).await?;
-            Ok(Reply::LoginHistory(u.full_name, users::login_attempts(db, id, 50).await?))
+            Ok(UserReply::LoginHistory(u.full_name, users::login_attempts(db, id, 50).await?).into())
         }
-        Request::ChangeOwnPassword { password } => {
+        UserRequest::ChangeOwnPassword { password } => {
             users::change_own_password(db, actor, &password.0).await?;
-            Ok(Reply::PasswordChanged)
+            Ok(UserReply::PasswordChanged.into())
         }
-        other => Err(StoreError::Other(format!("{} is not a user request", other.kind()))),
     }
 }
 
@@ -76,7 +140,7 @@ fn chosen(password: Option<Secret>) -> Result<(String, bool), StoreError> {
 /// A one-time password goes back to be shown once; a typed one is not echoed.
 fn shown_once(u: &User, password: String, one_time: bool, what: &str) -> Reply {
     if one_time {
-        Reply::OneTimePassword(u.full_name.clone(), Secret(password))
+        UserReply::OneTimePassword(u.full_name.clone(), Secret(password)).into()
     } else {
         Reply::RecordSaved(format!("{what} {}", u.full_name))
     }

@@ -3,6 +3,7 @@
 
 use super::{App, Session};
 use crate::backend::Request;
+use crate::backend::{OfficeRequest, UserRequest};
 use crate::ui::cmd::Token;
 use crate::ui::msg::Effect;
 use crate::ui::screens::ScreenId;
@@ -21,7 +22,12 @@ impl App {
     pub fn demo_login(&mut self, email: &str) -> Vec<Effect> {
         self.login = LoginForm::prefilled(email, "");
         let terminal = self.settings.terminal.clone();
-        vec![self.request(Token::Login, Request::DemoLogin { email: email.to_string(), terminal })]
+        vec![
+            self.request(
+                Token::Login,
+                Request::Office(OfficeRequest::DemoLogin { email: email.to_string(), terminal }),
+            ),
+        ]
     }
 
     pub(super) fn on_login(
@@ -69,11 +75,11 @@ impl App {
         let Some((email, password)) = self.login.submit() else { return Vec::new() };
         let terminal = self.settings.terminal.clone();
         let request = if self.login.choose {
-            Request::ChangeOwnPassword { password: crate::backend::Secret(password) }
+            Request::Users(UserRequest::ChangeOwnPassword { password: crate::backend::Secret(password) })
         } else if self.locked {
-            Request::Unlock { password, terminal }
+            Request::Office(OfficeRequest::Unlock { password, terminal })
         } else {
-            Request::Login { email, password, terminal }
+            Request::Office(OfficeRequest::Login { email, password, terminal })
         };
         vec![self.request(Token::Login, request)]
     }

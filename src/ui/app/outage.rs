@@ -5,6 +5,7 @@
 //! is saved, or refused with a reason, never dropped silently.
 
 use super::App;
+use crate::backend::OfficeRequest;
 use crate::backend::{ReqId, Request};
 use crate::ui::cmd::Token;
 use crate::ui::msg::Effect;
@@ -133,6 +134,6 @@ impl App {
         }
         o.probe_in = PROBE_EVERY;
         o.probing = true;
-        vec![self.request(Token::Probe, Request::Ping)]
+        vec![self.request(Token::Probe, Request::Office(OfficeRequest::Ping))]
     }
 }

@@ -35,6 +35,7 @@ use super::keymap::{Action, Context};
 use super::screens::{Component, Cx, Offer, Vx, move_cursor};
 use super::widgets::form::{Form, Values};
 use super::widgets::{detail, list, tabs};
+use crate::backend::ModerationReply;
 use crate::backend::records::{Cursor, Record};
 use crate::backend::{Reply, Request};
 use crate::text;
@@ -443,7 +444,9 @@ impl Component for RecordScreen {
             }
             Reply::RecordSaved(what) => vec![Cmd::CloseDialogs, Cmd::Toast(text::inert(&what)), Cmd::Reload],
             // A moderation decision taken from a record screen (a testimonial's a/r).
-            Reply::Decided { done, refused } => super::screens::moderation::decided(&done, &refused),
+            Reply::Moderation(ModerationReply::Decided { done, refused }) => {
+                super::screens::moderation::decided(&done, &refused)
+            }
             other => (self.decl.reply)(other, self.selected(), cx),
         }
     }

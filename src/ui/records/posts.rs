@@ -9,6 +9,7 @@
 
 use super::{Act, Decl, Refusal};
 use crate::backend::records::{Cursor, Record};
+use crate::backend::{PostReply, PostRequest};
 use crate::backend::{Reply, Request};
 use crate::domain::permissions::Action as Permission;
 use crate::domain::post::PostStatus;
@@ -52,7 +53,7 @@ pub static DECL: Decl = Decl {
 };
 
 fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
-    Request::Posts { status: tab, search, after, limit: 100 }
+    Request::Posts(PostRequest::Posts { status: tab, search, after, limit: 100 })
 }
 
 fn act(action: Action, r: Option<&Record>) -> Option<Act> {
@@ -60,7 +61,9 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
         return Some(Act::Cmds(vec![Cmd::Open(crate::ui::screens::ScreenId::Editor)]));
     }
     let r = r?;
-    let to = |to: PostStatus| Act::Send(Request::MovePost { id: r.id, version: r.version, to, reason: None });
+    let to = |to: PostStatus| {
+        Act::Send(Request::Posts(PostRequest::MovePost { id: r.id, version: r.version, to, reason: None }))
+    };
     Some(match action {
         Action::Edit | Action::Open => {
             let editor = crate::ui::screens::editor::EditorScreen::on_post(r.id);
@@ -70,7 +73,7 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
         Action::Publish => to(PostStatus::Published),
         Action::Archive => to(PostStatus::Archived),
         Action::ToDraft => to(PostStatus::Draft),
-        Action::Revisions => Act::Send(Request::PostRevisions { id: r.id }),
+        Action::Revisions => Act::Send(Request::Posts(PostRequest::PostRevisions { id: r.id })),
         _ => return None,
     })
 }
@@ -81,8 +84,8 @@ fn submit(_tag: &'static str, _r: Option<&Record>, _v: &Values) -> Result<Reques
 
 fn reply(reply: Reply, _r: Option<&Record>, cx: &crate::ui::screens::Cx) -> Vec<Cmd> {
     match reply {
-        Reply::PostRevisions { current, revisions } => revisions_list(&current, revisions, cx.tz),
-        Reply::PostSaved(b) => vec![
+        Reply::Posts(PostReply::PostRevisions { current, revisions }) => revisions_list(&current, revisions, cx.tz),
+        Reply::Posts(PostReply::PostSaved(b)) => vec![
             Cmd::Toast(format!("\"{}\" is back as it was (version {})", text::inert(&b.row.title), b.row.version)),
             Cmd::Reload,
         ],
@@ -114,8 +117,11 @@ fn revisions_list(current: &PostBody, revisions: Vec<Revision>, tz: chrono_tz::T
             if lines.is_empty() {
                 lines.push("The same as the post now.".into());
             }
-            let restore =
-                Request::RestoreRevision { id: current.row.id, version: current.row.version, revision: rev.id };
+            let restore = Request::Posts(PostRequest::RestoreRevision {
+                id: current.row.id,
+                version: current.row.version,
+                revision: rev.id,
+            });
             let popup = Popup::Text {
                 title: format!("v{} (-) against now (+) · replaced by {}", rev.post_version, rev.replaced_by),
                 lines,

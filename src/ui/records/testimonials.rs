@@ -5,6 +5,7 @@
 //! featured one up or down, `e` edits the author, text, rating and case study.
 
 use super::{Act, Decl, Refusal, area_call, area_list};
+use crate::backend::ModerationRequest;
 use crate::backend::Request;
 use crate::backend::records::{Cursor, Record};
 use crate::domain::permissions::Action as Permission;
@@ -58,7 +59,9 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
     let r = r?;
     let one = vec![(QueueKind::Testimonial, r.id, r.version)];
     Some(match action {
-        Action::Approve => Act::Send(Request::Decide { items: one, decision: Decision::Approve }),
+        Action::Approve => {
+            Act::Send(Request::Moderation(ModerationRequest::Decide { items: one, decision: Decision::Approve }))
+        }
         Action::Reject => Act::Form(Form::new(
             format!("Reject the testimonial by {}", r.value(field::AUTHOR)),
             "reject",
@@ -89,10 +92,10 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
 fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
     let r = r.ok_or((None, "the testimonial is no longer in the list".to_string()))?;
     match tag {
-        "reject" => Ok(Request::Decide {
+        "reject" => Ok(Request::Moderation(ModerationRequest::Decide {
             items: vec![(QueueKind::Testimonial, r.id, r.version)],
             decision: Decision::Reject(v.text("reason")),
-        }),
+        })),
         _ => Ok(area_call(AREA, "save", Some(r), v)),
     }
 }

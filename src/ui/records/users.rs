@@ -8,6 +8,7 @@
 use super::{Act, Decl, Refusal};
 use crate::backend::records::{Cursor, Record};
 use crate::backend::{Reply, Request, Secret};
+use crate::backend::{UserReply, UserRequest};
 use crate::domain::permissions::{Action as Permission, Roles};
 use crate::text;
 use crate::ui::app::Popup;
@@ -47,7 +48,7 @@ pub static DECL: Decl = Decl {
 };
 
 fn load(tab: Option<&'static str>, search: Option<String>, after: Option<Cursor>) -> Request {
-    Request::Users { state: tab, search, after, limit: 100 }
+    Request::Users(UserRequest::Users { state: tab, search, after, limit: 100 })
 }
 
 const PASSWORD_CHOICES: [&str; 2] = ["one-time, shown once", "typed here"];
@@ -97,10 +98,13 @@ fn act(action: Action, r: Option<&Record>) -> Option<Act> {
             } else {
                 format!("Reactivate {name}? They can log in again.")
             };
-            Act::Confirm(question, Request::SetUserActive { id: r.id, version: r.version, active: !active })
+            Act::Confirm(
+                question,
+                Request::Users(UserRequest::SetUserActive { id: r.id, version: r.version, active: !active }),
+            )
         }
-        Action::UnlockAccount => Act::Send(Request::UnlockUser { id: r.id, version: r.version }),
-        Action::LoginHistory => Act::Send(Request::LoginHistory { id: r.id }),
+        Action::UnlockAccount => Act::Send(Request::Users(UserRequest::UnlockUser { id: r.id, version: r.version })),
+        Action::LoginHistory => Act::Send(Request::Users(UserRequest::LoginHistory { id: r.id })),
         _ => return None,
     })
 }
@@ -138,18 +142,20 @@ fn fields(v: &Values) -> Box<UserFields> {
 
 fn submit(tag: &'static str, r: Option<&Record>, v: &Values) -> Result<Request, Refusal> {
     if tag == "new" {
-        return Ok(Request::AddUser { fields: fields(v), password: password(v)? });
+        return Ok(Request::Users(UserRequest::AddUser { fields: fields(v), password: password(v)? }));
     }
     let r = r.ok_or((None, "the user is no longer in the list".to_string()))?;
     match tag {
-        "password" => Ok(Request::ResetPassword { id: r.id, version: r.version, password: password(v)? }),
-        _ => Ok(Request::EditUser { id: r.id, version: r.version, fields: fields(v) }),
+        "password" => {
+            Ok(Request::Users(UserRequest::ResetPassword { id: r.id, version: r.version, password: password(v)? }))
+        }
+        _ => Ok(Request::Users(UserRequest::EditUser { id: r.id, version: r.version, fields: fields(v) })),
     }
 }
 
 fn reply(reply: Reply, _r: Option<&Record>, cx: &Cx) -> Vec<Cmd> {
     match reply {
-        Reply::OneTimePassword(name, Secret(password)) => {
+        Reply::Users(UserReply::OneTimePassword(name, Secret(password))) => {
             let lines = vec![
                 format!("    {password}"),
                 String::new(),
@@ -160,7 +166,7 @@ fn reply(reply: Reply, _r: Option<&Record>, cx: &Cx) -> Vec<Cmd> {
             let popup = Popup::Text { title, lines, scroll: 0, on_yes: None, diff: false };
             vec![Cmd::CloseDialogs, Cmd::Popup(Box::new(popup)), Cmd::Reload]
         }
-        Reply::LoginHistory(name, attempts) => {
+        Reply::Users(UserReply::LoginHistory(name, attempts)) => {
             let lines = history_lines(&attempts, cx.tz);
             let title = format!("Latest logins of {}", text::inert(&name));
             vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0, on_yes: None, diff: false }))]

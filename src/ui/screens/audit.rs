@@ -9,6 +9,7 @@
 //! writes exactly the filtered rows as CSV to `pipeline.export_dir`.
 
 use super::{Component, Cx, Offer, Vx, move_cursor};
+use crate::backend::{AuditReply, AuditRequest};
 use crate::backend::{Reply, Request};
 use crate::text;
 use crate::ui::app::Popup;
@@ -78,7 +79,10 @@ impl AuditScreen {
             Load::Older | Load::Newer => Lane::More(0),
             _ => Lane::Load,
         };
-        Cmd::Send(lane, Request::AuditPage { filter: Box::new(self.filter.clone()), from, limit: PAGE })
+        Cmd::Send(
+            lane,
+            Request::Audit(AuditRequest::AuditPage { filter: Box::new(self.filter.clone()), from, limit: PAGE }),
+        )
     }
 
     pub fn on_page(&mut self, page: staffroom_core::protocol::page::Page<AuditRow, i64>, names: Vec<(i64, String)>) {
@@ -137,12 +141,15 @@ impl AuditScreen {
                     return vec![Cmd::Toast("still verifying; a moment".into())];
                 }
                 self.verifying = true;
-                return vec![Cmd::Send(Lane::Write(0), Request::VerifyAudit)];
+                return vec![Cmd::Send(Lane::Write(0), Request::Audit(AuditRequest::VerifyAudit))];
             }
             Action::ExportAudit => {
                 return vec![Cmd::Send(
                     Lane::Write(1),
-                    Request::ExportAudit { filter: Box::new(self.filter.clone()), dir: export_dir.to_path_buf() },
+                    Request::Audit(AuditRequest::ExportAudit {
+                        filter: Box::new(self.filter.clone()),
+                        dir: export_dir.to_path_buf(),
+                    }),
                 )];
             }
             Action::History => {
@@ -423,9 +430,9 @@ impl Component for AuditScreen {
 
     fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
         match reply {
-            Reply::AuditPage { page, names } => self.on_page(page, names),
+            Reply::Audit(AuditReply::AuditPage { page, names }) => self.on_page(page, names),
             Reply::Progress { done, total } => self.progress = Some((done, total)),
-            Reply::AuditVerified(v) => {
+            Reply::Audit(AuditReply::AuditVerified(v)) => {
                 self.verifying = false;
                 self.progress = None;
                 let (title, lines) = match v {

@@ -1,6 +1,7 @@
 //! The dashboard: one screen, sections by role; Enter opens an item's screen.
 
 use super::{Component, Cx, Offer, Screen, ScreenId, Vx, move_cursor};
+use crate::backend::{OfficeReply, OfficeRequest};
 use crate::backend::{Reply, Request};
 use crate::text;
 use crate::ui::cmd::{Cmd, Lane};
@@ -165,7 +166,7 @@ impl Component for Dashboard {
     }
 
     fn reload(&mut self, cx: &Cx) -> Vec<Cmd> {
-        vec![Cmd::Send(Lane::Load, Request::Dashboard { today: cx.today })]
+        vec![Cmd::Send(Lane::Load, Request::Office(OfficeRequest::Dashboard { today: cx.today }))]
     }
 
     fn on_action(&mut self, action: Action, _cx: &Cx) -> Vec<Cmd> {
@@ -173,7 +174,7 @@ impl Component for Dashboard {
     }
 
     fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
-        if let Reply::Dashboard(sections) = reply {
+        if let Reply::Office(OfficeReply::Dashboard(sections)) = reply {
             self.set(sections);
         }
         Vec::new()

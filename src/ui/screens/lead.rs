@@ -2,6 +2,7 @@
 //! `n` logs a note, `f` sets the next follow-up, `A` takes the lead.
 
 use super::{Component, Cx, Input, Offer, Permission, Vx, move_cursor};
+use crate::backend::{LeadReply, LeadRequest};
 use crate::backend::{Reply, Request};
 use crate::text;
 use crate::ui::app::Popup;
@@ -65,9 +66,11 @@ impl LeadScreen {
             Action::FollowUp => {
                 popup(Popup::Input(crate::ui::prompt::InputForm::new(Input::FollowUp { lead_id: id, version })))
             }
-            Action::AssignMe => vec![Cmd::Send(Lane::Write(0), Request::AssignLead { id, version, user_id: cx.me })],
-            Action::Assign => vec![Cmd::Send(Lane::Dialog, Request::Assignees)],
-            Action::Merge => vec![Cmd::Send(Lane::Dialog, Request::LeadDuplicates { id })],
+            Action::AssignMe => {
+                vec![Cmd::Send(Lane::Write(0), Request::Leads(LeadRequest::AssignLead { id, version, user_id: cx.me }))]
+            }
+            Action::Assign => vec![Cmd::Send(Lane::Dialog, Request::Leads(LeadRequest::Assignees))],
+            Action::Merge => vec![Cmd::Send(Lane::Dialog, Request::Leads(LeadRequest::LeadDuplicates { id }))],
             Action::Edit => {
                 // The version the form starts from: someone else's save meanwhile is a
                 // conflict naming them, not silently overwritten.
@@ -119,7 +122,10 @@ impl LeadScreen {
             .map(|l| {
                 (
                     format!("merge {}", label(l)),
-                    vec![Cmd::Send(Lane::Dialog, Request::MergeLeads { a: me, b: (l.id, l.version) })],
+                    vec![Cmd::Send(
+                        Lane::Dialog,
+                        Request::Leads(LeadRequest::MergeLeads { a: me, b: (l.id, l.version) }),
+                    )],
                 )
             })
             .collect();
@@ -131,7 +137,8 @@ impl LeadScreen {
         let Some((id, version)) = self.detail.as_ref().map(|d| (d.lead.id, d.lead.version)) else {
             return Vec::new();
         };
-        let assign = |user_id| vec![Cmd::Send(Lane::Write(0), Request::AssignLead { id, version, user_id })];
+        let assign =
+            |user_id| vec![Cmd::Send(Lane::Write(0), Request::Leads(LeadRequest::AssignLead { id, version, user_id }))];
         let mut items = vec![("— unassigned".to_string(), assign(None))];
         items.extend(people.into_iter().map(|(uid, name)| (name, assign(Some(uid)))));
         vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new("Assign to…", items))))]
@@ -219,7 +226,7 @@ impl Component for LeadScreen {
     }
 
     fn reload(&mut self, _cx: &Cx) -> Vec<Cmd> {
-        vec![Cmd::Send(Lane::Load, Request::LeadDetail { id: self.id })]
+        vec![Cmd::Send(Lane::Load, Request::Leads(LeadRequest::LeadDetail { id: self.id }))]
     }
 
     fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
@@ -228,17 +235,17 @@ impl Component for LeadScreen {
 
     fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
         match reply {
-            Reply::LeadDetail(d) => {
+            Reply::Leads(LeadReply::LeadDetail(d)) => {
                 if std::mem::take(&mut self.adopt) && self.editing.is_some() {
                     self.editing = Some(d.lead.version);
                 }
                 self.on_detail(*d);
                 Vec::new()
             }
-            Reply::LeadChanged => vec![Cmd::Toast("saved".into()), Cmd::Reload],
-            Reply::Assignees(people) => self.on_assignees(people),
-            Reply::Duplicates(found) => self.on_duplicates(found),
-            Reply::LeadSaved(lead) => {
+            Reply::Leads(LeadReply::LeadChanged) => vec![Cmd::Toast("saved".into()), Cmd::Reload],
+            Reply::Leads(LeadReply::Assignees(people)) => self.on_assignees(people),
+            Reply::Leads(LeadReply::Duplicates(found)) => self.on_duplicates(found),
+            Reply::Leads(LeadReply::LeadSaved(lead)) => {
                 // A merge may have removed the lead on screen: follow the kept one.
                 self.id = lead.id;
                 vec![Cmd::CloseDialogs, Cmd::Toast("saved".into()), Cmd::Reload]
@@ -252,7 +259,10 @@ impl Component for LeadScreen {
         let Some(version) = self.editing else { return Vec::new() };
         match crate::ui::lead_form::checked(&values) {
             Ok(fields) => {
-                vec![Cmd::Send(Lane::Dialog, Request::UpdateLead { id: self.id, version, fields: Box::new(fields) })]
+                vec![Cmd::Send(
+                    Lane::Dialog,
+                    Request::Leads(LeadRequest::UpdateLead { id: self.id, version, fields: Box::new(fields) }),
+                )]
             }
             Err((field, why)) => vec![Cmd::FieldError { field, why }],
         }

@@ -3,6 +3,7 @@
 //! progress or resolved, Tab cycles the status shown, Enter opens its lead.
 
 use super::{Component, Cx, Offer, Permission, Screen, Vx, move_cursor};
+use crate::backend::{LeadReply, MessageReply, MessageRequest};
 use crate::backend::{Reply, Request};
 use crate::domain::message::MessageStatus;
 use crate::text;
@@ -35,7 +36,7 @@ pub struct MessagesScreen {
 
 impl MessagesScreen {
     fn load(&self) -> Request {
-        Request::Messages { status: self.status, after: None, limit: PAGE }
+        Request::Messages(MessageRequest::Messages { status: self.status, after: None, limit: PAGE })
     }
 
     pub fn on_page(
@@ -67,7 +68,10 @@ impl MessagesScreen {
 
     fn act(&mut self, action: Action) -> Vec<Cmd> {
         let status_move = |m: &ContactMessage, to: MessageStatus| {
-            vec![Cmd::Send(Lane::Write(0), Request::SetMessageStatus { id: m.id, version: m.version, to })]
+            vec![Cmd::Send(
+                Lane::Write(0),
+                Request::Messages(MessageRequest::SetMessageStatus { id: m.id, version: m.version, to }),
+            )]
         };
         match action {
             Action::NextPane | Action::PrevPane => {
@@ -85,7 +89,8 @@ impl MessagesScreen {
                 if let Some(lead) = m.lead_id {
                     return vec![Cmd::Toast(format!("this message is already lead #{lead}; Enter opens it"))];
                 }
-                let req = Request::ConvertMessage { id: m.id, version: m.version, force: false };
+                let req =
+                    Request::Messages(MessageRequest::ConvertMessage { id: m.id, version: m.version, force: false });
                 return vec![Cmd::Send(Lane::Dialog, req)];
             }
             Action::InProgress => {
@@ -114,7 +119,7 @@ impl MessagesScreen {
             self.loading_more = true;
             return vec![Cmd::Send(
                 Lane::More(0),
-                Request::Messages { status: self.status, after: Some(after), limit: PAGE },
+                Request::Messages(MessageRequest::Messages { status: self.status, after: Some(after), limit: PAGE }),
             )];
         }
         Vec::new()
@@ -131,12 +136,18 @@ impl MessagesScreen {
             items.push((format!("open {label}"), vec![Cmd::CloseDialogs, Cmd::Push(Box::new(Screen::lead(l.id)))]));
             items.push((
                 format!("it is {label} — link the message to it"),
-                vec![Cmd::Send(Lane::Dialog, Request::LinkMessage { id, version, lead_id: l.id })],
+                vec![Cmd::Send(
+                    Lane::Dialog,
+                    Request::Messages(MessageRequest::LinkMessage { id, version, lead_id: l.id }),
+                )],
             ));
         }
         items.push((
             "convert into a separate lead anyway".into(),
-            vec![Cmd::Send(Lane::Dialog, Request::ConvertMessage { id, version, force: true })],
+            vec![Cmd::Send(
+                Lane::Dialog,
+                Request::Messages(MessageRequest::ConvertMessage { id, version, force: true }),
+            )],
         ));
         let note = "An open lead has the same email or phone.";
         vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new("Possible duplicate", items).with_note(note))))]
@@ -242,17 +253,19 @@ impl Component for MessagesScreen {
 
     fn on_reply(&mut self, _lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
         match reply {
-            Reply::Messages { counts, page, more } => {
+            Reply::Messages(MessageReply::Messages { counts, page, more }) => {
                 self.on_page(counts, page, more);
                 Vec::new()
             }
-            Reply::Duplicates(found) => self.on_duplicates(found),
-            Reply::MessageConverted(lead) => vec![
+            Reply::Leads(LeadReply::Duplicates(found)) => self.on_duplicates(found),
+            Reply::Messages(MessageReply::MessageConverted(lead)) => vec![
                 Cmd::CloseDialogs,
                 Cmd::Toast(format!("lead #{} {} created from the message", lead.id, text::inert(&lead.full_name))),
                 Cmd::Reload,
             ],
-            Reply::MessageSaved => vec![Cmd::CloseDialogs, Cmd::Toast("saved".into()), Cmd::Reload],
+            Reply::Messages(MessageReply::MessageSaved) => {
+                vec![Cmd::CloseDialogs, Cmd::Toast("saved".into()), Cmd::Reload]
+            }
             _ => Vec::new(),
         }
     }

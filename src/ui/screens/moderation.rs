@@ -10,6 +10,7 @@
 //! again shows it.
 
 use super::{Component, Cx, Offer, Permission, Vx, move_cursor};
+use crate::backend::{ModerationReply, ModerationRequest};
 use crate::backend::{Reply, Request};
 use crate::text;
 use crate::ui::app::Popup;
@@ -62,7 +63,10 @@ impl ModerationScreen {
     }
 
     fn load(&self) -> Vec<Cmd> {
-        vec![Cmd::Send(Lane::Load, Request::ModerationQueue { kind: self.kind(), after: None, limit: PAGE })]
+        vec![Cmd::Send(
+            Lane::Load,
+            Request::Moderation(ModerationRequest::ModerationQueue { kind: self.kind(), after: None, limit: PAGE }),
+        )]
     }
 
     fn selected(&self) -> Option<&QueueItem> {
@@ -72,7 +76,10 @@ impl ModerationScreen {
     fn load_preview(&self) -> Vec<Cmd> {
         match self.selected() {
             Some(i) if self.preview.as_ref().is_none_or(|p| (p.kind, p.id) != (i.kind, i.id)) => {
-                vec![Cmd::Send(PREVIEW, Request::ModerationPreview { kind: i.kind, id: i.id })]
+                vec![Cmd::Send(
+                    PREVIEW,
+                    Request::Moderation(ModerationRequest::ModerationPreview { kind: i.kind, id: i.id }),
+                )]
             }
             _ => Vec::new(),
         }
@@ -100,7 +107,7 @@ impl ModerationScreen {
             Decision::Promote => "promote to testimonials".to_string(),
         };
         let n = items.len();
-        let send = Cmd::Send(Lane::Dialog, Request::Decide { items, decision });
+        let send = Cmd::Send(Lane::Dialog, Request::Moderation(ModerationRequest::Decide { items, decision }));
         if n == 1 {
             return vec![Cmd::CloseDialogs, send];
         }
@@ -119,7 +126,10 @@ impl ModerationScreen {
         let hide = !self.hidden.contains(&i.id);
         let decision = if hide { Decision::Hide } else { Decision::Unhide };
         self.hiding = Some((i.id, hide));
-        vec![Cmd::Send(HIDE, Request::Decide { items: vec![(i.kind, i.id, i.version)], decision })]
+        vec![Cmd::Send(
+            HIDE,
+            Request::Moderation(ModerationRequest::Decide { items: vec![(i.kind, i.id, i.version)], decision }),
+        )]
     }
 
     fn reject(&mut self, cx: &Cx) -> Vec<Cmd> {
@@ -290,7 +300,11 @@ impl Component for ModerationScreen {
             self.loading_more = true;
             cmds.push(Cmd::Send(
                 Lane::More(0),
-                Request::ModerationQueue { kind: self.kind(), after: Some(after), limit: PAGE },
+                Request::Moderation(ModerationRequest::ModerationQueue {
+                    kind: self.kind(),
+                    after: Some(after),
+                    limit: PAGE,
+                }),
             ));
         }
         cmds
@@ -298,7 +312,7 @@ impl Component for ModerationScreen {
 
     fn on_reply(&mut self, lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
         match reply {
-            Reply::Decided { done, refused } if lane == HIDE => {
+            Reply::Moderation(ModerationReply::Decided { done, refused }) if lane == HIDE => {
                 if let Some((id, hide)) = self.hiding.take()
                     && refused.is_empty()
                 {
@@ -314,7 +328,7 @@ impl Component for ModerationScreen {
                 let said = done.into_iter().chain(refused).collect::<Vec<_>>().join("; ");
                 vec![Cmd::Toast(text::inert(&said))]
             }
-            Reply::ModerationQueue { counts, items, next, more } => {
+            Reply::Moderation(ModerationReply::ModerationQueue { counts, items, next, more }) => {
                 if let Some(c) = counts {
                     self.counts = c;
                 }
@@ -337,11 +351,11 @@ impl Component for ModerationScreen {
                 self.loading_more = false;
                 self.load_preview()
             }
-            Reply::ModerationPreview(p) => {
+            Reply::Moderation(ModerationReply::ModerationPreview(p)) => {
                 self.preview = Some(*p);
                 Vec::new()
             }
-            Reply::Decided { done, refused } => {
+            Reply::Moderation(ModerationReply::Decided { done, refused }) => {
                 self.marked.clear();
                 self.rejecting.clear();
                 decided(&done, &refused)

@@ -5,6 +5,7 @@
 //! then `until` a date or `sessions` a count, and `skip` lists days off
 //! (`2026-12-24 2026-12-31`). An empty `repeat on` plans one session.
 
+use crate::backend::CalendarRequest;
 use crate::backend::Request;
 use crate::domain::recurrence::{self, Ends, Repeat};
 use crate::domain::session::{self, DeliveryMode, SessionType};
@@ -126,19 +127,19 @@ pub fn request(editing: Option<&Session>, v: &Values, today: NaiveDate) -> Resul
         other => (None, other.to_string()),
     })?;
     Ok(match editing {
-        Some(s) => Request::SaveSession {
+        Some(s) => Request::Calendar(CalendarRequest::SaveSession {
             id: Some((s.id, s.version)),
             cohort: None,
             fields: Box::new(fields),
             repeat: None,
             allow_clash: false,
-        },
-        None => Request::SaveSession {
+        }),
+        None => Request::Calendar(CalendarRequest::SaveSession {
             id: None,
             cohort: Some(v.text("cohort")),
             fields: Box::new(fields),
             repeat: repeat(v, today)?,
             allow_clash: false,
-        },
+        }),
     })
 }

@@ -8,7 +8,7 @@
 //!
 //! A simple area: the screen reaches it through `Request::Area` ("list", "save"
 //! with the form's fields, "feature" with `featured`, "reorder" with `up`).
-//! Approving and rejecting go through the moderation queue (`Request::Decide`),
+//! Approving and rejecting go through the moderation queue (`ModerationRequest::Decide`),
 //! shared with the moderation screen.
 
 use super::{AreaDecl, Args, Call, FieldValue, Outcome};

@@ -14,6 +14,7 @@
 mod reports;
 
 use super::{Component, Cx, Offer, Permission, Vx, move_cursor};
+use crate::backend::{AttendanceReply, AttendanceRequest, CalendarReply, CalendarRequest};
 use crate::backend::{Reply, Request};
 use crate::domain::attendance::AttendanceStatus;
 use crate::domain::metrics::{attendance_rate, below_threshold};
@@ -67,8 +68,8 @@ impl AttendanceScreen {
 
     fn load(&self) -> Request {
         match self.cohort {
-            Some(of) => Request::AttendanceGrid { of },
-            None => Request::AttendanceCohorts,
+            Some(of) => Request::Attendance(AttendanceRequest::AttendanceGrid { of }),
+            None => Request::Attendance(AttendanceRequest::AttendanceCohorts),
         }
     }
 
@@ -127,7 +128,10 @@ impl AttendanceScreen {
         }
         self.row = (self.row + 1).min(grid.students.len().saturating_sub(1));
         self.pending += 1;
-        vec![Cmd::Send(Lane::Write(0), Request::MarkAttendance { session_id, enrollment_id, status })]
+        vec![Cmd::Send(
+            Lane::Write(0),
+            Request::Attendance(AttendanceRequest::MarkAttendance { session_id, enrollment_id, status }),
+        )]
     }
 
     fn mark_all(&self) -> Vec<Cmd> {
@@ -143,7 +147,10 @@ impl AttendanceScreen {
             session.date,
             text::inert(&session.title)
         );
-        let on_yes = vec![Cmd::Send(Lane::Write(0), Request::MarkAllPresent { session_id: session.id })];
+        let on_yes = vec![Cmd::Send(
+            Lane::Write(0),
+            Request::Attendance(AttendanceRequest::MarkAllPresent { session_id: session.id }),
+        )];
         vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes }))]
     }
 
@@ -183,7 +190,8 @@ impl AttendanceScreen {
                         } else {
                             to.as_str().replace('_', " ")
                         };
-                        let req = Request::MoveCohort { id: c.id, version: c.version, to: *to };
+                        let req =
+                            Request::Calendar(CalendarRequest::MoveCohort { id: c.id, version: c.version, to: *to });
                         (label, vec![Cmd::Send(Lane::Dialog, req)])
                     })
                     .collect();
@@ -213,12 +221,18 @@ impl AttendanceScreen {
             Action::CheckInOut => match self.selected() {
                 Some((session_id, enrollment_id)) => {
                     self.pending += 1;
-                    vec![Cmd::Send(Lane::Write(0), Request::CheckAttendance { session_id, enrollment_id })]
+                    vec![Cmd::Send(
+                        Lane::Write(0),
+                        Request::Attendance(AttendanceRequest::CheckAttendance { session_id, enrollment_id }),
+                    )]
                 }
                 None => Vec::new(),
             },
             Action::Open => match grid.students.get(self.row) {
-                Some(s) => vec![Cmd::Send(Lane::Dialog, Request::StudentAttendance { enrollment_id: s.enrollment_id })],
+                Some(s) => vec![Cmd::Send(
+                    Lane::Dialog,
+                    Request::Attendance(AttendanceRequest::StudentAttendance { enrollment_id: s.enrollment_id }),
+                )],
                 None => Vec::new(),
             },
             Action::SessionSummary => match grid.sessions.get(self.col) {
@@ -418,7 +432,7 @@ impl Component for AttendanceScreen {
 
     fn on_reply(&mut self, lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd> {
         match reply {
-            Reply::AttendanceCohorts(list) => {
+            Reply::Attendance(AttendanceReply::AttendanceCohorts(list)) => {
                 self.loaded = true;
                 self.pick = self.pick.min(list.len().saturating_sub(1));
                 self.cohorts = list;
@@ -429,7 +443,7 @@ impl Component for AttendanceScreen {
                 }
                 Vec::new()
             }
-            Reply::AttendanceGrid(grid) => {
+            Reply::Attendance(AttendanceReply::AttendanceGrid(grid)) => {
                 self.on_grid(*grid);
                 // Opened on a student: their history first.
                 if std::mem::take(&mut self.history_first)
@@ -437,12 +451,12 @@ impl Component for AttendanceScreen {
                 {
                     return vec![Cmd::Send(
                         Lane::Dialog,
-                        Request::StudentAttendance { enrollment_id: st.enrollment_id },
+                        Request::Attendance(AttendanceRequest::StudentAttendance { enrollment_id: st.enrollment_id }),
                     )];
                 }
                 Vec::new()
             }
-            Reply::Marked(mark) => {
+            Reply::Attendance(AttendanceReply::Marked(mark)) => {
                 if let Some(g) = self.grid.as_mut() {
                     match g
                         .marks
@@ -461,15 +475,15 @@ impl Component for AttendanceScreen {
                 self.pending = self.pending.saturating_sub(1);
                 Vec::new()
             }
-            Reply::StudentHistory(h) => {
+            Reply::Attendance(AttendanceReply::StudentHistory(h)) => {
                 let lines = history_lines(&h, cx.settings.attendance_threshold_percent, cx.tz);
                 let title = text::inert(&h.name);
                 vec![Cmd::Popup(Box::new(Popup::Text { title, lines, scroll: 0, on_yes: None, diff: false }))]
             }
-            Reply::MarkedAll(n) => {
+            Reply::Attendance(AttendanceReply::MarkedAll(n)) => {
                 vec![Cmd::Toast(format!("{n} marked present")), Cmd::Reload]
             }
-            Reply::CohortHeader(c) => {
+            Reply::Calendar(CalendarReply::CohortHeader(c)) => {
                 let said = format!("{} is {}", text::inert(&c.name), c.status.as_str().replace('_', " "));
                 if let Some(g) = self.grid.as_mut() {
                     g.cohort = *c;
@@ -498,7 +512,10 @@ impl Component for AttendanceScreen {
         let crate::ui::cmd::Call::Submit { tag: "note", values } = call else { return Vec::new() };
         let Some((session_id, enrollment_id)) = self.noting else { return Vec::new() };
         let note = Some(values.text("note")).filter(|n| !n.is_empty());
-        vec![Cmd::Send(Lane::Dialog, Request::NoteAttendance { session_id, enrollment_id, note })]
+        vec![Cmd::Send(
+            Lane::Dialog,
+            Request::Attendance(AttendanceRequest::NoteAttendance { session_id, enrollment_id, note }),
+        )]
     }
 
     fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {

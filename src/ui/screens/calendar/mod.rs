@@ -15,6 +15,7 @@
 mod draw;
 
 use super::{Component, Cx, Offer, Screen, Vx};
+use crate::backend::{CalendarReply, CalendarRequest};
 use crate::backend::{Reply, Request};
 use crate::domain::permissions::Action as Permission;
 use crate::text;
@@ -95,7 +96,7 @@ impl CalendarScreen {
 
     fn load(&mut self, day: NaiveDate) -> Vec<Cmd> {
         let (from, to) = self.wanted(day);
-        vec![Cmd::Send(Lane::Load, Request::Calendar { from, to, filter: self.filter })]
+        vec![Cmd::Send(Lane::Load, Request::Calendar(CalendarRequest::Calendar { from, to, filter: self.filter }))]
     }
 
     /// Moves to `day`, loading when the view's range is not the loaded one. The
@@ -198,7 +199,11 @@ impl CalendarScreen {
                         let from = to + Duration::days(1);
                         vec![Cmd::Send(
                             Lane::More(0),
-                            Request::Calendar { from, to: from + Duration::days(AGENDA_DAYS - 1), filter: self.filter },
+                            Request::Calendar(CalendarRequest::Calendar {
+                                from,
+                                to: from + Duration::days(AGENDA_DAYS - 1),
+                                filter: self.filter,
+                            }),
                         )]
                     }
                     _ => Vec::new(),
@@ -210,7 +215,7 @@ impl CalendarScreen {
                 vec![Cmd::Popup(Box::new(crate::ui::app::Popup::Form(Box::new(form))))]
             }
             (Action::Edit, _) => match self.session() {
-                Ok(e) => vec![Cmd::Send(Lane::Dialog, Request::SessionToEdit { id: e.id })],
+                Ok(e) => vec![Cmd::Send(Lane::Dialog, Request::Calendar(CalendarRequest::SessionToEdit { id: e.id }))],
                 Err(why) => vec![Cmd::Toast(why)],
             },
             (Action::CancelSession, _) => match self.session() {
@@ -219,18 +224,23 @@ impl CalendarScreen {
                         "cancel \"{}\" of {} on {}? It stays on the calendar, struck out, and leaves the attendance rate. (y/n)",
                         e.title, e.group, e.date
                     );
-                    let on_yes = vec![Cmd::Send(Lane::Dialog, Request::CancelSession { id: e.id, version: e.version })];
+                    let on_yes = vec![Cmd::Send(
+                        Lane::Dialog,
+                        Request::Calendar(CalendarRequest::CancelSession { id: e.id, version: e.version }),
+                    )];
                     vec![Cmd::Popup(Box::new(crate::ui::app::Popup::Confirm { question, on_yes }))]
                 }
                 Err(why) => vec![Cmd::Toast(why)],
             },
-            (Action::FilterCalendar, _) => vec![Cmd::Send(Lane::Dialog, Request::CalendarChoices)],
+            (Action::FilterCalendar, _) => {
+                vec![Cmd::Send(Lane::Dialog, Request::Calendar(CalendarRequest::CalendarChoices))]
+            }
             (Action::MoveEarlier, _) => self.shift(-1),
             (Action::MoveLater, _) => self.shift(1),
             (Action::ExportCalendar, _) => match self.selected().and_then(|e| e.cohort_id) {
                 Some(cohort_id) => {
                     let dir = cx.settings.export_dir.clone();
-                    vec![Cmd::Send(Lane::Dialog, Request::ExportCalendar { cohort_id, dir })]
+                    vec![Cmd::Send(Lane::Dialog, Request::Calendar(CalendarRequest::ExportCalendar { cohort_id, dir }))]
                 }
                 None => vec![Cmd::Toast("select a session: its cohort's calendar is written".into())],
             },
@@ -310,7 +320,7 @@ impl CalendarScreen {
         let mut cmds = self.show_moved(e.id, days);
         cmds.push(Cmd::Send(
             Lane::Dialog,
-            Request::ShiftSession { id: e.id, version: e.version, days, allow_clash: false },
+            Request::Calendar(CalendarRequest::ShiftSession { id: e.id, version: e.version, days, allow_clash: false }),
         ));
         cmds
     }
@@ -329,7 +339,10 @@ impl CalendarScreen {
             return Vec::new();
         }
         let mut cmds = self.show_moved(id, days);
-        cmds.push(Cmd::Send(Lane::Dialog, Request::ShiftSession { id, version, days, allow_clash: false }));
+        cmds.push(Cmd::Send(
+            Lane::Dialog,
+            Request::Calendar(CalendarRequest::ShiftSession { id, version, days, allow_clash: false }),
+        ));
         cmds
     }
 
@@ -410,7 +423,7 @@ impl Component for CalendarScreen {
 
     fn on_reply(&mut self, lane: Lane, reply: Reply, _cx: &Cx) -> Vec<Cmd> {
         match reply {
-            Reply::Calendar(from, to, entries) => {
+            Reply::Calendar(CalendarReply::Calendar(from, to, entries)) => {
                 self.on_range(from, to, entries, lane == Lane::More(0));
                 if lane == Lane::Load && self.shifting.is_some() && self.queued != 0 {
                     return self.send_queued();
@@ -421,22 +434,22 @@ impl Component for CalendarScreen {
                 Vec::new()
             }
             // After a conflict: the stored version, for the next save of the open form.
-            Reply::SessionToEdit(s) if lane == Lane::More(1) => {
+            Reply::Calendar(CalendarReply::SessionToEdit(s)) if lane == Lane::More(1) => {
                 self.editing = Some(*s);
                 Vec::new()
             }
-            Reply::SessionToEdit(s) => {
+            Reply::Calendar(CalendarReply::SessionToEdit(s)) => {
                 let form = super::session_form::edit_session(&s);
                 self.editing = Some(*s);
                 vec![Cmd::Popup(Box::new(crate::ui::app::Popup::Form(Box::new(form))))]
             }
-            Reply::SessionSaved(said) => {
+            Reply::Calendar(CalendarReply::SessionSaved(said)) => {
                 if self.queued == 0 {
                     self.shifting = None;
                 }
                 vec![Cmd::CloseDialogs, Cmd::Toast(text::inert(&said)), Cmd::Reload]
             }
-            Reply::SessionClashes(found, retry) => {
+            Reply::Calendar(CalendarReply::SessionClashes(found, retry)) => {
                 self.shifting = None;
                 self.queued = 0;
                 let mut question = String::from("This clashes:\n");
@@ -456,7 +469,7 @@ impl Component for CalendarScreen {
                     })),
                 ]
             }
-            Reply::CalendarChoices(choices) => {
+            Reply::Calendar(CalendarReply::CalendarChoices(choices)) => {
                 let items = choices
                     .iter()
                     .enumerate()
@@ -489,7 +502,7 @@ impl Component for CalendarScreen {
                 // The edit form stays open with what was typed (the app names who
                 // changed the session); its next save goes over their version.
                 if !moving && let Some(s) = &self.editing {
-                    cmds.push(Cmd::Send(Lane::More(1), Request::SessionToEdit { id: s.id }));
+                    cmds.push(Cmd::Send(Lane::More(1), Request::Calendar(CalendarRequest::SessionToEdit { id: s.id })));
                 }
                 return cmds;
             }

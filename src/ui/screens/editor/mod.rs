@@ -15,6 +15,7 @@
 mod details;
 
 use super::{Component, Cx, Vx};
+use crate::backend::{PostReply, PostRequest};
 use crate::backend::{Reply, Request};
 use crate::domain::metrics::read_time_minutes;
 use crate::text;
@@ -154,7 +155,7 @@ impl EditorScreen {
         self.saving = true;
         self.error = None;
         let draft = PostDraft { title: self.title.clone(), content: self.text(), ..self.fields.clone() };
-        vec![Cmd::Send(lane, Request::SavePost { id: self.post, draft: Box::new(draft) })]
+        vec![Cmd::Send(lane, Request::Posts(PostRequest::SavePost { id: self.post, draft: Box::new(draft) }))]
     }
 
     /// The autosave file's key: the post, or "new".
@@ -291,7 +292,7 @@ impl Component for EditorScreen {
     fn reload(&mut self, cx: &Cx) -> Vec<Cmd> {
         // Only the first load: a reload must not throw away what is being typed.
         match self.post {
-            Some((id, _)) if self.loading => vec![Cmd::Send(Lane::Load, Request::PostBody { id })],
+            Some((id, _)) if self.loading => vec![Cmd::Send(Lane::Load, Request::Posts(PostRequest::PostBody { id }))],
             Some(_) => Vec::new(),
             None => self.offer(cx),
         }
@@ -341,12 +342,12 @@ impl Component for EditorScreen {
 
     fn on_reply(&mut self, lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd> {
         match reply {
-            Reply::PostBody(theirs) if lane == THEIRS => self.against_theirs(*theirs),
-            Reply::PostBody(b) => {
+            Reply::Posts(PostReply::PostBody(theirs)) if lane == THEIRS => self.against_theirs(*theirs),
+            Reply::Posts(PostReply::PostBody(b)) => {
                 self.loaded(*b);
                 self.offer(cx)
             }
-            Reply::PostSaved(b) => {
+            Reply::Posts(PostReply::PostSaved(b)) => {
                 // Saved from the details form: it closes now, not before.
                 let close = if lane == DETAILS { vec![Cmd::CloseDialogs] } else { Vec::new() };
                 // Keep what was typed since the save was sent; take the new version.
@@ -378,7 +379,7 @@ impl Component for EditorScreen {
         // Someone saved meanwhile: read their version to show it against ours.
         match (lane, e, self.post) {
             (SAVE | DETAILS, StoreError::Conflict { .. }, Some((id, _))) => {
-                vec![Cmd::Send(THEIRS, Request::PostBody { id })]
+                vec![Cmd::Send(THEIRS, Request::Posts(PostRequest::PostBody { id }))]
             }
             _ => Vec::new(),
         }

@@ -8,6 +8,7 @@ pub use draw::{money, stage_label};
 use moves::InFlight;
 
 use super::{Component, Cx, Offer, Permission, Screen, Vx, move_cursor};
+use crate::backend::{LeadReply, LeadRequest};
 use crate::backend::{OnDuplicate, Reply, Request};
 use crate::domain::lead::{Interest, LeadSource};
 use crate::domain::lead::{LeadStatus, MoveInput, Prompt};
@@ -75,7 +76,11 @@ impl PipelineScreen {
 
     fn load(&mut self) -> Request {
         self.keep = self.selected().map(|c| c.lead.id);
-        Request::Board { per_column: PAGE, filter: self.filter_loaded.then(|| self.filter.clone()), save: false }
+        Request::Leads(LeadRequest::Board {
+            per_column: PAGE,
+            filter: self.filter_loaded.then(|| self.filter.clone()),
+            save: false,
+        })
     }
 
     /// The filter for the header: what is typed, or the filter in force.
@@ -132,7 +137,10 @@ impl PipelineScreen {
         self.shown = Some(searched);
         self.keep = self.selected().map(|c| c.lead.id);
         self.row = 0;
-        vec![Cmd::Send(Lane::Load, Request::Board { per_column: PAGE, filter: Some(self.filter.clone()), save })]
+        vec![Cmd::Send(
+            Lane::Load,
+            Request::Leads(LeadRequest::Board { per_column: PAGE, filter: Some(self.filter.clone()), save }),
+        )]
     }
 
     /// A quick filter key: toggles or cycles one part of the filter.
@@ -349,7 +357,10 @@ impl PipelineScreen {
             Action::Export => {
                 let dir = cx.settings.export_dir.clone();
                 let dir = if dir.as_os_str().is_empty() { std::path::PathBuf::from(".") } else { dir };
-                return vec![Cmd::Send(Lane::Dialog, Request::ExportLeads { filter: self.filter.clone(), dir })];
+                return vec![Cmd::Send(
+                    Lane::Dialog,
+                    Request::Leads(LeadRequest::ExportLeads { filter: self.filter.clone(), dir }),
+                )];
             }
             Action::NewLead => {
                 return vec![Cmd::Popup(Box::new(Popup::Form(Box::new(crate::ui::lead_form::new_lead()))))];
@@ -381,7 +392,7 @@ impl PipelineScreen {
         let Some(after) = col.next else { return Vec::new() };
         let status = col.status;
         self.loading_more.push(status);
-        let req = Request::BoardMore { status, after, limit: PAGE, filter: self.filter.clone() };
+        let req = Request::Leads(LeadRequest::BoardMore { status, after, limit: PAGE, filter: self.filter.clone() });
         vec![Cmd::Send(Lane::More(status as u8), req)]
     }
 
@@ -390,7 +401,10 @@ impl PipelineScreen {
     fn on_duplicates(&self, found: Vec<Lead>) -> Vec<Cmd> {
         let Some(fields) = &self.creating else { return Vec::new() };
         let create = |on_duplicate| {
-            vec![Cmd::Send(Lane::Dialog, Request::CreateLead { fields: Box::new(fields.clone()), on_duplicate })]
+            vec![Cmd::Send(
+                Lane::Dialog,
+                Request::Leads(LeadRequest::CreateLead { fields: Box::new(fields.clone()), on_duplicate }),
+            )]
         };
         let mut items = Vec::new();
         for l in &found {
@@ -439,16 +453,16 @@ impl Component for PipelineScreen {
     fn on_reply(&mut self, lane: Lane, reply: Reply, cx: &Cx) -> Vec<Cmd> {
         self.width = cx.width;
         match (lane, reply) {
-            (_, Reply::Board(columns, filter, dropped)) => {
+            (_, Reply::Leads(LeadReply::Board(columns, filter, dropped))) => {
                 self.on_board(columns, filter);
                 if let Some(why) = dropped {
                     return vec![Cmd::Error(format!("your saved board filter was dropped: {}", text::inert(&why)))];
                 }
             }
-            (_, Reply::BoardMore(status, page)) => self.on_more(status, page),
-            (Lane::Write(n), Reply::LeadMoved(lead)) => return self.on_moved(n, *lead),
-            (_, Reply::Duplicates(found)) => return self.on_duplicates(found),
-            (_, Reply::LeadSaved(lead)) => {
+            (_, Reply::Leads(LeadReply::BoardMore(status, page))) => self.on_more(status, page),
+            (Lane::Write(n), Reply::Leads(LeadReply::LeadMoved(lead))) => return self.on_moved(n, *lead),
+            (_, Reply::Leads(LeadReply::Duplicates(found))) => return self.on_duplicates(found),
+            (_, Reply::Leads(LeadReply::LeadSaved(lead))) => {
                 return vec![
                     Cmd::CloseDialogs,
                     Cmd::Toast(format!("lead {} saved", text::inert(&lead.full_name))),
@@ -481,7 +495,10 @@ impl Component for PipelineScreen {
             Call::Submit { tag: crate::ui::lead_form::NEW, values } => match crate::ui::lead_form::checked(&values) {
                 Ok(fields) => {
                     self.creating = Some(fields.clone());
-                    let req = Request::CreateLead { fields: Box::new(fields), on_duplicate: OnDuplicate::Warn };
+                    let req = Request::Leads(LeadRequest::CreateLead {
+                        fields: Box::new(fields),
+                        on_duplicate: OnDuplicate::Warn,
+                    });
                     vec![Cmd::Send(Lane::Dialog, req)]
                 }
                 Err((field, why)) => vec![Cmd::FieldError { field, why }],
@@ -552,7 +569,10 @@ mod tests {
         let mut seen = Vec::new();
         for _ in 0..=Interest::ALL.len() {
             let o = p.quick_filter(Action::FilterInterest);
-            assert!(matches!(o.as_slice(), [Cmd::Send(Lane::Load, Request::Board { save: true, .. })]));
+            assert!(matches!(
+                o.as_slice(),
+                [Cmd::Send(Lane::Load, Request::Leads(LeadRequest::Board { save: true, .. }))]
+            ));
             seen.push(p.filter.interest);
         }
         assert_eq!(seen.last(), Some(&None));

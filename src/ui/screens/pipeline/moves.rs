@@ -2,6 +2,7 @@
 //! second move of a card still on its way is chained after the first.
 
 use super::{PendingMove, PipelineScreen};
+use crate::backend::LeadRequest;
 use crate::backend::Request;
 use crate::domain::lead::{LeadStatus, MoveInput, prompt_for};
 use crate::ui::app::Popup;
@@ -144,7 +145,7 @@ impl PipelineScreen {
         self.next_lane += 1;
         let lane = self.next_lane;
         let undo = input.undo;
-        let request = Request::MoveLead { id: card.lead.id, version: card.lead.version, to, input };
+        let request = Request::Leads(LeadRequest::MoveLead { id: card.lead.id, version: card.lead.version, to, input });
         self.in_flight.push(InFlight { lane, card, from, from_index, to, then: None, undo });
         vec![Cmd::Send(Lane::Write(lane), request)]
     }
