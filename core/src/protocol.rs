@@ -31,6 +31,7 @@ pub mod leads {
 }
 
 pub mod users {
+    pub use crate::backend::users::LIST_COLUMNS;
     pub use crate::store::user_list::STATES;
     pub use crate::store::users::{
         LoggedIn, LoginAttempt, LoginPolicy, LoginRefused, MAX_NAME_CHARS, MIN_PASSWORD_LEN, Me, NewUser, UserFields,
@@ -65,6 +66,7 @@ pub mod moderation {
 }
 
 pub mod posts {
+    pub use crate::backend::posts::LIST_COLUMNS;
     pub use crate::store::posts::{
         MAX_EXCERPT_CHARS, MAX_SEO_DESCRIPTION_CHARS, MAX_SEO_TITLE_CHARS, MAX_TAG_CHARS, MAX_TAGS, MAX_TITLE_CHARS,
         MAX_URL_CHARS, PostBody, PostDraft, Revision, SEO_DESCRIPTION_SHOWN, SEO_TITLE_SHOWN,
@@ -74,26 +76,30 @@ pub mod posts {
 /// The simple areas (one table, one list, one form each): their arguments and limits.
 pub mod areas {
     pub use crate::store::areas::{Args, FieldValue};
+    pub use crate::store::records::Columns;
     pub mod case_studies {
-        pub use crate::store::areas::case_studies::{MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, field};
+        pub use crate::store::areas::case_studies::{
+            LIST_COLUMNS, MAX_TEXT_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS, field,
+        };
     }
     pub mod events {
         pub use crate::store::areas::events::{
-            MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_MINUTES, MAX_SEATS, MAX_TITLE_CHARS, TYPES, field,
+            LIST_COLUMNS, MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_MINUTES, MAX_SEATS, MAX_TITLE_CHARS, TYPES,
+            field,
         };
     }
     pub mod help_requests {
-        pub use crate::store::areas::help_requests::field;
+        pub use crate::store::areas::help_requests::{LIST_COLUMNS, field};
     }
     pub mod packages {
-        pub use crate::store::areas::packages::{arg, field};
+        pub use crate::store::areas::packages::{LIST_COLUMNS, arg, field};
     }
     pub mod testimonials {
-        pub use crate::store::areas::testimonials::{MAX_NAME_CHARS, MAX_TEXT_CHARS, field};
+        pub use crate::store::areas::testimonials::{LIST_COLUMNS, MAX_NAME_CHARS, MAX_TEXT_CHARS, field};
     }
     pub mod projects {
         pub use crate::store::areas::projects::{
-            MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS, PRIORITIES, field,
+            LIST_COLUMNS, MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS, PRIORITIES, field,
         };
     }
 }

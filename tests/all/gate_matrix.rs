@@ -516,6 +516,16 @@ fn fresh_dir() -> PathBuf {
     dir
 }
 
+/// The columns a list's rows must fill: the simple area's, the posts' or the users'.
+fn list_columns(request: &Request) -> Option<staffroom_core::protocol::areas::Columns> {
+    match request {
+        Request::Area { area, .. } => staffroom_core::store::areas::find(area).map(|a| a.columns),
+        Request::Posts(_) => Some(staffroom_core::protocol::posts::LIST_COLUMNS),
+        Request::Users(_) => Some(staffroom_core::protocol::users::LIST_COLUMNS),
+        _ => None,
+    }
+}
+
 fn is_may_not(r: &Result<Reply, StoreError>) -> bool {
     matches!(r, Err(StoreError::Refused { reason }) if reason.contains("may not"))
 }
@@ -542,6 +552,7 @@ crate::on_both!(every_kind_for_every_role_follows_the_gate, |t: TestDb| async mo
     let mut failures = Vec::new();
     let mut ran = 0;
     let mut expected = 0;
+    let mut rows_checked = 0;
     for &role in Role::ALL {
         let roles = roles_of(role);
         // Each kind's sample is made just before it runs (on rows of its own); the
@@ -570,8 +581,25 @@ crate::on_both!(every_kind_for_every_role_follows_the_gate, |t: TestDb| async mo
             let need = request.need();
             let case = format!("{} as {role} (gate: {need:?})", request.name());
             let audit_before = audit_rows(&t.db).await;
+            let columns = list_columns(&request);
             let (result, who) = backend.handle(request).await;
             ran += 1;
+            if let Ok(Reply::Records(page)) = &result {
+                match columns {
+                    Some(columns) => {
+                        rows_checked += page.rows.len();
+                        for r in page.rows.iter().filter(|r| r.cells.len() != columns.len()) {
+                            failures.push(format!(
+                                "{case}: record {} has {} cells for {} columns",
+                                r.id,
+                                r.cells.len(),
+                                columns.len()
+                            ));
+                        }
+                    }
+                    None => failures.push(format!("{case}: a page of records without declared columns")),
+                }
+            }
             if allows(need, roles) {
                 // The samples are valid requests on fresh rows, so an allowed one is not
                 // refused at all (a business error such as a conflict would still pass).
@@ -614,6 +642,7 @@ crate::on_both!(every_kind_for_every_role_follows_the_gate, |t: TestDb| async mo
         }
     }
     assert_eq!(ran, expected);
+    assert!(rows_checked > 0, "no page of records came back to check against its columns");
     assert!(expected > Role::ALL.len() * Request::names().count(), "the simple areas' operations were walked too");
     assert!(failures.is_empty(), "{} of {ran} cases broke the gate's table:\n{}", failures.len(), failures.join("\n"));
 });

@@ -14,7 +14,7 @@ mod leads;
 mod messages;
 mod moderation;
 mod office;
-mod posts;
+pub(crate) mod posts;
 pub mod progress;
 /// The record screens' page shapes (kept in the store, which simple areas fill).
 pub use crate::store::records;
@@ -22,7 +22,7 @@ pub mod scheduler;
 mod session;
 mod settings;
 pub use settings::Settings;
-mod users;
+pub(crate) mod users;
 mod worker;
 
 pub use attendance::{AttendanceReply, AttendanceRequest};

@@ -3,7 +3,7 @@
 //! archive, back to draft) through `content::move_post`'s rules.
 
 use super::gate::Need;
-use super::records::{Cursor, Record, RecordPage};
+use super::records::{Columns, Cursor, Record, RecordPage};
 use super::{Backend, Reply};
 use crate::domain::permissions::Action;
 use crate::store::posts::{self, PostRow};
@@ -105,6 +105,11 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: PostRequest) -> 
         }
     }
 }
+
+/// The list's columns: heading and width (0: takes the room left), one per cell
+/// `record` makes, in its order.
+// The title takes what is left: at 80 columns that is still 14 cells.
+pub const LIST_COLUMNS: Columns = &[("day", 5), ("title", 0), ("author", 12), ("status", 9)];
 
 fn record(p: &PostRow, tz: chrono_tz::Tz) -> Record {
     let when = |t: Option<chrono::DateTime<chrono::Utc>>| {

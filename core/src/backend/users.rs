@@ -2,7 +2,7 @@
 //! deactivate/reactivate, unlock, login history; and a user's own new password.
 
 use super::gate::Need;
-use super::records::{Cursor, Record, RecordPage};
+use super::records::{Columns, Cursor, Record, RecordPage};
 use super::{Backend, Reply, Secret};
 use crate::domain::permissions::Action;
 use crate::store::users::{self, NewUser, Target, User};
@@ -149,6 +149,11 @@ fn shown_once(u: &User, password: String, one_time: bool, what: &str) -> Reply {
 fn yes(b: bool) -> String {
     if b { "yes" } else { "no" }.to_string()
 }
+
+/// The list's columns: heading and width (0: takes the room left), one per cell
+/// `record` makes, in its order.
+// The first column marks a locked (!) or deactivated (x) account.
+pub const LIST_COLUMNS: Columns = &[(" ", 1), ("name", 0), ("roles", 12), ("last login", 11)];
 
 fn record(u: &User, b: &Backend, now: chrono::DateTime<chrono::Utc>) -> Record {
     let tz = b.settings.tz;

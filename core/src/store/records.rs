@@ -15,13 +15,18 @@ pub enum Cursor {
     Order(i64, i64),
 }
 
+/// A list's columns: heading and width (0: takes the room left). Each area declares
+/// them beside the function that makes its records' cells, so the two agree in one
+/// file (the gate test checks every page's rows against them).
+pub type Columns = &'static [(&'static str, u16)];
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
     pub id: i64,
     pub version: i64,
     /// The status tab it belongs to (its status's stored text).
     pub status: String,
-    /// One per column of the screen's declaration.
+    /// One per column of the area's `COLUMNS`, in order.
     pub cells: Vec<String>,
     /// Labelled values for the detail pane; long texts keep their line breaks.
     pub detail: Vec<(String, String)>,

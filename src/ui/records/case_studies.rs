@@ -39,7 +39,7 @@ pub static DECL: Decl = Decl {
         Offer::key(Action::Filter, None),
         Offer::key(Action::History, Some(Permission::ViewAudit)),
     ],
-    columns: &[("★", 1), ("title", 0), ("type", 10), ("status", 9)],
+    columns: staffroom_core::protocol::areas::case_studies::LIST_COLUMNS,
     tabs: &["draft", "published", "archived"],
     load,
     act,

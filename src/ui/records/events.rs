@@ -35,8 +35,7 @@ pub static DECL: Decl = Decl {
         Offer::key(Action::History, Some(Permission::ViewAudit)),
         Offer::key(Action::NextPane, None),
     ],
-    // The first column: ● on the website, x cancelled.
-    columns: &[(" ", 1), ("title", 0), ("starts", 12), ("seats", 10)],
+    columns: staffroom_core::protocol::areas::events::LIST_COLUMNS,
     tabs: &["scheduled", "live", "completed", "cancelled"],
     load,
     act,

@@ -32,7 +32,7 @@ pub static DECL: Decl = Decl {
         Offer::key(Action::History, Some(Permission::ViewAudit)),
         Offer::key(Action::NextPane, None),
     ],
-    columns: &[("day", 5), ("from", 18), ("subject", 0), ("status", 11)],
+    columns: staffroom_core::protocol::areas::help_requests::LIST_COLUMNS,
     tabs: &["pending", "in_progress", "resolved", "closed"],
     load,
     act,

@@ -32,7 +32,7 @@ pub static DECL: Decl = Decl {
         Offer::key(Action::Filter, None),
         Offer::key(Action::History, Some(Permission::ViewAudit)),
     ],
-    columns: &[("#", 3), ("name", 0), ("EGP", 14), ("USD", 12), ("status", 8)],
+    columns: staffroom_core::protocol::areas::packages::LIST_COLUMNS,
     tabs: &["active", "inactive"],
     load,
     act,

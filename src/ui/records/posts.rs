@@ -42,8 +42,7 @@ pub static DECL: Decl = Decl {
         Offer::key(Action::Filter, None),
         Offer::key(Action::History, Some(Permission::ViewAudit)),
     ],
-    // The title takes what is left: at 80 columns that is still 14 cells.
-    columns: &[("day", 5), ("title", 0), ("author", 12), ("status", 9)],
+    columns: staffroom_core::protocol::posts::LIST_COLUMNS,
     tabs: &["draft", "pending", "approved", "rejected", "scheduled", "published", "archived"],
     load,
     act,

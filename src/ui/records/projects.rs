@@ -32,8 +32,7 @@ pub static DECL: Decl = Decl {
         Offer::key(Action::History, Some(Permission::ViewAudit)),
         Offer::key(Action::NextPane, None),
     ],
-    // The first column: ! urgent, + high priority.
-    columns: &[(" ", 1), ("title", 0), ("priority", 8), ("ends", 10), ("tasks", 5)],
+    columns: staffroom_core::protocol::areas::projects::LIST_COLUMNS,
     tabs: &["planning", "active", "on_hold", "completed", "cancelled"],
     load,
     act,

@@ -36,7 +36,7 @@ pub static DECL: Decl = Decl {
         Offer::key(Action::Filter, None),
         Offer::key(Action::History, Some(Permission::ViewAudit)),
     ],
-    columns: &[("★", 1), ("author", 18), ("rating", 5), ("text", 0), ("status", 8)],
+    columns: staffroom_core::protocol::areas::testimonials::LIST_COLUMNS,
     tabs: &["pending", "approved", "rejected"],
     load,
     act,

@@ -37,8 +37,7 @@ pub static DECL: Decl = Decl {
         Offer::key(Action::History, Some(Permission::ViewAudit)),
         Offer::key(Action::NextPane, None),
     ],
-    // The first column marks a locked (!) or deactivated (x) account.
-    columns: &[(" ", 1), ("name", 0), ("roles", 12), ("last login", 11)],
+    columns: staffroom_core::protocol::users::LIST_COLUMNS,
     tabs: &staffroom_core::protocol::users::STATES,
     load,
     act,

@@ -22,6 +22,7 @@ use chrono::{DateTime, NaiveTime, TimeZone, Utc};
 use serde_json::json;
 
 pub static AREA: AreaDecl = AreaDecl {
+    columns: LIST_COLUMNS,
     name: "events",
     gate: &[
         ("list", Action::ViewCalendar),
@@ -487,6 +488,11 @@ fn seats_short(e: &Event) -> String {
 fn price(e: &Event) -> String {
     if e.price_minor == 0 { "free".to_string() } else { format!("{} {}", e.currency, format_minor(e.price_minor)) }
 }
+
+/// The list's columns: heading and width (0: takes the room left), one per cell
+/// `record` makes, in its order.
+// The first column: ● on the website, x cancelled.
+pub const LIST_COLUMNS: crate::store::records::Columns = &[(" ", 1), ("title", 0), ("starts", 12), ("seats", 10)];
 
 fn record(e: &Event, tz: chrono_tz::Tz) -> Record {
     let local = e.starts_at.with_timezone(&tz);

@@ -23,6 +23,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 pub static AREA: AreaDecl = AreaDecl {
+    columns: LIST_COLUMNS,
     name: "help_requests",
     gate: &[("list", Action::ViewContent), ("respond", Action::EditContent), ("move", Action::EditContent)],
     handle: |call| Box::pin(handle(call)),
@@ -66,6 +67,10 @@ async fn handle(call: Call<'_>) -> Result<Outcome> {
         other => Err(super::unknown(AREA.name, other)),
     }
 }
+
+/// The list's columns: heading and width (0: takes the room left), one per cell
+/// `record` makes, in its order.
+pub const LIST_COLUMNS: crate::store::records::Columns = &[("day", 5), ("from", 18), ("subject", 0), ("status", 11)];
 
 /// A request as the record screen shows it: times in the office's zone.
 fn record(r: &HelpRequest, tz: chrono_tz::Tz) -> Record {

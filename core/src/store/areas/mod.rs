@@ -231,6 +231,10 @@ pub struct AreaDecl {
     /// Each operation and what it needs. An operation without a row is refused by
     /// the gate before the handler runs.
     pub gate: &'static [(&'static str, Action)],
+    /// Its list's columns (`LIST_COLUMNS`, beside the function that fills them),
+    /// for the gate test to check every page's rows against.
+    #[cfg_attr(not(any(test, feature = "testing")), allow(dead_code))]
+    pub columns: crate::store::records::Columns,
     pub handle: for<'a> fn(Call<'a>) -> Answer<'a>,
     /// For the gate test: one valid call per operation on rows of its own (made
     /// here, as the system), numbered `n` so repeated samples do not collide.

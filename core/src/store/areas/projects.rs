@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 
 pub static AREA: AreaDecl = AreaDecl {
+    columns: LIST_COLUMNS,
     name: "projects",
     gate: &[("list", Action::ViewContent), ("save", Action::EditContent), ("move", Action::EditContent)],
     handle: |call| Box::pin(handle(call)),
@@ -290,6 +291,12 @@ fn budget(p: &Project) -> String {
         _ => "—".to_string(),
     }
 }
+
+/// The list's columns: heading and width (0: takes the room left), one per cell
+/// `record` makes, in its order.
+// The first column: ! urgent, + high priority.
+pub const LIST_COLUMNS: crate::store::records::Columns =
+    &[(" ", 1), ("title", 0), ("priority", 8), ("ends", 10), ("tasks", 5)];
 
 fn record(p: &Project) -> Record {
     let day = |d: Option<NaiveDate>| d.map_or(String::new(), |d| d.format("%Y-%m-%d").to_string());

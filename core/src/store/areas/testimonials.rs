@@ -22,6 +22,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 
 pub static AREA: AreaDecl = AreaDecl {
+    columns: LIST_COLUMNS,
     name: "testimonials",
     // Everyone who sees content reads them; admins and staff edit, feature and
     // order them.
@@ -94,6 +95,11 @@ fn stars(r: Option<i64>) -> String {
         format!("{}{}", "★".repeat(r.clamp(0, 5) as usize), "☆".repeat((5 - r).clamp(0, 5) as usize))
     })
 }
+
+/// The list's columns: heading and width (0: takes the room left), one per cell
+/// `record` makes, in its order.
+pub const LIST_COLUMNS: crate::store::records::Columns =
+    &[("★", 1), ("author", 18), ("rating", 5), ("text", 0), ("status", 8)];
 
 /// A testimonial as the record screen shows it.
 fn record(t: &Testimonial) -> Record {

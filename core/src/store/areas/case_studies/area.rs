@@ -13,6 +13,7 @@ use crate::store::{Actor, Db, Result};
 use chrono::NaiveDate;
 
 pub static AREA: AreaDecl = AreaDecl {
+    columns: LIST_COLUMNS,
     name: "case_studies",
     // Everyone who sees content reads them; admins and staff change them.
     gate: &[
@@ -133,6 +134,10 @@ fn fields_of(args: &Args) -> Result<CaseStudyFields> {
         tech: list(field::TECH),
     })
 }
+
+/// The list's columns: heading and width (0: takes the room left), one per cell
+/// `record` makes, in its order.
+pub const LIST_COLUMNS: crate::store::records::Columns = &[("★", 1), ("title", 0), ("type", 10), ("status", 9)];
 
 /// A case study as the record screen shows it.
 fn record(c: &CaseStudy) -> Record {

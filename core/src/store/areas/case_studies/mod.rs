@@ -21,7 +21,7 @@ use crate::store::content::{self, Tagged};
 use crate::store::page::{self, Page};
 use crate::store::{Actor, Db, Result, StoreError, Tx, now};
 use crate::with_tx;
-pub use area::{AREA, field};
+pub use area::{AREA, LIST_COLUMNS, field};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 

@@ -35,6 +35,7 @@ use serde_json::{Map, Value, json};
 use sqlx::types::Json;
 
 pub static AREA: AreaDecl = AreaDecl {
+    columns: LIST_COLUMNS,
     name: "packages",
     // The price list: staff and viewers read it (as they read leads), admins
     // change it.
@@ -130,6 +131,11 @@ fn fields_of(args: &Args) -> Result<PackageFields> {
 fn price_text(p: &Package, c: Currency) -> String {
     p.price(c).map_or(String::new(), |m| format_minor(m.minor))
 }
+
+/// The list's columns: heading and width (0: takes the room left), one per cell
+/// `record` makes, in its order.
+pub const LIST_COLUMNS: crate::store::records::Columns =
+    &[("#", 3), ("name", 0), ("EGP", 14), ("USD", 12), ("status", 8)];
 
 /// A package as the record screen shows it.
 fn record(p: &Package) -> Record {
