@@ -16,11 +16,24 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     install_panic_hook();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // Help and the version are what was asked for: print them as clap does.
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        // A usage error is one line too (its first), and exits 2.
+        Err(e) => {
+            let said = e.to_string();
+            let first = said.lines().next().unwrap_or("invalid arguments").trim_start_matches("error: ");
+            return fail(&format!("{first} (see staffroom --help)"), cli::exit::USAGE);
+        }
+    };
     init_logging(&cli.log_level);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
-        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}"), cli::exit::ERROR),
     };
     match runtime.block_on(cli::commands::run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
@@ -29,7 +42,8 @@ fn main() -> ExitCode {
         Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             tracing::error!("{e:#}");
-            fail(&format!("{e:#}"))
+            let code = e.downcast_ref::<cli::Failure>().map_or(cli::exit::ERROR, |f| f.code);
+            fail(&format!("{e:#}"), code)
         }
     }
 }
@@ -38,12 +52,12 @@ fn broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
-/// Prints `staffroom: error: …` as exactly one line.
-fn fail(message: &str) -> ExitCode {
+/// Prints `staffroom: error: …` as exactly one line and exits with `code`.
+fn fail(message: &str, code: u8) -> ExitCode {
     let line = message.split_whitespace().collect::<Vec<_>>().join(" ");
     // stderr may be gone (a closed terminal): never panic over telling.
     let _ = writeln!(std::io::stderr(), "staffroom: error: {}", staffroom::text::inert(&line));
-    ExitCode::FAILURE
+    ExitCode::from(code)
 }
 
 /// A panic is a bug, but the user still gets one line (and the log the details), not

@@ -88,8 +88,16 @@ fn load_config(cli: &Cli) -> Result<Config> {
 
 /// Runs a command, printing through `out`.
 pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()> {
-    let config = load_config(&cli)?;
+    // Completions and the manual describe the command line itself: no configuration
+    // (a broken one included) stands in their way.
+    let config = match &cli.command {
+        Some(Command::Completions { shell }) => return completions(*shell, out),
+        Some(Command::Man) => return manual(out),
+        _ => load_config(&cli)?,
+    };
     match &cli.command {
+        // Answered above, before the configuration.
+        Some(Command::Completions { .. } | Command::Man) => Ok(()),
         None => {
             let url = database_url(&cli, &config)?;
             // Opened behind the login screen's first frame.
@@ -182,8 +190,11 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
                     None => bail!("no home directory, so no user configuration file"),
                 },
                 ConfigCommand::Show => {
+                    // A URL's password is not for the screen (or a pasted support ticket).
+                    let mut shown = config.clone();
+                    shown.database.url = staffroom_core::protocol::redact(&shown.database.url);
                     let mut data = out.data();
-                    data.write_all(config.to_toml().as_bytes())?;
+                    data.write_all(shown.to_toml().as_bytes())?;
                     data.flush()?;
                 }
             }
@@ -227,7 +238,7 @@ async fn run_user(
     let actor = Actor::cli();
     match command {
         UserCommand::Add { email, name, phone, roles, no_password } => {
-            let roles = Roles::parse_list(roles)?;
+            let roles = *roles;
             let password = if *no_password { None } else { Some(read_new_password("STAFFROOM_PASSWORD", "Password")?) };
             let new =
                 NewUser { email: Some(email.clone()), phone: phone.clone(), full_name: name.clone(), password, roles };
@@ -275,8 +286,7 @@ async fn run_user(
             out.line(format!("password changed for {}", u.full_name))?;
         }
         UserCommand::Roles { email, roles } => {
-            let roles = Roles::parse_list(roles)?;
-            let u = users::set_roles(&db, &actor, email, roles).await?;
+            let u = users::set_roles(&db, &actor, email, *roles).await?;
             out.line(format!("{} is now {}", u.full_name, u.roles().describe()))?;
         }
         UserCommand::Deactivate { email } => {
@@ -284,6 +294,39 @@ async fn run_user(
             out.line(format!("deactivated {}", u.full_name))?;
         }
     }
+    Ok(())
+}
+
+/// The audit chain does not hold: exit 3.
+fn broken(message: String) -> anyhow::Error {
+    super::Failure::with_code(super::exit::AUDIT_BROKEN, message)
+}
+
+/// A completion script for `shell`, generated from the argument definitions.
+fn completions(shell: super::Shell, out: &mut Printer<impl Write + Send>) -> Result<()> {
+    use clap::CommandFactory;
+    let shell = match shell {
+        super::Shell::Bash => clap_complete::Shell::Bash,
+        super::Shell::Zsh => clap_complete::Shell::Zsh,
+        super::Shell::Fish => clap_complete::Shell::Fish,
+    };
+    // Into memory first: `generate` panics when its writer fails (`| head`).
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "staffroom", &mut script);
+    let mut data = out.data();
+    data.write_all(&script)?;
+    data.flush()?;
+    Ok(())
+}
+
+/// The manual page (roff), generated from the argument definitions.
+fn manual(out: &mut Printer<impl Write + Send>) -> Result<()> {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    let mut data = out.data();
+    data.write_all(&page)?;
+    data.flush()?;
     Ok(())
 }
 
@@ -308,7 +351,7 @@ async fn run_checkpoint(
     let db = open(cli, config, Access::ReadOnly).await?;
     // A checkpoint of a broken chain would vouch for it: verify first.
     if let Verdict::Broken { id, why } = audit::verify(&db, &mut |_| {}).await? {
-        bail!("no checkpoint written: the audit chain is broken at row #{id}: {why}");
+        return Err(broken(format!("no checkpoint written: the audit chain is broken at row #{id}: {why}")));
     }
     let Some(c) = audit::checkpoint(&db).await? else { bail!("no checkpoint written: the audit log is empty") };
     let path = match output {
@@ -344,7 +387,7 @@ async fn run_verify(
     bar.finish_and_clear();
     let rows = match verdict {
         Verdict::Intact { rows } => rows,
-        Verdict::Broken { id, why } => bail!("audit chain broken at row #{id}: {why}"),
+        Verdict::Broken { id, why } => return Err(broken(format!("audit chain broken at row #{id}: {why}"))),
     };
     match checkpoints {
         None => out.line(format!("audit chain intact: {rows} rows verified"))?,
@@ -352,7 +395,7 @@ async fn run_verify(
             Verdict::Intact { rows: n } => {
                 out.line(format!("audit chain intact: {rows} rows verified, {n} checkpoints hold"))?
             }
-            Verdict::Broken { id, why } => bail!("audit chain broken at row #{id}: {why}"),
+            Verdict::Broken { id, why } => return Err(broken(format!("audit chain broken at row #{id}: {why}"))),
         },
     }
     Ok(())

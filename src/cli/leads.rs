@@ -45,9 +45,19 @@ pub async fn import(db: &Db, args: &ImportLeadsArgs, out: &mut Printer<impl Writ
             plural(dups, "possible duplicate", "possible duplicates"),
         ))?;
         if bad > 0 {
-            bail!("{} in {}", plural(bad, "bad row", "bad rows"), args.file.display());
+            let said = format!("{} in {}", plural(bad, "bad row", "bad rows"), args.file.display());
+            return Err(super::Failure::with_code(super::exit::BAD_ROWS, said));
         }
         return Ok(());
+    }
+    if bad > 0 && !args.skip_bad {
+        let said = format!(
+            "{} in {} (first: {}); nothing imported: fix the file or skip them with --skip-bad",
+            plural(bad, "bad row", "bad rows"),
+            args.file.display(),
+            plan.bad[0]
+        );
+        return Err(super::Failure::with_code(super::exit::BAD_ROWS, said));
     }
     let bar = if std::io::stderr().is_terminal() { ProgressBar::new(good) } else { ProgressBar::hidden() };
     bar.set_style(

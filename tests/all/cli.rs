@@ -161,6 +161,10 @@ fn tampering_makes_verify_fail_naming_the_row() {
     if status.map(|s| s.success()).unwrap_or(false) {
         let out = staffroom(&["audit", "verify", "--database-url", &url], &[]);
         assert_one_clear_line(&out, "broken at row #3");
+        assert_eq!(out.status.code(), Some(3), "a broken chain exits 3");
+        let checkpoint = staffroom(&["audit", "checkpoint", "--database-url", &url, "--output", "/dev/null"], &[]);
+        assert_one_clear_line(&checkpoint, "no checkpoint written");
+        assert_eq!(checkpoint.status.code(), Some(3), "a broken chain exits 3");
     } else {
         eprintln!("sqlite3 CLI not installed: tampering via the CLI is covered by audit_chain tests instead");
     }
@@ -179,7 +183,9 @@ async fn verify_works_on_postgres_through_the_cli() {
         _ => unreachable!(),
     };
     sqlx::query("UPDATE audit_log SET remote = '203.0.113.1' WHERE id = 1").execute(p).await.unwrap();
-    assert_one_clear_line(&staffroom(&["audit", "verify", "--database-url", &t.url], &[]), "broken at row #1");
+    let out = staffroom(&["audit", "verify", "--database-url", &t.url], &[]);
+    assert_one_clear_line(&out, "broken at row #1");
+    assert_eq!(out.status.code(), Some(3), "a broken chain exits 3");
 }
 
 #[test]
@@ -194,7 +200,72 @@ fn config_path_and_show() {
     assert_one_clear_line(&staffroom(&["config", "show", "--config", file.to_str().unwrap()], &[]), "not valid TOML");
     let path = ok(&staffroom(&["config", "path"], &[]));
     assert!(path.contains("config.toml"), "{path}");
+    // A password in the configured URL never reaches the screen, in either form.
+    for url in ["postgres://office:hunter2@db.internal/staffroom", "postgres://office@db.internal/x?password=hunter2"] {
+        std::fs::write(&file, format!("[database]\nurl = \"{url}\"\n")).unwrap();
+        let shown = ok(&staffroom(&["config", "show", "--config", file.to_str().unwrap()], &[]));
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("office") && shown.contains("***"), "{shown}");
+    }
     let _ = std::fs::remove_file(&file);
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_argument_definitions() {
+    for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef staffroom"), ("fish", "complete -c staffroom")] {
+        let script = ok(&staffroom(&["completions", shell], &[]));
+        assert!(script.contains(marker), "{shell}: {script}");
+        // Every subcommand and a nested one are offered.
+        for word in ["demo", "audit", "verify", "export", "completions", "database-url"] {
+            assert!(script.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let bad = staffroom(&["completions", "tcsh"], &[]);
+    assert_eq!(bad.status.code(), Some(2), "an unknown shell is a usage error");
+    let page = ok(&staffroom(&["man"], &[]));
+    assert!(page.contains(".TH staffroom 1"), "{page}");
+    assert!(page.contains("database\\-url") && page.contains("publish\\-due"), "{page}");
+    // Neither needs a readable configuration.
+    let broken = temp_path("toml");
+    std::fs::write(&broken, "[security\n").unwrap();
+    ok(&staffroom(&["completions", "bash", "--config", broken.to_str().unwrap()], &[]));
+    let _ = std::fs::remove_file(&broken);
+}
+
+#[test]
+fn usage_errors_exit_2_and_checked_values_are_refused_before_anything_runs() {
+    let path = temp_path("db");
+    let url = format!("sqlite://{}", path.display());
+    let roles = staffroom(
+        &["--database-url", &url, "user", "add", "--email", "a@b.org", "--name", "A", "--roles", "boss"],
+        &[],
+    );
+    assert_eq!(roles.status.code(), Some(2), "{}", String::from_utf8_lossy(&roles.stderr));
+    assert_one_clear_line(&roles, "'boss' is not a valid Role");
+    assert!(!path.exists(), "a refused argument opened no database");
+    let format = staffroom(&["--database-url", &url, "export", "leads", "--format", "xlsx"], &[]);
+    assert_eq!(format.status.code(), Some(2));
+    assert_eq!(staffroom(&["no-such-command"], &[]).status.code(), Some(2));
+    // Every flag and argument has help text, and every command an example.
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+        for arg in cmd.get_arguments() {
+            let builtin = matches!(arg.get_id().as_str(), "help" | "version");
+            if !builtin && arg.get_help().is_none() {
+                missing.push(format!("{path} {}: no help", arg.get_id()));
+            }
+        }
+        let leaf = cmd.get_subcommands().next().is_none();
+        if leaf && !cmd.get_after_help().is_some_and(|h| h.to_string().contains("staffroom")) {
+            missing.push(format!("{path}: no example"));
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, &format!("{path} {}", sub.get_name()), missing);
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&staffroom::cli::Cli::command(), "staffroom", &mut missing);
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
 /// What anyone can type into a web form or a name: a screen clear, an OSC 52 write to

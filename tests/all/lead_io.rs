@@ -378,12 +378,14 @@ fn cli_import_dry_run_then_skip_bad_then_export() {
 
     let dry = staffroom(&["--database-url", &url, "import", "leads", f, "--dry-run"], &[]);
     assert_one_clear_line(&dry, "1 bad row");
+    assert_eq!(dry.status.code(), Some(4), "bad input rows exit 4");
     let out = String::from_utf8_lossy(&dry.stdout);
     assert!(out.contains("line 3: name is empty"), "{out}");
     assert!(out.contains("dry run: 2 leads would be imported, 1 bad row, 0 possible duplicates"), "{out}");
 
     let blocked = staffroom(&["--database-url", &url, "import", "leads", f], &[]);
     assert_one_clear_line(&blocked, "nothing imported");
+    assert_eq!(blocked.status.code(), Some(4), "bad input rows exit 4");
 
     let done = ok(&staffroom(&["--database-url", &url, "import", "leads", f, "--skip-bad"], &[]));
     assert!(done.contains("imported 2 leads (1 skipped, 0 possible duplicates)"), "{done}");

@@ -532,6 +532,21 @@ pub fn sqlite_file_read_only(url: &str) -> bool {
 
 /// Hides a password in a URL before it reaches a message or a log.
 pub fn redact(url: &str) -> String {
+    // libpq also takes the password as a parameter: `?password=…`.
+    let url = match url.split_once('?') {
+        Some((base, query)) => {
+            let params: Vec<String> = query
+                .split('&')
+                .map(|p| match p.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => p.to_string(),
+                })
+                .collect();
+            format!("{base}?{}", params.join("&"))
+        }
+        None => url.to_string(),
+    };
+    let url = url.as_str();
     match (url.find("://"), url.rfind('@')) {
         (Some(s), Some(at)) if at > s => {
             let userinfo = &url[s + 3..at];
@@ -552,6 +567,10 @@ mod tests {
     fn passwords_never_reach_messages() {
         assert_eq!(redact("postgres://bob:s3cret@db/x"), "postgres://bob:***@db/x");
         assert_eq!(redact("postgres://bob@db/x"), "postgres://bob@db/x");
+        assert_eq!(
+            redact("postgres://bob@db/x?sslmode=require&password=s3cret&application_name=a"),
+            "postgres://bob@db/x?sslmode=require&password=***&application_name=a"
+        );
         assert_eq!(redact("sqlite://a.db"), "sqlite://a.db");
     }
 }
