@@ -7,7 +7,7 @@
 // unwrap, expect or panic (the few places that cannot fail say why with an allow).
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub use staffroom_core::{backend, config, demo, domain, text};
+pub use staffroom_core::{backend, config, demo, domain, files, text};
 
 pub mod cli;
 pub mod terminal;

@@ -15,6 +15,9 @@ use std::process::ExitCode;
 // against a 40 MB budget, 32-34 MB without it.
 
 fn main() -> ExitCode {
+    // Before any file is made: what staffroom writes is its user's alone (`files`).
+    // SAFETY: umask only swaps the process's file mode mask; no memory is involved.
+    unsafe { libc::umask(staffroom::files::UMASK as libc::mode_t) };
     install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -30,7 +33,8 @@ fn main() -> ExitCode {
             return fail(&format!("{first} (see staffroom --help)"), cli::exit::USAGE);
         }
     };
-    init_logging(&cli.log_level);
+    // Kept to the end: dropping it writes what the log still holds.
+    let _log = init_logging(&cli.log_level);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}"), cli::exit::ERROR),
@@ -72,17 +76,24 @@ fn install_panic_hook() {
     }));
 }
 
-/// Logs go to staffroom.log in the data directory, never to the terminal.
-fn init_logging(level: &str) {
-    let Ok(dir) = staffroom::config::data_dir() else { return };
-    let Ok(file) = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("staffroom.log")) else {
-        return;
-    };
+/// How many days of logs are kept (one file a day).
+const LOG_DAYS_KEPT: usize = 14;
+
+/// Logs go to `staffroom.YYYY-MM-DD.log` in the state directory (`config::log_dir`),
+/// a file a day, the last `LOG_DAYS_KEPT` kept; never to the terminal. Written by a
+/// background thread, so a slow disk never holds up a frame.
+fn init_logging(level: &str) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let dir = staffroom::config::log_dir().ok()?;
+    let files = tracing_appender::rolling::Builder::new()
+        .rotation(tracing_appender::rolling::Rotation::DAILY)
+        .filename_prefix("staffroom")
+        .filename_suffix("log")
+        .max_log_files(LOG_DAYS_KEPT)
+        .build(&dir)
+        .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(files);
     let filter =
         tracing_subscriber::EnvFilter::try_new(level).unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(false)
-        .with_writer(std::sync::Mutex::new(file))
-        .try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_ansi(false).with_writer(writer).try_init();
+    Some(guard)
 }

@@ -48,6 +48,8 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct DatabaseConfig {
     pub url: String,
+    /// Statements slower than this are logged as warnings with their time.
+    pub slow_query_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -129,12 +131,23 @@ pub fn user_config_path(explicit: Option<&Path>) -> Option<PathBuf> {
     explicit.map(Path::to_path_buf).or_else(|| project_dirs().map(|d| d.config_dir().join("config.toml")))
 }
 
-/// The data directory (demo database, default database, logs), created on demand.
+/// The data directory (demo database, default database, autosaves), created on
+/// demand and private (`files`).
 pub fn data_dir() -> Result<PathBuf> {
     let dir = project_dirs()
         .map(|d| d.data_dir().to_path_buf())
         .context("cannot find a home directory for staffroom's data")?;
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    crate::files::private_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    Ok(dir)
+}
+
+/// Where the logs go: the XDG state directory (`~/.local/state/staffroom`), or the
+/// data directory where a system has none; created private (`files`).
+pub fn log_dir() -> Result<PathBuf> {
+    let Some(dir) = project_dirs().and_then(|d| d.state_dir().map(Path::to_path_buf)) else {
+        return data_dir();
+    };
+    crate::files::private_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     Ok(dir)
 }
 

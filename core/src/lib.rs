@@ -12,6 +12,7 @@ pub mod backend;
 pub mod config;
 pub mod demo;
 pub mod domain;
+pub mod files;
 pub mod operator;
 pub mod protocol;
 // The store is private: screens and the command line reach it through `backend`,

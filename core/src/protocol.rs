@@ -8,7 +8,7 @@
 //! hash: the signed-in user crosses as [`users::Me`].
 
 pub use crate::store::actor::{Actor, remote_from_env};
-pub use crate::store::{Access, Db, StoreError, redact, sqlite_file_read_only};
+pub use crate::store::{Access, Db, StoreError, log_statements_slower_than, redact, sqlite_file_read_only};
 
 /// The store's clock: the real one, or the instant a test or benchmark fixed.
 pub mod clock {

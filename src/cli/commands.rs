@@ -15,7 +15,7 @@ use staffroom_core::operator::{audit, users};
 use staffroom_core::protocol::audit::{Checkpoint, Verdict};
 use staffroom_core::protocol::users::NewUser;
 use staffroom_core::protocol::{Access, Actor, Db, StoreError};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 /// The database URL in force: flag or STAFFROOM_DATABASE_URL, then the config file,
 /// then `staffroom.db` in the data directory.
@@ -95,6 +95,15 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
         Some(Command::Man) => return manual(out),
         _ => load_config(&cli)?,
     };
+    staffroom_core::protocol::log_statements_slower_than(config.database.slow_query_ms);
+    for warning in private_warnings(&cli, &config) {
+        tracing::warn!("{warning}");
+        // For a person at a terminal; a script's stderr stays the one line of its
+        // outcome (the log keeps the warning for cron's owner).
+        if std::io::stderr().is_terminal() {
+            eprintln!("staffroom: {}", crate::text::inert(&warning));
+        }
+    }
     match &cli.command {
         // Answered above, before the configuration.
         Some(Command::Completions { .. } | Command::Man) => Ok(()),
@@ -295,6 +304,26 @@ async fn run_user(
         }
     }
     Ok(())
+}
+
+/// What others can read of this user's staffroom files: the configuration file in
+/// use, the data directory, and the SQLite database the command opens (`files`).
+fn private_warnings(cli: &Cli, config: &Config) -> Vec<String> {
+    let mut paths: Vec<std::path::PathBuf> = Vec::new();
+    paths.extend(config::user_config_path(cli.config.as_deref()));
+    let data = config::data_dir().ok();
+    paths.extend(data.clone());
+    let url = match (&cli.command, data) {
+        (Some(Command::Demo(_)), Some(dir)) if cli.database_url.as_deref().is_none_or(|u| u.trim().is_empty()) => {
+            Some(format!("sqlite://{}", dir.join("demo.db").display()))
+        }
+        _ => database_url(cli, config).ok(),
+    };
+    if let Some(db) = url.as_deref().and_then(staffroom_core::files::sqlite_path) {
+        paths.extend(staffroom_core::files::with_sqlite_companions(&db));
+    }
+    let refs: Vec<&std::path::Path> = paths.iter().map(|p| p.as_path()).collect();
+    staffroom_core::files::warnings(&refs)
 }
 
 /// The audit chain does not hold: exit 3.

@@ -24,7 +24,7 @@ pub fn path(dir: &Path, key: &str) -> PathBuf {
 }
 
 pub fn write(dir: &Path, key: &str, title: &str, body: &str, at: DateTime<Utc>) -> std::io::Result<()> {
-    std::fs::create_dir_all(dir)?;
+    staffroom_core::files::private_dir(dir)?;
     let file = path(dir, key);
     let tmp = dir.join(format!(".{key}.md.partial"));
     let title = title.replace(['\n', '\r'], " ");

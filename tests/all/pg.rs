@@ -111,7 +111,104 @@ fn start() -> Result<Cluster, String> {
     let bin = find_bin().ok_or("no server binaries (initdb, pg_ctl) found; install postgresql to run these tests")?;
     let root = is_root();
     remove_stale_clusters(&bin, root);
-    start_at(&bin, root, &std::process::id().to_string(), 5432)
+    start_at(&bin, root, &std::process::id().to_string(), 5432, None)
+}
+
+/// A cluster that speaks only TLS over TCP on localhost: `ssl = on` with a
+/// certificate for `localhost` signed by a CA made here, and `hostssl`-only access
+/// (a connection without TLS is refused by the server itself).
+pub struct TlsCluster {
+    pub own: OwnCluster,
+    /// The CA that signed the server's certificate.
+    pub ca: PathBuf,
+    /// A CA that did not.
+    pub other_ca: PathBuf,
+}
+
+impl TlsCluster {
+    /// `None` where the shared cluster is skipped (no server binaries).
+    pub fn start(name: &str, port: u16) -> Option<TlsCluster> {
+        cluster()?;
+        let has_openssl = Command::new("openssl").arg("version").output().is_ok_and(|o| o.status.success());
+        if !has_openssl && std::env::var("CI").as_deref() != Ok("true") {
+            eprintln!("\n!!!!!!!! SKIPPING the TLS PostgreSQL test: no `openssl` to make its certificates !!!!!!!!\n");
+            return None;
+        }
+        let bin = find_bin()?;
+        let root = is_root();
+        let c = start_at(&bin, root, &format!("{}-{name}", std::process::id()), port, Some(Tls))
+            .unwrap_or_else(|why| panic!("TLS PostgreSQL cluster: {why}"));
+        let tls = c.dir.join("tls");
+        Some(TlsCluster {
+            ca: tls.join("ca.pem"),
+            other_ca: tls.join("other-ca.pem"),
+            own: OwnCluster { cluster: c, bin, root },
+        })
+    }
+
+    /// A URL over TCP to `host` with these extra parameters (`sslmode=…`).
+    pub fn url(&self, host: &str, db: &str, params: &str) -> String {
+        format!("postgres://postgres@{host}:{}/{db}?{params}", self.own.cluster.port)
+    }
+}
+
+/// The TLS server's setup (`TlsCluster`).
+#[derive(Clone, Copy)]
+struct Tls;
+
+/// A CA, a server certificate for localhost it signs, and a second CA, with the
+/// `openssl` command line.
+fn make_certificates(dir: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    let openssl = |args: &[&str]| -> Result<(), String> {
+        let out = Command::new("openssl").args(args).current_dir(dir).output().map_err(|e| format!("openssl: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!("openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr)))
+        }
+    };
+    let ext = "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+               extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n";
+    std::fs::write(dir.join("server.ext"), ext).map_err(|e| e.to_string())?;
+    for ca in ["ca", "other-ca"] {
+        let (key, pem, subject) = (format!("{ca}.key"), format!("{ca}.pem"), format!("/CN=staffroom test {ca}"));
+        openssl(&[
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-keyout", &key, "-out", &pem, "-subj",
+            &subject,
+        ])?;
+    }
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ])?;
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+        "-out",
+        "server.pem",
+    ])?;
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.join("server.key"), std::fs::Permissions::from_mode(0o600)).map_err(|e| e.to_string())
 }
 
 /// A cluster of a test's own, which it may stop and start again (an outage); the
@@ -128,7 +225,7 @@ impl OwnCluster {
         cluster()?;
         let bin = find_bin()?;
         let root = is_root();
-        let c = start_at(&bin, root, &format!("{}-{name}", std::process::id()), port)
+        let c = start_at(&bin, root, &format!("{}-{name}", std::process::id()), port, None)
             .unwrap_or_else(|why| panic!("own PostgreSQL cluster: {why}"));
         Some(OwnCluster { cluster: c, bin, root })
     }
@@ -153,15 +250,18 @@ impl OwnCluster {
     }
 
     pub fn restart(&self) {
-        pg_ctl_start(&self.bin, self.root, &self.cluster.dir, self.cluster.port).expect("pg_ctl start again");
+        pg_ctl_start(&self.bin, self.root, &self.cluster.dir, self.cluster.port, None).expect("pg_ctl start again");
     }
 }
 
-fn start_at(bin: &Path, root: bool, name: &str, port: u16) -> Result<Cluster, String> {
+fn start_at(bin: &Path, root: bool, name: &str, port: u16, tls: Option<Tls>) -> Result<Cluster, String> {
     let dir = std::env::temp_dir().join(format!("{PREFIX}{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     std::fs::write(dir.join("owner"), std::process::id().to_string()).map_err(|e| e.to_string())?;
+    if tls.is_some() {
+        make_certificates(&dir.join("tls"))?;
+    }
     if root {
         let ok = Command::new("chown").args(["-R", "postgres:postgres"]).arg(&dir).status().is_ok_and(|s| s.success());
         if !ok {
@@ -178,16 +278,29 @@ fn start_at(bin: &Path, root: bool, name: &str, port: u16) -> Result<Cluster, St
     if !out.status.success() {
         return Err(format!("initdb failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
-    pg_ctl_start(bin, root, &dir, port)?;
+    if tls.is_some() {
+        // The socket for the harness's own setup, and TLS for everyone else.
+        let hba = "local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostssl all all ::1/128 trust\n";
+        std::fs::write(dir.join("data/pg_hba.conf"), hba).map_err(|e| e.to_string())?;
+    }
+    pg_ctl_start(bin, root, &dir, port, tls)?;
     Ok(Cluster { dir, port })
 }
 
-fn pg_ctl_start(bin: &Path, root: bool, dir: &Path, port: u16) -> Result<(), String> {
-    let opts = format!(
+fn pg_ctl_start(bin: &Path, root: bool, dir: &Path, port: u16, tls: Option<Tls>) -> Result<(), String> {
+    let mut opts = format!(
         "-k {} -p {port} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off \
          -c max_connections=200",
         dir.display()
     );
+    if tls.is_some() {
+        let t = dir.join("tls");
+        opts.push_str(&format!(
+            " -c listen_addresses=localhost -c ssl=on -c ssl_cert_file={} -c ssl_key_file={}",
+            t.join("server.pem").display(),
+            t.join("server.key").display()
+        ));
+    }
     let out = pg_command(bin, "pg_ctl", root)
         .arg("-D")
         .arg(dir.join("data"))

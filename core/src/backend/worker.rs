@@ -4,6 +4,7 @@
 use super::{Backend, Envelope, Event, progress};
 use crate::store::interrupt::{self, Ticket};
 use tokio::sync::mpsc;
+use tracing::Instrument;
 
 /// Starts the worker on the current tokio runtime. Each command runs in its own task,
 /// so a slow query never holds up a fast one; a load superseded by a newer one of
@@ -35,10 +36,20 @@ pub fn spawn(backend: std::sync::Arc<Backend>) -> (mpsc::UnboundedSender<Envelop
                 let reporter: progress::Reporter = std::sync::Arc::new(move |reply| {
                     let _ = progress_tx.send(Event { req_id, result: Ok(reply), who: None, partial: true });
                 });
+                // One span per request, named by its area and kind, with its time:
+                // `STAFFROOM_LOG=debug` shows every request; a slow one is a warning.
+                let name = cmd.request.name();
+                let slow_ms = crate::store::slow_statement_ms();
+                let span = tracing::info_span!("request", id = req_id, kind = %name);
+                let started = std::time::Instant::now();
                 let work = progress::reporting(reporter, backend.handle(cmd.request));
-                let (result, who) = interrupt::interruptible(mine, work).await;
-                if let Err(e) = &result {
-                    tracing::warn!("request {req_id} failed: {e}");
+                let (result, who) = interrupt::interruptible(mine, work).instrument(span.clone()).await;
+                let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+                let _in = span.enter();
+                match &result {
+                    Err(e) => tracing::warn!(elapsed_ms, "failed: {e}"),
+                    Ok(_) if elapsed_ms >= slow_ms as f64 => tracing::warn!(elapsed_ms, "slow request"),
+                    Ok(_) => tracing::debug!(elapsed_ms, "answered"),
                 }
                 // The UI may be gone (quitting): nothing to do then.
                 let _ = ev_tx.send(Event { req_id, result, who, partial: false });

@@ -163,6 +163,26 @@ macro_rules! with_tx {
     };
 }
 
+/// Statements slower than this (milliseconds) are logged as warnings with their
+/// time (`[database] slow_query_ms`, set once at start).
+static SLOW_STATEMENT_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(100);
+
+/// Sets the slow statement threshold for databases opened from now on.
+pub fn log_statements_slower_than(ms: u64) {
+    SLOW_STATEMENT_MS.store(ms, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The slow statement threshold in force (milliseconds): also a request's.
+pub(crate) fn slow_statement_ms() -> u64 {
+    SLOW_STATEMENT_MS.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Every statement at debug level; slow ones at warn, with their elapsed time.
+fn statement_logging<O: sqlx::ConnectOptions>(opts: O) -> O {
+    let slow = Duration::from_millis(SLOW_STATEMENT_MS.load(std::sync::atomic::Ordering::Relaxed));
+    opts.log_statements(log::LevelFilter::Debug).log_slow_statements(log::LevelFilter::Warn, slow)
+}
+
 impl Db {
     /// Opens `sqlite://PATH` (created if missing), `sqlite::memory:` or
     /// `postgres://…` (TCP, or a unix socket with `?host=/dir`), then applies the
@@ -199,6 +219,7 @@ impl Db {
                 // The server itself refuses any write on these connections.
                 opts = opts.options([("default_transaction_read_only", "on")]);
             }
+            let opts = statement_logging(opts);
             let pool = PgPoolOptions::new()
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(5))
@@ -258,6 +279,7 @@ impl Db {
                 // The board's search keeps its matching ids in a temporary table
                 // (`board::searched_sqlite`): in memory, never a file.
                 .pragma("temp_store", "memory");
+            let opts = statement_logging(opts);
             let pool = SqlitePoolOptions::new()
                 .max_connections(4)
                 .after_connect(|c, _| Box::pin(interrupt::on_connect(c)))
@@ -498,7 +520,30 @@ impl Tx {
 }
 
 fn unavailable(what: &str, e: sqlx::Error) -> StoreError {
-    StoreError::Unavailable(format!("cannot open {}: {}", redact(what), error::one_line(&e.to_string())))
+    let said = error::one_line(&e.to_string());
+    let why = tls_hint(what, &said);
+    StoreError::Unavailable(format!("cannot open {}: {said}{why}", redact(what)))
+}
+
+/// What a TLS failure means for the person who wrote the URL (rustls names its
+/// reasons tersely: `UnknownIssuer`, `NotValidForName`).
+fn tls_hint(url: &str, said: &str) -> String {
+    let root_cert = url.split(['?', '&']).find_map(|p| p.strip_prefix("sslrootcert="));
+    if said.contains("UnknownIssuer") {
+        return match root_cert {
+            Some(ca) => format!(" (the server's certificate is not signed by the CA in sslrootcert={ca})"),
+            None => " (the server's certificate is not signed by a known CA: name yours with sslrootcert=FILE)".into(),
+        };
+    }
+    if said.contains("NotValidForName") {
+        return " (the server's certificate is for another host name than the URL's)".into();
+    }
+    match root_cert {
+        Some(ca) if said.contains("No such file") || said.contains("os error") => {
+            format!(" (cannot read sslrootcert={ca})")
+        }
+        _ => String::new(),
+    }
 }
 
 /// A WAL database is read through its `-shm` index, which a reader creates when
