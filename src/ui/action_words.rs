@@ -88,6 +88,8 @@ impl Action {
             Action::Down => "down",
             Action::PageUp => "page up",
             Action::PageDown => "page down",
+            Action::DetailUp => "scroll the detail up",
+            Action::DetailDown => "scroll the detail down",
             Action::Top => "first",
             Action::Bottom => "last",
             Action::Open => "open",

@@ -31,6 +31,8 @@ pub enum Context {
     Calendar,
     /// The moderation queue.
     Moderation,
+    /// A screen's detail pane (records, moderation, messages, audit, a lead).
+    Detail,
     /// A screen's own keys, by the name of its table in `config/default.toml`
     /// (`[keys.packages]`): a new screen needs no variant here.
     Area(&'static str),
@@ -52,6 +54,7 @@ impl Context {
         Context::Attendance,
         Context::Calendar,
         Context::Moderation,
+        Context::Detail,
     ];
 
     /// Every context a `[keys.<context>]` table may name: the fixed ones, and each
@@ -88,6 +91,7 @@ impl Context {
             Context::Calendar => "calendar",
             Context::Area(name) => name,
             Context::Moderation => "moderation",
+            Context::Detail => "detail",
         }
     }
 }
@@ -107,6 +111,8 @@ staffroom_core::string_enum! {
         Down => "down",
         PageUp => "page_up",
         PageDown => "page_down",
+        DetailUp => "detail_up",
+        DetailDown => "detail_down",
         Top => "top",
         Bottom => "bottom",
         Open => "open",

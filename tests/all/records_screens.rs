@@ -203,3 +203,42 @@ crate::on_both!(shift_tab_goes_back_through_status_tabs_and_form_fields, |t: Tes
     d.press_key(shift_tab()).await;
     assert_eq!(focus(&d), 1, "shift-Tab is the previous field");
 });
+
+crate::on_both!(a_long_detail_scrolls_by_wrapped_rows_to_its_last_line, |t: TestDb| async move {
+    fixture(&t).await;
+    // Twenty paragraphs that each wrap to several rows in a pane at 80x24: counted in
+    // lines, the pane would stop a long way before the end.
+    let words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor";
+    let message: Vec<String> = (1..=20).map(|n| format!("para{n:02} {words} {words}")).collect();
+    let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
+               SELECT user_id, 'A long story', $1, 'student', $2, $2 FROM help_requests LIMIT 1";
+    let at = staffroom_core::store::now() + chrono::Duration::minutes(1);
+    staffroom_core::with_db!(&t.db, p => {
+        sqlx::query(sql).bind(message.join("\n")).bind(at).execute(p).await.unwrap().rows_affected()
+    });
+    login_user(&t.db, "sami@academy.org", "Sami Staff", Roles::STAFF).await;
+    let mut d = Driver::new(t.db.clone(), 80, 24);
+    d.login("sami@academy.org", PASSWORD).await;
+    let effects = d.app.open(ScreenId::Record("help-requests"));
+    d.run(effects).await;
+    let s = d.screen();
+    assert!(s.contains("A long story") && s.contains("para01"), "the newest first, its text from the top: {s}");
+    assert!(!s.contains("para20") && s.contains("↓ 1–"), "more below, and the rows shown: {s}");
+    let ctrl = |c| crossterm::event::KeyEvent::new(KeyCode::Char(c), crossterm::event::KeyModifiers::CONTROL);
+    for _ in 0..60 {
+        d.press_key(ctrl('d')).await;
+    }
+    let s = d.screen();
+    assert!(s.contains("para20") && s.contains("elit sed do eiusmod tempor"), "the last row can be read: {s}");
+    assert!(!s.contains("para01") && s.contains("↑ "), "{s}");
+    // The list's cursor did not move: ctrl-d scrolled the pane, not the list.
+    assert!(d.screen().contains("A long story"));
+    d.press_key(ctrl('u')).await;
+    assert!(d.screen().contains("↑↓"), "half a page back up: {}", d.screen());
+    // Another record starts at its top.
+    d.press(KeyCode::Char('j')).await;
+    let s = d.screen();
+    assert!(s.contains("error 404") && !s.contains("↑"), "{s}");
+    d.press(KeyCode::Char('k')).await;
+    assert!(d.screen().contains("para01"), "{}", d.screen());
+});

@@ -25,7 +25,7 @@ pub static DECL: Decl = Decl {
     describe: "portfolio case studies: fields, tags, stack, media; publish with one thumbnail",
     requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Case studies",
-    contexts: &[Context::Area("case_studies"), Context::Records, Context::List],
+    contexts: &[Context::Area("case_studies"), Context::Records, Context::Detail, Context::List],
     offers: &[
         Offer::hint(Action::Edit, EDIT),
         Offer::hint(Action::New, EDIT),

@@ -25,7 +25,7 @@ pub static DECL: Decl = Decl {
     title: "Events",
     describe: "webinars and public events: seats, status, the website; N adds, m moves, p publishes",
     requires: Some(Permission::ViewCalendar),
-    contexts: &[Context::Area("events"), Context::Records, Context::List],
+    contexts: &[Context::Area("events"), Context::Records, Context::Detail, Context::List],
     offers: &[
         Offer::hint(Action::New, MANAGE).about("new event"),
         Offer::hint(Action::Edit, MANAGE).about("edit (the limit: never under the seats taken)"),

@@ -22,7 +22,7 @@ pub static DECL: Decl = Decl {
     describe: "students' and teachers' questions; e responds",
     requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Help requests",
-    contexts: &[Context::Area("help_requests"), Context::Records, Context::List],
+    contexts: &[Context::Area("help_requests"), Context::Records, Context::Detail, Context::List],
     offers: &[
         Offer::hint(Action::Respond, EDIT),
         Offer::hint(Action::InProgress, EDIT),

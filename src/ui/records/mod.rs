@@ -176,6 +176,8 @@ pub struct RecordScreen {
     editing: Option<(i64, i64)>,
     /// A conflict was named: the next page read gives `editing` their version.
     adopt: bool,
+    /// The detail pane's scroll (it follows the selected record).
+    pane: detail::Scroll,
 }
 
 impl std::fmt::Debug for RecordScreen {
@@ -199,6 +201,7 @@ impl RecordScreen {
             typing: None,
             editing: None,
             adopt: false,
+            pane: detail::Scroll::default(),
         }
     }
 
@@ -342,7 +345,8 @@ impl RecordScreen {
                 d.row(label, value, theme)
             };
         }
-        d.render(f, right, 0, false, theme);
+        self.pane.follow(r.id);
+        d.render(f, right, &self.pane, false, theme);
     }
 
     /// Column widths for a list `width` cells wide.
@@ -402,6 +406,8 @@ impl Component for RecordScreen {
 
     fn on_action(&mut self, action: Action, _cx: &Cx) -> Vec<Cmd> {
         match action {
+            Action::DetailDown => self.pane.down(),
+            Action::DetailUp => self.pane.up(),
             Action::NextPane | Action::PrevPane => {
                 let n = self.decl.tabs.len() + 1;
                 self.tab = if action == Action::NextPane { (self.tab + 1) % n } else { (self.tab + n - 1) % n };

@@ -22,7 +22,7 @@ pub static DECL: Decl = Decl {
     describe: "service packages and their prices",
     requires: Some(crate::domain::permissions::Action::ViewLeads),
     title: "Service packages",
-    contexts: &[Context::Area("packages"), Context::Records, Context::List],
+    contexts: &[Context::Area("packages"), Context::Records, Context::Detail, Context::List],
     offers: &[
         Offer::hint(Action::Edit, ADMIN),
         Offer::hint(Action::New, ADMIN),

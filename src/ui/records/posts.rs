@@ -29,7 +29,7 @@ pub static DECL: Decl = Decl {
     describe: "blog posts by status; e edits, s submits, p publishes",
     requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Posts",
-    contexts: &[Context::Area("posts"), Context::Records, Context::List],
+    contexts: &[Context::Area("posts"), Context::Records, Context::Detail, Context::List],
     offers: &[
         Offer::hint(Action::Edit, EDIT),
         Offer::hint(Action::New, EDIT),

@@ -23,7 +23,7 @@ pub static DECL: Decl = Decl {
     title: "Projects",
     describe: "internal projects by status, with their tasks done; N adds, m moves",
     requires: Some(Permission::ViewContent),
-    contexts: &[Context::Area("projects"), Context::Records, Context::List],
+    contexts: &[Context::Area("projects"), Context::Records, Context::Detail, Context::List],
     offers: &[
         Offer::hint(Action::New, EDIT).about("new project"),
         Offer::hint(Action::Edit, EDIT).about("edit the project"),

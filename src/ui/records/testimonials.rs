@@ -25,7 +25,7 @@ pub static DECL: Decl = Decl {
     describe: "testimonials by status, the featured first; f features, J/K order",
     requires: Some(crate::domain::permissions::Action::ViewContent),
     title: "Testimonials",
-    contexts: &[Context::Area("testimonials"), Context::Records, Context::List],
+    contexts: &[Context::Area("testimonials"), Context::Records, Context::Detail, Context::List],
     offers: &[
         Offer::hint(Action::Approve, MODERATE),
         Offer::hint(Action::Reject, MODERATE),

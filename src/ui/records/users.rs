@@ -25,7 +25,7 @@ pub static DECL: Decl = Decl {
     describe: "user accounts",
     requires: Some(crate::domain::permissions::Action::ManageUsers),
     title: "Users",
-    contexts: &[Context::Area("users"), Context::Records, Context::List],
+    contexts: &[Context::Area("users"), Context::Records, Context::Detail, Context::List],
     offers: &[
         Offer::hint(Action::New, ADMIN),
         Offer::hint(Action::Edit, ADMIN),

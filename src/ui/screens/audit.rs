@@ -20,7 +20,7 @@ use crate::ui::widgets::form::{Field, Form, Value, Values};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 use staffroom_core::protocol::StoreError;
 use staffroom_core::protocol::audit::AuditRow;
 use staffroom_core::protocol::audit::{AuditFilter, From};
@@ -63,6 +63,8 @@ pub struct AuditScreen {
     pub verifying: bool,
     /// Rows verified so far, of about how many (while `verifying`).
     pub progress: Option<(u64, u64)>,
+    /// The open detail's scroll (it follows the selected row).
+    pub pane: crate::ui::widgets::detail::Scroll,
 }
 
 impl AuditScreen {
@@ -125,6 +127,8 @@ impl AuditScreen {
 
     fn act(&mut self, action: Action, tz: chrono_tz::Tz, export_dir: &std::path::Path) -> Vec<Cmd> {
         match action {
+            Action::DetailDown => self.pane.down(),
+            Action::DetailUp => self.pane.up(),
             Action::Open => {
                 self.detail = !self.detail;
                 return Vec::new();
@@ -374,7 +378,8 @@ impl AuditScreen {
             ];
             body.extend(Self::changes(row, theme));
             body.push(Line::styled(format!("hash {}…", &row.hash.get(..16).unwrap_or("")), theme.dim));
-            f.render_widget(Paragraph::new(body).wrap(Wrap { trim: false }).block(block), rect);
+            self.pane.follow(row.id);
+            crate::ui::widgets::detail::render_scrolled(f, rect, body, block, &self.pane, theme);
         }
     }
 }
@@ -385,7 +390,7 @@ impl Component for AuditScreen {
     }
 
     fn contexts(&self) -> &'static [Context] {
-        &[Context::Audit, Context::List]
+        &[Context::Audit, Context::Detail, Context::List]
     }
 
     fn offers(&self) -> &'static [Offer] {

@@ -25,8 +25,8 @@ pub struct LeadScreen {
     pub detail: Option<Detail>,
     /// Selected timeline entry.
     pub scroll: usize,
-    /// First line shown of the fields pane (long messages scroll).
-    pub fields_scroll: usize,
+    /// The fields pane's scroll (long messages), in wrapped rows.
+    pub fields_scroll: detail::Scroll,
     /// Which pane `j`/`k` move: 0 the fields, 1 the timeline (Tab switches).
     pub pane: usize,
     pub loaded: bool,
@@ -43,7 +43,7 @@ impl LeadScreen {
             id,
             detail: None,
             scroll: 0,
-            fields_scroll: 0,
+            fields_scroll: detail::Scroll::default(),
             pane: 1,
             loaded: false,
             editing: None,
@@ -96,9 +96,23 @@ impl LeadScreen {
                 self.pane = 1 - self.pane.min(1);
                 Vec::new()
             }
+            Action::DetailDown => {
+                self.fields_scroll.down();
+                Vec::new()
+            }
+            Action::DetailUp => {
+                self.fields_scroll.up();
+                Vec::new()
+            }
             _ if self.pane == 0 => {
-                if let Some(s) = move_cursor(self.fields_scroll, 500, action, 10) {
-                    self.fields_scroll = s;
+                match action {
+                    Action::Down => self.fields_scroll.by(1),
+                    Action::Up => self.fields_scroll.by(-1),
+                    Action::PageDown => self.fields_scroll.down(),
+                    Action::PageUp => self.fields_scroll.up(),
+                    Action::Top => self.fields_scroll.to_top(),
+                    Action::Bottom => self.fields_scroll.to_bottom(),
+                    _ => {}
                 }
                 Vec::new()
             }
@@ -172,7 +186,7 @@ impl LeadScreen {
             .row("lost", &opt(&l.lost_reason), theme)
             .blank()
             .text("message", l.message.as_deref().unwrap_or("—"), theme)
-            .render(f, fields, self.fields_scroll, self.pane == 0, theme);
+            .render(f, fields, &self.fields_scroll, self.pane == 0, theme);
         let block = Block::bordered()
             .title(Span::styled(format!(" timeline ({}) ", d.timeline.len()), theme.title))
             .border_style(if self.pane == 1 { theme.key } else { theme.border });
@@ -209,7 +223,7 @@ impl Component for LeadScreen {
     }
 
     fn contexts(&self) -> &'static [Context] {
-        &[Context::Lead, Context::List]
+        &[Context::Lead, Context::Detail, Context::List]
     }
 
     fn offers(&self) -> &'static [Offer] {

@@ -15,7 +15,7 @@ use crate::ui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 use staffroom_core::protocol::StoreError;
 use staffroom_core::protocol::messages::{ContactMessage, MessageKey};
 use staffroom_core::protocol::page::Page;
@@ -32,6 +32,8 @@ pub struct MessagesScreen {
     pub cursor: usize,
     pub loaded: bool,
     loading_more: bool,
+    /// The detail pane's scroll (it follows the selected message).
+    pane: crate::ui::widgets::detail::Scroll,
 }
 
 impl MessagesScreen {
@@ -67,6 +69,11 @@ impl MessagesScreen {
     }
 
     fn act(&mut self, action: Action) -> Vec<Cmd> {
+        match action {
+            Action::DetailDown => self.pane.down(),
+            Action::DetailUp => self.pane.up(),
+            _ => {}
+        }
         let status_move = |m: &ContactMessage, to: MessageStatus| {
             vec![Cmd::Send(
                 Lane::Write(0),
@@ -217,7 +224,8 @@ impl MessagesScreen {
             lines.push(Line::styled(text::inert(s), theme.title));
         }
         lines.extend(text::inert_multiline(&m.message).lines().map(|l| Line::raw(l.to_string())));
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), detail);
+        self.pane.follow(m.id);
+        crate::ui::widgets::detail::render_scrolled(f, detail, lines, block, &self.pane, theme);
     }
 }
 
@@ -229,7 +237,7 @@ impl Component for MessagesScreen {
     }
 
     fn contexts(&self) -> &'static [Context] {
-        &[Context::Messages, Context::List]
+        &[Context::Messages, Context::Detail, Context::List]
     }
 
     fn offers(&self) -> &'static [Offer] {

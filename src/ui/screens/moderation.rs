@@ -51,6 +51,8 @@ pub struct ModerationScreen {
     pub hidden: BTreeSet<i64>,
     /// The comment a hide or show is on its way for.
     hiding: Option<(i64, bool)>,
+    /// The preview's scroll (it follows the selected item).
+    pane: detail::Scroll,
 }
 
 impl ModerationScreen {
@@ -208,7 +210,8 @@ impl ModerationScreen {
         if !p.text.is_empty() {
             d = d.blank().text("text", &p.text, theme);
         }
-        d.render(f, right, 0, false, theme);
+        self.pane.follow((p.kind, p.id));
+        d.render(f, right, &self.pane, false, theme);
     }
 }
 
@@ -234,7 +237,7 @@ impl Component for ModerationScreen {
     }
 
     fn contexts(&self) -> &'static [Context] {
-        &[Context::Moderation, Context::List]
+        &[Context::Moderation, Context::Detail, Context::List]
     }
 
     fn offers(&self) -> &'static [Offer] {
@@ -255,6 +258,8 @@ impl Component for ModerationScreen {
 
     fn on_action(&mut self, action: Action, cx: &Cx) -> Vec<Cmd> {
         match action {
+            Action::DetailDown => self.pane.down(),
+            Action::DetailUp => self.pane.up(),
             Action::NextPane | Action::PrevPane => {
                 let n = self.counts.len() + 1;
                 self.tab = if action == Action::NextPane { (self.tab + 1) % n } else { (self.tab + n - 1) % n };
