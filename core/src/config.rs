@@ -103,6 +103,9 @@ pub struct DisplayConfig {
     pub mouse: bool,
     /// A theme of `THEMES` (`assets/themes/<name>.toml`); `[theme]` patches it.
     pub theme: String,
+    /// The region phone numbers without a country code are read in (`EG`, `US`;
+    /// empty: none), checked when the configuration loads.
+    pub phone_region: String,
 }
 
 /// `display.time_zone` as its IANA name in the file, a `Tz` in the program.
@@ -183,6 +186,9 @@ impl Config {
     }
 
     fn validate(&self) -> Result<()> {
+        if let Err(why) = crate::domain::contact::phone_region(&self.display.phone_region) {
+            bail!("invalid configuration: display.phone_region: {why}");
+        }
         if self.security.lockout_failures < 1 {
             bail!("invalid configuration: security.lockout_failures must be at least 1");
         }

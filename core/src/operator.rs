@@ -21,3 +21,8 @@ pub mod attendance {
     pub use crate::store::attendance::{find_cohort, grid, record_export, write_csv};
     pub use crate::store::calendar_ics::{cohort_calendar, write_whole};
 }
+
+pub mod data_fixes {
+    /// What rewriting the stored phone numbers as E.164 said, once it has run.
+    pub use crate::store::phones::last_report as phones_report;
+}

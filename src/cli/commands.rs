@@ -96,6 +96,10 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
         _ => load_config(&cli)?,
     };
     staffroom_core::protocol::log_statements_slower_than(config.database.slow_query_ms);
+    // Checked when the configuration loaded.
+    if let Ok(region) = crate::domain::contact::phone_region(&config.display.phone_region) {
+        crate::domain::contact::set_phone_region(region);
+    }
     for warning in private_warnings(&cli, &config) {
         tracing::warn!("{warning}");
         // For a person at a terminal; a script's stderr stays the one line of its
@@ -126,8 +130,11 @@ pub async fn run_to(cli: Cli, out: &mut Printer<impl Write + Send>) -> Result<()
         Some(Command::Init(args)) => run_init(&cli, &config, args, out).await,
         Some(Command::Migrate) => {
             let url = database_url(&cli, &config)?;
-            kept(Db::open(&url).await?);
+            let db = kept(Db::open(&url).await?);
             out.line(format!("schema of {} is up to date", staffroom_core::protocol::redact(&url)))?;
+            if let Some(said) = staffroom_core::operator::data_fixes::phones_report(&db).await? {
+                out.line(format!("phone numbers: {said}"))?;
+            }
             Ok(())
         }
         Some(Command::User { command }) => run_user(&cli, &config, command, out).await,

@@ -148,7 +148,7 @@ crate::on_both!(header_synonyms_map_onto_lead_fields, |t: TestDb| async move {
     let l = leads::get(&t.db, report.ids[0]).await.unwrap();
     assert_eq!(l.full_name, "Mona Ibrahim");
     assert_eq!(l.email.as_deref(), Some("mona@example.org"));
-    assert_eq!(l.phone.as_deref(), Some("01001234567"));
+    assert_eq!(l.phone.as_deref(), Some("+201001234567"), "read in the office's region, stored in E.164");
     assert_eq!(l.whatsapp.as_deref(), Some("+201112223333"));
     assert_eq!(l.interested_in, "code_review");
     assert_eq!(l.message.as_deref(), Some("Met at the fair"));

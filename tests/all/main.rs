@@ -40,6 +40,7 @@ mod outage;
 mod packages;
 mod pg;
 mod pg_roles;
+mod phones;
 mod pipeline;
 mod pipeline_filter;
 mod post_details;

@@ -90,7 +90,7 @@ crate::on_both!(arabic_indic_digits_are_phones_and_searches_alike, |t: TestDb| a
         roles: u.roles(),
     };
     let u = users::edit(&t.db, &team.admin, u.id, u.version, &fields).await.unwrap();
-    assert_eq!(u.phone.as_deref(), Some("01009876543"));
+    assert_eq!(u.phone.as_deref(), Some("+201009876543"));
     let lead = leads::create(
         &t.db,
         &team.staff,

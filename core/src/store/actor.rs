@@ -30,6 +30,11 @@ impl Actor {
         Actor { name: "scheduler".into(), client: format!("{} scheduler", client_name()), ..Actor::cli() }
     }
 
+    /// A data fix run when a staffroom first opens a database after a migration.
+    pub fn migration() -> Actor {
+        Actor { name: "migration".into(), client: format!("{} migration", client_name()), ..Actor::cli() }
+    }
+
     pub fn cli() -> Actor {
         Actor {
             user_id: None,

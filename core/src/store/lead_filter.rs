@@ -202,6 +202,12 @@ impl LeadFilter {
                 crate::domain::contact::ascii_digits(&word).chars().filter(char::is_ascii_digit).collect();
             let digits =
                 (digits.len() >= MIN_WORD && digits != word && digits.len() * 2 >= word.len()).then_some(digits);
+            // A whole number as the office writes it (020 7946 0958 in one word) is
+            // searched as stored: E.164, whose digits drop the trunk 0.
+            let digits = match crate::domain::contact::whole_phone(&word) {
+                Some(e164) if e164[1..] != word => Some(e164[1..].to_string()),
+                _ => digits,
+            };
             match backend {
                 // The FTS5 trigram table of migration 0006: a substring match in any
                 // searched column, case-insensitive.
@@ -406,6 +412,14 @@ mod tests {
         assert_eq!(m.fts_text.as_deref(), Some("\"sara\" AND \"0100\""), "the caller runs the search");
         assert_eq!(m.binds, w.binds[1..], "the other values, the search read from the table");
         assert_eq!(f.describe(), "\"Sara 0100\" · mine · source whatsapp");
+    }
+
+    #[test]
+    fn a_whole_national_number_is_searched_as_stored() {
+        // In the default region (EG): 0100 123 4567 is stored +201001234567.
+        let f = LeadFilter { text: "01001234567".into(), ..LeadFilter::default() };
+        let w = f.where_sql(Backend::Sqlite, None, Utc::now(), 1);
+        assert_eq!(w.binds, vec![Bind::Text("(\"01001234567\" OR \"201001234567\")".into())]);
     }
 
     #[test]

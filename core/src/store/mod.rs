@@ -39,6 +39,7 @@ pub mod login;
 pub mod moderation;
 mod moderation_feedback;
 pub mod page;
+pub mod phones;
 pub mod posts;
 pub mod prefs;
 pub mod records;
@@ -417,7 +418,7 @@ impl Db {
         });
         let all: Vec<i64> = self.migrator().iter().map(|m| m.version).collect();
         if done == all {
-            return Ok(());
+            return self.data_fixes().await;
         }
         let result = with_db!(self, p => self.migrator().run(p).await);
         result.map_err(|e| {
@@ -426,6 +427,17 @@ impl Db {
         // 0003 added a number parsed from budget_range, which SQL cannot parse.
         if applied.is_some_and(|v| v < 3) {
             leads::backfill_budget_estimates(self).await?;
+        }
+        self.data_fixes().await
+    }
+
+    /// The fixes of stored values that follow migrations (`data_fixes`), each once.
+    /// An up-to-date database answers with one indexed read.
+    async fn data_fixes(&self) -> Result<()> {
+        if phones::last_report(self).await?.is_none()
+            && let Some(report) = phones::normalise_existing(self).await?
+        {
+            tracing::info!("{report}");
         }
         Ok(())
     }
