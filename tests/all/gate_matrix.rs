@@ -329,6 +329,20 @@ impl Fixture {
                 filter: LeadFilter::default(),
                 dir: export_dir.to_path_buf(),
             }),
+            "MoveLeads" => {
+                let (a, b) = (self.fresh_lead().await, self.fresh_lead().await);
+                Request::Leads(LeadRequest::MoveLeads {
+                    items: vec![(a.id, a.version), (b.id, b.version)],
+                    to: LeadStatus::Contacted,
+                })
+            }
+            "AssignLeads" => {
+                let a = self.fresh_lead().await;
+                Request::Leads(LeadRequest::AssignLeads {
+                    items: vec![(a.id, a.version)],
+                    user_id: Some(self.staff_id),
+                })
+            }
             "MergeLeads" => {
                 let (a, b) = (self.fresh_lead().await, self.fresh_lead().await);
                 Request::Leads(LeadRequest::MergeLeads { a: (a.id, a.version), b: (b.id, b.version) })

@@ -455,3 +455,86 @@ async fn undo_is_refused_when_someone_else_moved_the_lead_since() {
         .unwrap_err();
     assert!(err.to_string().contains("only your own last move"), "{err}");
 }
+
+fn last_toast(d: &Driver) -> String {
+    d.app.toasts.last().map(|t| t.text.clone()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn marked_cards_move_and_assign_together_each_on_its_own_with_refusals_named() {
+    let (t, _, admin) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    let first = board(&d).selected().unwrap().lead.clone();
+    d.press(KeyCode::Char(' ')).await;
+    let second = board(&d).selected().unwrap().lead.clone();
+    d.press(KeyCode::Char(' ')).await;
+    assert_eq!(board(&d).marked.len(), 2);
+    assert!(d.screen().contains(&format!("● {}", first.full_name)), "{}", d.screen());
+    // Someone else changes the second lead while it is marked.
+    leads::assign(&t.db, &admin, second.id, second.version, None).await.unwrap();
+    let audit_before = staffroom_core::store::audit::count(&t.db).await.unwrap();
+    d.press(KeyCode::Char('m')).await;
+    assert!(d.screen().contains("Move 2 marked to…"), "{}", d.screen());
+    d.press(KeyCode::Enter).await;
+    let question = d.screen();
+    assert!(question.contains("Move 2 marked leads to"), "a confirm with the count: {question}");
+    d.press(KeyCode::Char('y')).await;
+    let moved = leads::get(&t.db, first.id).await.unwrap();
+    assert_ne!(moved.stage(), LeadStatus::New, "the first moved");
+    assert_eq!(leads::get(&t.db, second.id).await.unwrap().stage(), LeadStatus::New, "the changed one did not");
+    let said = last_toast(&d);
+    assert!(said.contains("1 lead changed; 1 refused"), "{said}");
+    assert!(
+        said.contains(&second.full_name) && said.contains("Amira Admin"),
+        "the refusal names the lead and who: {said}"
+    );
+    let audit_after = staffroom_core::store::audit::count(&t.db).await.unwrap();
+    assert_eq!(audit_after, audit_before + 1, "one audit row per lead changed");
+    assert!(board(&d).marked.is_empty(), "the marks are spent");
+    assert_eq!(stage_of(&d, &first.full_name), Some(moved.stage()), "the board shows what is stored");
+
+    // `a` on one marked card: pick the assignee, confirm, stored and audited.
+    let card = board(&d).selected().unwrap().lead.clone();
+    d.press(KeyCode::Char(' ')).await;
+    d.press(KeyCode::Char('a')).await;
+    assert!(d.screen().contains("Assign 1 to…") && d.screen().contains("nobody"), "{}", d.screen());
+    d.press(KeyCode::Enter).await;
+    assert!(d.screen().contains("Assign 1 lead to nobody"), "{}", d.screen());
+    d.press(KeyCode::Char('y')).await;
+    assert_eq!(leads::get(&t.db, card.id).await.unwrap().assigned_to, None);
+    assert!(last_toast(&d).contains("1 lead changed"), "{}", last_toast(&d));
+}
+
+crate::on_both!(a_bulk_move_changes_each_lead_on_its_own, |t: TestDb| async move {
+    use staffroom::backend::{Backend, LeadReply, LeadRequest, OfficeRequest, Reply, Request};
+    let team = team(&t.db).await;
+    let mut ids = Vec::new();
+    for (i, name) in ["Bulk One", "Bulk Two", "Bulk Three"].iter().enumerate() {
+        let new = NewLead {
+            full_name: name.to_string(),
+            email: Some(format!("bulk{i}@leads.example")),
+            ..NewLead::default()
+        };
+        let l = leads::create(&t.db, &team.staff, new).await;
+        ids.push(l.unwrap());
+    }
+    // The third changed since the board read it.
+    leads::assign(&t.db, &team.admin, ids[2].id, ids[2].version, team.staff.user_id).await.unwrap();
+    crate::common::login_user(&t.db, "bea@academy.org", "Bea Bulk", staffroom::domain::permissions::Roles::STAFF).await;
+    let backend = Backend::new(t.db.clone(), crate::driver::backend_settings(), "test");
+    let login = OfficeRequest::Login {
+        email: "bea@academy.org".into(),
+        password: crate::common::PASSWORD.into(),
+        terminal: "t".into(),
+    };
+    assert!(backend.handle(Request::Office(login)).await.0.is_ok());
+    let audit_before = staffroom_core::store::audit::count(&t.db).await.unwrap();
+    let items = ids.iter().map(|l| (l.id, l.version)).collect();
+    let (r, _) = backend.handle(Request::Leads(LeadRequest::MoveLeads { items, to: LeadStatus::Contacted })).await;
+    let Ok(Reply::Leads(LeadReply::Bulk { done, refused })) = r else { panic!("{r:?}") };
+    assert_eq!(done.iter().map(|l| l.id).collect::<Vec<_>>(), vec![ids[0].id, ids[1].id]);
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0].starts_with("Bulk Three: ") && refused[0].contains("Amira Admin"), "{refused:?}");
+    assert_eq!(staffroom_core::store::audit::count(&t.db).await.unwrap(), audit_before + 2);
+    assert_eq!(leads::get(&t.db, ids[2].id).await.unwrap().stage(), LeadStatus::New);
+});

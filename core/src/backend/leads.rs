@@ -81,6 +81,18 @@ crate::backend::gate::requests! {
             a: (i64, i64),
             b: (i64, i64),
         } => Need::Permission(Action::EditLeads),
+        /// The board's marked cards (id, version each) to one stage, each lead in its
+        /// own transaction with its audit row: one refused (changed meanwhile, a move
+        /// its stage does not allow) does not undo the others.
+        MoveLeads {
+            items: Vec<(i64, i64)>,
+            to: LeadStatus,
+        } => Need::Permission(Action::EditLeads),
+        /// The board's marked cards to one assignee (`None`: unassigned), each on its own.
+        AssignLeads {
+            items: Vec<(i64, i64)>,
+            user_id: Option<i64>,
+        } => Need::Permission(Action::EditLeads),
     }
 }
 
@@ -100,6 +112,12 @@ pub enum LeadReply {
     /// Open leads that look like the same person.
     Duplicates(Vec<Lead>),
     Assignees(Vec<(i64, String)>),
+    /// A bulk move or assignment: the leads as stored after it, and each refusal
+    /// naming its lead and why.
+    Bulk {
+        done: Vec<Lead>,
+        refused: Vec<String>,
+    },
 }
 
 pub(super) async fn handle(b: &Backend, actor: &Actor, request: LeadRequest) -> Result<Reply, StoreError> {
@@ -211,5 +229,44 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: LeadRequest) -> 
         LeadRequest::MergeLeads { a, b: other } => {
             Ok(LeadReply::LeadSaved(Box::new(leads::merge(db, actor, a, other).await?)).into())
         }
+        LeadRequest::MoveLeads { items, to } => {
+            let mut bulk = Bulk::default();
+            for (id, version) in items {
+                let moved = leads::move_to(db, actor, id, version, to, &MoveInput::default()).await;
+                bulk.settle(db, id, moved).await;
+            }
+            Ok(bulk.reply())
+        }
+        LeadRequest::AssignLeads { items, user_id } => {
+            let mut bulk = Bulk::default();
+            for (id, version) in items {
+                bulk.settle(db, id, leads::assign(db, actor, id, version, user_id).await).await;
+            }
+            Ok(bulk.reply())
+        }
+    }
+}
+
+/// What a bulk change did, lead by lead.
+#[derive(Default)]
+struct Bulk {
+    done: Vec<Lead>,
+    refused: Vec<String>,
+}
+
+impl Bulk {
+    /// One lead's outcome; a refusal is named by the lead's name.
+    async fn settle(&mut self, db: &crate::store::Db, id: i64, outcome: Result<Lead, StoreError>) {
+        match outcome {
+            Ok(lead) => self.done.push(lead),
+            Err(e) => {
+                let name = leads::get(db, id).await.map_or_else(|_| format!("lead #{id}"), |l| l.full_name);
+                self.refused.push(format!("{name}: {e}"));
+            }
+        }
+    }
+
+    fn reply(self) -> Reply {
+        LeadReply::Bulk { done: self.done, refused: self.refused }.into()
     }
 }

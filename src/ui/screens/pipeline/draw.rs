@@ -55,7 +55,8 @@ impl PipelineScreen {
             let marks = format!("{}{}", if overdue { "!" } else { "" }, if rot { "*" } else { "" });
             let tail = format!(" {} {days}d{marks}", card.assignee.as_deref().unwrap_or("--"));
             let style = if selected { theme.selected } else { theme.base };
-            lines.push(Line::from(Span::styled(text::pad(&l.full_name, w), style)));
+            let name = if self.marked.contains(&l.id) { format!("● {}", l.full_name) } else { l.full_name.clone() };
+            lines.push(Line::from(Span::styled(text::pad(&name, w), style)));
             let info = format!("{}·{}", short(&l.source), short(&l.interested_in));
             let info_w = w.saturating_sub(text::width(&tail));
             lines.push(Line::from(vec![

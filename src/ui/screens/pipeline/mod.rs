@@ -1,6 +1,7 @@
 //! The lead pipeline kanban: one column per stage, keyset-paged cards, moves that
 //! show at once and roll back with the reason if the backend refuses them.
 
+mod bulk;
 mod draw;
 mod moves;
 
@@ -67,6 +68,10 @@ pub struct PipelineScreen {
     creating: Option<staffroom_core::protocol::leads::LeadFields>,
     /// The terminal's width at the last key or reply: whether closed columns show.
     width: u16,
+    /// Cards marked with `space` for a bulk move or assignment (lead ids).
+    pub marked: std::collections::BTreeSet<i64>,
+    /// The cards an assignment is being chosen for (id, version).
+    assigning: Vec<(i64, i64)>,
 }
 
 impl PipelineScreen {
@@ -314,6 +319,9 @@ impl PipelineScreen {
                     ))],
                 };
             }
+            Action::ToggleMark => self.toggle_mark(),
+            Action::Assign => return self.bulk_assign(),
+            Action::MoveTo if !self.marked.is_empty() => return self.bulk_move(can_reopen),
             Action::MoveTo => {
                 let Some(card) = self.selected() else { return Vec::new() };
                 let lead_id = card.lead.id;
@@ -435,6 +443,8 @@ impl Component for PipelineScreen {
             Offer::hint(Action::MoveBack, EDIT),
             Offer::hint(Action::MoveTo, EDIT),
             Offer::hint(Action::Filter, None),
+            Offer::key(Action::ToggleMark, EDIT),
+            Offer::key(Action::Assign, EDIT),
             Offer::key(Action::Undo, EDIT),
             Offer::key(Action::NewLead, EDIT),
             Offer::key(Action::Export, Some(Permission::ExportData)),
@@ -462,6 +472,8 @@ impl Component for PipelineScreen {
             (_, Reply::Leads(LeadReply::BoardMore(status, page))) => self.on_more(status, page),
             (Lane::Write(n), Reply::Leads(LeadReply::LeadMoved(lead))) => return self.on_moved(n, *lead),
             (_, Reply::Leads(LeadReply::Duplicates(found))) => return self.on_duplicates(found),
+            (_, Reply::Leads(LeadReply::Assignees(people))) => return self.on_assignees(people),
+            (_, Reply::Leads(LeadReply::Bulk { done, refused })) => return self.on_bulk(done, refused),
             (_, Reply::Leads(LeadReply::LeadSaved(lead))) => {
                 return vec![
                     Cmd::CloseDialogs,
