@@ -62,7 +62,7 @@ impl PipelineScreen {
                 (to.as_str().to_string(), vec![Cmd::Popup(Box::new(Popup::Confirm { question, on_yes: vec![send] }))])
             })
             .collect();
-        vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new(&format!("Move {n} marked to…"), choices))))]
+        vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new(format!("Move {n} marked to…"), choices))))]
     }
 
     /// `a`: who the marked cards (or the selected one) go to; the list comes from
@@ -89,7 +89,7 @@ impl PipelineScreen {
         };
         let mut choices = vec![choice(None, "nobody (unassigned)")];
         choices.extend(people.iter().map(|(id, name)| choice(Some(*id), name)));
-        vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new(&format!("Assign {n} to…"), choices))))]
+        vec![Cmd::Popup(Box::new(Popup::Choose(Chooser::new(format!("Assign {n} to…"), choices))))]
     }
 
     /// The backend's answer to a bulk change: what landed, each refusal by name,
