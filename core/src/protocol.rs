@@ -16,7 +16,7 @@ pub mod clock {
 }
 
 pub mod page {
-    pub use crate::store::page::Page;
+    pub use crate::store::page::{Page, Sort};
 }
 
 pub mod fields {

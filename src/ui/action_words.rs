@@ -90,6 +90,8 @@ impl Action {
             Action::PageDown => "page down",
             Action::DetailUp => "scroll the detail up",
             Action::DetailDown => "scroll the detail down",
+            Action::Sort => "sort by the next column (then the list's own order)",
+            Action::SortDirection => "sort the other way",
             Action::Top => "first",
             Action::Bottom => "last",
             Action::Open => "open",

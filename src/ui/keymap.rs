@@ -113,6 +113,8 @@ staffroom_core::string_enum! {
         PageDown => "page_down",
         DetailUp => "detail_up",
         DetailDown => "detail_down",
+        Sort => "sort",
+        SortDirection => "sort_direction",
         Top => "top",
         Bottom => "bottom",
         Open => "open",

@@ -287,3 +287,82 @@ fn typed_values_meet_the_same_checks_as_text() {
     assert!(!args(FieldValue::Flag(false)).flag(field::PUBLISHED));
     assert!(args("yes".into()).flag(field::PUBLISHED), "text says yes as before");
 }
+
+crate::on_both!(a_sorted_list_pages_in_its_sort_and_the_sort_is_the_users_next_time, |t: TestDb| async move {
+    use staffroom::backend::{OfficeRequest, Reply, Request};
+    use staffroom_core::store::page::{Sort, SortValue};
+    use staffroom_core::store::records::Cursor;
+    for title in ["delta talk", "Alpha night", "charlie clinic", "Bravo day", "echo live"] {
+        create(&t.db, title).await;
+    }
+    login_user(&t.db, "sam@academy.org", "Sam Staff", Roles::STAFF).await;
+    let backend = Backend::new(t.db.clone(), backend_settings(), "test");
+    let login =
+        OfficeRequest::Login { email: "sam@academy.org".into(), password: PASSWORD.into(), terminal: "t".into() };
+    assert!(backend.handle(Request::Office(login)).await.0.is_ok());
+    // Two at a time, by title (case-insensitive), each page going on from the last.
+    let mut titles = Vec::new();
+    let mut after: Option<Cursor> = None;
+    for _ in 0..4 {
+        let args = Args {
+            limit: 2,
+            after: after.clone(),
+            sort: Some(Sort { column: "title".into(), descending: false }),
+            sort_chosen: after.is_none(),
+            ..Args::default()
+        };
+        let (r, _) = backend.handle(Request::Area { area: "events", op: "list", args: Box::new(args) }).await;
+        let Ok(Reply::Records(page)) = r else { panic!("{r:?}") };
+        assert_eq!(page.sorted.as_ref().map(|s| s.column.as_str()), Some("title"));
+        titles.extend(page.rows.iter().map(|r| r.cells[1].clone()));
+        if let Some(Cursor::Sorted(SortValue::Text(_), _)) = &page.next {
+            after = page.next.clone();
+        } else {
+            assert!(page.next.is_none(), "{:?}", page.next);
+            break;
+        }
+    }
+    assert_eq!(titles, ["Alpha night", "Bravo day", "charlie clinic", "delta talk", "echo live"]);
+    // Asked again without a sort, the first page comes in the user's saved one.
+    let args = Args { limit: 10, ..Args::default() };
+    let (r, _) = backend.handle(Request::Area { area: "events", op: "list", args: Box::new(args) }).await;
+    let Ok(Reply::Records(page)) = r else { panic!("{r:?}") };
+    assert_eq!(page.sorted, Some(Sort { column: "title".into(), descending: false }), "kept per user");
+    assert_eq!(page.rows[0].cells[1], "Alpha night");
+    // A column the list cannot be sorted by: its own order (latest start first).
+    let args = Args { limit: 10, sort: Some(Sort { column: "x".into(), descending: false }), ..Args::default() };
+    let (r, _) = backend.handle(Request::Area { area: "events", op: "list", args: Box::new(args) }).await;
+    let Ok(Reply::Records(page)) = r else { panic!("{r:?}") };
+    assert_eq!(page.sorted, None);
+    assert_eq!(page.sortable, ["title", "starts", "seats"]);
+});
+
+crate::on_both!(o_sorts_the_events_screen_and_o_flips_it_kept_when_it_opens_again, |t: TestDb| async move {
+    for title in ["delta talk", "Alpha night", "charlie clinic"] {
+        create(&t.db, title).await;
+    }
+    let mut d = open(&t, "sam@academy.org", "Sam Staff", Roles::STAFF, Some(7)).await;
+    d.press(KeyCode::Char('o')).await;
+    d.settle().await;
+    let s = d.screen();
+    assert!(s.contains("by title ↑"), "{s}");
+    // The list's rows only (the detail pane on the right names the selected one).
+    let order = |s: &str| {
+        ["Alpha night", "charlie clinic", "delta talk"]
+            .map(|t| s.lines().position(|l| l.chars().take(40).collect::<String>().contains(t)).unwrap_or(usize::MAX))
+    };
+    let at = order(&s);
+    assert!(at[0] < at[1] && at[1] < at[2], "{s}");
+    d.shift('O').await;
+    d.settle().await;
+    let s = d.screen();
+    let at = order(&s);
+    assert!(s.contains("by title ↓") && at[2] < at[1] && at[1] < at[0], "{s}");
+    // Opened again: the user's sort.
+    let effects = d.app.open(ScreenId::Dashboard);
+    d.run(effects).await;
+    let effects = d.app.open(ScreenId::Record("events"));
+    d.run(effects).await;
+    d.settle().await;
+    assert!(d.screen().contains("by title ↓"), "{}", d.screen());
+});

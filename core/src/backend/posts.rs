@@ -82,7 +82,14 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: PostRequest) -> 
             let page = posts::page(db, status, search.as_deref(), key, limit).await?;
             let next = page.next.map(|(t, id)| Cursor::Time(t, id));
             let rows = page.rows.iter().map(|r| record(r, b.settings.tz)).collect();
-            Ok(Reply::Records(Box::new(RecordPage { counts, rows, next, more: key.is_some() })))
+            Ok(Reply::Records(Box::new(RecordPage {
+                counts,
+                rows,
+                next,
+                more: key.is_some(),
+                sorted: None,
+                sortable: Vec::new(),
+            })))
         }
         PostRequest::PostBody { id } => Ok(PostReply::PostBody(Box::new(posts::get(db, id).await?)).into()),
         PostRequest::SavePost { id, draft } => {

@@ -87,7 +87,14 @@ pub(super) async fn handle(b: &Backend, actor: &Actor, request: UserRequest) -> 
             let page = user_list::page(db, state, search.as_deref(), after_id, limit, now).await?;
             let next = page.next.map(|id| Cursor::Order(id, id));
             let rows = page.rows.iter().map(|u| record(u, b, now)).collect();
-            Ok(Reply::Records(Box::new(RecordPage { counts, rows, next, more: after.is_some() })))
+            Ok(Reply::Records(Box::new(RecordPage {
+                counts,
+                rows,
+                next,
+                more: after.is_some(),
+                sorted: None,
+                sortable: Vec::new(),
+            })))
         }
         UserRequest::AddUser { fields, password } => {
             let (password, one_time) = chosen(password)?;

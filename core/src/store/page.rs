@@ -87,6 +87,41 @@ pub struct List<'a, R, K> {
     pub searched: &'static [&'static str],
     /// A row's (key, id), where the next page starts.
     pub key_of: fn(&R) -> (K, i64),
+    /// The columns a user may sort it by instead (`o` on a record screen).
+    pub sorts: &'static [SortColumn],
+}
+
+/// A column a list may be sorted by: its heading (as the list's `LIST_COLUMNS`
+/// names it), the SQL it orders by — never NULL, so the keyset comparison holds —
+/// and the kind of value it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortColumn {
+    pub heading: &'static str,
+    pub expr: &'static str,
+    pub kind: SortKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKind {
+    /// Compared case-insensitively (`lower(…)`: the expression gives it).
+    Text,
+    Int,
+    Time,
+}
+
+/// A sort key value, where a sorted page goes on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortValue {
+    Text(String),
+    Int(i64),
+    Time(chrono::DateTime<chrono::Utc>),
+}
+
+/// A list sorted by `column` (a `SortColumn`'s heading), either way.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Sort {
+    pub column: String,
+    pub descending: bool,
 }
 
 /// A condition a list adds to its tab and search, as ` AND …` text.
@@ -125,19 +160,7 @@ where
     let limit = self::limit(limit);
     let pattern = search.and_then(contains_pattern);
     let mut args = Args::default();
-    let mut sql = format!("{} WHERE 1 = 1", list.select);
-    if status.is_some() {
-        sql += &format!(" AND {} = {}", list.status, args.arg());
-    }
-    if pattern.is_some() {
-        sql += &any_like(list.searched, &args.arg());
-    }
-    for filter in filters {
-        sql += &match filter {
-            Filter::Fixed(condition) => condition.to_string(),
-            Filter::Bound(condition, _) => condition(&args.arg()),
-        };
-    }
+    let mut sql = conditions(list, status.is_some(), pattern.is_some(), filters, &mut args);
     // A row value compares (key, id) as one: the next page starts just past the
     // last row kept, whichever way the list runs.
     let (before_or_after, direction) = if list.descending { ("<", " DESC") } else { (">", "") };
@@ -164,6 +187,108 @@ where
         q.bind(limit + 1).fetch_all(p).await?
     });
     Ok(from_rows(rows, limit, list.key_of))
+}
+
+/// `SELECT … WHERE` with the tab, search and filters' conditions (placeholders
+/// from `args`, bound in that order).
+fn conditions<R, K>(
+    list: &List<'_, R, K>,
+    status: bool,
+    search: bool,
+    filters: &[Filter<'_>],
+    args: &mut Args,
+) -> String {
+    let mut sql = format!("{} WHERE 1 = 1", list.select);
+    if status {
+        sql += &format!(" AND {} = {}", list.status, args.arg());
+    }
+    if search {
+        sql += &any_like(list.searched, &args.arg());
+    }
+    for filter in filters {
+        sql += &match filter {
+            Filter::Fixed(condition) => condition.to_string(),
+            Filter::Bound(condition, _) => condition(&args.arg()),
+        };
+    }
+    sql
+}
+
+/// One keyset page of `list` sorted by `sort` (its column's key, then the id),
+/// after `after`: the same tab, search and filters as `list_page`. `None` when the
+/// list cannot be sorted by that column.
+#[allow(clippy::too_many_arguments)] // the list_page arguments and the sort
+pub async fn sorted_page<R, K>(
+    db: &super::Db,
+    list: &List<'_, R, K>,
+    status: Option<&str>,
+    search: Option<&str>,
+    filters: &[Filter<'_>],
+    sort: &Sort,
+    after: Option<(SortValue, i64)>,
+    limit: i64,
+) -> super::Result<Option<Page<R, (SortValue, i64)>>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let Some(column) = list.sorts.iter().find(|c| c.heading == sort.column) else { return Ok(None) };
+    let limit = self::limit(limit);
+    let pattern = search.and_then(contains_pattern);
+    let mut args = Args::default();
+    let select = list.select.replacen("SELECT ", &format!("SELECT {} AS sort_key, ", column.expr), 1);
+    let shape = List { select: &select, ..*list };
+    let mut sql = conditions(&shape, status.is_some(), pattern.is_some(), filters, &mut args);
+    let (before_or_after, direction) = if sort.descending { ("<", " DESC") } else { (">", "") };
+    if after.is_some() {
+        sql += &format!(" AND ({}, {}) {before_or_after} ({}, {})", column.expr, list.id, args.arg(), args.arg());
+    }
+    sql += &format!(" ORDER BY {}{direction}, {}{direction} LIMIT {}", column.expr, list.id, args.arg());
+    fn key<'r, Row: sqlx::Row>(row: &'r Row, kind: SortKind) -> std::result::Result<SortValue, sqlx::Error>
+    where
+        usize: sqlx::ColumnIndex<Row>,
+        String: sqlx::Decode<'r, Row::Database> + sqlx::Type<Row::Database>,
+        i64: sqlx::Decode<'r, Row::Database> + sqlx::Type<Row::Database>,
+        chrono::DateTime<chrono::Utc>: sqlx::Decode<'r, Row::Database> + sqlx::Type<Row::Database>,
+    {
+        Ok(match kind {
+            SortKind::Text => SortValue::Text(row.try_get(0)?),
+            SortKind::Int => SortValue::Int(row.try_get(0)?),
+            SortKind::Time => SortValue::Time(row.try_get(0)?),
+        })
+    }
+    let rows: Vec<(R, SortValue)> = crate::with_db!(db, p => {
+        let mut q = sqlx::query(&sql);
+        if let Some(s) = status {
+            q = q.bind(s);
+        }
+        if let Some(pattern) = &pattern {
+            q = q.bind(pattern);
+        }
+        for filter in filters {
+            if let Filter::Bound(_, value) = filter {
+                q = q.bind(*value);
+            }
+        }
+        if let Some((value, id)) = &after {
+            q = match value {
+                SortValue::Text(t) => q.bind(t.clone()),
+                SortValue::Int(n) => q.bind(*n),
+                SortValue::Time(t) => q.bind(*t),
+            }
+            .bind(*id);
+        }
+        let mut out = Vec::new();
+        for row in q.bind(limit + 1).fetch_all(p).await? {
+            out.push((R::from_row(&row)?, key(&row, column.kind)?));
+        }
+        out
+    });
+    let key_of = list.key_of;
+    let mut page = from_rows(rows, limit, |(r, value)| (value.clone(), key_of(r).1));
+    Ok(Some(Page { rows: page.rows.drain(..).map(|(r, _)| r).collect(), next: page.next }))
 }
 
 #[cfg(test)]

@@ -230,6 +230,8 @@ pub async fn page(
         searched: &["p.title", "COALESCE(p.excerpt, '')", "COALESCE(u.full_name, '')"],
         id: "p.id",
         key_of: |r: &PostRow| (r.updated_at, r.id),
+        // Kept in its own order (display order, or the latest change first).
+        sorts: &[],
     };
     page::list_page(db, &list, status, Some(&search.words), &filters, after, limit).await
 }

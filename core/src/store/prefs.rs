@@ -11,7 +11,6 @@ use sqlx::types::Json;
 /// The pipeline board's filter ([`super::lead_filter::LeadFilter`] as JSON).
 pub const PIPELINE_FILTER: &str = "pipeline.filter";
 
-#[cfg(any(test, feature = "testing"))] // only the tests call it
 /// A user's value for `key`, if saved.
 pub async fn get(db: &Db, user_id: i64, key: &str) -> Result<Option<Value>> {
     // JSONB on PostgreSQL, TEXT on SQLite: `Json` encodes and decodes both.

@@ -7,12 +7,14 @@
 use chrono::{DateTime, Utc};
 
 /// Where a keyset page continues.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cursor {
     /// Latest first: (a time such as created_at or starts_at, id).
     Time(DateTime<Utc>, i64),
     /// In display order: (display_order, id).
     Order(i64, i64),
+    /// Sorted by a column the user chose: (its value, id).
+    Sorted(super::page::SortValue, i64),
 }
 
 /// A list's columns: heading and width (0: takes the room left). Each area declares
@@ -48,4 +50,8 @@ pub struct RecordPage {
     pub next: Option<Cursor>,
     /// A next page (appended) rather than the first.
     pub more: bool,
+    /// The sort in force (`None`: the list's own order).
+    pub sorted: Option<super::page::Sort>,
+    /// The columns the list may be sorted by (empty: only its own order).
+    pub sortable: Vec<&'static str>,
 }

@@ -178,6 +178,12 @@ pub struct RecordScreen {
     adopt: bool,
     /// The detail pane's scroll (it follows the selected record).
     pane: detail::Scroll,
+    /// The sort in force (`None`: the list's own order), as the last page said.
+    sort: Option<staffroom_core::protocol::page::Sort>,
+    /// The columns the list may be sorted by (`o` cycles them).
+    sortable: Vec<&'static str>,
+    /// `o`/`O` was pressed: the next load saves the sort as the user's.
+    sort_chosen: bool,
 }
 
 impl std::fmt::Debug for RecordScreen {
@@ -202,6 +208,9 @@ impl RecordScreen {
             editing: None,
             adopt: false,
             pane: detail::Scroll::default(),
+            sort: None,
+            sortable: Vec::new(),
+            sort_chosen: false,
         }
     }
 
@@ -215,16 +224,50 @@ impl RecordScreen {
 
     fn query(&self, after: Option<Cursor>) -> Request {
         let search = Some(self.search.trim().to_string()).filter(|s| !s.is_empty());
-        (self.decl.load)(self.status(), search, after)
+        let mut request = (self.decl.load)(self.status(), search, after);
+        // A simple area's list carries the sort (posts and users keep their order).
+        if let Request::Area { args, .. } = &mut request {
+            args.sort = self.sort.clone();
+            args.sort_chosen = self.sort_chosen;
+        }
+        request
     }
 
-    fn load(&self) -> Vec<Cmd> {
-        vec![Cmd::Send(Lane::Load, self.query(None))]
+    fn load(&mut self) -> Vec<Cmd> {
+        let cmds = vec![Cmd::Send(Lane::Load, self.query(None))];
+        self.sort_chosen = false;
+        cmds
+    }
+
+    /// `o`: the next column to sort by, then the list's own order again; `O`: the
+    /// other way. The list reloads from its top, and the sort is kept as the user's.
+    fn sort_by(&mut self, action: Action) -> Vec<Cmd> {
+        use staffroom_core::protocol::page::Sort;
+        if self.sortable.is_empty() {
+            return vec![Cmd::Toast("this list keeps its own order".into())];
+        }
+        self.sort = match (action, self.sort.take()) {
+            (Action::SortDirection, Some(s)) => Some(Sort { descending: !s.descending, ..s }),
+            (Action::SortDirection, None) => return vec![Cmd::Toast("o picks a column to sort by first".into())],
+            (_, None) => Some(Sort { column: self.sortable[0].to_string(), descending: false }),
+            (_, Some(s)) => {
+                let at = self.sortable.iter().position(|c| *c == s.column);
+                at.and_then(|i| self.sortable.get(i + 1)).map(|c| Sort { column: c.to_string(), descending: false })
+            }
+        };
+        self.sort_chosen = true;
+        self.cursor = 0;
+        self.loaded = false;
+        self.load()
     }
 
     fn on_page(&mut self, page: crate::backend::records::RecordPage) {
         if let Some(c) = page.counts {
             self.counts = c;
+        }
+        self.sortable = page.sortable;
+        if !page.more {
+            self.sort = page.sorted;
         }
         if page.more {
             let known: Vec<i64> = self.rows.iter().map(|r| r.id).collect();
@@ -389,7 +432,10 @@ mod width_tests {
 
 impl Component for RecordScreen {
     fn title(&self) -> String {
-        self.decl.title.to_string()
+        match &self.sort {
+            Some(s) => format!("{} · by {} {}", self.decl.title, s.column, if s.descending { "↓" } else { "↑" }),
+            None => self.decl.title.to_string(),
+        }
     }
 
     fn contexts(&self) -> &'static [Context] {
@@ -406,6 +452,7 @@ impl Component for RecordScreen {
 
     fn on_action(&mut self, action: Action, _cx: &Cx) -> Vec<Cmd> {
         match action {
+            Action::Sort | Action::SortDirection => return self.sort_by(action),
             Action::DetailDown => self.pane.down(),
             Action::DetailUp => self.pane.up(),
             Action::NextPane | Action::PrevPane => {
@@ -433,7 +480,7 @@ impl Component for RecordScreen {
         if let Some(c) = move_cursor(self.cursor, self.rows.len(), action, 10) {
             self.cursor = c;
         }
-        match list::wants_more(self.cursor, self.rows.len(), self.next, self.loading_more, 10) {
+        match list::wants_more(self.cursor, self.rows.len(), self.next.as_ref(), self.loading_more, 10) {
             Some(after) => {
                 self.loading_more = true;
                 vec![Cmd::Send(Lane::More(0), self.query(Some(after)))]

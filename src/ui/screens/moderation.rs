@@ -301,7 +301,8 @@ impl Component for ModerationScreen {
             self.cursor = c;
         }
         let mut cmds = self.load_preview();
-        if let Some(after) = list::wants_more(self.cursor, self.items.len(), self.next, self.loading_more, 10) {
+        if let Some(after) = list::wants_more(self.cursor, self.items.len(), self.next.as_ref(), self.loading_more, 10)
+        {
             self.loading_more = true;
             cmds.push(Cmd::Send(
                 Lane::More(0),

@@ -8,8 +8,8 @@ pub fn window_start(cursor: usize, height: usize) -> usize {
 
 /// Ask for the next page when the cursor is within `margin` rows of the end of
 /// what is loaded, a next page exists, and none is on its way.
-pub fn wants_more<K: Copy>(cursor: usize, loaded: usize, next: Option<K>, loading: bool, margin: usize) -> Option<K> {
-    next.filter(|_| !loading && cursor + margin >= loaded)
+pub fn wants_more<K: Clone>(cursor: usize, loaded: usize, next: Option<&K>, loading: bool, margin: usize) -> Option<K> {
+    next.cloned().filter(|_| !loading && cursor + margin >= loaded)
 }
 
 #[cfg(test)]
@@ -26,9 +26,9 @@ mod tests {
 
     #[test]
     fn more_only_near_the_end_and_once() {
-        assert_eq!(wants_more(0, 100, Some(7), false, 10), None);
-        assert_eq!(wants_more(90, 100, Some(7), false, 10), Some(7));
-        assert_eq!(wants_more(90, 100, Some(7), true, 10), None);
+        assert_eq!(wants_more(0, 100, Some(&7), false, 10), None);
+        assert_eq!(wants_more(90, 100, Some(&7), false, 10), Some(7));
+        assert_eq!(wants_more(90, 100, Some(&7), true, 10), None);
         assert_eq!(wants_more::<i64>(99, 100, None, false, 10), None);
     }
 }

@@ -138,7 +138,13 @@ pub async fn page(
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Page<Event, (DateTime<Utc>, i64)>> {
-    let list = page::List {
+    page::list_page(db, &list_of(), status.map(|s| s.as_str()), search, &[], after, limit).await
+}
+
+/// The events list: the latest start first, or sorted by title, start or seats.
+fn list_of() -> page::List<'static, Event, DateTime<Utc>> {
+    use page::{SortColumn, SortKind};
+    page::List {
         select: SELECT,
         key: "e.starts_at",
         descending: true,
@@ -146,15 +152,28 @@ pub async fn page(
         searched: &["e.title", "COALESCE(e.location, '')", "e.slug"],
         id: "e.id",
         key_of: |e: &Event| (e.starts_at, e.id),
-    };
-    page::list_page(db, &list, status.map(|s| s.as_str()), search, &[], after, limit).await
+        sorts: &[
+            SortColumn { heading: "title", expr: "lower(e.title)", kind: SortKind::Text },
+            SortColumn { heading: "starts", expr: "e.starts_at", kind: SortKind::Time },
+            SortColumn { heading: "seats", expr: "COALESCE(e.max_attendees, 0)", kind: SortKind::Int },
+        ],
+    }
 }
 
 async fn list(db: &Db, args: &Args, tz: chrono_tz::Tz) -> Result<RecordPage> {
-    let after = args.after_time();
-    let page = page(db, args.tab::<EventStatus>()?, args.search.as_deref(), after, args.limit).await?;
+    let tab = args.tab::<EventStatus>()?;
     let statuses = EventStatus::ALL.iter().map(|s| s.as_str());
-    super::record_page(db, "events", statuses, after.is_none(), page, |e| record(e, tz)).await
+    let list = list_of();
+    if let Some(page) =
+        super::sorted_record_page(db, "events", statuses.clone(), &list, args, |e| record(e, tz)).await?
+    {
+        return Ok(page);
+    }
+    let after = args.after_time();
+    let page = page(db, tab, args.search.as_deref(), after, args.limit).await?;
+    let mut page = super::record_page(db, "events", statuses, after.is_none(), page, |e| record(e, tz)).await?;
+    page.sortable = list_of().sorts.iter().map(|c| c.heading).collect();
+    Ok(page)
 }
 
 #[cfg(any(test, feature = "testing"))] // only the tests call it

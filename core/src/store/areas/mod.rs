@@ -66,6 +66,11 @@ pub struct Args {
     pub after: Option<Cursor>,
     pub limit: i64,
     pub fields: Vec<(&'static str, FieldValue)>,
+    /// A list sorted by one of its columns (`None`: its own order, or the user's
+    /// saved sort when `sort_chosen` is false).
+    pub sort: Option<crate::store::page::Sort>,
+    /// The user chose `sort` just now: it is kept as theirs for next time.
+    pub sort_chosen: bool,
 }
 
 impl Args {
@@ -173,7 +178,46 @@ pub async fn record_page<T>(
         rows: page.rows.iter().map(record).collect(),
         next: page.next.map(|(at, id)| Cursor::Time(at, id)),
         more: !first,
+        sorted: None,
+        sortable: Vec::new(),
     })
+}
+
+/// The list page `args` ask for when they name a sort the list has (`None`
+/// otherwise: the area reads its own order). Counts come with the first page; the
+/// page says which sorts the list offers whichever order it is in.
+pub async fn sorted_record_page<R, K>(
+    db: &Db,
+    table: &'static str,
+    statuses: impl IntoIterator<Item = &'static str>,
+    list: &crate::store::page::List<'_, R, K>,
+    args: &Args,
+    record: impl Fn(&R) -> Record,
+) -> Result<Option<RecordPage>>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let Some(sort) = &args.sort else { return Ok(None) };
+    let after = match &args.after {
+        Some(Cursor::Sorted(value, id)) => Some((value.clone(), *id)),
+        _ => None,
+    };
+    let first = after.is_none();
+    let search = args.search.as_deref();
+    let found = crate::store::page::sorted_page(db, list, args.tab, search, &[], sort, after, args.limit).await?;
+    let Some(page) = found else { return Ok(None) };
+    let counts = if first { Some(status_counts(db, table, statuses).await?) } else { None };
+    Ok(Some(RecordPage {
+        counts,
+        rows: page.rows.iter().map(record).collect(),
+        next: page.next.map(|(value, id)| Cursor::Sorted(value, id)),
+        more: !first,
+        sorted: Some(sort.clone()),
+        sortable: list.sorts.iter().map(|c| c.heading).collect(),
+    }))
 }
 
 /// A page of a list in display order (the key: an order, then the id) as the
@@ -188,6 +232,8 @@ pub fn ordered_page<T>(
         counts,
         rows: page.rows.iter().map(record).collect(),
         next: page.next.map(|(order, id)| Cursor::Order(order, id)),
+        sorted: None,
+        sortable: Vec::new(),
     }
 }
 

@@ -102,7 +102,13 @@ pub async fn page(
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Page<Project, (DateTime<Utc>, i64)>> {
-    let list = page::List {
+    page::list_page(db, &list_of(), status.map(|s| s.as_str()), search, &[], after, limit).await
+}
+
+/// The projects list: the latest changed first, or sorted by title, priority or end.
+fn list_of() -> page::List<'static, Project, DateTime<Utc>> {
+    use page::{SortColumn, SortKind};
+    page::List {
         select: SELECT,
         key: "p.updated_at",
         descending: true,
@@ -110,15 +116,30 @@ pub async fn page(
         searched: &["p.title", "COALESCE(p.location, '')", "COALESCE(p.description, '')"],
         id: "p.id",
         key_of: |p: &Project| (p.updated_at, p.id),
-    };
-    page::list_page(db, &list, status.map(|s| s.as_str()), search, &[], after, limit).await
+        sorts: &[
+            SortColumn { heading: "title", expr: "lower(p.title)", kind: SortKind::Text },
+            SortColumn { heading: "priority", expr: "COALESCE(p.priority, '')", kind: SortKind::Text },
+            // A day as text sorts as days do; no end date sorts last going up.
+            SortColumn {
+                heading: "ends",
+                expr: "COALESCE(CAST(p.end_date AS TEXT), '9999-12-31')",
+                kind: SortKind::Text,
+            },
+        ],
+    }
 }
 
 async fn list(db: &Db, args: &Args) -> Result<RecordPage> {
-    let after = args.after_time();
-    let page = page(db, args.tab::<ProjectStatus>()?, args.search.as_deref(), after, args.limit).await?;
+    let tab = args.tab::<ProjectStatus>()?;
     let statuses = ProjectStatus::ALL.iter().map(|s| s.as_str());
-    super::record_page(db, "projects", statuses, after.is_none(), page, record).await
+    if let Some(page) = super::sorted_record_page(db, "projects", statuses.clone(), &list_of(), args, record).await? {
+        return Ok(page);
+    }
+    let after = args.after_time();
+    let page = page(db, tab, args.search.as_deref(), after, args.limit).await?;
+    let mut page = super::record_page(db, "projects", statuses, after.is_none(), page, record).await?;
+    page.sortable = list_of().sorts.iter().map(|c| c.heading).collect();
+    Ok(page)
 }
 
 #[cfg(any(test, feature = "testing"))] // only the tests call it

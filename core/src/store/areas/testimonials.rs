@@ -242,6 +242,8 @@ pub async fn page(
         searched: &["author_name", "content"],
         id: "id",
         key_of: |t: &Testimonial| (t.sort_key, t.id),
+        // Kept in its own order (display order, or the latest change first).
+        sorts: &[],
     };
     page::list_page(db, &list, status, search, &[], after, limit).await
 }

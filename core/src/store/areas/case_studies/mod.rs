@@ -136,6 +136,8 @@ pub async fn page(
         searched: &["title", "COALESCE(subtitle, '')"],
         id: "id",
         key_of: |r: &CaseStudyRow| (r.display_order, r.id),
+        // Kept in its own order (display order, or the latest change first).
+        sorts: &[],
     };
     let rows = page::list_page(db, &list, status, search, &[], after, limit).await?;
     // A page is at most a few hundred: each one's parts in its own small queries,
