@@ -232,6 +232,17 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::Pointer(p) => {
+                self.idle_ticks = 0;
+                self.dirty = true;
+                // Over a screen only: popups, the login and the lock keep to keys.
+                if self.session.is_none() || self.locked || !self.popups.is_empty() {
+                    return Vec::new();
+                }
+                let Some(screen) = self.stack.last_mut() else { return Vec::new() };
+                let actions = screen.component_mut().on_pointer(p);
+                actions.into_iter().flat_map(|a| self.on_pointed(a)).collect()
+            }
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.dirty = true;

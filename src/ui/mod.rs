@@ -13,6 +13,7 @@ pub mod external;
 pub mod keymap;
 pub mod lead_form;
 pub mod markdown;
+pub mod mouse;
 pub mod msg;
 pub mod palette;
 pub mod prompt;

@@ -11,6 +11,8 @@ pub enum Msg {
     /// Text pasted in one go (bracketed paste).
     Paste(String),
     Resize(u16, u16),
+    /// The mouse (`display.mouse`): a wheel turn, a click or a double click.
+    Pointer(super::mouse::Pointer),
     /// The frame tick with the current instant (toasts expire, spinners turn, idle
     /// time counts, "today" moves on). The only way time enters the UI.
     Tick(chrono::DateTime<chrono::Utc>),

@@ -92,6 +92,7 @@ pub async fn run(open: impl Future<Output = Result<Db>>, config: &Config, start:
     // Every way out (a key, a signal, the terminal gone, an error) passes here, so
     // each screen keeps what it must first (the editor's autosave).
     let outcome: Result<()> = async {
+        let mut clicks = crate::ui::mouse::Clicks::default();
         loop {
             let mut edited = None;
             for effect in effects.drain(..) {
@@ -145,7 +146,7 @@ pub async fn run(open: impl Future<Output = Result<Db>>, config: &Config, start:
             }
             let msg = tokio::select! {
                 ev = input.next() => match ev {
-                    Some(Ok(ev)) => match input_msg(ev) {
+                    Some(Ok(ev)) => match input_msg(ev, &mut clicks) {
                         Some(m) => m,
                         None => continue,
                     },
@@ -171,7 +172,7 @@ pub async fn run(open: impl Future<Output = Result<Db>>, config: &Config, start:
                 // `now_or_never` does), so an event arriving later still wakes the loop.
                 match futures::poll!(input.next()) {
                     std::task::Poll::Ready(Some(Ok(ev))) => {
-                        if let Some(m) = input_msg(ev) {
+                        if let Some(m) = input_msg(ev, &mut clicks) {
                             effects.extend(app.update(m));
                         }
                     }
@@ -194,11 +195,12 @@ pub async fn run(open: impl Future<Output = Result<Db>>, config: &Config, start:
 /// At most this many waiting input events are taken together before a frame.
 const MAX_BATCH: usize = 256;
 
-fn input_msg(ev: TermEvent) -> Option<Msg> {
+fn input_msg(ev: TermEvent, clicks: &mut crate::ui::mouse::Clicks) -> Option<Msg> {
     match ev {
         TermEvent::Key(k) => Some(Msg::Key(k)),
         TermEvent::Paste(s) => Some(Msg::Paste(s)),
         TermEvent::Resize(w, h) => Some(Msg::Resize(w, h)),
+        TermEvent::Mouse(m) => clicks.pointer(m, std::time::Instant::now()).map(Msg::Pointer),
         _ => None,
     }
 }

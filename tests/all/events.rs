@@ -366,3 +366,43 @@ crate::on_both!(o_sorts_the_events_screen_and_o_flips_it_kept_when_it_opens_agai
     d.settle().await;
     assert!(d.screen().contains("by title ↓"), "{}", d.screen());
 });
+
+/// Where `text` is drawn: (column, row) of its first cell, in the list's half.
+fn cell_of(screen: &str, text: &str) -> (u16, u16) {
+    for (row, line) in screen.lines().enumerate() {
+        let left: String = line.chars().take(60).collect();
+        if let Some(at) = left.find(text) {
+            let col = left[..at].chars().count();
+            return (col as u16, row as u16);
+        }
+    }
+    panic!("{text} is not on the screen: {screen}")
+}
+
+crate::on_both!(the_mouse_selects_a_row_and_a_tab_and_a_double_click_opens, |t: TestDb| async move {
+    use staffroom::ui::mouse::Pointer;
+    use staffroom::ui::msg::Msg;
+    for title in ["delta talk", "Alpha night"] {
+        create(&t.db, title).await;
+    }
+    let mut d = open(&t, "sam@academy.org", "Sam Staff", Roles::STAFF, None).await;
+    let s = d.screen();
+    let (col, row) = cell_of(&s, "delta talk");
+    d.send(Msg::Pointer(Pointer::Click { col, row })).await;
+    let s = d.screen();
+    assert!(s.lines().nth(3).is_some_and(|l| l.contains("│delta talk")), "the clicked row is selected: {s}");
+    // The wheel over the list moves along it; a click below the rows selects nothing.
+    d.send(Msg::Pointer(Pointer::Click { col, row: row + 10 })).await;
+    assert!(d.screen().contains("│delta talk"), "{}", d.screen());
+    // A double click opens it as Enter does.
+    d.send(Msg::Pointer(Pointer::DoubleClick { col, row })).await;
+    assert!(d.screen().contains("Edit delta talk"), "{}", d.screen());
+    d.press(KeyCode::Esc).await;
+    // A click on a tab shows it.
+    let s = d.screen();
+    let (col, row) = cell_of(&s, "cancelled");
+    d.send(Msg::Pointer(Pointer::Click { col, row })).await;
+    d.settle().await;
+    let s = d.screen();
+    assert!(s.contains("nothing here") && !s.contains("delta talk"), "the cancelled tab: {s}");
+});

@@ -538,3 +538,22 @@ crate::on_both!(a_bulk_move_changes_each_lead_on_its_own, |t: TestDb| async move
     assert_eq!(staffroom_core::store::audit::count(&t.db).await.unwrap(), audit_before + 2);
     assert_eq!(leads::get(&t.db, ids[2].id).await.unwrap().stage(), LeadStatus::New);
 });
+
+#[tokio::test]
+async fn a_click_selects_a_card_and_a_double_click_opens_its_lead() {
+    use staffroom::ui::mouse::Pointer;
+    let (t, _, _) = board_db().await;
+    let mut d = open_board(&t.db, 160, 40).await;
+    let s = d.screen();
+    let (row, line) = s.lines().enumerate().find(|(_, l)| l.contains("Emily Smith")).unwrap();
+    // In cells: an emoji to its left takes two.
+    let col = line.find("Emily Smith").map(|b| staffroom::text::width(&line[..b])).unwrap();
+    let (col, row) = (col as u16, row as u16);
+    d.send(Msg::Pointer(Pointer::Click { col, row })).await;
+    assert_eq!(board(&d).selected().unwrap().lead.full_name, "Emily Smith", "the clicked card");
+    // Its second line is the same card.
+    d.send(Msg::Pointer(Pointer::Click { col, row: row + 1 })).await;
+    assert_eq!(board(&d).selected().unwrap().lead.full_name, "Emily Smith");
+    d.send(Msg::Pointer(Pointer::DoubleClick { col, row })).await;
+    assert!(matches!(d.app.screen(), Some(Screen::Lead(_))), "the lead opened: {}", d.screen());
+}

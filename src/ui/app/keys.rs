@@ -87,6 +87,11 @@ impl App {
         self.on_action(action)
     }
 
+    /// An action the mouse asked for: as if its key was pressed.
+    pub(super) fn on_pointed(&mut self, action: Action) -> Vec<Effect> {
+        self.on_action(action)
+    }
+
     fn on_action(&mut self, action: Action) -> Vec<Effect> {
         match action {
             Action::Quit => {

@@ -34,6 +34,8 @@ use super::cmd::{Call, Cmd, Lane};
 use super::keymap::{Action, Context};
 use super::screens::{Component, Cx, Offer, Vx, move_cursor};
 use super::widgets::form::{Form, Values};
+mod pointer;
+
 use super::widgets::{detail, list, tabs};
 use crate::backend::ModerationReply;
 use crate::backend::records::{Cursor, Record};
@@ -184,6 +186,8 @@ pub struct RecordScreen {
     sortable: Vec<&'static str>,
     /// `o`/`O` was pressed: the next load saves the sort as the user's.
     sort_chosen: bool,
+    /// Where the last frame drew the tabs, the rows and the detail (for the mouse).
+    drawn: std::cell::Cell<pointer::Drawn>,
 }
 
 impl std::fmt::Debug for RecordScreen {
@@ -211,6 +215,7 @@ impl RecordScreen {
             sort: None,
             sortable: Vec::new(),
             sort_chosen: false,
+            drawn: std::cell::Cell::default(),
         }
     }
 
@@ -344,17 +349,7 @@ impl RecordScreen {
     fn draw(&self, f: &mut Frame, area: Rect, vx: &Vx) {
         let theme = vx.theme;
         let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-        // A store whose tabs overlap (posts' "scheduled" are approved ones) says
-        // the total itself, as "all".
-        let total: i64 = match self.counts.iter().find(|(s, _)| s == "all") {
-            Some((_, n)) => *n,
-            None => self.counts.iter().map(|(_, n)| n).sum(),
-        };
-        let mut items = vec![("all".to_string(), total)];
-        for t in self.decl.tabs {
-            let n = self.counts.iter().find(|(s, _)| s == t).map_or(0, |(_, n)| *n);
-            items.push((t.replace('_', " "), n));
-        }
+        let items = self.tab_items();
         f.render_widget(tabs::tabs(&items, self.tab, top.width, theme), top);
         if !self.loaded {
             f.render_widget(Paragraph::new("Loading…").style(theme.dim), body);
@@ -368,6 +363,7 @@ impl RecordScreen {
         f.render_widget(Line::styled(text::fit(&header, usize::from(left.width)), theme.dim), head);
         let height = usize::from(rows_area.height);
         let start = list::window_start(self.cursor, height);
+        self.drawn.set(pointer::Drawn { tabs: top, rows: rows_area, start, detail: right });
         let mut lines = Vec::new();
         for (i, r) in self.rows.iter().enumerate().skip(start).take(height) {
             let line: String = r.cells.iter().zip(&widths).map(|(c, w)| text::pad(c, *w)).collect::<Vec<_>>().join(" ");
@@ -390,6 +386,21 @@ impl RecordScreen {
         }
         self.pane.follow(r.id);
         d.render(f, right, &self.pane, false, theme);
+    }
+
+    /// The tabs with their counts, as drawn. A store whose tabs overlap (posts'
+    /// "scheduled" are approved ones) says the total itself, as "all".
+    fn tab_items(&self) -> Vec<(String, i64)> {
+        let total: i64 = match self.counts.iter().find(|(s, _)| s == "all") {
+            Some((_, n)) => *n,
+            None => self.counts.iter().map(|(_, n)| n).sum(),
+        };
+        let mut items = vec![("all".to_string(), total)];
+        for t in self.decl.tabs {
+            let n = self.counts.iter().find(|(s, _)| s == t).map_or(0, |(_, n)| *n);
+            items.push((t.replace('_', " "), n));
+        }
+        items
     }
 
     /// Column widths for a list `width` cells wide.
@@ -527,6 +538,10 @@ impl Component for RecordScreen {
 
     fn view(&self, f: &mut Frame, area: Rect, vx: &Vx) {
         self.draw(f, area, vx)
+    }
+
+    fn on_pointer(&mut self, pointer: crate::ui::mouse::Pointer) -> Vec<Action> {
+        self.pointed(pointer)
     }
 
     fn captures_text(&self) -> bool {

@@ -205,6 +205,15 @@ pub trait Component {
     }
     /// Text pasted while the screen captures text (bracketed paste).
     fn on_paste(&mut self, _pasted: &str) {}
+    /// The mouse over the screen: it selects what was clicked (from where it drew
+    /// it) and answers with the actions to run, which pass the same gate as keys.
+    /// By default the wheel moves the list, three rows a turn.
+    fn on_pointer(&mut self, pointer: crate::ui::mouse::Pointer) -> Vec<Action> {
+        match pointer {
+            crate::ui::mouse::Pointer::Wheel { up, .. } => vec![if up { Action::Up } else { Action::Down }; 3],
+            _ => Vec::new(),
+        }
+    }
     /// The frame tick, to the screen on top (the editor writes its autosave after
     /// the last key, not only on the next one).
     fn on_tick(&mut self, _cx: &Cx) {}

@@ -17,6 +17,19 @@ pub fn tabs(items: &[(String, i64)], selected: usize, width: u16, theme: &Theme)
     Line::from(spans)
 }
 
+/// Which tab is drawn at column `x` of a row `width` wide (as `tabs` draws it).
+pub fn tab_at(items: &[(String, i64)], selected: usize, width: u16, x: u16) -> Option<usize> {
+    let mut from = 0usize;
+    for (i, label) in fitted(items, selected, usize::from(width)).iter().enumerate() {
+        let to = from + text::width(label);
+        if (from..to).contains(&usize::from(x)) {
+            return Some(i);
+        }
+        from = to;
+    }
+    None
+}
+
 /// Each tab's text, padded (` new 14 `) when the row fits, else tight (`new 14 `)
 /// with the longest other labels cut to the widest length that fits.
 fn fitted(items: &[(String, i64)], selected: usize, width: usize) -> Vec<String> {

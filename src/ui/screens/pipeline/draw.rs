@@ -18,6 +18,7 @@ impl PipelineScreen {
         }
         let visible = self.visible(area.width);
         let areas = Layout::horizontal(vec![Constraint::Fill(1); visible.len().max(1)]).split(area);
+        self.drawn.borrow_mut().clear();
         for (slot, &ci) in visible.iter().enumerate() {
             self.column(f, areas[slot], ci, theme, now);
         }
@@ -45,6 +46,7 @@ impl PipelineScreen {
         let per_card = 2usize;
         let fits = (usize::from(inner.height) / per_card).max(1);
         let start = if active { self.row.saturating_sub(fits - 1) } else { 0 };
+        self.drawn.borrow_mut().push((inner, ci, start));
         let mut lines = Vec::new();
         for (ri, card) in col.cards.iter().enumerate().skip(start).take(fits) {
             let selected = active && ri == self.row;

@@ -4,6 +4,7 @@
 mod bulk;
 mod draw;
 mod moves;
+mod pointer;
 
 pub use draw::{money, stage_label};
 use moves::InFlight;
@@ -72,6 +73,8 @@ pub struct PipelineScreen {
     pub marked: std::collections::BTreeSet<i64>,
     /// The cards an assignment is being chosen for (id, version).
     assigning: Vec<(i64, i64)>,
+    /// Where the last frame drew each column's cards: (area, column, first card).
+    drawn: std::cell::RefCell<Vec<(Rect, usize, usize)>>,
 }
 
 impl PipelineScreen {
@@ -497,6 +500,10 @@ impl Component for PipelineScreen {
             Lane::Dialog => {}
         }
         Vec::new()
+    }
+
+    fn on_pointer(&mut self, pointer: crate::ui::mouse::Pointer) -> Vec<Action> {
+        self.pointed(pointer)
     }
 
     fn on_call(&mut self, call: Call, cx: &Cx) -> Vec<Cmd> {
