@@ -80,8 +80,15 @@ pub async fn run(cli: Cli) -> Result<()> {
 /// every command refuse what the app would.
 fn load_config(cli: &Cli) -> Result<Config> {
     let config = Config::load(cli.config.as_deref())?;
+    // Errors say where in the user's file the binding or colour is
+    // (`config.toml:12: keys.pipeline.move_forward: …`).
     if let Err(e) = crate::ui::keymap::Keymap::from_config(&config.keys) {
-        bail!("invalid configuration: {e}");
+        bail!("{}", config.origin.place(&e));
+    }
+    // A theme is checked here too (a theme file's errors name it and their line),
+    // so `staffroom config show` finds a broken one before the app would.
+    if let Err(e) = crate::ui::theme::Theme::from_config(&config, false) {
+        bail!("{}", config.origin.place(&e));
     }
     Ok(config)
 }

@@ -225,6 +225,8 @@ impl App {
                     p.paste(&text);
                 } else if let Some(Popup::Form(f)) = self.popups.last_mut() {
                     f.paste(&text);
+                } else if let Some(Popup::Choose(c)) = self.popups.last_mut() {
+                    c.type_text(&text);
                 } else if self.popups.is_empty()
                     && let Some(s) = self.stack.last_mut().filter(|s| s.component().captures_text())
                 {

@@ -438,7 +438,11 @@ impl Keymap {
             for (action_name, keys) in actions {
                 let action = Action::parse(action_name)
                     .ok_or_else(|| format!("keys.{ctx_name}.{action_name}: no such action"))?;
-                let keys = keys.iter().map(|k| Key::parse(k)).collect::<Result<Vec<_>, _>>()?;
+                let keys = keys
+                    .iter()
+                    .map(|k| Key::parse(k))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| format!("keys.{ctx_name}.{action_name}: {e}"))?;
                 self.bindings.insert((ctx, action), keys);
             }
         }

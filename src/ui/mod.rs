@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod diff;
 pub mod driver;
 pub mod external;
+pub mod fuzzy;
 pub mod keymap;
 pub mod lead_form;
 pub mod markdown;

@@ -19,9 +19,9 @@ use tokio::signal::unix::{SignalKind, signal};
 
 /// UI settings from the configuration.
 pub fn settings(config: &Config) -> Result<Settings> {
-    let keymap = Keymap::from_config(&config.keys).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+    let keymap = Keymap::from_config(&config.keys).map_err(|e| anyhow::anyhow!("{}", config.origin.place(&e)))?;
     let theme =
-        Theme::from_config(config, no_color_env()).map_err(|e| anyhow::anyhow!("invalid configuration: {e}"))?;
+        Theme::from_config(config, no_color_env()).map_err(|e| anyhow::anyhow!("{}", config.origin.place(&e)))?;
     let idle = u32::try_from(config.security.idle_lock_minutes.max(0)).unwrap_or(u32::MAX);
     Ok(Settings {
         keymap,

@@ -1,4 +1,5 @@
-//! Named styles. A theme (`assets/themes/<name>.toml`, chosen with config
+//! Named styles. A theme (`assets/themes/<name>.toml`, or `<name>.toml` in the
+//! `themes/` folder beside the configuration file, chosen with config
 //! `display.theme`) sets every style; config `[theme]` patches single colours on
 //! top; `NO_COLOR` (any value) turns colour off and keeps only bold/reverse, so the
 //! UI stays readable.
@@ -8,6 +9,7 @@ use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use toml::Spanned;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Theme {
@@ -41,10 +43,22 @@ struct ThemeFile {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct StyleSpec {
-    fg: Option<String>,
-    bg: Option<String>,
+    fg: Option<Spanned<String>>,
+    bg: Option<Spanned<String>>,
     #[serde(default)]
-    modifiers: Vec<String>,
+    modifiers: Vec<Spanned<String>>,
+}
+
+/// A theme file's text and name, to say where a value is wrong: `FILE:LINE: what`.
+struct Source<'a> {
+    file: &'a str,
+    text: &'a str,
+}
+
+impl Source<'_> {
+    fn at(&self, offset: usize) -> String {
+        format!("{}:{}", self.file, crate::config::line_of(self.text, offset))
+    }
 }
 
 /// The colours config `[theme]` may change (see `Theme::named` for what each sets).
@@ -71,40 +85,51 @@ fn modifier(what: &str, name: &str) -> Result<Modifier, String> {
 }
 
 impl StyleSpec {
-    fn style(&self, what: &str) -> Result<Style, String> {
+    fn style(&self, src: &Source, what: &str) -> Result<Style, String> {
         let mut s = Style::default();
         if let Some(fg) = &self.fg {
-            s = s.fg(colour(&format!("{what}.fg"), fg)?);
+            s = s.fg(colour(&format!("{}: {what}.fg", src.at(fg.span().start)), fg.get_ref())?);
         }
         if let Some(bg) = &self.bg {
-            s = s.bg(colour(&format!("{what}.bg"), bg)?);
+            s = s.bg(colour(&format!("{}: {what}.bg", src.at(bg.span().start)), bg.get_ref())?);
         }
         for m in &self.modifiers {
-            s = s.add_modifier(modifier(&format!("{what}.modifiers"), m)?);
+            s = s.add_modifier(modifier(&format!("{}: {what}.modifiers", src.at(m.span().start)), m.get_ref())?);
         }
         Ok(s)
     }
 }
 
 impl Theme {
-    /// The theme of config `display.theme`, patched by `[theme]`.
+    /// The theme of config `display.theme` (the user's file of that name when the
+    /// configuration found one, else the built-in), patched by `[theme]`.
     pub fn from_config(config: &Config, no_color: bool) -> Result<Theme, String> {
-        Theme::named(&config.display.theme, &config.theme, no_color)
+        match &config.user_theme {
+            Some(user) => Theme::build(&user.path.display().to_string(), &user.source, &config.theme, no_color),
+            None => Theme::named(&config.display.theme, &config.theme, no_color),
+        }
     }
 
-    /// The theme called `name` (one of `config::THEMES`), with the colours of
-    /// `patch` (config `[theme]`: names like `cyan`, `#ff8800`, `245`) laid over it.
-    /// With `no_color`, monochrome whatever the theme says.
+    /// The built-in theme called `name` (one of `config::THEMES`), with the colours
+    /// of `patch` (config `[theme]`: names like `cyan`, `#ff8800`, `245`) laid over
+    /// it. With `no_color`, monochrome whatever the theme says.
     pub fn named(name: &str, patch: &BTreeMap<String, String>, no_color: bool) -> Result<Theme, String> {
         let source =
             theme_source(name).ok_or_else(|| format!("display.theme: no theme '{name}' (known: {})", theme_names()))?;
+        Theme::build(&format!("assets/themes/{name}.toml"), source, patch, no_color)
+    }
+
+    /// The theme file `file` holding `source`, patched.
+    fn build(file: &str, source: &str, patch: &BTreeMap<String, String>, no_color: bool) -> Result<Theme, String> {
         if let Some(key) = patch.keys().find(|k| !PATCHES.contains(&k.as_str())) {
             return Err(format!("theme.{key}: no such colour ({})", PATCHES.join(", ")));
         }
+        // Checked even without colour: a broken file is said at once, not on the
+        // day NO_COLOR is unset.
+        let mut theme = Theme::parse(file, source)?;
         if no_color {
             return Ok(Theme::monochrome());
         }
-        let mut theme = Theme::parse(name, source)?;
         for (key, value) in patch {
             let c = colour(&format!("theme.{key}"), value)?;
             match key.as_str() {
@@ -123,11 +148,15 @@ impl Theme {
         Ok(theme)
     }
 
-    /// A theme file's styles; errors name the file and the style.
-    fn parse(name: &str, source: &str) -> Result<Theme, String> {
-        let file = format!("assets/themes/{name}.toml");
-        let f: ThemeFile = toml::from_str(source).map_err(|e| format!("{file}: {}", e.message()))?;
-        let style = |what: &str, spec: &StyleSpec| spec.style(&format!("{file}: {what}"));
+    /// A theme file's styles; errors name the file, the line and the style
+    /// (`sea.toml:4: title.fg: 'blurple' is not a colour`).
+    fn parse(file: &str, text: &str) -> Result<Theme, String> {
+        let f: ThemeFile = toml::from_str(text).map_err(|e| match e.span() {
+            Some(span) => format!("{file}:{}: {}", crate::config::line_of(text, span.start), e.message()),
+            None => format!("{file}: {}", e.message()),
+        })?;
+        let src = Source { file, text };
+        let style = |what: &str, spec: &StyleSpec| spec.style(&src, what);
         Ok(Theme {
             base: style("base", &f.base)?,
             title: style("title", &f.title)?,
@@ -196,7 +225,7 @@ mod tests {
     #[test]
     fn every_theme_parses_and_sets_every_style() {
         for (name, source) in THEMES {
-            let t = Theme::parse(name, source).unwrap_or_else(|e| panic!("{e}"));
+            let t = Theme::parse(&format!("assets/themes/{name}.toml"), source).unwrap_or_else(|e| panic!("{e}"));
             for (i, s) in all(&t).into_iter().enumerate().skip(1) {
                 assert!(s.fg.is_some() || s.bg.is_some(), "{name}: style {i} has no colour");
             }
@@ -209,10 +238,10 @@ mod tests {
 
     #[test]
     fn a_theme_file_without_a_style_is_refused() {
-        let err = Theme::parse("x", "base = {}\ntitle = { fg = \"cyan\" }\n").unwrap_err();
+        let err = Theme::parse("assets/themes/x.toml", "base = {}\ntitle = { fg = \"cyan\" }\n").unwrap_err();
         assert!(err.contains("assets/themes/x.toml") && err.contains("selected"), "{err}");
         let full = THEMES[0].1.replace("\"bold\"", "\"blinky\"");
-        assert!(Theme::parse("x", &full).unwrap_err().contains("blinky"));
+        assert!(Theme::parse("x.toml", &full).unwrap_err().contains("blinky"));
     }
 
     /// The dark theme is the theme that staffroom always had.
@@ -249,5 +278,33 @@ mod tests {
             let err = Theme::named("solarized", &BTreeMap::new(), no_color).unwrap_err();
             assert!(err.contains("solarized") && err.contains("dark, light"), "{err}");
         }
+    }
+
+    /// A theme of the config directory's `themes/` is checked as a built-in one,
+    /// its errors naming the file and the line.
+    #[test]
+    fn a_user_theme_is_used_and_checked_naming_its_file_and_line() {
+        let dir = std::env::temp_dir().join(format!("staffroom-user-theme-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("themes")).unwrap();
+        let file = dir.join("config.toml");
+        std::fs::write(&file, "[display]\ntheme = \"sea\"\n").unwrap();
+        let sea = THEMES[0].1.replace("title = { fg = \"cyan\"", "title = { fg = \"#005f87\"");
+        let theme_file = dir.join("themes/sea.toml");
+        std::fs::write(&theme_file, &sea).unwrap();
+        let config = Config::load(Some(&file)).unwrap();
+        assert_eq!(Theme::from_config(&config, false).unwrap().title.fg, Some(Color::Rgb(0, 0x5f, 0x87)));
+        // A bad colour, and an unknown key, each named with the file and its line.
+        let line = |text: &str, needle: &str| text.lines().position(|l| l.contains(needle)).unwrap() + 1;
+        let bad = sea.replace("#005f87", "blurple");
+        std::fs::write(&theme_file, &bad).unwrap();
+        let err = Theme::from_config(&Config::load(Some(&file)).unwrap(), false).unwrap_err();
+        let at = format!("{}:{}: title.fg: 'blurple' is not a colour", theme_file.display(), line(&bad, "blurple"));
+        assert_eq!(err, at);
+        let extra = format!("{sea}\nshadow = {{ fg = \"red\" }}\n");
+        std::fs::write(&theme_file, &extra).unwrap();
+        let err = Theme::from_config(&Config::load(Some(&file)).unwrap(), true).unwrap_err();
+        let at = format!("{}:{}: ", theme_file.display(), line(&extra, "shadow"));
+        assert!(err.starts_with(&at) && err.contains("shadow"), "checked under NO_COLOR too: {err}");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

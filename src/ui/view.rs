@@ -98,24 +98,46 @@ pub fn view(app: &App, f: &mut Frame) {
             }
             Popup::Choose(c) => {
                 let w = 76.min(body.width.saturating_sub(2));
-                let note = usize::from(c.note.is_some());
-                let h = (c.items.len() + note + 3).min(usize::from(body.height)) as u16;
+                let shown = c.shown();
+                let filtering = !c.filter.is_empty();
+                // The note and, once something is typed, the filter line.
+                let above = usize::from(c.note.is_some()) + usize::from(filtering);
+                // The list keeps its size while filtering, so it does not jump.
+                let h = (c.items.len() + above + 3).min(usize::from(body.height)) as u16;
                 // Item lines that fit; the window follows the cursor.
-                let room = usize::from(h).saturating_sub(3 + note).max(1);
+                let room = usize::from(h).saturating_sub(3 + above).max(1);
                 let start = c.cursor.saturating_sub(room - 1);
+                let inner = usize::from(w.saturating_sub(2));
                 let mut lines = Vec::new();
                 if let Some(n) = &c.note {
-                    lines.push(Line::styled(text::fit(n, usize::from(w.saturating_sub(2))), theme.dim));
+                    lines.push(Line::styled(text::fit(n, inner), theme.dim));
                 }
-                for (i, (label, _)) in c.items.iter().enumerate().skip(start).take(room) {
-                    let style = if i == c.cursor { theme.selected } else { theme.base };
-                    let n = if i < 9 { format!(" {} ", i + 1) } else { "   ".into() };
+                if filtering {
+                    lines.push(Line::from(vec![
+                        Span::styled("filter: ", theme.key),
+                        Span::raw(text::fit_end(&c.filter, inner.saturating_sub(9))),
+                        Span::styled("▏", theme.key),
+                    ]));
+                }
+                if shown.is_empty() {
+                    lines.push(Line::styled("no line matches (Backspace or Esc)", theme.dim));
+                }
+                for (row, &i) in shown.iter().enumerate().skip(start).take(room) {
+                    let Some((label, _)) = c.items.get(i) else { continue };
+                    let style = if row == c.cursor { theme.selected } else { theme.base };
+                    // Numbers only while nothing is typed: then 1-9 pick, else they type.
+                    let n = if !filtering && row < 9 { format!(" {} ", row + 1) } else { "   ".into() };
                     lines.push(Line::from(vec![
                         Span::styled(n, theme.key),
                         Span::styled(text::fit(label, usize::from(w.saturating_sub(6))), style),
                     ]));
                 }
-                lines.push(Line::styled("Enter or 1-9 picks · Esc closes", theme.dim));
+                let hint = if filtering {
+                    "Enter picks · Backspace edits · Esc clears the filter"
+                } else {
+                    "type to filter · Enter or 1-9 picks · Esc closes"
+                };
+                lines.push(Line::styled(hint, theme.dim));
                 let rect = centered(body, w, h);
                 f.render_widget(Clear, rect);
                 let block = Block::bordered().title(Span::styled(format!(" {} ", c.title), theme.title));

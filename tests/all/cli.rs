@@ -211,6 +211,52 @@ fn config_path_and_show() {
 }
 
 #[test]
+fn config_errors_name_the_file_the_line_and_the_key() {
+    let dir = temp_path("d");
+    std::fs::create_dir_all(dir.join("themes")).unwrap();
+    let file = dir.join("config.toml");
+    let show = |text: &str| {
+        std::fs::write(&file, text).unwrap();
+        staffroom(&["config", "show", "--config", file.to_str().unwrap()], &[])
+    };
+    let at = |line: usize| format!("staffroom: error: {}:{line}: ", file.display());
+    let first_line =
+        |out: &std::process::Output| String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("").to_string();
+    // An unknown key.
+    let out = show("[display]\nmouse = false\n\n[security]\nlockout_failure = 3\n");
+    assert_one_clear_line(&out, "unknown key");
+    assert!(
+        first_line(&out).starts_with(&format!("{}security.lockout_failure: unknown key", at(5))),
+        "{}",
+        first_line(&out)
+    );
+    // A wrong type.
+    let out = show("# office\n[security]\nlockout_failures = \"x\"\n");
+    assert_one_clear_line(&out, "expected an integer");
+    assert!(first_line(&out).starts_with(&format!("{}security.lockout_failures: invalid type: string \"x\"", at(3))));
+    // A key binding that is no key, and one that takes a key already in use.
+    let out = show("[keys.global]\nhelp = [\"?\"]\n\n[keys.pipeline]\nmove_forward = [\"ctrl-shift-q\"]\n");
+    assert_one_clear_line(&out, "is not a key");
+    assert!(
+        first_line(&out).starts_with(&format!("{}keys.pipeline.move_forward: 'ctrl-shift-q'", at(5))),
+        "{}",
+        first_line(&out)
+    );
+    let out = show("\n[keys.pipeline]\nmove_forward = [\"q\"]\n");
+    assert_one_clear_line(&out, "both use");
+    assert!(first_line(&out).starts_with(&at(3)), "{}", first_line(&out));
+    // A theme of the themes folder beside the file, a colour of it wrong.
+    let dark = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/themes/dark.toml")).unwrap();
+    let sea = dark.replace("title = { fg = \"cyan\"", "title = { fg = \"blurple\"");
+    let line = sea.lines().position(|l| l.contains("blurple")).unwrap() + 1;
+    let theme = dir.join("themes/sea.toml");
+    std::fs::write(&theme, sea).unwrap();
+    let out = show("[display]\ntheme = \"sea\"\n");
+    assert_one_clear_line(&out, &format!("{}:{line}: title.fg: 'blurple' is not a colour", theme.display()));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn completions_and_the_manual_come_from_the_argument_definitions() {
     for (shell, marker) in [("bash", "complete -F"), ("zsh", "#compdef staffroom"), ("fish", "complete -c staffroom")] {
         let script = ok(&staffroom(&["completions", shell], &[]));

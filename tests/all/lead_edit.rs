@@ -251,6 +251,40 @@ async fn a_assigns_from_a_list_and_w_copies_links() {
 }
 
 #[tokio::test]
+async fn a_pick_list_filters_as_you_type_and_picks_the_line_shown() {
+    let (t, sara) = staff_db().await;
+    let l = lead(&t.db, &sara, "Emily Smith", Some("emily@example.com"), None).await;
+    let karim = users::find_by_email(&t.db, "karim.colleague@test.example").await.unwrap().unwrap();
+    let mut d = open_board(&t.db).await;
+    d.press(KeyCode::Enter).await;
+    d.press(KeyCode::Char('a')).await;
+    // Letters type (j and q too, which once moved and closed): only Karim matches.
+    d.type_text("kj").await;
+    let s = d.screen();
+    assert!(s.contains("filter: kj") && s.contains("no line matches"), "{s}");
+    d.press(KeyCode::Backspace).await;
+    d.type_text("col").await;
+    let s = d.screen();
+    assert!(s.contains("filter: kcol") && s.contains("Karim Colleague"), "{s}");
+    // Sara Staff stays in the header (the one logged in), not in the list.
+    assert!(s.matches("Sara Staff").count() == 1 && !s.contains("— unassigned"), "only matching lines: {s}");
+    // The first line shown is the list's second: Enter assigns Karim, not "unassigned".
+    d.press(KeyCode::Enter).await;
+    assert_eq!(leads::get(&t.db, l.id).await.unwrap().assigned_to, Some(karim.id));
+    // Esc first clears the filter (every line is back), a second Esc closes.
+    d.press(KeyCode::Char('a')).await;
+    d.type_text("sa").await;
+    let s = d.screen();
+    // Karim now shows once, as the assignee; the list has only Sara.
+    assert!(s.matches("Sara Staff").count() == 2 && s.matches("Karim Colleague").count() == 1, "{s}");
+    d.press(KeyCode::Esc).await;
+    let s = d.screen();
+    assert!(s.contains("Assign to") && s.matches("Karim Colleague").count() == 2 && !s.contains("filter:"), "{s}");
+    d.press(KeyCode::Esc).await;
+    assert!(!d.screen().contains("Assign to"), "{}", d.screen());
+}
+
+#[tokio::test]
 async fn merge_from_the_lead_view_lists_leads_with_the_same_contact() {
     let (t, sara) = staff_db().await;
     let a = lead(&t.db, &sara, "Old Record", Some("same@example.com"), None).await;

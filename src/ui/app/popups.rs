@@ -128,8 +128,14 @@ impl App {
                 Vec::new()
             }
             Popup::Choose(chooser) => {
+                // Printable keys type into the filter (as in a prompt), so moving
+                // is on keys that type nothing: arrows, ctrl-n/ctrl-p, PgUp/PgDn.
                 let outcome = match key.code {
-                    KeyCode::Char(c @ '1'..='9') => chooser.on_digit(c),
+                    KeyCode::Char(c) if printable => chooser.on_char(c),
+                    KeyCode::Backspace => {
+                        chooser.backspace();
+                        ChooserOutcome::Stay
+                    }
                     _ => match popup_action {
                         Some(a) => chooser.on_action(a),
                         None => ChooserOutcome::Stay,

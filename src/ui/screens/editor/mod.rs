@@ -503,7 +503,7 @@ impl Component for EditorScreen {
             f.render_widget(&ta, rect);
         }
         if let Some(rect) = preview {
-            let lines = crate::ui::markdown::render(&text, theme);
+            let lines = crate::ui::markdown::render(&text, theme, usize::from(rect.width.saturating_sub(2)));
             // The preview follows the cursor: the same share of the way down.
             let row = self.body.cursor().0;
             let total = self.body.lines().len().max(1);
