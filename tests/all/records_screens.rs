@@ -242,3 +242,37 @@ crate::on_both!(a_long_detail_scrolls_by_wrapped_rows_to_its_last_line, |t: Test
     d.press(KeyCode::Char('k')).await;
     assert!(d.screen().contains("para01"), "{}", d.screen());
 });
+
+crate::on_both!(help_requests_sort_by_subject_and_page_in_that_order, |t: TestDb| async move {
+    use staffroom::backend::{Backend, OfficeRequest, Reply, Request};
+    use staffroom_core::store::areas::Args;
+    use staffroom_core::store::page::Sort;
+    use staffroom_core::store::records::Cursor;
+    fixture(&t).await;
+    let sql = "INSERT INTO help_requests (user_id, subject, message, requester_type, created_at, updated_at) \
+               SELECT user_id, $1, 'm', 'student', $2, $2 FROM help_requests LIMIT 1";
+    for subject in ["zoom link broken", "Access to week 2", "billing question"] {
+        let at = staffroom_core::store::now();
+        staffroom_core::with_db!(&t.db, p => {
+            sqlx::query(sql).bind(subject).bind(at).execute(p).await.unwrap().rows_affected()
+        });
+    }
+    login_user(&t.db, "sami@academy.org", "Sami Staff", Roles::STAFF).await;
+    let backend = Backend::new(t.db.clone(), crate::driver::backend_settings(), "test");
+    let login = OfficeRequest::Login { email: "sami@academy.org".into(), password: PASSWORD.into(), terminal: "t".into() };
+    assert!(backend.handle(Request::Office(login)).await.0.is_ok());
+    let mut subjects = Vec::new();
+    let mut after: Option<Cursor> = None;
+    loop {
+        let sort = Some(Sort { column: "subject".into(), descending: true });
+        let args = Args { limit: 3, after: after.clone(), sort, ..Args::default() };
+        let (r, _) = backend.handle(Request::Area { area: "help_requests", op: "list", args: Box::new(args) }).await;
+        let Ok(Reply::Records(page)) = r else { panic!("{r:?}") };
+        subjects.extend(page.rows.iter().map(|r| r.cells[2].clone()));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(subjects, ["zoom link broken", "Cannot open lesson 3", "billing question", "Access to week 2"]);
+});

@@ -44,13 +44,20 @@ async fn handle(call: Call<'_>) -> Result<Outcome> {
     let Call { db, actor, op, args, tz, .. } = call;
     match op {
         "list" => {
-            let after = args.after_time();
             let query = Query { status: args.tab::<HelpStatus>()?, search: args.search.clone() };
-            let page = page(db, &query, after, args.limit).await?;
             let statuses = HelpStatus::ALL.iter().map(|s| s.as_str());
-            super::record_page(db, "help_requests", statuses, after.is_none(), page, |r| record(r, tz))
-                .await
-                .map(Outcome::Page)
+            let list = list_of();
+            let sorted =
+                super::sorted_record_page(db, "help_requests", statuses.clone(), &list, &args, |r| record(r, tz));
+            if let Some(page) = sorted.await? {
+                return Ok(Outcome::Page(page));
+            }
+            let after = args.after_time();
+            let page = page(db, &query, after, args.limit).await?;
+            let mut page =
+                super::record_page(db, "help_requests", statuses, after.is_none(), page, |r| record(r, tz)).await?;
+            page.sortable = list.sorts.iter().map(|c| c.heading).collect();
+            Ok(Outcome::Page(page))
         }
         "respond" => {
             let (id, version) = args.record()?;
@@ -185,34 +192,29 @@ pub async fn counts(db: &Db) -> Result<Vec<(HelpStatus, i64)>> {
 /// One page of requests matching `query`, newest first. Pass the previous page's
 /// `next` as `after`.
 pub async fn page(db: &Db, query: &Query, after: Option<Key>, limit: i64) -> Result<Page<HelpRequest, Key>> {
-    let limit = page::limit(limit);
-    let pattern = query.search.as_deref().and_then(page::contains_pattern);
-    let mut args = page::Args::default();
-    let mut sql = format!("{SELECT} WHERE 1 = 1");
-    if query.status.is_some() {
-        sql += &format!(" AND h.status = {}", args.arg());
+    let status = query.status.map(|s| s.as_str());
+    page::list_page(db, &list_of(), status, query.search.as_deref(), &[], after, limit).await
+}
+
+/// The requests list: the newest first, or sorted by day, requester, subject or
+/// status.
+fn list_of() -> page::List<'static, HelpRequest, DateTime<Utc>> {
+    use page::{SortColumn, SortKind};
+    page::List {
+        select: SELECT,
+        key: "h.created_at",
+        descending: true,
+        status: "h.status",
+        searched: &["h.subject", "h.message", "u.full_name"],
+        id: "h.id",
+        key_of: |h: &HelpRequest| (h.created_at, h.id),
+        sorts: &[
+            SortColumn { heading: "day", expr: "h.created_at", kind: SortKind::Time },
+            SortColumn { heading: "from", expr: "lower(COALESCE(u.full_name, ''))", kind: SortKind::Text },
+            SortColumn { heading: "subject", expr: "lower(h.subject)", kind: SortKind::Text },
+            SortColumn { heading: "status", expr: "h.status", kind: SortKind::Text },
+        ],
     }
-    if pattern.is_some() {
-        sql += &page::any_like(&["h.subject", "h.message", "u.full_name"], &args.arg());
-    }
-    if after.is_some() {
-        sql += &format!(" AND (h.created_at, h.id) < ({}, {})", args.arg(), args.arg());
-    }
-    sql += &format!(" ORDER BY h.created_at DESC, h.id DESC LIMIT {}", args.arg());
-    let rows = crate::with_db!(db, p => {
-        let mut q = sqlx::query_as::<_, HelpRequest>(&sql);
-        if let Some(s) = query.status {
-            q = q.bind(s.as_str());
-        }
-        if let Some(pattern) = &pattern {
-            q = q.bind(pattern);
-        }
-        if let Some((created_at, id)) = after {
-            q = q.bind(created_at).bind(id);
-        }
-        q.bind(limit + 1).fetch_all(p).await?
-    });
-    Ok(page::from_rows(rows, limit, |h| (h.created_at, h.id)))
 }
 
 #[cfg(any(test, feature = "testing"))] // only the tests call it
