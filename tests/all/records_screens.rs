@@ -259,7 +259,8 @@ crate::on_both!(help_requests_sort_by_subject_and_page_in_that_order, |t: TestDb
     }
     login_user(&t.db, "sami@academy.org", "Sami Staff", Roles::STAFF).await;
     let backend = Backend::new(t.db.clone(), crate::driver::backend_settings(), "test");
-    let login = OfficeRequest::Login { email: "sami@academy.org".into(), password: PASSWORD.into(), terminal: "t".into() };
+    let login =
+        OfficeRequest::Login { email: "sami@academy.org".into(), password: PASSWORD.into(), terminal: "t".into() };
     assert!(backend.handle(Request::Office(login)).await.0.is_ok());
     let mut subjects = Vec::new();
     let mut after: Option<Cursor> = None;
