@@ -97,6 +97,9 @@ pub mod areas {
     pub mod testimonials {
         pub use crate::store::areas::testimonials::{LIST_COLUMNS, MAX_NAME_CHARS, MAX_TEXT_CHARS, field};
     }
+    pub mod programs {
+        pub use crate::store::areas::programs::{LIST_COLUMNS, field};
+    }
     pub mod projects {
         pub use crate::store::areas::projects::{
             LIST_COLUMNS, MAX_DESCRIPTION_CHARS, MAX_LOCATION_CHARS, MAX_TITLE_CHARS, PRIORITIES, field,

@@ -45,6 +45,7 @@ mod pipeline;
 mod pipeline_filter;
 mod post_details;
 mod posts;
+mod programs;
 mod projects;
 mod records_screens;
 mod schema;

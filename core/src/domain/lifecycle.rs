@@ -200,6 +200,32 @@ impl ProjectStatus {
 }
 
 string_enum! {
+    /// A program (a course template): written as a draft, published for cohorts and
+    /// the website, archived when no longer offered.
+    ProgramStatus {
+        Draft => "draft",
+        Published => "published",
+        Archived => "archived",
+    }
+}
+
+impl ProgramStatus {
+    pub fn allowed_moves(self) -> &'static [ProgramStatus] {
+        use ProgramStatus::*;
+        match self {
+            Draft => &[Published, Archived],
+            // Taken back to draft for a rework, or retired.
+            Published => &[Draft, Archived],
+            Archived => &[Draft],
+        }
+    }
+
+    pub fn check_move(self, to: ProgramStatus) -> Result<(), MoveRefused> {
+        check_transition("a program", self, to, self.allowed_moves())
+    }
+}
+
+string_enum! {
     AttendanceStatus { Present => "present", Absent => "absent", Late => "late", Excused => "excused" }
 }
 

@@ -9,6 +9,7 @@ pub mod events;
 pub mod help_requests;
 pub mod packages;
 pub mod posts;
+pub mod programs;
 pub mod projects;
 pub mod testimonials;
 pub mod users;
@@ -20,6 +21,7 @@ pub static DECLS: &[&Decl] = &[
     &help_requests::DECL,
     &packages::DECL,
     &posts::DECL,
+    &programs::DECL,
     &projects::DECL,
     &testimonials::DECL,
     &users::DECL,

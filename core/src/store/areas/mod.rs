@@ -23,12 +23,20 @@ pub mod case_studies;
 pub mod events;
 pub mod help_requests;
 pub mod packages;
+pub mod programs;
 pub mod projects;
 pub mod testimonials;
 
 /// Every simple area's declaration: a new area adds its line here.
-pub static AREAS: &[&AreaDecl] =
-    &[&case_studies::AREA, &events::AREA, &help_requests::AREA, &packages::AREA, &projects::AREA, &testimonials::AREA];
+pub static AREAS: &[&AreaDecl] = &[
+    &case_studies::AREA,
+    &events::AREA,
+    &help_requests::AREA,
+    &packages::AREA,
+    &programs::AREA,
+    &projects::AREA,
+    &testimonials::AREA,
+];
 
 /// A form's value as the screen checked it: a number is a number (money in minor
 /// units), a day a day, yes/no a bool. Text is accepted where a number or a day is
