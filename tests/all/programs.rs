@@ -75,6 +75,7 @@ crate::on_both!(the_programs_screen_lists_content_and_names_a_refused_publish, |
     d.run(effects).await;
     let s = d.screen();
     assert!(s.contains("draft 2") && s.contains("2ch 6le") && s.contains("0ch 0le"), "{s}");
+    assert!(s.contains("│Full Stack"), "the detail is titled by the selected program: {s}");
     // The newest first: Full Stack. Publish it from the keyboard.
     d.press(KeyCode::Char('m')).await;
     assert!(d.screen().contains("Move Full Stack (draft) to"), "{}", d.screen());

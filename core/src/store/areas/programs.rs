@@ -183,8 +183,11 @@ pub async fn set_status(db: &Db, actor: &Actor, id: i64, version: i64, to: Progr
 }
 
 /// The list's columns: heading and width (0: takes the room left), one per cell
-/// `record` makes, in its order.
-pub const LIST_COLUMNS: crate::store::records::Columns = &[("title", 0), ("level", 12), ("content", 9), ("price", 12)];
+/// `record` makes, in its order. The record screen titles the detail with the
+/// second cell, so the title comes second.
+// The first column: ● published, x archived.
+pub const LIST_COLUMNS: crate::store::records::Columns =
+    &[(" ", 1), ("title", 0), ("level", 12), ("content", 9), ("price", 12)];
 
 fn record(p: &Program) -> Record {
     let price = if p.price_minor == 0 {
@@ -193,6 +196,11 @@ fn record(p: &Program) -> Record {
         format!("{} {}", p.price_currency, format_minor(p.price_minor))
     };
     let content = format!("{}ch {}le", p.chapters, p.lessons);
+    let marker = match p.status {
+        ProgramStatus::Published => "●",
+        ProgramStatus::Archived => "x",
+        ProgramStatus::Draft => " ",
+    };
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
     let ready = match (p.chapters, p.empty_chapters) {
         (0, _) => "no chapters yet: cannot be published".to_string(),
@@ -203,7 +211,7 @@ fn record(p: &Program) -> Record {
         id: p.id,
         version: p.version,
         status: p.status.as_str().to_string(),
-        cells: vec![p.title.clone(), p.level.clone(), content, price.clone()],
+        cells: vec![marker.into(), p.title.clone(), p.level.clone(), content, price.clone()],
         detail: vec![
             ("slug".into(), p.slug.clone()),
             ("status".into(), p.status.as_str().to_string()),
